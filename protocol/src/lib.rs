@@ -1,0 +1,8 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod i18n;
+pub mod identity;
+pub mod jose;
+pub mod oidc;
