@@ -1,1 +1,113 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+pub mod http;
+pub mod identity;
+pub mod secure_store;
+pub mod store;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use motcua_protocol::i18n::{Lang, Localized};
+use url::Url;
+
+use crate::identity::Identity;
+use crate::secure_store::SecureStore;
+use crate::store::{Database, StoreError};
+
+/// Scopes the apps request: identity, profile (name, date of birth, ID number) and address.
+pub const DEFAULT_SCOPES: &str = "openid profile address";
+
+/// Redirect URI of the mobile apps: a private-use URI scheme (RFC 8252 §7.1) derived from
+/// the app id, which the apps register for the login callback.
+pub const APP_REDIRECT_URI: &str = "vn.motcua.app:/oauth2redirect";
+
+/// How one province's app is set up: where its portal and identity provider are.
+#[derive(Debug, Clone)]
+pub struct CoreConfig {
+    /// Directory for the local database (one profile).
+    pub data_dir: PathBuf,
+    /// Base URL of the province portal API.
+    pub portal_url: Url,
+    /// OpenID issuer the app logs in with (VNeID through the national portal, or the
+    /// reference portal's built-in provider).
+    pub issuer: String,
+    /// The app's client id at that issuer.
+    pub client_id: String,
+    /// Where the provider sends the browser back to.
+    pub redirect_uri: String,
+    /// Scopes to request.
+    pub scopes: String,
+}
+
+impl CoreConfig {
+    /// A configuration with the app's default redirect URI and scopes.
+    pub fn new(data_dir: PathBuf, portal_url: Url, issuer: String, client_id: String) -> Self {
+        CoreConfig {
+            data_dir,
+            portal_url,
+            issuer,
+            client_id,
+            redirect_uri: APP_REDIRECT_URI.to_owned(),
+            scopes: DEFAULT_SCOPES.to_owned(),
+        }
+    }
+}
+
+/// Why the core could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The local database could not be opened or migrated.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The HTTP client could not be built (TLS set-up).
+    #[error("HTTP client: {0}")]
+    Http(String),
+}
+
+impl Localized for OpenError {
+    fn code(&self) -> &'static str {
+        match self {
+            OpenError::Store(_) => "storage_failed",
+            OpenError::Http(_) => "internal",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (OpenError::Store(_), Lang::Vi) => {
+                "Không mở được dữ liệu trên máy. Hãy kiểm tra bộ nhớ còn trống rồi thử lại.".into()
+            }
+            (OpenError::Store(_), Lang::En) => {
+                "The data on this device could not be opened. Check free storage and try again."
+                    .into()
+            }
+            (OpenError::Http(_), Lang::Vi) => "Lỗi nội bộ của ứng dụng.".into(),
+            (OpenError::Http(_), Lang::En) => "Internal error in the app.".into(),
+        }
+    }
+}
+
+/// The core: one per profile. Hands out the areas (`identity()`, and later catalog,
+/// dossier, tracking, receipt, assist).
+pub struct MotCua {
+    identity: Identity,
+}
+
+impl MotCua {
+    /// Opens (creating on first use) the profile in `config.data_dir`, running the local
+    /// database's migrations. `secure_store` is the platform's keystore.
+    pub fn open(config: CoreConfig, secure_store: Arc<dyn SecureStore>) -> Result<Self, OpenError> {
+        let database = Arc::new(Database::open(&config.data_dir)?);
+        let http = http::HttpClient::new().map_err(|e| OpenError::Http(e.to_string()))?;
+        Ok(MotCua {
+            identity: Identity::new(Arc::new(config), http, database, secure_store),
+        })
+    }
+
+    /// Login, session and profile.
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+}

@@ -553,9 +553,8 @@ pub fn check_claims(claims: &IdTokenClaims, rules: &IdTokenRules<'_>) -> Result<
         return Err(IdTokenError::TooOld);
     }
     if let Some(expected) = rules.nonce {
-        let sent = expected.as_bytes();
-        let received = claims.nonce.as_deref().unwrap_or_default().as_bytes();
-        if ring::constant_time::verify_slices_are_equal(sent, received).is_err() {
+        let received = claims.nonce.as_deref().unwrap_or_default();
+        if !crate::oidc::secrets_equal(expected, received) {
             return Err(IdTokenError::NonceMismatch);
         }
     }

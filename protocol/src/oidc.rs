@@ -94,6 +94,13 @@ pub fn pkce_challenge_s256(verifier: &str) -> String {
     URL_SAFE_NO_PAD.encode(digest.as_ref())
 }
 
+/// Compares two secrets (state, nonce, PKCE challenge) in constant time, so that the time
+/// taken does not tell an attacker how much of a guess was right.
+pub fn secrets_equal(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq as _;
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
 /// Whether a PKCE verifier has the form RFC 7636 §4.1 requires: 43–128 characters of
 /// `[A-Z] / [a-z] / [0-9] / "-" / "." / "_" / "~"`.
 pub fn is_valid_pkce_verifier(verifier: &str) -> bool {
@@ -115,6 +122,14 @@ mod tests {
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
         assert!(is_valid_pkce_verifier(verifier));
+    }
+
+    #[test]
+    fn secrets_compare_by_value_and_length() {
+        assert!(secrets_equal("abc", "abc"));
+        assert!(!secrets_equal("abc", "abd"));
+        assert!(!secrets_equal("abc", "abcd"));
+        assert!(!secrets_equal("abc", ""));
     }
 
     #[test]

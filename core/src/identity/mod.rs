@@ -1,0 +1,434 @@
+//! Electronic-identity login (OpenID Connect for native apps) and the portal session.
+//!
+//! The flow (RFC 8252, RFC 7636, OIDC Core §3.1): [`Identity::begin_login`] creates the
+//! PKCE verifier, `state` and `nonce` from the CSPRNG, keeps them in secure storage and
+//! returns the URL to open in the system browser. The browser comes back to the redirect
+//! URI; [`Identity::complete_login`] checks `state` (and `iss`), exchanges the code with
+//! the verifier, validates the ID token against the provider's keys, and exchanges it at
+//! the portal for a portal session, which it stores in secure storage. Until that last
+//! step nothing is stored, so any failure leaves the app logged out as it was.
+
+mod error;
+mod login;
+mod provider;
+mod session;
+
+use std::sync::Arc;
+
+use motcua_protocol::api::{
+    PATH_ME, PATH_SESSION, PATH_SESSION_REFRESH, RefreshRequest, SessionRequest, SessionResponse,
+};
+use motcua_protocol::identity::{CitizenProfile, IdentityLevel};
+use motcua_protocol::jose::{self, Algorithm, IdTokenError, IdTokenRules, JoseError};
+use motcua_protocol::oidc::{OAuthError, TokenResponse, secrets_equal};
+use url::Url;
+
+pub use self::error::IdentityError;
+pub use self::login::LoginRequest;
+use self::login::{PendingLogin, parse_callback};
+use self::provider::{Provider, unix_now};
+use self::session::StoredSession;
+use crate::CoreConfig;
+use crate::http::{HttpClient, HttpError};
+use crate::secure_store::SecureStore;
+use crate::store::Database;
+
+/// Secure-storage key of the login in progress.
+const KEY_PENDING_LOGIN: &str = "motcua.identity.pending_login.v1";
+/// Secure-storage key of the portal session.
+const KEY_SESSION: &str = "motcua.identity.session.v1";
+
+/// Clock difference tolerated between the phone and the provider (cheap phones drift).
+const CLOCK_SKEW_SECS: i64 = 120;
+/// A login not completed within this time is abandoned (the provider's code is long dead).
+const PENDING_LOGIN_MAX_AGE_SECS: i64 = 30 * 60;
+
+/// What logging out achieved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogoutOutcome {
+    /// The portal confirmed the session is revoked. When false (offline) the local tokens
+    /// are erased anyway and the portal session simply expires.
+    pub revoked_on_portal: bool,
+}
+
+/// The identity area of the core.
+pub struct Identity {
+    config: Arc<CoreConfig>,
+    http: HttpClient,
+    provider: Provider,
+    secure: Arc<dyn SecureStore>,
+    /// Serialises session changes: two concurrent refreshes with one refresh token would
+    /// look like token theft to the portal and end the session.
+    session_lock: tokio::sync::Mutex<()>,
+}
+
+impl Identity {
+    pub(crate) fn new(
+        config: Arc<CoreConfig>,
+        http: HttpClient,
+        database: Arc<Database>,
+        secure: Arc<dyn SecureStore>,
+    ) -> Identity {
+        let provider = Provider::new(config.issuer.clone(), http.clone(), database);
+        Identity {
+            config,
+            http,
+            provider,
+            secure,
+            session_lock: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// Starts a login with the app's configured redirect URI.
+    pub async fn begin_login(&self) -> Result<LoginRequest, IdentityError> {
+        let redirect_uri = self.config.redirect_uri.clone();
+        self.begin_login_with_redirect(&redirect_uri).await
+    }
+
+    /// Starts a login that returns to `redirect_uri` (the CLI's loopback listener,
+    /// RFC 8252 §7.3). Replaces any login in progress.
+    pub async fn begin_login_with_redirect(
+        &self,
+        redirect_uri: &str,
+    ) -> Result<LoginRequest, IdentityError> {
+        Url::parse(redirect_uri)
+            .map_err(|_| IdentityError::MalformedCallback("redirect URI is not a URL".into()))?;
+        let metadata = self.provider.metadata().await?;
+        let pending = PendingLogin::generate(self.provider.issuer(), redirect_uri, unix_now())?;
+        let url = pending.authorization_url(
+            &metadata.authorization_endpoint,
+            &self.config.client_id,
+            &self.config.scopes,
+        )?;
+        self.put_json(KEY_PENDING_LOGIN, &pending)?;
+        tracing::info!("login started");
+        Ok(LoginRequest {
+            url: url.into(),
+            redirect_uri: redirect_uri.to_owned(),
+        })
+    }
+
+    /// Finishes the login from the full URL the browser was sent back to, and returns the
+    /// citizen's profile. On any error nothing is stored.
+    pub async fn complete_login(
+        &self,
+        callback_url: &str,
+    ) -> Result<CitizenProfile, IdentityError> {
+        let _guard = self.session_lock.lock().await;
+        let pending: PendingLogin = self
+            .get_json(KEY_PENDING_LOGIN)?
+            .filter(|p: &PendingLogin| unix_now() - p.created_at <= PENDING_LOGIN_MAX_AGE_SECS)
+            .ok_or(IdentityError::NoLoginInProgress)?;
+        let callback = parse_callback(callback_url, &pending.redirect_uri)?;
+        // `state` first: an answer without our state is not an answer to our request, even
+        // an error one, and must not disturb the login in progress.
+        match callback.state.as_deref() {
+            Some(state) if secrets_equal(state, &pending.state) => {}
+            _ => {
+                tracing::warn!("login callback refused: state mismatch");
+                return Err(IdentityError::StateMismatch);
+            }
+        }
+        // The state is single-use from here on.
+        self.secure.delete(KEY_PENDING_LOGIN)?;
+        let metadata = self.provider.metadata().await?;
+        match callback.iss.as_deref() {
+            Some(iss) if iss != pending.issuer => return Err(IdentityError::IssuerMismatch),
+            None if metadata.authorization_response_iss_parameter_supported => {
+                return Err(IdentityError::IssuerMismatch);
+            }
+            _ => {}
+        }
+        if let Some(error) = callback.error {
+            tracing::info!(error = %error, "provider answered the login with an error");
+            return Err(if error == "access_denied" {
+                IdentityError::Cancelled
+            } else {
+                IdentityError::ProviderRefused {
+                    error,
+                    description: callback.error_description,
+                }
+            });
+        }
+        let code = callback
+            .code
+            .ok_or_else(|| IdentityError::MalformedCallback("no code".into()))?;
+
+        let tokens = self
+            .exchange_code(&metadata.token_endpoint, &code, &pending)
+            .await?;
+        let id_token = tokens.id_token.ok_or_else(|| {
+            IdentityError::ProviderMisconfigured("token response without id_token".into())
+        })?;
+        let claims = self.validate_id_token(&id_token, &pending.nonce).await?;
+
+        let response: SessionResponse = self
+            .http
+            .json(
+                self.http
+                    .raw()
+                    .post(self.portal_endpoint(PATH_SESSION))
+                    .json(&SessionRequest { id_token }),
+            )
+            .await?;
+        if response.citizen.subject != claims.sub || response.citizen.issuer != claims.iss {
+            return Err(IdentityError::Unexpected(
+                "the portal opened a session for another identity".into(),
+            ));
+        }
+        let session = StoredSession::from_response(response, unix_now());
+        self.put_json(KEY_SESSION, &session)?;
+        tracing::info!(level = session.citizen.identity_level.number(), "logged in");
+        Ok(session.citizen)
+    }
+
+    /// The logged-in citizen as last confirmed by the portal, without network.
+    pub fn profile(&self) -> Result<Option<CitizenProfile>, IdentityError> {
+        Ok(self
+            .get_json::<StoredSession>(KEY_SESSION)?
+            .map(|session| session.citizen))
+    }
+
+    /// The identity level of the logged-in citizen, if logged in.
+    pub fn identity_level(&self) -> Result<Option<IdentityLevel>, IdentityError> {
+        Ok(self.profile()?.map(|p| p.identity_level))
+    }
+
+    /// Asks the portal who the session belongs to (refreshing the session if needed) and
+    /// updates the cached profile.
+    pub async fn whoami(&self) -> Result<CitizenProfile, IdentityError> {
+        let url = self.portal_endpoint(PATH_ME);
+        let profile: CitizenProfile = self
+            .authorised(|token| self.http.raw().get(url.clone()).bearer_auth(token))
+            .await?;
+        let _guard = self.session_lock.lock().await;
+        if let Some(mut session) = self.get_json::<StoredSession>(KEY_SESSION)? {
+            session.citizen = profile.clone();
+            self.put_json(KEY_SESSION, &session)?;
+        }
+        Ok(profile)
+    }
+
+    /// A valid access token for the portal, refreshed first when it is about to expire.
+    /// Other areas of the core call the portal with it.
+    pub async fn access_token(&self) -> Result<String, IdentityError> {
+        let _guard = self.session_lock.lock().await;
+        let session = self.session()?;
+        if !session.needs_refresh(unix_now()) {
+            return Ok(session.access_token);
+        }
+        Ok(self.refresh_locked(session).await?.access_token)
+    }
+
+    /// Refreshes the session now, whatever its expiry.
+    pub async fn refresh(&self) -> Result<(), IdentityError> {
+        let _guard = self.session_lock.lock().await;
+        let session = self.session()?;
+        self.refresh_locked(session).await.map(|_| ())
+    }
+
+    /// Ends the session: revokes it at the portal when reachable, and always erases the
+    /// local tokens and any login in progress.
+    pub async fn logout(&self) -> Result<LogoutOutcome, IdentityError> {
+        let _guard = self.session_lock.lock().await;
+        let session: Option<StoredSession> = self.get_json(KEY_SESSION)?;
+        let revoked_on_portal = match session {
+            Some(session) => {
+                let request = self
+                    .http
+                    .raw()
+                    .delete(self.portal_endpoint(PATH_SESSION))
+                    .bearer_auth(&session.access_token);
+                match self.http.send(request).await {
+                    Ok(_) => true,
+                    // Already ended on the portal: that is what we wanted.
+                    Err(HttpError::Api { status: 401, .. }) => true,
+                    Err(error) => {
+                        tracing::warn!(error = %error, "logout: portal not reached, erasing locally");
+                        false
+                    }
+                }
+            }
+            None => false,
+        };
+        self.secure.delete(KEY_SESSION)?;
+        self.secure.delete(KEY_PENDING_LOGIN)?;
+        tracing::info!(revoked_on_portal, "logged out");
+        Ok(LogoutOutcome { revoked_on_portal })
+    }
+
+    /// Runs an authorised portal request; on `token_expired` refreshes once and retries.
+    async fn authorised<T: serde::de::DeserializeOwned>(
+        &self,
+        request: impl Fn(&str) -> reqwest::RequestBuilder,
+    ) -> Result<T, IdentityError> {
+        let token = self.access_token().await?;
+        match self.http.json(request(&token)).await {
+            Err(HttpError::Api {
+                code: motcua_protocol::api::ApiErrorCode::TokenExpired,
+                ..
+            }) => {
+                self.refresh().await?;
+                let token = self.access_token().await?;
+                Ok(self.http.json(request(&token)).await?)
+            }
+            other => Ok(other?),
+        }
+    }
+
+    async fn refresh_locked(&self, session: StoredSession) -> Result<StoredSession, IdentityError> {
+        let now = unix_now();
+        if session.refresh_expires_at <= now {
+            self.secure.delete(KEY_SESSION)?;
+            return Err(IdentityError::SessionEnded);
+        }
+        let request = self
+            .http
+            .raw()
+            .post(self.portal_endpoint(PATH_SESSION_REFRESH))
+            .json(&RefreshRequest {
+                refresh_token: session.refresh_token.clone(),
+            });
+        let response: SessionResponse = match self.http.json(request).await {
+            Ok(response) => response,
+            Err(HttpError::Network(detail)) => return Err(IdentityError::Network(detail)),
+            Err(error) => {
+                // The portal refused the refresh token: this session is over.
+                let error = IdentityError::from(error);
+                if matches!(error, IdentityError::SessionEnded) {
+                    self.secure.delete(KEY_SESSION)?;
+                }
+                return Err(error);
+            }
+        };
+        let renewed = StoredSession::from_response(response, unix_now());
+        self.put_json(KEY_SESSION, &renewed)?;
+        tracing::debug!("session refreshed");
+        Ok(renewed)
+    }
+
+    async fn exchange_code(
+        &self,
+        token_endpoint: &str,
+        code: &str,
+        pending: &PendingLogin,
+    ) -> Result<TokenResponse, IdentityError> {
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", pending.redirect_uri.as_str()),
+            ("client_id", self.config.client_id.as_str()),
+            ("code_verifier", pending.code_verifier.as_str()),
+        ];
+        let response = self
+            .http
+            .raw()
+            .post(token_endpoint)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .form(&form)
+            .send()
+            .await
+            .map_err(|e| {
+                IdentityError::Network(
+                    if e.is_timeout() {
+                        "timed out"
+                    } else {
+                        "token endpoint not reached"
+                    }
+                    .into(),
+                )
+            })?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|_| IdentityError::Network("connection broke while reading".into()))?;
+        if status.is_success() {
+            return serde_json::from_slice(&body).map_err(|_| {
+                IdentityError::ProviderMisconfigured(
+                    "token response is not the expected JSON".into(),
+                )
+            });
+        }
+        match serde_json::from_slice::<OAuthError>(&body) {
+            Ok(error) => {
+                tracing::warn!(error = %error.error, "token endpoint refused the code");
+                Err(IdentityError::CodeRejected { error: error.error })
+            }
+            Err(_) => Err(IdentityError::Unexpected(format!(
+                "token endpoint answered HTTP {}",
+                status.as_u16()
+            ))),
+        }
+    }
+
+    async fn validate_id_token(
+        &self,
+        id_token: &str,
+        nonce: &str,
+    ) -> Result<jose::IdTokenClaims, IdentityError> {
+        let rules = |now| IdTokenRules {
+            issuer: self.provider.issuer(),
+            client_id: &self.config.client_id,
+            nonce: Some(nonce),
+            now,
+            clock_skew_secs: CLOCK_SKEW_SECS,
+            max_age_secs: None,
+            algorithms: &Algorithm::ALL,
+        };
+        let keys = self.provider.keys(false).await?;
+        match jose::validate_id_token(id_token, &keys, &rules(unix_now())) {
+            Err(IdTokenError::Jose(JoseError::UnknownKey { .. })) => {
+                // The provider may have rotated its keys since we cached them.
+                let keys = self.provider.keys(true).await?;
+                Ok(jose::validate_id_token(
+                    id_token,
+                    &keys,
+                    &rules(unix_now()),
+                )?)
+            }
+            other => {
+                if let Err(error) = &other {
+                    tracing::warn!(error = %error, "ID token rejected");
+                }
+                Ok(other?)
+            }
+        }
+    }
+
+    fn session(&self) -> Result<StoredSession, IdentityError> {
+        self.get_json(KEY_SESSION)?
+            .ok_or(IdentityError::NotLoggedIn)
+    }
+
+    fn portal_endpoint(&self, path: &str) -> String {
+        format!(
+            "{}{path}",
+            self.config.portal_url.as_str().trim_end_matches('/')
+        )
+    }
+
+    fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, IdentityError> {
+        match self.secure.get(key)? {
+            None => Ok(None),
+            Some(bytes) => match serde_json::from_slice(&bytes) {
+                Ok(value) => Ok(Some(value)),
+                Err(_) => {
+                    // Written by another app version: unusable, so treat as absent.
+                    tracing::warn!(key, "discarding unreadable secure-storage entry");
+                    self.secure.delete(key)?;
+                    Ok(None)
+                }
+            },
+        }
+    }
+
+    fn put_json<T: serde::Serialize>(&self, key: &str, value: &T) -> Result<(), IdentityError> {
+        let bytes =
+            serde_json::to_vec(value).map_err(|e| IdentityError::Unexpected(e.to_string()))?;
+        Ok(self.secure.set(key, &bytes)?)
+    }
+}

@@ -1,0 +1,126 @@
+//! The local SQLite database of one profile: WAL, versioned migrations run at open.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+
+/// File name of the profile database inside the data directory.
+pub const DATABASE_FILE: &str = "motcua.sqlite";
+
+/// Failure of the local database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The data directory could not be created.
+    #[error("data directory {path}: {source}")]
+    Directory {
+        /// The directory.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// SQLite refused an operation.
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A migration failed (or the file is from a newer app version).
+    #[error("migration: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    /// A previous holder of the connection panicked.
+    #[error("database lock poisoned")]
+    Poisoned,
+}
+
+/// The schema, one entry per version; append only, never edit a released one.
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![
+        // 1: cache of public identity-provider data (discovery document and JWKS), so that
+        // a login does not start with two extra round trips on a weak network.
+        M::up(
+            "CREATE TABLE provider_cache (
+                issuer TEXT PRIMARY KEY NOT NULL,
+                metadata TEXT NOT NULL,
+                jwks TEXT,
+                fetched_at INTEGER NOT NULL
+            ) STRICT;",
+        ),
+    ])
+}
+
+/// The profile database. One connection behind a mutex: the phone is the only writer and
+/// every statement is short.
+pub struct Database {
+    connection: Mutex<Connection>,
+}
+
+impl Database {
+    /// Opens `dir/motcua.sqlite`, creating the directory and file, and migrates it.
+    pub fn open(dir: &Path) -> Result<Database, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Directory {
+            path: dir.to_owned(),
+            source,
+        })?;
+        let mut connection = Connection::open(dir.join(DATABASE_FILE))?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "NORMAL")?;
+        connection.pragma_update(None, "foreign_keys", "ON")?;
+        connection.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrations().to_latest(&mut connection)?;
+        Ok(Database {
+            connection: Mutex::new(connection),
+        })
+    }
+
+    /// The connection, for one short unit of work.
+    pub fn connection(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
+        self.connection.lock().map_err(|_| StoreError::Poisoned)
+    }
+
+    /// The schema version (SQLite `user_version`).
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .connection()?
+            .query_row("PRAGMA user_version", [], |row| row.get(0))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(migrations().validate().is_ok());
+    }
+
+    #[test]
+    fn opens_fresh_and_reopens_at_the_latest_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let nested = dir.path().join("profile");
+        let first = Database::open(&nested).unwrap();
+        let version = first.schema_version().unwrap();
+        assert!(version >= 1);
+        drop(first);
+        let again = Database::open(&nested).unwrap();
+        assert_eq!(again.schema_version().unwrap(), version);
+        let mode: String = again
+            .connection()
+            .unwrap()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn a_file_from_a_newer_app_is_refused_not_damaged() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Database::open(dir.path()).unwrap());
+        let conn = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(conn);
+        assert!(matches!(
+            Database::open(dir.path()),
+            Err(StoreError::Migration(_))
+        ));
+    }
+}
