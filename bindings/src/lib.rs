@@ -1,1 +1,448 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use motcua_core::identity::IdentityError;
+use motcua_core::secure_store::{SecureStore, SecureStoreError};
+use motcua_core::{CoreConfig, Lang, Localized, OpenError};
+
+uniffi::setup_scaffolding!();
+
+/// What the app supplies from the operating system.
+#[uniffi::export(foreign)]
+pub trait Platform: Send + Sync {
+    /// The secret stored under `key` (Keystore / Keychain), if any.
+    fn secure_get(&self, key: String) -> Result<Option<Vec<u8>>, PlatformError>;
+    /// Stores a secret under `key`, replacing any previous one.
+    fn secure_set(&self, key: String, value: Vec<u8>) -> Result<(), PlatformError>;
+    /// Deletes the secret under `key`; a missing key is not an error.
+    fn secure_delete(&self, key: String) -> Result<(), PlatformError>;
+}
+
+/// A failure reported by the platform.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum PlatformError {
+    /// The platform could not do what was asked.
+    #[error("{reason}")]
+    Failed {
+        /// Why, for logs.
+        reason: String,
+    },
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for PlatformError {
+    // Without this, an exception thrown by Kotlin/Swift code would become a Rust panic.
+    fn from(error: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        PlatformError::Failed {
+            reason: error.reason,
+        }
+    }
+}
+
+/// The core's `SecureStore` over the app's `Platform`.
+struct PlatformSecureStore(Arc<dyn Platform>);
+
+impl SecureStore for PlatformSecureStore {
+    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, SecureStoreError> {
+        self.0
+            .secure_get(key.to_owned())
+            .map_err(|e| SecureStoreError(e.to_string()))
+    }
+
+    fn set(&self, key: &str, value: &[u8]) -> Result<(), SecureStoreError> {
+        self.0
+            .secure_set(key.to_owned(), value.to_vec())
+            .map_err(|e| SecureStoreError(e.to_string()))
+    }
+
+    fn delete(&self, key: &str) -> Result<(), SecureStoreError> {
+        self.0
+            .secure_delete(key.to_owned())
+            .map_err(|e| SecureStoreError(e.to_string()))
+    }
+}
+
+/// The province app's configuration (its branding config supplies these).
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct AppConfig {
+    /// Directory for the app's database (the app's private files directory).
+    pub data_dir: String,
+    /// Base URL of the province portal.
+    pub portal_url: String,
+    /// OpenID issuer to log in with.
+    pub issuer: String,
+    /// The app's client id at the issuer.
+    pub client_id: String,
+    /// Redirect URI registered for the app; `None` for the default custom scheme.
+    pub redirect_uri: Option<String>,
+    /// Language of error messages: "vi" (default) or "en".
+    pub language: Option<String>,
+}
+
+/// Failure of an identity call: a stable machine `code` to branch on and a `message` in
+/// the configured language to show.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum IdentityException {
+    /// No network or the service is unreachable: try again later.
+    #[error("{code}: {message}")]
+    Network {
+        /// Machine code.
+        code: String,
+        /// Localised message.
+        message: String,
+    },
+    /// The person cancelled at the provider.
+    #[error("{code}: {message}")]
+    Cancelled {
+        /// Machine code.
+        code: String,
+        /// Localised message.
+        message: String,
+    },
+    /// The login answer was refused (state, issuer, code, ID token, portal).
+    #[error("{code}: {message}")]
+    LoginRejected {
+        /// Machine code.
+        code: String,
+        /// Localised message.
+        message: String,
+    },
+    /// Not logged in, or the session ended: show the login screen.
+    #[error("{code}: {message}")]
+    LoggedOut {
+        /// Machine code.
+        code: String,
+        /// Localised message.
+        message: String,
+    },
+    /// Local storage or the platform keystore failed.
+    #[error("{code}: {message}")]
+    Storage {
+        /// Machine code.
+        code: String,
+        /// Localised message.
+        message: String,
+    },
+    /// Anything else (a misconfigured provider, an unexpected answer).
+    #[error("{code}: {message}")]
+    Other {
+        /// Machine code.
+        code: String,
+        /// Localised message.
+        message: String,
+    },
+}
+
+impl IdentityException {
+    fn from_core(error: IdentityError, lang: Lang) -> Self {
+        let code = error.code().to_owned();
+        let message = error.message(lang);
+        match error {
+            IdentityError::Network(_) => IdentityException::Network { code, message },
+            IdentityError::Cancelled => IdentityException::Cancelled { code, message },
+            IdentityError::NoLoginInProgress
+            | IdentityError::MalformedCallback(_)
+            | IdentityError::StateMismatch
+            | IdentityError::IssuerMismatch
+            | IdentityError::ProviderRefused { .. }
+            | IdentityError::CodeRejected { .. }
+            | IdentityError::IdTokenRejected(_)
+            | IdentityError::PortalRefused(_) => IdentityException::LoginRejected { code, message },
+            IdentityError::NotLoggedIn | IdentityError::SessionEnded => {
+                IdentityException::LoggedOut { code, message }
+            }
+            IdentityError::SecureStorage(_) | IdentityError::Storage(_) => {
+                IdentityException::Storage { code, message }
+            }
+            IdentityError::ProviderMisconfigured(_) | IdentityError::Unexpected(_) => {
+                IdentityException::Other { code, message }
+            }
+        }
+    }
+
+    fn from_open(error: OpenError, lang: Lang) -> Self {
+        IdentityException::Storage {
+            code: error.code().to_owned(),
+            message: error.message(lang),
+        }
+    }
+}
+
+/// What the app opens in the system browser to log in.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct LoginRequest {
+    /// URL for Custom Tabs / ASWebAuthenticationSession.
+    pub url: String,
+    /// The redirect URI the browser returns to.
+    pub redirect_uri: String,
+}
+
+/// VNeID identity level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum IdentityLevel {
+    /// Level 1 (basic).
+    Level1,
+    /// Level 2 (verified in person).
+    Level2,
+}
+
+/// The logged-in citizen.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct Profile {
+    /// Full name.
+    pub full_name: String,
+    /// 12-digit personal ID number.
+    pub personal_id: Option<String>,
+    /// Date of birth, `YYYY-MM-DD`.
+    pub birth_date: Option<String>,
+    /// Address in one line.
+    pub address: Option<String>,
+    /// Identity level.
+    pub identity_level: IdentityLevel,
+}
+
+impl From<motcua_protocol::identity::CitizenProfile> for Profile {
+    fn from(p: motcua_protocol::identity::CitizenProfile) -> Self {
+        Profile {
+            full_name: p.full_name,
+            personal_id: p.personal_id,
+            birth_date: p.birth_date,
+            address: p.address,
+            identity_level: level(p.identity_level),
+        }
+    }
+}
+
+fn level(level: motcua_protocol::identity::IdentityLevel) -> IdentityLevel {
+    match level {
+        motcua_protocol::identity::IdentityLevel::Level1 => IdentityLevel::Level1,
+        motcua_protocol::identity::IdentityLevel::Level2 => IdentityLevel::Level2,
+    }
+}
+
+/// The core, one per profile.
+#[derive(uniffi::Object)]
+pub struct MotCua {
+    core: Arc<motcua_core::MotCua>,
+    lang: Lang,
+}
+
+#[uniffi::export]
+impl MotCua {
+    /// Opens the core (creating its database on first use). Call off the main thread.
+    #[uniffi::constructor]
+    pub fn open(
+        config: AppConfig,
+        platform: Arc<dyn Platform>,
+    ) -> Result<Arc<MotCua>, IdentityException> {
+        let lang = config
+            .language
+            .as_deref()
+            .map(Lang::from_tag)
+            .unwrap_or_default();
+        let portal_url =
+            url::Url::parse(&config.portal_url).map_err(|_| IdentityException::Other {
+                code: "invalid_config".into(),
+                message: match lang {
+                    Lang::Vi => "Cấu hình ứng dụng có địa chỉ cổng không hợp lệ.".into(),
+                    Lang::En => "The app configuration has an invalid portal address.".into(),
+                },
+            })?;
+        let mut core_config = CoreConfig::new(
+            PathBuf::from(config.data_dir),
+            portal_url,
+            config.issuer,
+            config.client_id,
+        );
+        if let Some(redirect_uri) = config.redirect_uri {
+            core_config.redirect_uri = redirect_uri;
+        }
+        let store = Arc::new(PlatformSecureStore(platform));
+        let core = motcua_core::MotCua::open(core_config, store)
+            .map_err(|e| IdentityException::from_open(e, lang))?;
+        Ok(Arc::new(MotCua {
+            core: Arc::new(core),
+            lang,
+        }))
+    }
+
+    /// The identity area: login, profile, logout.
+    pub fn identity(&self) -> Arc<Identity> {
+        Arc::new(Identity {
+            core: self.core.clone(),
+            lang: self.lang,
+        })
+    }
+}
+
+/// Login, session and profile.
+#[derive(uniffi::Object)]
+pub struct Identity {
+    core: Arc<motcua_core::MotCua>,
+    lang: Lang,
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Identity {
+    /// Starts a login; open the returned URL in the system browser.
+    pub async fn begin_login(&self) -> Result<LoginRequest, IdentityException> {
+        let request = self
+            .core
+            .identity()
+            .begin_login()
+            .await
+            .map_err(|e| IdentityException::from_core(e, self.lang))?;
+        Ok(LoginRequest {
+            url: request.url,
+            redirect_uri: request.redirect_uri,
+        })
+    }
+
+    /// Completes the login with the URL the browser returned to.
+    pub async fn complete_login(&self, callback_url: String) -> Result<Profile, IdentityException> {
+        self.core
+            .identity()
+            .complete_login(&callback_url)
+            .await
+            .map(Profile::from)
+            .map_err(|e| IdentityException::from_core(e, self.lang))
+    }
+
+    /// The logged-in citizen, from the device (no network); `None` when logged out.
+    pub fn profile(&self) -> Result<Option<Profile>, IdentityException> {
+        self.core
+            .identity()
+            .profile()
+            .map(|p| p.map(Profile::from))
+            .map_err(|e| IdentityException::from_core(e, self.lang))
+    }
+
+    /// The identity level of the logged-in citizen, if any.
+    pub fn identity_level(&self) -> Result<Option<IdentityLevel>, IdentityException> {
+        self.core
+            .identity()
+            .identity_level()
+            .map(|l| l.map(level))
+            .map_err(|e| IdentityException::from_core(e, self.lang))
+    }
+
+    /// Asks the portal who is logged in.
+    pub async fn whoami(&self) -> Result<Profile, IdentityException> {
+        self.core
+            .identity()
+            .whoami()
+            .await
+            .map(Profile::from)
+            .map_err(|e| IdentityException::from_core(e, self.lang))
+    }
+
+    /// Refreshes the session now.
+    pub async fn refresh(&self) -> Result<(), IdentityException> {
+        self.core
+            .identity()
+            .refresh()
+            .await
+            .map_err(|e| IdentityException::from_core(e, self.lang))
+    }
+
+    /// Logs out; returns whether the portal confirmed the revocation.
+    pub async fn logout(&self) -> Result<bool, IdentityException> {
+        self.core
+            .identity()
+            .logout()
+            .await
+            .map(|o| o.revoked_on_portal)
+            .map_err(|e| IdentityException::from_core(e, self.lang))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    #[derive(Default)]
+    struct TestPlatform {
+        secrets: Mutex<HashMap<String, Vec<u8>>>,
+        broken: bool,
+    }
+
+    impl Platform for TestPlatform {
+        fn secure_get(&self, key: String) -> Result<Option<Vec<u8>>, PlatformError> {
+            if self.broken {
+                return Err(PlatformError::Failed {
+                    reason: "keystore locked".into(),
+                });
+            }
+            Ok(self.secrets.lock().unwrap().get(&key).cloned())
+        }
+        fn secure_set(&self, key: String, value: Vec<u8>) -> Result<(), PlatformError> {
+            self.secrets.lock().unwrap().insert(key, value);
+            Ok(())
+        }
+        fn secure_delete(&self, key: String) -> Result<(), PlatformError> {
+            self.secrets.lock().unwrap().remove(&key);
+            Ok(())
+        }
+    }
+
+    fn config(dir: &std::path::Path) -> AppConfig {
+        AppConfig {
+            data_dir: dir.to_string_lossy().into_owned(),
+            // Nothing listens on port 9 of loopback: every request is refused at once.
+            portal_url: "http://127.0.0.1:9".into(),
+            issuer: "http://127.0.0.1:9/oidc".into(),
+            client_id: "motcua-app".into(),
+            redirect_uri: None,
+            language: Some("en".into()),
+        }
+    }
+
+    #[tokio::test]
+    async fn errors_cross_as_typed_exceptions_with_code_and_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let core = MotCua::open(config(dir.path()), Arc::new(TestPlatform::default())).unwrap();
+        let identity = core.identity();
+        assert!(identity.profile().unwrap().is_none());
+        match identity.begin_login().await {
+            Err(IdentityException::Network { code, message }) => {
+                assert_eq!(code, "network_unavailable");
+                assert!(message.contains("connect"), "{message}");
+            }
+            other => panic!("expected a network error, got {other:?}"),
+        }
+        match identity.whoami().await {
+            Err(IdentityException::LoggedOut { code, .. }) => assert_eq!(code, "not_logged_in"),
+            other => panic!("expected logged out, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failing_keystore_is_a_storage_error_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let platform = TestPlatform {
+            broken: true,
+            ..TestPlatform::default()
+        };
+        let core = MotCua::open(config(dir.path()), Arc::new(platform)).unwrap();
+        match core.identity().profile() {
+            Err(IdentityException::Storage { code, .. }) => {
+                assert_eq!(code, "secure_storage_failed")
+            }
+            other => panic!("expected a storage error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_bad_portal_url_is_a_typed_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bad = config(dir.path());
+        bad.portal_url = "not a url".into();
+        assert!(matches!(
+            MotCua::open(bad, Arc::new(TestPlatform::default())),
+            Err(IdentityException::Other { code, .. }) if code == "invalid_config"
+        ));
+    }
+}
