@@ -1,1 +1,8 @@
-//! placeholder
+//! The `motcua` command line: runs the reference portal, logs in like a native app, and
+//! walks the whole journey in `motcua demo`. A front end over `motcua-core` (and, for
+//! `portal serve` and `demo`, `motcua-portal`): it formats, it does not decide.
+
+pub mod browser;
+pub mod commands;
+pub mod demo;
+pub mod output;

@@ -1,0 +1,437 @@
+//! Argument parsing and the commands other than `demo`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use motcua_core::identity::IdentityError;
+use motcua_core::secure_store::DevFileSecureStore;
+use motcua_core::{CoreConfig, Lang, Localized, MotCua, OpenError};
+use motcua_protocol::api::{ClientConfig, PATH_CLIENT_CONFIG};
+use serde::Serialize;
+use url::Url;
+
+use crate::output::{Output, profile_text};
+
+/// The `motcua` command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "motcua",
+    version,
+    about = "MotCua — dịch vụ công trực tuyến / online public services: portal, login, demo"
+)]
+pub struct Cli {
+    /// Base URL of the portal.
+    #[arg(
+        long,
+        global = true,
+        env = "MOTCUA_PORTAL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub portal: Url,
+    /// Data directory (the client profile; for `portal serve`, the portal's database).
+    #[arg(long, global = true, env = "MOTCUA_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Print machine-readable JSON on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Language of messages: vi or en.
+    #[arg(long, global = true, env = "MOTCUA_LANG", default_value = "vi")]
+    pub lang: String,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the reference portal.
+    Portal {
+        /// Portal command.
+        #[command(subcommand)]
+        command: PortalCommand,
+    },
+    /// Log in with electronic identity. Without a step: opens a loopback listener
+    /// (RFC 8252), prints the URL to open and waits for the browser to come back.
+    Login {
+        /// Two-step login for scripts and other browsers.
+        #[command(subcommand)]
+        step: Option<LoginStep>,
+        /// How long to wait for the browser, in seconds.
+        #[arg(long, default_value_t = 300)]
+        timeout_secs: u64,
+    },
+    /// Show who is logged in (asks the portal).
+    Whoami,
+    /// Log out: revoke the session at the portal and erase local tokens.
+    Logout,
+    /// Start an embedded portal and walk the journey with a demo citizen.
+    Demo,
+}
+
+/// Portal commands.
+#[derive(Debug, Subcommand)]
+pub enum PortalCommand {
+    /// Serve the portal API and its built-in OpenID provider.
+    Serve(motcua_portal::PortalConfig),
+}
+
+/// The two-step login.
+#[derive(Debug, Subcommand)]
+pub enum LoginStep {
+    /// Print the authorization URL to open in any browser.
+    Begin {
+        /// Where the browser is sent back; copy the address it lands on into `login finish`.
+        #[arg(long, default_value = "http://127.0.0.1/callback")]
+        redirect_uri: String,
+    },
+    /// Complete the login with the URL the browser landed on.
+    Finish {
+        /// The full callback URL, with its `code` and `state`.
+        callback_url: String,
+    },
+}
+
+/// Everything that can make a command fail.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Login, session or profile.
+    #[error(transparent)]
+    Identity(#[from] IdentityError),
+    /// Opening the local profile.
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    /// The portal could not be asked for its configuration.
+    #[error("portal unreachable: {0}")]
+    PortalUnreachable(String),
+    /// The portal server failed.
+    #[error("portal: {0}")]
+    Portal(String),
+    /// The scripted browser of the demo failed.
+    #[error("browser: {0}")]
+    Browser(#[from] crate::browser::BrowserError),
+    /// Local I/O.
+    #[error("I/O: {0}")]
+    Io(#[from] std::io::Error),
+    /// The login's browser did not come back in time.
+    #[error("timed out waiting for the browser")]
+    Timeout,
+}
+
+impl Localized for CliError {
+    fn code(&self) -> &'static str {
+        match self {
+            CliError::Identity(e) => e.code(),
+            CliError::Open(e) => e.code(),
+            CliError::PortalUnreachable(_) => "network_unavailable",
+            CliError::Portal(_) => "portal_failed",
+            CliError::Browser(_) => "browser_failed",
+            CliError::Io(_) => "io_failed",
+            CliError::Timeout => "timed_out",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        let pick = |vi: &str, en: &str| match lang {
+            Lang::Vi => vi.to_owned(),
+            Lang::En => en.to_owned(),
+        };
+        match self {
+            CliError::Identity(e) => e.message(lang),
+            CliError::Open(e) => e.message(lang),
+            CliError::PortalUnreachable(detail) => pick(
+                &format!("Không kết nối được cổng dịch vụ công ({detail})."),
+                &format!("Could not reach the portal ({detail})."),
+            ),
+            CliError::Portal(detail) => pick(
+                &format!("Cổng dịch vụ công gặp lỗi: {detail}"),
+                &format!("The portal failed: {detail}"),
+            ),
+            CliError::Browser(detail) => pick(
+                &format!("Trình duyệt mô phỏng gặp lỗi: {detail}"),
+                &format!("The scripted browser failed: {detail}"),
+            ),
+            CliError::Io(detail) => pick(
+                &format!("Lỗi đọc/ghi: {detail}"),
+                &format!("Input/output error: {detail}"),
+            ),
+            CliError::Timeout => pick(
+                "Hết thời gian chờ trình duyệt quay lại.",
+                "Timed out waiting for the browser to come back.",
+            ),
+        }
+    }
+}
+
+/// Parses the arguments, runs the command, prints the outcome; returns the exit code.
+pub async fn run(cli: Cli) -> i32 {
+    let out = Output {
+        json: cli.json,
+        lang: Lang::from_tag(&cli.lang),
+    };
+    let result = match cli.command {
+        Command::Portal {
+            command: PortalCommand::Serve(mut config),
+        } => {
+            if let Some(dir) = cli.data_dir {
+                config.data_dir = dir;
+            }
+            motcua_portal::serve_until_signal(config)
+                .await
+                .map_err(|e| CliError::Portal(e.to_string()))
+        }
+        Command::Demo => crate::demo::run(&out).await,
+        Command::Login { step, timeout_secs } => {
+            let client = ClientContext::new(&cli.portal, cli.data_dir).await;
+            match (client, step) {
+                (Err(e), _) => Err(e),
+                (Ok(client), None) => login_loopback(&out, &client, timeout_secs).await,
+                (Ok(client), Some(LoginStep::Begin { redirect_uri })) => {
+                    login_begin(&out, &client, &redirect_uri).await
+                }
+                (Ok(client), Some(LoginStep::Finish { callback_url })) => {
+                    login_finish(&out, &client, &callback_url).await
+                }
+            }
+        }
+        Command::Whoami => match ClientContext::new(&cli.portal, cli.data_dir).await {
+            Ok(client) => whoami(&out, &client).await,
+            Err(e) => Err(e),
+        },
+        Command::Logout => match ClientContext::new(&cli.portal, cli.data_dir).await {
+            Ok(client) => logout(&out, &client).await,
+            Err(e) => Err(e),
+        },
+    };
+    match result {
+        Ok(()) => 0,
+        Err(error) => {
+            out.error(&error);
+            1
+        }
+    }
+}
+
+/// The client core opened for the CLI: the profile in the data directory, tokens in the
+/// development secret store (a desk PC or a developer's machine, not a phone).
+pub struct ClientContext {
+    /// The opened core.
+    pub core: MotCua,
+}
+
+impl ClientContext {
+    async fn new(portal: &Url, data_dir: Option<PathBuf>) -> Result<ClientContext, CliError> {
+        let data_dir = data_dir.unwrap_or_else(default_data_dir);
+        let config = fetch_client_config(portal).await?;
+        let core_config = CoreConfig::new(
+            data_dir.clone(),
+            portal.clone(),
+            config.issuer,
+            config.client_id,
+        );
+        let secrets = Arc::new(DevFileSecureStore::new(&data_dir));
+        Ok(ClientContext {
+            core: MotCua::open(core_config, secrets)?,
+        })
+    }
+}
+
+/// Asks the portal which issuer and client id to log in with.
+pub async fn fetch_client_config(portal: &Url) -> Result<ClientConfig, CliError> {
+    let url = format!(
+        "{}{PATH_CLIENT_CONFIG}",
+        portal.as_str().trim_end_matches('/')
+    );
+    let unreachable = |e: reqwest::Error| {
+        CliError::PortalUnreachable(if e.is_connect() {
+            format!("{} {}", portal.as_str(), "refused the connection")
+        } else {
+            e.without_url().to_string()
+        })
+    };
+    let response = reqwest::Client::new()
+        .get(url)
+        .timeout(Duration::from_secs(15))
+        .send()
+        .await
+        .map_err(unreachable)?
+        .error_for_status()
+        .map_err(unreachable)?;
+    response.json().await.map_err(unreachable)
+}
+
+fn default_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("XDG_DATA_HOME") {
+        return PathBuf::from(dir).join("motcua");
+    }
+    match std::env::var_os("HOME") {
+        Some(home) => PathBuf::from(home).join(".local/share/motcua"),
+        None => PathBuf::from(".motcua"),
+    }
+}
+
+#[derive(Serialize)]
+struct LoginBegun<'a> {
+    url: &'a str,
+    redirect_uri: &'a str,
+}
+
+async fn login_begin(
+    out: &Output,
+    client: &ClientContext,
+    redirect_uri: &str,
+) -> Result<(), CliError> {
+    let request = client
+        .core
+        .identity()
+        .begin_login_with_redirect(redirect_uri)
+        .await?;
+    out.result(
+        &LoginBegun {
+            url: &request.url,
+            redirect_uri: &request.redirect_uri,
+        },
+        || {
+            format!(
+                "{}\n\n{}\n\n{}",
+                out.t(
+                    "Mở địa chỉ này trong trình duyệt để đăng nhập:",
+                    "Open this address in a browser to log in:"
+                ),
+                request.url,
+                out.t(
+                    "Sau khi đăng nhập, trình duyệt chuyển tới một địa chỉ bắt đầu bằng redirect URI; chép nguyên địa chỉ đó vào: motcua login finish '<địa chỉ>'",
+                    "After logging in the browser lands on an address starting with the redirect URI; copy that whole address into: motcua login finish '<address>'"
+                )
+            )
+        },
+    );
+    Ok(())
+}
+
+async fn login_finish(
+    out: &Output,
+    client: &ClientContext,
+    callback_url: &str,
+) -> Result<(), CliError> {
+    let profile = client.core.identity().complete_login(callback_url).await?;
+    out.result(&profile, || {
+        format!(
+            "{}\n{}",
+            out.t("Đăng nhập thành công.", "Logged in."),
+            profile_text(out, &profile)
+        )
+    });
+    Ok(())
+}
+
+async fn login_loopback(
+    out: &Output,
+    client: &ClientContext,
+    timeout_secs: u64,
+) -> Result<(), CliError> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let redirect_uri = format!(
+        "http://127.0.0.1:{}/callback",
+        listener.local_addr()?.port()
+    );
+    let request = client
+        .core
+        .identity()
+        .begin_login_with_redirect(&redirect_uri)
+        .await?;
+    if out.json {
+        out.result(
+            &LoginBegun {
+                url: &request.url,
+                redirect_uri: &request.redirect_uri,
+            },
+            String::new,
+        );
+    } else {
+        eprintln!(
+            "{}\n\n{}\n",
+            out.t(
+                "Mở địa chỉ này trong trình duyệt để đăng nhập (đang chờ trình duyệt quay lại):",
+                "Open this address in a browser to log in (waiting for the browser to come back):"
+            ),
+            request.url
+        );
+    }
+    let callback = tokio::time::timeout(
+        Duration::from_secs(timeout_secs),
+        receive_callback(listener, &redirect_uri),
+    )
+    .await
+    .map_err(|_| CliError::Timeout)??;
+    login_finish(out, client, &callback).await
+}
+
+/// Serves the loopback redirect URI until the browser arrives on `/callback`, answers it
+/// with a short page, and returns the full callback URL.
+async fn receive_callback(
+    listener: tokio::net::TcpListener,
+    redirect_uri: &str,
+) -> Result<String, CliError> {
+    use axum::extract::State;
+    use axum::response::Html;
+    use tokio::sync::mpsc;
+
+    let (sender, mut receiver) = mpsc::channel::<String>(1);
+    let base = redirect_uri.trim_end_matches("/callback").to_owned();
+    let app = axum::Router::new()
+        .route(
+            "/callback",
+            axum::routing::get(
+                |State((sender, base)): State<(mpsc::Sender<String>, String)>,
+                 uri: axum::http::Uri| async move {
+                    let _ = sender.try_send(format!("{base}{uri}"));
+                    Html(
+                        "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><title>MotCua</title>\
+                         <body style=\"font-family:sans-serif;font-size:1.4em;padding:2em\">\
+                         <p>Đã nhận kết quả đăng nhập. Bạn có thể đóng cửa sổ này và quay lại ứng dụng.</p>\
+                         <p lang=\"en\">Login received. You can close this window and return to the app.</p></body></html>",
+                    )
+                },
+            ),
+        )
+        .with_state((sender, base));
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let callback = receiver.recv().await;
+    server.abort();
+    callback.ok_or(CliError::Timeout)
+}
+
+async fn whoami(out: &Output, client: &ClientContext) -> Result<(), CliError> {
+    let profile = client.core.identity().whoami().await?;
+    out.result(&profile, || profile_text(out, &profile));
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct LoggedOut {
+    revoked_on_portal: bool,
+}
+
+async fn logout(out: &Output, client: &ClientContext) -> Result<(), CliError> {
+    let outcome = client.core.identity().logout().await?;
+    out.result(
+        &LoggedOut {
+            revoked_on_portal: outcome.revoked_on_portal,
+        },
+        || {
+            if outcome.revoked_on_portal {
+                out.t("Đã đăng xuất.", "Logged out.").to_owned()
+            } else {
+                out.t(
+                    "Đã xoá phiên trên máy; chưa báo được cho cổng (phiên sẽ tự hết hạn).",
+                    "Local session erased; the portal was not reached (its session will expire).",
+                )
+                .to_owned()
+            }
+        },
+    );
+    Ok(())
+}

@@ -1,0 +1,195 @@
+//! `motcua demo`: the README's main job. Starts an embedded portal on a temporary data
+//! directory and a free loopback port, then walks the citizen's journey through the real
+//! core over real HTTP, printing each step. Later issues extend it to the whole journey.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use motcua_core::secure_store::MemorySecureStore;
+use motcua_core::{APP_REDIRECT_URI, CoreConfig, MotCua};
+use motcua_protocol::identity::IdentityLevel;
+use serde::Serialize;
+
+use crate::browser::{Browser, Landing};
+use crate::commands::{CliError, fetch_client_config};
+use crate::output::{Output, profile_text};
+
+/// One printed step of the demo.
+#[derive(Debug, Serialize)]
+struct Step<'a> {
+    step: usize,
+    title: &'a str,
+    detail: String,
+    millis: u128,
+}
+
+struct Steps<'o> {
+    out: &'o Output,
+    count: usize,
+    started: Instant,
+}
+
+impl Steps<'_> {
+    fn print(&mut self, vi: &str, en: &str, detail: String) {
+        self.count += 1;
+        let title = self.out.t(vi, en);
+        let millis = self.started.elapsed().as_millis();
+        self.out.result(
+            &Step {
+                step: self.count,
+                title,
+                detail: detail.clone(),
+                millis,
+            },
+            || {
+                let indented = detail
+                    .lines()
+                    .map(|l| format!("     {l}"))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                format!("{:>2}. {title}  ({millis} ms)\n{indented}", self.count)
+            },
+        );
+    }
+}
+
+/// Runs the demo.
+pub async fn run(out: &Output) -> Result<(), CliError> {
+    let workspace = tempfile::tempdir()?;
+    let mut steps = Steps {
+        out,
+        count: 0,
+        started: Instant::now(),
+    };
+
+    let portal_config = motcua_portal::PortalConfig::for_tests(&workspace.path().join("portal"));
+    let portal = motcua_portal::start(portal_config)
+        .await
+        .map_err(|e| CliError::Portal(e.to_string()))?;
+    let portal_url = portal.base_url();
+    steps.print(
+        "Khởi động cổng dịch vụ công (kèm nhà cung cấp định danh thử nghiệm)",
+        "Started the portal (with its development identity provider)",
+        format!("{portal_url}  ·  issuer {}", portal.issuer()),
+    );
+
+    let client_config = fetch_client_config(&portal_url).await?;
+    let secrets = Arc::new(MemorySecureStore::new());
+    let core = MotCua::open(
+        CoreConfig::new(
+            workspace.path().join("phone"),
+            portal_url.clone(),
+            client_config.issuer.clone(),
+            client_config.client_id.clone(),
+        ),
+        secrets.clone(),
+    )?;
+    steps.print(
+        "Mở lõi ứng dụng (như trên điện thoại)",
+        "Opened the app core (as on a phone)",
+        format!(
+            "client_id {}  ·  redirect {APP_REDIRECT_URI}",
+            client_config.client_id
+        ),
+    );
+
+    let identity = core.identity();
+    let request = identity.begin_login().await?;
+    steps.print(
+        "Bắt đầu đăng nhập: PKCE S256, state, nonce",
+        "Login started: PKCE S256, state, nonce",
+        request.url.split('?').next().unwrap_or_default().to_owned(),
+    );
+
+    let browser = Browser::new(&request.redirect_uri)?;
+    let Landing::Page(login_page) = browser.open(&request.url).await? else {
+        return Err(CliError::Portal(
+            "the provider skipped its login page".into(),
+        ));
+    };
+    let citizens = motcua_portal::demo_citizens();
+    let chosen = citizens
+        .iter()
+        .filter(|c| c.level == IdentityLevel::Level2)
+        .max_by_key(|c| std::cmp::Reverse(c.birth_date))
+        .or_else(|| citizens.first())
+        .ok_or_else(|| CliError::Portal("no demo citizens".into()))?;
+    let offered = login_page
+        .attributes("form[data-citizen]", "data-citizen")
+        .len();
+    steps.print(
+        "Trang đăng nhập của nhà cung cấp định danh",
+        "The identity provider's login page",
+        format!(
+            "{offered} {}; {} {}",
+            out.t("công dân thử nghiệm", "demo citizens"),
+            out.t("chọn", "choosing"),
+            chosen.full_name
+        ),
+    );
+
+    let form = login_page.form(&format!("form[data-citizen='{}']", chosen.subject))?;
+    let Landing::Callback(callback) = browser.submit(&form).await? else {
+        return Err(CliError::Portal(
+            "the provider did not redirect back to the app".into(),
+        ));
+    };
+    steps.print(
+        "Nhà cung cấp chuyển về ứng dụng với mã xác thực",
+        "The provider redirected back to the app with a code",
+        callback.split('?').next().unwrap_or_default().to_owned(),
+    );
+
+    let profile = identity.complete_login(&callback).await?;
+    steps.print(
+        "Đăng nhập xong: ID token hợp lệ, đã có phiên làm việc với cổng",
+        "Logged in: ID token valid, portal session opened",
+        profile_text(out, &profile),
+    );
+
+    let confirmed = identity.whoami().await?;
+    steps.print(
+        "Cổng xác nhận người dùng (whoami)",
+        "The portal confirms who is logged in (whoami)",
+        format!(
+            "{} · {} {}",
+            confirmed.full_name,
+            out.t("mức", "level"),
+            confirmed.identity_level.number()
+        ),
+    );
+
+    identity.refresh().await?;
+    steps.print(
+        "Làm mới phiên (refresh token được thay mới)",
+        "Session refreshed (refresh token rotated)",
+        out.t(
+            "token chỉ nằm trong kho bảo mật",
+            "tokens live only in secure storage",
+        )
+        .to_owned(),
+    );
+
+    let logout = identity.logout().await?;
+    steps.print(
+        "Đăng xuất: phiên bị thu hồi trên cổng",
+        "Logged out: session revoked on the portal",
+        format!(
+            "revoked_on_portal = {}  ·  {} {}",
+            logout.revoked_on_portal,
+            out.t(
+                "khoá còn trong kho bảo mật:",
+                "keys left in secure storage:"
+            ),
+            secrets.keys().len()
+        ),
+    );
+
+    portal.shutdown().await;
+    steps.print(
+        "Dừng cổng và xoá dữ liệu tạm",
+        "Stopped the portal and removed the temporary data",
+        String::new(),
+    );
+    Ok(())
+}

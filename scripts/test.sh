@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Every test of the project, from a fresh clone: installs what the tests need (the npm
+# OpenID provider used as an independent peer), checks formatting and lints, then runs
+# the whole Rust test suite (unit, portal integration, end-to-end).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v cargo >/dev/null || { echo "cargo is required (rustup)" >&2; exit 1; }
+command -v node >/dev/null || { echo "node is required for the oidc-provider tests" >&2; exit 1; }
+
+echo "==> installing the test OpenID provider (oidc-provider, npm)"
+npm ci --prefix tests/oidc-provider --no-audit --no-fund --loglevel=error
+
+echo "==> cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "==> cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "==> cargo test"
+cargo test --workspace --locked
