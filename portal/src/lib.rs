@@ -1,1 +1,423 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod citizens;
+mod db;
+mod error;
+mod provider;
+mod secrets;
+mod session;
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use motcua_protocol::api::{
+    ApiErrorCode, BUILTIN_ISSUER_PATH, ClientConfig, PATH_CLIENT_CONFIG, PATH_HEALTH, PATH_ME,
+    PATH_SESSION, PATH_SESSION_REFRESH,
+};
+use ring::rand::SystemRandom;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tracing::Instrument as _;
+use url::Url;
+
+pub use citizens::{DemoCitizen, demo_citizens};
+pub use db::DB_FILE;
+pub use error::{ApiError, ApiJson, PortalError};
+pub use session::AuthenticatedCitizen;
+
+/// The scopes clients request.
+const SCOPES: &str = "openid profile address";
+
+/// Configuration of the portal; also usable as clap arguments (`motcua portal serve`).
+#[derive(clap::Args, Debug, Clone)]
+pub struct PortalConfig {
+    /// Directory of the portal's data; the SQLite file `portal.sqlite` is created there on
+    /// first start.
+    #[arg(
+        long,
+        env = "MOTCUA_PORTAL_DATA_DIR",
+        default_value = "./motcua-portal-data"
+    )]
+    pub data_dir: PathBuf,
+    /// Address to listen on.
+    #[arg(long, env = "MOTCUA_PORTAL_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Base URL clients use to reach the portal; default `http://<bound address>`.
+    #[arg(long, env = "MOTCUA_PORTAL_PUBLIC_URL")]
+    pub public_url: Option<Url>,
+    /// External OpenID issuer whose ID tokens are accepted; default the built-in provider
+    /// (`<public URL>/oidc`).
+    #[arg(long, env = "MOTCUA_PORTAL_ISSUER")]
+    pub issuer: Option<Url>,
+    /// The native app's client id at the issuer (the required `aud` of ID tokens).
+    #[arg(long, env = "MOTCUA_PORTAL_CLIENT_ID", default_value = "motcua-app")]
+    pub client_id: String,
+    /// Lifetime of portal access tokens, in seconds.
+    #[arg(long, env = "MOTCUA_PORTAL_ACCESS_TTL_SECS", default_value_t = 900)]
+    pub access_ttl_secs: u64,
+    /// Lifetime of portal refresh tokens, in seconds (default 30 days).
+    #[arg(long, env = "MOTCUA_PORTAL_REFRESH_TTL_SECS", default_value_t = 30 * 24 * 3600)]
+    pub refresh_ttl_secs: u64,
+}
+
+impl PortalConfig {
+    /// A configuration for tests: the given data directory, an ephemeral port on
+    /// 127.0.0.1, the built-in provider, default lifetimes.
+    pub fn for_tests(data_dir: &Path) -> PortalConfig {
+        PortalConfig {
+            data_dir: data_dir.to_path_buf(),
+            listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+            public_url: None,
+            issuer: None,
+            client_id: "motcua-app".into(),
+            access_ttl_secs: 900,
+            refresh_ttl_secs: 30 * 24 * 3600,
+        }
+    }
+}
+
+/// Derived settings shared by the handlers.
+pub(crate) struct Settings {
+    /// The built-in provider's issuer, `<base>/oidc`.
+    pub provider_issuer: String,
+    /// Absolute path of the built-in provider's login form target.
+    pub login_path: String,
+    /// The issuer whose ID tokens the portal accepts.
+    pub trusted_issuer: String,
+    pub client_id: String,
+    pub access_ttl_secs: u64,
+    pub refresh_ttl_secs: u64,
+}
+
+/// What every handler shares.
+pub(crate) struct Shared {
+    pub db: db::Db,
+    pub rng: SystemRandom,
+    pub settings: Settings,
+    pub trust: session::IssuerTrust,
+}
+
+/// The handlers' state (cheap to clone).
+#[derive(Clone)]
+pub(crate) struct AppState(Arc<Shared>);
+
+impl Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// A started portal. Dropping it starts a graceful shutdown, like [`RunningPortal::shutdown`]
+/// without waiting.
+pub struct RunningPortal {
+    base_url: Url,
+    issuer: String,
+    local_addr: SocketAddr,
+    state: AppState,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl std::fmt::Debug for RunningPortal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningPortal")
+            .field("base_url", &self.base_url.as_str())
+            .field("local_addr", &self.local_addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunningPortal {
+    /// The base URL clients use, e.g. `http://127.0.0.1:43123/`.
+    pub fn base_url(&self) -> Url {
+        self.base_url.clone()
+    }
+
+    /// The issuer the portal trusts (built-in: `<base>/oidc`, no trailing slash).
+    pub fn issuer(&self) -> String {
+        self.issuer.clone()
+    }
+
+    /// The address the server is bound to.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Rotates the built-in provider's signing key (see [`rotate_signing_key`]); returns
+    /// the new key id.
+    pub async fn rotate_signing_key(&self) -> Result<String, PortalError> {
+        let rng = SystemRandom::new();
+        self.state
+            .db
+            .call(move |conn| provider::keys::rotate(conn, &rng))
+            .await
+            .map_err(|_| PortalError::Task("key rotation failed".into()))?
+    }
+
+    /// Stops accepting connections, finishes the requests in flight, and returns.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(());
+        if let Err(error) = join(self.task).await {
+            tracing::warn!(%error, "the server stopped with an error");
+        }
+    }
+
+    /// Waits until the server stops (it stops only on error, or when shut down elsewhere).
+    pub async fn wait(self) -> Result<(), PortalError> {
+        let RunningPortal { stop, task, .. } = self;
+        let result = join(task).await;
+        drop(stop);
+        result
+    }
+}
+
+async fn join(task: JoinHandle<std::io::Result<()>>) -> Result<(), PortalError> {
+    match task.await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(error)) => Err(PortalError::Serve(error)),
+        Err(error) => Err(PortalError::Task(error.to_string())),
+    }
+}
+
+/// Makes a new active signing key for the built-in provider of the portal whose data lives
+/// in `data_dir`; the previous key stays published in the JWKS so tokens it signed still
+/// verify. Returns the new key id. Safe while the portal runs (it reads keys per token).
+pub fn rotate_signing_key(data_dir: &Path) -> Result<String, PortalError> {
+    let mut conn = db::open(data_dir)?;
+    provider::keys::rotate(&mut conn, &SystemRandom::new())
+}
+
+fn base_url_for(config: &PortalConfig, local_addr: SocketAddr) -> Result<Url, PortalError> {
+    if let Some(url) = &config.public_url {
+        if url.cannot_be_a_base() || !matches!(url.scheme(), "http" | "https") {
+            return Err(PortalError::Config(
+                "the public URL must be an http(s) base URL".into(),
+            ));
+        }
+        return Ok(url.clone());
+    }
+    // A wildcard bind is reached through loopback on this machine.
+    let ip = match local_addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    let address = SocketAddr::new(ip, local_addr.port());
+    Url::parse(&format!("http://{address}/"))
+        .map_err(|error| PortalError::Config(format!("cannot form the base URL: {error}")))
+}
+
+/// Binds, opens and migrates the database, seeds the demo citizens, makes sure a signing
+/// key exists, and spawns the server task.
+pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| PortalError::Io {
+            context: "cannot listen on the configured address",
+            source,
+        })?;
+    let local_addr = listener.local_addr().map_err(|source| PortalError::Io {
+        context: "cannot read the bound address",
+        source,
+    })?;
+    let base_url = base_url_for(&config, local_addr)?;
+    let provider_issuer = format!(
+        "{}{BUILTIN_ISSUER_PATH}",
+        base_url.as_str().trim_end_matches('/')
+    );
+    let provider_path = Url::parse(&provider_issuer)
+        .map(|url| url.path().trim_end_matches('/').to_owned())
+        .map_err(|error| PortalError::Config(format!("cannot form the issuer: {error}")))?;
+
+    let (trusted_issuer, trust) = match &config.issuer {
+        None => (provider_issuer.clone(), session::IssuerTrust::Builtin),
+        Some(issuer) => {
+            let configured = issuer.as_str().trim_end_matches('/').to_owned();
+            let external =
+                session::ExternalIssuer::new(configured.clone(), session::JWKS_REFETCH_INTERVAL)
+                    .map_err(|error| PortalError::Config(format!("HTTP client: {error}")))?;
+            (
+                configured,
+                session::IssuerTrust::External(Box::new(external)),
+            )
+        }
+    };
+
+    let data_dir = config.data_dir.clone();
+    let conn = tokio::task::spawn_blocking(move || -> Result<_, PortalError> {
+        let mut conn = db::open(&data_dir)?;
+        provider::keys::ensure_active(&mut conn, &SystemRandom::new())?;
+        citizens::seed(&conn)?;
+        Ok(conn)
+    })
+    .await
+    .map_err(|error| PortalError::Task(error.to_string()))??;
+
+    let state = AppState(Arc::new(Shared {
+        db: db::Db::new(conn),
+        rng: SystemRandom::new(),
+        settings: Settings {
+            provider_issuer: provider_issuer.clone(),
+            login_path: format!("{provider_path}{}", provider::LOGIN_PATH),
+            trusted_issuer: trusted_issuer.clone(),
+            client_id: config.client_id.clone(),
+            access_ttl_secs: config.access_ttl_secs,
+            refresh_ttl_secs: config.refresh_ttl_secs,
+        },
+        trust,
+    }));
+
+    let app = router(state.clone());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        // A send or a dropped sender both mean: stop.
+        let _ = stopped.await;
+    });
+    let task = tokio::spawn(async move { server.await });
+    Ok(RunningPortal {
+        base_url,
+        issuer: trusted_issuer,
+        local_addr,
+        state,
+        stop,
+        task,
+    })
+}
+
+/// Starts the portal and serves until Ctrl-C or SIGTERM, then shuts down gracefully.
+pub async fn serve_until_signal(config: PortalConfig) -> Result<(), PortalError> {
+    let portal = start(config).await?;
+    let address = portal.local_addr();
+    tracing::info!(%address, "listening on {address}");
+    let RunningPortal { stop, mut task, .. } = portal;
+    let finished = tokio::select! {
+        () = shutdown_signal() => None,
+        result = &mut task => Some(result),
+    };
+    match finished {
+        Some(result) => {
+            drop(stop);
+            match result {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(error)) => Err(PortalError::Serve(error)),
+                Err(error) => Err(PortalError::Task(error.to_string())),
+            }
+        }
+        None => {
+            tracing::info!("shutting down");
+            let _ = stop.send(());
+            join(task).await
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}
+
+/// The whole application.
+fn router(state: AppState) -> Router {
+    Router::new()
+        .route(PATH_HEALTH, get(health))
+        .route(PATH_CLIENT_CONFIG, get(client_config))
+        .route(
+            PATH_SESSION,
+            post(session::create_session).delete(session::delete_session),
+        )
+        .route(PATH_SESSION_REFRESH, post(session::refresh_session))
+        .route(PATH_ME, get(session::me))
+        .merge(provider::routes())
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(trace_request))
+        .with_state(state)
+}
+
+/// One span per request: method, matched route (never the raw URI or its query), status,
+/// latency.
+async fn trace_request(request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "<unmatched>".to_owned(), |path| path.as_str().to_owned());
+    let span = tracing::info_span!(
+        "request",
+        method = %request.method(),
+        route = %route,
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    );
+    let started = Instant::now();
+    let response = next.run(request).instrument(span.clone()).await;
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    span.record("status", response.status().as_u16());
+    span.record(
+        "latency_ms",
+        tracing::field::display(format_args!("{latency_ms:.3}")),
+    );
+    span.in_scope(|| tracing::info!("request handled"));
+    response
+}
+
+async fn health(State(state): State<AppState>) -> Result<Response, ApiError> {
+    state
+        .db
+        .call(|conn| conn.query_row("SELECT 1", [], |row| row.get::<_, i64>(0)))
+        .await??;
+    Ok(Json(serde_json::json!({ "status": "ok" })).into_response())
+}
+
+async fn client_config(State(state): State<AppState>) -> Json<ClientConfig> {
+    Json(ClientConfig {
+        issuer: state.settings.trusted_issuer.clone(),
+        client_id: state.settings.client_id.clone(),
+        scopes: SCOPES.into(),
+    })
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found()
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        ApiErrorCode::InvalidRequest,
+        "method not allowed on this path",
+    )
+}

@@ -1,0 +1,281 @@
+//! Test harness: a started portal, an HTTP client that does not follow redirects, and a
+//! "browser" that drives the built-in provider's login forms.
+#![allow(dead_code)]
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use motcua_portal::{PortalConfig, RunningPortal, start};
+use motcua_protocol::jose::{Algorithm, IdTokenClaims, IdTokenRules, JwkSet, validate_id_token};
+use motcua_protocol::oidc::{ProviderMetadata, TokenResponse, pkce_challenge_s256};
+use ring::rand::{SecureRandom, SystemRandom};
+use tempfile::TempDir;
+use url::Url;
+
+pub const CLIENT_ID: &str = "motcua-app";
+pub const REDIRECT_URI: &str = "http://127.0.0.1:53682/callback";
+
+pub struct Harness {
+    pub portal: RunningPortal,
+    pub http: reqwest::Client,
+    pub dir: TempDir,
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+pub async fn harness() -> Harness {
+    harness_with(|_| {}).await
+}
+
+pub async fn harness_with(edit: impl FnOnce(&mut PortalConfig)) -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = PortalConfig::for_tests(dir.path());
+    edit(&mut config);
+    let portal = start(config).await.unwrap();
+    Harness {
+        portal,
+        http: client(),
+        dir,
+    }
+}
+
+pub fn random_b64(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    SystemRandom::new().fill(&mut buffer).unwrap();
+    URL_SAFE_NO_PAD.encode(buffer)
+}
+
+/// A PKCE verifier and its S256 challenge.
+pub fn pkce() -> (String, String) {
+    let verifier = random_b64(32);
+    let challenge = pkce_challenge_s256(&verifier);
+    (verifier, challenge)
+}
+
+/// What a login leaves the test with.
+pub struct Login {
+    pub code: String,
+    pub verifier: String,
+    pub nonce: String,
+    pub state: String,
+}
+
+/// A submittable form parsed from a page.
+pub struct Form {
+    pub action: String,
+    pub fields: Vec<(String, String)>,
+}
+
+/// The forms of a page, keyed by `data-citizen` or `data-action`.
+pub fn forms(html: &str) -> Vec<(String, Form)> {
+    let document = scraper::Html::parse_document(html);
+    let form_selector = scraper::Selector::parse("form").unwrap();
+    let input_selector = scraper::Selector::parse("input").unwrap();
+    document
+        .select(&form_selector)
+        .map(|form| {
+            let element = form.value();
+            let key = element
+                .attr("data-citizen")
+                .or_else(|| element.attr("data-action"))
+                .unwrap_or_default()
+                .to_owned();
+            assert_eq!(element.attr("method"), Some("post"));
+            let fields = form
+                .select(&input_selector)
+                .filter_map(|input| {
+                    let input = input.value();
+                    Some((
+                        input.attr("name")?.to_owned(),
+                        input.attr("value")?.to_owned(),
+                    ))
+                })
+                .collect();
+            (
+                key,
+                Form {
+                    action: element.attr("action").unwrap_or_default().to_owned(),
+                    fields,
+                },
+            )
+        })
+        .collect()
+}
+
+impl Harness {
+    pub fn url(&self, path: &str) -> Url {
+        self.portal.base_url().join(path).unwrap()
+    }
+
+    pub fn issuer(&self) -> String {
+        self.portal.issuer()
+    }
+
+    pub fn authorize_url(&self, pairs: &[(&str, &str)]) -> Url {
+        let mut url = Url::parse(&format!("{}/authorize", self.issuer())).unwrap();
+        url.query_pairs_mut().extend_pairs(pairs);
+        url
+    }
+
+    /// The standard authorization parameters, with `edit` applied.
+    pub fn standard_params(
+        challenge: &str,
+        state: &str,
+        nonce: &str,
+    ) -> Vec<(&'static str, String)> {
+        vec![
+            ("response_type", "code".into()),
+            ("client_id", CLIENT_ID.into()),
+            ("redirect_uri", REDIRECT_URI.into()),
+            ("scope", "openid profile address".into()),
+            ("state", state.into()),
+            ("nonce", nonce.into()),
+            ("code_challenge", challenge.into()),
+            ("code_challenge_method", "S256".into()),
+        ]
+    }
+
+    /// Opens the login page of a fresh authorization request.
+    pub async fn login_page(&self, params: &[(&'static str, String)]) -> String {
+        let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let response = self
+            .http
+            .get(self.authorize_url(&pairs))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        response.text().await.unwrap()
+    }
+
+    /// Submits a form of the page; returns the response (a 302 on success).
+    pub async fn submit(&self, form: &Form) -> reqwest::Response {
+        assert!(
+            form.action.starts_with('/'),
+            "absolute path: {}",
+            form.action
+        );
+        self.http
+            .post(self.url(&form.action))
+            .form(&form.fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Logs in as `subject` and returns the code from the redirect.
+    pub async fn login_as(&self, subject: &str) -> Login {
+        let (verifier, challenge) = pkce();
+        let state = random_b64(16);
+        let nonce = random_b64(16);
+        let html = self
+            .login_page(&Harness::standard_params(&challenge, &state, &nonce))
+            .await;
+        let (_, form) = forms(&html)
+            .into_iter()
+            .find(|(key, _)| key == subject)
+            .expect("a form for the citizen");
+        let response = self.submit(&form).await;
+        assert_eq!(response.status(), 302);
+        let location = Url::parse(response.headers()["location"].to_str().unwrap()).unwrap();
+        assert!(location.as_str().starts_with(REDIRECT_URI));
+        let param = |name: &str| {
+            location
+                .query_pairs()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned())
+        };
+        assert_eq!(param("state").as_deref(), Some(state.as_str()));
+        assert_eq!(param("iss").as_deref(), Some(self.issuer().as_str()));
+        Login {
+            code: param("code").expect("a code"),
+            verifier,
+            nonce,
+            state,
+        }
+    }
+
+    /// Posts to the token endpoint.
+    pub async fn token_request(
+        &self,
+        code: &str,
+        verifier: &str,
+        redirect_uri: &str,
+    ) -> reqwest::Response {
+        self.http
+            .post(format!("{}/token", self.issuer()))
+            .form(&[
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("redirect_uri", redirect_uri),
+                ("client_id", CLIENT_ID),
+                ("code_verifier", verifier),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Logs in as `subject` and exchanges the code: the token response and the nonce sent.
+    pub async fn tokens_for(&self, subject: &str) -> (TokenResponse, String) {
+        let login = self.login_as(subject).await;
+        let response = self
+            .token_request(&login.code, &login.verifier, REDIRECT_URI)
+            .await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        (response.json().await.unwrap(), login.nonce)
+    }
+
+    /// An ID token for `subject`.
+    pub async fn id_token_for(&self, subject: &str) -> String {
+        self.tokens_for(subject).await.0.id_token.unwrap()
+    }
+
+    /// Discovery, then the JWKS, over HTTP.
+    pub async fn fetch_jwks(&self) -> JwkSet {
+        let metadata: ProviderMetadata = self
+            .http
+            .get(format!(
+                "{}/.well-known/openid-configuration",
+                self.issuer()
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        self.http
+            .get(&metadata.jwks_uri)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Validates an ID token as a relying party would.
+    pub fn validate(&self, id_token: &str, keys: &JwkSet, nonce: &str) -> IdTokenClaims {
+        let issuer = self.issuer();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        let rules = IdTokenRules {
+            issuer: &issuer,
+            client_id: CLIENT_ID,
+            nonce: Some(nonce),
+            now,
+            clock_skew_secs: 60,
+            max_age_secs: Some(600),
+            algorithms: &Algorithm::ALL,
+        };
+        validate_id_token(id_token, keys, &rules).unwrap()
+    }
+}
