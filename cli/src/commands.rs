@@ -45,6 +45,8 @@ pub struct Cli {
 }
 
 /// The commands.
+// Parsed once per process; boxing the portal's configuration would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the reference portal.

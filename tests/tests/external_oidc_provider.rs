@@ -70,9 +70,15 @@ async fn logs_in_with_oidc_provider_and_the_portal_accepts_its_id_token() {
     let phone = open_phone(&portal.running.base_url(), &issuer, redirect);
     let identity = phone.core.identity();
 
-    let request = identity.begin_login().await.expect("discovery at oidc-provider");
+    let request = identity
+        .begin_login()
+        .await
+        .expect("discovery at oidc-provider");
     let callback = browser_login(&request.url, redirect, "external-citizen-1").await;
-    let profile = identity.complete_login(&callback).await.expect("login completes");
+    let profile = identity
+        .complete_login(&callback)
+        .await
+        .expect("login completes");
     assert_eq!(profile.issuer, issuer);
     assert_eq!(profile.subject, "external-citizen-1");
     assert_eq!(profile.full_name, "Lê Văn Hùng");
@@ -88,7 +94,12 @@ async fn logs_in_with_oidc_provider_and_the_portal_accepts_its_id_token() {
     let phone = open_phone(&portal.running.base_url(), &issuer, redirect);
     let request = phone.core.identity().begin_login().await.unwrap();
     let callback = browser_login(&request.url, redirect, "external-citizen-2").await;
-    let profile = phone.core.identity().complete_login(&callback).await.unwrap();
+    let profile = phone
+        .core
+        .identity()
+        .complete_login(&callback)
+        .await
+        .unwrap();
     assert_eq!(profile.identity_level, IdentityLevel::Level1);
 }
 
@@ -106,6 +117,9 @@ async fn the_portal_refuses_an_oidc_provider_token_replayed_by_a_wrong_nonce_log
     let tampered = with_param(&request.url, "nonce", "a-nonce-the-app-never-sent");
     let callback = browser_login(&tampered, redirect, "external-citizen-1").await;
     let err = identity.complete_login(&callback).await.unwrap_err();
-    assert_eq!(motcua_core::Localized::code(&err), "id_token_nonce_mismatch");
+    assert_eq!(
+        motcua_core::Localized::code(&err),
+        "id_token_nonce_mismatch"
+    );
     assert!(phone.secrets.keys().is_empty());
 }

@@ -69,9 +69,11 @@ fn assert_code(result: Result<CitizenProfile, IdentityError>, code: &str) {
 #[tokio::test]
 async fn a_good_token_passes_and_every_bad_one_has_its_error() {
     let setup = setup().await;
-    let profile = attempt(&setup, |p, nonce| p.sign("ES256", "k1", "k1", &p.claims(nonce)))
-        .await
-        .expect("a valid token logs in");
+    let profile = attempt(&setup, |p, nonce| {
+        p.sign("ES256", "k1", "k1", &p.claims(nonce))
+    })
+    .await
+    .expect("a valid token logs in");
     assert_eq!(profile.full_name, "Đặng Thị Thu");
     setup.phone.core.identity().logout().await.unwrap();
     assert!(setup.phone.secrets.keys().is_empty());
@@ -81,13 +83,19 @@ async fn a_good_token_passes_and_every_bad_one_has_its_error() {
         "id_token_algorithm_not_allowed",
     );
     assert_code(
-        attempt(&setup, |p, nonce| p.sign("HS256", "k1", "k1", &p.claims(nonce))).await,
+        attempt(&setup, |p, nonce| {
+            p.sign("HS256", "k1", "k1", &p.claims(nonce))
+        })
+        .await,
         "id_token_algorithm_not_allowed",
     );
     // Signed by a key the provider never published, under the published key's id.
     setup.provider.add_key("forger", false);
     assert_code(
-        attempt(&setup, |p, nonce| p.sign("ES256", "k1", "forger", &p.claims(nonce))).await,
+        attempt(&setup, |p, nonce| {
+            p.sign("ES256", "k1", "forger", &p.claims(nonce))
+        })
+        .await,
         "id_token_bad_signature",
     );
     // A valid signature over claims that were changed afterwards.
@@ -134,7 +142,10 @@ async fn a_good_token_passes_and_every_bad_one_has_its_error() {
         "id_token_expired",
     );
     assert_code(
-        attempt(&setup, |p, _nonce| p.sign("ES256", "k1", "k1", &p.claims("another-nonce"))).await,
+        attempt(&setup, |p, _nonce| {
+            p.sign("ES256", "k1", "k1", &p.claims("another-nonce"))
+        })
+        .await,
         "id_token_nonce_mismatch",
     );
     assert_code(
@@ -148,7 +159,10 @@ async fn a_good_token_passes_and_every_bad_one_has_its_error() {
     );
     setup.provider.add_key("k9", false);
     assert_code(
-        attempt(&setup, |p, nonce| p.sign("ES256", "k9", "k9", &p.claims(nonce))).await,
+        attempt(&setup, |p, nonce| {
+            p.sign("ES256", "k9", "k9", &p.claims(nonce))
+        })
+        .await,
         "id_token_unknown_key",
     );
     assert_code(
@@ -161,23 +175,30 @@ async fn a_good_token_passes_and_every_bad_one_has_its_error() {
 async fn a_rotated_key_is_fetched_by_kid() {
     let setup = setup().await;
     // First login caches the provider's keys (k1 only).
-    attempt(&setup, |p, nonce| p.sign("ES256", "k1", "k1", &p.claims(nonce)))
-        .await
-        .expect("login with k1");
+    attempt(&setup, |p, nonce| {
+        p.sign("ES256", "k1", "k1", &p.claims(nonce))
+    })
+    .await
+    .expect("login with k1");
     setup.phone.core.identity().logout().await.unwrap();
 
     // The provider rotates: k2 published, k1 retired.
     setup.provider.add_key("k2", true);
     setup.provider.unpublish("k1");
-    let profile = attempt(&setup, |p, nonce| p.sign("ES256", "k2", "k2", &p.claims(nonce)))
-        .await
-        .expect("the core and the portal refetch the keys for the new kid");
+    let profile = attempt(&setup, |p, nonce| {
+        p.sign("ES256", "k2", "k2", &p.claims(nonce))
+    })
+    .await
+    .expect("the core and the portal refetch the keys for the new kid");
     assert_eq!(profile.subject, "scripted-citizen-7");
 
     // Tokens under the retired key are now refused.
     setup.phone.core.identity().logout().await.unwrap();
     assert_code(
-        attempt(&setup, |p, nonce| p.sign("ES256", "k1", "k1", &p.claims(nonce))).await,
+        attempt(&setup, |p, nonce| {
+            p.sign("ES256", "k1", "k1", &p.claims(nonce))
+        })
+        .await,
         "id_token_unknown_key",
     );
 }

@@ -46,14 +46,26 @@ async fn login_whoami_refresh_and_logout_revokes() {
     let first_token = stored_access_token(&phone).expect("access token stored");
     phone.core.identity().refresh().await.expect("refresh");
     let second_token = stored_access_token(&phone).expect("access token stored");
-    assert_ne!(first_token, second_token, "refresh issues a new access token");
+    assert_ne!(
+        first_token, second_token,
+        "refresh issues a new access token"
+    );
     let (status, _) = me_with_token(&portal.running.base_url(), &first_token).await;
-    assert_eq!(status, 401, "the access token replaced by a refresh is refused");
-    assert_eq!(phone.core.identity().whoami().await.unwrap().subject, profile.subject);
+    assert_eq!(
+        status, 401,
+        "the access token replaced by a refresh is refused"
+    );
+    assert_eq!(
+        phone.core.identity().whoami().await.unwrap().subject,
+        profile.subject
+    );
 
     let outcome = phone.core.identity().logout().await.expect("logout");
     assert!(outcome.revoked_on_portal);
-    assert!(phone.secrets.keys().is_empty(), "logout erases every secret");
+    assert!(
+        phone.secrets.keys().is_empty(),
+        "logout erases every secret"
+    );
     let (status, code) = me_with_token(&portal.running.base_url(), &second_token).await;
     assert_eq!(status, 401);
     assert_eq!(code.as_deref(), Some("session_revoked"));
@@ -77,7 +89,12 @@ async fn the_session_is_refreshed_before_it_expires() {
     let phone = phone_for(&portal);
     login(&phone, level2_citizen().subject).await;
     let before = stored_access_token(&phone).unwrap();
-    phone.core.identity().whoami().await.expect("whoami refreshes first");
+    phone
+        .core
+        .identity()
+        .whoami()
+        .await
+        .expect("whoami refreshes first");
     let after = stored_access_token(&phone).unwrap();
     assert_ne!(before, after);
     let (status, _) = me_with_token(&portal.running.base_url(), &before).await;
@@ -105,7 +122,10 @@ async fn tokens_and_personal_data_never_reach_a_file() {
     phone.core.identity().whoami().await.unwrap();
     let token = stored_access_token(&phone).unwrap();
     let profile_dir = phone.dir.path();
-    assert!(!files_under(profile_dir).is_empty(), "the profile database exists");
+    assert!(
+        !files_under(profile_dir).is_empty(),
+        "the profile database exists"
+    );
     for secret in [token.as_str(), citizen.personal_id, citizen.full_name] {
         assert!(
             !any_file_contains(profile_dir, secret),
@@ -120,7 +140,12 @@ async fn a_callback_with_a_wrong_state_is_refused_and_the_real_one_still_works()
     let phone = phone_for(&portal);
     let identity = phone.core.identity();
     let request = identity.begin_login().await.unwrap();
-    let callback = browser_login(&request.url, &request.redirect_uri, level2_citizen().subject).await;
+    let callback = browser_login(
+        &request.url,
+        &request.redirect_uri,
+        level2_citizen().subject,
+    )
+    .await;
 
     for forged in [
         with_param(&callback, "state", "forged-state"),
@@ -132,7 +157,10 @@ async fn a_callback_with_a_wrong_state_is_refused_and_the_real_one_still_works()
         assert!(identity.profile().unwrap().is_none());
     }
     // A callback that does not carry our state must not cancel the genuine login.
-    identity.complete_login(&callback).await.expect("genuine callback");
+    identity
+        .complete_login(&callback)
+        .await
+        .expect("genuine callback");
 }
 
 #[tokio::test]
@@ -147,12 +175,17 @@ async fn a_callback_with_an_error_is_a_typed_error() {
     let motcua_cli::browser::Landing::Page(page) = browser.open(&request.url).await.unwrap() else {
         panic!("login page expected");
     };
-    let cancel = page.form("form[data-action='cancel']").expect("cancel form");
+    let cancel = page
+        .form("form[data-action='cancel']")
+        .expect("cancel form");
     let motcua_cli::browser::Landing::Callback(callback) = browser.submit(&cancel).await.unwrap()
     else {
         panic!("redirect expected");
     };
-    assert_eq!(query_param(&callback, "error").as_deref(), Some("access_denied"));
+    assert_eq!(
+        query_param(&callback, "error").as_deref(),
+        Some("access_denied")
+    );
     let err = identity.complete_login(&callback).await.unwrap_err();
     assert!(matches!(err, IdentityError::Cancelled), "{err:?}");
     assert_eq!(err.code(), "login_cancelled");
@@ -182,7 +215,10 @@ async fn a_replayed_code_is_refused() {
 
     let first = identity.begin_login().await.unwrap();
     let used_callback = browser_login(&first.url, &first.redirect_uri, citizen).await;
-    identity.complete_login(&used_callback).await.expect("first use");
+    identity
+        .complete_login(&used_callback)
+        .await
+        .expect("first use");
     identity.logout().await.unwrap();
 
     // An attacker who saw the first callback replays its code into a new login.
@@ -241,9 +277,18 @@ async fn the_authorization_request_carries_pkce_s256_state_and_nonce() {
     let phone = phone_for(&portal);
     let request = phone.core.identity().begin_login().await.unwrap();
     assert!(request.url.starts_with(&portal.running.issuer()));
-    assert_eq!(query_param(&request.url, "code_challenge_method").as_deref(), Some("S256"));
-    assert_eq!(query_param(&request.url, "code_challenge").map(|c| c.len()), Some(43));
+    assert_eq!(
+        query_param(&request.url, "code_challenge_method").as_deref(),
+        Some("S256")
+    );
+    assert_eq!(
+        query_param(&request.url, "code_challenge").map(|c| c.len()),
+        Some(43)
+    );
     assert!(query_param(&request.url, "state").is_some_and(|s| s.len() >= 22));
     assert!(query_param(&request.url, "nonce").is_some_and(|s| s.len() >= 22));
-    assert_eq!(query_param(&request.url, "redirect_uri").as_deref(), Some(motcua_core::APP_REDIRECT_URI));
+    assert_eq!(
+        query_param(&request.url, "redirect_uri").as_deref(),
+        Some(motcua_core::APP_REDIRECT_URI)
+    );
 }

@@ -89,7 +89,12 @@ pub async fn browser_login(url: &str, redirect_uri: &str, citizen: &str) -> Stri
 
 /// Logs `citizen` in on `phone` through the browser; returns the profile.
 pub async fn login(phone: &Phone, citizen: &str) -> CitizenProfile {
-    let request = phone.core.identity().begin_login().await.expect("begin_login");
+    let request = phone
+        .core
+        .identity()
+        .begin_login()
+        .await
+        .expect("begin_login");
     let callback = browser_login(&request.url, &request.redirect_uri, citizen).await;
     phone
         .core

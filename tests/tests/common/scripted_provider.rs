@@ -30,11 +30,12 @@ pub struct ScriptedProvider {
     server: Arc<tokio::task::JoinHandle<()>>,
 }
 
-
 impl ScriptedProvider {
     /// Starts on 127.0.0.1:0 with one published key, `k1`.
     pub async fn start() -> ScriptedProvider {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let issuer = format!("http://{}", listener.local_addr().expect("addr"));
         let inner = Arc::new(Mutex::new(Inner {
             issuer,
@@ -67,9 +68,8 @@ impl ScriptedProvider {
     pub fn add_key(&self, kid: &str, publish: bool) {
         let rng = SystemRandom::new();
         let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).unwrap();
-        let pair =
-            EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &rng)
-                .unwrap();
+        let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &rng)
+            .unwrap();
         let mut inner = self.inner.lock().unwrap();
         inner.keys.insert(kid.to_owned(), pair);
         if publish {
