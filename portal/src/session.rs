@@ -136,7 +136,8 @@ struct KeyCache {
     issuer: Option<String>,
     jwks_uri: Option<Url>,
     keys: Option<Arc<JwkSet>>,
-    fetched_at: Option<Instant>,
+    /// When keys were last refetched because a token named an unknown key.
+    refetched_at: Option<Instant>,
 }
 
 /// An external issuer: discovery, then its key set, cached; refetched on an unknown key.
@@ -210,7 +211,6 @@ impl ExternalIssuer {
             .ok_or_else(|| FetchError::Http("no jwks_uri".into()))?;
         let set: JwkSet = self.get_json(uri.as_str()).await?;
         cache.keys = Some(Arc::new(set));
-        cache.fetched_at = Some(Instant::now());
         tracing::info!("fetched the issuer's key set");
         Ok(())
     }
@@ -227,8 +227,10 @@ impl ExternalIssuer {
         }
     }
 
-    /// A newer key set after `seen` turned out not to have the token's key: refetched if the
-    /// last fetch is older than the refetch interval, or already refetched by someone else.
+    /// A newer key set after `seen` turned out not to have the token's key: someone else's
+    /// newer fetch, or a refetch. Refetches for unknown keys happen at most once per
+    /// refetch interval (the first fetch does not count), so tokens with made-up key ids
+    /// cannot make the portal hammer the issuer.
     async fn newer_than(&self, seen: &Arc<JwkSet>) -> Result<Option<Arc<JwkSet>>, FetchError> {
         let mut cache = self.cache.lock().await;
         if let Some(keys) = &cache.keys
@@ -237,11 +239,12 @@ impl ExternalIssuer {
             return Ok(Some(Arc::clone(keys)));
         }
         let recent = cache
-            .fetched_at
+            .refetched_at
             .is_some_and(|at| at.elapsed() < self.refetch_interval);
         if recent {
             return Ok(None);
         }
+        cache.refetched_at = Some(Instant::now());
         self.refresh(&mut cache).await?;
         Ok(cache.keys.clone())
     }
@@ -645,9 +648,13 @@ mod tests {
         let newer = issuer.newer_than(&keys).await.unwrap().unwrap();
         assert_eq!(newer.keys.len(), 2);
 
+        // Right after the first fetch one refetch is allowed, then not again for a while.
         let slow = ExternalIssuer::new(provider.issuer(), Duration::from_secs(3600)).unwrap();
         let (_, keys) = slow.current().await.unwrap();
-        assert!(slow.newer_than(&keys).await.unwrap().is_none());
+        provider.rotate_signing_key().await.unwrap();
+        let refetched = slow.newer_than(&keys).await.unwrap().unwrap();
+        assert_eq!(refetched.keys.len(), 3);
+        assert!(slow.newer_than(&refetched).await.unwrap().is_none());
 
         let wrong = ExternalIssuer::new(format!("{}x", provider.issuer()), Duration::ZERO).unwrap();
         assert!(wrong.current().await.is_err());
