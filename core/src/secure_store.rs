@@ -85,7 +85,6 @@ impl DevFileSecureStore {
 
     /// A store in `dir` (the file is created on the first write).
     pub fn new(dir: &Path) -> Self {
-        tracing::warn!("using the development secret store: secrets are kept unencrypted");
         DevFileSecureStore {
             path: dir.join(Self::FILE_NAME),
             lock: Mutex::new(()),
@@ -105,6 +104,9 @@ impl DevFileSecureStore {
         let io = |e: std::io::Error| SecureStoreError(e.to_string());
         let dir = self.path.parent().unwrap_or_else(|| Path::new("."));
         std::fs::create_dir_all(dir).map_err(io)?;
+        if !self.path.exists() {
+            tracing::warn!("creating the development secret store: secrets are kept unencrypted");
+        }
         let tmp = self.path.with_extension("json.tmp");
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create(true).truncate(true);
