@@ -81,18 +81,6 @@ pub(crate) struct ProviderCitizen {
     pub level: IdentityLevel,
 }
 
-fn level_number(level: IdentityLevel) -> i64 {
-    i64::from(level.number())
-}
-
-fn level_from_number(number: i64) -> IdentityLevel {
-    if number == 2 {
-        IdentityLevel::Level2
-    } else {
-        IdentityLevel::Level1
-    }
-}
-
 /// Inserts or updates the demo citizens; running it again changes nothing.
 pub(crate) fn seed(conn: &Connection) -> rusqlite::Result<()> {
     let mut statement = conn.prepare(
@@ -110,7 +98,7 @@ pub(crate) fn seed(conn: &Connection) -> rusqlite::Result<()> {
             citizen.personal_id,
             citizen.birth_date,
             citizen.address,
-            level_number(citizen.level),
+            i64::from(citizen.level.number()),
             i64::try_from(position).unwrap_or(i64::MAX),
         ])?;
     }
@@ -124,7 +112,7 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ProviderCitizen> {
         personal_id: row.get(2)?,
         birth_date: row.get(3)?,
         address: row.get(4)?,
-        level: level_from_number(row.get(5)?),
+        level: IdentityLevel::from_number(row.get(5)?),
     })
 }
 

@@ -350,18 +350,6 @@ async fn validate(state: &AppState, token: String) -> Result<IdTokenClaims, ApiE
     })
 }
 
-fn level_number(level: IdentityLevel) -> i64 {
-    i64::from(level.number())
-}
-
-fn level_from_number(number: i64) -> IdentityLevel {
-    if number == 2 {
-        IdentityLevel::Level2
-    } else {
-        IdentityLevel::Level1
-    }
-}
-
 /// The profile of a citizen row.
 pub(crate) fn load_profile(
     conn: &Connection,
@@ -379,7 +367,7 @@ pub(crate) fn load_profile(
             personal_id: row.get(3)?,
             birth_date: row.get(4)?,
             address: row.get(5)?,
-            identity_level: level_from_number(row.get(6)?),
+            identity_level: IdentityLevel::from_number(row.get(6)?),
         })
     })
     .optional()
@@ -474,7 +462,7 @@ pub(crate) async fn create_session(
                     profile.personal_id,
                     profile.birth_date,
                     profile.address,
-                    level_number(profile.identity_level),
+                    i64::from(profile.identity_level.number()),
                     now
                 ],
                 |row| row.get(0),

@@ -46,6 +46,15 @@ impl IdentityLevel {
             IdentityLevel::Level2 => 2,
         }
     }
+
+    /// The level of a stored number; anything but 2 is level 1 (never assume more).
+    pub fn from_number(number: i64) -> IdentityLevel {
+        if number == 2 {
+            IdentityLevel::Level2
+        } else {
+            IdentityLevel::Level1
+        }
+    }
 }
 
 /// `acr` value for a level-1 identity (the national portal asks VNeID with `acr_values=LoA1`).
@@ -92,6 +101,8 @@ mod tests {
         assert_eq!(IdentityLevel::from_acr(Some("gold")), IdentityLevel::Level1);
         assert_eq!(IdentityLevel::from_acr(None), IdentityLevel::Level1);
         assert_eq!(IdentityLevel::Level2.acr(), "LoA2");
+        assert_eq!(IdentityLevel::from_number(2), IdentityLevel::Level2);
+        assert_eq!(IdentityLevel::from_number(7), IdentityLevel::Level1);
     }
 
     #[test]
