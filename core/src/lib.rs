@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+pub mod catalog;
 pub mod http;
 pub mod identity;
 pub mod secure_store;

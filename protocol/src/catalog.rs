@@ -298,9 +298,150 @@ pub struct QueriesFile {
     pub queries: Vec<LabelledQuery>,
 }
 
+/// Why catalog data was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogDataError {
+    /// Two procedures share a code.
+    #[error("procedure code {0} appears twice")]
+    DuplicateCode(String),
+    /// An alias names a procedure that is not in the catalog.
+    #[error("alias {phrase:?} names unknown procedure {code}")]
+    UnknownAliasTarget {
+        /// The alias phrase.
+        phrase: String,
+        /// The missing code.
+        code: String,
+    },
+    /// A procedure's form or documents are inconsistent.
+    #[error("procedure {code}: {problem}")]
+    Invalid {
+        /// The procedure.
+        code: String,
+        /// What is wrong.
+        problem: String,
+    },
+}
+
+/// Checks the procedures and aliases and puts them together as a versioned catalog; the
+/// version is a digest of the content, so the same data always has the same version.
+pub fn assemble(
+    procedures: Vec<Procedure>,
+    aliases: Vec<Alias>,
+) -> Result<Catalog, CatalogDataError> {
+    let mut codes = std::collections::HashSet::new();
+    for procedure in &procedures {
+        if !codes.insert(procedure.code.as_str()) {
+            return Err(CatalogDataError::DuplicateCode(procedure.code.clone()));
+        }
+        check_procedure(procedure)?;
+    }
+    for alias in &aliases {
+        if let Some(code) = alias.codes.iter().find(|c| !codes.contains(c.as_str())) {
+            return Err(CatalogDataError::UnknownAliasTarget {
+                phrase: alias.phrase.clone(),
+                code: code.clone(),
+            });
+        }
+    }
+    let synthetic = !procedures.is_empty() && procedures.iter().any(|p| p.synthetic);
+    // Serialising our own types cannot fail.
+    let content = serde_json::to_vec(&(&procedures, &aliases)).unwrap_or_default();
+    let digest = ring::digest::digest(&ring::digest::SHA256, &content);
+    let version: String = digest.as_ref()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(Catalog {
+        version,
+        synthetic,
+        procedures,
+        aliases,
+    })
+}
+
+fn check_procedure(procedure: &Procedure) -> Result<(), CatalogDataError> {
+    let invalid = |problem: String| CatalogDataError::Invalid {
+        code: procedure.code.clone(),
+        problem,
+    };
+    let mut ids = std::collections::HashSet::new();
+    for field in &procedure.form {
+        if !ids.insert(field.id.as_str()) {
+            return Err(invalid(format!("form field {} appears twice", field.id)));
+        }
+        if field.kind == FieldKind::Select && field.options.is_empty() {
+            return Err(invalid(format!("select field {} has no options", field.id)));
+        }
+    }
+    let mut documents = std::collections::HashSet::new();
+    for document in &procedure.documents {
+        if !documents.insert(document.id.as_str()) {
+            return Err(invalid(format!("document {} appears twice", document.id)));
+        }
+    }
+    if procedure.name_vi.trim().is_empty() {
+        return Err(invalid("empty name".into()));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    pub(crate) fn sample(code: &str) -> Procedure {
+        Procedure {
+            code: code.into(),
+            name_vi: "Đăng ký khai sinh".into(),
+            name_en: "Birth registration".into(),
+            field_vi: "Hộ tịch".into(),
+            field_en: "Civil status".into(),
+            agency_level: AgencyLevel::Commune,
+            agency_vi: "Ủy ban nhân dân cấp xã".into(),
+            service_level: ServiceLevel::FullyOnline,
+            processing_days: Fact::Known(1),
+            fee: Fee {
+                amount_vnd: Fact::Known(0),
+                online_amount_vnd: None,
+                note_vi: None,
+                note_en: None,
+            },
+            documents: vec![],
+            required_identity_level: IdentityLevel::Level2,
+            form: vec![],
+            popularity: 10,
+            legal_basis: vec![],
+            synthetic: false,
+        }
+    }
+
+    #[test]
+    fn assembling_checks_codes_and_aliases_and_versions_by_content() {
+        let alias = Alias {
+            phrase: "giấy khai sinh".into(),
+            codes: vec!["1.001193".into()],
+        };
+        let catalog = assemble(vec![sample("1.001193")], vec![alias.clone()]).unwrap();
+        let again = assemble(vec![sample("1.001193")], vec![alias.clone()]).unwrap();
+        assert_eq!(catalog.version, again.version);
+        assert_eq!(catalog.version.len(), 16);
+        let mut changed = sample("1.001193");
+        changed.popularity = 11;
+        assert_ne!(
+            assemble(vec![changed], vec![alias.clone()])
+                .unwrap()
+                .version,
+            catalog.version
+        );
+        assert_eq!(
+            assemble(vec![sample("1"), sample("1")], vec![]),
+            Err(CatalogDataError::DuplicateCode("1".into()))
+        );
+        assert!(matches!(
+            assemble(vec![sample("2")], vec![alias]),
+            Err(CatalogDataError::UnknownAliasTarget { .. })
+        ));
+    }
 
     #[test]
     fn facts_are_a_value_or_a_reason() {

@@ -7,3 +7,5 @@ pub mod i18n;
 pub mod identity;
 pub mod jose;
 pub mod oidc;
+pub mod synthetic;
+pub mod text;

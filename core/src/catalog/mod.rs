@@ -1,0 +1,3 @@
+//! The procedure catalog on the device: synced from the portal, searchable offline.
+
+pub mod search;
