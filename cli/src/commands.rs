@@ -71,6 +71,42 @@ pub enum Command {
     Logout,
     /// Start an embedded portal and walk the journey with a demo citizen.
     Demo,
+    /// Search the procedures (offline once the catalog is downloaded).
+    Search {
+        /// What to look for, in your own words, with or without diacritics.
+        query: String,
+        /// How many results.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Show one procedure: documents, fee, time, form.
+    Procedure {
+        /// National procedure code, e.g. 1.001193.
+        code: String,
+    },
+    /// The procedure catalog.
+    Catalog {
+        /// Catalog command.
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+}
+
+/// Catalog commands.
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Download the catalog if it changed.
+    Refresh,
+    /// Write a synthetic benchmark catalog (the real procedures plus generated ones).
+    Synthetic {
+        /// Number of procedures in all.
+        #[arg(long, default_value_t = 2000)]
+        count: usize,
+        /// Directory to write `procedures.json` and `aliases.json` to (for
+        /// `portal serve --catalog DIR`).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// Portal commands.
@@ -120,6 +156,12 @@ pub enum CliError {
     /// The login's browser did not come back in time.
     #[error("timed out waiting for the browser")]
     Timeout,
+    /// The procedure catalog.
+    #[error(transparent)]
+    Catalog(#[from] motcua_core::catalog::CatalogError),
+    /// No such procedure.
+    #[error("no procedure {0}")]
+    NotFound(String),
 }
 
 impl Localized for CliError {
@@ -132,6 +174,8 @@ impl Localized for CliError {
             CliError::Browser(_) => "browser_failed",
             CliError::Io(_) => "io_failed",
             CliError::Timeout => "timed_out",
+            CliError::Catalog(e) => e.code(),
+            CliError::NotFound(_) => "procedure_not_found",
         }
     }
 
@@ -162,6 +206,11 @@ impl Localized for CliError {
             CliError::Timeout => pick(
                 "Hết thời gian chờ trình duyệt quay lại.",
                 "Timed out waiting for the browser to come back.",
+            ),
+            CliError::Catalog(e) => e.message(lang),
+            CliError::NotFound(code) => pick(
+                &format!("Không có thủ tục mã {code} trong danh mục."),
+                &format!("There is no procedure with code {code} in the catalog."),
             ),
         }
     }
@@ -198,6 +247,25 @@ pub async fn run(cli: Cli) -> i32 {
                 }
             }
         }
+        Command::Search { query, limit } => {
+            match ClientContext::new(&cli.portal, cli.data_dir).await {
+                Ok(client) => crate::catalog::search(&out, &client, &query, limit).await,
+                Err(e) => Err(e),
+            }
+        }
+        Command::Procedure { code } => match ClientContext::new(&cli.portal, cli.data_dir).await {
+            Ok(client) => crate::catalog::procedure(&out, &client, &code).await,
+            Err(e) => Err(e),
+        },
+        Command::Catalog {
+            command: CatalogCommand::Synthetic { count, out: dir },
+        } => crate::catalog::synthetic(&out, count, &dir),
+        Command::Catalog {
+            command: CatalogCommand::Refresh,
+        } => match ClientContext::new(&cli.portal, cli.data_dir).await {
+            Ok(client) => crate::catalog::refresh(&out, &client).await,
+            Err(e) => Err(e),
+        },
         Command::Whoami => match ClientContext::new(&cli.portal, cli.data_dir).await {
             Ok(client) => whoami(&out, &client).await,
             Err(e) => Err(e),
@@ -224,9 +292,32 @@ pub struct ClientContext {
 }
 
 impl ClientContext {
-    async fn new(portal: &Url, data_dir: Option<PathBuf>) -> Result<ClientContext, CliError> {
+    /// Opens the profile in `data_dir` for `portal`. The portal's client configuration is
+    /// fetched, or taken from the last fetch when the portal cannot be reached, so that
+    /// offline commands (search, procedure) still work.
+    pub async fn new(portal: &Url, data_dir: Option<PathBuf>) -> Result<ClientContext, CliError> {
         let data_dir = data_dir.unwrap_or_else(default_data_dir);
-        let config = fetch_client_config(portal).await?;
+        let cache = data_dir.join(CLIENT_CONFIG_CACHE);
+        let config = match fetch_client_config(portal).await {
+            Ok(config) => {
+                let cached = CachedClientConfig {
+                    portal: portal.to_string(),
+                    config: config.clone(),
+                };
+                std::fs::create_dir_all(&data_dir)?;
+                if let Ok(json) = serde_json::to_vec(&cached) {
+                    std::fs::write(&cache, json)?;
+                }
+                config
+            }
+            Err(error @ CliError::PortalUnreachable(_)) => std::fs::read(&cache)
+                .ok()
+                .and_then(|bytes| serde_json::from_slice::<CachedClientConfig>(&bytes).ok())
+                .filter(|cached| cached.portal == portal.as_str())
+                .map(|cached| cached.config)
+                .ok_or(error)?,
+            Err(error) => return Err(error),
+        };
         let core_config = CoreConfig::new(
             data_dir.clone(),
             portal.clone(),
@@ -238,6 +329,15 @@ impl ClientContext {
             core: MotCua::open(core_config, secrets)?,
         })
     }
+}
+
+/// File in the data directory with the last client configuration (public data).
+const CLIENT_CONFIG_CACHE: &str = "client-config.json";
+
+#[derive(Serialize, serde::Deserialize)]
+struct CachedClientConfig {
+    portal: String,
+    config: ClientConfig,
 }
 
 /// Asks the portal which issuer and client id to log in with.

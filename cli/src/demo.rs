@@ -159,6 +159,30 @@ pub async fn run(out: &Output) -> Result<(), CliError> {
         ),
     );
 
+    let refreshed = core.catalog().refresh_catalog().await?;
+    let procedures = match &refreshed {
+        motcua_core::catalog::CatalogRefresh::Updated { procedures, .. } => *procedures,
+        motcua_core::catalog::CatalogRefresh::Unchanged { .. } => 0,
+    };
+    steps.print(
+        "Tải danh mục thủ tục hành chính về máy (dùng được khi mất mạng)",
+        "Downloaded the procedure catalog to the device (usable offline)",
+        format!("{procedures} {}", out.t("thủ tục", "procedures")),
+    );
+
+    for query in ["giay doc than", "làm giấy khai sinh cho con", "dang ky k"] {
+        let hits = core.catalog().search_procedures(query, 3)?;
+        let lines: Vec<String> = hits
+            .iter()
+            .map(|hit| format!("{}  [{}]", hit.name_vi, hit.code))
+            .collect();
+        steps.print(
+            "Tìm thủ tục bằng lời của người dân (không dấu, gõ dở, cách gọi quen)",
+            "Searched in people's own words (no diacritics, half-typed, colloquial)",
+            format!("\"{query}\" →\n{}", lines.join("\n")),
+        );
+    }
+
     identity.refresh().await?;
     steps.print(
         "Làm mới phiên (refresh token được thay mới)",

@@ -76,6 +76,25 @@ impl HttpClient {
         })
     }
 
+    /// Decodes the JSON body of an answer already received (and checked by the caller).
+    pub async fn json_from<T: DeserializeOwned>(
+        &self,
+        response: reqwest::Response,
+    ) -> Result<T, HttpError> {
+        let status = response.status().as_u16();
+        if !response.status().is_success() {
+            return Err(HttpError::Unexpected {
+                status,
+                detail: "not a success".into(),
+            });
+        }
+        let bytes = response.bytes().await.map_err(network)?;
+        serde_json::from_slice(&bytes).map_err(|e| HttpError::Unexpected {
+            status,
+            detail: format!("body is not the expected JSON: {e}"),
+        })
+    }
+
     /// Sends a request and checks for a 2xx answer, returning it unread.
     pub async fn send(
         &self,

@@ -13,6 +13,7 @@ use std::sync::Arc;
 pub use motcua_protocol::i18n::{Lang, Localized};
 use url::Url;
 
+use crate::catalog::CatalogArea;
 use crate::identity::Identity;
 use crate::secure_store::SecureStore;
 use crate::store::{Database, StoreError};
@@ -94,6 +95,7 @@ impl Localized for OpenError {
 /// dossier, tracking, receipt, assist).
 pub struct MotCua {
     identity: Identity,
+    catalog: CatalogArea,
 }
 
 impl MotCua {
@@ -102,13 +104,20 @@ impl MotCua {
     pub fn open(config: CoreConfig, secure_store: Arc<dyn SecureStore>) -> Result<Self, OpenError> {
         let database = Arc::new(Database::open(&config.data_dir)?);
         let http = http::HttpClient::new().map_err(|e| OpenError::Http(e.to_string()))?;
+        let config = Arc::new(config);
         Ok(MotCua {
-            identity: Identity::new(Arc::new(config), http, database, secure_store),
+            catalog: CatalogArea::new(config.clone(), http.clone(), database.clone()),
+            identity: Identity::new(config, http, database, secure_store),
         })
     }
 
     /// Login, session and profile.
     pub fn identity(&self) -> &Identity {
         &self.identity
+    }
+
+    /// The procedure catalog: sync, lookup, search.
+    pub fn catalog(&self) -> &CatalogArea {
+        &self.catalog
     }
 }

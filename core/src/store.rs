@@ -31,6 +31,9 @@ pub enum StoreError {
     Poisoned,
 }
 
+/// The schema version this build migrates to (the number of migrations).
+pub const SCHEMA_VERSION: usize = 2;
+
 /// The schema, one entry per version; append only, never edit a released one.
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -43,6 +46,30 @@ fn migrations() -> Migrations<'static> {
                 jwks TEXT,
                 fetched_at INTEGER NOT NULL
             ) STRICT;",
+        ),
+        // 2: the procedure catalog, kept whole for offline use. The searchable columns are
+        // separate so that the search index is built without parsing every procedure.
+        M::up(
+            "CREATE TABLE catalog_meta (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                version TEXT NOT NULL,
+                etag TEXT,
+                synthetic INTEGER NOT NULL,
+                fetched_at INTEGER NOT NULL
+            ) STRICT;
+            CREATE TABLE procedures (
+                code TEXT PRIMARY KEY NOT NULL,
+                name_vi TEXT NOT NULL,
+                name_en TEXT NOT NULL,
+                field_vi TEXT NOT NULL,
+                popularity INTEGER NOT NULL,
+                body TEXT NOT NULL
+            ) STRICT;
+            CREATE TABLE procedure_aliases (
+                phrase TEXT NOT NULL,
+                code TEXT NOT NULL REFERENCES procedures(code) ON DELETE CASCADE
+            ) STRICT;
+            CREATE INDEX procedure_aliases_code ON procedure_aliases(code);",
         ),
     ])
 }
@@ -89,8 +116,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn migrations_are_valid() {
+    fn migrations_are_valid_and_counted() {
         assert!(migrations().validate().is_ok());
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(dir.path()).unwrap();
+        assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION as i64);
     }
 
     #[test]
@@ -109,6 +139,27 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn every_older_schema_upgrades_to_the_latest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DATABASE_FILE);
+        let count = SCHEMA_VERSION;
+        for version in 0..count {
+            let _ = std::fs::remove_file(&path);
+            let mut conn = Connection::open(&path).unwrap();
+            migrations().to_version(&mut conn, version).unwrap();
+            drop(conn);
+            let db = Database::open(dir.path()).unwrap();
+            assert_eq!(db.schema_version().unwrap(), count as i64, "from {version}");
+            assert!(
+                db.connection()
+                    .unwrap()
+                    .prepare("SELECT code, body FROM procedures")
+                    .is_ok()
+            );
+        }
     }
 
     #[test]

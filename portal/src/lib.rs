@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod catalog;
 mod citizens;
 mod db;
 mod error;
@@ -25,12 +26,14 @@ use motcua_protocol::api::{
     ApiErrorCode, BUILTIN_ISSUER_PATH, ClientConfig, PATH_CLIENT_CONFIG, PATH_HEALTH, PATH_ME,
     PATH_SESSION, PATH_SESSION_REFRESH,
 };
+use motcua_protocol::catalog::PATH_CATALOG;
 use ring::rand::SystemRandom;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tracing::Instrument as _;
 use url::Url;
 
+pub use catalog::builtin_catalog;
 pub use citizens::{DemoCitizen, demo_citizens};
 pub use db::DB_FILE;
 pub use error::{ApiError, ApiJson, PortalError};
@@ -69,6 +72,10 @@ pub struct PortalConfig {
     /// Lifetime of portal refresh tokens, in seconds (default 30 days).
     #[arg(long, env = "MOTCUA_PORTAL_REFRESH_TTL_SECS", default_value_t = 30 * 24 * 3600)]
     pub refresh_ttl_secs: u64,
+    /// Directory with the procedure catalog to publish (`procedures.json`, `aliases.json`);
+    /// default the repository's catalog built into the binary.
+    #[arg(long, env = "MOTCUA_PORTAL_CATALOG")]
+    pub catalog: Option<PathBuf>,
 }
 
 impl PortalConfig {
@@ -83,6 +90,7 @@ impl PortalConfig {
             client_id: "motcua-app".into(),
             access_ttl_secs: 900,
             refresh_ttl_secs: 30 * 24 * 3600,
+            catalog: None,
         }
     }
 }
@@ -106,6 +114,7 @@ pub(crate) struct Shared {
     pub rng: SystemRandom,
     pub settings: Settings,
     pub trust: session::IssuerTrust,
+    pub catalog: catalog::PublishedCatalog,
 }
 
 /// The handlers' state (cheap to clone).
@@ -255,6 +264,14 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
         }
     };
 
+    let catalog_dir = config.catalog.clone();
+    let catalog = tokio::task::spawn_blocking(move || {
+        catalog::PublishedCatalog::load(catalog_dir.as_deref())
+    })
+    .await
+    .map_err(|error| PortalError::Task(error.to_string()))??;
+    tracing::info!(procedures = catalog.procedures, "catalog loaded");
+
     let data_dir = config.data_dir.clone();
     let conn = tokio::task::spawn_blocking(move || -> Result<_, PortalError> {
         let mut conn = db::open(&data_dir)?;
@@ -277,6 +294,7 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
             refresh_ttl_secs: config.refresh_ttl_secs,
         },
         trust,
+        catalog,
     }));
 
     let app = router(state.clone());
@@ -361,6 +379,7 @@ fn router(state: AppState) -> Router {
         )
         .route(PATH_SESSION_REFRESH, post(session::refresh_session))
         .route(PATH_ME, get(session::me))
+        .route(PATH_CATALOG, get(catalog::get_catalog))
         .merge(provider::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -117,7 +117,8 @@ struct Doc {
 pub struct SearchIndex {
     docs: Vec<Doc>,
     texts: Vec<Text>,
-    vocabulary: Vec<String>,
+    /// The folded words, as `char`s for comparison.
+    vocabulary: Vec<Box<[char]>>,
     /// For each vocabulary word: the texts containing it.
     postings: Vec<Vec<u32>>,
     /// For each vocabulary word: its weight (rarer words say more).
@@ -132,35 +133,68 @@ struct WordMatch {
     kind: MatchKind,
 }
 
-fn word_match(
-    query: &str,
-    query_len: usize,
-    candidate: &str,
-    is_last: bool,
-) -> Option<(f32, MatchKind)> {
+/// Longest word compared for typos; longer words must match exactly or by prefix.
+const MAX_FUZZY_CHARS: usize = 32;
+
+/// The optimal-string-alignment distance (edits and adjacent swaps) between `a` and `b`,
+/// if it is at most `max`. Bounded and allocation-free: a keystroke compares the typed
+/// word with every word of the vocabulary, so this is the hot loop of the search (a
+/// general-purpose edit-distance crate allocates per call and cannot stop early).
+fn osa_within(a: &[char], b: &[char], max: u8) -> Option<u8> {
+    if a.len().abs_diff(b.len()) > usize::from(max)
+        || a.len() > MAX_FUZZY_CHARS
+        || b.len() > MAX_FUZZY_CHARS
+    {
+        return None;
+    }
+    let n = b.len();
+    let mut rows = [[0u8; MAX_FUZZY_CHARS + 1]; 3];
+    for (j, cell) in rows[1].iter_mut().enumerate().take(n + 1) {
+        *cell = j as u8;
+    }
+    for i in 1..=a.len() {
+        let (cur, prev, prev2) = (i % 3, (i + 2) % 3, (i + 1) % 3);
+        rows[cur][0] = i as u8;
+        let mut row_min = rows[cur][0];
+        for j in 1..=n {
+            let cost = u8::from(a[i - 1] != b[j - 1]);
+            let mut value = (rows[prev][j] + 1)
+                .min(rows[cur][j - 1] + 1)
+                .min(rows[prev][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                value = value.min(rows[prev2][j - 2] + 1);
+            }
+            rows[cur][j] = value;
+            row_min = row_min.min(value);
+        }
+        if row_min > max {
+            return None;
+        }
+    }
+    let distance = rows[a.len() % 3][n];
+    (distance <= max).then_some(distance)
+}
+
+/// How well a typed word matches a vocabulary word, if at all.
+fn word_match(query: &[char], candidate: &[char], is_last: bool) -> Option<(f32, MatchKind)> {
     if candidate == query {
         return Some((1.0, MatchKind::Exact));
     }
-    let candidate_len = candidate.chars().count();
-    if candidate.starts_with(query) && (is_last || query_len >= 2) {
-        // A longer typed prefix is closer to certainty.
-        let covered = query_len as f32 / candidate_len as f32;
-        return Some((0.75 + 0.15 * covered, MatchKind::Prefix));
+    if candidate.starts_with(query) && (is_last || query.len() >= 2) {
+        // Every completion of what is typed is equally likely; popularity decides.
+        return Some((0.85, MatchKind::Prefix));
     }
-    if query_len >= 4 {
-        let allowed = if query_len <= 6 { 1 } else { 2 };
-        if candidate_len.abs_diff(query_len) <= allowed {
-            let distance = strsim::osa_distance(query, candidate);
-            if distance <= allowed {
-                return Some((0.7 - 0.1 * (distance as f32 - 1.0), MatchKind::Fuzzy));
-            }
+    if query.len() >= 4 {
+        let allowed = if query.len() <= 6 { 1 } else { 2 };
+        if let Some(distance) = osa_within(query, candidate, allowed) {
+            return Some((0.7 - 0.1 * (f32::from(distance) - 1.0), MatchKind::Fuzzy));
         }
         // A typo inside a word still being typed: compare with the candidate's beginning.
-        if is_last && candidate_len > query_len {
-            let head: String = candidate.chars().take(query_len).collect();
-            if strsim::osa_distance(query, &head) <= 1 {
-                return Some((0.55, MatchKind::Fuzzy));
-            }
+        if is_last
+            && candidate.len() > query.len()
+            && osa_within(query, &candidate[..query.len()], 1).is_some()
+        {
+            return Some((0.55, MatchKind::Fuzzy));
         }
     }
     None
@@ -177,7 +211,16 @@ impl SearchIndex {
         for (doc_id, source) in documents.into_iter().enumerate() {
             let doc_id = doc_id as u32;
             let mut add = |kind: TextKind, text: &str| {
-                let tokens = tokenize(text);
+                let mut tokens = tokenize(text);
+                // Many published names start with "Thủ tục" ("procedure"), which says
+                // nothing: it would only dilute how well the rest of the name matches.
+                if kind == TextKind::Name
+                    && tokens.len() > 2
+                    && tokens[0].folded == "thu"
+                    && tokens[1].folded == "tuc"
+                {
+                    tokens.drain(..2);
+                }
                 let text_id = texts.len() as u32;
                 let mut words = Vec::with_capacity(tokens.len());
                 for token in &tokens {
@@ -230,7 +273,10 @@ impl SearchIndex {
         SearchIndex {
             docs,
             texts,
-            vocabulary,
+            vocabulary: vocabulary
+                .iter()
+                .map(|w| w.chars().collect::<Vec<_>>().into_boxed_slice())
+                .collect(),
             postings,
             weights,
         }
@@ -252,7 +298,7 @@ impl SearchIndex {
         if limit == 0 {
             return Vec::new();
         }
-        let mut words: Vec<String> = tokenize(query)
+        let mut words: Vec<Vec<char>> = tokenize(query)
             .into_iter()
             .take(MAX_QUERY_WORDS)
             .map(|t| t.folded.chars().take(MAX_WORD_CHARS).collect())
@@ -288,25 +334,40 @@ impl SearchIndex {
             return Vec::new();
         }
 
-        // Per text: for each query word, its best match quality and kind.
-        let mut per_text: HashMap<u32, Vec<Option<(f32, MatchKind, u32)>>> = HashMap::new();
+        // Per text touched: for each query word, its best match (quality, kind, word), in
+        // one flat table (a row of `n` slots per text) indexed through a dense map: a
+        // one-letter prefix touches most texts, so no hashing and no per-text allocation.
+        let n = words.len();
+        let mut row_of_text = vec![u32::MAX; self.texts.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut slots: Vec<Option<(f32, MatchKind, u32)>> = Vec::new();
         for (i, list) in matches.iter().enumerate() {
             for m in list {
                 for &text in &self.postings[m.word as usize] {
-                    let slots = per_text
-                        .entry(text)
-                        .or_insert_with(|| vec![None; words.len()]);
-                    if slots[i].is_none_or(|(q, _, _)| q < m.quality) {
-                        slots[i] = Some((m.quality, m.kind, m.word));
+                    let row = &mut row_of_text[text as usize];
+                    if *row == u32::MAX {
+                        *row = touched.len() as u32;
+                        touched.push(text);
+                        slots.resize(slots.len() + n, None);
+                    }
+                    let entry = &mut slots[*row as usize * n + i];
+                    if entry.is_none_or(|(q, _, _)| q < m.quality) {
+                        *entry = Some((m.quality, m.kind, m.word));
                     }
                 }
             }
         }
 
-        let joined = words.join(" ");
-        let mut best: HashMap<u32, (f32, MatchKind, TextKind)> = HashMap::new();
-        for (text_id, slots) in per_text {
-            let text = &self.texts[text_id as usize];
+        let joined = words
+            .iter()
+            .map(|w| w.iter().collect::<String>())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut best_of_doc = vec![u32::MAX; self.docs.len()];
+        let mut best: Vec<(u32, f32, MatchKind, TextKind)> = Vec::new();
+        for (row, text_id) in touched.iter().enumerate() {
+            let slots = &slots[row * n..(row + 1) * n];
+            let text = &self.texts[*text_id as usize];
             let mut covered = 0.0;
             let mut kind = MatchKind::Exact;
             for (slot, weight) in slots.iter().zip(&word_weights) {
@@ -330,18 +391,20 @@ impl SearchIndex {
                 0.0
             };
             let score = (0.75 * coverage + 0.25 * precision + phrase_bonus) * text.kind.weight();
-            let entry = best.entry(text.doc).or_insert((0.0, kind, text.kind));
-            if score > entry.0 {
-                *entry = (score, kind, text.kind);
+            let slot = &mut best_of_doc[text.doc as usize];
+            if *slot == u32::MAX {
+                *slot = best.len() as u32;
+                best.push((text.doc, score, kind, text.kind));
+            } else if score > best[*slot as usize].1 {
+                best[*slot as usize] = (text.doc, score, kind, text.kind);
             }
         }
 
         let mut ranked: Vec<(u32, f32, MatchKind, TextKind)> = best
             .into_iter()
-            .filter(|(_, (score, _, _))| *score >= MIN_SCORE)
-            .map(|(doc, (score, kind, text))| (doc, score, kind, text))
+            .filter(|(_, score, _, _)| *score >= MIN_SCORE)
             .collect();
-        ranked.sort_by(|a, b| {
+        let order = |a: &(u32, f32, MatchKind, TextKind), b: &(u32, f32, MatchKind, TextKind)| {
             let (da, db) = (
                 &self.docs[a.0 as usize].source,
                 &self.docs[b.0 as usize].source,
@@ -352,8 +415,12 @@ impl SearchIndex {
                 .then(a.2.cmp(&b.2))
                 .then(db.popularity.cmp(&da.popularity))
                 .then(da.code.cmp(&db.code))
-        });
-        ranked.truncate(limit);
+        };
+        if ranked.len() > limit {
+            ranked.select_nth_unstable_by(limit - 1, order);
+            ranked.truncate(limit);
+        }
+        ranked.sort_by(order);
         ranked
             .into_iter()
             .map(|(doc_id, score, kind, text_kind)| {
@@ -377,13 +444,12 @@ impl SearchIndex {
             .collect()
     }
 
-    fn match_word(&self, word: &str, is_last: bool) -> Vec<WordMatch> {
-        let length = word.chars().count();
+    fn match_word(&self, word: &[char], is_last: bool) -> Vec<WordMatch> {
         self.vocabulary
             .iter()
             .enumerate()
             .filter_map(|(id, candidate)| {
-                word_match(word, length, candidate, is_last).map(|(quality, kind)| WordMatch {
+                word_match(word, candidate, is_last).map(|(quality, kind)| WordMatch {
                     word: id as u32,
                     quality,
                     kind,
@@ -433,16 +499,16 @@ impl SearchIndex {
 }
 
 /// The parts of the name's words that the query words match.
-fn highlights(name: &[Token], words: &[String]) -> Vec<(usize, usize)> {
+fn highlights(name: &[Token], words: &[Vec<char>]) -> Vec<(usize, usize)> {
     let last = words.len().saturating_sub(1);
     let mut ranges = Vec::new();
     for token in name {
+        let folded: Vec<char> = token.folded.chars().collect();
         let mut best: Option<usize> = None;
         for (i, word) in words.iter().enumerate() {
-            let length = word.chars().count();
-            match word_match(word, length, &token.folded, i == last) {
+            match word_match(word, &folded, i == last) {
                 Some((_, MatchKind::Prefix)) => {
-                    let end = (token.start + length).min(token.end);
+                    let end = (token.start + word.len()).min(token.end);
                     best = Some(best.map_or(end, |b| b.max(end)));
                 }
                 Some(_) => best = Some(token.end),
@@ -475,7 +541,7 @@ mod tests {
         SearchIndex::build(vec![
             doc(
                 "1.001193",
-                "Đăng ký khai sinh",
+                "Thủ tục đăng ký khai sinh",
                 &["làm giấy khai sinh cho con"],
                 900,
             ),
@@ -508,7 +574,10 @@ mod tests {
         assert_eq!(codes[0], "1.001193");
         assert!(codes.contains(&"1.001022") && codes.contains(&"2.000986"));
         assert_eq!(hits[0].kind, MatchKind::Exact);
-        assert_eq!(hits[0].highlights, vec![(0, 4), (5, 7), (8, 12), (13, 17)]);
+        assert_eq!(
+            hits[0].highlights,
+            vec![(8, 12), (13, 15), (16, 20), (21, 25)]
+        );
     }
 
     #[test]
@@ -525,6 +594,7 @@ mod tests {
 
     #[test]
     fn as_you_type_prefixes_rank_by_popularity() {
+        // "k" completes "khai", "ket", "khai tu": the most filed procedure comes first.
         assert_eq!(first("dang ky k").as_deref(), Some("1.001193"));
         let hit = &index().search("dang ky ket h", 1)[0];
         assert_eq!(hit.code, "1.000894");
@@ -540,6 +610,23 @@ mod tests {
         assert_eq!(hit.code, "1.000894");
         assert_eq!(hit.kind, MatchKind::Fuzzy);
         assert!(hit.score < index().search("dang ky ket hon", 1)[0].score);
+    }
+
+    #[test]
+    fn bounded_edit_distance_counts_edits_and_swaps() {
+        let chars = |s: &str| s.chars().collect::<Vec<_>>();
+        assert_eq!(osa_within(&chars("khai"), &chars("khai"), 1), Some(0));
+        assert_eq!(osa_within(&chars("khia"), &chars("khai"), 1), Some(1));
+        assert_eq!(osa_within(&chars("kai"), &chars("khai"), 1), Some(1));
+        assert_eq!(osa_within(&chars("khaii"), &chars("khai"), 1), Some(1));
+        assert_eq!(osa_within(&chars("kahi"), &chars("khai"), 2), Some(1));
+        assert_eq!(osa_within(&chars("xyzw"), &chars("khai"), 2), None);
+        assert_eq!(
+            osa_within(&chars("thuongtru"), &chars("thuongtu"), 1),
+            Some(1)
+        );
+        let long = "a".repeat(40);
+        assert_eq!(osa_within(&chars(&long), &chars(&long), 2), None);
     }
 
     #[test]
