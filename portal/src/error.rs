@@ -9,7 +9,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use motcua_protocol::api::{ApiErrorBody, ApiErrorCode, ApiErrorDetail};
+use motcua_protocol::api::{ApiErrorBody, ApiErrorCode, ApiErrorDetail, FieldProblem};
 use serde::de::DeserializeOwned;
 
 /// Why the portal could not start, run, or perform an administrative action.
@@ -51,6 +51,7 @@ pub struct ApiError {
     code: ApiErrorCode,
     message: Cow<'static, str>,
     bearer_challenge: bool,
+    fields: Vec<FieldProblem>,
 }
 
 impl ApiError {
@@ -65,6 +66,19 @@ impl ApiError {
             code,
             message: message.into(),
             bearer_challenge: false,
+            fields: Vec::new(),
+        }
+    }
+
+    /// 422 `validation_failed` with each field's problem.
+    pub fn validation(fields: Vec<FieldProblem>) -> ApiError {
+        ApiError {
+            fields,
+            ..ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ApiErrorCode::ValidationFailed,
+                "some values break the procedure's rules",
+            )
         }
     }
 
@@ -120,6 +134,7 @@ impl IntoResponse for ApiError {
             error: ApiErrorDetail {
                 code: self.code,
                 message: self.message.into_owned(),
+                fields: self.fields,
             },
         };
         let mut response = (self.status, Json(body)).into_response();

@@ -104,6 +104,18 @@ pub enum ApiErrorCode {
     NotFound,
     /// Too many requests; retry later.
     RateLimited,
+    /// Form values break the procedure's rules; `fields` says which and why.
+    ValidationFailed,
+    /// The idempotency key was already used with a different request body.
+    IdempotencyKeyReused,
+    /// The body or the file is larger than allowed.
+    PayloadTooLarge,
+    /// A tus `PATCH` did not start at the upload's current offset.
+    UploadOffsetMismatch,
+    /// An attachment is not complete, not the citizen's, or not what was declared.
+    AttachmentInvalid,
+    /// The media type is not accepted.
+    UnsupportedMediaType,
     /// A fault on the portal's side.
     Internal,
 }
@@ -122,6 +134,12 @@ impl ApiErrorCode {
             ApiErrorCode::Forbidden => "forbidden",
             ApiErrorCode::NotFound => "not_found",
             ApiErrorCode::RateLimited => "rate_limited",
+            ApiErrorCode::ValidationFailed => "validation_failed",
+            ApiErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
+            ApiErrorCode::PayloadTooLarge => "payload_too_large",
+            ApiErrorCode::UploadOffsetMismatch => "upload_offset_mismatch",
+            ApiErrorCode::AttachmentInvalid => "attachment_invalid",
+            ApiErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ApiErrorCode::Internal => "internal",
         }
     }
@@ -141,6 +159,22 @@ pub struct ApiErrorDetail {
     pub code: ApiErrorCode,
     /// English detail for developers; apps show their own localised text for the code.
     pub message: String,
+    /// For `validation_failed`: the problem of each field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldProblem>,
+}
+
+/// One field's validation problem, as the portal reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    /// The field id (or `attachments.<requirement>`).
+    pub field: String,
+    /// The rule's machine code (see `validation`).
+    pub code: String,
+    /// Vietnamese message.
+    pub message_vi: String,
+    /// English message.
+    pub message_en: String,
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod catalog;
+pub mod dossier;
 pub mod i18n;
 pub mod identity;
 pub mod jose;
