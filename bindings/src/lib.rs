@@ -80,67 +80,71 @@ pub struct AppConfig {
     pub language: Option<String>,
 }
 
-/// Failure of an identity call: a stable machine `code` to branch on and a `message` in
-/// the configured language to show.
+/// Failure of an identity call: a stable machine `code` to branch on and a `user_message`
+/// in the configured language to show.
+///
+/// The field is not called `message`: in Kotlin every error variant is a `Throwable`, whose
+/// own `message` property the generated class would redeclare (uniffi-rs#1434, Kotlin fails
+/// to compile with "Conflicting declarations"). Errors of the other areas follow suit.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum IdentityException {
     /// No network or the service is unreachable: try again later.
-    #[error("{code}: {message}")]
+    #[error("{code}: {user_message}")]
     Network {
         /// Machine code.
         code: String,
-        /// Localised message.
-        message: String,
+        /// Localised message to show.
+        user_message: String,
     },
     /// The person cancelled at the provider.
-    #[error("{code}: {message}")]
+    #[error("{code}: {user_message}")]
     Cancelled {
         /// Machine code.
         code: String,
-        /// Localised message.
-        message: String,
+        /// Localised message to show.
+        user_message: String,
     },
     /// The login answer was refused (state, issuer, code, ID token, portal).
-    #[error("{code}: {message}")]
+    #[error("{code}: {user_message}")]
     LoginRejected {
         /// Machine code.
         code: String,
-        /// Localised message.
-        message: String,
+        /// Localised message to show.
+        user_message: String,
     },
     /// Not logged in, or the session ended: show the login screen.
-    #[error("{code}: {message}")]
+    #[error("{code}: {user_message}")]
     LoggedOut {
         /// Machine code.
         code: String,
-        /// Localised message.
-        message: String,
+        /// Localised message to show.
+        user_message: String,
     },
     /// Local storage or the platform keystore failed.
-    #[error("{code}: {message}")]
+    #[error("{code}: {user_message}")]
     Storage {
         /// Machine code.
         code: String,
-        /// Localised message.
-        message: String,
+        /// Localised message to show.
+        user_message: String,
     },
     /// Anything else (a misconfigured provider, an unexpected answer).
-    #[error("{code}: {message}")]
+    #[error("{code}: {user_message}")]
     Other {
         /// Machine code.
         code: String,
-        /// Localised message.
-        message: String,
+        /// Localised message to show.
+        user_message: String,
     },
 }
 
 impl IdentityException {
     fn from_core(error: IdentityError, lang: Lang) -> Self {
         let code = error.code().to_owned();
-        let message = error.message(lang);
+        let user_message = error.message(lang);
         match error {
-            IdentityError::Network(_) => IdentityException::Network { code, message },
-            IdentityError::Cancelled => IdentityException::Cancelled { code, message },
+            IdentityError::Network(_) => IdentityException::Network { code, user_message },
+            IdentityError::Cancelled => IdentityException::Cancelled { code, user_message },
             IdentityError::NoLoginInProgress
             | IdentityError::MalformedCallback(_)
             | IdentityError::StateMismatch
@@ -148,15 +152,17 @@ impl IdentityException {
             | IdentityError::ProviderRefused { .. }
             | IdentityError::CodeRejected { .. }
             | IdentityError::IdTokenRejected(_)
-            | IdentityError::PortalRefused(_) => IdentityException::LoginRejected { code, message },
+            | IdentityError::PortalRefused(_) => {
+                IdentityException::LoginRejected { code, user_message }
+            }
             IdentityError::NotLoggedIn | IdentityError::SessionEnded => {
-                IdentityException::LoggedOut { code, message }
+                IdentityException::LoggedOut { code, user_message }
             }
             IdentityError::SecureStorage(_) | IdentityError::Storage(_) => {
-                IdentityException::Storage { code, message }
+                IdentityException::Storage { code, user_message }
             }
             IdentityError::ProviderMisconfigured(_) | IdentityError::Unexpected(_) => {
-                IdentityException::Other { code, message }
+                IdentityException::Other { code, user_message }
             }
         }
     }
@@ -164,7 +170,7 @@ impl IdentityException {
     fn from_open(error: OpenError, lang: Lang) -> Self {
         IdentityException::Storage {
             code: error.code().to_owned(),
-            message: error.message(lang),
+            user_message: error.message(lang),
         }
     }
 }
@@ -244,7 +250,7 @@ impl MotCua {
         let portal_url =
             url::Url::parse(&config.portal_url).map_err(|_| IdentityException::Other {
                 code: "invalid_config".into(),
-                message: match lang {
+                user_message: match lang {
                     Lang::Vi => "Cấu hình ứng dụng có địa chỉ cổng không hợp lệ.".into(),
                     Lang::En => "The app configuration has an invalid portal address.".into(),
                 },
@@ -407,9 +413,9 @@ mod tests {
         let identity = core.identity();
         assert!(identity.profile().unwrap().is_none());
         match identity.begin_login().await {
-            Err(IdentityException::Network { code, message }) => {
+            Err(IdentityException::Network { code, user_message }) => {
                 assert_eq!(code, "network_unavailable");
-                assert!(message.contains("connect"), "{message}");
+                assert!(user_message.contains("connect"), "{user_message}");
             }
             other => panic!("expected a network error, got {other:?}"),
         }
