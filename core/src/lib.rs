@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod catalog;
+pub mod dossier;
 pub mod http;
 pub mod identity;
 pub mod secure_store;

@@ -1,0 +1,1 @@
+//! Attachment preparation (placeholder; being written).
