@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+pub mod admin_units;
 pub mod api;
 pub mod catalog;
 pub mod dossier;
@@ -10,3 +11,4 @@ pub mod jose;
 pub mod oidc;
 pub mod synthetic;
 pub mod text;
+pub mod validation;
