@@ -618,7 +618,13 @@ fn check_email(value: &str) -> Option<String> {
     if domain.contains('@') || local.is_empty() || local.len() > 64 {
         return None;
     }
-    if local.starts_with('.') || local.ends_with('.') || local.contains("..") || local.contains('"')
+    // Unquoted local parts only: letters and digits (any script), the RFC 5322 `atext`
+    // symbols and dots that neither start, end nor double.
+    let atext = |c: char| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c);
+    if !local.chars().all(|c| atext(c) || c == '.')
+        || local.starts_with('.')
+        || local.ends_with('.')
+        || local.contains("..")
     {
         return None;
     }
@@ -1306,6 +1312,10 @@ mod tests {
             "a@b.v",
             "a@b_c.vn",
             "\"a\"@b.vn",
+            "a<b>@c.vn",
+            "a,b@c.vn",
+            "a(b)@c.vn",
+            "a\\b@c.vn",
         ] {
             assert_eq!(
                 kind_of(validate_value(&f, bad, &TODAY)),
