@@ -274,6 +274,9 @@ pub enum FieldErrorKind {
     UnknownAdminUnit,
     /// Control characters or line breaks where they are not allowed.
     ControlCharacters,
+    /// A required document of the dossier has no attachment (on field
+    /// `attachments.<requirement>`; the same code as the portal's).
+    DocumentRequired,
 }
 
 /// One problem with one field.
@@ -297,6 +300,22 @@ impl FieldError {
             kind,
             label_vi: None,
             label_en: None,
+        }
+    }
+
+    /// A required field that is empty, without labels.
+    pub fn required(field: &str) -> Self {
+        FieldError::new(field, FieldErrorKind::Required)
+    }
+
+    /// A required document without an attachment: on field `attachments.<requirement>` (as
+    /// the portal reports it), labelled with the document's names.
+    pub fn missing_document(requirement: &str, name_vi: &str, name_en: &str) -> Self {
+        FieldError {
+            field: format!("attachments.{requirement}"),
+            kind: FieldErrorKind::DocumentRequired,
+            label_vi: Some(name_vi.to_owned()),
+            label_en: Some(name_en.to_owned()),
         }
     }
 
@@ -413,6 +432,10 @@ impl FieldError {
                 "có ký tự không được phép (xuống dòng hoặc ký tự điều khiển)",
                 "contains characters that are not allowed (line breaks or control characters)",
             ),
+            K::DocumentRequired => text(
+                "cần đính kèm thành phần hồ sơ bắt buộc này",
+                "this required document must be attached",
+            ),
         }
     }
 }
@@ -446,6 +469,7 @@ impl Localized for FieldError {
             K::PersonalIdBirthYearMismatch => "personal_id_birth_year_mismatch",
             K::UnknownAdminUnit => "unknown_admin_unit",
             K::ControlCharacters => "control_characters",
+            K::DocumentRequired => "document_required",
         }
     }
 
@@ -1584,6 +1608,18 @@ mod tests {
             unknown.message(Lang::Vi),
             "Trường này không có trong biểu mẫu của thủ tục."
         );
+        assert_eq!(FieldError::required("x").kind, FieldErrorKind::Required);
+        let document = FieldError::missing_document(
+            "birth_certificate",
+            "Giấy khai sinh",
+            "Birth certificate",
+        );
+        assert_eq!(document.field, "attachments.birth_certificate");
+        assert_eq!(document.code(), "document_required");
+        assert_eq!(
+            document.message(Lang::Vi),
+            "Giấy khai sinh: cần đính kèm thành phần hồ sơ bắt buộc này."
+        );
         let problem = error.to_problem();
         assert_eq!(problem.code, "invalid_phone");
         assert_eq!(problem.field, "phone");
@@ -1655,6 +1691,7 @@ mod tests {
             ),
             (K::UnknownAdminUnit, "unknown_admin_unit"),
             (K::ControlCharacters, "control_characters"),
+            (K::DocumentRequired, "document_required"),
         ];
         for (kind, code) in all {
             let error = FieldError::on(&f, kind);
