@@ -2,6 +2,7 @@
 //! files, built in, or a directory given with `--catalog`), checked, versioned by content,
 //! and served with an ETag so that clients download it only when it changed.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use axum::body::Body;
@@ -30,12 +31,14 @@ pub fn builtin_catalog() -> (Vec<Procedure>, Vec<Alias>) {
     (procedures, aliases)
 }
 
-/// The catalog as served: its JSON and its entity tag.
+/// The catalog as served: its JSON and its entity tag, and its procedures by code (for
+/// checking submissions).
 pub(crate) struct PublishedCatalog {
     body: axum::body::Bytes,
     etag: HeaderValue,
     /// Number of procedures (for logs).
     pub(crate) procedures: usize,
+    by_code: HashMap<String, Procedure>,
 }
 
 impl PublishedCatalog {
@@ -64,19 +67,32 @@ impl PublishedCatalog {
         };
         let catalog = assemble(procedures.procedures, aliases.aliases)
             .map_err(|e| PortalError::Config(format!("catalog: {e}")))?;
-        Self::publish(&catalog)
+        Self::publish(catalog)
     }
 
-    fn publish(catalog: &Catalog) -> Result<PublishedCatalog, PortalError> {
-        let body = serde_json::to_vec(catalog)
+    fn publish(catalog: Catalog) -> Result<PublishedCatalog, PortalError> {
+        let body = serde_json::to_vec(&catalog)
             .map_err(|e| PortalError::Config(format!("catalog: {e}")))?;
         let etag = HeaderValue::from_str(&format!("\"{}\"", catalog.version))
             .map_err(|e| PortalError::Config(format!("catalog version: {e}")))?;
+        let procedures = catalog.procedures.len();
+        // `assemble` refused duplicate codes, so no procedure is lost here.
+        let by_code = catalog
+            .procedures
+            .into_iter()
+            .map(|procedure| (procedure.code.clone(), procedure))
+            .collect();
         Ok(PublishedCatalog {
             body: body.into(),
             etag,
-            procedures: catalog.procedures.len(),
+            procedures,
+            by_code,
         })
+    }
+
+    /// The published procedure with this national code.
+    pub(crate) fn procedure(&self, code: &str) -> Option<&Procedure> {
+        self.by_code.get(code)
     }
 
     /// Whether an `If-None-Match` header value names our current entity tag.

@@ -14,8 +14,9 @@ use crate::error::PortalError;
 pub const DB_FILE: &str = "portal.sqlite";
 
 /// Every schema version, oldest first. Never edit an entry that has shipped: append one.
-const MIGRATIONS: &[M<'static>] = &[M::up(
-    r#"
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(
+        r#"
     -- Built-in provider: ES256 signing keys (PKCS#8), one active at a time.
     CREATE TABLE signing_keys (
         kid        TEXT PRIMARY KEY,
@@ -120,7 +121,76 @@ const MIGRATIONS: &[M<'static>] = &[M::up(
     ) STRICT;
     CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id);
     "#,
-)];
+    ),
+    M::up(
+        r#"
+    -- Attachment uploads (tus). `upload_offset` counts the bytes durably written to
+    -- `uploads/<id>.part`; it never exceeds them (the file is synced before it moves).
+    -- A complete upload's bytes are the blob `blobs/<sha256[..2]>/<sha256>`.
+    CREATE TABLE uploads (
+        id            TEXT PRIMARY KEY,
+        citizen_id    INTEGER NOT NULL REFERENCES citizens (id),
+        length        INTEGER NOT NULL CHECK (length > 0),
+        upload_offset INTEGER NOT NULL DEFAULT 0,
+        media_type    TEXT NOT NULL,
+        file_name     TEXT NOT NULL,
+        sha256        TEXT NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('receiving', 'complete', 'failed')),
+        created_at    INTEGER NOT NULL,
+        completed_at  INTEGER,
+        CHECK (upload_offset BETWEEN 0 AND length),
+        CHECK (status <> 'complete' OR upload_offset = length)
+    ) STRICT;
+    CREATE INDEX uploads_citizen ON uploads (citizen_id, status);
+
+    -- Dossiers as submitted. `fields` is the JSON object of form values.
+    CREATE TABLE dossiers (
+        id             INTEGER PRIMARY KEY,
+        code           TEXT NOT NULL UNIQUE,
+        citizen_id     INTEGER NOT NULL REFERENCES citizens (id),
+        procedure_code TEXT NOT NULL,
+        fields         TEXT NOT NULL,
+        status         TEXT NOT NULL CHECK (status IN ('submitted')),
+        submitted_at   TEXT NOT NULL,
+        created_at     INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX dossiers_citizen ON dossiers (citizen_id, id);
+
+    CREATE TABLE dossier_attachments (
+        dossier_id  INTEGER NOT NULL REFERENCES dossiers (id),
+        position    INTEGER NOT NULL,
+        requirement TEXT NOT NULL,
+        upload_id   TEXT NOT NULL REFERENCES uploads (id),
+        sha256      TEXT NOT NULL,
+        size        INTEGER NOT NULL,
+        media_type  TEXT NOT NULL,
+        file_name   TEXT NOT NULL,
+        PRIMARY KEY (dossier_id, position)
+    ) STRICT;
+
+    -- The last sequence number of dossier codes per agency and day (YYMMDD, UTC+7).
+    CREATE TABLE dossier_sequences (
+        agency_code TEXT NOT NULL,
+        day         TEXT NOT NULL,
+        last        INTEGER NOT NULL,
+        PRIMARY KEY (agency_code, day)
+    ) STRICT, WITHOUT ROWID;
+
+    -- Answers of successful submissions by (citizen, Idempotency-Key), with the SHA-256 of
+    -- the canonical request body they answered.
+    CREATE TABLE idempotency_keys (
+        citizen_id   INTEGER NOT NULL REFERENCES citizens (id),
+        idem_key     TEXT NOT NULL,
+        request_hash BLOB NOT NULL,
+        status       INTEGER NOT NULL,
+        response     TEXT NOT NULL,
+        dossier_id   INTEGER NOT NULL REFERENCES dossiers (id),
+        created_at   INTEGER NOT NULL,
+        PRIMARY KEY (citizen_id, idem_key)
+    ) STRICT, WITHOUT ROWID;
+    "#,
+    ),
+];
 
 /// The migration list.
 pub(crate) fn migrations() -> Migrations<'static> {

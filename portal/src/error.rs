@@ -82,6 +82,29 @@ impl ApiError {
         }
     }
 
+    /// An error with an explicit status and each field's problem (e.g. 422
+    /// `attachment_invalid` on `attachments.<requirement>`).
+    pub fn with_fields(
+        status: StatusCode,
+        code: ApiErrorCode,
+        message: impl Into<Cow<'static, str>>,
+        fields: Vec<FieldProblem>,
+    ) -> ApiError {
+        ApiError {
+            fields,
+            ..ApiError::new(status, code, message)
+        }
+    }
+
+    /// 413 `payload_too_large`.
+    pub fn too_large(message: impl Into<Cow<'static, str>>) -> ApiError {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ApiErrorCode::PayloadTooLarge,
+            message,
+        )
+    }
+
     /// 400 `invalid_request`.
     pub fn invalid_request(message: impl Into<Cow<'static, str>>) -> ApiError {
         ApiError::new(
@@ -195,6 +218,10 @@ where
 }
 
 fn json_rejection(rejection: &JsonRejection) -> ApiError {
+    // A body over the route's `DefaultBodyLimit`.
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::too_large("the body is larger than allowed");
+    }
     // The rejection's own text may quote the body; keep only its category.
     let message = match rejection {
         JsonRejection::MissingJsonContentType(_) => {

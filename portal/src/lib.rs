@@ -4,10 +4,13 @@
 mod catalog;
 mod citizens;
 mod db;
+mod dossiers;
 mod error;
 mod provider;
 mod secrets;
 mod session;
+mod uploads;
+mod vn_time;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::ops::Deref;
@@ -17,16 +20,19 @@ use std::time::Instant;
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, head, options, post};
 use motcua_protocol::api::{
     ApiErrorCode, BUILTIN_ISSUER_PATH, ClientConfig, PATH_CLIENT_CONFIG, PATH_HEALTH, PATH_ME,
     PATH_SESSION, PATH_SESSION_REFRESH,
 };
 use motcua_protocol::catalog::PATH_CATALOG;
+use motcua_protocol::dossier::{
+    MAX_PATCH_BYTES, MAX_SUBMISSION_BYTES, PATH_DOSSIER, PATH_DOSSIERS, PATH_UPLOAD, PATH_UPLOADS,
+};
 use ring::rand::SystemRandom;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -41,6 +47,10 @@ pub use session::AuthenticatedCitizen;
 
 /// The scopes clients request.
 const SCOPES: &str = "openid profile address";
+
+/// The agency code put in dossier codes unless configured: the QCVN 102:2016 shape with a
+/// province code (`H00`) that no province has, so demo codes are never taken for real ones.
+pub const DEMO_AGENCY_CODE: &str = "000.00.00.H00";
 
 /// Configuration of the portal; also usable as clap arguments (`motcua portal serve`).
 #[derive(clap::Args, Debug, Clone)]
@@ -76,6 +86,16 @@ pub struct PortalConfig {
     /// default the repository's catalog built into the binary.
     #[arg(long, env = "MOTCUA_PORTAL_CATALOG")]
     pub catalog: Option<PathBuf>,
+    /// Electronic code of the receiving agency (QCVN 102:2016, e.g. `000.00.14.H56`), the
+    /// first part of dossier codes `<agency>-<YYMMDD>-<NNNN>`. The real one is assigned by
+    /// the province; the default is a demo value that belongs to no agency.
+    #[arg(long, env = "MOTCUA_PORTAL_AGENCY_CODE", default_value = DEMO_AGENCY_CODE)]
+    pub agency_code: String,
+    /// Accept submissions that lack a document the catalog marks as required (the desk then
+    /// asks for it at intake). By default every required document must be attached, as the
+    /// app itself checks before submitting.
+    #[arg(long, env = "MOTCUA_PORTAL_ACCEPT_MISSING_DOCUMENTS")]
+    pub accept_missing_documents: bool,
 }
 
 impl PortalConfig {
@@ -91,6 +111,8 @@ impl PortalConfig {
             access_ttl_secs: 900,
             refresh_ttl_secs: 30 * 24 * 3600,
             catalog: None,
+            agency_code: DEMO_AGENCY_CODE.into(),
+            accept_missing_documents: false,
         }
     }
 }
@@ -106,6 +128,10 @@ pub(crate) struct Settings {
     pub client_id: String,
     pub access_ttl_secs: u64,
     pub refresh_ttl_secs: u64,
+    /// The agency code of dossier codes.
+    pub agency_code: String,
+    /// Whether every required document must be attached to a submission.
+    pub require_documents: bool,
 }
 
 /// What every handler shares.
@@ -115,6 +141,7 @@ pub(crate) struct Shared {
     pub settings: Settings,
     pub trust: session::IssuerTrust,
     pub catalog: catalog::PublishedCatalog,
+    pub uploads: uploads::UploadStore,
 }
 
 /// The handlers' state (cheap to clone).
@@ -231,6 +258,12 @@ fn base_url_for(config: &PortalConfig, local_addr: SocketAddr) -> Result<Url, Po
 /// Binds, opens and migrates the database, seeds the demo citizens, makes sure a signing
 /// key exists, and spawns the server task.
 pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
+    if !dossiers::valid_agency_code(&config.agency_code) {
+        return Err(PortalError::Config(
+            "the agency code must be 1 to 32 letters, digits and inner dots, like 000.00.14.H56"
+                .into(),
+        ));
+    }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|source| PortalError::Io {
@@ -273,11 +306,16 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
     tracing::info!(procedures = catalog.procedures, "catalog loaded");
 
     let data_dir = config.data_dir.clone();
-    let conn = tokio::task::spawn_blocking(move || -> Result<_, PortalError> {
+    let (conn, uploads) = tokio::task::spawn_blocking(move || -> Result<_, PortalError> {
         let mut conn = db::open(&data_dir)?;
         provider::keys::ensure_active(&mut conn, &SystemRandom::new())?;
         citizens::seed(&conn)?;
-        Ok(conn)
+        let uploads = uploads::UploadStore::open(&data_dir)?;
+        let removed = uploads.sweep(&conn)?;
+        if removed > 0 {
+            tracing::info!(removed, "removed part files of finished uploads");
+        }
+        Ok((conn, uploads))
     })
     .await
     .map_err(|error| PortalError::Task(error.to_string()))??;
@@ -292,9 +330,12 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
             client_id: config.client_id.clone(),
             access_ttl_secs: config.access_ttl_secs,
             refresh_ttl_secs: config.refresh_ttl_secs,
+            agency_code: config.agency_code.clone(),
+            require_documents: !config.accept_missing_documents,
         },
         trust,
         catalog,
+        uploads,
     }));
 
     let app = router(state.clone());
@@ -380,11 +421,35 @@ fn router(state: AppState) -> Router {
         .route(PATH_SESSION_REFRESH, post(session::refresh_session))
         .route(PATH_ME, get(session::me))
         .route(PATH_CATALOG, get(catalog::get_catalog))
+        .merge(upload_routes())
+        .route(
+            PATH_DOSSIERS,
+            post(dossiers::submit)
+                .layer(DefaultBodyLimit::max(MAX_SUBMISSION_BYTES))
+                .get(dossiers::list),
+        )
+        .route(PATH_DOSSIER, get(dossiers::get_one))
         .merge(provider::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(trace_request))
         .with_state(state)
+}
+
+/// The tus endpoints; every answer carries `Tus-Resumable`.
+fn upload_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            PATH_UPLOADS,
+            options(uploads::options).post(uploads::create),
+        )
+        .route(
+            PATH_UPLOAD,
+            head(uploads::head)
+                .patch(uploads::patch)
+                .layer(DefaultBodyLimit::max(MAX_PATCH_BYTES)),
+        )
+        .layer(middleware::map_response(uploads::tus_headers))
 }
 
 /// One span per request: method, matched route (never the raw URI or its query), status,

@@ -1,0 +1,878 @@
+//! Attachment uploads: tus 1.0 (core protocol and the `creation` extension), each upload
+//! owned by the citizen who created it.
+//!
+//! Bytes go to `<data dir>/uploads/<id>.part`. A `PATCH` writes its body at the recorded
+//! offset, syncs the file, and only then records the new offset in SQLite, so the recorded
+//! offset never exceeds the bytes on disk: after a crash between the two the file is
+//! longer than the offset, the client resumes from the offset (it asks with `HEAD`), and the
+//! stale tail is cut off before the next write. When the last byte arrives the file is
+//! hashed; if it matches the declared SHA-256 it becomes the content-addressed blob
+//! `<data dir>/blobs/<first 2 hex>/<sha256>` (a hard link, so the same content twice is
+//! one blob) before the upload is recorded complete, in one update; a mismatch marks the
+//! upload failed. The id is random and checked to be 32 hex digits before it is used in a
+//! path; the file name is display data only.
+
+use std::collections::HashSet;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use motcua_protocol::api::ApiErrorCode;
+use motcua_protocol::dossier::{
+    ACCEPTED_MEDIA_TYPES, MAX_ATTACHMENT_BYTES, PATH_UPLOADS, TUS_PATCH_CONTENT_TYPE, TUS_VERSION,
+    parse_upload_metadata,
+};
+use ring::rand::SecureRandom as _;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::AppState;
+use crate::db::now;
+use crate::error::{ApiError, PortalError};
+use crate::session::AuthenticatedCitizen;
+
+// The tus headers (`HeaderName::from_static` wants them in lower case; a test checks them
+// against the protocol's constants).
+pub(crate) const TUS_RESUMABLE: HeaderName = HeaderName::from_static("tus-resumable");
+const TUS_VERSION_HEADER: HeaderName = HeaderName::from_static("tus-version");
+const TUS_MAX_SIZE: HeaderName = HeaderName::from_static("tus-max-size");
+const TUS_EXTENSION: HeaderName = HeaderName::from_static("tus-extension");
+const UPLOAD_LENGTH: HeaderName = HeaderName::from_static("upload-length");
+const UPLOAD_OFFSET: HeaderName = HeaderName::from_static("upload-offset");
+const UPLOAD_METADATA: HeaderName = HeaderName::from_static("upload-metadata");
+const UPLOAD_DEFER_LENGTH: HeaderName = HeaderName::from_static("upload-defer-length");
+
+/// Uploads a citizen may have in progress at once (each up to `MAX_ATTACHMENT_BYTES`).
+pub(crate) const MAX_OPEN_UPLOADS: i64 = 100;
+/// Longest file name kept (characters).
+pub(crate) const MAX_FILE_NAME_CHARS: usize = 255;
+
+/// Where upload bytes live, and which uploads a `PATCH` is writing right now.
+pub(crate) struct UploadStore {
+    uploads_dir: PathBuf,
+    blobs_dir: PathBuf,
+    busy: Mutex<HashSet<String>>,
+}
+
+impl UploadStore {
+    /// The store under `data_dir` (creates `uploads/` and `blobs/`).
+    pub(crate) fn open(data_dir: &Path) -> Result<UploadStore, PortalError> {
+        let uploads_dir = data_dir.join("uploads");
+        let blobs_dir = data_dir.join("blobs");
+        for dir in [&uploads_dir, &blobs_dir] {
+            fs::create_dir_all(dir).map_err(|source| PortalError::Io {
+                context: "cannot create the upload directories",
+                source,
+            })?;
+        }
+        Ok(UploadStore {
+            uploads_dir,
+            blobs_dir,
+            busy: Mutex::new(HashSet::new()),
+        })
+    }
+
+    fn part_path(&self, id: &UploadId) -> PathBuf {
+        self.uploads_dir.join(format!("{}.part", id.0))
+    }
+
+    /// Removes `.part` files left by uploads that are no longer receiving (a crash after
+    /// completion, before the file was removed). Returns how many were removed.
+    pub(crate) fn sweep(&self, conn: &Connection) -> Result<usize, PortalError> {
+        let io_error = |source| PortalError::Io {
+            context: "cannot clean the upload directory",
+            source,
+        };
+        let mut removed = 0;
+        for entry in fs::read_dir(&self.uploads_dir).map_err(io_error)? {
+            let entry = entry.map_err(io_error)?;
+            let name = entry.file_name();
+            let Some(id) = name
+                .to_str()
+                .and_then(|name| name.strip_suffix(".part"))
+                .and_then(UploadId::parse)
+            else {
+                continue;
+            };
+            let status: Option<String> = conn
+                .query_row("SELECT status FROM uploads WHERE id = ?1", [&id.0], |row| {
+                    row.get(0)
+                })
+                .optional()?;
+            if status.as_deref() != Some("receiving") {
+                fs::remove_file(entry.path()).map_err(io_error)?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Marks `id` as being written; `None` when another `PATCH` holds it.
+    fn claim(state: &AppState, id: &UploadId) -> Option<Claim> {
+        let mut busy = state
+            .uploads
+            .busy
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        busy.insert(id.0.clone()).then(|| Claim {
+            state: state.clone(),
+            id: id.0.clone(),
+        })
+    }
+}
+
+/// An upload being written by one `PATCH`; released when dropped.
+struct Claim {
+    state: AppState,
+    id: String,
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        self.state
+            .uploads
+            .busy
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(&self.id);
+    }
+}
+
+fn blob_path(blobs_dir: &Path, sha256: &str) -> PathBuf {
+    blobs_dir.join(sha256.get(..2).unwrap_or("00")).join(sha256)
+}
+
+/// An upload id: 32 lower-case hex digits (128 random bits).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UploadId(String);
+
+impl UploadId {
+    pub(crate) fn parse(text: &str) -> Option<UploadId> {
+        (text.len() == 32 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+            .then(|| UploadId(text.to_owned()))
+    }
+
+    fn random(state: &AppState) -> Result<UploadId, ApiError> {
+        let mut bytes = [0u8; 16];
+        state.rng.fill(&mut bytes)?;
+        Ok(UploadId(hex(&bytes)))
+    }
+}
+
+/// Lower-case hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    out
+}
+
+/// A SHA-256 digest in hex (either case) → lower case; `None` if it is not 64 hex digits.
+pub(crate) fn parse_sha256(text: &str) -> Option<String> {
+    (text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| text.to_ascii_lowercase())
+}
+
+/// The accepted media type equal (ignoring case) to `text`.
+pub(crate) fn accepted_media_type(text: &str) -> Option<&'static str> {
+    ACCEPTED_MEDIA_TYPES
+        .iter()
+        .copied()
+        .find(|accepted| accepted.eq_ignore_ascii_case(text.trim()))
+}
+
+/// Whether a file name is acceptable as display data: not blank, at most
+/// [`MAX_FILE_NAME_CHARS`], no control characters. Path separators are allowed: the name
+/// is never used as a path.
+pub(crate) fn valid_file_name(name: &str) -> bool {
+    !name.trim().is_empty()
+        && name.chars().count() <= MAX_FILE_NAME_CHARS
+        && !name.chars().any(char::is_control)
+}
+
+/// Where an upload is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UploadStatus {
+    Receiving,
+    Complete,
+    Failed,
+}
+
+impl UploadStatus {
+    pub(crate) fn from_db(text: &str) -> UploadStatus {
+        match text {
+            "receiving" => UploadStatus::Receiving,
+            "complete" => UploadStatus::Complete,
+            _ => UploadStatus::Failed,
+        }
+    }
+}
+
+/// An upload row as the handlers need it.
+#[derive(Debug, Clone)]
+struct UploadRow {
+    length: u64,
+    offset: u64,
+    status: UploadStatus,
+    sha256: String,
+}
+
+fn to_u64(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
+}
+
+fn to_i64(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+async fn load(
+    state: &AppState,
+    id: &UploadId,
+    citizen: AuthenticatedCitizen,
+) -> Result<Option<UploadRow>, ApiError> {
+    let id = id.0.clone();
+    let row = state
+        .db
+        .call(move |conn| {
+            conn.prepare_cached(
+                "SELECT length, upload_offset, status, sha256 FROM uploads
+                 WHERE id = ?1 AND citizen_id = ?2",
+            )?
+            .query_row(params![id, citizen.citizen_id], |row| {
+                Ok(UploadRow {
+                    length: to_u64(row.get(0)?),
+                    offset: to_u64(row.get(1)?),
+                    status: UploadStatus::from_db(&row.get::<_, String>(2)?),
+                    sha256: row.get(3)?,
+                })
+            })
+            .optional()
+        })
+        .await??;
+    Ok(row)
+}
+
+/// Adds `Tus-Resumable` to every answer of the upload routes, and `Tus-Version` to 412s.
+pub(crate) async fn tus_headers(mut response: Response) -> Response {
+    let precondition_failed = response.status() == StatusCode::PRECONDITION_FAILED;
+    let headers = response.headers_mut();
+    headers.insert(TUS_RESUMABLE, HeaderValue::from_static(TUS_VERSION));
+    if precondition_failed {
+        headers.insert(TUS_VERSION_HEADER, HeaderValue::from_static(TUS_VERSION));
+    }
+    response
+}
+
+fn require_tus(headers: &HeaderMap) -> Result<(), ApiError> {
+    match headers.get(TUS_RESUMABLE) {
+        Some(value) if value.as_bytes() == TUS_VERSION.as_bytes() => Ok(()),
+        _ => Err(ApiError::new(
+            StatusCode::PRECONDITION_FAILED,
+            ApiErrorCode::InvalidRequest,
+            "this server speaks tus 1.0.0: send Tus-Resumable: 1.0.0",
+        )),
+    }
+}
+
+/// The single value of a header, as text; `Err` when repeated or not visible ASCII.
+fn single<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Result<Option<&'a str>, ()> {
+    let mut values = headers.get_all(name).iter();
+    let Some(first) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(());
+    }
+    first.to_str().map(Some).map_err(|_| ())
+}
+
+/// A non-negative decimal header value (digits only).
+fn number(headers: &HeaderMap, name: &HeaderName) -> Result<Option<u64>, ()> {
+    match single(headers, name)? {
+        None => Ok(None),
+        Some(text) => {
+            let text = text.trim();
+            if text.is_empty() || text.len() > 19 || !text.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(());
+            }
+            text.parse().map(Some).map_err(|_| ())
+        }
+    }
+}
+
+fn upload_id(path: Result<UrlPath<String>, PathRejection>) -> Result<UploadId, ApiError> {
+    path.ok()
+        .and_then(|UrlPath(id)| UploadId::parse(&id))
+        .ok_or_else(ApiError::not_found)
+}
+
+fn gone() -> ApiError {
+    ApiError::new(
+        StatusCode::GONE,
+        ApiErrorCode::AttachmentInvalid,
+        "the upload failed its check; upload the file again",
+    )
+}
+
+fn offset_mismatch(current: u64) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        ApiErrorCode::UploadOffsetMismatch,
+        format!("the upload is at offset {current}"),
+    )
+}
+
+fn header_value(value: u64) -> HeaderValue {
+    HeaderValue::from(value)
+}
+
+/// `OPTIONS /api/v1/uploads`: the tus capabilities.
+pub(crate) async fn options(_citizen: AuthenticatedCitizen) -> Response {
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    let headers = response.headers_mut();
+    headers.insert(TUS_VERSION_HEADER, HeaderValue::from_static(TUS_VERSION));
+    headers.insert(TUS_MAX_SIZE, header_value(MAX_ATTACHMENT_BYTES));
+    headers.insert(TUS_EXTENSION, HeaderValue::from_static("creation"));
+    response
+}
+
+/// What a creation request declared.
+struct Declared {
+    length: u64,
+    file_name: String,
+    media_type: &'static str,
+    sha256: String,
+}
+
+fn declared(headers: &HeaderMap) -> Result<Declared, ApiError> {
+    if headers.contains_key(UPLOAD_DEFER_LENGTH) {
+        return Err(ApiError::invalid_request(
+            "Upload-Defer-Length is not supported: send Upload-Length",
+        ));
+    }
+    let length = match number(headers, &UPLOAD_LENGTH) {
+        Ok(Some(length)) => length,
+        _ => {
+            return Err(ApiError::invalid_request(
+                "Upload-Length is required: the size of the file in bytes",
+            ));
+        }
+    };
+    if length == 0 {
+        return Err(ApiError::invalid_request("empty files are not accepted"));
+    }
+    if length > MAX_ATTACHMENT_BYTES {
+        return Err(ApiError::too_large(format!(
+            "files are accepted up to {MAX_ATTACHMENT_BYTES} bytes"
+        )));
+    }
+    let metadata = single(headers, &UPLOAD_METADATA)
+        .ok()
+        .flatten()
+        .and_then(parse_upload_metadata)
+        .ok_or_else(|| {
+            ApiError::invalid_request(
+                "Upload-Metadata with filename, filetype and sha256 is required",
+            )
+        })?;
+    let file_name = metadata
+        .get("filename")
+        .filter(|name| valid_file_name(name))
+        .ok_or_else(|| {
+            ApiError::invalid_request(
+                "metadata filename is required: 1 to 255 characters, no control characters",
+            )
+        })?;
+    let media_type = metadata
+        .get("filetype")
+        .ok_or_else(|| ApiError::invalid_request("metadata filetype is required"))?;
+    let media_type = accepted_media_type(media_type).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiErrorCode::UnsupportedMediaType,
+            format!("accepted file types: {}", ACCEPTED_MEDIA_TYPES.join(", ")),
+        )
+    })?;
+    let sha256 = metadata
+        .get("sha256")
+        .and_then(|digest| parse_sha256(digest))
+        .ok_or_else(|| ApiError::invalid_request("metadata sha256 is required: 64 hex digits"))?;
+    Ok(Declared {
+        length,
+        file_name: file_name.clone(),
+        media_type,
+        sha256,
+    })
+}
+
+/// `POST /api/v1/uploads` (tus creation): 201 with the new upload's `Location`.
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    citizen: AuthenticatedCitizen,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    require_tus(&headers)?;
+    let declared = declared(&headers)?;
+    let id = UploadId::random(&state)?;
+    let row_id = id.0.clone();
+    let created = state
+        .db
+        .call(move |conn| -> rusqlite::Result<bool> {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let open: i64 = tx.query_row(
+                "SELECT count(*) FROM uploads WHERE citizen_id = ?1 AND status = 'receiving'",
+                [citizen.citizen_id],
+                |row| row.get(0),
+            )?;
+            if open >= MAX_OPEN_UPLOADS {
+                return Ok(false);
+            }
+            tx.execute(
+                "INSERT INTO uploads
+                 (id, citizen_id, length, media_type, file_name, sha256, status, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'receiving', ?7)",
+                params![
+                    row_id,
+                    citizen.citizen_id,
+                    to_i64(declared.length),
+                    declared.media_type,
+                    declared.file_name,
+                    declared.sha256,
+                    now()
+                ],
+            )?;
+            tx.commit()?;
+            Ok(true)
+        })
+        .await??;
+    if !created {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            ApiErrorCode::RateLimited,
+            format!("at most {MAX_OPEN_UPLOADS} uploads may be in progress at once"),
+        ));
+    }
+    let location = HeaderValue::from_str(&format!("{PATH_UPLOADS}/{}", id.0))
+        .map_err(|_| ApiError::internal())?;
+    let mut response = StatusCode::CREATED.into_response();
+    response.headers_mut().insert(header::LOCATION, location);
+    Ok(response)
+}
+
+/// `HEAD /api/v1/uploads/{id}`: the offset to resume from.
+pub(crate) async fn head(
+    State(state): State<AppState>,
+    citizen: AuthenticatedCitizen,
+    headers: HeaderMap,
+    path: Result<UrlPath<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    require_tus(&headers)?;
+    let id = upload_id(path)?;
+    let row = load(&state, &id, citizen)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if row.status == UploadStatus::Failed {
+        return Err(gone());
+    }
+    let mut response = StatusCode::OK.into_response();
+    let headers = response.headers_mut();
+    headers.insert(UPLOAD_OFFSET, header_value(row.offset));
+    headers.insert(UPLOAD_LENGTH, header_value(row.length));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+fn patch_answer(offset: u64) -> Response {
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(UPLOAD_OFFSET, header_value(offset));
+    response
+}
+
+/// `PATCH /api/v1/uploads/{id}`: appends the body at `Upload-Offset`.
+pub(crate) async fn patch(
+    State(state): State<AppState>,
+    citizen: AuthenticatedCitizen,
+    headers: HeaderMap,
+    path: Result<UrlPath<String>, PathRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    require_tus(&headers)?;
+    let content_type = single(&headers, &header::CONTENT_TYPE).ok().flatten();
+    if !content_type.is_some_and(|value| value.trim().eq_ignore_ascii_case(TUS_PATCH_CONTENT_TYPE))
+    {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiErrorCode::UnsupportedMediaType,
+            "a PATCH body must be Content-Type: application/offset+octet-stream",
+        ));
+    }
+    let offset = match number(&headers, &UPLOAD_OFFSET) {
+        Ok(Some(offset)) => offset,
+        _ => {
+            return Err(ApiError::invalid_request(
+                "Upload-Offset is required: the offset this body starts at",
+            ));
+        }
+    };
+    let id = upload_id(path)?;
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::too_large("a PATCH body may be at most 1 MiB")
+        } else {
+            ApiError::invalid_request("the body could not be read")
+        }
+    })?;
+    let claim = UploadStore::claim(&state, &id).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            ApiErrorCode::UploadOffsetMismatch,
+            "another PATCH of this upload is in progress; ask for the offset with HEAD",
+        )
+    })?;
+    // The write runs to its end even if the client goes away: the claim travels with it.
+    tokio::spawn(append(state, claim, id, citizen, offset, body))
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "upload task failed");
+            ApiError::internal()
+        })?
+}
+
+/// What writing a body found on disk.
+enum Written {
+    Done,
+    /// The file is shorter than the recorded offset (it lost bytes): its length.
+    Short(u64),
+}
+
+/// The verdict on a complete file.
+enum Verdict {
+    Stored,
+    Mismatch,
+}
+
+fn io_failure(error: &io::Error) -> ApiError {
+    tracing::error!(%error, "upload storage failed");
+    ApiError::internal()
+}
+
+async fn blocking<R: Send + 'static>(
+    work: impl FnOnce() -> io::Result<R> + Send + 'static,
+) -> Result<R, ApiError> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(io_failure(&error)),
+        Err(error) => {
+            tracing::error!(%error, "upload storage task failed");
+            Err(ApiError::internal())
+        }
+    }
+}
+
+async fn append(
+    state: AppState,
+    claim: Claim,
+    id: UploadId,
+    citizen: AuthenticatedCitizen,
+    offset: u64,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let row = load(&state, &id, citizen)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if row.status == UploadStatus::Failed {
+        return Err(gone());
+    }
+    if offset != row.offset {
+        return Err(offset_mismatch(row.offset));
+    }
+    let body_len = u64::try_from(body.len()).unwrap_or(u64::MAX);
+    let end = offset.saturating_add(body_len);
+    if end > row.length {
+        return Err(ApiError::too_large(
+            "the body goes beyond the declared Upload-Length",
+        ));
+    }
+    if body.is_empty() {
+        return Ok(patch_answer(offset));
+    }
+
+    let part = state.uploads.part_path(&id);
+    let target = part.clone();
+    let written = blocking(move || write_at(&target, offset, &body)).await?;
+    if let Written::Short(on_disk) = written {
+        // Never claim bytes the disk does not have: fall back to what it has.
+        tracing::warn!("an upload's file is shorter than its recorded offset; rewinding");
+        let upload = id.0.clone();
+        state
+            .db
+            .call(move |conn| {
+                conn.execute(
+                    "UPDATE uploads SET upload_offset = ?1
+                     WHERE id = ?2 AND upload_offset = ?3 AND status = 'receiving'",
+                    params![to_i64(on_disk), upload, to_i64(offset)],
+                )
+            })
+            .await??;
+        return Err(offset_mismatch(on_disk));
+    }
+
+    if end < row.length {
+        let upload = id.0.clone();
+        let changed = state
+            .db
+            .call(move |conn| {
+                conn.prepare_cached(
+                    "UPDATE uploads SET upload_offset = ?1
+                     WHERE id = ?2 AND citizen_id = ?3 AND upload_offset = ?4
+                       AND status = 'receiving'",
+                )?
+                .execute(params![
+                    to_i64(end),
+                    upload,
+                    citizen.citizen_id,
+                    to_i64(offset)
+                ])
+            })
+            .await??;
+        drop(claim);
+        return if changed == 1 {
+            Ok(patch_answer(end))
+        } else {
+            Err(offset_mismatch(row.offset))
+        };
+    }
+
+    // The last byte arrived: verify, store the blob, then record the outcome in one update.
+    let declared = row.sha256.clone();
+    let blobs_dir = state.uploads.blobs_dir.clone();
+    let source = part.clone();
+    let upload = id.0.clone();
+    let verdict = blocking(move || finish(&source, &blobs_dir, &declared, &upload)).await?;
+    let status = match verdict {
+        Verdict::Stored => "complete",
+        Verdict::Mismatch => "failed",
+    };
+    let upload = id.0.clone();
+    state
+        .db
+        .call(move |conn| {
+            conn.execute(
+                "UPDATE uploads SET upload_offset = length, status = ?1, completed_at = ?2
+                 WHERE id = ?3 AND citizen_id = ?4 AND upload_offset = ?5
+                   AND status = 'receiving'",
+                params![status, now(), upload, citizen.citizen_id, to_i64(offset)],
+            )
+        })
+        .await??;
+    // The part file is no longer needed (the blob is a link to the same bytes); a crash
+    // before this leaves it for the sweep at the next start.
+    if let Err(error) = tokio::fs::remove_file(&part).await {
+        tracing::warn!(%error, "cannot remove a finished upload's part file");
+    }
+    drop(claim);
+    match verdict {
+        Verdict::Stored => Ok(patch_answer(end)),
+        Verdict::Mismatch => {
+            tracing::info!("an upload did not match its declared SHA-256");
+            Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ApiErrorCode::AttachmentInvalid,
+                "the file's SHA-256 is not the declared one; upload it again",
+            ))
+        }
+    }
+}
+
+/// Writes `bytes` at `offset` of the part file and syncs it. Bytes past `offset` (written
+/// before a crash that lost their offset update) are cut off first.
+fn write_at(path: &Path, offset: u64, bytes: &[u8]) -> io::Result<Written> {
+    let created = !path.exists();
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)?;
+    let on_disk = file.metadata()?.len();
+    if on_disk < offset {
+        return Ok(Written::Short(on_disk));
+    }
+    if on_disk > offset {
+        file.set_len(offset)?;
+    }
+    file.seek(SeekFrom::Start(offset))?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    if created && let Some(dir) = path.parent() {
+        sync_dir(dir)?;
+    }
+    Ok(Written::Done)
+}
+
+/// Hashes the complete part file; when it matches, makes it the blob of its digest.
+fn finish(part: &Path, blobs_dir: &Path, declared: &str, upload: &str) -> io::Result<Verdict> {
+    let mut file = File::open(part)?;
+    let mut context = ring::digest::Context::new(&ring::digest::SHA256);
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        let read = file.read(&mut buffer)?;
+        if read == 0 {
+            break;
+        }
+        context.update(&buffer[..read]);
+    }
+    drop(file);
+    if hex(context.finish().as_ref()) != declared {
+        return Ok(Verdict::Mismatch);
+    }
+    let blob = blob_path(blobs_dir, declared);
+    let Some(dir) = blob.parent() else {
+        return Err(io::Error::other("blob path without a directory"));
+    };
+    if !dir.exists() {
+        fs::create_dir_all(dir)?;
+        sync_dir(blobs_dir)?;
+    }
+    match fs::hard_link(part, &blob) {
+        Ok(()) => sync_dir(dir)?,
+        // Same digest, same content: the blob is already there.
+        Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(_) => {
+            // No hard links on this file system: copy, sync, rename.
+            let temporary = dir.join(format!("{declared}.{upload}.tmp"));
+            fs::copy(part, &temporary)?;
+            File::open(&temporary)?.sync_all()?;
+            fs::rename(&temporary, &blob)?;
+            sync_dir(dir)?;
+        }
+    }
+    Ok(Verdict::Stored)
+}
+
+/// Makes a directory's entries durable (a created or linked file survives a crash).
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use motcua_protocol::dossier::{
+        HEADER_TUS_RESUMABLE, HEADER_UPLOAD_LENGTH, HEADER_UPLOAD_METADATA, HEADER_UPLOAD_OFFSET,
+    };
+
+    #[test]
+    fn header_names_are_the_protocol_ones() {
+        assert_eq!(
+            TUS_RESUMABLE.as_str(),
+            HEADER_TUS_RESUMABLE.to_ascii_lowercase()
+        );
+        assert_eq!(
+            UPLOAD_LENGTH.as_str(),
+            HEADER_UPLOAD_LENGTH.to_ascii_lowercase()
+        );
+        assert_eq!(
+            UPLOAD_OFFSET.as_str(),
+            HEADER_UPLOAD_OFFSET.to_ascii_lowercase()
+        );
+        assert_eq!(
+            UPLOAD_METADATA.as_str(),
+            HEADER_UPLOAD_METADATA.to_ascii_lowercase()
+        );
+    }
+
+    #[test]
+    fn ids_digests_and_names_are_checked() {
+        assert!(UploadId::parse("0123456789abcdef0123456789abcdef").is_some());
+        for bad in [
+            "",
+            "../../portal.sqlite",
+            "0123456789ABCDEF0123456789abcdef",
+            "0123456789abcdef0123456789abcde",
+            "0123456789abcdef0123456789abcdef0",
+            "0123456789abcdef/123456789abcdef",
+        ] {
+            assert!(UploadId::parse(bad).is_none(), "{bad}");
+        }
+        let digest = "A".repeat(64);
+        assert_eq!(parse_sha256(&digest), Some("a".repeat(64)));
+        assert!(parse_sha256(&"g".repeat(64)).is_none());
+        assert!(parse_sha256("ab").is_none());
+        assert_eq!(accepted_media_type("Image/JPEG"), Some("image/jpeg"));
+        assert!(accepted_media_type("text/html").is_none());
+        assert!(valid_file_name("../../etc/passwd"));
+        assert!(valid_file_name("giấy khai sinh.jpg"));
+        assert!(!valid_file_name("  "));
+        assert!(!valid_file_name("a\nb"));
+        assert!(!valid_file_name(&"x".repeat(256)));
+        assert_eq!(hex(&[0x00, 0xab, 0xff]), "00abff");
+    }
+
+    #[test]
+    fn a_stale_tail_is_cut_and_a_short_file_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let part = dir.path().join("x.part");
+        assert!(matches!(
+            write_at(&part, 0, b"hello").unwrap(),
+            Written::Done
+        ));
+        // A crash left bytes past the recorded offset 5.
+        std::fs::write(&part, b"helloSTALE").unwrap();
+        assert!(matches!(
+            write_at(&part, 5, b" world").unwrap(),
+            Written::Done
+        ));
+        assert_eq!(std::fs::read(&part).unwrap(), b"hello world");
+        assert!(matches!(
+            write_at(&part, 20, b"!").unwrap(),
+            Written::Short(11)
+        ));
+    }
+
+    #[test]
+    fn finishing_verifies_and_deduplicates() {
+        let dir = tempfile::tempdir().unwrap();
+        let blobs = dir.path().join("blobs");
+        std::fs::create_dir_all(&blobs).unwrap();
+        let content = b"the same bytes";
+        let digest = hex(ring::digest::digest(&ring::digest::SHA256, content).as_ref());
+        for name in ["a.part", "b.part"] {
+            let part = dir.path().join(name);
+            std::fs::write(&part, content).unwrap();
+            assert!(matches!(
+                finish(&part, &blobs, &digest, name).unwrap(),
+                Verdict::Stored
+            ));
+        }
+        let blob = blob_path(&blobs, &digest);
+        assert_eq!(std::fs::read(&blob).unwrap(), content);
+        assert_eq!(
+            std::fs::read_dir(blob.parent().unwrap()).unwrap().count(),
+            1
+        );
+        let part = dir.path().join("c.part");
+        std::fs::write(&part, b"other bytes").unwrap();
+        assert!(matches!(
+            finish(&part, &blobs, &digest, "c").unwrap(),
+            Verdict::Mismatch
+        ));
+    }
+}
