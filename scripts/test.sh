@@ -19,3 +19,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "==> cargo test"
 cargo test --workspace --locked
+
+echo "==> Kotlin bindings on the JVM"
+command -v mvn >/dev/null || { echo "mvn (Maven) and a JDK 17 are required for the Kotlin tests" >&2; exit 1; }
+bash scripts/bindings.sh
+mvn -B -ntp -f bindings/jvm-tests/pom.xml test
