@@ -24,7 +24,7 @@ use motcua_protocol::dossier::{
 };
 use motcua_protocol::i18n::{Lang, Localized};
 use motcua_protocol::identity::IdentityLevel;
-use motcua_protocol::validation::{ValidationContext, validate_and_normalize_form};
+use motcua_protocol::validation::{FieldError, ValidationContext, validate_and_normalize_form};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::AppState;
@@ -51,8 +51,6 @@ enum Problem {
     UnknownProcedure,
     /// An attachment names a document the procedure does not have.
     UnknownDocument,
-    /// A required document has no attachment.
-    DocumentRequired,
     /// An attachment's declared hash, size, type, name or upload id is malformed.
     AttachmentDeclaration,
     /// No such upload for this citizen.
@@ -70,7 +68,6 @@ impl Localized for Problem {
         match self {
             Problem::UnknownProcedure => "unknown_procedure",
             Problem::UnknownDocument => "unknown_document",
-            Problem::DocumentRequired => "document_required",
             Problem::AttachmentDeclaration => "attachment_declaration_invalid",
             Problem::UploadUnknown => "upload_unknown",
             Problem::UploadIncomplete => "upload_incomplete",
@@ -88,10 +85,6 @@ impl Localized for Problem {
             Problem::UnknownDocument => (
                 "Thủ tục này không có thành phần hồ sơ này.",
                 "This procedure has no such document.",
-            ),
-            Problem::DocumentRequired => (
-                "Cần đính kèm thành phần hồ sơ bắt buộc này.",
-                "This required document must be attached.",
             ),
             Problem::AttachmentDeclaration => (
                 "Thông tin tệp đính kèm không hợp lệ.",
@@ -236,7 +229,12 @@ fn check(
                 .iter()
                 .any(|attachment| attachment.requirement == document.id)
             {
-                problems.push(attachment_field(&document.id), &Problem::DocumentRequired);
+                let error = FieldError::missing_document(
+                    &document.id,
+                    &document.name_vi,
+                    &document.name_en,
+                );
+                problems.push(error.field.clone(), &error);
             }
         }
     }
