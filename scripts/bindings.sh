@@ -50,8 +50,13 @@ cargo build --locked -p motcua-uniffi-bindgen --bin uniffi-bindgen
 
 lib="$target_dir/$profile/$lib_file"
 bindgen="$target_dir/debug/uniffi-bindgen"
-out=bindings/generated
-rm -rf "$out"
+final=bindings/generated
+# Generated next to the final place and swapped in at the end, so that a failed run
+# leaves the previous bindings intact.
+mkdir -p "$target_dir"
+out="$(mktemp -d "$target_dir/generated-bindings.XXXXXX")"
+chmod 755 "$out"
+trap 'rm -rf "$out"' EXIT
 mkdir -p "$out/kotlin" "$out/swift" "$out/jvm-resources/$jna_dir"
 
 echo "==> generating Kotlin (JVM) and Swift bindings from $lib"
@@ -67,5 +72,7 @@ cargo build --locked -p motcua-cli --bin motcua
 motcua_bin="$(cd "$target_dir/debug" && pwd)/motcua"
 printf 'motcua.bin=%s\n' "$motcua_bin" >"$out/jvm-resources/motcua-test.properties"
 
-echo "==> generated:"
-(cd "$out" && find . -type f | sort | sed 's/^\.\//    /')
+rm -rf "$final"
+mv "$out" "$final"
+echo "==> generated in $final:"
+(cd "$final" && find . -type f | sort | sed 's/^\.\//    /')
