@@ -6,11 +6,14 @@
 //! offset never exceeds the bytes on disk: after a crash between the two the file is
 //! longer than the offset, the client resumes from the offset (it asks with `HEAD`), and the
 //! stale tail is cut off before the next write. When the last byte arrives the file is
-//! hashed; if it matches the declared SHA-256 it becomes the content-addressed blob
-//! `<data dir>/blobs/<first 2 hex>/<sha256>` (a hard link, so the same content twice is
-//! one blob) before the upload is recorded complete, in one update; a mismatch marks the
-//! upload failed. The id is random and checked to be 32 hex digits before it is used in a
-//! path; the file name is display data only.
+//! hashed; if it matches the declared SHA-256 it is renamed to the content-addressed blob
+//! `<data dir>/blobs/<first 2 hex>/<sha256>` (or dropped when that blob exists: the same
+//! content twice is one blob) before the upload is recorded complete, in one update; a
+//! mismatch marks the upload failed. A crash between the rename and the update leaves a
+//! receiving upload without its part file: the next `PATCH` finds fewer bytes on disk than
+//! recorded, rewinds the offset to them (0) and answers 409, so the client starts again
+//! from `HEAD`. Blobs are never written in place. The id is random and checked to be 32 hex
+//! digits before it is used in a path; the file name is display data only.
 
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
@@ -657,8 +660,7 @@ async fn append(
     let declared = row.sha256.clone();
     let blobs_dir = state.uploads.blobs_dir.clone();
     let source = part.clone();
-    let upload = id.0.clone();
-    let verdict = blocking(move || finish(&source, &blobs_dir, &declared, &upload)).await?;
+    let verdict = blocking(move || finish(&source, &blobs_dir, &declared)).await?;
     let status = match verdict {
         Verdict::Stored => "complete",
         Verdict::Mismatch => "failed",
@@ -675,10 +677,13 @@ async fn append(
             )
         })
         .await??;
-    // The part file is no longer needed (the blob is a link to the same bytes); a crash
-    // before this leaves it for the sweep at the next start.
-    if let Err(error) = tokio::fs::remove_file(&part).await {
-        tracing::warn!(%error, "cannot remove a finished upload's part file");
+    // A part file left (a mismatch, or content that was already a blob) is no longer
+    // needed; a crash before this leaves it for the sweep at the next start.
+    match tokio::fs::remove_file(&part).await {
+        Err(error) if error.kind() != io::ErrorKind::NotFound => {
+            tracing::warn!(%error, "cannot remove a finished upload's part file");
+        }
+        _ => {}
     }
     drop(claim);
     match verdict {
@@ -719,8 +724,10 @@ fn write_at(path: &Path, offset: u64, bytes: &[u8]) -> io::Result<Written> {
     Ok(Written::Done)
 }
 
-/// Hashes the complete part file; when it matches, makes it the blob of its digest.
-fn finish(part: &Path, blobs_dir: &Path, declared: &str, upload: &str) -> io::Result<Verdict> {
+/// Hashes the complete part file; when it matches, makes it the blob of its digest (a
+/// rename, unless that blob exists already: then the part file stays for the caller to
+/// remove).
+fn finish(part: &Path, blobs_dir: &Path, declared: &str) -> io::Result<Verdict> {
     let mut file = File::open(part)?;
     let mut context = ring::digest::Context::new(&ring::digest::SHA256);
     let mut buffer = vec![0u8; 64 * 1024];
@@ -743,18 +750,11 @@ fn finish(part: &Path, blobs_dir: &Path, declared: &str, upload: &str) -> io::Re
         fs::create_dir_all(dir)?;
         sync_dir(blobs_dir)?;
     }
-    match fs::hard_link(part, &blob) {
-        Ok(()) => sync_dir(dir)?,
-        // Same digest, same content: the blob is already there.
-        Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {}
-        Err(_) => {
-            // No hard links on this file system: copy, sync, rename.
-            let temporary = dir.join(format!("{declared}.{upload}.tmp"));
-            fs::copy(part, &temporary)?;
-            File::open(&temporary)?.sync_all()?;
-            fs::rename(&temporary, &blob)?;
-            sync_dir(dir)?;
-        }
+    // Blobs appear only by renaming a complete, synced, verified file, so an existing one
+    // holds exactly these bytes.
+    if !blob.exists() {
+        fs::rename(part, &blob)?;
+        sync_dir(dir)?;
     }
     Ok(Verdict::Stored)
 }
@@ -854,14 +854,18 @@ mod tests {
         std::fs::create_dir_all(&blobs).unwrap();
         let content = b"the same bytes";
         let digest = hex(ring::digest::digest(&ring::digest::SHA256, content).as_ref());
-        for name in ["a.part", "b.part"] {
-            let part = dir.path().join(name);
-            std::fs::write(&part, content).unwrap();
+        let first = dir.path().join("a.part");
+        let second = dir.path().join("b.part");
+        for part in [&first, &second] {
+            std::fs::write(part, content).unwrap();
             assert!(matches!(
-                finish(&part, &blobs, &digest, name).unwrap(),
+                finish(part, &blobs, &digest).unwrap(),
                 Verdict::Stored
             ));
         }
+        // The first became the blob; the second was not needed.
+        assert!(!first.exists());
+        assert!(second.exists());
         let blob = blob_path(&blobs, &digest);
         assert_eq!(std::fs::read(&blob).unwrap(), content);
         assert_eq!(
@@ -871,8 +875,9 @@ mod tests {
         let part = dir.path().join("c.part");
         std::fs::write(&part, b"other bytes").unwrap();
         assert!(matches!(
-            finish(&part, &blobs, &digest, "c").unwrap(),
+            finish(&part, &blobs, &digest).unwrap(),
             Verdict::Mismatch
         ));
+        assert_eq!(std::fs::read(&blob).unwrap(), content);
     }
 }

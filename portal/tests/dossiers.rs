@@ -1154,3 +1154,67 @@ async fn missing_documents_may_be_accepted_by_configuration() {
     config.agency_code = "../x".into();
     assert!(start(config).await.is_err());
 }
+
+#[tokio::test]
+async fn a_part_file_lost_in_a_crash_rewinds_the_upload() {
+    let h = harness().await;
+    let lan = tus(&h, LAN).await;
+    let file = content(3_000, 12);
+    let location = lan
+        .create(file.len(), "a.pdf", "application/pdf", &sha256_hex(&file))
+        .await;
+    assert_eq!(
+        lan.patch(&location, 0, file[..1_000].to_vec())
+            .await
+            .status(),
+        204
+    );
+    // The bytes on disk are gone (a crash after the final rename, before the upload was
+    // recorded complete, looks the same): the offset never claims bytes the disk lacks.
+    let part = h
+        .dir
+        .path()
+        .join("uploads")
+        .join(format!("{}.part", upload_id(&location)));
+    std::fs::remove_file(&part).unwrap();
+    expect_error(
+        lan.patch(&location, 1_000, file[1_000..].to_vec()).await,
+        409,
+        ApiErrorCode::UploadOffsetMismatch,
+    )
+    .await;
+    assert_eq!(lan.offset(&location).await, 0);
+    assert_eq!(lan.patch(&location, 0, file.clone()).await.status(), 204);
+    assert_eq!(std::fs::read(blob(&h, &sha256_hex(&file))).unwrap(), file);
+    h.portal.shutdown().await;
+}
+
+#[tokio::test]
+async fn part_files_of_finished_uploads_are_swept_at_start() {
+    let h = harness().await;
+    let lan = tus(&h, LAN).await;
+    let file = content(1_000, 13);
+    let id = lan.upload(&file, "a.pdf", "application/pdf").await;
+    let receiving = lan
+        .create(10, "b.pdf", "application/pdf", &sha256_hex(&[0; 10]))
+        .await;
+    assert_eq!(lan.patch(&receiving, 0, vec![0; 5]).await.status(), 204);
+    // A crash after completion, before the part file was removed, leaves one behind.
+    let uploads = h.dir.path().join("uploads");
+    std::fs::write(uploads.join(format!("{id}.part")), &file).unwrap();
+    std::fs::write(uploads.join("notes.txt"), b"not ours").unwrap();
+
+    let Harness { portal, http, dir } = h;
+    portal.shutdown().await;
+    let portal = start(PortalConfig::for_tests(dir.path())).await.unwrap();
+    let h = Harness { portal, http, dir };
+    let uploads = h.dir.path().join("uploads");
+    assert!(!uploads.join(format!("{id}.part")).exists());
+    assert!(
+        uploads
+            .join(format!("{}.part", upload_id(&receiving)))
+            .exists()
+    );
+    assert!(uploads.join("notes.txt").exists());
+    h.portal.shutdown().await;
+}
