@@ -84,11 +84,59 @@ pub enum Command {
         /// National procedure code, e.g. 1.001193.
         code: String,
     },
+    /// Drafts of dossiers: create, fill, attach, show.
+    Draft {
+        /// Draft command.
+        #[command(subcommand)]
+        command: DraftCommand,
+    },
+    /// List the drafts.
+    Drafts,
+    /// Submit a draft (exactly once, however bad the network).
+    Submit {
+        /// Draft id.
+        draft: String,
+    },
+    /// The dossiers submitted from this device.
+    Dossiers,
     /// The procedure catalog.
     Catalog {
         /// Catalog command.
         #[command(subcommand)]
         command: CatalogCommand,
+    },
+}
+
+/// Draft commands.
+#[derive(Debug, Subcommand)]
+pub enum DraftCommand {
+    /// Start a draft of a procedure, pre-filled from your identity and earlier dossiers.
+    New {
+        /// Procedure code, e.g. 1.004873.
+        procedure_code: String,
+    },
+    /// Set one field (an empty value clears it).
+    Set {
+        /// Draft id.
+        draft: String,
+        /// Field id (see `draft show`).
+        field: String,
+        /// The value.
+        value: String,
+    },
+    /// Attach a file (photo or PDF) to a required document.
+    Attach {
+        /// Draft id.
+        draft: String,
+        /// Document requirement id (see `procedure <code> --json`).
+        requirement: String,
+        /// The file.
+        file: PathBuf,
+    },
+    /// Show a draft with its fields, problems and attachments.
+    Show {
+        /// Draft id.
+        draft: String,
     },
 }
 
@@ -162,6 +210,9 @@ pub enum CliError {
     /// No such procedure.
     #[error("no procedure {0}")]
     NotFound(String),
+    /// Drafts and submission.
+    #[error(transparent)]
+    Dossier(#[from] motcua_core::dossier::DossierError),
 }
 
 impl Localized for CliError {
@@ -176,6 +227,7 @@ impl Localized for CliError {
             CliError::Timeout => "timed_out",
             CliError::Catalog(e) => e.code(),
             CliError::NotFound(_) => "procedure_not_found",
+            CliError::Dossier(e) => e.code(),
         }
     }
 
@@ -208,6 +260,7 @@ impl Localized for CliError {
                 "Timed out waiting for the browser to come back.",
             ),
             CliError::Catalog(e) => e.message(lang),
+            CliError::Dossier(e) => e.message(lang),
             CliError::NotFound(code) => pick(
                 &format!("Không có thủ tục mã {code} trong danh mục."),
                 &format!("There is no procedure with code {code} in the catalog."),
@@ -264,6 +317,37 @@ pub async fn run(cli: Cli) -> i32 {
             command: CatalogCommand::Refresh,
         } => match ClientContext::new(&cli.portal, cli.data_dir).await {
             Ok(client) => crate::catalog::refresh(&out, &client).await,
+            Err(e) => Err(e),
+        },
+        Command::Draft { command } => match ClientContext::new(&cli.portal, cli.data_dir).await {
+            Ok(client) => match command {
+                DraftCommand::New { procedure_code } => {
+                    crate::dossier::new(&out, &client, &procedure_code).await
+                }
+                DraftCommand::Set {
+                    draft,
+                    field,
+                    value,
+                } => crate::dossier::set(&out, &client, &draft, &field, &value),
+                DraftCommand::Attach {
+                    draft,
+                    requirement,
+                    file,
+                } => crate::dossier::attach(&out, &client, &draft, &requirement, &file),
+                DraftCommand::Show { draft } => crate::dossier::show(&out, &client, &draft),
+            },
+            Err(e) => Err(e),
+        },
+        Command::Drafts => match ClientContext::new(&cli.portal, cli.data_dir).await {
+            Ok(client) => crate::dossier::list(&out, &client),
+            Err(e) => Err(e),
+        },
+        Command::Submit { draft } => match ClientContext::new(&cli.portal, cli.data_dir).await {
+            Ok(client) => crate::dossier::submit(&out, &client, &draft).await,
+            Err(e) => Err(e),
+        },
+        Command::Dossiers => match ClientContext::new(&cli.portal, cli.data_dir).await {
+            Ok(client) => crate::dossier::dossiers(&out, &client).await,
             Err(e) => Err(e),
         },
         Command::Whoami => match ClientContext::new(&cli.portal, cli.data_dir).await {

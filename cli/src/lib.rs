@@ -6,4 +6,5 @@ pub mod browser;
 pub mod catalog;
 pub mod commands;
 pub mod demo;
+pub mod dossier;
 pub mod output;

@@ -15,6 +15,7 @@ pub use motcua_protocol::i18n::{Lang, Localized};
 use url::Url;
 
 use crate::catalog::CatalogArea;
+use crate::dossier::DossierArea;
 use crate::identity::Identity;
 use crate::secure_store::SecureStore;
 use crate::store::{Database, StoreError};
@@ -95,8 +96,9 @@ impl Localized for OpenError {
 /// The core: one per profile. Hands out the areas (`identity()`, and later catalog,
 /// dossier, tracking, receipt, assist).
 pub struct MotCua {
-    identity: Identity,
-    catalog: CatalogArea,
+    identity: Arc<Identity>,
+    catalog: Arc<CatalogArea>,
+    dossier: DossierArea,
 }
 
 impl MotCua {
@@ -106,9 +108,29 @@ impl MotCua {
         let database = Arc::new(Database::open(&config.data_dir)?);
         let http = http::HttpClient::new().map_err(|e| OpenError::Http(e.to_string()))?;
         let config = Arc::new(config);
+        let catalog = Arc::new(CatalogArea::new(
+            config.clone(),
+            http.clone(),
+            database.clone(),
+        ));
+        let identity = Arc::new(Identity::new(
+            config.clone(),
+            http.clone(),
+            database.clone(),
+            secure_store.clone(),
+        ));
+        let dossier = DossierArea::new(
+            config,
+            http,
+            database,
+            secure_store,
+            identity.clone(),
+            catalog.clone(),
+        );
         Ok(MotCua {
-            catalog: CatalogArea::new(config.clone(), http.clone(), database.clone()),
-            identity: Identity::new(config, http, database, secure_store),
+            identity,
+            catalog,
+            dossier,
         })
     }
 
@@ -120,5 +142,10 @@ impl MotCua {
     /// The procedure catalog: sync, lookup, search.
     pub fn catalog(&self) -> &CatalogArea {
         &self.catalog
+    }
+
+    /// Drafts, attachments and exactly-once submission.
+    pub fn dossier(&self) -> &DossierArea {
+        &self.dossier
     }
 }

@@ -1,4 +1,749 @@
-//! Dossiers on the device: drafts (autosaved, sealed), attachments prepared for upload,
-//! and the submission outbox that delivers each dossier exactly once.
+//! Dossiers on the device: drafts (autosaved field by field, sealed), attachments prepared
+//! for upload, and the submission outbox that delivers each dossier exactly once whatever
+//! the network does.
+//!
+//! A field change is one small SQLite transaction: when `set_field` returns, the value is
+//! in the database (WAL) and survives the app being killed. `submit` freezes the draft and
+//! writes its outbox entry, with a random idempotency key, in one transaction; delivery
+//! (resumable uploads, then the post with the key) can be interrupted anywhere and
+//! resumed, and the portal answers a repeated key with the same dossier.
 
+mod drafts;
 pub mod media;
+mod outbox;
+mod seal;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use motcua_protocol::catalog::{PrefillSource, Procedure};
+use motcua_protocol::i18n::{Lang, Localized};
+use motcua_protocol::identity::CitizenProfile;
+use motcua_protocol::validation::{FieldError, ValidationContext, validate_form, validate_value};
+use rusqlite::params;
+
+use self::drafts::{blob_context, field_context, file_name_context};
+use self::media::MediaError;
+pub use self::outbox::{DeliveryOutcome, UploadListener};
+pub use self::seal::SealError;
+use self::seal::Sealer;
+use crate::CoreConfig;
+use crate::catalog::{CatalogArea, CatalogError};
+use crate::http::HttpClient;
+use crate::identity::{Identity, IdentityError};
+use crate::secure_store::SecureStore;
+use crate::store::{Database, StoreError};
+
+/// Where a draft is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftState {
+    /// Being filled in.
+    Editing,
+    /// Frozen and in the outbox: being delivered.
+    Submitting,
+    /// Delivered: the portal gave it a dossier code.
+    Submitted,
+}
+
+/// A field as the form shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldState {
+    /// Field id.
+    pub field_id: String,
+    /// The value, if any.
+    pub value: Option<String>,
+    /// Filled in by the app (from the identity or an earlier dossier), not typed.
+    pub prefilled: bool,
+    /// What is wrong with the value (or that a required value is missing).
+    pub error: Option<FieldError>,
+}
+
+/// An attachment of a draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentView {
+    /// Local id (to remove it).
+    pub id: i64,
+    /// The document requirement it answers.
+    pub requirement: String,
+    /// The file name the person chose.
+    pub file_name: String,
+    /// Media type after preparation.
+    pub media_type: String,
+    /// Size after preparation, in bytes.
+    pub size: u64,
+    /// Completely uploaded.
+    pub uploaded: bool,
+}
+
+/// A draft with its fields in form order.
+#[derive(Debug, Clone)]
+pub struct DraftView {
+    /// Draft id.
+    pub id: String,
+    /// Procedure code.
+    pub procedure_code: String,
+    /// Procedure name (Vietnamese).
+    pub procedure_name: String,
+    /// State.
+    pub state: DraftState,
+    /// Every field of the procedure's form, in order.
+    pub fields: Vec<FieldState>,
+    /// Attachments.
+    pub attachments: Vec<AttachmentView>,
+    /// Why the last submission was refused, if it was.
+    pub failure: Option<String>,
+    /// The dossier code once submitted.
+    pub dossier_code: Option<String>,
+}
+
+/// A line of the drafts list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftSummary {
+    /// Draft id.
+    pub id: String,
+    /// Procedure code.
+    pub procedure_code: String,
+    /// State.
+    pub state: DraftState,
+    /// Last change, seconds since the epoch.
+    pub updated_at: i64,
+    /// The dossier code once submitted.
+    pub dossier_code: Option<String>,
+}
+
+/// A dossier the citizen submitted from this device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalDossier {
+    /// Dossier code.
+    pub code: String,
+    /// Procedure code.
+    pub procedure_code: String,
+    /// Status as last known.
+    pub status: String,
+    /// When the portal received it (RFC 3339).
+    pub submitted_at: String,
+}
+
+/// Why a dossier operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DossierError {
+    /// No such draft.
+    #[error("no draft {0}")]
+    UnknownDraft(String),
+    /// The procedure is not in the catalog (or the catalog is not downloaded).
+    #[error("no procedure {0}")]
+    UnknownProcedure(String),
+    /// The field is not in the procedure's form.
+    #[error("no field {0} in this form")]
+    UnknownField(String),
+    /// The document requirement is not in the procedure.
+    #[error("no document requirement {0} in this procedure")]
+    UnknownRequirement(String),
+    /// The draft was submitted: it cannot change any more.
+    #[error("the draft is already submitted")]
+    NotEditable,
+    /// The draft has problems; each field says which.
+    #[error("the draft is not complete or not valid ({} problems)", .0.len())]
+    Invalid(Vec<FieldError>),
+    /// The file cannot be attached.
+    #[error(transparent)]
+    Attachment(#[from] MediaError),
+    /// Login or session.
+    #[error(transparent)]
+    Identity(#[from] IdentityError),
+    /// The catalog.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    /// The local database.
+    #[error(transparent)]
+    Storage(#[from] StoreError),
+    /// Sealed data could not be sealed or opened.
+    #[error(transparent)]
+    Seal(#[from] SealError),
+    /// A local file.
+    #[error("file: {0}")]
+    File(String),
+    /// The portal refused the dossier for good (the draft is editable again).
+    #[error("the portal refused the dossier: {0}")]
+    Refused(String),
+}
+
+impl From<rusqlite::Error> for DossierError {
+    fn from(error: rusqlite::Error) -> Self {
+        DossierError::Storage(StoreError::from(error))
+    }
+}
+
+impl Localized for DossierError {
+    fn code(&self) -> &'static str {
+        match self {
+            DossierError::UnknownDraft(_) => "unknown_draft",
+            DossierError::UnknownProcedure(_) => "unknown_procedure",
+            DossierError::UnknownField(_) => "unknown_field",
+            DossierError::UnknownRequirement(_) => "unknown_requirement",
+            DossierError::NotEditable => "draft_not_editable",
+            DossierError::Invalid(_) => "draft_invalid",
+            DossierError::Attachment(e) => e.code(),
+            DossierError::Identity(e) => e.code(),
+            DossierError::Catalog(e) => e.code(),
+            DossierError::Storage(_) => "storage_failed",
+            DossierError::Seal(_) => "sealed_data_unreadable",
+            DossierError::File(_) => "file_unreadable",
+            DossierError::Refused(_) => "dossier_refused",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        let pick = |vi: String, en: String| if lang == Lang::Vi { vi } else { en };
+        match self {
+            DossierError::Attachment(e) => e.message(lang),
+            DossierError::Identity(e) => e.message(lang),
+            DossierError::Catalog(e) => e.message(lang),
+            DossierError::UnknownDraft(_) => pick(
+                "Không tìm thấy hồ sơ nháp này.".into(),
+                "This draft was not found.".into(),
+            ),
+            DossierError::UnknownProcedure(code) => pick(
+                format!("Không có thủ tục mã {code} trong danh mục."),
+                format!("There is no procedure {code} in the catalog."),
+            ),
+            DossierError::UnknownField(field) => pick(
+                format!("Biểu mẫu không có mục \"{field}\"."),
+                format!("The form has no field \"{field}\"."),
+            ),
+            DossierError::UnknownRequirement(id) => pick(
+                format!("Thủ tục không yêu cầu giấy tờ \"{id}\"."),
+                format!("The procedure has no document \"{id}\"."),
+            ),
+            DossierError::NotEditable => pick(
+                "Hồ sơ đã nộp nên không sửa được nữa.".into(),
+                "The dossier was submitted and can no longer be changed.".into(),
+            ),
+            DossierError::Invalid(problems) => {
+                let list: Vec<String> = problems.iter().map(|p| p.message(lang)).collect();
+                pick(
+                    format!(
+                        "Hồ sơ còn {} chỗ cần sửa: {}",
+                        problems.len(),
+                        list.join("; ")
+                    ),
+                    format!(
+                        "The dossier has {} problems to fix: {}",
+                        problems.len(),
+                        list.join("; ")
+                    ),
+                )
+            }
+            DossierError::Storage(_) | DossierError::Seal(_) | DossierError::File(_) => pick(
+                "Không đọc/ghi được dữ liệu trên máy.".into(),
+                "Data on this device could not be read or written.".into(),
+            ),
+            DossierError::Refused(reason) => pick(
+                format!("Cổng dịch vụ công không nhận hồ sơ: {reason}. Hãy sửa rồi nộp lại."),
+                format!(
+                    "The portal did not accept the dossier: {reason}. Correct it and submit again."
+                ),
+            ),
+        }
+    }
+}
+
+/// The dossier area of the core.
+pub struct DossierArea {
+    database: Arc<Database>,
+    sealer: Sealer,
+    identity: Arc<Identity>,
+    catalog: Arc<CatalogArea>,
+    attachments_dir: PathBuf,
+    outbox: outbox::Outbox,
+}
+
+pub(crate) fn unix_now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// Today in Vietnam (UTC+7), for date rules.
+pub(crate) fn validation_context() -> ValidationContext {
+    ValidationContext::vietnam_day_of(unix_now())
+}
+
+fn random_id(bytes: usize) -> Result<String, DossierError> {
+    use base64::Engine as _;
+    use ring::rand::SecureRandom as _;
+    let mut buffer = vec![0u8; bytes];
+    ring::rand::SystemRandom::new()
+        .fill(&mut buffer)
+        .map_err(|_| DossierError::Seal(SealError::Cipher))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buffer))
+}
+
+impl DossierArea {
+    pub(crate) fn new(
+        config: Arc<CoreConfig>,
+        http: HttpClient,
+        database: Arc<Database>,
+        secure: Arc<dyn SecureStore>,
+        identity: Arc<Identity>,
+        catalog: Arc<CatalogArea>,
+    ) -> DossierArea {
+        let attachments_dir = config.data_dir.join("attachments");
+        DossierArea {
+            outbox: outbox::Outbox::new(config, http),
+            database,
+            sealer: Sealer::new(secure),
+            identity,
+            catalog,
+            attachments_dir,
+        }
+    }
+
+    fn procedure(&self, code: &str) -> Result<Procedure, DossierError> {
+        self.catalog
+            .procedure(code)?
+            .ok_or_else(|| DossierError::UnknownProcedure(code.to_owned()))
+    }
+
+    /// Starts a draft of `procedure_code`, pre-filled from the logged-in citizen's identity
+    /// and earlier dossiers ("provide information once"); pre-filled values are marked.
+    pub fn create_draft(&self, procedure_code: &str) -> Result<DraftView, DossierError> {
+        let procedure = self.procedure(procedure_code.trim())?;
+        let profile = self.identity.profile()?;
+        let id = random_id(12)?;
+        let now = unix_now();
+        let context = validation_context();
+        let mut connection = self.database.connection()?;
+        let tx = connection.transaction()?;
+        tx.execute(
+            "INSERT INTO drafts (id, procedure_code, state, created_at, updated_at)
+             VALUES (?1, ?2, 'editing', ?3, ?3)",
+            params![id, procedure.code, now],
+        )?;
+        for field in &procedure.form {
+            let value = match field.prefill {
+                Some(source) => prefill(&tx, &self.sealer, source, &field.id, profile.as_ref())?,
+                None => None,
+            };
+            // Only values that fit the field are offered; a bad earlier value is left out.
+            if let Some(value) = value.and_then(|v| validate_value(field, &v, &context).ok()) {
+                let sealed = self
+                    .sealer
+                    .seal(&field_context(&id, &field.id), value.as_bytes())?;
+                tx.execute(
+                    "INSERT INTO draft_fields (draft_id, field_id, sealed, prefilled, updated_at)
+                     VALUES (?1, ?2, ?3, 1, ?4)",
+                    params![id, field.id, sealed, now],
+                )?;
+            }
+        }
+        tx.commit()?;
+        drop(connection);
+        tracing::info!(procedure = %procedure.code, "draft created");
+        self.draft(&id)
+    }
+
+    /// Sets (or, with an empty value, clears) one field and saves it at once. Returns the
+    /// field's state: an invalid value is kept (the person is still typing) and its error
+    /// returned.
+    pub fn set_field(
+        &self,
+        draft_id: &str,
+        field_id: &str,
+        value: &str,
+    ) -> Result<FieldState, DossierError> {
+        let row = drafts::load_draft(&*self.database.connection()?, draft_id)?;
+        if row.state != DraftState::Editing {
+            return Err(DossierError::NotEditable);
+        }
+        // The catalog shares the database connection: look it up before taking it.
+        let procedure = self.procedure(&row.procedure_code)?;
+        let field = procedure
+            .form
+            .iter()
+            .find(|f| f.id == field_id)
+            .ok_or_else(|| DossierError::UnknownField(field_id.to_owned()))?;
+        let context = validation_context();
+        let trimmed = value.trim();
+        let (stored, error) = if trimmed.is_empty() {
+            (None, field.required.then(|| FieldError::required(field_id)))
+        } else {
+            match validate_value(field, value, &context) {
+                Ok(normalised) => (Some(normalised), None),
+                Err(error) => (Some(value.to_owned()), Some(error)),
+            }
+        };
+        let now = unix_now();
+        let mut connection = self.database.connection()?;
+        let tx = connection.transaction()?;
+        // Re-checked inside the transaction: a submit may have frozen the draft meanwhile.
+        let editing: bool = tx.query_row(
+            "SELECT state = 'editing' FROM drafts WHERE id = ?1",
+            params![draft_id],
+            |r| r.get(0),
+        )?;
+        if !editing {
+            return Err(DossierError::NotEditable);
+        }
+        match &stored {
+            Some(text) => {
+                let sealed = self
+                    .sealer
+                    .seal(&field_context(draft_id, field_id), text.as_bytes())?;
+                tx.execute(
+                    "INSERT INTO draft_fields (draft_id, field_id, sealed, prefilled, updated_at)
+                     VALUES (?1, ?2, ?3, 0, ?4)
+                     ON CONFLICT(draft_id, field_id) DO UPDATE
+                     SET sealed = ?3, prefilled = 0, updated_at = ?4",
+                    params![draft_id, field_id, sealed, now],
+                )?;
+            }
+            None => {
+                tx.execute(
+                    "DELETE FROM draft_fields WHERE draft_id = ?1 AND field_id = ?2",
+                    params![draft_id, field_id],
+                )?;
+            }
+        }
+        tx.execute(
+            "UPDATE drafts SET updated_at = ?2, failure = NULL WHERE id = ?1",
+            params![draft_id, now],
+        )?;
+        tx.commit()?;
+        Ok(FieldState {
+            field_id: field_id.to_owned(),
+            value: stored,
+            prefilled: false,
+            error,
+        })
+    }
+
+    /// Attaches a file (its bytes) to a document requirement: images are straightened,
+    /// downscaled and re-encoded, PDFs checked; the result is sealed on the device.
+    pub fn add_attachment(
+        &self,
+        draft_id: &str,
+        requirement: &str,
+        file_name: &str,
+        bytes: &[u8],
+        listener: Option<&dyn media::ProgressListener>,
+    ) -> Result<AttachmentView, DossierError> {
+        let row = drafts::load_draft(&*self.database.connection()?, draft_id)?;
+        if row.state != DraftState::Editing {
+            return Err(DossierError::NotEditable);
+        }
+        let procedure = self.procedure(&row.procedure_code)?;
+        if !procedure.documents.iter().any(|d| d.id == requirement) {
+            return Err(DossierError::UnknownRequirement(requirement.to_owned()));
+        }
+        let prepared = media::prepare_attachment(bytes, listener)?;
+        // Only the last path component is kept: it is display data.
+        let display_name: String = file_name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(file_name)
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(120)
+            .collect();
+        let blob = random_id(16)?;
+        let sealed = self.sealer.seal(&blob_context(&blob), &prepared.bytes)?;
+        std::fs::create_dir_all(&self.attachments_dir)
+            .map_err(|e| DossierError::File(e.to_string()))?;
+        let path = self.attachments_dir.join(&blob);
+        write_durably(&path, &sealed)?;
+        let sealed_name = self.sealer.seal(
+            &file_name_context(draft_id, requirement),
+            display_name.as_bytes(),
+        )?;
+        let now = unix_now();
+        let mut connection = self.database.connection()?;
+        let tx = connection.transaction()?;
+        tx.execute(
+            "INSERT INTO draft_attachments (draft_id, requirement, file_name, media_type, size, sha256, blob)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                draft_id,
+                requirement,
+                sealed_name,
+                prepared.media_type,
+                prepared.bytes.len() as i64,
+                prepared.sha256,
+                blob
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.execute(
+            "UPDATE drafts SET updated_at = ?2 WHERE id = ?1",
+            params![draft_id, now],
+        )?;
+        tx.commit()?;
+        Ok(AttachmentView {
+            id,
+            requirement: requirement.to_owned(),
+            file_name: display_name,
+            media_type: prepared.media_type.to_owned(),
+            size: prepared.bytes.len() as u64,
+            uploaded: false,
+        })
+    }
+
+    /// Removes an attachment from a draft being edited.
+    pub fn remove_attachment(
+        &self,
+        draft_id: &str,
+        attachment_id: i64,
+    ) -> Result<(), DossierError> {
+        let connection = self.database.connection()?;
+        let row = drafts::load_draft(&connection, draft_id)?;
+        if row.state != DraftState::Editing {
+            return Err(DossierError::NotEditable);
+        }
+        let blob: Option<String> = connection
+            .query_row(
+                "DELETE FROM draft_attachments WHERE id = ?1 AND draft_id = ?2 RETURNING blob",
+                params![attachment_id, draft_id],
+                |r| r.get(0),
+            )
+            .ok();
+        drop(connection);
+        if let Some(blob) = blob {
+            let _ = std::fs::remove_file(self.attachments_dir.join(blob));
+        }
+        Ok(())
+    }
+
+    /// The draft with every field of its form.
+    pub fn draft(&self, draft_id: &str) -> Result<DraftView, DossierError> {
+        let connection = self.database.connection()?;
+        let row = drafts::load_draft(&connection, draft_id)?;
+        let stored = drafts::load_fields(&connection, &self.sealer, draft_id)?;
+        let attachments = drafts::load_attachments(&connection, &self.sealer, draft_id)?;
+        drop(connection);
+        let procedure = self.procedure(&row.procedure_code)?;
+        let context = validation_context();
+        let fields = procedure
+            .form
+            .iter()
+            .map(|field| {
+                let value = stored.iter().find(|s| s.field_id == field.id);
+                let error = match value {
+                    Some(v) => validate_value(field, &v.value, &context).err(),
+                    None if field.required => Some(FieldError::required(&field.id)),
+                    None => None,
+                };
+                FieldState {
+                    field_id: field.id.clone(),
+                    value: value.map(|v| v.value.clone()),
+                    prefilled: value.is_some_and(|v| v.prefilled),
+                    error,
+                }
+            })
+            .collect();
+        Ok(DraftView {
+            id: row.id,
+            procedure_code: row.procedure_code,
+            procedure_name: procedure.name_vi,
+            state: row.state,
+            fields,
+            attachments: attachments.iter().map(|a| a.view()).collect(),
+            failure: row.failure,
+            dossier_code: row.dossier_code,
+        })
+    }
+
+    /// Every problem that would stop the draft from being submitted.
+    pub fn validate(&self, draft_id: &str) -> Result<Vec<FieldError>, DossierError> {
+        let connection = self.database.connection()?;
+        let row = drafts::load_draft(&connection, draft_id)?;
+        let stored = drafts::load_fields(&connection, &self.sealer, draft_id)?;
+        let attachments = drafts::load_attachments(&connection, &self.sealer, draft_id)?;
+        drop(connection);
+        let procedure = self.procedure(&row.procedure_code)?;
+        let values: BTreeMap<String, String> =
+            stored.into_iter().map(|f| (f.field_id, f.value)).collect();
+        let mut problems = validate_form(&procedure, &values, &validation_context());
+        for document in procedure.documents.iter().filter(|d| d.required) {
+            if !attachments.iter().any(|a| a.requirement == document.id) {
+                problems.push(FieldError::missing_document(
+                    &document.id,
+                    &document.name_vi,
+                    &document.name_en,
+                ));
+            }
+        }
+        Ok(problems)
+    }
+
+    /// The drafts, most recently changed first.
+    pub fn drafts(&self) -> Result<Vec<DraftSummary>, DossierError> {
+        let connection = self.database.connection()?;
+        Ok(drafts::list_drafts(&connection)?
+            .into_iter()
+            .map(|row| DraftSummary {
+                id: row.id,
+                procedure_code: row.procedure_code,
+                state: row.state,
+                updated_at: row.updated_at,
+                dossier_code: row.dossier_code,
+            })
+            .collect())
+    }
+
+    /// Deletes a draft that is not being submitted, with its attachments.
+    pub fn delete_draft(&self, draft_id: &str) -> Result<(), DossierError> {
+        let mut connection = self.database.connection()?;
+        let row = drafts::load_draft(&connection, draft_id)?;
+        if row.state == DraftState::Submitting {
+            return Err(DossierError::NotEditable);
+        }
+        let tx = connection.transaction()?;
+        let blobs: Vec<String> = {
+            let mut statement =
+                tx.prepare("SELECT blob FROM draft_attachments WHERE draft_id = ?1")?;
+            let rows = statement.query_map(params![draft_id], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        tx.execute("DELETE FROM drafts WHERE id = ?1", params![draft_id])?;
+        tx.commit()?;
+        drop(connection);
+        for blob in blobs {
+            let _ = std::fs::remove_file(self.attachments_dir.join(blob));
+        }
+        Ok(())
+    }
+
+    /// Submits the draft: checks it, freezes it and puts it in the outbox with a fresh
+    /// idempotency key (one transaction), then tries to deliver it once. A delivery that
+    /// cannot finish now stays in the outbox ([`DossierArea::run_outbox`] retries it, also
+    /// after a restart).
+    pub async fn submit(
+        &self,
+        draft_id: &str,
+        listener: Option<Arc<dyn UploadListener>>,
+    ) -> Result<DeliveryOutcome, DossierError> {
+        {
+            let row = drafts::load_draft(&*self.database.connection()?, draft_id)?;
+            match row.state {
+                DraftState::Submitted => {
+                    return Ok(DeliveryOutcome::Delivered {
+                        dossier_code: row.dossier_code.unwrap_or_default(),
+                    });
+                }
+                DraftState::Submitting => {}
+                DraftState::Editing => {
+                    let problems = self.validate(draft_id)?;
+                    if !problems.is_empty() {
+                        return Err(DossierError::Invalid(problems));
+                    }
+                    let key = random_id(24)?;
+                    let now = unix_now();
+                    let mut connection = self.database.connection()?;
+                    let tx = connection.transaction()?;
+                    let changed = tx.execute(
+                        "UPDATE drafts SET state = 'submitting', failure = NULL, updated_at = ?2
+                         WHERE id = ?1 AND state = 'editing'",
+                        params![draft_id, now],
+                    )?;
+                    if changed == 1 {
+                        tx.execute(
+                            "INSERT INTO outbox (draft_id, idempotency_key, next_attempt_at, created_at)
+                             VALUES (?1, ?2, ?3, ?3)",
+                            params![draft_id, key, now],
+                        )?;
+                    }
+                    tx.commit()?;
+                }
+            }
+        }
+        self.outbox
+            .deliver(self, draft_id, listener.as_deref(), true)
+            .await
+    }
+
+    /// Delivers every outbox entry that is due (all of them with `force`), e.g. at start,
+    /// when the network comes back, or in a background job.
+    pub async fn run_outbox(
+        &self,
+        force: bool,
+        listener: Option<Arc<dyn UploadListener>>,
+    ) -> Result<Vec<(String, DeliveryOutcome)>, DossierError> {
+        let due: Vec<String> = {
+            let connection = self.database.connection()?;
+            let mut statement = connection.prepare(
+                "SELECT draft_id FROM outbox WHERE ?1 OR next_attempt_at <= ?2 ORDER BY created_at",
+            )?;
+            let rows = statement.query_map(params![force, unix_now()], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut outcomes = Vec::new();
+        for draft_id in due {
+            match self
+                .outbox
+                .deliver(self, &draft_id, listener.as_deref(), force)
+                .await
+            {
+                Ok(outcome) => outcomes.push((draft_id, outcome)),
+                Err(DossierError::Refused(reason)) => {
+                    outcomes.push((draft_id, DeliveryOutcome::Refused { reason }))
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(outcomes)
+    }
+
+    /// Number of submissions waiting in the outbox.
+    pub fn pending_submissions(&self) -> Result<usize, DossierError> {
+        let count: i64 =
+            self.database
+                .connection()?
+                .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?;
+        Ok(count.max(0) as usize)
+    }
+
+    /// The dossiers submitted from this device, newest first.
+    pub fn dossiers(&self) -> Result<Vec<LocalDossier>, DossierError> {
+        let connection = self.database.connection()?;
+        let mut statement = connection.prepare(
+            "SELECT code, procedure_code, status, submitted_at FROM dossiers
+             ORDER BY submitted_at DESC, code DESC",
+        )?;
+        let rows = statement.query_map([], |r| {
+            Ok(LocalDossier {
+                code: r.get(0)?,
+                procedure_code: r.get(1)?,
+                status: r.get(2)?,
+                submitted_at: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+fn prefill(
+    conn: &rusqlite::Connection,
+    sealer: &Sealer,
+    source: PrefillSource,
+    field_id: &str,
+    profile: Option<&CitizenProfile>,
+) -> Result<Option<String>, DossierError> {
+    Ok(match source {
+        PrefillSource::IdentityFullName => profile.map(|p| p.full_name.clone()),
+        PrefillSource::IdentityPersonalId => profile.and_then(|p| p.personal_id.clone()),
+        PrefillSource::IdentityBirthDate => profile.and_then(|p| p.birth_date.clone()),
+        PrefillSource::IdentityAddress => profile.and_then(|p| p.address.clone()),
+        PrefillSource::EarlierDossier => drafts::earlier_value(conn, sealer, field_id)?,
+    })
+}
+
+/// Writes a file so that it is complete on disk before it is referenced: temporary file,
+/// fsync, rename.
+fn write_durably(path: &std::path::Path, bytes: &[u8]) -> Result<(), DossierError> {
+    use std::io::Write as _;
+    let io = |e: std::io::Error| DossierError::File(e.to_string());
+    let tmp = path.with_extension("tmp");
+    let mut file = std::fs::File::create(&tmp).map_err(io)?;
+    file.write_all(bytes).map_err(io)?;
+    file.sync_all().map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)
+}

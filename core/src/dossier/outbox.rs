@@ -1,0 +1,442 @@
+//! Delivering a frozen draft: resumable uploads of its attachments (tus 1.0, the offset of
+//! each persisted after every chunk), then the submission with the outbox entry's
+//! idempotency key. Every step can be cut by a dropped link, a timeout or the app being
+//! killed; the next attempt resumes from what the database says, and the portal answers
+//! a repeated key with the same dossier.
+
+use motcua_protocol::api::ApiErrorCode;
+use motcua_protocol::dossier::{
+    AttachmentRef, DossierSubmission, DossierSummary, HEADER_IDEMPOTENCY_KEY, HEADER_TUS_RESUMABLE,
+    HEADER_UPLOAD_LENGTH, HEADER_UPLOAD_METADATA, HEADER_UPLOAD_OFFSET, PATH_DOSSIERS,
+    PATH_UPLOADS, TUS_PATCH_CONTENT_TYPE, TUS_VERSION, format_upload_metadata,
+};
+use rusqlite::params;
+
+use super::drafts::{self, StoredAttachment, blob_context};
+use super::{DossierArea, DossierError, DraftState, unix_now};
+use crate::CoreConfig;
+use crate::http::{HttpClient, HttpError};
+use crate::identity::IdentityError;
+
+/// Bytes per tus `PATCH`: small enough to make progress on a weak link, large enough to
+/// keep round trips few.
+const CHUNK_BYTES: usize = 256 * 1024;
+/// First retry delay; doubled per attempt up to [`MAX_BACKOFF_SECS`].
+const BASE_BACKOFF_SECS: i64 = 2;
+/// Longest delay between attempts.
+const MAX_BACKOFF_SECS: i64 = 600;
+
+/// Told how uploads progress.
+pub trait UploadListener: Send + Sync {
+    /// `sent` of `total` bytes of the attachment for `requirement` of draft `draft_id`.
+    fn on_upload_progress(&self, draft_id: &str, requirement: &str, sent: u64, total: u64);
+}
+
+/// What an attempt to deliver a submission achieved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryOutcome {
+    /// The portal has the dossier.
+    Delivered {
+        /// Its code.
+        dossier_code: String,
+    },
+    /// Not yet: the entry stays in the outbox and is retried later.
+    Pending {
+        /// Why (network, portal unavailable, login needed).
+        reason: String,
+        /// Seconds until the next attempt is due.
+        retry_in_secs: i64,
+    },
+    /// Refused for good; the draft is editable again with the reason.
+    Refused {
+        /// The portal's reason.
+        reason: String,
+    },
+}
+
+/// A failure during delivery, sorted by what to do about it.
+enum Failure {
+    /// Try again later (network, 5xx, 429, a session to renew).
+    Transient(String),
+    /// Will never work as it is (validation, attachment refused).
+    Permanent(String),
+    /// A local problem (database, sealed data).
+    Local(DossierError),
+}
+
+impl From<DossierError> for Failure {
+    fn from(error: DossierError) -> Self {
+        Failure::Local(error)
+    }
+}
+
+impl From<rusqlite::Error> for Failure {
+    fn from(error: rusqlite::Error) -> Self {
+        Failure::Local(error.into())
+    }
+}
+
+impl From<HttpError> for Failure {
+    fn from(error: HttpError) -> Self {
+        classify(error)
+    }
+}
+
+fn classify(error: HttpError) -> Failure {
+    match error {
+        HttpError::Network(detail) => Failure::Transient(detail),
+        HttpError::Api {
+            status,
+            code,
+            message,
+        } => match code {
+            ApiErrorCode::ValidationFailed
+            | ApiErrorCode::AttachmentInvalid
+            | ApiErrorCode::UnsupportedMediaType
+            | ApiErrorCode::PayloadTooLarge
+            | ApiErrorCode::IdempotencyKeyReused => Failure::Permanent(message),
+            _ if status >= 500 || status == 429 || status == 401 => {
+                Failure::Transient(format!("{}: {message}", code.as_str()))
+            }
+            _ => Failure::Permanent(format!("{}: {message}", code.as_str())),
+        },
+        HttpError::Unexpected { status, detail } if status >= 500 || status == 0 => {
+            Failure::Transient(format!("HTTP {status}: {detail}"))
+        }
+        // A proxy or a cut connection can produce anything: only a clear refusal is final.
+        HttpError::Unexpected { status, detail } => {
+            Failure::Transient(format!("HTTP {status}: {detail}"))
+        }
+    }
+}
+
+pub(crate) struct Outbox {
+    config: std::sync::Arc<CoreConfig>,
+    http: HttpClient,
+    /// One delivery at a time: two concurrent ones would create two uploads of a file.
+    lock: tokio::sync::Mutex<()>,
+}
+
+impl Outbox {
+    pub(crate) fn new(config: std::sync::Arc<CoreConfig>, http: HttpClient) -> Outbox {
+        Outbox {
+            config,
+            http,
+            lock: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    fn endpoint(&self, path: &str) -> String {
+        format!(
+            "{}{path}",
+            self.config.portal_url.as_str().trim_end_matches('/')
+        )
+    }
+
+    /// One delivery attempt of `draft_id` (if it is due, or `force`).
+    pub(crate) async fn deliver(
+        &self,
+        area: &DossierArea,
+        draft_id: &str,
+        listener: Option<&dyn super::UploadListener>,
+        force: bool,
+    ) -> Result<DeliveryOutcome, DossierError> {
+        let _guard = self.lock.lock().await;
+        let entry: Option<(String, i64, i64)> = {
+            let connection = area.database.connection()?;
+            let row = drafts::load_draft(&connection, draft_id)?;
+            if row.state == DraftState::Submitted {
+                return Ok(DeliveryOutcome::Delivered {
+                    dossier_code: row.dossier_code.unwrap_or_default(),
+                });
+            }
+            connection
+                .query_row(
+                    "SELECT idempotency_key, attempts, next_attempt_at FROM outbox WHERE draft_id = ?1",
+                    params![draft_id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .ok()
+        };
+        let Some((key, attempts, next_attempt_at)) = entry else {
+            return Err(DossierError::UnknownDraft(draft_id.to_owned()));
+        };
+        if !force && next_attempt_at > unix_now() {
+            return Ok(DeliveryOutcome::Pending {
+                reason: "waiting before the next attempt".into(),
+                retry_in_secs: next_attempt_at - unix_now(),
+            });
+        }
+        match self.attempt(area, draft_id, &key, listener).await {
+            Ok(summary) => {
+                let mut connection = area.database.connection()?;
+                let tx = connection.transaction()?;
+                tx.execute(
+                    "INSERT OR IGNORE INTO dossiers (code, procedure_code, status, submitted_at, draft_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![
+                        summary.code,
+                        summary.procedure_code,
+                        "submitted",
+                        summary.submitted_at,
+                        draft_id
+                    ],
+                )?;
+                tx.execute(
+                    "UPDATE drafts SET state = 'submitted', dossier_code = ?2, updated_at = ?3 WHERE id = ?1",
+                    params![draft_id, summary.code, unix_now()],
+                )?;
+                tx.execute("DELETE FROM outbox WHERE draft_id = ?1", params![draft_id])?;
+                tx.commit()?;
+                tracing::info!(attempts = attempts + 1, "dossier delivered");
+                Ok(DeliveryOutcome::Delivered {
+                    dossier_code: summary.code,
+                })
+            }
+            Err(Failure::Transient(reason)) => {
+                let delay = backoff(attempts + 1);
+                area.database.connection()?.execute(
+                    "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3
+                     WHERE draft_id = ?1",
+                    params![draft_id, unix_now() + delay, reason],
+                )?;
+                tracing::warn!(attempts = attempts + 1, reason = %reason, "delivery postponed");
+                Ok(DeliveryOutcome::Pending {
+                    reason,
+                    retry_in_secs: delay,
+                })
+            }
+            Err(Failure::Permanent(reason)) => {
+                let mut connection = area.database.connection()?;
+                let tx = connection.transaction()?;
+                tx.execute(
+                    "UPDATE drafts SET state = 'editing', failure = ?2, updated_at = ?3 WHERE id = ?1",
+                    params![draft_id, reason, unix_now()],
+                )?;
+                tx.execute("DELETE FROM outbox WHERE draft_id = ?1", params![draft_id])?;
+                tx.commit()?;
+                tracing::warn!("dossier refused by the portal; back to the draft");
+                Err(DossierError::Refused(reason))
+            }
+            Err(Failure::Local(error)) => Err(error),
+        }
+    }
+
+    async fn attempt(
+        &self,
+        area: &DossierArea,
+        draft_id: &str,
+        key: &str,
+        listener: Option<&dyn super::UploadListener>,
+    ) -> Result<DossierSummary, Failure> {
+        let token = match area.identity.access_token().await {
+            Ok(token) => token,
+            Err(IdentityError::Network(detail)) => return Err(Failure::Transient(detail)),
+            Err(error) => return Err(Failure::Local(error.into())),
+        };
+        let (row, fields, attachments) = {
+            let connection = area.database.connection().map_err(DossierError::from)?;
+            let row = drafts::load_draft(&connection, draft_id)?;
+            let fields = drafts::load_fields(&connection, &area.sealer, draft_id)?;
+            let attachments = drafts::load_attachments(&connection, &area.sealer, draft_id)?;
+            (row, fields, attachments)
+        };
+        let mut references = Vec::with_capacity(attachments.len());
+        for attachment in &attachments {
+            let upload_id = self
+                .upload(area, draft_id, attachment, &token, listener)
+                .await?;
+            references.push(AttachmentRef {
+                requirement: attachment.requirement.clone(),
+                upload_id,
+                sha256: attachment.sha256.clone(),
+                size: attachment.size,
+                media_type: attachment.media_type.clone(),
+                file_name: attachment.file_name.clone(),
+            });
+        }
+        let submission = DossierSubmission {
+            procedure_code: row.procedure_code,
+            fields: fields.into_iter().map(|f| (f.field_id, f.value)).collect(),
+            attachments: references,
+        };
+        let request = self
+            .http
+            .raw()
+            .post(self.endpoint(PATH_DOSSIERS))
+            .bearer_auth(&token)
+            .header(HEADER_IDEMPOTENCY_KEY, key)
+            .json(&submission);
+        Ok(self.http.json(request).await?)
+    }
+
+    /// Uploads one attachment from where the portal says it stands; returns its upload id.
+    async fn upload(
+        &self,
+        area: &DossierArea,
+        draft_id: &str,
+        attachment: &StoredAttachment,
+        token: &str,
+        listener: Option<&dyn super::UploadListener>,
+    ) -> Result<String, Failure> {
+        let url = match &attachment.upload_url {
+            Some(url) => url.clone(),
+            None => {
+                let metadata = format_upload_metadata(&[
+                    ("filename", &attachment.file_name),
+                    ("filetype", &attachment.media_type),
+                    ("sha256", &attachment.sha256),
+                ]);
+                let request = self
+                    .http
+                    .raw()
+                    .post(self.endpoint(PATH_UPLOADS))
+                    .bearer_auth(token)
+                    .header(HEADER_TUS_RESUMABLE, TUS_VERSION)
+                    .header(HEADER_UPLOAD_LENGTH, attachment.size)
+                    .header(HEADER_UPLOAD_METADATA, metadata);
+                let response = self.http.send(request).await?;
+                let location = response
+                    .headers()
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .ok_or_else(|| {
+                        Failure::Transient("upload created without a Location".into())
+                    })?;
+                let url = response
+                    .url()
+                    .join(location)
+                    .map_err(|_| Failure::Transient("upload Location is not a URL".into()))?
+                    .to_string();
+                // Persist at once: a retry must resume this upload, not start another.
+                area.database.connection().map_err(DossierError::from)?.execute(
+                    "UPDATE draft_attachments SET upload_url = ?2, upload_offset = 0 WHERE id = ?1",
+                    params![attachment.id, url],
+                )?;
+                url
+            }
+        };
+        let upload_id = url
+            .rsplit('/')
+            .next()
+            .filter(|id| !id.is_empty())
+            .ok_or_else(|| Failure::Transient("upload URL without an id".into()))?
+            .to_owned();
+        if attachment.uploaded {
+            return Ok(upload_id);
+        }
+        let sealed = std::fs::read(area.attachments_dir.join(&attachment.blob))
+            .map_err(|e| Failure::Local(DossierError::File(e.to_string())))?;
+        let bytes = area
+            .sealer
+            .open(&blob_context(&attachment.blob), &sealed)
+            .map_err(DossierError::from)?;
+
+        // Ask the portal where it stands: the answer to our last PATCH may have been lost.
+        let head = self
+            .http
+            .raw()
+            .head(&url)
+            .bearer_auth(token)
+            .header(HEADER_TUS_RESUMABLE, TUS_VERSION);
+        let mut offset = match self.http.send(head).await {
+            Ok(response) => header_u64(&response, HEADER_UPLOAD_OFFSET)
+                .ok_or_else(|| Failure::Transient("HEAD without Upload-Offset".into()))?,
+            Err(HttpError::Api { status: 404, .. }) => {
+                // The portal forgot the upload (expired): start a new one next attempt.
+                area.database.connection().map_err(DossierError::from)?.execute(
+                    "UPDATE draft_attachments SET upload_url = NULL, upload_offset = 0 WHERE id = ?1",
+                    params![attachment.id],
+                )?;
+                return Err(Failure::Transient("upload expired on the portal".into()));
+            }
+            Err(error) => return Err(error.into()),
+        };
+        while offset < bytes.len() as u64 {
+            if let Some(listener) = listener {
+                listener.on_upload_progress(
+                    draft_id,
+                    &attachment.requirement,
+                    offset,
+                    bytes.len() as u64,
+                );
+            }
+            let start = offset as usize;
+            let end = (start + CHUNK_BYTES).min(bytes.len());
+            let request = self
+                .http
+                .raw()
+                .patch(&url)
+                .bearer_auth(token)
+                .header(HEADER_TUS_RESUMABLE, TUS_VERSION)
+                .header(HEADER_UPLOAD_OFFSET, offset)
+                .header(reqwest::header::CONTENT_TYPE, TUS_PATCH_CONTENT_TYPE)
+                .body(bytes[start..end].to_vec());
+            let response = self.http.send(request).await?;
+            offset = header_u64(&response, HEADER_UPLOAD_OFFSET)
+                .ok_or_else(|| Failure::Transient("PATCH without Upload-Offset".into()))?;
+            area.database
+                .connection()
+                .map_err(DossierError::from)?
+                .execute(
+                    "UPDATE draft_attachments SET upload_offset = ?2 WHERE id = ?1",
+                    params![attachment.id, offset as i64],
+                )?;
+        }
+        area.database
+            .connection()
+            .map_err(DossierError::from)?
+            .execute(
+                "UPDATE draft_attachments SET uploaded = 1, upload_offset = ?2 WHERE id = ?1",
+                params![attachment.id, offset as i64],
+            )?;
+        if let Some(listener) = listener {
+            listener.on_upload_progress(
+                draft_id,
+                &attachment.requirement,
+                offset,
+                bytes.len() as u64,
+            );
+        }
+        Ok(upload_id)
+    }
+}
+
+fn header_u64(response: &reqwest::Response, name: &str) -> Option<u64> {
+    response
+        .headers()
+        .get(name)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Delay before attempt `attempt` (1-based): exponential with full jitter in [½, 1] of the
+/// step, so that many phones coming back online do not retry in lockstep.
+fn backoff(attempt: i64) -> i64 {
+    use ring::rand::SecureRandom as _;
+    let step = BASE_BACKOFF_SECS
+        .saturating_mul(1i64 << attempt.clamp(0, 20))
+        .min(MAX_BACKOFF_SECS);
+    let mut byte = [0u8; 1];
+    let _ = ring::rand::SystemRandom::new().fill(&mut byte);
+    let jitter = f64::from(byte[0]) / 255.0;
+    (step as f64 * (0.5 + 0.5 * jitter)).round().max(1.0) as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_with_jitter_and_is_capped() {
+        for attempt in 1..30 {
+            let delay = backoff(attempt);
+            let step = (BASE_BACKOFF_SECS << attempt.min(20)).min(MAX_BACKOFF_SECS);
+            assert!(delay >= step / 2 && delay <= step, "{attempt}: {delay}");
+        }
+        assert!(backoff(100) <= MAX_BACKOFF_SECS);
+    }
+}

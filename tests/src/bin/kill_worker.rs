@@ -1,0 +1,105 @@
+//! The process the kill test kills: it autosaves a field in a loop, printing `ack <n>` after
+//! each save returns, and now and then fills and submits a new dossier. At start it
+//! resumes the outbox, as the app does. `finish` mode delivers whatever is still queued.
+//!
+//! Usage: motcua-kill-worker <data-dir> <portal-url> <issuer> <edit-draft-id> <start> [finish]
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use motcua_core::secure_store::DevFileSecureStore;
+use motcua_core::{CoreConfig, MotCua};
+
+/// The procedure the worker submits (marital status certificate).
+const PROCEDURE: &str = "1.004873";
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() < 6 {
+        eprintln!(
+            "usage: motcua-kill-worker <data-dir> <portal> <issuer> <draft> <start> [finish]"
+        );
+        std::process::exit(2);
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let code = runtime.block_on(run(&args));
+    std::process::exit(code);
+}
+
+async fn run(args: &[String]) -> i32 {
+    let data_dir = PathBuf::from(&args[1]);
+    let Ok(portal) = url::Url::parse(&args[2]) else {
+        return 2;
+    };
+    let config = CoreConfig::new(
+        data_dir.clone(),
+        portal,
+        args[3].clone(),
+        "motcua-app".into(),
+    );
+    let core = match MotCua::open(config, Arc::new(DevFileSecureStore::new(&data_dir))) {
+        Ok(core) => core,
+        Err(error) => {
+            eprintln!("open: {error}");
+            return 1;
+        }
+    };
+    let dossier = core.dossier();
+    let finish = args.get(6).is_some_and(|m| m == "finish");
+    if finish {
+        for _ in 0..30 {
+            if let Err(error) = dossier.run_outbox(true, None).await {
+                eprintln!("outbox: {error}");
+            }
+            if dossier.pending_submissions().unwrap_or(1) == 0 {
+                println!("done");
+                return 0;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        return 1;
+    }
+    // Like the app at start: resume what an earlier run left in the outbox.
+    let _ = dossier.run_outbox(true, None).await;
+    let draft = &args[4];
+    let start: u64 = args[5].parse().unwrap_or(0);
+    let Ok(Some(procedure)) = core.catalog().procedure(PROCEDURE) else {
+        eprintln!("catalog missing");
+        return 1;
+    };
+    let mut stdout = std::io::stdout();
+    for i in start.. {
+        match dossier.set_field(draft, "intended_spouse", &format!("v{i}")) {
+            Ok(_) => {
+                let _ = writeln!(stdout, "ack {i}");
+                let _ = stdout.flush();
+            }
+            Err(error) => {
+                eprintln!("set_field: {error}");
+                return 1;
+            }
+        }
+        if i % 5 == 0 {
+            let Ok(created) = dossier.create_draft(PROCEDURE) else {
+                return 1;
+            };
+            if motcua_tests::complete_draft(dossier, &procedure, &created.id, i).is_err() {
+                return 1;
+            }
+            match dossier.submit(&created.id, None).await {
+                Ok(outcome) => {
+                    let _ = writeln!(stdout, "submit {} {outcome:?}", created.id);
+                }
+                Err(error) => {
+                    eprintln!("submit: {error}");
+                    return 1;
+                }
+            }
+        }
+    }
+    0
+}
