@@ -292,3 +292,18 @@ async fn the_authorization_request_carries_pkce_s256_state_and_nonce() {
         Some(motcua_core::APP_REDIRECT_URI)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_whose_caller_gives_up_still_keeps_the_session() {
+    // A cancelled coroutine drops the refresh future; the rotated token must still be kept.
+    let portal = start_portal().await;
+    let phone = phone_for(&portal);
+    login(&phone, level2_citizen().subject).await;
+    let identity = phone.core.identity();
+    for attempt in 0..30u64 {
+        let patience = std::time::Duration::from_micros(200 * (attempt % 10));
+        let _ = tokio::time::timeout(patience, identity.refresh()).await;
+        let me = identity.whoami().await;
+        assert!(me.is_ok(), "attempt {attempt}: {me:?}");
+    }
+}

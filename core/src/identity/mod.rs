@@ -59,7 +59,7 @@ pub struct Identity {
     secure: Arc<dyn SecureStore>,
     /// Serialises session changes: two concurrent refreshes with one refresh token would
     /// look like token theft to the portal and end the session.
-    session_lock: tokio::sync::Mutex<()>,
+    session_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Identity {
@@ -75,7 +75,7 @@ impl Identity {
             http,
             provider,
             secure,
-            session_lock: tokio::sync::Mutex::new(()),
+            session_lock: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 
@@ -212,19 +212,39 @@ impl Identity {
     /// A valid access token for the portal, refreshed first when it is about to expire.
     /// Other areas of the core call the portal with it.
     pub async fn access_token(&self) -> Result<String, IdentityError> {
-        let _guard = self.session_lock.lock().await;
+        let guard = self.session_lock.clone().lock_owned().await;
         let session = self.session()?;
         if !session.needs_refresh(unix_now()) {
             return Ok(session.access_token);
         }
-        Ok(self.refresh_locked(session).await?.access_token)
+        Ok(self.refresh_detached(guard, session).await?.access_token)
     }
 
     /// Refreshes the session now, whatever its expiry.
     pub async fn refresh(&self) -> Result<(), IdentityError> {
-        let _guard = self.session_lock.lock().await;
+        let guard = self.session_lock.clone().lock_owned().await;
         let session = self.session()?;
-        self.refresh_locked(session).await.map(|_| ())
+        self.refresh_detached(guard, session).await.map(|_| ())
+    }
+
+    /// Runs the refresh on its own task, which owns the session lock. Once the portal has
+    /// rotated the refresh token, the new one must be stored even if the caller gives up
+    /// (a cancelled Kotlin coroutine drops this future): otherwise the phone would keep a
+    /// spent token and the next refresh would end the session.
+    async fn refresh_detached(
+        &self,
+        guard: tokio::sync::OwnedMutexGuard<()>,
+        session: StoredSession,
+    ) -> Result<StoredSession, IdentityError> {
+        let http = self.http.clone();
+        let secure = self.secure.clone();
+        let url = self.portal_endpoint(PATH_SESSION_REFRESH);
+        let task = tokio::spawn(async move {
+            let _guard = guard;
+            refresh_session(&http, secure.as_ref(), &url, session).await
+        });
+        task.await
+            .map_err(|e| IdentityError::Unexpected(format!("refresh task: {e}")))?
     }
 
     /// Ends the session: revokes it at the portal when reachable, and always erases the
@@ -274,37 +294,6 @@ impl Identity {
             }
             other => Ok(other?),
         }
-    }
-
-    async fn refresh_locked(&self, session: StoredSession) -> Result<StoredSession, IdentityError> {
-        let now = unix_now();
-        if session.refresh_expires_at <= now {
-            self.secure.delete(KEY_SESSION)?;
-            return Err(IdentityError::SessionEnded);
-        }
-        let request = self
-            .http
-            .raw()
-            .post(self.portal_endpoint(PATH_SESSION_REFRESH))
-            .json(&RefreshRequest {
-                refresh_token: session.refresh_token.clone(),
-            });
-        let response: SessionResponse = match self.http.json(request).await {
-            Ok(response) => response,
-            Err(HttpError::Network(detail)) => return Err(IdentityError::Network(detail)),
-            Err(error) => {
-                // The portal refused the refresh token: this session is over.
-                let error = IdentityError::from(error);
-                if matches!(error, IdentityError::SessionEnded) {
-                    self.secure.delete(KEY_SESSION)?;
-                }
-                return Err(error);
-            }
-        };
-        let renewed = StoredSession::from_response(response, unix_now());
-        self.put_json(KEY_SESSION, &renewed)?;
-        tracing::debug!("session refreshed");
-        Ok(renewed)
     }
 
     async fn exchange_code(
@@ -412,23 +401,69 @@ impl Identity {
         &self,
         key: &str,
     ) -> Result<Option<T>, IdentityError> {
-        match self.secure.get(key)? {
-            None => Ok(None),
-            Some(bytes) => match serde_json::from_slice(&bytes) {
-                Ok(value) => Ok(Some(value)),
-                Err(_) => {
-                    // Written by another app version: unusable, so treat as absent.
-                    tracing::warn!(key, "discarding unreadable secure-storage entry");
-                    self.secure.delete(key)?;
-                    Ok(None)
-                }
-            },
-        }
+        get_json(self.secure.as_ref(), key)
     }
 
     fn put_json<T: serde::Serialize>(&self, key: &str, value: &T) -> Result<(), IdentityError> {
-        let bytes =
-            serde_json::to_vec(value).map_err(|e| IdentityError::Unexpected(e.to_string()))?;
-        Ok(self.secure.set(key, &bytes)?)
+        put_json(self.secure.as_ref(), key, value)
     }
+}
+
+fn get_json<T: serde::de::DeserializeOwned>(
+    secure: &dyn SecureStore,
+    key: &str,
+) -> Result<Option<T>, IdentityError> {
+    match secure.get(key)? {
+        None => Ok(None),
+        Some(bytes) => match serde_json::from_slice(&bytes) {
+            Ok(value) => Ok(Some(value)),
+            Err(_) => {
+                // Written by another app version: unusable, so treat as absent.
+                tracing::warn!(key, "discarding unreadable secure-storage entry");
+                secure.delete(key)?;
+                Ok(None)
+            }
+        },
+    }
+}
+
+fn put_json<T: serde::Serialize>(
+    secure: &dyn SecureStore,
+    key: &str,
+    value: &T,
+) -> Result<(), IdentityError> {
+    let bytes = serde_json::to_vec(value).map_err(|e| IdentityError::Unexpected(e.to_string()))?;
+    Ok(secure.set(key, &bytes)?)
+}
+
+/// Exchanges the session's refresh token for a new session and stores it.
+async fn refresh_session(
+    http: &HttpClient,
+    secure: &dyn SecureStore,
+    url: &str,
+    session: StoredSession,
+) -> Result<StoredSession, IdentityError> {
+    if session.refresh_expires_at <= unix_now() {
+        secure.delete(KEY_SESSION)?;
+        return Err(IdentityError::SessionEnded);
+    }
+    let request = http.raw().post(url).json(&RefreshRequest {
+        refresh_token: session.refresh_token.clone(),
+    });
+    let response: SessionResponse = match http.json(request).await {
+        Ok(response) => response,
+        Err(HttpError::Network(detail)) => return Err(IdentityError::Network(detail)),
+        Err(error) => {
+            // The portal refused the refresh token: this session is over.
+            let error = IdentityError::from(error);
+            if matches!(error, IdentityError::SessionEnded) {
+                secure.delete(KEY_SESSION)?;
+            }
+            return Err(error);
+        }
+    };
+    let renewed = StoredSession::from_response(response, unix_now());
+    put_json(secure, KEY_SESSION, &renewed)?;
+    tracing::debug!("session refreshed");
+    Ok(renewed)
 }

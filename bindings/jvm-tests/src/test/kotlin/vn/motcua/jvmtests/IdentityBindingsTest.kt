@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.BeforeAll
-import org.junit.jupiter.api.Disabled
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.Timeout
@@ -281,7 +280,6 @@ class IdentityBindingsTest {
      * is dropped (for instance a spawned task awaited by the callers).
      */
     @Test
-    @Disabled("core: a cancelled refresh can end the session (refresh not cancellation-safe)")
     fun `cancelling refresh does not end the session`() = runBlocking {
         var cancelled = 0
         repeat(30) { i ->
