@@ -14,6 +14,15 @@ use crate::browser::{Browser, Landing};
 use crate::commands::{CliError, fetch_client_config};
 use crate::output::{Output, profile_text};
 
+/// The procedure the demo files: the marital status certificate ("giấy độc thân").
+const DEMO_PROCEDURE: &str = "1.004873";
+
+/// The declaration form the demo attaches: a one-page PDF.
+const DEMO_PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n\
+2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n\
+3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n\
+trailer << /Root 1 0 R >>\n%%EOF\n";
+
 /// One printed step of the demo.
 #[derive(Debug, Serialize)]
 struct Step<'a> {
@@ -183,6 +192,72 @@ pub async fn run(out: &Output) -> Result<(), CliError> {
         );
     }
 
+    // A dossier: the marital status certificate, pre-filled from the identity.
+    let dossier = core.dossier();
+    let draft = dossier.create_draft(DEMO_PROCEDURE)?;
+    let prefilled: Vec<&str> = draft
+        .fields
+        .iter()
+        .filter(|f| f.prefilled)
+        .map(|f| f.field_id.as_str())
+        .collect();
+    steps.print(
+        "Tạo hồ sơ nháp, điền sẵn từ tài khoản định danh",
+        "Created a draft, pre-filled from the electronic identity",
+        format!(
+            "{}\n{}: {}",
+            draft.procedure_name,
+            out.t("điền sẵn", "pre-filled"),
+            prefilled.join(", ")
+        ),
+    );
+    let commune = motcua_protocol::admin_units::search_communes("phuong thuan hoa", 1)
+        .first()
+        .map(|c| c.code.clone())
+        .unwrap_or_default();
+    let birth_date = confirmed.birth_date.clone().unwrap_or_default();
+    let typed = [
+        ("applicant_birth_date", birth_date.as_str()),
+        ("current_status", "never_married"),
+        ("purpose", "marriage_vn"),
+        ("registration_unit", commune.as_str()),
+        ("phone", "0912 345 678"),
+    ];
+    let mut saved = Vec::new();
+    for (field, value) in typed {
+        let state = dossier.set_field(&draft.id, field, value)?;
+        saved.push(format!(
+            "{field} = {}{}",
+            state.value.unwrap_or_default(),
+            state
+                .error
+                .map(|e| format!("  ⚠ {}", motcua_core::Localized::message(&e, out.lang)))
+                .unwrap_or_default()
+        ));
+    }
+    steps.print(
+        "Điền từng mục; mỗi thay đổi được lưu ngay (mã hoá trên máy)",
+        "Filled the fields; each change is saved at once (sealed on the device)",
+        saved.join("\n"),
+    );
+    let attachment =
+        dossier.add_attachment(&draft.id, "declaration_form", "to-khai.pdf", DEMO_PDF, None)?;
+    steps.print(
+        "Đính kèm tờ khai",
+        "Attached the declaration form",
+        format!("{} ({} B)", attachment.file_name, attachment.size),
+    );
+    let outcome = dossier.submit(&draft.id, None).await?;
+    let code = match &outcome {
+        motcua_core::dossier::DeliveryOutcome::Delivered { dossier_code } => dossier_code.clone(),
+        other => format!("{other:?}"),
+    };
+    steps.print(
+        "Nộp hồ sơ đúng một lần (tải lên tiếp nối được, khoá chống trùng)",
+        "Submitted exactly once (resumable upload, idempotency key)",
+        format!("{} {code}", out.t("Mã hồ sơ:", "Dossier code:")),
+    );
+
     identity.refresh().await?;
     steps.print(
         "Làm mới phiên (refresh token được thay mới)",
@@ -202,10 +277,10 @@ pub async fn run(out: &Output) -> Result<(), CliError> {
             "revoked_on_portal = {}  ·  {} {}",
             logout.revoked_on_portal,
             out.t(
-                "khoá còn trong kho bảo mật:",
-                "keys left in secure storage:"
+                "token đã xoá; còn lại trong kho bảo mật:",
+                "tokens erased; left in secure storage:"
             ),
-            secrets.keys().len()
+            secrets.keys().join(", ")
         ),
     );
 
