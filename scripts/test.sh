@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test of the project, from a fresh clone: installs what the tests need (the npm
 # OpenID provider used as an independent peer), checks formatting and lints, then runs
-# the whole Rust test suite (unit, portal integration, end-to-end).
+# the whole Rust test suite (unit, portal integration, end-to-end), then the Kotlin
+# bindings on the JVM (needs JDK 17 and Maven).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
