@@ -168,6 +168,14 @@ impl CatalogArea {
         })
     }
 
+    /// Stores a catalog the app already has (e.g. one shipped inside the app, so that
+    /// search works on the very first start without network), as a refresh would.
+    pub fn install_catalog(&self, catalog: &Catalog) -> Result<(), CatalogError> {
+        store_catalog(&self.database, catalog, None)?;
+        *self.index.write().map_err(|_| StoreError::Poisoned)? = None;
+        Ok(())
+    }
+
     /// The stored catalog's version, if any.
     pub fn catalog_version(&self) -> Result<Option<String>, CatalogError> {
         Ok(self.stored_meta()?.map(|(version, _)| version))
