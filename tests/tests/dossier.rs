@@ -455,3 +455,67 @@ async fn a_process_killed_at_random_points_loses_no_saved_field_and_files_each_d
     let remote_codes: HashSet<String> = remote.into_iter().map(|d| d.code).collect();
     assert_eq!(local, remote_codes);
 }
+
+#[tokio::test]
+async fn a_level_one_identity_cannot_submit_a_level_two_procedure() {
+    let portal = start_portal().await;
+    let phone = phone_for(&portal);
+    let level1 = motcua_portal::demo_citizens()
+        .iter()
+        .find(|c| c.level == IdentityLevel::Level1)
+        .unwrap();
+    login(&phone, level1.subject).await;
+    phone.core.catalog().refresh_catalog().await.unwrap();
+    let dossier = phone.core.dossier();
+    let draft = dossier.create_draft(MARITAL_STATUS).unwrap();
+    motcua_tests::complete_draft(dossier, &procedure(&phone), &draft.id, 3).unwrap();
+    let err = dossier.submit(&draft.id, None).await.unwrap_err();
+    assert_eq!(err.code(), "identity_level_too_low");
+    assert!(err.message(motcua_core::Lang::Vi).contains("mức 2"));
+    assert_eq!(dossier.pending_submissions().unwrap(), 0);
+    assert_eq!(dossier.draft(&draft.id).unwrap().state, DraftState::Editing);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_permanent_refusal_returns_the_draft_with_the_reason() {
+    // The phone's catalog says the procedure exists; the portal, restarted with a catalog
+    // that no longer has it, refuses for good. The draft comes back editable.
+    let portal = start_portal().await;
+    let phone = logged_in_phone(&portal).await;
+    let dossier = phone.core.dossier();
+    let draft = dossier.create_draft(MARITAL_STATUS).unwrap();
+    motcua_tests::complete_draft(dossier, &procedure(&phone), &draft.id, 4).unwrap();
+
+    let address = portal.running.local_addr();
+    let Portal { running, dir } = portal;
+    running.shutdown().await;
+    let reduced = tempfile::tempdir().unwrap();
+    let (procedures, _) = motcua_portal::builtin_catalog();
+    let remaining: Vec<_> = procedures
+        .into_iter()
+        .filter(|p| p.code != MARITAL_STATUS)
+        .collect();
+    std::fs::write(
+        reduced.path().join("procedures.json"),
+        serde_json::to_vec(&motcua_protocol::catalog::ProceduresFile {
+            procedures: remaining,
+        })
+        .unwrap(),
+    )
+    .unwrap();
+    let mut config = motcua_portal::PortalConfig::for_tests(dir.path());
+    config.listen = address;
+    config.catalog = Some(reduced.path().to_path_buf());
+    let _restarted = motcua_portal::start(config)
+        .await
+        .expect("portal restarts on the same port");
+
+    let err = dossier.submit(&draft.id, None).await.unwrap_err();
+    assert!(matches!(err, DossierError::Refused(_)), "{err:?}");
+    assert_eq!(err.code(), "dossier_refused");
+    let view = dossier.draft(&draft.id).unwrap();
+    assert_eq!(view.state, DraftState::Editing, "back to the citizen");
+    assert!(view.failure.is_some_and(|f| !f.is_empty()));
+    assert_eq!(dossier.pending_submissions().unwrap(), 0);
+    assert!(dossier.dossiers().unwrap().is_empty());
+}

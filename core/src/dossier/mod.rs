@@ -167,6 +167,12 @@ pub enum DossierError {
     /// The portal refused the dossier for good (the draft is editable again).
     #[error("the portal refused the dossier: {0}")]
     Refused(String),
+    /// The procedure needs a stronger electronic identity than the one logged in.
+    #[error("identity level {required} is required")]
+    IdentityLevelTooLow {
+        /// The level the procedure requires (1 or 2).
+        required: u8,
+    },
 }
 
 impl From<rusqlite::Error> for DossierError {
@@ -191,6 +197,7 @@ impl Localized for DossierError {
             DossierError::Seal(_) => "sealed_data_unreadable",
             DossierError::File(_) => "file_unreadable",
             DossierError::Refused(_) => "dossier_refused",
+            DossierError::IdentityLevelTooLow { .. } => "identity_level_too_low",
         }
     }
 
@@ -238,6 +245,14 @@ impl Localized for DossierError {
             DossierError::Storage(_) | DossierError::Seal(_) | DossierError::File(_) => pick(
                 "Không đọc/ghi được dữ liệu trên máy.".into(),
                 "Data on this device could not be read or written.".into(),
+            ),
+            DossierError::IdentityLevelTooLow { required } => pick(
+                format!(
+                    "Thủ tục này cần tài khoản định danh điện tử mức {required}. Hãy nâng cấp tài khoản VNeID (đăng ký tại công an xã/phường) rồi nộp lại."
+                ),
+                format!(
+                    "This procedure needs an electronic identity of level {required}. Upgrade the VNeID account (at the commune police) and submit again."
+                ),
             ),
             DossierError::Refused(reason) => pick(
                 format!("Cổng dịch vụ công không nhận hồ sơ: {reason}. Hãy sửa rồi nộp lại."),
@@ -631,6 +646,16 @@ impl DossierArea {
                 }
                 DraftState::Submitting => {}
                 DraftState::Editing => {
+                    let procedure = self.procedure(&row.procedure_code)?;
+                    let level = self
+                        .identity
+                        .identity_level()?
+                        .ok_or(DossierError::Identity(IdentityError::NotLoggedIn))?;
+                    if level < procedure.required_identity_level {
+                        return Err(DossierError::IdentityLevelTooLow {
+                            required: procedure.required_identity_level.number(),
+                        });
+                    }
                     let problems = self.validate(draft_id)?;
                     if !problems.is_empty() {
                         return Err(DossierError::Invalid(problems));
