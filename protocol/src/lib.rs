@@ -3,11 +3,13 @@
 
 pub mod admin_units;
 pub mod api;
+pub mod calendar;
 pub mod catalog;
 pub mod dossier;
 pub mod i18n;
 pub mod identity;
 pub mod jose;
+pub mod lunar;
 pub mod oidc;
 pub mod synthetic;
 pub mod text;
