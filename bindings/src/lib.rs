@@ -7,6 +7,10 @@ use motcua_core::identity::IdentityError;
 use motcua_core::secure_store::{SecureStore, SecureStoreError};
 use motcua_core::{CoreConfig, Lang, Localized, OpenError};
 
+mod catalog;
+
+pub use catalog::{Catalog, CatalogException};
+
 uniffi::setup_scaffolding!();
 
 /// What the app supplies from the operating system.
@@ -271,6 +275,14 @@ impl MotCua {
             core: Arc::new(core),
             lang,
         }))
+    }
+
+    /// The procedure catalog: sync, search, procedures.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        Arc::new(Catalog {
+            core: self.core.clone(),
+            lang: self.lang,
+        })
     }
 
     /// The identity area: login, profile, logout.

@@ -99,6 +99,12 @@ pub enum Command {
     },
     /// The dossiers submitted from this device.
     Dossiers,
+    /// Working days: appointment dates and holidays.
+    Calendar {
+        /// Calendar command.
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
     /// The procedure catalog.
     Catalog {
         /// Catalog command.
@@ -137,6 +143,25 @@ pub enum DraftCommand {
     Show {
         /// Draft id.
         draft: String,
+    },
+}
+
+/// Calendar commands.
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// The date a number of working days after a date (the appointment date).
+    Due {
+        /// Receipt date, YYYY-MM-DD or DD/MM/YYYY.
+        #[arg(long)]
+        from: String,
+        /// Working days.
+        #[arg(long)]
+        days: u32,
+    },
+    /// The days off of a year: public holidays, days in lieu, government decisions.
+    Holidays {
+        /// The year.
+        year: i32,
     },
 }
 
@@ -213,6 +238,9 @@ pub enum CliError {
     /// Drafts and submission.
     #[error(transparent)]
     Dossier(#[from] motcua_core::dossier::DossierError),
+    /// An argument that does not parse.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
 }
 
 impl Localized for CliError {
@@ -228,6 +256,7 @@ impl Localized for CliError {
             CliError::Catalog(e) => e.code(),
             CliError::NotFound(_) => "procedure_not_found",
             CliError::Dossier(e) => e.code(),
+            CliError::InvalidArgument(_) => "invalid_argument",
         }
     }
 
@@ -261,6 +290,10 @@ impl Localized for CliError {
             ),
             CliError::Catalog(e) => e.message(lang),
             CliError::Dossier(e) => e.message(lang),
+            CliError::InvalidArgument(detail) => pick(
+                &format!("Tham số không hợp lệ: {detail}"),
+                &format!("Invalid argument: {detail}"),
+            ),
             CliError::NotFound(code) => pick(
                 &format!("Không có thủ tục mã {code} trong danh mục."),
                 &format!("There is no procedure with code {code} in the catalog."),
@@ -310,6 +343,12 @@ pub async fn run(cli: Cli) -> i32 {
             Ok(client) => crate::catalog::procedure(&out, &client, &code).await,
             Err(e) => Err(e),
         },
+        Command::Calendar {
+            command: CalendarCommand::Due { from, days },
+        } => crate::calendar::due(&out, &from, days),
+        Command::Calendar {
+            command: CalendarCommand::Holidays { year },
+        } => crate::calendar::holidays(&out, year),
         Command::Catalog {
             command: CatalogCommand::Synthetic { count, out: dir },
         } => crate::catalog::synthetic(&out, count, &dir),

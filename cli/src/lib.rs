@@ -3,6 +3,7 @@
 //! `portal serve` and `demo`, `motcua-portal`): it formats, it does not decide.
 
 pub mod browser;
+pub mod calendar;
 pub mod catalog;
 pub mod commands;
 pub mod demo;
