@@ -190,6 +190,141 @@ const MIGRATIONS: &[M<'static>] = &[
     ) STRICT, WITHOUT ROWID;
     "#,
     ),
+    // Rebuilds `dossiers` (SQLite cannot change a CHECK), so it runs with foreign keys off
+    // (see `open`) and checks them before committing.
+    M::up(
+        r#"
+    -- The dossier lifecycle (motcua_protocol::lifecycle): every status, the desk's dates
+    -- and the processing clock. Dates are `YYYY-MM-DD` in Vietnam, times RFC 3339 +07:00.
+    CREATE TABLE dossiers_v3 (
+        id                  INTEGER PRIMARY KEY,
+        code                TEXT NOT NULL UNIQUE,
+        citizen_id          INTEGER NOT NULL REFERENCES citizens (id),
+        procedure_code      TEXT NOT NULL,
+        fields              TEXT NOT NULL,
+        status              TEXT NOT NULL CHECK (status IN ('submitted', 'received',
+                                'not_accepted', 'processing', 'supplement_requested',
+                                'payment_requested', 'withdrawal_requested', 'stopped',
+                                'result_ready', 'returned', 'withdrawn', 'rejected')),
+        submitted_at        TEXT NOT NULL,
+        created_at          INTEGER NOT NULL,
+        -- When the desk accepted it.
+        received_at         TEXT,
+        -- The date to come back; moved later by the working days the clock was paused.
+        appointment_date    TEXT,
+        supplement_requests INTEGER NOT NULL DEFAULT 0 CHECK (supplement_requests >= 0),
+        -- The day the clock was paused, while waiting for the citizen's supplement.
+        paused_since        TEXT,
+        -- The end of processing for the overdue rules (result ready, rejected, stopped,
+        -- withdrawal requested; the pause day if it ended while paused).
+        ended_on            TEXT,
+        updated_at          INTEGER NOT NULL
+    ) STRICT;
+    INSERT INTO dossiers_v3
+        (id, code, citizen_id, procedure_code, fields, status, submitted_at, created_at, updated_at)
+        SELECT id, code, citizen_id, procedure_code, fields, status, submitted_at, created_at,
+               created_at
+        FROM dossiers;
+    DROP TABLE dossiers;
+    ALTER TABLE dossiers_v3 RENAME TO dossiers;
+    CREATE INDEX dossiers_citizen ON dossiers (citizen_id, id);
+    CREATE INDEX dossiers_status ON dossiers (status, id);
+
+    -- Every status change (the timeline). `seq` is the sync cursor: it only grows
+    -- (AUTOINCREMENT never reuses a number). Append-only.
+    CREATE TABLE dossier_events (
+        seq                 INTEGER PRIMARY KEY AUTOINCREMENT,
+        dossier_id          INTEGER NOT NULL REFERENCES dossiers (id),
+        citizen_id          INTEGER NOT NULL REFERENCES citizens (id),
+        at                  TEXT NOT NULL,
+        status              TEXT NOT NULL,
+        from_status         TEXT,
+        action              TEXT,
+        actor_role          TEXT NOT NULL
+                                CHECK (actor_role IN ('citizen', 'reception', 'specialist', 'system')),
+        note                TEXT,
+        reason              TEXT,
+        -- JSON array of the items a supplement request asks for.
+        missing             TEXT,
+        clock               TEXT CHECK (clock IN ('started', 'paused', 'resumed', 'stopped')),
+        paused_working_days INTEGER,
+        appointment_date    TEXT
+    ) STRICT;
+    CREATE INDEX dossier_events_dossier ON dossier_events (dossier_id, seq);
+    CREATE INDEX dossier_events_citizen ON dossier_events (citizen_id, seq);
+    CREATE TRIGGER dossier_events_no_update BEFORE UPDATE ON dossier_events
+        BEGIN SELECT RAISE(ABORT, 'dossier_events is append-only'); END;
+    CREATE TRIGGER dossier_events_no_delete BEFORE DELETE ON dossier_events
+        BEGIN SELECT RAISE(ABORT, 'dossier_events is append-only'); END;
+    INSERT INTO dossier_events (dossier_id, citizen_id, at, status, actor_role)
+        SELECT id, citizen_id, submitted_at, status, 'citizen' FROM dossiers ORDER BY id;
+
+    -- Desk staff. Passwords: PBKDF2-HMAC-SHA256 with a per-account salt.
+    CREATE TABLE staff (
+        id                  INTEGER PRIMARY KEY,
+        username            TEXT NOT NULL UNIQUE,
+        full_name           TEXT NOT NULL,
+        role                TEXT NOT NULL CHECK (role IN ('reception', 'specialist')),
+        password_salt       BLOB NOT NULL,
+        password_hash       BLOB NOT NULL,
+        password_iterations INTEGER NOT NULL CHECK (password_iterations > 0),
+        -- A demo account seeded for development (`--no-demo-staff` disables them).
+        demo                INTEGER NOT NULL DEFAULT 0,
+        created_at          INTEGER NOT NULL,
+        disabled_at         INTEGER
+    ) STRICT;
+
+    -- Staff sessions: one bearer token each, by SHA-256.
+    CREATE TABLE staff_sessions (
+        id         INTEGER PRIMARY KEY,
+        token_hash BLOB NOT NULL UNIQUE,
+        staff_id   INTEGER NOT NULL REFERENCES staff (id),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked_at INTEGER
+    ) STRICT;
+    CREATE INDEX staff_sessions_staff ON staff_sessions (staff_id);
+
+    -- Who did what to which dossier, applied or refused. Append-only.
+    CREATE TABLE audit_log (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        at          TEXT NOT NULL,
+        at_unix     INTEGER NOT NULL,
+        actor_kind  TEXT NOT NULL CHECK (actor_kind IN ('staff', 'citizen', 'system')),
+        -- staff.id or citizens.id (NULL for the system).
+        actor_id    INTEGER,
+        role        TEXT NOT NULL,
+        dossier_id  INTEGER NOT NULL REFERENCES dossiers (id),
+        -- An action of motcua_protocol::lifecycle::ActionKind, or `submit`.
+        action      TEXT NOT NULL,
+        from_status TEXT NOT NULL,
+        -- NULL when refused.
+        to_status   TEXT,
+        -- `applied`, or the refusal's code (`illegal_transition`, `role_not_allowed`, …).
+        outcome     TEXT NOT NULL,
+        event_seq   INTEGER REFERENCES dossier_events (seq)
+    ) STRICT;
+    CREATE INDEX audit_log_dossier ON audit_log (dossier_id, id);
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+    -- Answers of the citizen's lifecycle actions (supplement, withdrawal) by
+    -- (citizen, Idempotency-Key), like `idempotency_keys` for submissions.
+    CREATE TABLE action_keys (
+        citizen_id   INTEGER NOT NULL REFERENCES citizens (id),
+        idem_key     TEXT NOT NULL,
+        action       TEXT NOT NULL,
+        dossier_id   INTEGER NOT NULL REFERENCES dossiers (id),
+        request_hash BLOB NOT NULL,
+        response     TEXT NOT NULL,
+        created_at   INTEGER NOT NULL,
+        PRIMARY KEY (citizen_id, idem_key)
+    ) STRICT, WITHOUT ROWID;
+    "#,
+    )
+    .foreign_key_check(),
 ];
 
 /// The migration list.
@@ -216,8 +351,11 @@ pub(crate) fn open(data_dir: &Path) -> Result<Connection, PortalError> {
         tracing::warn!(mode, "the database did not switch to WAL mode");
     }
     conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Migrations that rebuild a table need foreign keys off (SQLite's "other kinds of
+    // table schema changes"); each such migration checks them before it commits.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
     migrations().to_latest(&mut conn)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(conn)
 }
 
@@ -313,6 +451,111 @@ mod tests {
             .query_row("SELECT count(*) FROM citizens", [], |row| row.get(0))
             .unwrap();
         assert_eq!(count, 1);
+    }
+
+    /// A database of every earlier version, with a dossier, upgrades to the latest: the
+    /// dossier keeps its rows and gets its submission event.
+    #[test]
+    fn every_old_version_upgrades_with_its_data() {
+        for version in 2..MIGRATIONS.len() {
+            let dir = tempfile::tempdir().unwrap();
+            {
+                let mut conn = Connection::open(db_path(dir.path())).unwrap();
+                migrations().to_version(&mut conn, version).unwrap();
+                conn.execute_batch(
+                    "INSERT INTO citizens (id, issuer, subject, full_name, identity_level,
+                                           created_at, updated_at)
+                     VALUES (1, 'i', 's', 'n', 2, 0, 0);
+                     INSERT INTO uploads (id, citizen_id, length, upload_offset, media_type,
+                                          file_name, sha256, status, created_at)
+                     VALUES ('u1', 1, 3, 3, 'application/pdf', 'a.pdf', 'ab', 'complete', 0);
+                     INSERT INTO dossiers (id, code, citizen_id, procedure_code, fields, status,
+                                           submitted_at, created_at)
+                     VALUES (7, 'X-250101-0001', 1, '1.000001', '{}', 'submitted',
+                             '2025-01-01T08:00:00+07:00', 0);
+                     INSERT INTO dossier_attachments (dossier_id, position, requirement,
+                         upload_id, sha256, size, media_type, file_name)
+                     VALUES (7, 0, 'r', 'u1', 'ab', 3, 'application/pdf', 'a.pdf');
+                     INSERT INTO idempotency_keys (citizen_id, idem_key, request_hash, status,
+                         response, dossier_id, created_at)
+                     VALUES (1, 'k', x'00', 201, '{}', 7, 0);",
+                )
+                .unwrap();
+            }
+            let conn = open(dir.path()).unwrap();
+            let (status, updated_at): (String, i64) = conn
+                .query_row(
+                    "SELECT status, updated_at FROM dossiers WHERE id = 7",
+                    [],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .unwrap();
+            assert_eq!((status.as_str(), updated_at), ("submitted", 0));
+            let (seq, at, actor): (i64, String, String) = conn
+                .query_row(
+                    "SELECT seq, at, actor_role FROM dossier_events WHERE dossier_id = 7",
+                    [],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                )
+                .unwrap();
+            assert_eq!(
+                (seq, at.as_str(), actor.as_str()),
+                (1, "2025-01-01T08:00:00+07:00", "citizen")
+            );
+            let attachments: i64 = conn
+                .query_row("SELECT count(*) FROM dossier_attachments", [], |row| {
+                    row.get(0)
+                })
+                .unwrap();
+            assert_eq!(attachments, 1);
+            // The rebuilt table is still referenced, and foreign keys are on again.
+            assert!(
+                conn.execute(
+                    "INSERT INTO dossier_attachments (dossier_id, position, requirement,
+                         upload_id, sha256, size, media_type, file_name)
+                     VALUES (99, 0, 'r', 'u1', 'ab', 3, 'application/pdf', 'a.pdf')",
+                    [],
+                )
+                .is_err()
+            );
+            assert!(
+                conn.execute("UPDATE dossiers SET status = 'bogus' WHERE id = 7", [])
+                    .is_err()
+            );
+        }
+    }
+
+    #[test]
+    fn events_and_audit_rows_cannot_be_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open(dir.path()).unwrap();
+        conn.execute_batch(
+            "INSERT INTO citizens (id, issuer, subject, full_name, identity_level, created_at,
+                                   updated_at)
+             VALUES (1, 'i', 's', 'n', 2, 0, 0);
+             INSERT INTO dossiers (id, code, citizen_id, procedure_code, fields, status,
+                                   submitted_at, created_at, updated_at)
+             VALUES (1, 'X', 1, 'p', '{}', 'submitted', 't', 0, 0);
+             INSERT INTO dossier_events (dossier_id, citizen_id, at, status, actor_role)
+             VALUES (1, 1, 't', 'submitted', 'citizen');
+             INSERT INTO audit_log (at, at_unix, actor_kind, actor_id, role, dossier_id, action,
+                                    from_status, to_status, outcome, event_seq)
+             VALUES ('t', 0, 'citizen', 1, 'citizen', 1, 'submit', 'submitted', 'submitted',
+                     'applied', 1);",
+        )
+        .unwrap();
+        for statement in [
+            "UPDATE dossier_events SET status = 'returned'",
+            "DELETE FROM dossier_events",
+            "UPDATE audit_log SET outcome = 'x'",
+            "DELETE FROM audit_log",
+        ] {
+            let error = conn.execute(statement, []).unwrap_err();
+            assert!(
+                error.to_string().contains("append-only"),
+                "{statement}: {error}"
+            );
+        }
     }
 
     #[test]

@@ -29,10 +29,12 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::AppState;
 use crate::db::now;
+use crate::deadline::date_of;
 use crate::error::{ApiError, ApiJson};
 use crate::session::AuthenticatedCitizen;
 use crate::uploads::{UploadId, UploadStatus, accepted_media_type, parse_sha256, valid_file_name};
 use crate::vn_time::VnTime;
+use crate::workflow::{self, DossierRow, ROW_COLUMNS};
 
 /// `Idempotency-Key`, as axum names headers.
 const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
@@ -40,13 +42,11 @@ const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
 /// Longest idempotency key.
 const MAX_IDEMPOTENCY_KEY_LEN: usize = 128;
-/// Longest dossier code looked up (longer ones cannot exist).
-const MAX_DOSSIER_CODE_LEN: usize = 64;
 
 /// A problem the portal finds in a submission beyond the form rules (those come from
 /// `motcua_protocol::validation`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Problem {
+pub(crate) enum Problem {
     /// The procedure code is not in the published catalog.
     UnknownProcedure,
     /// An attachment names a document the procedure does not have.
@@ -123,31 +123,31 @@ fn field_problem(field: String, problem: &dyn Localized) -> FieldProblem {
     }
 }
 
-fn attachment_field(requirement: &str) -> String {
+pub(crate) fn attachment_field(requirement: &str) -> String {
     format!("attachments.{requirement}")
 }
 
 /// Field problems without repeats (two attachments of one requirement with the same fault
 /// make one problem).
 #[derive(Default)]
-struct Problems {
+pub(crate) struct Problems {
     seen: BTreeSet<(String, &'static str)>,
-    list: Vec<FieldProblem>,
+    pub(crate) list: Vec<FieldProblem>,
 }
 
 impl Problems {
-    fn push(&mut self, field: String, problem: &dyn Localized) {
+    pub(crate) fn push(&mut self, field: String, problem: &dyn Localized) {
         if self.seen.insert((field.clone(), problem.code())) {
             self.list.push(field_problem(field, problem));
         }
     }
 
-    fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
 }
 
-fn attachment_invalid(problems: Problems) -> ApiError {
+pub(crate) fn attachment_invalid(problems: Problems) -> ApiError {
     ApiError::with_fields(
         StatusCode::UNPROCESSABLE_ENTITY,
         ApiErrorCode::AttachmentInvalid,
@@ -157,7 +157,7 @@ fn attachment_invalid(problems: Problems) -> ApiError {
 }
 
 /// The `Idempotency-Key` header: exactly one, 1–128 visible ASCII characters.
-fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
     let mut values = headers.get_all(IDEMPOTENCY_KEY).iter();
     let refused = || {
         ApiError::invalid_request(
@@ -259,7 +259,7 @@ fn check(
     })
 }
 
-fn well_formed(attachment: &AttachmentRef) -> bool {
+pub(crate) fn well_formed(attachment: &AttachmentRef) -> bool {
     UploadId::parse(&attachment.upload_id).is_some()
         && parse_sha256(&attachment.sha256).is_some()
         && (1..=MAX_ATTACHMENT_BYTES).contains(&attachment.size)
@@ -295,22 +295,9 @@ fn conversion(error: serde_json::Error) -> rusqlite::Error {
     rusqlite::Error::ToSqlConversionFailure(Box::new(error))
 }
 
-fn status_text(status: DossierStatus) -> rusqlite::Result<String> {
-    match serde_json::to_value(status).map_err(conversion)? {
-        serde_json::Value::String(text) => Ok(text),
-        _ => Err(rusqlite::Error::InvalidQuery),
-    }
-}
-
-fn status_from_text(text: String) -> rusqlite::Result<DossierStatus> {
-    serde_json::from_value(serde_json::Value::String(text)).map_err(|error| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(error))
-    })
-}
-
 /// The uploads behind the attachments: each a complete upload of this citizen with the
 /// declared digest, size and media type.
-fn check_uploads(
+pub(crate) fn check_uploads(
     tx: &Transaction<'_>,
     citizen_id: i64,
     attachments: &[AttachmentRef],
@@ -417,8 +404,9 @@ fn store(conn: &mut Connection, input: Submission) -> rusqlite::Result<Outcome> 
     let dossier_id: i64 = tx
         .prepare_cached(
             "INSERT INTO dossiers
-             (code, citizen_id, procedure_code, fields, status, submitted_at, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+             (code, citizen_id, procedure_code, fields, status, submitted_at, created_at,
+              updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) RETURNING id",
         )?
         .query_row(
             params![
@@ -426,7 +414,7 @@ fn store(conn: &mut Connection, input: Submission) -> rusqlite::Result<Outcome> 
                 input.citizen_id,
                 submission.procedure_code,
                 fields,
-                status_text(status)?,
+                status.as_str(),
                 submitted_at,
                 created_at
             ],
@@ -461,12 +449,17 @@ fn store(conn: &mut Connection, input: Submission) -> rusqlite::Result<Outcome> 
             });
         }
     }
+    let event = workflow::record_submission(&tx, dossier_id, input.citizen_id, &input.at)?;
     let summary = DossierSummary {
         code,
         procedure_code: submission.procedure_code,
         status,
         submitted_at,
         attachments,
+        received_at: None,
+        appointment_date: None,
+        overdue: false,
+        timeline: vec![event],
     };
     let body = serde_json::to_string(&summary).map_err(conversion)?;
     let answer_status = StatusCode::CREATED.as_u16();
@@ -492,7 +485,7 @@ fn store(conn: &mut Connection, input: Submission) -> rusqlite::Result<Outcome> 
     })
 }
 
-fn json_answer(status: StatusCode, body: String) -> Response {
+pub(crate) fn json_answer(status: StatusCode, body: String) -> Response {
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -566,29 +559,43 @@ pub(crate) async fn submit(
     }
 }
 
-/// The citizen's dossiers, newest first; only the one with `code` when given.
-fn summaries(
+/// The summary of a dossier row (the timeline is added by the caller when wanted).
+pub(crate) fn summary_of(
+    row: DossierRow,
+    attachments: Vec<StoredAttachment>,
+    today: chrono::NaiveDate,
+) -> DossierSummary {
+    let overdue = row.overdue(today);
+    DossierSummary {
+        code: row.code,
+        procedure_code: row.procedure_code,
+        status: row.status,
+        submitted_at: row.submitted_at,
+        attachments,
+        received_at: row.received_at,
+        appointment_date: row.appointment_date,
+        overdue,
+        timeline: Vec::new(),
+    }
+}
+
+/// The citizen's dossiers with their timelines, newest first; only the one with `code`
+/// when given.
+pub(crate) fn summaries(
     conn: &Connection,
     citizen_id: i64,
     code: Option<&str>,
 ) -> rusqlite::Result<Vec<DossierSummary>> {
+    let today = date_of(&VnTime::now());
     let mut dossiers: Vec<(i64, DossierSummary)> = conn
-        .prepare_cached(
-            "SELECT id, code, procedure_code, status, submitted_at FROM dossiers
-             WHERE citizen_id = ?1 AND (?2 IS NULL OR code = ?2)
-             ORDER BY id DESC",
-        )?
+        .prepare_cached(&format!(
+            "SELECT {ROW_COLUMNS} FROM dossiers d
+             WHERE d.citizen_id = ?1 AND (?2 IS NULL OR d.code = ?2)
+             ORDER BY d.id DESC"
+        ))?
         .query_map(params![citizen_id, code], |row| {
-            Ok((
-                row.get(0)?,
-                DossierSummary {
-                    code: row.get(1)?,
-                    procedure_code: row.get(2)?,
-                    status: status_from_text(row.get(3)?)?,
-                    submitted_at: row.get(4)?,
-                    attachments: Vec::new(),
-                },
-            ))
+            let row = DossierRow::from_row(row)?;
+            Ok((row.id, summary_of(row, Vec::new(), today)))
         })?
         .collect::<rusqlite::Result<_>>()?;
     if dossiers.is_empty() {
@@ -622,10 +629,15 @@ fn summaries(
             dossiers[position].1.attachments.push(attachment);
         }
     }
+    for (dossier_id, event) in workflow::citizen_events(conn, citizen_id, code)? {
+        if let Some(&position) = index.get(&dossier_id) {
+            dossiers[position].1.timeline.push(event);
+        }
+    }
     Ok(dossiers.into_iter().map(|(_, summary)| summary).collect())
 }
 
-fn json_of<T: serde::Serialize>(value: &T) -> Result<Response, ApiError> {
+pub(crate) fn json_of<T: serde::Serialize>(value: &T) -> Result<Response, ApiError> {
     let body = serde_json::to_string(value).map_err(|error| {
         tracing::error!(%error, "cannot serialise an answer");
         ApiError::internal()
@@ -655,13 +667,7 @@ pub(crate) async fn get_one(
     let code = path
         .ok()
         .map(|UrlPath(code)| code)
-        .filter(|code| {
-            !code.is_empty()
-                && code.len() <= MAX_DOSSIER_CODE_LEN
-                && code
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
-        })
+        .filter(|code| workflow::plausible_code(code))
         .ok_or_else(ApiError::not_found)?;
     let found = state
         .db
@@ -726,14 +732,6 @@ mod tests {
         assert_eq!(problems.list[0].code, "upload_unknown");
         assert!(problems.list[0].message_vi.contains("tải"));
         assert!(problems.list[0].message_en.contains("upload"));
-    }
-
-    #[test]
-    fn statuses_round_trip_through_their_wire_names() {
-        let text = status_text(DossierStatus::Submitted).unwrap();
-        assert_eq!(text, "submitted");
-        assert_eq!(status_from_text(text).unwrap(), DossierStatus::Submitted);
-        assert!(status_from_text("bogus".into()).is_err());
     }
 
     #[test]

@@ -52,6 +52,8 @@ pub struct ApiError {
     message: Cow<'static, str>,
     bearer_challenge: bool,
     fields: Vec<FieldProblem>,
+    /// Seconds for a `Retry-After` header.
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -67,6 +69,23 @@ impl ApiError {
             message: message.into(),
             bearer_challenge: false,
             fields: Vec::new(),
+            retry_after: None,
+        }
+    }
+
+    /// 429 `rate_limited` with `Retry-After` (whole seconds, at least 1).
+    pub fn rate_limited(
+        wait: std::time::Duration,
+        message: impl Into<Cow<'static, str>>,
+    ) -> ApiError {
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        ApiError {
+            retry_after: Some(seconds.max(1)),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                ApiErrorCode::RateLimited,
+                message,
+            )
         }
     }
 
@@ -163,6 +182,9 @@ impl IntoResponse for ApiError {
         let mut response = (self.status, Json(body)).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Some(seconds) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         if self.bearer_challenge {
             let challenge = if self.code == ApiErrorCode::Unauthenticated {
                 "Bearer realm=\"motcua\""

@@ -4,19 +4,25 @@
 mod catalog;
 mod citizens;
 mod db;
+mod deadline;
+mod desk;
 mod dossiers;
 mod error;
 mod provider;
+mod ratelimit;
 mod secrets;
 mod session;
+mod staff;
+mod tracking;
 mod uploads;
 mod vn_time;
+mod workflow;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::Router;
@@ -33,6 +39,10 @@ use motcua_protocol::catalog::PATH_CATALOG;
 use motcua_protocol::dossier::{
     MAX_PATCH_BYTES, MAX_SUBMISSION_BYTES, PATH_DOSSIER, PATH_DOSSIERS, PATH_UPLOAD, PATH_UPLOADS,
 };
+use motcua_protocol::lifecycle::{
+    PATH_DESK_ACTIONS, PATH_DESK_DOSSIER, PATH_DESK_DOSSIERS, PATH_DESK_ME, PATH_DESK_SESSION,
+    PATH_DOSSIER_SUPPLEMENT, PATH_DOSSIER_WITHDRAW, PATH_LOOKUP, PATH_SYNC,
+};
 use ring::rand::SystemRandom;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -44,9 +54,20 @@ pub use citizens::{DemoCitizen, demo_citizens};
 pub use db::DB_FILE;
 pub use error::{ApiError, ApiJson, PortalError};
 pub use session::AuthenticatedCitizen;
+pub use staff::{
+    AuthenticatedStaff, DEFAULT_DESK_DEMO_PASSWORD, DEFAULT_PASSWORD_ITERATIONS, DemoStaff,
+    demo_staff,
+};
 
 /// The scopes clients request.
 const SCOPES: &str = "openid profile address";
+
+/// Public lookups: a burst of 10 per client, then one every 6 s (10 a minute).
+const LOOKUP_BURST: u32 = 10;
+const LOOKUP_REFILL: Duration = Duration::from_secs(6);
+/// Staff login attempts: a burst of 10 per client, then one every 6 s.
+const LOGIN_BURST: u32 = 10;
+const LOGIN_REFILL: Duration = Duration::from_secs(6);
 
 /// The agency code put in dossier codes unless configured: the QCVN 102:2016 shape with a
 /// province code (`H00`) that no province has, so demo codes are never taken for real ones.
@@ -96,6 +117,26 @@ pub struct PortalConfig {
     /// app itself checks before submitting.
     #[arg(long, env = "MOTCUA_PORTAL_ACCEPT_MISSING_DOCUMENTS")]
     pub accept_missing_documents: bool,
+    /// DEV ONLY: the password of the demo desk staff (`tiepnhan`, one-stop desk officer;
+    /// `chuyenvien`, specialist), set at every start. Never expose a portal with demo
+    /// staff; use --no-demo-staff in production.
+    #[arg(
+        long,
+        env = "MOTCUA_PORTAL_DESK_DEMO_PASSWORD",
+        default_value = DEFAULT_DESK_DEMO_PASSWORD,
+        hide_default_value = false
+    )]
+    pub desk_demo_password: String,
+    /// Do not seed the demo desk staff (and disable them if an earlier start did).
+    #[arg(long, env = "MOTCUA_PORTAL_NO_DEMO_STAFF")]
+    pub no_demo_staff: bool,
+    /// Lifetime of desk staff tokens, in seconds (default a working day, 8 hours).
+    #[arg(long, env = "MOTCUA_PORTAL_DESK_SESSION_TTL_SECS", default_value_t = 8 * 3600)]
+    pub desk_session_ttl_secs: u64,
+    /// PBKDF2-HMAC-SHA256 iterations for staff passwords (accounts are rehashed at their
+    /// next login when this changes).
+    #[arg(long, env = "MOTCUA_PORTAL_STAFF_PASSWORD_ITERATIONS", default_value_t = DEFAULT_PASSWORD_ITERATIONS)]
+    pub staff_password_iterations: u32,
 }
 
 impl PortalConfig {
@@ -113,6 +154,11 @@ impl PortalConfig {
             catalog: None,
             agency_code: DEMO_AGENCY_CODE.into(),
             accept_missing_documents: false,
+            desk_demo_password: DEFAULT_DESK_DEMO_PASSWORD.into(),
+            no_demo_staff: false,
+            desk_session_ttl_secs: 8 * 3600,
+            // Fast for tests; never use so few outside them.
+            staff_password_iterations: 1_000,
         }
     }
 }
@@ -132,6 +178,10 @@ pub(crate) struct Settings {
     pub agency_code: String,
     /// Whether every required document must be attached to a submission.
     pub require_documents: bool,
+    /// Lifetime of staff tokens.
+    pub desk_session_ttl_secs: u64,
+    /// PBKDF2 iterations for staff passwords.
+    pub staff_password_iterations: u32,
 }
 
 /// What every handler shares.
@@ -142,6 +192,10 @@ pub(crate) struct Shared {
     pub trust: session::IssuerTrust,
     pub catalog: catalog::PublishedCatalog,
     pub uploads: uploads::UploadStore,
+    /// Public lookups per client.
+    pub lookup_limiter: ratelimit::RateLimiter,
+    /// Staff login attempts per client.
+    pub login_limiter: ratelimit::RateLimiter,
 }
 
 /// The handlers' state (cheap to clone).
@@ -306,10 +360,20 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
     tracing::info!(procedures = catalog.procedures, "catalog loaded");
 
     let data_dir = config.data_dir.clone();
+    let demo_staff_off = config.no_demo_staff;
+    let demo_password = config.desk_demo_password.clone();
+    let iterations = config.staff_password_iterations;
     let (conn, uploads) = tokio::task::spawn_blocking(move || -> Result<_, PortalError> {
         let mut conn = db::open(&data_dir)?;
         provider::keys::ensure_active(&mut conn, &SystemRandom::new())?;
         citizens::seed(&conn)?;
+        staff::seed(
+            &conn,
+            &SystemRandom::new(),
+            !demo_staff_off,
+            &demo_password,
+            iterations,
+        )?;
         let uploads = uploads::UploadStore::open(&data_dir)?;
         let removed = uploads.sweep(&conn)?;
         if removed > 0 {
@@ -332,15 +396,23 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
             refresh_ttl_secs: config.refresh_ttl_secs,
             agency_code: config.agency_code.clone(),
             require_documents: !config.accept_missing_documents,
+            desk_session_ttl_secs: config.desk_session_ttl_secs,
+            staff_password_iterations: config.staff_password_iterations,
         },
         trust,
         catalog,
         uploads,
+        lookup_limiter: ratelimit::RateLimiter::new(LOOKUP_BURST, LOOKUP_REFILL),
+        login_limiter: ratelimit::RateLimiter::new(LOGIN_BURST, LOGIN_REFILL),
     }));
 
     let app = router(state.clone());
     let (stop, stopped) = oneshot::channel::<()>();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
         // A send or a dropped sender both mean: stop.
         let _ = stopped.await;
     });
@@ -429,11 +501,39 @@ fn router(state: AppState) -> Router {
                 .get(dossiers::list),
         )
         .route(PATH_DOSSIER, get(dossiers::get_one))
+        .route(
+            PATH_DOSSIER_WITHDRAW,
+            post(tracking::withdraw).layer(DefaultBodyLimit::max(tracking::MAX_ACTION_BODY_BYTES)),
+        )
+        .route(
+            PATH_DOSSIER_SUPPLEMENT,
+            post(tracking::supplement)
+                .layer(DefaultBodyLimit::max(tracking::MAX_ACTION_BODY_BYTES)),
+        )
+        .route(PATH_SYNC, get(tracking::sync))
+        .route(PATH_LOOKUP, get(tracking::lookup))
+        .merge(desk_routes())
         .merge(provider::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(trace_request))
         .with_state(state)
+}
+
+/// The desk (officers') endpoints; staff tokens only.
+fn desk_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            PATH_DESK_SESSION,
+            post(staff::create_session).delete(staff::delete_session),
+        )
+        .route(PATH_DESK_ME, get(staff::me))
+        .route(PATH_DESK_DOSSIERS, get(desk::queue))
+        .route(PATH_DESK_DOSSIER, get(desk::get_one))
+        .route(
+            PATH_DESK_ACTIONS,
+            post(desk::act).layer(DefaultBodyLimit::max(tracking::MAX_ACTION_BODY_BYTES)),
+        )
 }
 
 /// The tus endpoints; every answer carries `Tus-Resumable`.

@@ -118,6 +118,9 @@ pub enum ApiErrorCode {
     UnsupportedMediaType,
     /// A fault on the portal's side.
     Internal,
+    /// The action does not apply to the dossier in its current status
+    /// (`motcua_protocol::lifecycle::transition`); the dossier was not changed.
+    IllegalTransition,
 }
 
 impl ApiErrorCode {
@@ -141,6 +144,7 @@ impl ApiErrorCode {
             ApiErrorCode::AttachmentInvalid => "attachment_invalid",
             ApiErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ApiErrorCode::Internal => "internal",
+            ApiErrorCode::IllegalTransition => "illegal_transition",
         }
     }
 }
@@ -188,6 +192,7 @@ mod tests {
             ApiErrorCode::TokenExpired,
             ApiErrorCode::IdTokenRejected,
             ApiErrorCode::InvalidRefreshToken,
+            ApiErrorCode::IllegalTransition,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::lifecycle::Event;
+
 /// `POST` (tus creation, bearer): creates an upload; `OPTIONS` tells the tus capabilities.
 pub const PATH_UPLOADS: &str = "/api/v1/uploads";
 /// `HEAD` / `PATCH` on `PATH_UPLOADS/{id}`: offset, and appending bytes.
@@ -79,13 +81,40 @@ pub struct DossierSubmission {
     pub attachments: Vec<AttachmentRef>,
 }
 
-/// Where a dossier is in its life. The foundation of the lifecycle; the tracking issue
-/// adds the rest of the machine (DESIGN.md, "Dossier lifecycle").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Where a dossier is in its life (DESIGN.md, "Dossier lifecycle"). The numbers are the
+/// status codes portals synchronise to the national portal ([`DossierStatus::national_code`]);
+/// the transitions between them are decided by [`crate::lifecycle::transition`] only.
+///
+/// On the wire each status is its `snake_case` name (`"submitted"`, `"not_accepted"`, …);
+/// the core stores the same strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DossierStatus {
     /// 1: the portal has it, awaiting intake at the desk.
     Submitted,
+    /// 2: accepted at the desk; a receipt with an appointment date was issued.
+    Received,
+    /// 3: refused at intake, with the reason.
+    NotAccepted,
+    /// 4: being processed by the specialist unit.
+    Processing,
+    /// 5: back to the citizen to complete; the processing clock is paused.
+    SupplementRequested,
+    /// 6: a fee or tax is due.
+    PaymentRequested,
+    /// 7: the citizen asked to withdraw the dossier; the desk confirms.
+    WithdrawalRequested,
+    /// 8: processing was stopped, with the reason.
+    Stopped,
+    /// 9: the result is ready, waiting to be handed over.
+    ResultReady,
+    /// 10: the result was handed over.
+    Returned,
+    /// The withdrawal was confirmed (no national code of its own, see
+    /// [`DossierStatus::national_code`]).
+    Withdrawn,
+    /// Processing refused the request, with the reason (no national code of its own).
+    Rejected,
 }
 
 /// An attachment as the portal stored it.
@@ -102,6 +131,9 @@ pub struct StoredAttachment {
 }
 
 /// The portal's view of a dossier.
+///
+/// The lifecycle members (`received_at`, `appointment_date`, `overdue`, `timeline`) have
+/// serde defaults, so answers of older portals (and older stored answers) still parse.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DossierSummary {
     /// Dossier code: `<agency code>-<YYMMDD>-<4-digit sequence>`.
@@ -114,6 +146,21 @@ pub struct DossierSummary {
     pub submitted_at: String,
     /// The stored attachments.
     pub attachments: Vec<StoredAttachment>,
+    /// When the desk accepted it (RFC 3339, `+07:00`); `None` before intake.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<String>,
+    /// The date to come back for the result (`YYYY-MM-DD`, Vietnam), moved later by the
+    /// time the clock was paused for a supplement; `None` before intake, or when the
+    /// procedure's processing time is not known.
+    #[serde(default)]
+    pub appointment_date: Option<String>,
+    /// Whether the dossier is late by the national scorecard rules
+    /// ([`crate::lifecycle::is_overdue`]), computed when the answer was made.
+    #[serde(default)]
+    pub overdue: bool,
+    /// Every status change, oldest first.
+    #[serde(default)]
+    pub timeline: Vec<Event>,
 }
 
 /// Parses tus `Upload-Metadata` (`key base64value,key2 base64value2`); a key may have no

@@ -9,6 +9,7 @@ pub mod dossier;
 pub mod i18n;
 pub mod identity;
 pub mod jose;
+pub mod lifecycle;
 pub mod lunar;
 pub mod oidc;
 pub mod synthetic;
