@@ -7,6 +7,7 @@ pub mod http;
 pub mod identity;
 pub mod secure_store;
 pub mod store;
+pub mod tracking;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -19,6 +20,7 @@ use crate::dossier::DossierArea;
 use crate::identity::Identity;
 use crate::secure_store::SecureStore;
 use crate::store::{Database, StoreError};
+use crate::tracking::TrackingArea;
 
 /// Scopes the apps request: identity, profile (name, date of birth, ID number) and address.
 pub const DEFAULT_SCOPES: &str = "openid profile address";
@@ -99,6 +101,7 @@ pub struct MotCua {
     identity: Arc<Identity>,
     catalog: Arc<CatalogArea>,
     dossier: DossierArea,
+    tracking: TrackingArea,
 }
 
 impl MotCua {
@@ -119,6 +122,12 @@ impl MotCua {
             database.clone(),
             secure_store.clone(),
         ));
+        let tracking = TrackingArea::new(
+            config.clone(),
+            http.clone(),
+            database.clone(),
+            identity.clone(),
+        );
         let dossier = DossierArea::new(
             config,
             http,
@@ -131,6 +140,7 @@ impl MotCua {
             identity,
             catalog,
             dossier,
+            tracking,
         })
     }
 
@@ -147,5 +157,10 @@ impl MotCua {
     /// Drafts, attachments and exactly-once submission.
     pub fn dossier(&self) -> &DossierArea {
         &self.dossier
+    }
+
+    /// Status tracking: sync, timelines, public lookup.
+    pub fn tracking(&self) -> &TrackingArea {
+        &self.tracking
     }
 }

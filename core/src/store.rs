@@ -32,7 +32,7 @@ pub enum StoreError {
 }
 
 /// The schema version this build migrates to (the number of migrations).
-pub const SCHEMA_VERSION: usize = 3;
+pub const SCHEMA_VERSION: usize = 4;
 
 /// The schema, one entry per version; append only, never edit a released one.
 fn migrations() -> Migrations<'static> {
@@ -120,6 +120,25 @@ fn migrations() -> Migrations<'static> {
                 status TEXT NOT NULL,
                 submitted_at TEXT NOT NULL,
                 draft_id TEXT
+            ) STRICT;",
+        ),
+        // 4: status tracking: the portal's status changes (the timeline, for offline
+        // viewing), the appointment date, and the sync cursor.
+        M::up(
+            "ALTER TABLE dossiers ADD COLUMN appointment_date TEXT;
+            CREATE TABLE dossier_events (
+                seq INTEGER PRIMARY KEY NOT NULL,
+                code TEXT NOT NULL,
+                status TEXT NOT NULL,
+                at TEXT NOT NULL,
+                note TEXT,
+                appointment_date TEXT,
+                reason TEXT
+            ) STRICT;
+            CREATE INDEX dossier_events_code ON dossier_events(code, seq);
+            CREATE TABLE sync_state (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                cursor INTEGER NOT NULL
             ) STRICT;",
         ),
     ])

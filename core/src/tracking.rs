@@ -1,0 +1,309 @@
+//! Status tracking: the citizen's dossiers as the portal moves them, synced with a cursor
+//! (only what changed since the last sync), kept on the device for offline viewing, and
+//! told to a listener.
+
+use std::sync::{Arc, Mutex};
+
+use motcua_protocol::dossier::DossierStatus;
+use motcua_protocol::i18n::{Lang, Localized};
+use motcua_protocol::lifecycle::{
+    PATH_LOOKUP, PATH_SYNC, PublicLookup, StatusChange, SyncResponse,
+};
+use rusqlite::{OptionalExtension as _, params};
+
+use crate::CoreConfig;
+use crate::http::{HttpClient, HttpError};
+use crate::identity::{Identity, IdentityError};
+use crate::store::{Database, StoreError};
+
+/// Most pages one `sync` fetches (1,000 changes a page); the rest waits for the next sync.
+const MAX_PAGES: usize = 100;
+
+/// Told about each status change as it is synced.
+pub trait StatusListener: Send + Sync {
+    /// A dossier changed status.
+    fn on_status_change(&self, change: &StatusChange);
+}
+
+/// Why tracking failed.
+#[derive(Debug, thiserror::Error)]
+pub enum TrackingError {
+    /// The portal could not be reached; what was synced before is still shown.
+    #[error("network: {0}")]
+    Network(String),
+    /// Login or session.
+    #[error(transparent)]
+    Identity(#[from] IdentityError),
+    /// No dossier with this code (public lookup).
+    #[error("no dossier {0}")]
+    NotFound(String),
+    /// Too many lookups from this device; wait a moment.
+    #[error("rate limited")]
+    RateLimited,
+    /// The local database.
+    #[error(transparent)]
+    Storage(#[from] StoreError),
+    /// An answer that is not what the portal promises.
+    #[error("unexpected answer: {0}")]
+    Unexpected(String),
+}
+
+impl From<rusqlite::Error> for TrackingError {
+    fn from(error: rusqlite::Error) -> Self {
+        TrackingError::Storage(error.into())
+    }
+}
+
+impl From<HttpError> for TrackingError {
+    fn from(error: HttpError) -> Self {
+        match error {
+            HttpError::Network(detail) => TrackingError::Network(detail),
+            HttpError::Api { status: 404, .. } => TrackingError::NotFound(String::new()),
+            HttpError::Api { status: 429, .. } => TrackingError::RateLimited,
+            HttpError::Api { status: 401, .. } => {
+                TrackingError::Identity(IdentityError::SessionEnded)
+            }
+            other => TrackingError::Unexpected(other.to_string()),
+        }
+    }
+}
+
+impl Localized for TrackingError {
+    fn code(&self) -> &'static str {
+        match self {
+            TrackingError::Network(_) => "network_unavailable",
+            TrackingError::Identity(e) => e.code(),
+            TrackingError::NotFound(_) => "dossier_not_found",
+            TrackingError::RateLimited => "rate_limited",
+            TrackingError::Storage(_) => "storage_failed",
+            TrackingError::Unexpected(_) => "unexpected_answer",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        let (vi, en) = match self {
+            TrackingError::Identity(e) => return e.message(lang),
+            TrackingError::Network(_) => (
+                "Không kết nối được; đang hiển thị trạng thái đã cập nhật lần trước.",
+                "Could not connect; showing the status from the last update.",
+            ),
+            TrackingError::NotFound(_) => (
+                "Không tìm thấy hồ sơ với mã này. Hãy kiểm tra lại mã trên giấy tiếp nhận.",
+                "No dossier has this code. Check the code on the receipt slip.",
+            ),
+            TrackingError::RateLimited => (
+                "Tra cứu quá nhiều lần. Vui lòng đợi một lát rồi thử lại.",
+                "Too many lookups. Please wait a moment and try again.",
+            ),
+            TrackingError::Storage(_) => (
+                "Không đọc/ghi được dữ liệu trên máy.",
+                "Data on this device could not be read or written.",
+            ),
+            TrackingError::Unexpected(_) => (
+                "Cổng dịch vụ công trả lời không như mong đợi.",
+                "The portal gave an unexpected answer.",
+            ),
+        };
+        match lang {
+            Lang::Vi => vi.to_owned(),
+            Lang::En => en.to_owned(),
+        }
+    }
+}
+
+/// A dossier with its timeline, as kept on the device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackedDossier {
+    /// Dossier code.
+    pub code: String,
+    /// Procedure code (empty for a dossier filed from another device, until known).
+    pub procedure_code: String,
+    /// Current status.
+    pub status: DossierStatus,
+    /// Appointment date (`YYYY-MM-DD`), once received at the desk.
+    pub appointment_date: Option<String>,
+    /// Every status change synced, oldest first.
+    pub timeline: Vec<StatusChange>,
+}
+
+/// The tracking area of the core.
+pub struct TrackingArea {
+    config: Arc<CoreConfig>,
+    http: HttpClient,
+    database: Arc<Database>,
+    identity: Arc<Identity>,
+    listener: Mutex<Option<Arc<dyn StatusListener>>>,
+    /// One sync at a time: two would fetch the same page twice.
+    lock: tokio::sync::Mutex<()>,
+}
+
+fn status_text(status: DossierStatus) -> String {
+    serde_json::to_value(status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn status_of(text: &str) -> DossierStatus {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .unwrap_or(DossierStatus::Submitted)
+}
+
+impl TrackingArea {
+    pub(crate) fn new(
+        config: Arc<CoreConfig>,
+        http: HttpClient,
+        database: Arc<Database>,
+        identity: Arc<Identity>,
+    ) -> TrackingArea {
+        TrackingArea {
+            config,
+            http,
+            database,
+            identity,
+            listener: Mutex::new(None),
+            lock: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    fn endpoint(&self, path: &str) -> String {
+        format!(
+            "{}{path}",
+            self.config.portal_url.as_str().trim_end_matches('/')
+        )
+    }
+
+    /// Sets (or clears) the listener told about status changes.
+    pub fn set_listener(&self, listener: Option<Arc<dyn StatusListener>>) {
+        if let Ok(mut slot) = self.listener.lock() {
+            *slot = listener;
+        }
+    }
+
+    /// Fetches the status changes since the last sync, stores them (each page in one
+    /// transaction with the new cursor, so an interrupted sync resumes where it stopped)
+    /// and returns them.
+    pub async fn sync(&self) -> Result<Vec<StatusChange>, TrackingError> {
+        let _guard = self.lock.lock().await;
+        let mut all = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let cursor: i64 = self
+                .database
+                .connection()?
+                .query_row("SELECT cursor FROM sync_state WHERE id = 1", [], |r| {
+                    r.get(0)
+                })
+                .optional()?
+                .unwrap_or(0);
+            let token = self.identity.access_token().await?;
+            let request = self
+                .http
+                .raw()
+                .get(self.endpoint(PATH_SYNC))
+                .query(&[("cursor", cursor)])
+                .bearer_auth(token);
+            let page: SyncResponse = self.http.json(request).await?;
+            self.store_page(&page)?;
+            let listener = self.listener.lock().ok().and_then(|l| l.clone());
+            if let Some(listener) = listener {
+                for change in &page.changes {
+                    listener.on_status_change(change);
+                }
+            }
+            let more = page.more && !page.changes.is_empty();
+            all.extend(page.changes);
+            if !more {
+                break;
+            }
+        }
+        Ok(all)
+    }
+
+    fn store_page(&self, page: &SyncResponse) -> Result<(), TrackingError> {
+        let mut connection = self.database.connection()?;
+        let tx = connection.transaction()?;
+        for change in &page.changes {
+            let status = status_text(change.status);
+            tx.execute(
+                "INSERT OR IGNORE INTO dossier_events (seq, code, status, at, note, appointment_date, reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    change.seq as i64,
+                    change.code,
+                    status,
+                    change.at,
+                    change.note,
+                    change.appointment_date,
+                    change.reason
+                ],
+            )?;
+            tx.execute(
+                "INSERT INTO dossiers (code, procedure_code, status, submitted_at, appointment_date)
+                 VALUES (?1, '', ?2, ?3, ?4)
+                 ON CONFLICT(code) DO UPDATE SET status = ?2,
+                     appointment_date = COALESCE(?4, appointment_date)",
+                params![change.code, status, change.at, change.appointment_date],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO sync_state (id, cursor) VALUES (1, ?1)
+             ON CONFLICT(id) DO UPDATE SET cursor = max(cursor, ?1)",
+            params![page.cursor as i64],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A dossier with its timeline, from the device (no network).
+    pub fn dossier(&self, code: &str) -> Result<Option<TrackedDossier>, TrackingError> {
+        let connection = self.database.connection()?;
+        let row: Option<(String, String, Option<String>)> = connection
+            .query_row(
+                "SELECT procedure_code, status, appointment_date FROM dossiers WHERE code = ?1",
+                params![code],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((procedure_code, status, appointment_date)) = row else {
+            return Ok(None);
+        };
+        let mut statement = connection.prepare(
+            "SELECT seq, status, at, note, appointment_date, reason FROM dossier_events
+             WHERE code = ?1 ORDER BY seq",
+        )?;
+        let timeline = statement
+            .query_map(params![code], |r| {
+                Ok(StatusChange {
+                    seq: r.get::<_, i64>(0)?.max(0) as u64,
+                    code: code.to_owned(),
+                    status: status_of(&r.get::<_, String>(1)?),
+                    at: r.get(2)?,
+                    note: r.get(3)?,
+                    appointment_date: r.get(4)?,
+                    reason: r.get(5)?,
+                    missing: Vec::new(),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(TrackedDossier {
+            code: code.to_owned(),
+            procedure_code,
+            status: status_of(&status),
+            appointment_date,
+            timeline,
+        }))
+    }
+
+    /// What anyone may learn from a dossier code, without login (little data).
+    pub async fn public_lookup(&self, code: &str) -> Result<PublicLookup, TrackingError> {
+        let path = PATH_LOOKUP.replace("{code}", code.trim());
+        let request = self.http.raw().get(self.endpoint(&path));
+        self.http
+            .json(request)
+            .await
+            .map_err(|error| match TrackingError::from(error) {
+                TrackingError::NotFound(_) => TrackingError::NotFound(code.to_owned()),
+                other => other,
+            })
+    }
+}
