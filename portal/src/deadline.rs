@@ -1,54 +1,27 @@
 //! Deadlines in working days: the appointment date of an accepted dossier, and how far it
-//! moves when the clock was paused for a supplement.
-//!
-//! [`add_working_days`] is the only place that asks the working-day calendar; everything
-//! else is built on it.
+//! moves when the clock was paused for a supplement. Both ask the official working-day
+//! calendar (`motcua_protocol::calendar`, the same one the core uses): weekends, statutory
+//! holidays with compensatory days, and the government's per-year decisions.
 
-use chrono::{Datelike, Days, NaiveDate, Weekday};
+use chrono::NaiveDate;
+use motcua_protocol::calendar::WorkingCalendar;
 
 use crate::vn_time::VnTime;
 
-/// Longest pause counted, in calendar days (a guard for the day-by-day count; a dossier
-/// waiting ten years for a supplement is counted as ten years).
-const MAX_PAUSE_DAYS: u64 = 3660;
+/// The calendar deadlines are counted in.
+fn calendar() -> &'static WorkingCalendar {
+    WorkingCalendar::official()
+}
 
-/// The working day `days` working days after `date` (`date` itself when `days` is 0).
-///
-/// Interim rule until the official calendar (`motcua_protocol::calendar`) lands: Monday to
-/// Friday, no public holidays. Switching is this one body.
+/// The `days`-th working day after `date` (`date` itself, the day of receipt, is day 0).
 pub(crate) fn add_working_days(date: NaiveDate, days: u32) -> NaiveDate {
-    let mut current = date;
-    let mut left = days;
-    while left > 0 {
-        current = current.checked_add_days(Days::new(1)).unwrap_or(current);
-        if !matches!(current.weekday(), Weekday::Sat | Weekday::Sun) {
-            left -= 1;
-        }
-        if current == NaiveDate::MAX {
-            break;
-        }
-    }
-    current
+    calendar().add_working_days(date, days)
 }
 
 /// The working days in `(after, up_to]`: how many days the clock lost while paused from
 /// `after` to `up_to`. 0 when `up_to` is not after `after`.
 pub(crate) fn working_days_between(after: NaiveDate, up_to: NaiveDate) -> u32 {
-    let mut count = 0u32;
-    let mut day = after;
-    let mut steps = 0;
-    while day < up_to && steps < MAX_PAUSE_DAYS {
-        let Some(next) = day.checked_add_days(Days::new(1)) else {
-            break;
-        };
-        // `next` is a working day exactly when it is the first working day after `day`.
-        if add_working_days(day, 1) == next {
-            count = count.saturating_add(1);
-        }
-        day = next;
-        steps += 1;
-    }
-    count
+    u32::try_from(calendar().working_days_between(after, up_to).max(0)).unwrap_or(u32::MAX)
 }
 
 /// The date of a moment in Vietnam.
@@ -75,13 +48,15 @@ mod tests {
     }
 
     #[test]
-    fn working_days_skip_weekends() {
+    fn working_days_skip_weekends_and_holidays() {
         // 2025-03-07 is a Friday.
         assert_eq!(add_working_days(date("2025-03-07"), 0), date("2025-03-07"));
         assert_eq!(add_working_days(date("2025-03-07"), 1), date("2025-03-10"));
         assert_eq!(add_working_days(date("2025-03-07"), 5), date("2025-03-14"));
         // From a Saturday, the first working day is Monday.
         assert_eq!(add_working_days(date("2025-03-08"), 1), date("2025-03-10"));
+        // Tết 2026: offices are off from Sat 14 to Sun 22 February.
+        assert_eq!(add_working_days(date("2026-02-13"), 1), date("2026-02-23"));
         assert_eq!(add_working_days(NaiveDate::MAX, 3), NaiveDate::MAX);
     }
 
@@ -97,17 +72,32 @@ mod tests {
             working_days_between(date("2025-03-07"), date("2025-03-07")),
             0
         );
-        // Over a weekend only: nothing lost.
+        // Over a weekend only: nothing lost; over Tết 2026 only: nothing lost either.
         assert_eq!(
             working_days_between(date("2025-03-07"), date("2025-03-09")),
+            0
+        );
+        assert_eq!(
+            working_days_between(date("2026-02-13"), date("2026-02-22")),
             0
         );
         assert_eq!(
             working_days_between(date("2025-03-12"), date("2025-03-07")),
             0
         );
-        // Bounded.
-        assert!(working_days_between(NaiveDate::MIN, NaiveDate::MAX) < 3000);
+        // Shifting the appointment by the days lost is the calendar's deadline with the
+        // pause: received Mon 2 Mar 2026, 10 days, paused Wed 4 to Mon 9 Mar.
+        let received = date("2026-03-02");
+        let appointment = add_working_days(received, 10);
+        let lost = working_days_between(date("2026-03-04"), date("2026-03-09"));
+        assert_eq!(
+            add_working_days(appointment, lost),
+            WorkingCalendar::official().due_date(
+                received,
+                10,
+                &[(date("2026-03-05"), date("2026-03-09"))]
+            )
+        );
     }
 
     #[test]
