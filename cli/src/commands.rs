@@ -99,6 +99,18 @@ pub enum Command {
     },
     /// The dossiers submitted from this device.
     Dossiers,
+    /// Fetch the status changes of your dossiers since the last sync.
+    Sync,
+    /// Where your dossiers are; with a code, that dossier's timeline.
+    Status {
+        /// Dossier code.
+        code: Option<String>,
+    },
+    /// Look a dossier code up without logging in (little data).
+    Lookup {
+        /// Dossier code.
+        code: String,
+    },
     /// Working days: appointment dates and holidays.
     Calendar {
         /// Calendar command.
@@ -241,6 +253,9 @@ pub enum CliError {
     /// An argument that does not parse.
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
+    /// Status tracking.
+    #[error(transparent)]
+    Tracking(#[from] motcua_core::tracking::TrackingError),
 }
 
 impl Localized for CliError {
@@ -257,6 +272,7 @@ impl Localized for CliError {
             CliError::NotFound(_) => "procedure_not_found",
             CliError::Dossier(e) => e.code(),
             CliError::InvalidArgument(_) => "invalid_argument",
+            CliError::Tracking(e) => e.code(),
         }
     }
 
@@ -290,6 +306,7 @@ impl Localized for CliError {
             ),
             CliError::Catalog(e) => e.message(lang),
             CliError::Dossier(e) => e.message(lang),
+            CliError::Tracking(e) => e.message(lang),
             CliError::InvalidArgument(detail) => pick(
                 &format!("Tham số không hợp lệ: {detail}"),
                 &format!("Invalid argument: {detail}"),
@@ -387,6 +404,18 @@ pub async fn run(cli: Cli) -> i32 {
         },
         Command::Dossiers => match ClientContext::new(&cli.portal, cli.data_dir).await {
             Ok(client) => crate::dossier::dossiers(&out, &client).await,
+            Err(e) => Err(e),
+        },
+        Command::Sync => match ClientContext::new(&cli.portal, cli.data_dir).await {
+            Ok(client) => crate::tracking::sync(&out, &client).await,
+            Err(e) => Err(e),
+        },
+        Command::Status { code } => match ClientContext::new(&cli.portal, cli.data_dir).await {
+            Ok(client) => crate::tracking::status(&out, &client, code.as_deref()).await,
+            Err(e) => Err(e),
+        },
+        Command::Lookup { code } => match ClientContext::new(&cli.portal, cli.data_dir).await {
+            Ok(client) => crate::tracking::lookup(&out, &client, &code).await,
             Err(e) => Err(e),
         },
         Command::Whoami => match ClientContext::new(&cli.portal, cli.data_dir).await {

@@ -258,6 +258,99 @@ pub async fn run(out: &Output) -> Result<(), CliError> {
         format!("{} {code}", out.t("Mã hồ sơ:", "Dossier code:")),
     );
 
+    // The one-stop desk moves the dossier; the phone follows it by syncing.
+    let desk = reqwest::Client::new();
+    let mut tokens = std::collections::HashMap::new();
+    for username in ["tiepnhan", "chuyenvien"] {
+        let staff: serde_json::Value = desk
+            .post(format!("{portal_url}api/v1/desk/session"))
+            .json(&serde_json::json!({"username": username, "password": "motcua-dev"}))
+            .send()
+            .await
+            .map_err(|e| CliError::Portal(e.to_string()))?
+            .json()
+            .await
+            .map_err(|e| CliError::Portal(e.to_string()))?;
+        tokens.insert(
+            username,
+            staff["access_token"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        );
+    }
+    // Reception accepts, passes on and hands back; the specialist produces the result.
+    let desk_steps = [
+        (
+            "tiepnhan",
+            "accept",
+            "Bộ phận một cửa tiếp nhận hồ sơ, hẹn ngày trả",
+            "The desk accepts the dossier and sets the appointment",
+        ),
+        (
+            "tiepnhan",
+            "start_processing",
+            "Chuyển chuyên viên giải quyết",
+            "Passed to the specialist",
+        ),
+        (
+            "chuyenvien",
+            "mark_result_ready",
+            "Chuyên viên hoàn thành, có kết quả",
+            "The specialist finishes: result ready",
+        ),
+        (
+            "tiepnhan",
+            "hand_back",
+            "Trả kết quả cho công dân",
+            "Result handed to the citizen",
+        ),
+    ];
+    for (officer, action, vi, en) in desk_steps {
+        let staff_token = tokens.get(officer).cloned().unwrap_or_default();
+        let status = desk
+            .post(format!("{portal_url}api/v1/desk/dossiers/{code}/actions"))
+            .bearer_auth(&staff_token)
+            .json(&serde_json::json!({"action": action}))
+            .send()
+            .await
+            .map_err(|e| CliError::Portal(e.to_string()))?
+            .status();
+        let changes = core.tracking().sync().await?;
+        let line = changes
+            .iter()
+            .map(|c| {
+                let mut text = crate::tracking::status_words(out, c.status).to_owned();
+                if let Some(date) = &c.appointment_date {
+                    text.push_str(&format!(" ({} {date})", out.t("hẹn trả", "appointment")));
+                }
+                text
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        steps.print(
+            vi,
+            en,
+            format!(
+                "HTTP {} · {} {line}",
+                status.as_u16(),
+                out.t("điện thoại đồng bộ:", "phone synced:")
+            ),
+        );
+    }
+    if let Some(tracked) = core.tracking().dossier(&code)? {
+        let timeline: Vec<String> = tracked
+            .timeline
+            .iter()
+            .map(|c| format!("{}  {}", c.at, crate::tracking::status_words(out, c.status)))
+            .collect();
+        steps.print(
+            "Dòng thời gian của hồ sơ (xem được cả khi mất mạng)",
+            "The dossier's timeline (viewable offline)",
+            timeline.join("\n"),
+        );
+    }
+
     identity.refresh().await?;
     steps.print(
         "Làm mới phiên (refresh token được thay mới)",

@@ -9,3 +9,4 @@ pub mod commands;
 pub mod demo;
 pub mod dossier;
 pub mod output;
+pub mod tracking;
