@@ -19,6 +19,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use crate::dossier::DossierStatus;
@@ -758,7 +759,7 @@ pub struct Event {
 
 /// A civil date `YYYY-MM-DD` (a longer text such as an RFC 3339 time is read by its first
 /// ten characters, which are the date in its own offset).
-fn civil_date(text: &str) -> Option<(i32, u32, u32)> {
+fn civil_date(text: &str) -> Option<NaiveDate> {
     let text = text.get(..10)?;
     let bytes = text.as_bytes();
     if bytes[4] != b'-' || bytes[7] != b'-' {
@@ -782,9 +783,10 @@ fn civil_date(text: &str) -> Option<(i32, u32, u32)> {
         2 => 28,
         _ => return None,
     };
-    (1..=days_in_month)
-        .contains(&day)
-        .then_some((year, month, day))
+    if !(1..=days_in_month).contains(&day) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year, month, day)
 }
 
 /// Whether a dossier counts as late by the national scorecard rules (DOMAIN.md).
@@ -808,13 +810,23 @@ pub fn is_overdue(
     if supplement_requests > 1 {
         return true;
     }
-    let Some(appointment) = civil_date(appointment) else {
+    let (Some(appointment), Some(end)) = (
+        civil_date(appointment),
+        civil_date(end_of_processing.unwrap_or(today)),
+    ) else {
         return false;
     };
-    match civil_date(end_of_processing.unwrap_or(today)) {
-        Some(end) => end > appointment,
-        None => false,
-    }
+    is_overdue_on(appointment, Some(end), end, supplement_requests)
+}
+
+/// [`is_overdue`] on dates.
+pub fn is_overdue_on(
+    appointment: NaiveDate,
+    end_of_processing: Option<NaiveDate>,
+    today: NaiveDate,
+    supplement_requests: u32,
+) -> bool {
+    supplement_requests > 1 || end_of_processing.unwrap_or(today) > appointment
 }
 
 /// Whether `text` is a valid `YYYY-MM-DD` date.
@@ -1599,6 +1611,15 @@ mod tests {
                 "{bad}"
             );
         }
+        let day = |text: &str| civil_date(text).unwrap();
+        assert!(is_overdue_on(day("2025-03-10"), None, day("2025-03-11"), 0));
+        assert!(!is_overdue_on(
+            day("2025-03-10"),
+            Some(day("2025-03-10")),
+            day("2025-03-11"),
+            1
+        ));
+        assert!(is_overdue_on(day("2025-03-10"), None, day("2025-03-01"), 2));
         assert!(is_civil_date("2024-02-29"));
         assert!(!is_civil_date("2025-02-29"));
         assert!(!is_civil_date("2025-02-28T00:00:00+07:00"));
