@@ -86,6 +86,7 @@ pub async fn status(
                 procedure_code: &'a str,
                 status: DossierStatus,
                 appointment_date: Option<&'a str>,
+                overdue: bool,
                 timeline: &'a [StatusChange],
             }
             out.result(
@@ -94,6 +95,7 @@ pub async fn status(
                     procedure_code: &dossier.procedure_code,
                     status: dossier.status,
                     appointment_date: dossier.appointment_date.as_deref(),
+                    overdue: dossier.overdue,
                     timeline: &dossier.timeline,
                 },
                 || {
@@ -107,6 +109,9 @@ pub async fn status(
                             .map(|d| format!("  ({} {d})", out.t("hẹn trả", "appointment")))
                             .unwrap_or_default()
                     )];
+                    if dossier.overdue {
+                        lines.push(format!("  ⚠ {}", out.t("Quá hạn", "Overdue")));
+                    }
                     lines.extend(
                         dossier
                             .timeline

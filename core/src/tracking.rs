@@ -124,6 +124,42 @@ pub struct TrackedDossier {
     pub appointment_date: Option<String>,
     /// Every status change synced, oldest first.
     pub timeline: Vec<StatusChange>,
+    /// Late by the national scorecard rules: processing ended (or today is) after the
+    /// appointment date, or more than one supplement was requested.
+    pub overdue: bool,
+}
+
+/// Whether a dossier is late, from its appointment date and its timeline.
+fn overdue(appointment_date: Option<&str>, timeline: &[StatusChange]) -> bool {
+    let Some(appointment) =
+        appointment_date.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    else {
+        return false;
+    };
+    let day = |at: &str| {
+        chrono::DateTime::parse_from_rfc3339(at)
+            .ok()
+            .map(|t| (t.with_timezone(&chrono::Utc) + chrono::Duration::hours(7)).date_naive())
+    };
+    let end = timeline
+        .iter()
+        .find(|c| {
+            matches!(
+                c.status,
+                DossierStatus::ResultReady
+                    | DossierStatus::Returned
+                    | DossierStatus::Stopped
+                    | DossierStatus::Rejected
+                    | DossierStatus::NotAccepted
+            )
+        })
+        .and_then(|c| day(&c.at));
+    let supplements = timeline
+        .iter()
+        .filter(|c| c.status == DossierStatus::SupplementRequested)
+        .count() as u32;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    motcua_protocol::lifecycle::is_overdue_on(appointment, end, today, supplements)
 }
 
 /// The tracking area of the core.
@@ -286,6 +322,7 @@ impl TrackingArea {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Some(TrackedDossier {
+            overdue: overdue(appointment_date.as_deref(), &timeline),
             code: code.to_owned(),
             procedure_code,
             status: status_of(&status),
@@ -305,5 +342,53 @@ impl TrackingArea {
                 TrackingError::NotFound(_) => TrackingError::NotFound(code.to_owned()),
                 other => other,
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(status: DossierStatus, at: &str) -> StatusChange {
+        StatusChange {
+            seq: 1,
+            code: "c".into(),
+            status,
+            at: at.into(),
+            note: None,
+            appointment_date: None,
+            reason: None,
+            missing: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn overdue_follows_the_scorecard_rules() {
+        let on_time = [
+            change(DossierStatus::Received, "2026-03-02T09:00:00+07:00"),
+            change(DossierStatus::ResultReady, "2026-03-05T16:00:00+07:00"),
+        ];
+        assert!(!overdue(Some("2026-03-05"), &on_time));
+        let late = [
+            change(DossierStatus::Received, "2026-03-02T09:00:00+07:00"),
+            change(DossierStatus::ResultReady, "2026-03-06T08:00:00+07:00"),
+        ];
+        assert!(overdue(Some("2026-03-05"), &late));
+        // 23:30 UTC on the 5th is already the 6th in Vietnam.
+        let late_by_time_zone = [change(DossierStatus::Returned, "2026-03-05T23:30:00Z")];
+        assert!(overdue(Some("2026-03-05"), &late_by_time_zone));
+        let two_supplements = [
+            change(
+                DossierStatus::SupplementRequested,
+                "2026-03-03T09:00:00+07:00",
+            ),
+            change(
+                DossierStatus::SupplementRequested,
+                "2026-03-04T09:00:00+07:00",
+            ),
+            change(DossierStatus::ResultReady, "2026-03-04T16:00:00+07:00"),
+        ];
+        assert!(overdue(Some("2030-01-01"), &two_supplements));
+        assert!(!overdue(None, &late));
     }
 }
