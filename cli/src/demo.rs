@@ -320,7 +320,7 @@ pub async fn run(out: &Output) -> Result<(), CliError> {
         let line = changes
             .iter()
             .map(|c| {
-                let mut text = crate::tracking::status_words(out, c.status).to_owned();
+                let mut text = c.status.label(out.lang).to_owned();
                 if let Some(date) = &c.appointment_date {
                     text.push_str(&format!(" ({} {date})", out.t("hẹn trả", "appointment")));
                 }
@@ -342,7 +342,7 @@ pub async fn run(out: &Output) -> Result<(), CliError> {
         let timeline: Vec<String> = tracked
             .timeline
             .iter()
-            .map(|c| format!("{}  {}", c.at, crate::tracking::status_words(out, c.status)))
+            .map(|c| format!("{}  {}", c.at, c.status.label(out.lang)))
             .collect();
         steps.print(
             "Dòng thời gian của hồ sơ (xem được cả khi mất mạng)",

@@ -7,32 +7,12 @@ use serde::Serialize;
 use crate::commands::{CliError, ClientContext};
 use crate::output::Output;
 
-/// The status in plain words.
-pub fn status_words(out: &Output, status: DossierStatus) -> &'static str {
-    match status {
-        DossierStatus::Submitted => out.t("Đã nộp, chờ tiếp nhận", "Submitted, awaiting intake"),
-        DossierStatus::Received => out.t("Đã tiếp nhận", "Received"),
-        DossierStatus::NotAccepted => out.t("Không được tiếp nhận", "Not accepted"),
-        DossierStatus::Processing => out.t("Đang giải quyết", "Being processed"),
-        DossierStatus::SupplementRequested => {
-            out.t("Cần bổ sung hồ sơ", "Additional documents requested")
-        }
-        DossierStatus::PaymentRequested => out.t("Chờ nộp phí", "Fee payment requested"),
-        DossierStatus::WithdrawalRequested => out.t("Đang xin rút", "Withdrawal requested"),
-        DossierStatus::Stopped => out.t("Dừng xử lý", "Processing stopped"),
-        DossierStatus::ResultReady => out.t("Có kết quả, chờ trả", "Result ready"),
-        DossierStatus::Returned => out.t("Đã trả kết quả", "Result handed over"),
-        DossierStatus::Withdrawn => out.t("Đã rút", "Withdrawn"),
-        DossierStatus::Rejected => out.t("Bị từ chối", "Rejected"),
-    }
-}
-
 fn change_line(out: &Output, change: &StatusChange) -> String {
     let mut line = format!(
         "{}  {}  {}",
         change.at,
         change.code,
-        status_words(out, change.status)
+        change.status.label(out.lang)
     );
     if let Some(date) = &change.appointment_date {
         line.push_str(&format!("  ({} {date})", out.t("hẹn trả", "appointment")));
@@ -102,7 +82,7 @@ pub async fn status(
                     let mut lines = vec![format!(
                         "{}  {}{}",
                         dossier.code,
-                        status_words(out, dossier.status),
+                        dossier.status.label(out.lang),
                         dossier
                             .appointment_date
                             .as_ref()
@@ -160,7 +140,7 @@ pub async fn lookup(out: &Output, client: &ClientContext, code: &str) -> Result<
         format!(
             "{}  {}{}\n{}",
             found.code,
-            status_words(out, found.status),
+            found.status.label(out.lang),
             found
                 .appointment_date
                 .as_ref()

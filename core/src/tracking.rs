@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use motcua_protocol::dossier::DossierStatus;
 use motcua_protocol::i18n::{Lang, Localized};
 use motcua_protocol::lifecycle::{
-    PATH_LOOKUP, PATH_SYNC, PublicLookup, StatusChange, SyncResponse,
+    Clock, PATH_LOOKUP, PATH_SYNC, PublicLookup, StatusChange, SyncResponse, clock_change,
 };
 use rusqlite::{OptionalExtension as _, params};
 
@@ -141,19 +141,11 @@ fn overdue(appointment_date: Option<&str>, timeline: &[StatusChange]) -> bool {
             .ok()
             .map(|t| (t.with_timezone(&chrono::Utc) + chrono::Duration::hours(7)).date_naive())
     };
+    // The end of processing is where the protocol stops the clock, as on the portal.
     let end = timeline
-        .iter()
-        .find(|c| {
-            matches!(
-                c.status,
-                DossierStatus::ResultReady
-                    | DossierStatus::Returned
-                    | DossierStatus::Stopped
-                    | DossierStatus::Rejected
-                    | DossierStatus::NotAccepted
-            )
-        })
-        .and_then(|c| day(&c.at));
+        .windows(2)
+        .find(|pair| clock_change(pair[0].status, pair[1].status) == Some(Clock::Stopped))
+        .and_then(|pair| day(&pair[1].at));
     let supplements = timeline
         .iter()
         .filter(|c| c.status == DossierStatus::SupplementRequested)
@@ -173,16 +165,8 @@ pub struct TrackingArea {
     lock: tokio::sync::Mutex<()>,
 }
 
-fn status_text(status: DossierStatus) -> String {
-    serde_json::to_value(status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 fn status_of(text: &str) -> DossierStatus {
-    serde_json::from_value(serde_json::Value::String(text.to_owned()))
-        .unwrap_or(DossierStatus::Submitted)
+    DossierStatus::parse(text).unwrap_or(DossierStatus::Submitted)
 }
 
 impl TrackingArea {
@@ -259,7 +243,7 @@ impl TrackingArea {
         let mut connection = self.database.connection()?;
         let tx = connection.transaction()?;
         for change in &page.changes {
-            let status = status_text(change.status);
+            let status = change.status.as_str();
             tx.execute(
                 "INSERT OR IGNORE INTO dossier_events (seq, code, status, at, note, appointment_date, reason)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -375,7 +359,10 @@ mod tests {
         ];
         assert!(overdue(Some("2026-03-05"), &late));
         // 23:30 UTC on the 5th is already the 6th in Vietnam.
-        let late_by_time_zone = [change(DossierStatus::Returned, "2026-03-05T23:30:00Z")];
+        let late_by_time_zone = [
+            change(DossierStatus::Processing, "2026-03-02T09:00:00+07:00"),
+            change(DossierStatus::ResultReady, "2026-03-05T23:30:00Z"),
+        ];
         assert!(overdue(Some("2026-03-05"), &late_by_time_zone));
         let two_supplements = [
             change(

@@ -12,7 +12,7 @@ use std::time::Instant;
 use chrono::{Duration, NaiveDate, Utc};
 use common::{Harness, harness_with};
 use motcua_portal::{DB_FILE, DEFAULT_DESK_DEMO_PASSWORD};
-use motcua_protocol::api::{ApiErrorBody, ApiErrorCode, PATH_ME, PATH_SESSION, SessionResponse};
+use motcua_protocol::api::{ApiErrorBody, ApiErrorCode, PATH_ME};
 use motcua_protocol::calendar::WorkingCalendar;
 use motcua_protocol::dossier::{
     DossierSummary, PATH_DOSSIERS, PATH_UPLOADS, format_upload_metadata,
@@ -40,17 +40,7 @@ async fn desk_harness() -> Harness {
 }
 
 async fn citizen_login(h: &Harness, subject: &str) -> String {
-    let id_token = h.id_token_for(subject).await;
-    let response = h
-        .http
-        .post(h.url(PATH_SESSION))
-        .json(&json!({ "id_token": id_token }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let session: SessionResponse = response.json().await.unwrap();
-    session.access_token
+    h.open_session(subject).await.access_token
 }
 
 async fn staff_login_with(h: &Harness, username: &str, password: &str) -> Response {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use common::{Harness, harness, harness_with};
 use motcua_portal::{DB_FILE, PortalConfig, start};
-use motcua_protocol::api::{ApiErrorBody, ApiErrorCode, PATH_SESSION, SessionResponse};
+use motcua_protocol::api::{ApiErrorBody, ApiErrorCode};
 use motcua_protocol::dossier::{
     DossierStatus, DossierSummary, MAX_ATTACHMENT_BYTES, MAX_PATCH_BYTES, MAX_SUBMISSION_BYTES,
     PATH_DOSSIERS, PATH_UPLOADS, format_upload_metadata,
@@ -27,17 +27,7 @@ const BINH: &str = "demo-0002";
 const MINH: &str = "demo-0003";
 
 async fn login(h: &Harness, subject: &str) -> String {
-    let id_token = h.id_token_for(subject).await;
-    let response = h
-        .http
-        .post(h.url(PATH_SESSION))
-        .json(&json!({ "id_token": id_token }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let session: SessionResponse = response.json().await.unwrap();
-    session.access_token
+    h.open_session(subject).await.access_token
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {

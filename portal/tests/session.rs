@@ -17,17 +17,7 @@ async fn error_code(response: reqwest::Response, status: u16) -> (ApiErrorCode, 
 }
 
 async fn open_session(h: &Harness, subject: &str) -> SessionResponse {
-    let id_token = h.id_token_for(subject).await;
-    let response = h
-        .http
-        .post(h.url(PATH_SESSION))
-        .json(&serde_json::json!({ "id_token": id_token }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["cache-control"], "no-store");
-    response.json().await.unwrap()
+    h.open_session(subject).await
 }
 
 async fn me(h: &Harness, access_token: &str) -> reqwest::Response {

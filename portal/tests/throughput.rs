@@ -13,7 +13,6 @@ mod common;
 use std::time::Instant;
 
 use common::harness;
-use motcua_protocol::api::{PATH_SESSION, SessionResponse};
 use motcua_protocol::dossier::{PATH_DOSSIERS, PATH_UPLOADS, format_upload_metadata};
 use serde_json::json;
 
@@ -30,18 +29,7 @@ async fn submissions_per_second() {
     let total = env_number("MOTCUA_THROUGHPUT_SUBMISSIONS", 20_000);
     let clients = env_number("MOTCUA_THROUGHPUT_CLIENTS", 32).max(1);
     let h = harness().await;
-    let id_token = h.id_token_for("demo-0001").await;
-    let session: SessionResponse = h
-        .http
-        .post(h.url(PATH_SESSION))
-        .json(&json!({ "id_token": id_token }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = session.access_token;
+    let token = h.open_session("demo-0001").await.access_token;
 
     let file = b"%PDF-1.4 application form".to_vec();
     let digest: String = ring::digest::digest(&ring::digest::SHA256, &file)

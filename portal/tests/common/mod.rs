@@ -236,6 +236,22 @@ impl Harness {
         self.tokens_for(subject).await.0.id_token.unwrap()
     }
 
+    /// Logs `subject` in through the built-in provider and exchanges the ID token for a
+    /// portal session (asserting the exchange succeeds).
+    pub async fn open_session(&self, subject: &str) -> motcua_protocol::api::SessionResponse {
+        let id_token = self.id_token_for(subject).await;
+        let response = self
+            .http
+            .post(self.url(motcua_protocol::api::PATH_SESSION))
+            .json(&serde_json::json!({ "id_token": id_token }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        response.json().await.unwrap()
+    }
+
     /// Discovery, then the JWKS, over HTTP.
     pub async fn fetch_jwks(&self) -> JwkSet {
         let metadata: ProviderMetadata = self
