@@ -176,10 +176,10 @@ class DossierBindingsTest {
             assertTrue(dossier.validate(draft.id).isEmpty())
 
             // Listeners before submitting: upload progress, and status changes as a Flow.
-            val progress = ConcurrentLinkedQueue<UploadProgress>()
+            val progressEvents = ConcurrentLinkedQueue<UploadProgress>()
             val uploads = dossier.addUploadListener(object : UploadListener {
-                override fun onUploadProgress(update: UploadProgress) {
-                    progress.add(update)
+                override fun onUploadProgress(progress: UploadProgress) {
+                    progressEvents.add(progress)
                 }
             })
             val received = async(Dispatchers.Default, start = CoroutineStart.UNDISPATCHED) {
@@ -191,13 +191,13 @@ class DossierBindingsTest {
             uploads.cancel()
             assertFalse(uploads.isActive())
             for (requirement in listOf("declaration_form", "identity_document")) {
-                val events = progress.filter { it.requirement == requirement && it.draftId == draft.id }
+                val events = progressEvents.filter { it.requirement == requirement && it.draftId == draft.id }
                 assertTrue(events.isNotEmpty(), "no progress for $requirement")
                 assertTrue(events.last().sent == events.last().total, "$requirement: ${events.last()}")
             }
             assertTrue(
-                progress.filter { it.requirement == "declaration_form" }.size > 2,
-                "a 600 KB upload reports each chunk: $progress",
+                progressEvents.filter { it.requirement == "declaration_form" }.size > 2,
+                "a 600 KB upload reports each chunk: $progressEvents",
             )
             val submitted = dossier.drafts().first { it.id == draft.id }
             assertEquals(DraftState.SUBMITTED, submitted.state)
