@@ -1,0 +1,41 @@
+package vn.motcua.presentation
+
+import vn.motcua.CatalogException
+import vn.motcua.IdentityException
+
+/**
+ * Something went wrong, in words for the person: the core's localised message, and
+ * whether it is only the network (then the screen says what will happen meanwhile).
+ */
+data class Problem(
+    /** The core's stable machine code (for logs and tests, never shown). */
+    val code: String,
+    /** What to show, in the configured language. */
+    val message: String,
+    /** No connection to the portal: what is on the phone still works. */
+    val offline: Boolean = false,
+    /** The session ended: the screen offers to log in again. */
+    val loggedOut: Boolean = false,
+)
+
+/** The [Problem] a failed core call stands for; anything unknown is not hidden. */
+fun Throwable.toProblem(texts: Texts): Problem = when (this) {
+    is IdentityException.Network -> Problem(code, userMessage, offline = true)
+    is IdentityException.LoggedOut -> Problem(code, userMessage, loggedOut = true)
+    is IdentityException.Cancelled -> Problem(code, userMessage)
+    is IdentityException.LoginRejected -> Problem(code, userMessage)
+    is IdentityException.Storage -> Problem(code, userMessage)
+    is IdentityException.Other -> Problem(code, userMessage)
+    is CatalogException.Network -> Problem(code, userMessage, offline = true)
+    is CatalogException.NotDownloaded -> Problem(code, userMessage, offline = true)
+    is CatalogException.Other -> Problem(code, userMessage)
+    else -> coreProblem(this) ?: Problem("unexpected", texts.unexpected)
+}
+
+/**
+ * Errors of areas the presentation layer reaches through its own ports (dossier,
+ * tracking, receipts) carry a [Problem] themselves.
+ */
+class ProblemException(val problem: Problem) : Exception(problem.code)
+
+private fun coreProblem(error: Throwable): Problem? = (error as? ProblemException)?.problem
