@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod dossier;
 pub mod http;
 pub mod identity;
+pub mod listeners;
 pub mod secure_store;
 pub mod store;
 pub mod tracking;
