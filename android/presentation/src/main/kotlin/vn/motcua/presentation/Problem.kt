@@ -1,7 +1,9 @@
 package vn.motcua.presentation
 
 import vn.motcua.CatalogException
+import vn.motcua.DossierException
 import vn.motcua.IdentityException
+import vn.motcua.TrackingException
 
 /**
  * Something went wrong, in words for the person: the core's localised message, and
@@ -29,6 +31,22 @@ fun Throwable.toProblem(texts: Texts): Problem = when (this) {
     is CatalogException.Network -> Problem(code, userMessage, offline = true)
     is CatalogException.NotDownloaded -> Problem(code, userMessage, offline = true)
     is CatalogException.Other -> Problem(code, userMessage)
+    is DossierException.Network -> Problem(code, userMessage, offline = true)
+    is DossierException.LoggedOut -> Problem(code, userMessage, loggedOut = true)
+    is DossierException.NotFound -> Problem(code, userMessage)
+    is DossierException.NotEditable -> Problem(code, userMessage)
+    is DossierException.Invalid -> Problem(code, userMessage)
+    is DossierException.AttachmentRejected -> Problem(code, userMessage)
+    is DossierException.IdentityLevelTooLow -> Problem(code, userMessage)
+    is DossierException.Refused -> Problem(code, userMessage)
+    is DossierException.Storage -> Problem(code, userMessage)
+    is DossierException.Other -> Problem(code, userMessage)
+    is TrackingException.Network -> Problem(code, userMessage, offline = true)
+    is TrackingException.LoggedOut -> Problem(code, userMessage, loggedOut = true)
+    is TrackingException.NotFound -> Problem(code, userMessage)
+    is TrackingException.RateLimited -> Problem(code, userMessage)
+    is TrackingException.Storage -> Problem(code, userMessage)
+    is TrackingException.Other -> Problem(code, userMessage)
     else -> coreProblem(this) ?: Problem("unexpected", texts.unexpected)
 }
 
