@@ -42,6 +42,8 @@ sealed interface DossierDetailState {
         val missing: List<String>,
         /** The one primary action, if any. */
         val primary: CitizenAction?,
+        /** The citizen may still withdraw it (a secondary action, behind a confirmation). */
+        val withdrawable: Boolean,
         /** Actions this app version cannot take yet, with why. */
         val unavailable: String?,
         val banner: String?,
@@ -134,6 +136,7 @@ class DossierDetailViewModel(
             },
             missing = missing,
             primary = primary,
+            withdrawable = withdrawable,
             unavailable = if (needsActions && actions == null) texts.notYetAvailable else null,
             banner = banner,
         )
