@@ -28,3 +28,9 @@ dependencies {
     api(project(":bindings"))
     api(libs.kotlinx.coroutines.core)
 }
+
+// src/test/kotlin holds the JVM tests run by presentation/pom.xml (JUnit 5 against the host
+// library and a real portal); they are not Android unit tests.
+androidComponents {
+    beforeVariants { variant -> variant.enableUnitTest = false }
+}

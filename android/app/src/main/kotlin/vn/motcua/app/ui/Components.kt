@@ -210,3 +210,10 @@ fun ItemCard(onClick: () -> Unit, description: String, content: @Composable Colu
         Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(4.dp), content = content)
     }
 }
+
+/**
+ * A screen's primary button as the value of [Screen]'s `primary` slot, for screens whose
+ * primary action depends on their state ([text] resolved by the caller).
+ */
+fun primaryAction(text: String, enabled: Boolean = true, onClick: () -> Unit): @Composable () -> Unit =
+    { PrimaryButton(text, onClick, enabled) }

@@ -49,8 +49,11 @@ fun DeskScanScreen(scan: DeskScanViewModel, onBack: () -> Unit) {
         onBack = onBack,
         primary = when (state) {
             is DeskScanState.NotAvailable -> null
-            DeskScanState.Scanning -> { { PrimaryButton(stringResource(R.string.desk_scan), { launch() }) } }
-            is DeskScanState.Verdict -> { { PrimaryButton(stringResource(R.string.desk_scan_next), { scan.scanAgain(); launch() }) } }
+            DeskScanState.Scanning -> primaryAction(stringResource(R.string.desk_scan)) { launch() }
+            is DeskScanState.Verdict -> primaryAction(stringResource(R.string.desk_scan_next)) {
+                scan.scanAgain()
+                launch()
+            }
         },
     ) {
         when (val s = state) {

@@ -44,11 +44,12 @@ fun DossierScreen(
     Screen(
         title = stringResource(R.string.dossier_title),
         onBack = onBack,
-        primary = when (shown?.primary) {
-            CitizenAction.SHOW_RECEIPT -> { { PrimaryButton(stringResource(R.string.dossier_show_receipt), { onReceipt(shown.code) }) } }
-            CitizenAction.ANSWER_SUPPLEMENT -> if (canAct) {
-                { PrimaryButton(stringResource(R.string.dossier_send_answer), { detail.answerSupplement(answer.ifBlank { null }, emptyList()) }) }
-            } else null
+        primary = when {
+            shown == null -> null
+            shown.primary == CitizenAction.SHOW_RECEIPT ->
+                primaryAction(stringResource(R.string.dossier_show_receipt)) { onReceipt(shown.code) }
+            shown.primary == CitizenAction.ANSWER_SUPPLEMENT && canAct ->
+                primaryAction(stringResource(R.string.dossier_send_answer)) { detail.answerSupplement(answer.ifBlank { null }, emptyList()) }
             else -> null
         },
     ) {

@@ -73,9 +73,9 @@ fun DraftFormScreen(form: DraftFormViewModel, lang: Lang, onBack: () -> Unit, on
         onBack = onBack,
         primary = when (submit) {
             null -> null
-            SubmitUi.Idle -> { { PrimaryButton(stringResource(R.string.draft_submit), form::submit) } }
-            is SubmitUi.Sending -> { { PrimaryButton(stringResource(R.string.draft_sending), {}, enabled = false) } }
-            is SubmitUi.Submitted, is SubmitUi.Queued -> { { PrimaryButton(stringResource(R.string.action_home), onDone) } }
+            SubmitUi.Idle -> primaryAction(stringResource(R.string.draft_submit), onClick = form::submit)
+            is SubmitUi.Sending -> primaryAction(stringResource(R.string.draft_sending), enabled = false) {}
+            is SubmitUi.Submitted, is SubmitUi.Queued -> primaryAction(stringResource(R.string.action_home), onClick = onDone)
         },
     ) {
         when (val s = state) {

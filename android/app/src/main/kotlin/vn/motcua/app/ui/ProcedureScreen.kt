@@ -21,9 +21,7 @@ fun ProcedureScreen(procedure: ProcedureViewModel, onBack: () -> Unit, onFile: (
     Screen(
         title = loaded?.detail?.name ?: stringResource(R.string.procedure_title),
         onBack = onBack,
-        primary = if (loaded != null) {
-            { PrimaryButton(stringResource(R.string.procedure_file), { onFile(loaded.detail.code) }) }
-        } else null,
+        primary = loaded?.let { l -> primaryAction(stringResource(R.string.procedure_file)) { onFile(l.detail.code) } },
     ) {
         when (val s = state) {
             ProcedureState.Loading -> Waiting(stringResource(R.string.loading))

@@ -46,9 +46,7 @@ fun ReceiptScreen(receipt: ReceiptViewModel, dossierCode: String, onBack: () -> 
     Screen(
         title = stringResource(R.string.receipt_title),
         onBack = onBack,
-        primary = if (shown != null) {
-            { PrimaryButton(stringResource(R.string.receipt_share), { share(context, dossierCode, shown) }) }
-        } else null,
+        primary = shown?.let { r -> primaryAction(stringResource(R.string.receipt_share)) { share(context, dossierCode, r) } },
     ) {
         Text(stringResource(R.string.dossier_code_label, dossierCode), style = MaterialTheme.typography.titleMedium)
         when (val s = state) {
