@@ -111,6 +111,26 @@ pub enum Command {
         /// Dossier code.
         code: String,
     },
+    /// Ask to withdraw one of your dossiers (before its result is ready).
+    Withdraw {
+        /// Dossier code.
+        code: String,
+        /// Why (shown to the desk).
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Answer the desk's supplement request: starts (or reopens) the answer, a draft to
+    /// fill with `draft set <id> supplement_note …`, `draft attach …`, then `submit <id>`.
+    Supplement {
+        /// Dossier code.
+        code: String,
+    },
+    /// The officer's side at the desk PC (staff login).
+    Desk {
+        /// Desk command.
+        #[command(subcommand)]
+        command: crate::desk::DeskCommand,
+    },
     /// Working days: appointment dates and holidays.
     Calendar {
         /// Calendar command.
@@ -256,6 +276,9 @@ pub enum CliError {
     /// Status tracking.
     #[error(transparent)]
     Tracking(#[from] motcua_core::tracking::TrackingError),
+    /// The desk (staff) side.
+    #[error(transparent)]
+    Desk(motcua_core::desk::DeskError),
 }
 
 impl Localized for CliError {
@@ -273,6 +296,7 @@ impl Localized for CliError {
             CliError::Dossier(e) => e.code(),
             CliError::InvalidArgument(_) => "invalid_argument",
             CliError::Tracking(e) => e.code(),
+            CliError::Desk(e) => e.code(),
         }
     }
 
@@ -307,6 +331,7 @@ impl Localized for CliError {
             CliError::Catalog(e) => e.message(lang),
             CliError::Dossier(e) => e.message(lang),
             CliError::Tracking(e) => e.message(lang),
+            CliError::Desk(e) => e.message(lang),
             CliError::InvalidArgument(detail) => pick(
                 &format!("Tham số không hợp lệ: {detail}"),
                 &format!("Invalid argument: {detail}"),
@@ -418,6 +443,21 @@ pub async fn run(cli: Cli) -> i32 {
             Ok(client) => crate::tracking::lookup(&out, &client, &code).await,
             Err(e) => Err(e),
         },
+        Command::Withdraw { code, note } => {
+            match ClientContext::new(&cli.portal, cli.data_dir).await {
+                Ok(client) => {
+                    crate::tracking::withdraw(&out, &client, &code, note.as_deref()).await
+                }
+                Err(e) => Err(e),
+            }
+        }
+        Command::Supplement { code } => match ClientContext::new(&cli.portal, cli.data_dir).await {
+            Ok(client) => crate::tracking::supplement(&out, &client, &code).await,
+            Err(e) => Err(e),
+        },
+        Command::Desk { command } => {
+            crate::desk::run(&out, &cli.portal, cli.data_dir, command).await
+        }
         Command::Whoami => match ClientContext::new(&cli.portal, cli.data_dir).await {
             Ok(client) => whoami(&out, &client).await,
             Err(e) => Err(e),
@@ -448,7 +488,7 @@ impl ClientContext {
     /// fetched, or taken from the last fetch when the portal cannot be reached, so that
     /// offline commands (search, procedure) still work.
     pub async fn new(portal: &Url, data_dir: Option<PathBuf>) -> Result<ClientContext, CliError> {
-        let data_dir = data_dir.unwrap_or_else(default_data_dir);
+        let data_dir = data_dir_or_default(data_dir);
         let cache = data_dir.join(CLIENT_CONFIG_CACHE);
         let config = match fetch_client_config(portal).await {
             Ok(config) => {
@@ -514,6 +554,11 @@ pub async fn fetch_client_config(portal: &Url) -> Result<ClientConfig, CliError>
         .error_for_status()
         .map_err(unreachable)?;
     response.json().await.map_err(unreachable)
+}
+
+/// The data directory given, or the user's default one.
+pub fn data_dir_or_default(data_dir: Option<PathBuf>) -> PathBuf {
+    data_dir.unwrap_or_else(default_data_dir)
 }
 
 fn default_data_dir() -> PathBuf {

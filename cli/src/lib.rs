@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod commands;
 pub mod demo;
+pub mod desk;
 pub mod dossier;
 pub mod output;
 pub mod tracking;

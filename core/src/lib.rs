@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod catalog;
+pub mod desk;
 pub mod dossier;
 pub mod http;
 pub mod identity;

@@ -260,9 +260,15 @@ impl TrackingArea {
         let tx = connection.transaction()?;
         for change in &page.changes {
             let status = change.status.as_str();
+            let missing = if change.missing.is_empty() {
+                None
+            } else {
+                serde_json::to_string(&change.missing).ok()
+            };
             tx.execute(
-                "INSERT OR IGNORE INTO dossier_events (seq, code, status, at, note, appointment_date, reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT OR IGNORE INTO dossier_events
+                     (seq, code, status, at, note, appointment_date, reason, missing)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     change.seq as i64,
                     change.code,
@@ -270,7 +276,8 @@ impl TrackingArea {
                     change.at,
                     change.note,
                     change.appointment_date,
-                    change.reason
+                    change.reason,
+                    missing
                 ],
             )?;
             tx.execute(
@@ -304,7 +311,7 @@ impl TrackingArea {
             return Ok(None);
         };
         let mut statement = connection.prepare(
-            "SELECT seq, status, at, note, appointment_date, reason FROM dossier_events
+            "SELECT seq, status, at, note, appointment_date, reason, missing FROM dossier_events
              WHERE code = ?1 ORDER BY seq",
         )?;
         let timeline = statement
@@ -317,7 +324,10 @@ impl TrackingArea {
                     note: r.get(3)?,
                     appointment_date: r.get(4)?,
                     reason: r.get(5)?,
-                    missing: Vec::new(),
+                    missing: r
+                        .get::<_, Option<String>>(6)?
+                        .and_then(|text| serde_json::from_str(&text).ok())
+                        .unwrap_or_default(),
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
