@@ -34,8 +34,8 @@ class AppGraph(val core: MotCua, val lang: Lang) {
     /** Receipts are not exported by the core yet: the receipt and desk screens say so. */
     val receipts: ReceiptPort? = null
 
-    /** Withdraw and supplement answer are not in the core yet: the detail screen says so. */
-    val citizenActions: CitizenActionsPort? = null
+    /** Withdraw and supplement answer: the dossier area again. */
+    val citizenActions: CitizenActionsPort = dossiers
 }
 
 /**

@@ -18,8 +18,8 @@ import vn.motcua.UploadProgress
  * The ports of Ports.kt over the generated bindings: conversions only, no decisions.
  */
 
-/** [DossierPort] over the core's dossier area. */
-class CoreDossiers(private val core: DossiersInterface) : DossierPort {
+/** [DossierPort] and [CitizenActionsPort] over the core's dossier area. */
+class CoreDossiers(private val core: DossiersInterface) : DossierPort, CitizenActionsPort {
     override fun createDraft(procedureCode: String) = core.createDraft(procedureCode).snapshot()
 
     override fun setField(draftId: String, fieldId: String, value: String) =
@@ -33,7 +33,7 @@ class CoreDossiers(private val core: DossiersInterface) : DossierPort {
     override fun draft(draftId: String) = core.draft(draftId).snapshot()
 
     override fun drafts() = core.drafts().map {
-        DraftLine(it.id, it.procedureCode, it.state.phase(), it.updatedAt, it.dossierCode)
+        DraftLine(it.id, it.procedureCode, it.state.phase(), it.updatedAt, it.dossierCode, it.answersDossier)
     }
 
     override fun deleteDraft(draftId: String) = core.deleteDraft(draftId)
@@ -46,9 +46,13 @@ class CoreDossiers(private val core: DossiersInterface) : DossierPort {
     override suspend fun submit(draftId: String) = core.submit(draftId).delivery()
 
     override suspend fun runOutbox(force: Boolean) =
-        core.runOutbox(force).map { it.draftId to it.outcome.delivery() }
+        core.runOutbox(force).map { it.key to it.outcome.delivery() }
 
     override fun pendingSubmissions() = core.pendingSubmissions().toInt()
+
+    override suspend fun withdraw(code: String, note: String?) = core.withdraw(code, note).delivery()
+
+    override fun startSupplementAnswer(code: String) = core.answerSupplement(code).snapshot()
 
     override fun watchUploads(onStep: (UploadStep) -> Unit): AutoCloseable {
         val handle: ListenerHandle = core.addUploadListener(object : UploadListener {
@@ -82,6 +86,8 @@ private fun Draft.snapshot() = DraftSnapshot(
     attachments = attachments.map { it.file() },
     failure = failure,
     dossierCode = dossierCode,
+    answersDossier = answersDossier,
+    requested = requested,
 )
 
 private fun SubmitOutcome.delivery(): Delivery = when (this) {

@@ -47,6 +47,8 @@ sealed interface DossierDetailState {
         /** Actions this app version cannot take yet, with why. */
         val unavailable: String?,
         val banner: String?,
+        /** Asking the portal for changes (what is shown is what the phone has). */
+        val refreshing: Boolean = false,
     ) : DossierDetailState
 }
 
@@ -68,7 +70,7 @@ class DossierDetailViewModel(
 
     init {
         scope.launch {
-            show(banner = null)
+            show(banner = null, refreshing = true)
             val banner = try {
                 tracking.sync()
                 null
@@ -80,19 +82,19 @@ class DossierDetailViewModel(
         }
     }
 
-    /** Withdraws the dossier (after the screen asked "are you sure"). */
-    fun withdraw(note: String?) = act { it.withdraw(code, note) }
-
-    /** Answers the supplement request with a note and attachments of a draft. */
-    fun answerSupplement(note: String?, attachmentIds: List<Long>) = act { it.answerSupplement(code, note, attachmentIds) }
-
-    private fun act(call: suspend (CitizenActionsPort) -> StatusEvent) {
+    /**
+     * Withdraws the dossier (after the screen asked "are you sure"). Offline, the request
+     * waits in the outbox and the banner says it will be sent.
+     */
+    fun withdraw(note: String?) {
         val port = actions ?: return
         scope.launch {
             val banner = try {
-                call(port)
-                tracking.sync()
-                null
+                when (val d = port.withdraw(code, note)) {
+                    is Delivery.Delivered -> runCatching { tracking.sync() }.let { null }
+                    is Delivery.Queued -> texts.withdrawalQueued
+                    is Delivery.Refused -> texts.refused(d.reason)
+                }
             } catch (e: Exception) {
                 val p = e.toProblem(texts)
                 if (p.offline) texts.offlineAction else p.message
@@ -101,9 +103,24 @@ class DossierDetailViewModel(
         }
     }
 
-    private suspend fun show(banner: String?) {
+    /**
+     * Starts (or reopens) the answer to the supplement request; [open] receives the
+     * answer's draft id, which the app opens in the draft form.
+     */
+    fun answerSupplement(open: (draftId: String) -> Unit) {
+        val port = actions ?: return
+        scope.launch {
+            try {
+                open(withContext(io) { port.startSupplementAnswer(code) }.id)
+            } catch (e: Exception) {
+                show(e.toProblem(texts).message)
+            }
+        }
+    }
+
+    private suspend fun show(banner: String?, refreshing: Boolean = false) {
         val next = try {
-            withContext(io) { tracking.dossier(code) }?.let { describe(it, banner) }
+            withContext(io) { tracking.dossier(code) }?.let { describe(it, banner).copy(refreshing = refreshing) }
                 ?: DossierDetailState.NotFound(code)
         } catch (e: Exception) {
             DossierDetailState.Failed(e.toProblem(texts))

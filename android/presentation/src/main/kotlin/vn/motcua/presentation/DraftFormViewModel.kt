@@ -61,6 +61,9 @@ sealed interface DraftFormState {
         val fields: List<FieldUi>,
         val documents: List<DocumentUi>,
         val submit: SubmitUi = SubmitUi.Idle,
+        /** For a supplement answer: the dossier it answers, and what the desk asked for. */
+        val answering: String? = null,
+        val requested: List<String> = emptyList(),
         /** "Còn 2 chỗ cần sửa trước khi nộp", or the portal's refusal. */
         val message: String? = null,
         val attaching: Boolean = false,
@@ -192,7 +195,9 @@ class DraftFormViewModel(
             watch.close()
             when (delivery) {
                 is Delivery.Delivered -> update { s ->
-                    (s as? DraftFormState.Editing)?.copy(submit = SubmitUi.Submitted(delivery.dossierCode, texts.submitted(delivery.dossierCode))) ?: s
+                    val e = s as? DraftFormState.Editing ?: return@update s
+                    val message = if (e.answering != null) texts.supplementSent(e.answering) else texts.submitted(delivery.dossierCode)
+                    e.copy(submit = SubmitUi.Submitted(e.answering ?: delivery.dossierCode, message))
                 }
                 is Delivery.Queued -> update { s ->
                     (s as? DraftFormState.Editing)?.copy(submit = SubmitUi.Queued(texts.offlineDraftQueued)) ?: s
@@ -215,6 +220,7 @@ class DraftFormViewModel(
     }
 
     private fun render(p: Procedure, draft: DraftSnapshot, issues: List<FieldIssue>): DraftFormState.Editing {
+        if (draft.answersDossier != null) return renderAnswer(p, draft, issues)
         val vi = lang == Lang.VI
         val values = draft.fields.associateBy { it.fieldId }
         val issueOf = issues.associate { it.fieldId to it.message }
@@ -255,6 +261,41 @@ class DraftFormViewModel(
             documents = documents,
             submit = submit,
             message = draft.failure?.let { texts.refused(it) },
+        )
+    }
+
+    /**
+     * A supplement answer: its one field is the note; any document of the procedure may
+     * be attached (the desk's request says which).
+     */
+    private fun renderAnswer(p: Procedure, draft: DraftSnapshot, issues: List<FieldIssue>): DraftFormState.Editing {
+        val vi = lang == Lang.VI
+        val issueOf = issues.associate { it.fieldId to it.message }
+        val known = draft.fields.map { it.fieldId }.toSet() + p.documents.map { it.id }
+        val other = issues.filter { it.fieldId !in known }.map { it.message }
+        val code = draft.answersDossier!!
+        return DraftFormState.Editing(
+            draftId = draft.id,
+            procedureCode = draft.procedureCode,
+            procedureName = if (vi) p.nameVi else p.nameEn,
+            fields = draft.fields.map { v ->
+                FieldUi(
+                    id = v.fieldId, kind = FieldKind.LONG_TEXT, label = texts.supplementNote, help = null,
+                    required = false, choices = emptyList(), value = v.value ?: "", prefilled = false,
+                    error = issueOf[v.fieldId] ?: v.error?.takeIf { v.value != null },
+                )
+            },
+            documents = p.documents.map { d ->
+                DocumentUi(d.id, if (vi) d.nameVi else d.nameEn, false, draft.attachments.filter { it.requirement == d.id }, issueOf[d.id])
+            },
+            submit = when (draft.phase) {
+                DraftPhase.SUBMITTED -> SubmitUi.Submitted(code, texts.supplementSent(code))
+                DraftPhase.SUBMITTING -> SubmitUi.Queued(texts.offlineDraftQueued)
+                DraftPhase.EDITING -> SubmitUi.Idle
+            },
+            message = (other + listOfNotNull(draft.failure?.let { texts.refused(it) })).joinToString(" ").ifBlank { null },
+            answering = code,
+            requested = draft.requested,
         )
     }
 

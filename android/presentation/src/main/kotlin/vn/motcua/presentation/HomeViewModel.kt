@@ -92,7 +92,8 @@ class HomeViewModel(
                     )
                 }
                 val drafts = dossiers.drafts().filter { it.phase != DraftPhase.SUBMITTED }.map {
-                    DraftItem(it.id, name(it.procedureCode), it.phase == DraftPhase.SUBMITTING)
+                    val title = it.answersDossier?.let { code -> texts.supplementFor(code) } ?: name(it.procedureCode)
+                    DraftItem(it.id, title, it.phase == DraftPhase.SUBMITTING)
                 }
                 HomeState(loading = false, dossiers = mine, drafts = drafts, banner = banner)
             }

@@ -4,8 +4,9 @@ package vn.motcua.presentation
  * What the dossier, tracking, receipt and assisted-session screens need from the core, as
  * small interfaces owned by the presentation layer. Each is implemented over the generated
  * bindings by an adapter in this package (CoreDossiers, CoreTracking), or, for the areas
- * the core does not export yet, not at all: the app then passes null and the screen says
- * the feature is not in this version (android/README.md lists which). Nothing here is a
+ * the bindings do not export yet (receipts, assisted sessions), not at all: the app then
+ * passes null and the screen says the feature is not in this version (android/README.md
+ * lists which). Nothing here is a
  * stand-in result.
  *
  * Failures are thrown as [ProblemException] carrying the core's localised message.
@@ -44,6 +45,10 @@ data class DraftSnapshot(
     /** Why the last submission was refused. */
     val failure: String?,
     val dossierCode: String?,
+    /** For a supplement answer: the dossier it answers (its one field is the note). */
+    val answersDossier: String? = null,
+    /** For a supplement answer: what the desk asked for. */
+    val requested: List<String> = emptyList(),
 )
 
 /** A line of the drafts list. */
@@ -54,6 +59,8 @@ data class DraftLine(
     /** Seconds since the epoch. */
     val updatedAt: Long,
     val dossierCode: String?,
+    /** For a supplement answer: the dossier it answers. */
+    val answersDossier: String? = null,
 )
 
 /** One problem that stops a submission, by field (or document requirement). */
@@ -85,7 +92,11 @@ interface DossierPort {
     fun deleteDraft(draftId: String)
     fun validate(draftId: String): List<FieldIssue>
     suspend fun submit(draftId: String): Delivery
-    /** Sends what waits in the outbox (the background job, or when the network returns). */
+    /**
+     * Sends what waits in the outbox (submissions, supplement answers, withdrawals), e.g.
+     * from the background job or when the network returns; each outcome by its draft id
+     * (or, for a withdrawal, dossier code).
+     */
     suspend fun runOutbox(force: Boolean): List<Pair<String, Delivery>>
     fun pendingSubmissions(): Int
     /** Tells [onStep] about every upload until the returned handle is closed. */
@@ -136,14 +147,16 @@ interface TrackingPort {
     fun watchStatus(onChange: (StatusEvent) -> Unit): AutoCloseable
 }
 
-/**
- * The citizen's own actions on a dossier. The portal has them
- * (`POST /api/v1/dossiers/{code}/withdraw`, `/supplement`) but the core does not call them
- * yet: no implementation exists, and the detail screen says so instead of offering them.
- */
+/** The citizen's own actions on a dossier, checked by the core against the lifecycle. */
 interface CitizenActionsPort {
-    suspend fun withdraw(code: String, note: String?): StatusEvent
-    suspend fun answerSupplement(code: String, note: String?, attachmentIds: List<Long>): StatusEvent
+    /** Asks to withdraw [code]; queued in the outbox when offline. */
+    suspend fun withdraw(code: String, note: String?): Delivery
+
+    /**
+     * Starts (or reopens) the answer to [code]'s supplement request: a draft with a note
+     * and the documents, filled in and submitted like any draft.
+     */
+    fun startSupplementAnswer(code: String): DraftSnapshot
 }
 
 /** One line of a receipt slip ("Mã hồ sơ", "000.00.00.H00-260302-0001"). */

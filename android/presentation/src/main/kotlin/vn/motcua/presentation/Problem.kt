@@ -35,6 +35,7 @@ fun Throwable.toProblem(texts: Texts): Problem = when (this) {
     is DossierException.LoggedOut -> Problem(code, userMessage, loggedOut = true)
     is DossierException.NotFound -> Problem(code, userMessage)
     is DossierException.NotEditable -> Problem(code, userMessage)
+    is DossierException.NotAllowed -> Problem(code, userMessage)
     is DossierException.Invalid -> Problem(code, userMessage)
     is DossierException.AttachmentRejected -> Problem(code, userMessage)
     is DossierException.IdentityLevelTooLow -> Problem(code, userMessage)

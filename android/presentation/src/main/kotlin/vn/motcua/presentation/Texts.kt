@@ -52,6 +52,13 @@ class Texts(val lang: Lang) {
         "This feature is not in this version of the app yet.",
     )
 
+    val supplementNote get() = pick("Lời nhắn cho cán bộ (không bắt buộc)", "Message to the officer (optional)")
+    val withdrawalQueued get() = pick(
+        "Yêu cầu rút hồ sơ đã được lưu trên máy và sẽ tự gửi khi có mạng.",
+        "The request to withdraw is saved on this phone and will be sent by itself when there is a connection.",
+    )
+    fun supplementFor(code: String) = pick("Bổ sung cho hồ sơ $code", "Papers for dossier $code")
+    fun supplementSent(code: String) = pick("Đã gửi bổ sung cho hồ sơ $code", "Papers sent for dossier $code")
     fun searchResults(count: Int) = pick("Tìm thấy $count thủ tục", "$count procedures found")
     fun matchedAlias(phrase: String) = pick("Khớp với cách gọi \"$phrase\"", "Matches \"$phrase\"")
     fun uploading(percent: Int) = pick("Đang gửi giấy tờ: $percent%", "Sending documents: $percent%")

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.Timeout
 import vn.motcua.FieldKind
+import vn.motcua.jvmtests.Desk
 import vn.motcua.jvmtests.Portal
+import vn.motcua.jvmtests.samplePng
 
 /**
  * The draft form, submission, home and dossier detail over the real dossier and tracking
@@ -44,6 +46,25 @@ class DossierScreensTest {
     private fun Phone.dossiers() = CoreDossiers(core.dossier())
     private fun Phone.tracking() = CoreTracking(core.tracking())
 
+    /** An officer's action through the desk API; fails the test unless the portal took it. */
+    private fun desk(officer: String, code: String, action: String, missing: List<String> = emptyList()) {
+        val (status, body) = Desk.login(portal, officer).act(code, action, missing = missing)
+        assertEquals(200, status, body)
+    }
+
+    private fun detail(phone: Phone, code: String) =
+        DossierDetailViewModel(phone.tracking(), phone.dossiers(), code, Lang.VI, phone.texts, phone.scope)
+
+    /** A submitted marital-status dossier: its code. */
+    private suspend fun submitted(phone: Phone): String {
+        val vm = form(phone, "1.004873")
+        vm.editing()
+        fillMaritalStatus(vm, phone)
+        vm.submit()
+        val done = vm.editing("submitted") { it.submit is SubmitUi.Submitted || it.message != null }
+        return (done.submit as? SubmitUi.Submitted ?: throw AssertionError("not submitted: ${done.message}")).dossierCode
+    }
+
     private fun form(phone: Phone, procedure: String, dossiers: DossierPort = phone.dossiers()) =
         DraftFormViewModel(dossiers, phone.catalog, Lang.VI, phone.texts, phone.scope, procedureCode = procedure)
 
@@ -63,7 +84,7 @@ class DossierScreensTest {
         )
         values.forEach { (id, v) -> vm.onValueChange(id, v) }
         vm.editing("values saved") { s -> values.all { (id, v) -> s.fields.first { it.id == id }.let { f -> f.value == v && f.error == null } } }
-        vm.attach("declaration_form", "to-khai.png", photographedPage())
+        vm.attach("declaration_form", "to-khai.png", samplePng())
         vm.editing("attached") { s -> s.documents.first { it.requirement == "declaration_form" }.files.isNotEmpty() }
     }
 
@@ -120,8 +141,9 @@ class DossierScreensTest {
             first.onValueChange("phone", "0912 345 678")
             first.editing("saved") { s -> s.fields.first { it.id == "phone" }.let { it.value == "0912 345 678" } }
             val id = first.draftId!!
-            // Wait until the core has both (the saves run in order).
-            phone.dossiers().let { d -> first.state.await("core has the values") { _ -> d.draft(id).fields.count { it.value != null && !it.prefilled } == 2 } }
+            // Wait until the core has both (the saves run in order, off the main thread).
+            val dossiers = phone.dossiers()
+            eventually("the core has both values") { dossiers.draft(id).fields.count { it.value != null && !it.prefilled } == 2 }
 
             val again = DraftFormViewModel(phone.dossiers(), phone.catalog, Lang.VI, phone.texts, phone.scope, draftId = id)
             val restored = again.editing()
@@ -157,7 +179,8 @@ class DossierScreensTest {
 
             val home = HomeViewModel(phone.dossiers(), phone.tracking(), phone.catalog, Lang.VI, phone.texts, phone.scope)
             val listed = home.state.await("home") { !it.loading && it.dossiers.isNotEmpty() }
-            val mine = listed.dossiers.single()
+            // The demo citizen is shared by the tests on this portal: pick this phone's dossier.
+            val mine = listed.dossiers.first { it.code == submitted.dossierCode }
             assertEquals(submitted.dossierCode, mine.code)
             assertEquals("Thủ tục cấp Giấy xác nhận tình trạng hôn nhân", mine.procedureName)
             assertNull(mine.appointment)
@@ -165,55 +188,87 @@ class DossierScreensTest {
             assertNull(listed.banner)
 
             // The desk accepts it: the appointment date appears on home and detail.
-            Desk(portal, "tiepnhan").act(submitted.dossierCode, "accept")
-            val detail = DossierDetailViewModel(phone.tracking(), null, submitted.dossierCode, Lang.VI, phone.texts, phone.scope)
-            val shown = detail.state.await("timeline") { it is DossierDetailState.Shown && it.timeline.size >= 2 } as DossierDetailState.Shown
+            desk("tiepnhan", submitted.dossierCode, "accept")
+            val shown = detail(phone, submitted.dossierCode).state.await("timeline") { it is DossierDetailState.Shown && it.timeline.size >= 2 } as DossierDetailState.Shown
             assertEquals(2, shown.timeline.size)
             assertEquals(phone.core.tracking().statusLabel(vn.motcua.DossierStatus.RECEIVED), shown.status)
             assertEquals(shown.status, shown.timeline.first().label)
             assertTrue(shown.deadline!!.startsWith("Hẹn trả kết quả: Thứ "), shown.deadline)
             assertTrue(Regex("""^\d\d:\d\d, Thứ .+, \d\d/\d\d/\d{4}$""").matches(shown.timeline.first().at), shown.timeline.first().at)
             assertEquals(CitizenAction.SHOW_RECEIPT, shown.primary)
-            // Withdrawing is possible on the portal but not through the core yet: said so.
-            assertEquals(Texts(Lang.VI).notYetAvailable, shown.unavailable)
+            assertTrue(shown.withdrawable)
+            assertNull(shown.unavailable)
             assertFalse(shown.overdue)
 
             home.refresh()
-            val after = home.state.await("appointment on home") { !it.loading && it.dossiers.firstOrNull()?.appointment != null }
-            assertTrue(after.dossiers.single().appointment!!.startsWith("Hẹn trả kết quả: "))
+            val after = home.state.await("appointment on home") { s -> !s.loading && s.dossiers.any { it.code == submitted.dossierCode && it.appointment != null } }
+            assertTrue(after.dossiers.first { it.code == submitted.dossierCode }.appointment!!.startsWith("Hẹn trả kết quả: "))
 
-            // The officer asks for more papers: the one primary action becomes answering.
-            Desk(portal, "chuyenvien").act(submitted.dossierCode, "start_processing")
-            Desk(portal, "chuyenvien").act(submitted.dossierCode, "request_supplement", ""","missing":["Bản sao giấy khai sinh"]""")
-            val asked = DossierDetailViewModel(phone.tracking(), null, submitted.dossierCode, Lang.VI, phone.texts, phone.scope)
-                .state.await("supplement") { it is DossierDetailState.Shown && it.primary == CitizenAction.ANSWER_SUPPLEMENT } as DossierDetailState.Shown
-            assertEquals(4, asked.timeline.size)
-            assertEquals(phone.core.tracking().statusLabel(vn.motcua.DossierStatus.SUPPLEMENT_REQUESTED), asked.status)
         }
     }
 
-    /**
-     * Disabled: a defect of the core, not of this screen. The sync feed carries the papers
-     * the desk asked for (`missing`), but `TrackingArea::store_page` does not keep them in
-     * `dossier_events` and `TrackingArea::dossier` answers `missing: []`, so the detail
-     * screen, which reads the timeline kept on the phone (to work offline), cannot list
-     * them. Enable when the core keeps `missing` with each event.
-     */
-    @org.junit.jupiter.api.Disabled("core defect: the timeline kept on the phone drops the desk's list of missing papers")
     @Test
-    fun `the papers the desk asked for are listed on the detail screen`() = runBlocking<Unit> {
+    fun `the desk asks for papers, the answer goes through the draft form and processing resumes`() = runBlocking<Unit> {
         phone().use { phone ->
-            val vm = form(phone, "1.004873")
-            vm.editing()
-            fillMaritalStatus(vm, phone)
-            vm.submit()
-            val code = (vm.editing("submitted") { it.submit is SubmitUi.Submitted }.submit as SubmitUi.Submitted).dossierCode
-            Desk(portal, "tiepnhan").act(code, "accept")
-            Desk(portal, "chuyenvien").act(code, "start_processing")
-            Desk(portal, "chuyenvien").act(code, "request_supplement", ""","missing":["Bản sao giấy khai sinh"]""")
-            val asked = DossierDetailViewModel(phone.tracking(), null, code, Lang.VI, phone.texts, phone.scope)
-                .state.await("missing papers") { it is DossierDetailState.Shown && it.missing.isNotEmpty() } as DossierDetailState.Shown
+            val code = submitted(phone)
+            desk("tiepnhan", code, "accept")
+            desk("chuyenvien", code, "start_processing")
+            desk("chuyenvien", code, "request_supplement", missing = listOf("Bản sao giấy khai sinh"))
+
+            val detail = detail(phone, code)
+            val asked = detail.state.await("supplement") { it is DossierDetailState.Shown && it.primary == CitizenAction.ANSWER_SUPPLEMENT } as DossierDetailState.Shown
             assertEquals(listOf("Bản sao giấy khai sinh"), asked.missing)
+            assertEquals(phone.core.tracking().statusLabel(vn.motcua.DossierStatus.SUPPLEMENT_REQUESTED), asked.status)
+            assertTrue(asked.timeline.first().details.contains("Bản sao giấy khai sinh"), "${asked.timeline.first()}")
+
+            val opened = kotlinx.coroutines.CompletableDeferred<String>()
+            detail.answerSupplement { opened.complete(it) }
+            val answer = DraftFormViewModel(phone.dossiers(), phone.catalog, Lang.VI, phone.texts, phone.scope, draftId = opened.await())
+            val form = answer.editing()
+            assertEquals(code, form.answering)
+            assertEquals(listOf("Bản sao giấy khai sinh"), form.requested)
+            assertEquals(listOf(FieldKind.LONG_TEXT), form.fields.map { it.kind })
+            assertTrue(form.documents.none { it.required })
+
+            // An empty answer is refused by the core with a reason, nothing is sent.
+            answer.submit()
+            val empty = answer.editing("empty answer refused") { it.message != null }
+            assertEquals(SubmitUi.Idle, empty.submit)
+
+            answer.onValueChange(form.fields.single().id, "Tôi gửi bản sao giấy khai sinh.")
+            answer.attach("declaration_form", "khai-sinh.png", samplePng())
+            answer.editing("attached") { s -> s.documents.any { it.files.isNotEmpty() } }
+            answer.submit()
+            val sent = answer.editing("answer sent") { it.submit is SubmitUi.Submitted || (it.message != null && it.submit !is SubmitUi.Idle) }
+            assertEquals(SubmitUi.Submitted(code, "Đã gửi bổ sung cho hồ sơ $code"), sent.submit)
+
+            val resumed = detail(phone, code).state.await("processing again") { it is DossierDetailState.Shown && it.timeline.size == 5 } as DossierDetailState.Shown
+            assertEquals(phone.core.tracking().statusLabel(vn.motcua.DossierStatus.PROCESSING), resumed.status)
+            assertEquals(CitizenAction.SHOW_RECEIPT, resumed.primary)
+        }
+    }
+
+    @Test
+    fun `withdrawing asks the portal, and offline it waits on the phone with a plain message`() = runBlocking<Unit> {
+        val own = Portal.start()
+        phone(own).use { phone ->
+            val code = submitted(phone)
+            val first = detail(phone, code)
+            first.state.await("shown and synced") { it is DossierDetailState.Shown && it.withdrawable && !it.refreshing }
+            own.close()
+            first.withdraw("Tôi nộp nhầm thủ tục")
+            val queued = first.state.await("queued") { it is DossierDetailState.Shown && it.banner != null } as DossierDetailState.Shown
+            assertEquals("Yêu cầu rút hồ sơ đã được lưu trên máy và sẽ tự gửi khi có mạng.", queued.banner)
+        }
+        phone().use { phone ->
+            val code = submitted(phone)
+            val vm = detail(phone, code)
+            vm.state.await("shown and synced") { it is DossierDetailState.Shown && it.withdrawable && !it.refreshing }
+            vm.withdraw(null)
+            val after = vm.state.await("withdrawal requested") { it is DossierDetailState.Shown && it.timeline.size == 2 } as DossierDetailState.Shown
+            assertEquals(phone.core.tracking().statusLabel(vn.motcua.DossierStatus.WITHDRAWAL_REQUESTED), after.status)
+            assertFalse(after.withdrawable)
+            assertNull(after.banner)
         }
     }
 

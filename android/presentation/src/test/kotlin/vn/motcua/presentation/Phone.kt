@@ -48,6 +48,15 @@ class Phone(val portal: Portal, val lang: Lang = Lang.VI) : AutoCloseable {
     }
 }
 
+/** Polls [condition] (20 s at most) for what is not a state change, e.g. the core's storage. */
+suspend fun eventually(what: String, condition: () -> Boolean) {
+    val deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20)
+    while (!condition()) {
+        if (System.nanoTime() > deadline) throw AssertionError("not within 20 s: $what")
+        kotlinx.coroutines.delay(20)
+    }
+}
+
 /** Waits (20 s at most) for a state that satisfies [predicate]; fails with the last one seen. */
 suspend fun <S> StateFlow<S>.await(what: String = "state", predicate: (S) -> Boolean): S = try {
     withTimeout(TimeUnit.SECONDS.toMillis(20)) { first(predicate) }

@@ -115,7 +115,13 @@ fun AppNavigation(
             val detail = rememberHolder("dossier/$code") {
                 DossierDetailViewModel(graph.tracking, graph.citizenActions, code, lang, graph.texts, it)
             }
-            DossierScreen(detail, canAct = graph.citizenActions != null, onBack = { nav.popBackStack() }, onReceipt = { nav.navigate("receipt/$it") })
+            DossierScreen(
+                detail,
+                canAct = true,
+                onBack = { nav.popBackStack() },
+                onReceipt = { nav.navigate("receipt/$it") },
+                onOpenDraft = { nav.navigate("draft/$it") },
+            )
         }
         composable(Route.RECEIPT) { e ->
             val code = e.arguments?.getString("code").orEmpty()

@@ -6,7 +6,6 @@ import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
 import androidx.compose.material3.AlertDialog
 import androidx.compose.material3.MaterialTheme
-import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
@@ -36,11 +35,11 @@ fun DossierScreen(
     canAct: Boolean,
     onBack: () -> Unit,
     onReceipt: (String) -> Unit,
+    onOpenDraft: (String) -> Unit,
 ) {
     val state by detail.state.collectAsStateWithLifecycle()
     val shown = state as? DossierDetailState.Shown
     var confirmWithdraw by rememberSaveable { mutableStateOf(false) }
-    var answer by rememberSaveable { mutableStateOf("") }
     Screen(
         title = stringResource(R.string.dossier_title),
         onBack = onBack,
@@ -49,7 +48,7 @@ fun DossierScreen(
             shown.primary == CitizenAction.SHOW_RECEIPT ->
                 primaryAction(stringResource(R.string.dossier_show_receipt)) { onReceipt(shown.code) }
             shown.primary == CitizenAction.ANSWER_SUPPLEMENT && canAct ->
-                primaryAction(stringResource(R.string.dossier_send_answer)) { detail.answerSupplement(answer.ifBlank { null }, emptyList()) }
+                primaryAction(stringResource(R.string.dossier_send_answer)) { detail.answerSupplement(onOpenDraft) }
             else -> null
         },
     ) {
@@ -66,15 +65,6 @@ fun DossierScreen(
                 if (s.missing.isNotEmpty()) {
                     SectionTitle(stringResource(R.string.dossier_missing))
                     for (item in s.missing) Text("• $item", style = MaterialTheme.typography.bodyLarge)
-                    if (canAct) {
-                        OutlinedTextField(
-                            value = answer,
-                            onValueChange = { answer = it },
-                            label = { Text(stringResource(R.string.dossier_answer_note)) },
-                            minLines = 3,
-                            modifier = Modifier.fillMaxWidth(),
-                        )
-                    }
                 }
                 s.unavailable?.let { Banner(it, offline = false) }
                 SectionTitle(stringResource(R.string.dossier_timeline))

@@ -95,6 +95,11 @@ fun DraftFormScreen(form: DraftFormViewModel, lang: Lang, onBack: () -> Unit, on
                     is SubmitUi.Queued -> Banner(sub.message)
                     SubmitUi.Idle -> Unit
                 }
+                if (s.answering != null) {
+                    SectionTitle(stringResource(R.string.dossier_missing))
+                    for (item in s.requested) Text("• $item", style = MaterialTheme.typography.bodyLarge)
+                    Text(stringResource(R.string.draft_supplement_hint), style = MaterialTheme.typography.bodyLarge)
+                }
                 val readOnly = s.submit !is SubmitUi.Idle
                 Text(stringResource(R.string.draft_autosave), style = MaterialTheme.typography.bodyMedium)
                 for (field in s.fields) FieldInput(field, lang, readOnly) { form.onValueChange(field.id, it) }
