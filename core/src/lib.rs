@@ -6,6 +6,7 @@ pub mod desk;
 pub mod dossier;
 pub mod http;
 pub mod identity;
+pub mod listeners;
 pub mod secure_store;
 pub mod store;
 pub mod tracking;

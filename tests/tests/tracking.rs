@@ -141,6 +141,12 @@ async fn the_desk_accepts_and_the_phone_syncs_the_change_and_keeps_it_offline() 
     let tracking = phone.core.tracking();
     let recorder = Arc::new(Recorder::default());
     tracking.set_listener(Some(recorder.clone()));
+    // Registered listeners are told too, until removed.
+    let registered = Arc::new(Recorder::default());
+    let removed = Arc::new(Recorder::default());
+    tracking.add_listener(registered.clone());
+    let removed_id = tracking.add_listener(removed.clone());
+    assert!(tracking.remove_listener(removed_id));
     let first = tracking.sync().await.unwrap();
     assert!(first.iter().all(|c| c.code == code));
 
@@ -172,6 +178,9 @@ async fn the_desk_accepts_and_the_phone_syncs_the_change_and_keeps_it_offline() 
             .iter()
             .any(|c| c.status == DossierStatus::Received)
     );
+
+    assert_eq!(*registered.0.lock().unwrap(), *recorder.0.lock().unwrap());
+    assert!(removed.0.lock().unwrap().is_empty());
 
     let lookup = tracking.public_lookup(&code).await.unwrap();
     assert_eq!(lookup.status, DossierStatus::Received);

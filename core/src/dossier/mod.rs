@@ -36,6 +36,7 @@ use crate::CoreConfig;
 use crate::catalog::{CatalogArea, CatalogError};
 use crate::http::HttpClient;
 use crate::identity::{Identity, IdentityError};
+use crate::listeners::{ListenerId, Listeners};
 use crate::secure_store::SecureStore;
 use crate::store::{Database, StoreError};
 
@@ -296,6 +297,22 @@ pub struct DossierArea {
     catalog: Arc<CatalogArea>,
     attachments_dir: PathBuf,
     outbox: outbox::Outbox,
+    /// Told about the uploads of every delivery, besides the listener of the call.
+    upload_listeners: Listeners<dyn UploadListener>,
+}
+
+/// The listener of one call and the registered ones, told together.
+struct UploadFanOut {
+    call: Option<Arc<dyn UploadListener>>,
+    registered: Vec<Arc<dyn UploadListener>>,
+}
+
+impl UploadListener for UploadFanOut {
+    fn on_upload_progress(&self, draft_id: &str, requirement: &str, sent: u64, total: u64) {
+        for listener in self.call.iter().chain(&self.registered) {
+            listener.on_upload_progress(draft_id, requirement, sent, total);
+        }
+    }
 }
 
 pub(crate) fn unix_now() -> i64 {
@@ -334,6 +351,28 @@ impl DossierArea {
             identity,
             catalog,
             attachments_dir,
+            upload_listeners: Listeners::default(),
+        }
+    }
+
+    /// Adds a listener told about the uploads of every delivery (a submission, or the
+    /// outbox run in the background) until [`DossierArea::remove_upload_listener`].
+    pub fn add_upload_listener(&self, listener: Arc<dyn UploadListener>) -> ListenerId {
+        self.upload_listeners.add(listener)
+    }
+
+    /// Removes a listener added with [`DossierArea::add_upload_listener`]; false if it was
+    /// not registered (any more).
+    pub fn remove_upload_listener(&self, id: ListenerId) -> bool {
+        self.upload_listeners.remove(id)
+    }
+
+    /// The call's listener together with the registered ones (checked at each delivery,
+    /// so a registration made meanwhile is told from the next delivery on).
+    fn upload_fan_out(&self, call: Option<Arc<dyn UploadListener>>) -> UploadFanOut {
+        UploadFanOut {
+            call,
+            registered: self.upload_listeners.current(),
         }
     }
 
@@ -739,8 +778,9 @@ impl DossierArea {
                 }
             }
         }
+        let listener = self.upload_fan_out(listener);
         self.outbox
-            .deliver(self, draft_id, listener.as_deref(), true)
+            .deliver(self, draft_id, Some(&listener), true)
             .await
     }
 
@@ -760,6 +800,7 @@ impl DossierArea {
             let rows = statement.query_map(params![force, unix_now()], |r| r.get(0))?;
             rows.collect::<Result<_, _>>()?
         };
+        let listener = self.upload_fan_out(listener);
         let mut outcomes = Vec::new();
         for code in self.queued_withdrawals()? {
             match self.outbox.deliver_withdrawal(self, &code, force).await {
@@ -773,7 +814,7 @@ impl DossierArea {
         for draft_id in due {
             match self
                 .outbox
-                .deliver(self, &draft_id, listener.as_deref(), force)
+                .deliver(self, &draft_id, Some(&listener), force)
                 .await
             {
                 Ok(outcome) => outcomes.push((draft_id, outcome)),
