@@ -21,11 +21,21 @@ use crate::runtime::{run, run_blocking};
 /// Failure of a dossier call: a machine `code` and a `user_message` to show.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum DossierException {
-    /// No such draft, procedure (or no catalog yet), form field or document requirement.
+    /// No such draft, dossier (on this device), procedure (or no catalog yet), form field
+    /// or document requirement.
     #[error("{code}: {user_message}")]
     NotFound {
-        /// Machine code (`unknown_draft`, `unknown_procedure`, `unknown_field`,
-        /// `unknown_requirement`, `catalog_not_downloaded`).
+        /// Machine code (`unknown_draft`, `unknown_dossier`, `unknown_procedure`,
+        /// `unknown_field`, `unknown_requirement`, `catalog_not_downloaded`).
+        code: String,
+        /// Localised message to show.
+        user_message: String,
+    },
+    /// The lifecycle does not allow this now (e.g. withdrawing a dossier whose result is
+    /// ready, answering when no supplement was asked).
+    #[error("{code}: {user_message}")]
+    NotAllowed {
+        /// Machine code (`illegal_transition`...).
         code: String,
         /// Localised message to show.
         user_message: String,
@@ -114,6 +124,7 @@ impl DossierException {
         let user_message = error.message(lang);
         match error {
             DossierError::UnknownDraft(_)
+            | DossierError::UnknownDossier(_)
             | DossierError::UnknownProcedure(_)
             | DossierError::UnknownField(_)
             | DossierError::UnknownRequirement(_)
@@ -121,6 +132,7 @@ impl DossierException {
                 DossierException::NotFound { code, user_message }
             }
             DossierError::NotEditable => DossierException::NotEditable { code, user_message },
+            DossierError::NotAllowed(_) => DossierException::NotAllowed { code, user_message },
             DossierError::Invalid(problems) => DossierException::Invalid {
                 problems: problems
                     .iter()
@@ -276,6 +288,11 @@ pub struct Draft {
     pub failure: Option<String>,
     /// The dossier code once submitted.
     pub dossier_code: Option<String>,
+    /// For a supplement answer: the dossier it answers (its only field is the note,
+    /// `supplement_note`; its attachments may answer any document of the procedure).
+    pub answers_dossier: Option<String>,
+    /// For a supplement answer: what the desk asked for, one item each.
+    pub requested: Vec<String>,
 }
 
 impl Draft {
@@ -293,6 +310,8 @@ impl Draft {
             attachments: view.attachments.into_iter().map(Attachment::from).collect(),
             failure: view.failure,
             dossier_code: view.dossier_code,
+            answers_dossier: view.answers_dossier,
+            requested: view.requested,
         }
     }
 }
@@ -310,6 +329,8 @@ pub struct DraftSummary {
     pub updated_at: i64,
     /// The dossier code once submitted.
     pub dossier_code: Option<String>,
+    /// For a supplement answer: the dossier it answers.
+    pub answers_dossier: Option<String>,
 }
 
 impl From<CoreDraftSummary> for DraftSummary {
@@ -320,6 +341,7 @@ impl From<CoreDraftSummary> for DraftSummary {
             state: s.state.into(),
             updated_at: s.updated_at,
             dossier_code: s.dossier_code,
+            answers_dossier: s.answers_dossier,
         }
     }
 }
@@ -367,8 +389,9 @@ impl From<DeliveryOutcome> for SubmitOutcome {
 /// The outcome of one outbox entry.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct OutboxDelivery {
-    /// The draft delivered (or not).
-    pub draft_id: String,
+    /// The draft delivered (a submission or a supplement answer), or the dossier code of
+    /// a queued withdrawal.
+    pub key: String,
     /// What happened.
     pub outcome: SubmitOutcome,
 }
@@ -559,13 +582,41 @@ impl Dossiers {
         .map(|outcomes| {
             outcomes
                 .into_iter()
-                .map(|(draft_id, outcome)| OutboxDelivery {
-                    draft_id,
+                .map(|(key, outcome)| OutboxDelivery {
+                    key,
                     outcome: outcome.into(),
                 })
                 .collect()
         })
         .map_err(|e| DossierException::from_core(e, self.lang))
+    }
+
+    /// Asks the portal to withdraw dossier `code` (until a result is ready), with an
+    /// optional note. Checked against the lifecycle on the device first, then queued with
+    /// its idempotency key: `Pending` means `runOutbox` retries it.
+    pub async fn withdraw(
+        &self,
+        code: String,
+        note: Option<String>,
+    ) -> Result<SubmitOutcome, DossierException> {
+        let core = self.core.clone();
+        run(&self.runtime, async move {
+            core.dossier().withdraw(&code, note.as_deref()).await
+        })
+        .await
+        .map(SubmitOutcome::from)
+        .map_err(|e| DossierException::from_core(e, self.lang))
+    }
+
+    /// Starts (or reopens) the answer to dossier `code`'s supplement request: a draft whose
+    /// note is the field `supplement_note` and whose attachments answer the request.
+    /// Submit it with `submit`.
+    pub fn answer_supplement(&self, code: String) -> Result<Draft, DossierException> {
+        self.core
+            .dossier()
+            .answer_supplement(&code)
+            .map(|view| Draft::new(view, self.lang))
+            .map_err(|e| DossierException::from_core(e, self.lang))
     }
 
     /// Number of submissions waiting in the outbox.

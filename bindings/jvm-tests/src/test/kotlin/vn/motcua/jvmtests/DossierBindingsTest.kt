@@ -132,7 +132,7 @@ class DossierBindingsTest {
     }
 
     @Test
-    fun `the journey - search, draft, attach, submit, desk accepts, sync, timeline`() = runBlocking {
+    fun `the journey - search, draft, attach, submit, desk accepts, sync, timeline, supplement, withdrawal`() = runBlocking {
         Phone().open().use { core ->
             val profile = loggedIn(core)
             val dossier = core.dossier()
@@ -247,6 +247,31 @@ class DossierBindingsTest {
             assertEquals(listOf(DossierStatus.PROCESSING), active.map { it.status })
             activeHandle.close()
             assertEquals(DossierStatus.PROCESSING, tracking.dossier(code)!!.status)
+
+            // The specialist asks for a supplement; the citizen answers it from the phone.
+            val specialist = Desk.login(portal, "chuyenvien")
+            val asked = "Bản sao giấy chứng nhận ly hôn"
+            assertEquals(200, specialist.act(code, "request_supplement", missing = listOf(asked)).first)
+            val request = tracking.sync().single()
+            assertEquals(DossierStatus.SUPPLEMENT_REQUESTED, request.status)
+            assertEquals(listOf(asked), request.missing)
+            val answer = dossier.answerSupplement(code)
+            assertEquals(code, answer.answersDossier)
+            assertEquals(listOf(asked), answer.requested)
+            assertEquals(listOf("supplement_note"), answer.fields.map { it.fieldId })
+            dossier.setField(answer.id, "supplement_note", "Gửi bổ sung bản sao")
+            dossier.addAttachmentBytes(answer.id, "previous_certificate", "ly-hon.pdf", samplePdf(2))
+            assertTrue(dossier.submit(answer.id) is SubmitOutcome.Delivered)
+            assertEquals(listOf(DossierStatus.PROCESSING), tracking.sync().map { it.status })
+
+            // The citizen withdraws it; the lifecycle then refuses a second answer.
+            assertTrue(dossier.withdraw(code, "Không còn nhu cầu") is SubmitOutcome.Delivered)
+            assertEquals(listOf(DossierStatus.WITHDRAWAL_REQUESTED), tracking.sync().map { it.status })
+            assertFails<DossierException.NotAllowed> { dossier.answerSupplement(code) }
+            assertEquals(
+                "unknown_dossier",
+                assertFails<DossierException.NotFound> { dossier.withdraw("000.00.00.H00-000000-9999", null) }.code,
+            )
 
             tracking.close()
             dossier.close()

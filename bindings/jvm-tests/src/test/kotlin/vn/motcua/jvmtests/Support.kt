@@ -231,8 +231,14 @@ fun appConfig(portal: Portal, dataDir: Path, language: String = "en") = AppConfi
  */
 class Desk private constructor(private val portal: Portal, private val token: String) {
     /** Takes [action] on dossier [code]; returns the HTTP status and body. */
-    fun act(code: String, action: String, note: String = "Đã kiểm tra"): Pair<Int, String> {
-        val body = """{"action":"$action","note":"$note"}"""
+    fun act(
+        code: String,
+        action: String,
+        note: String = "Đã kiểm tra",
+        missing: List<String> = emptyList(),
+    ): Pair<Int, String> {
+        val items = missing.joinToString(",") { "\"$it\"" }
+        val body = """{"action":"$action","note":"$note","missing":[$items]}"""
         val response = http.send(
             HttpRequest.newBuilder(URI("${portal.baseUrl}/api/v1/desk/dossiers/$code/actions"))
                 .header("Authorization", "Bearer $token")
