@@ -47,8 +47,9 @@ public enum DossierDetailState: Equatable, Sendable {
 }
 
 /// A dossier with its timeline and deadline, from the phone (offline) and refreshed by a
-/// sync. Withdraw and supplement answer need `actions`; while the bindings have none, the
-/// screen says the feature is not in this version.
+/// sync. Withdraw and supplement answer need `actions` (the answer itself is a draft form,
+/// `DraftFormModel.Origin.supplementAnswer`); without them the screen says the feature is
+/// not in this version.
 @MainActor
 @Observable
 public final class DossierDetailModel {
@@ -81,22 +82,20 @@ public final class DossierDetailModel {
         await show(banner: banner)
     }
 
-    /// Withdraws the dossier (after the screen asked "are you sure").
+    /// Withdraws the dossier (after the screen asked "are you sure"). Without a network the
+    /// request waits in the core's outbox and the banner says it will be sent.
     public func withdraw(note: String?) async {
-        await act { try await $0.withdraw(code: self.code, note: note) }
-    }
-
-    /// Answers the supplement request with a note and attachments of a draft.
-    public func answerSupplement(note: String?, attachmentIDs: [Int64]) async {
-        await act { try await $0.answerSupplement(code: self.code, note: note, attachmentIDs: attachmentIDs) }
-    }
-
-    private func act(_ call: (CitizenActionsPort) async throws -> StatusEvent) async {
         guard let actions else { return }
         var banner: String?
         do {
-            _ = try await call(actions)
-            _ = try await tracking.sync()
+            switch try await actions.withdraw(code: code, note: note) {
+            case .delivered:
+                _ = try? await tracking.sync()
+            case .queued:
+                banner = texts.withdrawalQueued
+            case .refused(let reason):
+                banner = reason
+            }
         } catch {
             let problem = Problem.from(error, texts: texts)
             banner = problem.offline ? texts.offlineAction : problem.message

@@ -52,6 +52,10 @@ public struct DraftForm: Equatable, Sendable {
     public let draftID: String
     public let procedureCode: String
     public let procedureName: String
+    /// For a supplement answer: the dossier it answers.
+    public let answersDossier: String?
+    /// For a supplement answer: what the desk asked for.
+    public let requested: [String]
     public var fields: [FieldUI]
     public var documents: [DocumentUI]
     public var submit: SubmitUI = .idle
@@ -81,10 +85,13 @@ public final class DraftFormModel {
     public enum Origin: Equatable, Sendable {
         case newDraft(procedureCode: String)
         case existing(draftID: String)
+        /// The answer to a supplement request of this dossier (started or reopened).
+        case supplementAnswer(dossierCode: String)
     }
 
     private let origin: Origin
     private let dossiers: DossierPort
+    private let actions: CitizenActionsPort?
     private let catalog: CatalogPort
     private let lang: Lang
     private let texts: Texts
@@ -92,9 +99,10 @@ public final class DraftFormModel {
     /// Field saves run one at a time, in typing order (the previous save is awaited first).
     private var lastSave: Task<Void, Never>?
 
-    public init(origin: Origin, dossiers: DossierPort, catalog: CatalogPort, lang: Lang) {
+    public init(origin: Origin, dossiers: DossierPort, actions: CitizenActionsPort? = nil, catalog: CatalogPort, lang: Lang) {
         self.origin = origin
         self.dossiers = dossiers
+        self.actions = actions
         self.catalog = catalog
         self.lang = lang
         self.texts = Texts(lang: lang)
@@ -114,6 +122,9 @@ public final class DraftFormModel {
             switch origin {
             case .newDraft(let code): draft = try await dossiers.createDraft(procedureCode: code)
             case .existing(let id): draft = try await dossiers.draft(id: id)
+            case .supplementAnswer(let code):
+                guard let actions else { throw Problem(code: "not_available", message: texts.notYetAvailable) }
+                draft = try await actions.answerSupplement(code: code)
             }
             guard let sheet = try await catalog.procedure(code: draft.procedureCode) else {
                 throw Problem(code: "unknown_procedure", message: texts.unexpected)
@@ -196,7 +207,9 @@ public final class DraftFormModel {
             return
         }
         if !issues.isEmpty {
-            await reload(issues: issues, message: texts.problemsToFix(issues.count))
+            // A supplement answer with neither a document nor a note: the core's own words.
+            let whole = issues.first { $0.fieldID == "supplement" }?.message
+            await reload(issues: issues, message: whole ?? texts.problemsToFix(issues.count))
             return
         }
         update {
@@ -258,7 +271,19 @@ public final class DraftFormModel {
         let vi = lang == .vi
         let values = Dictionary(draft.fields.map { ($0.fieldID, $0) }, uniquingKeysWith: { first, _ in first })
         let issueOf = Dictionary(issues.map { ($0.fieldID, $0.message) }, uniquingKeysWith: { first, _ in first })
-        let fields = p.form.map { f -> FieldUI in
+        let answer = draft.answersDossier != nil
+        let note = values[DraftSnapshot.supplementNoteField]
+        let fields = answer ? [FieldUI(
+            id: DraftSnapshot.supplementNoteField,
+            type: .longText,
+            label: texts.supplementNote,
+            help: texts.supplementNoteHelp,
+            required: false,
+            choices: [],
+            value: note?.value ?? "",
+            prefilled: false,
+            error: issueOf[DraftSnapshot.supplementNoteField] ?? note?.error
+        )] : p.form.map { f -> FieldUI in
             let v = values[f.id]
             return FieldUI(
                 id: f.id,
@@ -277,7 +302,8 @@ public final class DraftFormModel {
             DocumentUI(
                 requirement: d.id,
                 name: vi ? d.nameVi : d.nameEn,
-                required: d.required,
+                // An answer may bring any of the procedure's documents, none of them required.
+                required: d.required && !answer,
                 files: draft.attachments.filter { $0.requirement == d.id },
                 error: issueOf[d.id]
             )
@@ -298,7 +324,9 @@ public final class DraftFormModel {
         return DraftForm(
             draftID: draft.id,
             procedureCode: draft.procedureCode,
-            procedureName: vi ? p.nameVi : p.nameEn,
+            procedureName: draft.answersDossier.map { texts.supplementFor($0) } ?? (vi ? p.nameVi : p.nameEn),
+            answersDossier: draft.answersDossier,
+            requested: draft.requested,
             fields: fields,
             documents: documents,
             submit: submit,

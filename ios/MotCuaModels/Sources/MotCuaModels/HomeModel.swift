@@ -89,7 +89,12 @@ public final class HomeModel {
             }
             var waiting: [DraftItem] = []
             for draft in try await dossierPort.drafts() where draft.phase != .submitted {
-                let procedureName = await name(of: draft.procedureCode, cache: &names)
+                let procedureName: String
+                if let answered = draft.answersDossier {
+                    procedureName = texts.supplementFor(answered)
+                } else {
+                    procedureName = await name(of: draft.procedureCode, cache: &names)
+                }
                 waiting.append(DraftItem(
                     id: draft.id,
                     procedureName: procedureName,

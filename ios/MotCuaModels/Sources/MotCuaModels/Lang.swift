@@ -77,6 +77,23 @@ public struct Texts: Sendable, Equatable {
              "Everything about the person you helped has been erased from this phone.")
     }
 
+    public var withdrawalQueued: String {
+        pick("Yêu cầu rút hồ sơ đã được lưu trên máy và sẽ tự gửi khi có mạng.",
+             "The withdrawal request is saved on this phone and will be sent by itself when there is a connection.")
+    }
+
+    public var supplementNote: String {
+        pick("Ghi chú gửi cán bộ", "Note for the officer")
+    }
+
+    public var supplementNoteHelp: String {
+        pick("Không bắt buộc nếu đã đính kèm giấy tờ.", "Optional when you attach documents.")
+    }
+
+    public func supplementFor(_ code: String) -> String {
+        pick("Bổ sung hồ sơ \(code)", "Documents for dossier \(code)")
+    }
+
     public func searchResults(_ count: Int) -> String {
         pick("Tìm thấy \(count) thủ tục", "\(count) procedures found")
     }

@@ -277,9 +277,15 @@ public struct DraftSnapshot: Equatable, Sendable {
     /// Why the last submission was refused.
     public let failure: String?
     public let dossierCode: String?
+    /// For a supplement answer: the dossier it answers. Its only field is the note
+    /// (`supplement_note`); its attachments may answer any document of the procedure.
+    public let answersDossier: String?
+    /// For a supplement answer: what the desk asked for, one item per line.
+    public let requested: [String]
 
     public init(id: String, procedureCode: String, procedureName: String, phase: DraftPhase, fields: [FieldValue],
-                attachments: [AttachedFile], failure: String?, dossierCode: String?) {
+                attachments: [AttachedFile], failure: String?, dossierCode: String?,
+                answersDossier: String? = nil, requested: [String] = []) {
         self.id = id
         self.procedureCode = procedureCode
         self.procedureName = procedureName
@@ -288,7 +294,12 @@ public struct DraftSnapshot: Equatable, Sendable {
         self.attachments = attachments
         self.failure = failure
         self.dossierCode = dossierCode
+        self.answersDossier = answersDossier
+        self.requested = requested
     }
+
+    /// The id of a supplement answer's note field.
+    public static let supplementNoteField = "supplement_note"
 }
 
 /// A line of the drafts list.
@@ -299,13 +310,17 @@ public struct DraftLine: Equatable, Sendable {
     /// Seconds since the epoch.
     public let updatedAt: Int64
     public let dossierCode: String?
+    /// For a supplement answer: the dossier it answers.
+    public let answersDossier: String?
 
-    public init(id: String, procedureCode: String, phase: DraftPhase, updatedAt: Int64, dossierCode: String?) {
+    public init(id: String, procedureCode: String, phase: DraftPhase, updatedAt: Int64, dossierCode: String?,
+                answersDossier: String? = nil) {
         self.id = id
         self.procedureCode = procedureCode
         self.phase = phase
         self.updatedAt = updatedAt
         self.dossierCode = dossierCode
+        self.answersDossier = answersDossier
     }
 }
 
@@ -458,12 +473,16 @@ public protocol TrackingPort: Sendable {
     func watchStatus(_ onChange: @escaping @Sendable (StatusEvent) -> Void) -> ListenerToken
 }
 
-/// The citizen's own actions on a dossier. The portal has them
-/// (`POST /api/v1/dossiers/{code}/withdraw`, `/supplement`); the bindings do not export
-/// them yet, so no implementation exists and the detail screen says so.
+/// The citizen's own actions on a dossier, delivered through the core's outbox like a
+/// submission (so they too survive a lost connection). The bindings export them since the
+/// lifecycle work (`Dossiers.withdraw`, `Dossiers.answerSupplement`); Android's port of the
+/// same name predates that export and has older shapes.
 public protocol CitizenActionsPort: Sendable {
-    func withdraw(code: String, note: String?) async throws -> StatusEvent
-    func answerSupplement(code: String, note: String?, attachmentIDs: [Int64]) async throws -> StatusEvent
+    /// Asks the desk to withdraw the dossier.
+    func withdraw(code: String, note: String?) async throws -> Delivery
+    /// Starts (or reopens) the answer to a supplement request: a draft with a note and
+    /// attachments, submitted with `DossierPort.submit`.
+    func answerSupplement(code: String) async throws -> DraftSnapshot
 }
 
 // MARK: - Receipts

@@ -138,4 +138,41 @@ final class DossierScreensTests: XCTestCase {
         XCTAssertNil(detail.primary)
         XCTAssertNil(detail.unavailable)
     }
+
+    func testASupplementAnswerIsANoteAndAnyDocumentWithWhatTheDeskAskedFor() async {
+        let dossiers = FakeDossiers()
+        dossiers.issues = [FieldIssue(fieldID: "supplement", message: "Cần thêm giấy tờ hoặc ghi chú bổ sung")]
+        let model = DraftFormModel(origin: .supplementAnswer(dossierCode: "A"), dossiers: dossiers, actions: FakeActions(),
+                                   catalog: FakeCatalog(), lang: .vi)
+        await model.load()
+        guard let form = editing(model) else { return }
+        XCTAssertEqual(form.procedureName, "Bổ sung hồ sơ A")
+        XCTAssertEqual(form.requested, ["Bản sao CCCD"])
+        XCTAssertEqual(form.fields.map(\.id), ["supplement_note"])
+        XCTAssertEqual(form.fields.first?.type, .longText)
+        XCTAssertEqual(form.documents.map(\.required), [false, false])
+        await model.submit()
+        XCTAssertEqual(editing(model)?.message, "Cần thêm giấy tờ hoặc ghi chú bổ sung")
+
+        let withoutActions = DraftFormModel(origin: .supplementAnswer(dossierCode: "A"), dossiers: dossiers, catalog: FakeCatalog(), lang: .vi)
+        await withoutActions.load()
+        XCTAssertEqual(withoutActions.state, .failed(Problem(code: "not_available", message: Texts(lang: .vi).notYetAvailable)))
+    }
+
+    func testAWithdrawalWithoutNetworkWaitsInTheOutboxAndSaysSo() async {
+        let tracking = FakeTracking()
+        tracking.records["A"] = DossierRecord(code: "A", procedureCode: "1.001193", status: "processing", label: "Đang giải quyết",
+                                              appointmentDate: nil, overdue: false, timeline: [])
+        let actions = FakeActions()
+        let model = DossierDetailModel(tracking: tracking, actions: actions, code: "A", lang: .vi)
+        await model.load()
+        guard case .shown(let before) = model.state else { return XCTFail("\(model.state)") }
+        XCTAssertTrue(before.withdrawable)
+        XCTAssertEqual(before.primary, .showReceipt)
+        XCTAssertNil(before.unavailable)
+        await model.withdraw(note: "Nộp nhầm thủ tục")
+        guard case .shown(let after) = model.state else { return XCTFail("\(model.state)") }
+        XCTAssertEqual(after.banner, Texts(lang: .vi).withdrawalQueued)
+        XCTAssertEqual(actions.withdrawn.first?.1, "Nộp nhầm thủ tục")
+    }
 }

@@ -287,3 +287,19 @@ final class MemorySettings: SettingsStore {
         saved = settings
     }
 }
+
+final class FakeActions: CitizenActionsPort, @unchecked Sendable {
+    var withdrawal: Delivery = .queued(retryInSeconds: 30)
+    var withdrawn: [(String, String?)] = []
+
+    func withdraw(code: String, note: String?) async throws -> Delivery {
+        withdrawn.append((code, note))
+        return withdrawal
+    }
+
+    func answerSupplement(code: String) async throws -> DraftSnapshot {
+        DraftSnapshot(id: "answer-1", procedureCode: "1.001193", procedureName: "Đăng ký khai sinh", phase: .editing,
+                      fields: [FieldValue(fieldID: "supplement_note", value: nil, prefilled: false, error: nil)],
+                      attachments: [], failure: nil, dossierCode: code, answersDossier: code, requested: ["Bản sao CCCD"])
+    }
+}
