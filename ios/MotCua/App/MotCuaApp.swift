@@ -3,6 +3,7 @@ import UIKit
 import MotCuaModels
 
 @main
+@MainActor
 struct MotCuaApp: App {
     @UIApplicationDelegateAdaptor(AppDelegate.self) private var delegate
     @Environment(\.scenePhase) private var scenePhase

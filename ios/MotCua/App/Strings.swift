@@ -5,7 +5,7 @@ import MotCuaModels
 /// settings (Vietnamese by default), whatever the phone's language: an elderly citizen's
 /// phone may be set to English by whoever sold it. Keys are semantic (`home.title`); every
 /// key used in code is in the catalog with vi and en (ios/scripts/check-strings.py).
-struct Tr: Sendable {
+struct Tr {
     let lang: Lang
     private let bundle: Bundle
 

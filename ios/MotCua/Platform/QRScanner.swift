@@ -6,6 +6,7 @@ import VisionKit
 /// The camera reading QR codes for desk mode: VisionKit's DataScannerViewController where
 /// the phone supports it (A12 chip and later, camera allowed), AVFoundation's metadata
 /// output on older phones (the desk's phone may be old).
+@MainActor
 struct QRScanner: View {
     let onCode: (String) -> Void
 

@@ -5,6 +5,7 @@ import MotCuaModels
 /// citizen logs in with their own identity (privately: nothing stays in the browser), the
 /// dossier is filed, the receipt handed over (share or print), and ending erases everything
 /// of that person from the phone.
+@MainActor
 struct AssistView: View {
     @Environment(\.tr) private var tr
     let model: AssistModel

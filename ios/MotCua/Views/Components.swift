@@ -3,6 +3,7 @@ import UIKit
 import MotCuaModels
 
 /// A message across the screen: offline states and what will happen, problems.
+@MainActor
 struct Banner: View {
     enum Kind {
         case info
@@ -30,6 +31,7 @@ struct Banner: View {
 }
 
 /// A screen that could not load, with a way to try again.
+@MainActor
 struct ProblemView: View {
     @Environment(\.tr) private var tr
     let problem: Problem
@@ -48,6 +50,7 @@ struct ProblemView: View {
 }
 
 /// Loading, said in words for VoiceOver.
+@MainActor
 struct LoadingView: View {
     @Environment(\.tr) private var tr
 
@@ -60,6 +63,7 @@ struct LoadingView: View {
 }
 
 /// A label and its value, stacked so that long values wrap at large text sizes.
+@MainActor
 struct LabeledLine: View {
     let label: String
     let value: String
@@ -79,6 +83,7 @@ struct LabeledLine: View {
 }
 
 /// The province's logo, or a building symbol when the build has none.
+@MainActor
 struct ProvinceLogo: View {
     let name: String
 

@@ -3,6 +3,7 @@ import MotCuaModels
 
 /// Desk mode: the camera reads a receipt's QR code and the core checks it offline; the
 /// verdict in large words and a colour and an icon, then "scan the next one".
+@MainActor
 struct DeskScanView: View {
     @Environment(\.tr) private var tr
     let model: DeskScanModel

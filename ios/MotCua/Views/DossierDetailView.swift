@@ -4,6 +4,7 @@ import MotCuaModels
 /// A dossier: its status, the appointment date, the timeline, and what the citizen may do
 /// now (show the receipt, answer a supplement request; withdraw as a secondary action,
 /// confirmed first).
+@MainActor
 struct DossierDetailView: View {
     @Environment(\.tr) private var tr
     let model: DossierDetailModel

@@ -5,6 +5,7 @@ import MotCuaModels
 /// The dossier form, drawn from the procedure's schema: one widget per field type, values
 /// filled in from the identity marked as such, the core's errors under each field,
 /// attachments from the camera or files, and one primary action, submit, with progress.
+@MainActor
 struct DraftFormView: View {
     @Environment(\.tr) private var tr
     @Environment(\.theme) private var theme
@@ -96,6 +97,7 @@ struct DraftFormView: View {
 }
 
 /// One field of the form; its widget follows its type.
+@MainActor
 private struct FieldEditor: View {
     @Environment(\.tr) private var tr
     let field: FieldUI
@@ -201,6 +203,7 @@ private struct FieldEditor: View {
 }
 
 /// A date field: the wheel the phone knows, stored as `YYYY-MM-DD` (the day in Vietnam).
+@MainActor
 private struct DateField: View {
     @Environment(\.tr) private var tr
     let value: String
@@ -241,6 +244,7 @@ private struct DateField: View {
 }
 
 /// A document requirement with its files, and the two ways to add one.
+@MainActor
 private struct DocumentEditor: View {
     @Environment(\.tr) private var tr
     let document: DocumentUI

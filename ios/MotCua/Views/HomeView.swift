@@ -3,6 +3,7 @@ import MotCuaModels
 
 /// Home: my dossiers with their status and appointment date, then my drafts. One primary
 /// action: file a new dossier (goes to the search).
+@MainActor
 struct HomeView: View {
     @Environment(\.tr) private var tr
     @Environment(\.theme) private var theme
@@ -66,6 +67,7 @@ struct HomeView: View {
     }
 }
 
+@MainActor
 private struct DossierRow: View {
     @Environment(\.tr) private var tr
     let item: DossierItem

@@ -3,6 +3,7 @@ import MotCuaModels
 
 /// The front door: the province's name and logo, one button to log in with the electronic
 /// identity (VNeID) in the system browser.
+@MainActor
 struct LoginView: View {
     @Environment(AppEnvironment.self) private var env
     @Environment(\.tr) private var tr

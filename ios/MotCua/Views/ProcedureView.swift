@@ -3,6 +3,7 @@ import MotCuaModels
 
 /// A procedure: what it costs (and the online discount), how long it takes, whether the
 /// citizen must still go to the desk, which papers are needed. One primary action: file.
+@MainActor
 struct ProcedureView: View {
     @Environment(\.tr) private var tr
     let model: ProcedureModel

@@ -4,6 +4,7 @@ import MotCuaModels
 
 /// The receipt full screen at maximum brightness, for the desk's scanner: the QR code drawn
 /// module by module from the core (sharp at any size), the slip's lines, share and print.
+@MainActor
 struct ReceiptScreen: View {
     @Environment(\.tr) private var tr
     @Environment(\.displayScale) private var displayScale
@@ -66,6 +67,7 @@ struct ReceiptScreen: View {
 }
 
 /// The QR code and the slip's lines; dark on white whatever the phone's appearance.
+@MainActor
 struct ReceiptSlipView: View {
     @Environment(\.tr) private var tr
     let slip: ReceiptSlip
@@ -86,6 +88,7 @@ struct ReceiptSlipView: View {
 }
 
 /// A QR code from its modules, with the four-module quiet zone scanners need.
+@MainActor
 struct QRCodeView: View {
     let modules: [[Bool]]
 

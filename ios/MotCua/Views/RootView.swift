@@ -3,6 +3,7 @@ import MotCuaModels
 
 /// The app lock, then the login, then the three tabs: my dossiers, find a procedure,
 /// settings (with the helpers' modes).
+@MainActor
 struct RootView: View {
     @Environment(AppEnvironment.self) private var env
     @Environment(\.tr) private var tr
@@ -47,6 +48,7 @@ struct RootView: View {
 }
 
 /// Covers the app until the owner is confirmed.
+@MainActor
 private struct LockScreen: View {
     @Environment(AppEnvironment.self) private var env
     @Environment(\.tr) private var tr
@@ -68,6 +70,7 @@ private struct LockScreen: View {
     }
 }
 
+@MainActor
 private struct MainTabs: View {
     @Environment(AppEnvironment.self) private var env
     @Environment(\.tr) private var tr
@@ -146,6 +149,7 @@ private struct MainTabs: View {
 /// Keeps a screen's model for as long as the screen is in the navigation stack: SwiftUI
 /// rebuilds views often, `@State` keeps the first model made (the documented way to own an
 /// `@Observable` object).
+@MainActor
 private struct Hosted<Model: AnyObject, Content: View>: View {
     @State private var model: Model
     private let content: (Model) -> Content

@@ -3,6 +3,7 @@ import MotCuaModels
 
 /// Procedure search as the person types, offline, with the matched words bold (not
 /// shown by colour alone) and the count announced by VoiceOver.
+@MainActor
 struct SearchView: View {
     @Environment(\.tr) private var tr
     let model: SearchModel

@@ -3,6 +3,7 @@ import MotCuaModels
 
 /// Settings: language (Vietnamese or English), text size, the app lock; and the two modes
 /// for helpers: the volunteer's assisted session and the desk's receipt check.
+@MainActor
 struct SettingsView: View {
     @Environment(AppEnvironment.self) private var env
     @Environment(\.tr) private var tr
