@@ -28,12 +28,12 @@ final class AppEnvironment {
     /// Changes when the core is reopened (language): the screens are rebuilt.
     private(set) var generation = 0
 
-    private(set) var core: CoreServices?
+    private(set) var core: CoreServices? = nil
     private(set) var session: SessionModel
     private(set) var assist: AssistModel
-    private(set) var home: HomeModel?
-    private(set) var search: SearchModel?
-    private var opening: Task<Void, Never>?
+    private(set) var home: HomeModel? = nil
+    private(set) var search: SearchModel? = nil
+    @ObservationIgnored private var opening: Task<Void, Never>? = nil
 
     private init() {
         let owner = DeviceOwner()

@@ -22,8 +22,8 @@ public enum AssistStage: Equatable, Sendable {
 public final class AssistModel {
     public private(set) var stage: AssistStage
     /// "12 people helped on this phone".
-    public private(set) var helped: String?
-    public private(set) var problem: Problem?
+    public private(set) var helped: String? = nil
+    public private(set) var problem: Problem? = nil
 
     private let assist: AssistPort?
     private let texts: Texts

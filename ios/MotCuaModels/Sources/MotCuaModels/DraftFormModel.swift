@@ -95,9 +95,9 @@ public final class DraftFormModel {
     private let catalog: CatalogPort
     private let lang: Lang
     private let texts: Texts
-    private var procedure: ProcedureSheet?
+    @ObservationIgnored private var procedure: ProcedureSheet? = nil
     /// Field saves run one at a time, in typing order (the previous save is awaited first).
-    private var lastSave: Task<Void, Never>?
+    @ObservationIgnored private var lastSave: Task<Void, Never>? = nil
 
     public init(origin: Origin, dossiers: DossierPort, actions: CitizenActionsPort? = nil, catalog: CatalogPort, lang: Lang) {
         self.origin = origin

@@ -31,9 +31,9 @@ public final class HomeModel {
     public private(set) var dossiers: [DossierItem] = []
     public private(set) var drafts: [DraftItem] = []
     /// Offline or a sync problem: what is shown and what will happen.
-    public private(set) var banner: String?
+    public private(set) var banner: String? = nil
     /// The session ended: the app goes back to the login screen with this.
-    public private(set) var loggedOut: Problem?
+    public private(set) var loggedOut: Problem? = nil
 
     private let dossierPort: DossierPort
     private let tracking: TrackingPort

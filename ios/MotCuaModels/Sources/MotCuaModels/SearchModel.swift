@@ -49,17 +49,17 @@ public final class SearchModel {
     public private(set) var resultsFor = ""
     public private(set) var results: [SearchResult] = []
     /// "12 procedures found", announced by VoiceOver; nil before typing.
-    public private(set) var summary: String?
+    public private(set) var summary: String? = nil
     /// Downloading the catalog.
     public private(set) var refreshing = false
     /// Offline or never downloaded: what still works.
-    public private(set) var banner: String?
-    public private(set) var problem: Problem?
+    public private(set) var banner: String? = nil
+    public private(set) var problem: Problem? = nil
 
     private let catalog: CatalogPort
     private let texts: Texts
     private let limit: Int
-    private var pending: Task<Void, Never>?
+    @ObservationIgnored private var pending: Task<Void, Never>? = nil
 
     public init(catalog: CatalogPort, texts: Texts, limit: Int = 30) {
         self.catalog = catalog

@@ -71,7 +71,7 @@ public protocol DeviceOwnerCheck: Sendable {
 public final class SettingsModel {
     public private(set) var settings: AppSettings
     /// Why the app lock could not be switched on.
-    public private(set) var message: String?
+    public private(set) var message: String? = nil
 
     private let store: SettingsStore
     private let owner: DeviceOwnerCheck
