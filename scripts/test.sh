@@ -25,6 +25,10 @@ cargo test --workspace --locked
 echo "==> Kotlin bindings on the JVM"
 command -v mvn >/dev/null || { echo "mvn (Maven) and a JDK 17 are required for the Kotlin tests" >&2; exit 1; }
 bash scripts/bindings.sh
+
+echo "==> iOS: the Swift bindings names the app uses exist; the String Catalogs are complete"
+bash ios/scripts/check-bindings-api.sh
+python3 ios/scripts/check-strings.py
 mvn -B -ntp -f bindings/jvm-tests/pom.xml test
 
 echo "==> Android presentation layer on the JVM"
