@@ -2,6 +2,7 @@
 //! walks the whole journey in `motcua demo`. A front end over `motcua-core` (and, for
 //! `portal serve` and `demo`, `motcua-portal`): it formats, it does not decide.
 
+pub mod assist;
 pub mod browser;
 pub mod calendar;
 pub mod catalog;

@@ -32,7 +32,7 @@ pub enum StoreError {
 }
 
 /// The schema version this build migrates to (the number of migrations).
-pub const SCHEMA_VERSION: usize = 5;
+pub const SCHEMA_VERSION: usize = 6;
 
 /// The schema, one entry per version; append only, never edit a released one.
 fn migrations() -> Migrations<'static> {
@@ -159,6 +159,27 @@ fn migrations() -> Migrations<'static> {
                 last_error TEXT,
                 created_at INTEGER NOT NULL
             ) STRICT;",
+        ),
+        // Assisted sessions, as the volunteer's profile remembers them: no personal data of
+        // the assisted citizen (see core::assist).
+        M::up(
+            "CREATE TABLE assisted_sessions (
+                id TEXT PRIMARY KEY NOT NULL,
+                started_at INTEGER NOT NULL,
+                day TEXT NOT NULL,
+                consent_version TEXT NOT NULL,
+                consent_at INTEGER NOT NULL,
+                assisted_by TEXT,
+                ended_at INTEGER,
+                end_kind TEXT CHECK (end_kind IN ('ended', 'abandoned')),
+                helped INTEGER NOT NULL DEFAULT 0
+            ) STRICT;
+            CREATE TABLE assisted_outcomes (
+                session_id TEXT NOT NULL REFERENCES assisted_sessions(id),
+                procedure_code TEXT NOT NULL,
+                outcome TEXT NOT NULL CHECK (outcome IN ('submitted', 'not_sent', 'draft_abandoned'))
+            ) STRICT;
+            CREATE INDEX assisted_outcomes_session ON assisted_outcomes(session_id);",
         ),
     ])
 }

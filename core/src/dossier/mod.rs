@@ -29,6 +29,7 @@ use rusqlite::params;
 use self::drafts::{blob_context, field_context, file_name_context};
 use self::media::MediaError;
 pub use self::outbox::{DeliveryOutcome, UploadListener};
+pub(crate) use self::seal::KEY_DATA_KEY;
 pub use self::seal::SealError;
 use self::seal::Sealer;
 pub use self::supplement::SUPPLEMENT_NOTE_FIELD;
