@@ -25,6 +25,10 @@ pub use trust::{RootKey, TrustList, TrustListError, TrustedKey};
 
 use crate::i18n::{Lang, Localized};
 
+/// `GET` → the trust list: a COSE_Sign1 ([`TrustList::open`]), media type
+/// `application/cose`. Public: it holds public keys only.
+pub const PATH_RECEIPT_KEYS: &str = "/api/v1/receipt-keys";
+
 /// What every receipt text starts with ("MotCua, version 1"); `:` is in the QR
 /// alphanumeric set.
 pub const PREFIX: &str = "MC1:";
