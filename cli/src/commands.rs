@@ -9,6 +9,7 @@ use motcua_core::identity::IdentityError;
 use motcua_core::secure_store::DevFileSecureStore;
 use motcua_core::{CoreConfig, Lang, Localized, MotCua, OpenError};
 use motcua_protocol::api::{ClientConfig, PATH_CLIENT_CONFIG};
+use motcua_protocol::receipt::RootKey;
 use serde::Serialize;
 use url::Url;
 
@@ -123,6 +124,48 @@ pub enum Command {
         #[command(subcommand)]
         command: CatalogCommand,
     },
+    /// Show the receipt QR code of one of your dossiers (in the terminal; --png writes an
+    /// image).
+    Receipt {
+        /// Dossier code.
+        code: String,
+        /// Also write the QR code as a PNG image to this file.
+        #[arg(long)]
+        png: Option<PathBuf>,
+        /// The province root key (`ed25519:…`); default: the one the portal announces.
+        #[arg(long, env = "MOTCUA_RECEIPT_ROOT_KEY")]
+        root_key: Option<String>,
+    },
+    /// Verify a receipt (desk): its QR text, or an image of it; offline once the key list
+    /// was fetched.
+    Verify {
+        /// The scanned text (`MC1:…`) or an image file (PNG, JPEG) with the QR code.
+        input: String,
+        /// The ID number on the card of the person at the desk, to check it is the
+        /// applicant's.
+        #[arg(long)]
+        id_number: Option<String>,
+        /// Do not try to refresh the key list first.
+        #[arg(long)]
+        offline: bool,
+        /// The province root key (`ed25519:…`); default: the one the portal announces.
+        #[arg(long, env = "MOTCUA_RECEIPT_ROOT_KEY")]
+        root_key: Option<String>,
+    },
+}
+
+/// Receipt-signing key commands (on the portal's data directory).
+#[derive(Debug, Subcommand)]
+pub enum ReceiptKeysCommand {
+    /// The keys and the root public key the apps must carry.
+    List,
+    /// Retire the active key (its receipts stay valid) and start a new one.
+    Rotate,
+    /// Revoke a key: its receipts stop verifying once verifiers refresh the key list.
+    Revoke {
+        /// Key id (8 hexadecimal digits, see `list`).
+        kid: String,
+    },
 }
 
 /// Draft commands.
@@ -195,10 +238,18 @@ pub enum CatalogCommand {
 }
 
 /// Portal commands.
+// Parsed once per process, like `Command`.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum PortalCommand {
     /// Serve the portal API and its built-in OpenID provider.
     Serve(motcua_portal::PortalConfig),
+    /// The receipt-signing keys: list, rotate, revoke.
+    ReceiptKeys {
+        /// Key command.
+        #[command(subcommand)]
+        command: ReceiptKeysCommand,
+    },
 }
 
 /// The two-step login.
@@ -256,6 +307,9 @@ pub enum CliError {
     /// Status tracking.
     #[error(transparent)]
     Tracking(#[from] motcua_core::tracking::TrackingError),
+    /// Receipts.
+    #[error(transparent)]
+    Receipt(#[from] motcua_core::receipt::ReceiptError),
 }
 
 impl Localized for CliError {
@@ -273,6 +327,7 @@ impl Localized for CliError {
             CliError::Dossier(e) => e.code(),
             CliError::InvalidArgument(_) => "invalid_argument",
             CliError::Tracking(e) => e.code(),
+            CliError::Receipt(e) => e.code(),
         }
     }
 
@@ -307,6 +362,7 @@ impl Localized for CliError {
             CliError::Catalog(e) => e.message(lang),
             CliError::Dossier(e) => e.message(lang),
             CliError::Tracking(e) => e.message(lang),
+            CliError::Receipt(e) => e.message(lang),
             CliError::InvalidArgument(detail) => pick(
                 &format!("Tham số không hợp lệ: {detail}"),
                 &format!("Invalid argument: {detail}"),
@@ -336,6 +392,33 @@ pub async fn run(cli: Cli) -> i32 {
                 .await
                 .map_err(|e| CliError::Portal(e.to_string()))
         }
+        Command::Portal {
+            command: PortalCommand::ReceiptKeys { command },
+        } => match cli.data_dir {
+            Some(dir) => crate::receipt::keys(&out, &dir, &command),
+            None => Err(CliError::InvalidArgument(
+                "--data-dir: the portal's data directory".into(),
+            )),
+        },
+        Command::Receipt {
+            code,
+            png,
+            root_key,
+        } => match ClientContext::open(&cli.portal, cli.data_dir, root_key.as_deref()).await {
+            Ok(client) => crate::receipt::receipt(&out, &client, &code, png.as_deref()).await,
+            Err(e) => Err(e),
+        },
+        Command::Verify {
+            input,
+            id_number,
+            offline,
+            root_key,
+        } => match ClientContext::open(&cli.portal, cli.data_dir, root_key.as_deref()).await {
+            Ok(client) => {
+                crate::receipt::verify(&out, &client, &input, id_number.as_deref(), offline).await
+            }
+            Err(e) => Err(e),
+        },
         Command::Demo => crate::demo::run(&out).await,
         Command::Login { step, timeout_secs } => {
             let client = ClientContext::new(&cli.portal, cli.data_dir).await;
@@ -448,6 +531,18 @@ impl ClientContext {
     /// fetched, or taken from the last fetch when the portal cannot be reached, so that
     /// offline commands (search, procedure) still work.
     pub async fn new(portal: &Url, data_dir: Option<PathBuf>) -> Result<ClientContext, CliError> {
+        ClientContext::open(portal, data_dir, None).await
+    }
+
+    /// [`ClientContext::new`] with the receipt trust anchor: `root_key` (`ed25519:…`) when
+    /// given, else the one the portal's client configuration announces. Taking the anchor
+    /// from the server whose receipts it checks is acceptable only for this development
+    /// CLI; the apps carry it in their branding.
+    pub async fn open(
+        portal: &Url,
+        data_dir: Option<PathBuf>,
+        root_key: Option<&str>,
+    ) -> Result<ClientContext, CliError> {
         let data_dir = data_dir.unwrap_or_else(default_data_dir);
         let cache = data_dir.join(CLIENT_CONFIG_CACHE);
         let config = match fetch_client_config(portal).await {
@@ -470,12 +565,19 @@ impl ClientContext {
                 .ok_or(error)?,
             Err(error) => return Err(error),
         };
-        let core_config = CoreConfig::new(
+        let root_key = match root_key.or(config.receipt_root_key.as_deref()) {
+            Some(text) => Some(RootKey::parse(text).ok_or_else(|| {
+                CliError::InvalidArgument(format!("{text:?} is not an ed25519:… root key"))
+            })?),
+            None => None,
+        };
+        let mut core_config = CoreConfig::new(
             data_dir.clone(),
             portal.clone(),
             config.issuer,
             config.client_id,
         );
+        core_config.receipt_root_key = root_key;
         let secrets = Arc::new(DevFileSecureStore::new(&data_dir));
         Ok(ClientContext {
             core: MotCua::open(core_config, secrets)?,

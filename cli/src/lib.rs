@@ -9,4 +9,5 @@ pub mod commands;
 pub mod demo;
 pub mod dossier;
 pub mod output;
+pub mod receipt;
 pub mod tracking;

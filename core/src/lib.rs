@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod dossier;
 pub mod http;
 pub mod identity;
+pub mod receipt;
 pub mod secure_store;
 pub mod store;
 pub mod tracking;
@@ -18,6 +19,7 @@ use url::Url;
 use crate::catalog::CatalogArea;
 use crate::dossier::DossierArea;
 use crate::identity::Identity;
+use crate::receipt::ReceiptArea;
 use crate::secure_store::SecureStore;
 use crate::store::{Database, StoreError};
 use crate::tracking::TrackingArea;
@@ -45,6 +47,10 @@ pub struct CoreConfig {
     pub redirect_uri: String,
     /// Scopes to request.
     pub scopes: String,
+    /// The province root key that signs the receipt trust list: branding, built into the
+    /// app (never fetched from the portal it is meant to check). `None`: receipts are
+    /// shown but not verified.
+    pub receipt_root_key: Option<motcua_protocol::receipt::RootKey>,
 }
 
 impl CoreConfig {
@@ -57,6 +63,7 @@ impl CoreConfig {
             client_id,
             redirect_uri: APP_REDIRECT_URI.to_owned(),
             scopes: DEFAULT_SCOPES.to_owned(),
+            receipt_root_key: None,
         }
     }
 }
@@ -102,6 +109,7 @@ pub struct MotCua {
     catalog: Arc<CatalogArea>,
     dossier: DossierArea,
     tracking: TrackingArea,
+    receipt: ReceiptArea,
 }
 
 impl MotCua {
@@ -122,6 +130,7 @@ impl MotCua {
             database.clone(),
             secure_store.clone(),
         ));
+        let receipt = ReceiptArea::new(config.clone(), http.clone(), database.clone());
         let tracking = TrackingArea::new(
             config.clone(),
             http.clone(),
@@ -141,6 +150,7 @@ impl MotCua {
             catalog,
             dossier,
             tracking,
+            receipt,
         })
     }
 
@@ -162,5 +172,10 @@ impl MotCua {
     /// Status tracking: sync, timelines, public lookup.
     pub fn tracking(&self) -> &TrackingArea {
         &self.tracking
+    }
+
+    /// Receipts: the citizen's QR code, offline verification at the desk.
+    pub fn receipt(&self) -> &ReceiptArea {
+        &self.receipt
     }
 }

@@ -32,7 +32,7 @@ pub enum StoreError {
 }
 
 /// The schema version this build migrates to (the number of migrations).
-pub const SCHEMA_VERSION: usize = 4;
+pub const SCHEMA_VERSION: usize = 5;
 
 /// The schema, one entry per version; append only, never edit a released one.
 fn migrations() -> Migrations<'static> {
@@ -139,6 +139,21 @@ fn migrations() -> Migrations<'static> {
             CREATE TABLE sync_state (
                 id INTEGER PRIMARY KEY CHECK (id = 1),
                 cursor INTEGER NOT NULL
+            ) STRICT;",
+        ),
+        // 5: receipts: the one of each accepted dossier (synced with the acceptance), and
+        // the trust list of receipt-signing keys as the root key signed it (verified again
+        // when read).
+        M::up(
+            "CREATE TABLE receipts (
+                code TEXT PRIMARY KEY NOT NULL,
+                text TEXT NOT NULL
+            ) STRICT;
+            CREATE TABLE receipt_trust_list (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                sequence INTEGER NOT NULL,
+                signed BLOB NOT NULL,
+                fetched_at INTEGER NOT NULL
             ) STRICT;",
         ),
     ])

@@ -264,6 +264,9 @@ impl TrackingArea {
                      appointment_date = COALESCE(?4, appointment_date)",
                 params![change.code, status, change.at, change.appointment_date],
             )?;
+            if let Some(text) = &change.receipt {
+                crate::receipt::store_synced(&tx, &change.code, text)?;
+            }
         }
         tx.execute(
             "INSERT INTO sync_state (id, cursor) VALUES (1, ?1)
@@ -302,6 +305,7 @@ impl TrackingArea {
                     appointment_date: r.get(4)?,
                     reason: r.get(5)?,
                     missing: Vec::new(),
+                    receipt: None,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -343,6 +347,7 @@ mod tests {
             appointment_date: None,
             reason: None,
             missing: Vec::new(),
+            receipt: None,
         }
     }
 

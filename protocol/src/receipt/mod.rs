@@ -318,6 +318,40 @@ impl Localized for Verdict {
     }
 }
 
+/// Reads a receipt WITHOUT checking its signature: for showing the citizen's own receipt,
+/// which came from the portal over an authenticated channel, before any trust list is
+/// cached. Never use it to decide whether to trust a scanned receipt: that is [`verify`].
+pub fn read_unverified(text: &str) -> Result<(KeyId, ReceiptFields), Malformed> {
+    let envelope = envelope_of(text)?;
+    let fields = ReceiptFields::from_cbor(envelope.payload()).map_err(Malformed::Payload)?;
+    Ok((envelope.kid(), fields))
+}
+
+fn envelope_of(text: &str) -> Result<cose::Envelope, Malformed> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Malformed::Empty);
+    }
+    if text.len() > MAX_TEXT_LEN {
+        return Err(Malformed::TooLong);
+    }
+    let encoded = text.strip_prefix(PREFIX).ok_or(Malformed::Prefix)?;
+    let bytes = base45::decode(encoded).map_err(|_| Malformed::Base45)?;
+    // The decoder accepts some non-canonical texts (a final pair above 255 wraps); one
+    // receipt has exactly one text.
+    if base45::encode(&bytes) != encoded {
+        return Err(Malformed::Base45);
+    }
+    cose::Envelope::parse(&bytes).map_err(|problem| match problem {
+        cose::EnvelopeProblem::NotCoseSign1 | cose::EnvelopeProblem::NoPayload => {
+            Malformed::Envelope
+        }
+        cose::EnvelopeProblem::Algorithm => Malformed::Algorithm,
+        cose::EnvelopeProblem::KeyId => Malformed::KeyId,
+        cose::EnvelopeProblem::Headers => Malformed::Headers,
+    })
+}
+
 /// Verifies a scanned receipt text against a trust list. Surrounding whitespace is
 /// ignored (scanners add line ends); everything else must be exact.
 pub fn verify(text: &str, trust: &TrustList) -> Verdict {
@@ -327,33 +361,7 @@ pub fn verify(text: &str, trust: &TrustList) -> Verdict {
 }
 
 fn open(text: &str, trust: &TrustList) -> Result<Verdict, Verdict> {
-    let malformed = |what| Verdict::Malformed(what);
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(malformed(Malformed::Empty));
-    }
-    if text.len() > MAX_TEXT_LEN {
-        return Err(malformed(Malformed::TooLong));
-    }
-    let encoded = text
-        .strip_prefix(PREFIX)
-        .ok_or(malformed(Malformed::Prefix))?;
-    let bytes = base45::decode(encoded).map_err(|_| malformed(Malformed::Base45))?;
-    // The decoder accepts some non-canonical texts (a final pair above 255 wraps); one
-    // receipt has exactly one text.
-    if base45::encode(&bytes) != encoded {
-        return Err(malformed(Malformed::Base45));
-    }
-    let envelope = cose::Envelope::parse(&bytes).map_err(|problem| {
-        malformed(match problem {
-            cose::EnvelopeProblem::NotCoseSign1 | cose::EnvelopeProblem::NoPayload => {
-                Malformed::Envelope
-            }
-            cose::EnvelopeProblem::Algorithm => Malformed::Algorithm,
-            cose::EnvelopeProblem::KeyId => Malformed::KeyId,
-            cose::EnvelopeProblem::Headers => Malformed::Headers,
-        })
-    })?;
+    let envelope = envelope_of(text).map_err(Verdict::Malformed)?;
     let kid = envelope.kid();
     let key = trust.key(kid).ok_or(Verdict::UnknownKey { kid })?;
     if !envelope.signed_by(&key.public_key) {
@@ -363,7 +371,7 @@ fn open(text: &str, trust: &TrustList) -> Result<Verdict, Verdict> {
         return Err(Verdict::RevokedKey { kid });
     }
     let fields = ReceiptFields::from_cbor(envelope.payload())
-        .map_err(|problem| malformed(Malformed::Payload(problem)))?;
+        .map_err(|problem| Verdict::Malformed(Malformed::Payload(problem)))?;
     if !key.covers(fields.received_at) {
         return Err(Verdict::ExpiredKey { kid });
     }

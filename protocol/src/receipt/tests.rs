@@ -314,6 +314,19 @@ fn receipts_of_an_old_still_trusted_key_stay_valid_after_rotation() {
 }
 
 #[test]
+fn reading_without_verifying_is_for_display_only() {
+    let w = world();
+    let text = w.signer.sign_receipt(&fields()).unwrap();
+    assert_eq!(read_unverified(&text), Ok((w.signer.kid(), fields())));
+    // It does not check the signature: a forged receipt reads, and verify refuses it.
+    let forger = SigningKey::generate(&SystemRandom::new()).unwrap();
+    let forged = forger.sign_receipt(&fields()).unwrap();
+    assert!(read_unverified(&forged).is_ok());
+    assert!(!verify(&forged, &w.trust).is_valid());
+    assert_eq!(read_unverified("MC1:GG"), Err(Malformed::Base45));
+}
+
+#[test]
 fn key_ids_print_and_parse_as_hex() {
     let kid = KeyId([0xde, 0xad, 0x01, 0x02]);
     assert_eq!(kid.to_string(), "dead0102");
