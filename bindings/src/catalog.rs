@@ -280,18 +280,19 @@ impl From<wire::Procedure> for Procedure {
 pub struct Catalog {
     pub(crate) core: Arc<motcua_core::MotCua>,
     pub(crate) lang: Lang,
+    pub(crate) runtime: tokio::runtime::Handle,
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl Catalog {
     /// Downloads the catalog if it changed (a cheap conditional request otherwise).
     pub async fn refresh_catalog(&self) -> Result<CatalogRefreshOutcome, CatalogException> {
-        let outcome = self
-            .core
-            .catalog()
-            .refresh_catalog()
-            .await
-            .map_err(|e| CatalogException::from_core(e, self.lang))?;
+        let core = self.core.clone();
+        let outcome = crate::runtime::run(&self.runtime, async move {
+            core.catalog().refresh_catalog().await
+        })
+        .await
+        .map_err(|e| CatalogException::from_core(e, self.lang))?;
         Ok(match outcome {
             CatalogRefresh::Updated {
                 version,

@@ -8,8 +8,15 @@ use motcua_core::secure_store::{SecureStore, SecureStoreError};
 use motcua_core::{CoreConfig, Lang, Localized, OpenError};
 
 mod catalog;
+mod dossier;
+mod listener;
+mod runtime;
+mod tracking;
 
 pub use catalog::{Catalog, CatalogException};
+pub use dossier::{DossierException, Dossiers, UploadListener};
+pub use listener::{ListenerError, ListenerHandle};
+pub use tracking::{StatusListener, Tracking, TrackingException};
 
 uniffi::setup_scaffolding!();
 
@@ -236,6 +243,7 @@ fn level(level: motcua_protocol::identity::IdentityLevel) -> IdentityLevel {
 pub struct MotCua {
     core: Arc<motcua_core::MotCua>,
     lang: Lang,
+    runtime: tokio::runtime::Handle,
 }
 
 #[uniffi::export]
@@ -268,12 +276,20 @@ impl MotCua {
         if let Some(redirect_uri) = config.redirect_uri {
             core_config.redirect_uri = redirect_uri;
         }
+        let runtime = runtime::handle().map_err(|_| IdentityException::Other {
+            code: "internal".into(),
+            user_message: match lang {
+                Lang::Vi => "Lỗi nội bộ của ứng dụng.".into(),
+                Lang::En => "Internal error in the app.".into(),
+            },
+        })?;
         let store = Arc::new(PlatformSecureStore(platform));
         let core = motcua_core::MotCua::open(core_config, store)
             .map_err(|e| IdentityException::from_open(e, lang))?;
         Ok(Arc::new(MotCua {
             core: Arc::new(core),
             lang,
+            runtime,
         }))
     }
 
@@ -282,6 +298,7 @@ impl MotCua {
         Arc::new(Catalog {
             core: self.core.clone(),
             lang: self.lang,
+            runtime: self.runtime.clone(),
         })
     }
 
@@ -290,6 +307,25 @@ impl MotCua {
         Arc::new(Identity {
             core: self.core.clone(),
             lang: self.lang,
+            runtime: self.runtime.clone(),
+        })
+    }
+
+    /// The dossier area: drafts, attachments, submission, upload progress.
+    pub fn dossier(&self) -> Arc<Dossiers> {
+        Arc::new(Dossiers {
+            core: self.core.clone(),
+            lang: self.lang,
+            runtime: self.runtime.clone(),
+        })
+    }
+
+    /// The tracking area: sync, dossiers and timelines, public lookup, status changes.
+    pub fn tracking(&self) -> Arc<Tracking> {
+        Arc::new(Tracking {
+            core: self.core.clone(),
+            lang: self.lang,
+            runtime: self.runtime.clone(),
         })
     }
 }
@@ -299,18 +335,20 @@ impl MotCua {
 pub struct Identity {
     core: Arc<motcua_core::MotCua>,
     lang: Lang,
+    runtime: tokio::runtime::Handle,
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl Identity {
     /// Starts a login; open the returned URL in the system browser.
     pub async fn begin_login(&self) -> Result<LoginRequest, IdentityException> {
-        let request = self
-            .core
-            .identity()
-            .begin_login()
-            .await
-            .map_err(|e| IdentityException::from_core(e, self.lang))?;
+        let core = self.core.clone();
+        let request = runtime::run(
+            &self.runtime,
+            async move { core.identity().begin_login().await },
+        )
+        .await
+        .map_err(|e| IdentityException::from_core(e, self.lang))?;
         Ok(LoginRequest {
             url: request.url,
             redirect_uri: request.redirect_uri,
@@ -319,12 +357,13 @@ impl Identity {
 
     /// Completes the login with the URL the browser returned to.
     pub async fn complete_login(&self, callback_url: String) -> Result<Profile, IdentityException> {
-        self.core
-            .identity()
-            .complete_login(&callback_url)
-            .await
-            .map(Profile::from)
-            .map_err(|e| IdentityException::from_core(e, self.lang))
+        let core = self.core.clone();
+        runtime::run(&self.runtime, async move {
+            core.identity().complete_login(&callback_url).await
+        })
+        .await
+        .map(Profile::from)
+        .map_err(|e| IdentityException::from_core(e, self.lang))
     }
 
     /// The logged-in citizen, from the device (no network); `None` when logged out.
@@ -347,9 +386,8 @@ impl Identity {
 
     /// Asks the portal who is logged in.
     pub async fn whoami(&self) -> Result<Profile, IdentityException> {
-        self.core
-            .identity()
-            .whoami()
+        let core = self.core.clone();
+        runtime::run(&self.runtime, async move { core.identity().whoami().await })
             .await
             .map(Profile::from)
             .map_err(|e| IdentityException::from_core(e, self.lang))
@@ -357,18 +395,19 @@ impl Identity {
 
     /// Refreshes the session now.
     pub async fn refresh(&self) -> Result<(), IdentityException> {
-        self.core
-            .identity()
-            .refresh()
-            .await
-            .map_err(|e| IdentityException::from_core(e, self.lang))
+        let core = self.core.clone();
+        runtime::run(
+            &self.runtime,
+            async move { core.identity().refresh().await },
+        )
+        .await
+        .map_err(|e| IdentityException::from_core(e, self.lang))
     }
 
     /// Logs out; returns whether the portal confirmed the revocation.
     pub async fn logout(&self) -> Result<bool, IdentityException> {
-        self.core
-            .identity()
-            .logout()
+        let core = self.core.clone();
+        runtime::run(&self.runtime, async move { core.identity().logout().await })
             .await
             .map(|o| o.revoked_on_portal)
             .map_err(|e| IdentityException::from_core(e, self.lang))

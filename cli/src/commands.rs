@@ -40,6 +40,10 @@ pub struct Cli {
     /// Language of messages: vi or en.
     #[arg(long, global = true, env = "MOTCUA_LANG", default_value = "vi")]
     pub lang: String,
+    /// Act in the open assisted session (the citizen being helped), not in the
+    /// volunteer's own profile: `motcua --assisted login`, `--assisted draft new …`.
+    #[arg(long, global = true)]
+    pub assisted: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -111,6 +115,32 @@ pub enum Command {
     Lookup {
         /// Dossier code.
         code: String,
+    },
+    /// Ask to withdraw one of your dossiers (before its result is ready).
+    Withdraw {
+        /// Dossier code.
+        code: String,
+        /// Why (shown to the desk).
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Answer the desk's supplement request: starts (or reopens) the answer, a draft to
+    /// fill with `draft set <id> supplement_note …`, `draft attach …`, then `submit <id>`.
+    Supplement {
+        /// Dossier code.
+        code: String,
+    },
+    /// Assisted sessions: file for someone else on your phone, then erase their data.
+    Assist {
+        /// Assist command.
+        #[command(subcommand)]
+        command: crate::assist::AssistCommand,
+    },
+    /// The officer's side at the desk PC (staff login).
+    Desk {
+        /// Desk command.
+        #[command(subcommand)]
+        command: crate::desk::DeskCommand,
     },
     /// Working days: appointment dates and holidays.
     Calendar {
@@ -310,6 +340,12 @@ pub enum CliError {
     /// Receipts.
     #[error(transparent)]
     Receipt(#[from] motcua_core::receipt::ReceiptError),
+    /// The desk (staff) side.
+    #[error(transparent)]
+    Desk(motcua_core::desk::DeskError),
+    /// Assisted sessions.
+    #[error(transparent)]
+    Assist(motcua_core::assist::AssistError),
 }
 
 impl Localized for CliError {
@@ -328,6 +364,8 @@ impl Localized for CliError {
             CliError::InvalidArgument(_) => "invalid_argument",
             CliError::Tracking(e) => e.code(),
             CliError::Receipt(e) => e.code(),
+            CliError::Desk(e) => e.code(),
+            CliError::Assist(e) => e.code(),
         }
     }
 
@@ -363,6 +401,8 @@ impl Localized for CliError {
             CliError::Dossier(e) => e.message(lang),
             CliError::Tracking(e) => e.message(lang),
             CliError::Receipt(e) => e.message(lang),
+            CliError::Desk(e) => e.message(lang),
+            CliError::Assist(e) => e.message(lang),
             CliError::InvalidArgument(detail) => pick(
                 &format!("Tham số không hợp lệ: {detail}"),
                 &format!("Invalid argument: {detail}"),
@@ -404,24 +444,33 @@ pub async fn run(cli: Cli) -> i32 {
             code,
             png,
             root_key,
-        } => match ClientContext::open(&cli.portal, cli.data_dir, root_key.as_deref()).await {
-            Ok(client) => crate::receipt::receipt(&out, &client, &code, png.as_deref()).await,
-            Err(e) => Err(e),
-        },
+        } => {
+            match ClientContext::open(&cli.portal, cli.data_dir, cli.assisted, root_key.as_deref())
+                .await
+            {
+                Ok(client) => crate::receipt::receipt(&out, &client, &code, png.as_deref()).await,
+                Err(e) => Err(e),
+            }
+        }
         Command::Verify {
             input,
             id_number,
             offline,
             root_key,
-        } => match ClientContext::open(&cli.portal, cli.data_dir, root_key.as_deref()).await {
-            Ok(client) => {
-                crate::receipt::verify(&out, &client, &input, id_number.as_deref(), offline).await
+        } => {
+            match ClientContext::open(&cli.portal, cli.data_dir, cli.assisted, root_key.as_deref())
+                .await
+            {
+                Ok(client) => {
+                    crate::receipt::verify(&out, &client, &input, id_number.as_deref(), offline)
+                        .await
+                }
+                Err(e) => Err(e),
             }
-            Err(e) => Err(e),
-        },
+        }
         Command::Demo => crate::demo::run(&out).await,
         Command::Login { step, timeout_secs } => {
-            let client = ClientContext::new(&cli.portal, cli.data_dir).await;
+            let client = ClientContext::new(&cli.portal, cli.data_dir, cli.assisted).await;
             match (client, step) {
                 (Err(e), _) => Err(e),
                 (Ok(client), None) => login_loopback(&out, &client, timeout_secs).await,
@@ -434,15 +483,17 @@ pub async fn run(cli: Cli) -> i32 {
             }
         }
         Command::Search { query, limit } => {
-            match ClientContext::new(&cli.portal, cli.data_dir).await {
+            match ClientContext::new(&cli.portal, cli.data_dir, cli.assisted).await {
                 Ok(client) => crate::catalog::search(&out, &client, &query, limit).await,
                 Err(e) => Err(e),
             }
         }
-        Command::Procedure { code } => match ClientContext::new(&cli.portal, cli.data_dir).await {
-            Ok(client) => crate::catalog::procedure(&out, &client, &code).await,
-            Err(e) => Err(e),
-        },
+        Command::Procedure { code } => {
+            match ClientContext::new(&cli.portal, cli.data_dir, cli.assisted).await {
+                Ok(client) => crate::catalog::procedure(&out, &client, &code).await,
+                Err(e) => Err(e),
+            }
+        }
         Command::Calendar {
             command: CalendarCommand::Due { from, days },
         } => crate::calendar::due(&out, &from, days),
@@ -454,61 +505,100 @@ pub async fn run(cli: Cli) -> i32 {
         } => crate::catalog::synthetic(&out, count, &dir),
         Command::Catalog {
             command: CatalogCommand::Refresh,
-        } => match ClientContext::new(&cli.portal, cli.data_dir).await {
+        } => match ClientContext::new(&cli.portal, cli.data_dir, cli.assisted).await {
             Ok(client) => crate::catalog::refresh(&out, &client).await,
             Err(e) => Err(e),
         },
-        Command::Draft { command } => match ClientContext::new(&cli.portal, cli.data_dir).await {
-            Ok(client) => match command {
-                DraftCommand::New { procedure_code } => {
-                    crate::dossier::new(&out, &client, &procedure_code).await
-                }
-                DraftCommand::Set {
-                    draft,
-                    field,
-                    value,
-                } => crate::dossier::set(&out, &client, &draft, &field, &value),
-                DraftCommand::Attach {
-                    draft,
-                    requirement,
-                    file,
-                } => crate::dossier::attach(&out, &client, &draft, &requirement, &file),
-                DraftCommand::Show { draft } => crate::dossier::show(&out, &client, &draft),
-            },
-            Err(e) => Err(e),
-        },
-        Command::Drafts => match ClientContext::new(&cli.portal, cli.data_dir).await {
-            Ok(client) => crate::dossier::list(&out, &client),
-            Err(e) => Err(e),
-        },
-        Command::Submit { draft } => match ClientContext::new(&cli.portal, cli.data_dir).await {
-            Ok(client) => crate::dossier::submit(&out, &client, &draft).await,
-            Err(e) => Err(e),
-        },
-        Command::Dossiers => match ClientContext::new(&cli.portal, cli.data_dir).await {
-            Ok(client) => crate::dossier::dossiers(&out, &client).await,
-            Err(e) => Err(e),
-        },
-        Command::Sync => match ClientContext::new(&cli.portal, cli.data_dir).await {
+        Command::Draft { command } => {
+            match ClientContext::new(&cli.portal, cli.data_dir, cli.assisted).await {
+                Ok(client) => match command {
+                    DraftCommand::New { procedure_code } => {
+                        crate::dossier::new(&out, &client, &procedure_code).await
+                    }
+                    DraftCommand::Set {
+                        draft,
+                        field,
+                        value,
+                    } => crate::dossier::set(&out, &client, &draft, &field, &value),
+                    DraftCommand::Attach {
+                        draft,
+                        requirement,
+                        file,
+                    } => crate::dossier::attach(&out, &client, &draft, &requirement, &file),
+                    DraftCommand::Show { draft } => crate::dossier::show(&out, &client, &draft),
+                },
+                Err(e) => Err(e),
+            }
+        }
+        Command::Drafts => {
+            match ClientContext::new(&cli.portal, cli.data_dir, cli.assisted).await {
+                Ok(client) => crate::dossier::list(&out, &client),
+                Err(e) => Err(e),
+            }
+        }
+        Command::Submit { draft } => {
+            match ClientContext::new(&cli.portal, cli.data_dir, cli.assisted).await {
+                Ok(client) => crate::dossier::submit(&out, &client, &draft).await,
+                Err(e) => Err(e),
+            }
+        }
+        Command::Dossiers => {
+            match ClientContext::new(&cli.portal, cli.data_dir, cli.assisted).await {
+                Ok(client) => crate::dossier::dossiers(&out, &client).await,
+                Err(e) => Err(e),
+            }
+        }
+        Command::Sync => match ClientContext::new(&cli.portal, cli.data_dir, cli.assisted).await {
             Ok(client) => crate::tracking::sync(&out, &client).await,
             Err(e) => Err(e),
         },
-        Command::Status { code } => match ClientContext::new(&cli.portal, cli.data_dir).await {
-            Ok(client) => crate::tracking::status(&out, &client, code.as_deref()).await,
-            Err(e) => Err(e),
-        },
-        Command::Lookup { code } => match ClientContext::new(&cli.portal, cli.data_dir).await {
-            Ok(client) => crate::tracking::lookup(&out, &client, &code).await,
-            Err(e) => Err(e),
-        },
-        Command::Whoami => match ClientContext::new(&cli.portal, cli.data_dir).await {
-            Ok(client) => whoami(&out, &client).await,
-            Err(e) => Err(e),
-        },
-        Command::Logout => match ClientContext::new(&cli.portal, cli.data_dir).await {
-            Ok(client) => logout(&out, &client).await,
-            Err(e) => Err(e),
-        },
+        Command::Status { code } => {
+            match ClientContext::new(&cli.portal, cli.data_dir, cli.assisted).await {
+                Ok(client) => crate::tracking::status(&out, &client, code.as_deref()).await,
+                Err(e) => Err(e),
+            }
+        }
+        Command::Lookup { code } => {
+            match ClientContext::new(&cli.portal, cli.data_dir, cli.assisted).await {
+                Ok(client) => crate::tracking::lookup(&out, &client, &code).await,
+                Err(e) => Err(e),
+            }
+        }
+        Command::Withdraw { code, note } => {
+            match ClientContext::new(&cli.portal, cli.data_dir, cli.assisted).await {
+                Ok(client) => {
+                    crate::tracking::withdraw(&out, &client, &code, note.as_deref()).await
+                }
+                Err(e) => Err(e),
+            }
+        }
+        Command::Supplement { code } => {
+            match ClientContext::new(&cli.portal, cli.data_dir, cli.assisted).await {
+                Ok(client) => crate::tracking::supplement(&out, &client, &code).await,
+                Err(e) => Err(e),
+            }
+        }
+        Command::Assist { command } => {
+            match ClientContext::new(&cli.portal, cli.data_dir, false).await {
+                Ok(client) => crate::assist::run(&out, &client, command).await,
+                Err(e) => Err(e),
+            }
+        }
+        Command::Desk { command } => {
+            crate::desk::run(&out, &cli.portal, cli.data_dir, command).await
+        }
+        Command::Whoami => {
+            match ClientContext::new(&cli.portal, cli.data_dir, cli.assisted).await {
+                Ok(client) => whoami(&out, &client).await,
+                Err(e) => Err(e),
+            }
+        }
+        Command::Logout => {
+            match ClientContext::new(&cli.portal, cli.data_dir, cli.assisted).await {
+                Ok(client) => logout(&out, &client).await,
+                Err(e) => Err(e),
+            }
+        }
     };
     match result {
         Ok(()) => 0,
@@ -522,16 +612,21 @@ pub async fn run(cli: Cli) -> i32 {
 /// The client core opened for the CLI: the profile in the data directory, tokens in the
 /// development secret store (a desk PC or a developer's machine, not a phone).
 pub struct ClientContext {
-    /// The opened core.
-    pub core: MotCua,
+    /// The opened core: the volunteer's (or user's) own profile, or with `--assisted` the
+    /// open assisted session's profile.
+    pub core: Arc<MotCua>,
 }
 
 impl ClientContext {
     /// Opens the profile in `data_dir` for `portal`. The portal's client configuration is
     /// fetched, or taken from the last fetch when the portal cannot be reached, so that
     /// offline commands (search, procedure) still work.
-    pub async fn new(portal: &Url, data_dir: Option<PathBuf>) -> Result<ClientContext, CliError> {
-        ClientContext::open(portal, data_dir, None).await
+    pub async fn new(
+        portal: &Url,
+        data_dir: Option<PathBuf>,
+        assisted: bool,
+    ) -> Result<ClientContext, CliError> {
+        ClientContext::open(portal, data_dir, assisted, None).await
     }
 
     /// [`ClientContext::new`] with the receipt trust anchor: `root_key` (`ed25519:…`) when
@@ -541,9 +636,10 @@ impl ClientContext {
     pub async fn open(
         portal: &Url,
         data_dir: Option<PathBuf>,
+        assisted: bool,
         root_key: Option<&str>,
     ) -> Result<ClientContext, CliError> {
-        let data_dir = data_dir.unwrap_or_else(default_data_dir);
+        let data_dir = data_dir_or_default(data_dir);
         let cache = data_dir.join(CLIENT_CONFIG_CACHE);
         let config = match fetch_client_config(portal).await {
             Ok(config) => {
@@ -578,10 +674,21 @@ impl ClientContext {
             config.client_id,
         );
         core_config.receipt_root_key = root_key;
+        // A session spans several commands here (begin, login, draft…, end): it is kept
+        // until `motcua assist end`, not erased as an app erases a killed session.
+        core_config.resume_assisted_session = true;
         let secrets = Arc::new(DevFileSecureStore::new(&data_dir));
-        Ok(ClientContext {
-            core: MotCua::open(core_config, secrets)?,
-        })
+        let core = MotCua::open(core_config, secrets)?;
+        let core = if assisted {
+            core.assist()
+                .resume_assisted_session()
+                .map_err(CliError::Assist)?
+                .core()
+                .clone()
+        } else {
+            Arc::new(core)
+        };
+        Ok(ClientContext { core })
     }
 }
 
@@ -616,6 +723,11 @@ pub async fn fetch_client_config(portal: &Url) -> Result<ClientConfig, CliError>
         .error_for_status()
         .map_err(unreachable)?;
     response.json().await.map_err(unreachable)
+}
+
+/// The data directory given, or the user's default one.
+pub fn data_dir_or_default(data_dir: Option<PathBuf>) -> PathBuf {
+    data_dir.unwrap_or_else(default_data_dir)
 }
 
 fn default_data_dir() -> PathBuf {

@@ -11,6 +11,9 @@ use motcua_protocol::identity::IdentityLevel;
 use motcua_protocol::receipt::RootKey;
 use serde::Serialize;
 
+use motcua_core::desk::DeskClient;
+use motcua_protocol::lifecycle::{ActionKind, DeskActionRequest, StatusChange};
+
 use crate::browser::{Browser, Landing};
 use crate::commands::{CliError, fetch_client_config};
 use crate::output::{Output, profile_text};
@@ -23,6 +26,24 @@ const DEMO_PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> en
 2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n\
 3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n\
 trailer << /Root 1 0 R >>\n%%EOF\n";
+
+/// The demo staff accounts' password (the portal's development default).
+const DEMO_STAFF_PASSWORD: &str = "motcua-dev";
+
+/// What a sync brought, as one line: each status, with the appointment when set.
+fn synced_line(out: &Output, changes: &[StatusChange]) -> String {
+    changes
+        .iter()
+        .map(|c| {
+            let mut text = c.status.label(out.lang).to_owned();
+            if let Some(date) = &c.appointment_date {
+                text.push_str(&format!(" ({} {date})", out.t("hẹn trả", "appointment")));
+            }
+            text
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// One printed step of the demo.
 #[derive(Debug, Serialize)]
@@ -300,89 +321,116 @@ pub async fn run(out: &Output) -> Result<(), CliError> {
         format!("{} {code}", out.t("Mã hồ sơ:", "Dossier code:")),
     );
 
-    // The one-stop desk moves the dossier; the phone follows it by syncing.
-    let desk = reqwest::Client::new();
-    let mut tokens = std::collections::HashMap::new();
-    for username in ["tiepnhan", "chuyenvien"] {
-        let staff: serde_json::Value = desk
-            .post(format!("{portal_url}api/v1/desk/session"))
-            .json(&serde_json::json!({"username": username, "password": "motcua-dev"}))
-            .send()
-            .await
-            .map_err(|e| CliError::Portal(e.to_string()))?
-            .json()
-            .await
-            .map_err(|e| CliError::Portal(e.to_string()))?;
-        tokens.insert(
-            username,
-            staff["access_token"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
-        );
-    }
-    // Reception accepts, passes on and hands back; the specialist produces the result.
-    let desk_steps = [
-        (
-            "tiepnhan",
-            "accept",
-            "Bộ phận một cửa tiếp nhận hồ sơ, hẹn ngày trả",
-            "The desk accepts the dossier and sets the appointment",
-        ),
-        (
-            "tiepnhan",
-            "start_processing",
-            "Chuyển chuyên viên giải quyết",
-            "Passed to the specialist",
-        ),
-        (
-            "chuyenvien",
-            "mark_result_ready",
-            "Chuyên viên hoàn thành, có kết quả",
-            "The specialist finishes: result ready",
-        ),
-        (
-            "tiepnhan",
-            "hand_back",
-            "Trả kết quả cho công dân",
-            "Result handed to the citizen",
-        ),
-    ];
-    for (officer, action, vi, en) in desk_steps {
-        let staff_token = tokens.get(officer).cloned().unwrap_or_default();
-        let status = desk
-            .post(format!("{portal_url}api/v1/desk/dossiers/{code}/actions"))
-            .bearer_auth(&staff_token)
-            .json(&serde_json::json!({"action": action}))
-            .send()
-            .await
-            .map_err(|e| CliError::Portal(e.to_string()))?
-            .status();
+    // The one-stop desk moves the dossier; the phone follows it by syncing. Each officer
+    // has a staff session of their own, kept apart from the citizen's.
+    let reception = DeskClient::new(portal_url.clone(), Arc::new(MemorySecureStore::new()))?;
+    let specialist = DeskClient::new(portal_url.clone(), Arc::new(MemorySecureStore::new()))?;
+    reception.login("tiepnhan", DEMO_STAFF_PASSWORD).await?;
+    specialist.login("chuyenvien", DEMO_STAFF_PASSWORD).await?;
+    let desk_step = |action: ActionKind, missing: Vec<String>| DeskActionRequest {
+        action,
+        note: None,
+        reason: None,
+        missing,
+    };
+    let act_and_sync = async |officer: &DeskClient,
+                              request: DeskActionRequest,
+                              vi: &str,
+                              en: &str,
+                              steps: &mut Steps<'_>|
+           -> Result<(), CliError> {
+        let after = officer.act(&code, &request).await?;
         let changes = core.tracking().sync().await?;
-        let line = changes
-            .iter()
-            .map(|c| {
-                let mut text = c.status.label(out.lang).to_owned();
-                if let Some(date) = &c.appointment_date {
-                    text.push_str(&format!(" ({} {date})", out.t("hẹn trả", "appointment")));
-                }
-                text
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
         steps.print(
             vi,
             en,
             format!(
-                "HTTP {} · {} {line}",
-                status.as_u16(),
-                out.t("điện thoại đồng bộ:", "phone synced:")
+                "{} · {} {}",
+                after.status.label(out.lang),
+                out.t("điện thoại đồng bộ:", "phone synced:"),
+                synced_line(out, &changes)
             ),
         );
-        if action == "accept" {
-            show_receipt(out, &mut steps, &core, &code).await?;
-        }
-    }
+        Ok(())
+    };
+    act_and_sync(
+        &reception,
+        desk_step(ActionKind::Accept, Vec::new()),
+        "Bộ phận một cửa tiếp nhận hồ sơ, hẹn ngày trả",
+        "The desk accepts the dossier and sets the appointment",
+        &mut steps,
+    )
+    .await?;
+    show_receipt(out, &mut steps, &core, &code).await?;
+    act_and_sync(
+        &reception,
+        desk_step(ActionKind::StartProcessing, Vec::new()),
+        "Chuyển chuyên viên giải quyết",
+        "Passed to the specialist",
+        &mut steps,
+    )
+    .await?;
+    act_and_sync(
+        &specialist,
+        desk_step(
+            ActionKind::RequestSupplement,
+            vec!["Tờ khai có chữ ký của người yêu cầu".to_owned()],
+        ),
+        "Chuyên viên yêu cầu bổ sung (tạm dừng tính thời hạn)",
+        "The specialist asks for a supplement (the clock pauses)",
+        &mut steps,
+    )
+    .await?;
+
+    // The citizen answers on the phone: same sealed drafts, same exactly-once outbox.
+    let answer = dossier.answer_supplement(&code)?;
+    dossier.set_field(
+        &answer.id,
+        motcua_core::dossier::SUPPLEMENT_NOTE_FIELD,
+        "Tôi gửi lại tờ khai đã ký.",
+    )?;
+    dossier.add_attachment(
+        &answer.id,
+        "declaration_form",
+        "to-khai-da-ky.pdf",
+        DEMO_PDF,
+        None,
+    )?;
+    let answered = dossier.submit(&answer.id, None).await?;
+    let changes = core.tracking().sync().await?;
+    steps.print(
+        "Công dân bổ sung ngay trên điện thoại (gửi đúng một lần)",
+        "The citizen answers on the phone (sent exactly once)",
+        format!(
+            "{}: {} · {} {}",
+            out.t("Cần bổ sung", "Requested"),
+            answer.requested.join("; "),
+            match answered {
+                motcua_core::dossier::DeliveryOutcome::Delivered { .. } =>
+                    out.t("đã gửi ·", "sent ·"),
+                _ => out.t("chờ gửi lại ·", "queued ·"),
+            },
+            synced_line(out, &changes)
+        ),
+    );
+    act_and_sync(
+        &specialist,
+        desk_step(ActionKind::MarkResultReady, Vec::new()),
+        "Chuyên viên hoàn thành, có kết quả",
+        "The specialist finishes: result ready",
+        &mut steps,
+    )
+    .await?;
+    act_and_sync(
+        &reception,
+        desk_step(ActionKind::HandBack, Vec::new()),
+        "Trả kết quả cho công dân",
+        "Result handed to the citizen",
+        &mut steps,
+    )
+    .await?;
+    reception.logout().await?;
+    specialist.logout().await?;
     if let Some(tracked) = core.tracking().dossier(&code)? {
         let timeline: Vec<String> = tracked
             .timeline

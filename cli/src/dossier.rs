@@ -42,6 +42,10 @@ struct DraftJson<'a> {
     attachments: Vec<AttachmentJson<'a>>,
     failure: Option<&'a str>,
     dossier_code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answers_dossier: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    requested: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -74,7 +78,8 @@ fn field_json<'a>(out: &Output, field: &'a FieldState) -> FieldJson<'a> {
     }
 }
 
-fn print_draft(out: &Output, draft: &DraftView) {
+/// Prints a draft (or a supplement answer) with its fields and attachments.
+pub(crate) fn print_draft(out: &Output, draft: &DraftView) {
     let json = DraftJson {
         id: &draft.id,
         procedure_code: &draft.procedure_code,
@@ -95,6 +100,8 @@ fn print_draft(out: &Output, draft: &DraftView) {
             .collect(),
         failure: draft.failure.as_deref(),
         dossier_code: draft.dossier_code.as_deref(),
+        answers_dossier: draft.answers_dossier.as_deref(),
+        requested: &draft.requested,
     };
     out.result(&json, || {
         let mut lines = vec![
@@ -106,6 +113,15 @@ fn print_draft(out: &Output, draft: &DraftView) {
             ),
             format!("{} [{}]", draft.procedure_name, draft.procedure_code),
         ];
+        if let Some(code) = &draft.answers_dossier {
+            lines.push(format!(
+                "{} {code}",
+                out.t("Bổ sung cho hồ sơ", "Supplement for dossier")
+            ));
+            for item in &draft.requested {
+                lines.push(format!("  {} {item}", out.t("Cần bổ sung:", "Requested:")));
+            }
+        }
         for field in &draft.fields {
             let value = field.value.as_deref().unwrap_or("—");
             let mark = if field.prefilled {

@@ -2,11 +2,13 @@
 //! walks the whole journey in `motcua demo`. A front end over `motcua-core` (and, for
 //! `portal serve` and `demo`, `motcua-portal`): it formats, it does not decide.
 
+pub mod assist;
 pub mod browser;
 pub mod calendar;
 pub mod catalog;
 pub mod commands;
 pub mod demo;
+pub mod desk;
 pub mod dossier;
 pub mod output;
 pub mod receipt;

@@ -154,3 +154,74 @@ pub async fn lookup(out: &Output, client: &ClientContext, code: &str) -> Result<
     });
     Ok(())
 }
+
+/// `motcua withdraw <code> [--note …]`.
+pub async fn withdraw(
+    out: &Output,
+    client: &ClientContext,
+    code: &str,
+    note: Option<&str>,
+) -> Result<(), CliError> {
+    // The rule is checked against the freshest status the portal will give.
+    let _ = client.core.tracking().sync().await;
+    let outcome = client.core.dossier().withdraw(code, note).await?;
+    #[derive(Serialize)]
+    struct Json<'a> {
+        code: &'a str,
+        sent: bool,
+        retry_in_secs: Option<i64>,
+    }
+    let (sent, retry_in_secs) = match &outcome {
+        motcua_core::dossier::DeliveryOutcome::Delivered { .. } => (true, None),
+        motcua_core::dossier::DeliveryOutcome::Pending { retry_in_secs, .. } => {
+            (false, Some(*retry_in_secs))
+        }
+        motcua_core::dossier::DeliveryOutcome::Refused { .. } => (false, None),
+    };
+    out.result(
+        &Json {
+            code,
+            sent,
+            retry_in_secs,
+        },
+        || {
+            if sent {
+                format!(
+                    "{} {code}. {}",
+                    out.t("Đã gửi yêu cầu rút hồ sơ", "Withdrawal requested for"),
+                    out.t("Bộ phận một cửa sẽ xác nhận.", "The desk will confirm it.")
+                )
+            } else {
+                out.t(
+                    "Chưa gửi được (mất mạng). Yêu cầu đã lưu trên máy và sẽ tự gửi lại.",
+                    "Not sent yet (no network). The request is saved and will be sent again.",
+                )
+                .to_owned()
+            }
+        },
+    );
+    Ok(())
+}
+
+/// `motcua supplement <code>`: starts or reopens the answer to a supplement request.
+pub async fn supplement(out: &Output, client: &ClientContext, code: &str) -> Result<(), CliError> {
+    let _ = client.core.tracking().sync().await;
+    let draft = client.core.dossier().answer_supplement(code)?;
+    crate::dossier::print_draft(out, &draft);
+    if !out.json {
+        println!(
+            "\n{}",
+            out.t(
+                &format!(
+                    "Ghi chú: motcua draft set {id} supplement_note \"…\"; thêm giấy tờ: motcua draft attach {id} <giấy tờ> <tệp>; gửi: motcua submit {id}",
+                    id = draft.id
+                ),
+                &format!(
+                    "Note: motcua draft set {id} supplement_note \"…\"; documents: motcua draft attach {id} <requirement> <file>; send: motcua submit {id}",
+                    id = draft.id
+                ),
+            )
+        );
+    }
+    Ok(())
+}

@@ -1,10 +1,13 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+pub mod assist;
 pub mod catalog;
+pub mod desk;
 pub mod dossier;
 pub mod http;
 pub mod identity;
+pub mod listeners;
 pub mod receipt;
 pub mod secure_store;
 pub mod store;
@@ -16,6 +19,7 @@ use std::sync::Arc;
 pub use motcua_protocol::i18n::{Lang, Localized};
 use url::Url;
 
+use crate::assist::AssistArea;
 use crate::catalog::CatalogArea;
 use crate::dossier::DossierArea;
 use crate::identity::Identity;
@@ -47,6 +51,10 @@ pub struct CoreConfig {
     pub redirect_uri: String,
     /// Scopes to request.
     pub scopes: String,
+    /// Keep an assisted session that is open when the core opens. The apps leave this
+    /// `false`: a session that outlived its process was abandoned (the app was killed) and
+    /// is erased at open. A tool whose session spans processes (the CLI) sets it.
+    pub resume_assisted_session: bool,
     /// The province root key that signs the receipt trust list: branding, built into the
     /// app (never fetched from the portal it is meant to check). `None`: receipts are
     /// shown but not verified.
@@ -63,6 +71,7 @@ impl CoreConfig {
             client_id,
             redirect_uri: APP_REDIRECT_URI.to_owned(),
             scopes: DEFAULT_SCOPES.to_owned(),
+            resume_assisted_session: false,
             receipt_root_key: None,
         }
     }
@@ -77,6 +86,9 @@ pub enum OpenError {
     /// The HTTP client could not be built (TLS set-up).
     #[error("HTTP client: {0}")]
     Http(String),
+    /// An abandoned assisted session could not be erased.
+    #[error("erasing an abandoned assisted session: {0}")]
+    Assist(String),
 }
 
 impl Localized for OpenError {
@@ -84,6 +96,7 @@ impl Localized for OpenError {
         match self {
             OpenError::Store(_) => "storage_failed",
             OpenError::Http(_) => "internal",
+            OpenError::Assist(_) => "storage_failed",
         }
     }
 
@@ -95,6 +108,12 @@ impl Localized for OpenError {
             (OpenError::Store(_), Lang::En) => {
                 "The data on this device could not be opened. Check free storage and try again."
                     .into()
+            }
+            (OpenError::Assist(_), Lang::Vi) => {
+                "Không xoá được dữ liệu của phiên hỗ trợ trước. Hãy kiểm tra bộ nhớ rồi mở lại.".into()
+            }
+            (OpenError::Assist(_), Lang::En) => {
+                "The data of an earlier assisted session could not be erased. Check storage and open again.".into()
             }
             (OpenError::Http(_), Lang::Vi) => "Lỗi nội bộ của ứng dụng.".into(),
             (OpenError::Http(_), Lang::En) => "Internal error in the app.".into(),
@@ -109,6 +128,7 @@ pub struct MotCua {
     catalog: Arc<CatalogArea>,
     dossier: DossierArea,
     tracking: TrackingArea,
+    assist: AssistArea,
     receipt: ReceiptArea,
 }
 
@@ -116,6 +136,22 @@ impl MotCua {
     /// Opens (creating on first use) the profile in `config.data_dir`, running the local
     /// database's migrations. `secure_store` is the platform's keystore.
     pub fn open(config: CoreConfig, secure_store: Arc<dyn SecureStore>) -> Result<Self, OpenError> {
+        let resume = config.resume_assisted_session;
+        let core = MotCua::open_isolated(config, secure_store)?;
+        if !resume {
+            core.assist
+                .erase_abandoned()
+                .map_err(|e| OpenError::Assist(e.to_string()))?;
+        }
+        Ok(core)
+    }
+
+    /// Opens a profile without looking for abandoned assisted sessions (an assisted
+    /// profile itself).
+    pub(crate) fn open_isolated(
+        config: CoreConfig,
+        secure_store: Arc<dyn SecureStore>,
+    ) -> Result<Self, OpenError> {
         let database = Arc::new(Database::open(&config.data_dir)?);
         let http = http::HttpClient::new().map_err(|e| OpenError::Http(e.to_string()))?;
         let config = Arc::new(config);
@@ -137,6 +173,12 @@ impl MotCua {
             database.clone(),
             identity.clone(),
         );
+        let assist = AssistArea::new(
+            config.clone(),
+            secure_store.clone(),
+            database.clone(),
+            identity.clone(),
+        );
         let dossier = DossierArea::new(
             config,
             http,
@@ -150,6 +192,7 @@ impl MotCua {
             catalog,
             dossier,
             tracking,
+            assist,
             receipt,
         })
     }
@@ -172,6 +215,11 @@ impl MotCua {
     /// Status tracking: sync, timelines, public lookup.
     pub fn tracking(&self) -> &TrackingArea {
         &self.tracking
+    }
+
+    /// Assisted sessions: a volunteer files for someone else in an isolated profile.
+    pub fn assist(&self) -> &AssistArea {
+        &self.assist
     }
 
     /// Receipts: the citizen's QR code, offline verification at the desk.

@@ -32,7 +32,7 @@ pub enum StoreError {
 }
 
 /// The schema version this build migrates to (the number of migrations).
-pub const SCHEMA_VERSION: usize = 5;
+pub const SCHEMA_VERSION: usize = 7;
 
 /// The schema, one entry per version; append only, never edit a released one.
 fn migrations() -> Migrations<'static> {
@@ -141,7 +141,47 @@ fn migrations() -> Migrations<'static> {
                 cursor INTEGER NOT NULL
             ) STRICT;",
         ),
-        // 5: receipts: the one of each accepted dossier (synced with the acceptance), and
+        // The citizen's side of the lifecycle: a supplement answer is a draft that answers
+        // a dossier (same outbox, same exactly-once delivery); a withdrawal waits in its
+        // own small queue with its idempotency key; the desk's list of missing items is
+        // kept with the event that asked for them.
+        M::up(
+            "ALTER TABLE drafts ADD COLUMN answers_dossier TEXT;
+            CREATE INDEX drafts_answers_dossier ON drafts(answers_dossier)
+                WHERE answers_dossier IS NOT NULL;
+            ALTER TABLE dossier_events ADD COLUMN missing TEXT;
+            CREATE TABLE pending_withdrawals (
+                dossier_code TEXT PRIMARY KEY NOT NULL,
+                idempotency_key TEXT NOT NULL,
+                note BLOB,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                last_error TEXT,
+                created_at INTEGER NOT NULL
+            ) STRICT;",
+        ),
+        // Assisted sessions, as the volunteer's profile remembers them: no personal data of
+        // the assisted citizen (see core::assist).
+        M::up(
+            "CREATE TABLE assisted_sessions (
+                id TEXT PRIMARY KEY NOT NULL,
+                started_at INTEGER NOT NULL,
+                day TEXT NOT NULL,
+                consent_version TEXT NOT NULL,
+                consent_at INTEGER NOT NULL,
+                assisted_by TEXT,
+                ended_at INTEGER,
+                end_kind TEXT CHECK (end_kind IN ('ended', 'abandoned')),
+                helped INTEGER NOT NULL DEFAULT 0
+            ) STRICT;
+            CREATE TABLE assisted_outcomes (
+                session_id TEXT NOT NULL REFERENCES assisted_sessions(id),
+                procedure_code TEXT NOT NULL,
+                outcome TEXT NOT NULL CHECK (outcome IN ('submitted', 'not_sent', 'draft_abandoned'))
+            ) STRICT;
+            CREATE INDEX assisted_outcomes_session ON assisted_outcomes(session_id);",
+        ),
+        // 7: receipts: the one of each accepted dossier (synced with the acceptance), and
         // the trust list of receipt-signing keys as the root key signed it (verified again
         // when read).
         M::up(

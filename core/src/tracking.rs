@@ -14,6 +14,7 @@ use rusqlite::{OptionalExtension as _, params};
 use crate::CoreConfig;
 use crate::http::{HttpClient, HttpError};
 use crate::identity::{Identity, IdentityError};
+use crate::listeners::{ListenerId, Listeners};
 use crate::store::{Database, StoreError};
 
 /// Most pages one `sync` fetches (1,000 changes a page); the rest waits for the next sync.
@@ -161,6 +162,8 @@ pub struct TrackingArea {
     database: Arc<Database>,
     identity: Arc<Identity>,
     listener: Mutex<Option<Arc<dyn StatusListener>>>,
+    /// Further listeners, each added and removed on its own (the apps' screens).
+    listeners: Listeners<dyn StatusListener>,
     /// One sync at a time: two would fetch the same page twice.
     lock: tokio::sync::Mutex<()>,
 }
@@ -182,6 +185,7 @@ impl TrackingArea {
             database,
             identity,
             listener: Mutex::new(None),
+            listeners: Listeners::default(),
             lock: tokio::sync::Mutex::new(()),
         }
     }
@@ -198,6 +202,18 @@ impl TrackingArea {
         if let Ok(mut slot) = self.listener.lock() {
             *slot = listener;
         }
+    }
+
+    /// Adds a listener told about status changes (besides the one of
+    /// [`TrackingArea::set_listener`]) until [`TrackingArea::remove_listener`].
+    pub fn add_listener(&self, listener: Arc<dyn StatusListener>) -> ListenerId {
+        self.listeners.add(listener)
+    }
+
+    /// Removes a listener added with [`TrackingArea::add_listener`]; false if it was not
+    /// registered (any more).
+    pub fn remove_listener(&self, id: ListenerId) -> bool {
+        self.listeners.remove(id)
     }
 
     /// Fetches the status changes since the last sync, stores them (each page in one
@@ -224,8 +240,8 @@ impl TrackingArea {
                 .bearer_auth(token);
             let page: SyncResponse = self.http.json(request).await?;
             self.store_page(&page)?;
-            let listener = self.listener.lock().ok().and_then(|l| l.clone());
-            if let Some(listener) = listener {
+            let set = self.listener.lock().ok().and_then(|l| l.clone());
+            for listener in set.into_iter().chain(self.listeners.current()) {
                 for change in &page.changes {
                     listener.on_status_change(change);
                 }
@@ -244,9 +260,15 @@ impl TrackingArea {
         let tx = connection.transaction()?;
         for change in &page.changes {
             let status = change.status.as_str();
+            let missing = if change.missing.is_empty() {
+                None
+            } else {
+                serde_json::to_string(&change.missing).ok()
+            };
             tx.execute(
-                "INSERT OR IGNORE INTO dossier_events (seq, code, status, at, note, appointment_date, reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT OR IGNORE INTO dossier_events
+                     (seq, code, status, at, note, appointment_date, reason, missing)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     change.seq as i64,
                     change.code,
@@ -254,7 +276,8 @@ impl TrackingArea {
                     change.at,
                     change.note,
                     change.appointment_date,
-                    change.reason
+                    change.reason,
+                    missing
                 ],
             )?;
             tx.execute(
@@ -291,7 +314,7 @@ impl TrackingArea {
             return Ok(None);
         };
         let mut statement = connection.prepare(
-            "SELECT seq, status, at, note, appointment_date, reason FROM dossier_events
+            "SELECT seq, status, at, note, appointment_date, reason, missing FROM dossier_events
              WHERE code = ?1 ORDER BY seq",
         )?;
         let timeline = statement
@@ -304,7 +327,10 @@ impl TrackingArea {
                     note: r.get(3)?,
                     appointment_date: r.get(4)?,
                     reason: r.get(5)?,
-                    missing: Vec::new(),
+                    missing: r
+                        .get::<_, Option<String>>(6)?
+                        .and_then(|text| serde_json::from_str(&text).ok())
+                        .unwrap_or_default(),
                     receipt: None,
                 })
             })?

@@ -7,18 +7,31 @@ use std::collections::HashSet;
 use std::io::{BufRead as _, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::fault_proxy::FaultProxy;
 use common::*;
-use motcua_core::dossier::{DeliveryOutcome, DossierError, DraftState};
+use motcua_core::dossier::{DeliveryOutcome, DossierError, DraftState, UploadListener};
 use motcua_core::secure_store::DevFileSecureStore;
 use motcua_core::{CoreConfig, Localized as _, MotCua};
 use motcua_protocol::dossier::DossierSummary;
 use motcua_protocol::identity::IdentityLevel;
 
 const MARITAL_STATUS: &str = "1.004873";
+
+/// Records upload progress: (requirement, sent, total).
+#[derive(Default)]
+struct Uploads(Mutex<Vec<(String, u64, u64)>>);
+
+impl UploadListener for Uploads {
+    fn on_upload_progress(&self, _draft_id: &str, requirement: &str, sent: u64, total: u64) {
+        self.0
+            .lock()
+            .unwrap()
+            .push((requirement.to_owned(), sent, total));
+    }
+}
 
 fn level2_with_id() -> &'static motcua_portal::DemoCitizen {
     motcua_portal::demo_citizens()
@@ -113,10 +126,25 @@ async fn a_draft_is_prefilled_autosaved_validated_and_submitted_once() {
 
     motcua_tests::complete_draft(dossier, &procedure(&phone), &draft.id, 1).unwrap();
     assert!(dossier.validate(&draft.id).unwrap().is_empty());
+    // A registered upload listener is told; a removed one is not.
+    let uploads = Arc::new(Uploads::default());
+    let removed = Arc::new(Uploads::default());
+    let registration = dossier.add_upload_listener(uploads.clone());
+    let removed_id = dossier.add_upload_listener(removed.clone());
+    assert!(dossier.remove_upload_listener(removed_id));
     let code = match dossier.submit(&draft.id, None).await.unwrap() {
         DeliveryOutcome::Delivered { dossier_code } => dossier_code,
         other => panic!("expected delivery: {other:?}"),
     };
+    assert!(dossier.remove_upload_listener(registration));
+    let progress = uploads.0.lock().unwrap().clone();
+    assert!(
+        progress
+            .iter()
+            .any(|(_, sent, total)| sent == total && *total > 0),
+        "every upload is reported to its end: {progress:?}"
+    );
+    assert!(removed.0.lock().unwrap().is_empty());
     let parts: Vec<&str> = code.rsplitn(3, '-').collect();
     assert_eq!(parts.len(), 3, "{code}");
     assert_eq!(parts[0].len(), 4, "4-digit sequence in {code}");

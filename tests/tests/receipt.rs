@@ -98,9 +98,12 @@ async fn logged_in_phone(portal: &Portal) -> Phone {
 
 /// Runs a decoder; a decoder that is not installed fails the test with what to install.
 fn run_decoder(program: &str, args: &[&str], install: &str) -> String {
-    let output = Command::new(program).args(args).output().unwrap_or_else(|error| {
-        panic!("{program} cannot run ({error}); install it: {install} (scripts/test.sh does)")
-    });
+    let output = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|error| {
+            panic!("{program} cannot run ({error}); install it: {install} (scripts/test.sh does)")
+        });
     assert!(
         output.status.success(),
         "{program} failed ({}): {}; install: {install}",
@@ -146,7 +149,9 @@ async fn accepted_synced_shown_and_verified_offline_by_the_desk() {
     let base = portal.running.base_url();
     let staff = desk_token(&base).await;
     let desk_view = accept(&base, &staff, &code).await;
-    let desk_receipt = desk_view["receipt"].as_str().expect("the desk sees the receipt");
+    let desk_receipt = desk_view["receipt"]
+        .as_str()
+        .expect("the desk sees the receipt");
 
     // The citizen's sync brings it with the acceptance.
     let changes = phone.core.tracking().sync().await.unwrap();
@@ -219,12 +224,23 @@ async fn accepted_synced_shown_and_verified_offline_by_the_desk() {
         desk.core.receipt().refresh_trust_list().await,
         Err(ReceiptError::Network(_))
     ));
-    assert!(desk.core.receipt().verify_receipt(&view.qr_text).unwrap().verdict.is_valid());
+    assert!(
+        desk.core
+            .receipt()
+            .verify_receipt(&view.qr_text)
+            .unwrap()
+            .verdict
+            .is_valid()
+    );
 
     // The person at the desk: the applicant's card matches, another does not.
     let own_id = level2_citizen().personal_id;
     assert_eq!(
-        desk.core.receipt().check_applicant(&view.qr_text, own_id).await.unwrap(),
+        desk.core
+            .receipt()
+            .check_applicant(&view.qr_text, own_id)
+            .await
+            .unwrap(),
         ApplicantCheck::Matches
     );
     assert_eq!(
@@ -251,8 +267,20 @@ async fn accepted_synced_shown_and_verified_offline_by_the_desk() {
     let last = altered.len() - 1;
     altered[last] = if altered[last] == b'0' { b'1' } else { b'0' };
     let altered = String::from_utf8(altered).unwrap();
-    assert!(!desk.core.receipt().verify_receipt(&altered).unwrap().verdict.is_valid());
-    let not_a_receipt = desk.core.receipt().verify_receipt("https://example.vn").unwrap();
+    assert!(
+        !desk
+            .core
+            .receipt()
+            .verify_receipt(&altered)
+            .unwrap()
+            .verdict
+            .is_valid()
+    );
+    let not_a_receipt = desk
+        .core
+        .receipt()
+        .verify_receipt("https://example.vn")
+        .unwrap();
     assert_eq!(not_a_receipt.verdict.code(), "receipt_malformed");
     // A restarted app reads the cached list from its database, verified again.
     drop(desk.core);
@@ -270,7 +298,14 @@ async fn accepted_synced_shown_and_verified_offline_by_the_desk() {
         desk.secrets.clone(),
     )
     .unwrap();
-    assert!(reopened.receipt().verify_receipt(&view.qr_text).unwrap().verdict.is_valid());
+    assert!(
+        reopened
+            .receipt()
+            .verify_receipt(&view.qr_text)
+            .unwrap()
+            .verdict
+            .is_valid()
+    );
 
     // Our PNG, read by decoders nobody here wrote, and by rqrr for `motcua verify`.
     let png = phone.dir.path().join("receipt.png");
@@ -307,20 +342,23 @@ async fn rotation_keeps_old_receipts_valid_and_revocation_ends_them() {
     let rotated = desk.core.receipt().refresh_trust_list().await.unwrap();
     assert_eq!(rotated.keys, 2);
     let verify = |text: &str| desk.core.receipt().verify_receipt(text).unwrap().verdict;
-    assert!(verify(&old_receipt.qr_text).is_valid(), "old, still-trusted key");
+    assert!(
+        verify(&old_receipt.qr_text).is_valid(),
+        "old, still-trusted key"
+    );
     assert!(verify(&new_receipt.qr_text).is_valid());
 
     // Revocation of the old key: its receipt stops verifying once the list is refreshed.
-    let revoked = motcua_portal::revoke_receipt_key(
-        portal.dir.path(),
-        &old_receipt.kid.to_string(),
-    )
-    .unwrap();
+    let revoked =
+        motcua_portal::revoke_receipt_key(portal.dir.path(), &old_receipt.kid.to_string()).unwrap();
     assert_eq!(
         revoked,
         motcua_portal::Revocation::Revoked { replaced_by: None }
     );
-    assert!(verify(&old_receipt.qr_text).is_valid(), "until the list is refreshed");
+    assert!(
+        verify(&old_receipt.qr_text).is_valid(),
+        "until the list is refreshed"
+    );
     let after = desk.core.receipt().refresh_trust_list().await.unwrap();
     assert!(after.sequence > rotated.sequence);
     assert_eq!(
@@ -333,7 +371,13 @@ async fn rotation_keeps_old_receipts_valid_and_revocation_ends_them() {
     // The phone's own view says the same once it has the list.
     phone.core.receipt().refresh_trust_list().await.unwrap();
     assert_eq!(
-        phone.core.receipt().receipt(&first).unwrap().verdict.map(|v| v.code()),
+        phone
+            .core
+            .receipt()
+            .receipt(&first)
+            .unwrap()
+            .verdict
+            .map(|v| v.code()),
         Some("receipt_key_revoked")
     );
 

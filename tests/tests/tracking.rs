@@ -6,9 +6,10 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
+use common::fault_proxy::FaultProxy;
 use common::*;
 use motcua_core::Localized as _;
-use motcua_core::dossier::DeliveryOutcome;
+use motcua_core::dossier::{DeliveryOutcome, SUPPLEMENT_NOTE_FIELD};
 use motcua_core::tracking::StatusListener;
 use motcua_protocol::dossier::DossierStatus;
 use motcua_protocol::identity::IdentityLevel;
@@ -26,9 +27,13 @@ impl StatusListener for Recorder {
 }
 
 async fn desk_token(portal: &url::Url) -> String {
+    staff_token(portal, "tiepnhan").await
+}
+
+async fn staff_token(portal: &url::Url, username: &str) -> String {
     let response: serde_json::Value = reqwest::Client::new()
         .post(format!("{portal}api/v1/desk/session"))
-        .json(&serde_json::json!({"username": "tiepnhan", "password": "motcua-dev"}))
+        .json(&serde_json::json!({"username": username, "password": "motcua-dev"}))
         .send()
         .await
         .unwrap()
@@ -42,15 +47,70 @@ async fn desk_token(portal: &url::Url) -> String {
 }
 
 async fn desk_action(portal: &url::Url, token: &str, code: &str, action: &str) -> u16 {
+    desk_action_with(
+        portal,
+        token,
+        code,
+        serde_json::json!({"action": action, "note": "Đã tiếp nhận"}),
+    )
+    .await
+}
+
+async fn desk_action_with(
+    portal: &url::Url,
+    token: &str,
+    code: &str,
+    body: serde_json::Value,
+) -> u16 {
     reqwest::Client::new()
         .post(format!("{portal}api/v1/desk/dossiers/{code}/actions"))
         .bearer_auth(token)
-        .json(&serde_json::json!({"action": action, "note": "Đã tiếp nhận"}))
+        .json(&body)
         .send()
         .await
         .unwrap()
         .status()
         .as_u16()
+}
+
+/// The dossier as the desk sees it (timeline included).
+async fn desk_dossier(portal: &url::Url, token: &str, code: &str) -> serde_json::Value {
+    reqwest::Client::new()
+        .get(format!("{portal}api/v1/desk/dossiers/{code}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// A level-2 citizen logged in on a fresh phone, the catalog downloaded, one marital-status
+/// dossier submitted: returns the phone and the dossier code.
+async fn phone_with_dossier(portal: &Portal, seed: u64) -> (Phone, String) {
+    let phone = phone_for(portal);
+    let citizen = motcua_portal::demo_citizens()
+        .iter()
+        .find(|c| c.level == IdentityLevel::Level2)
+        .unwrap();
+    login(&phone, citizen.subject).await;
+    phone.core.catalog().refresh_catalog().await.unwrap();
+    let dossier = phone.core.dossier();
+    let procedure = phone
+        .core
+        .catalog()
+        .procedure(MARITAL_STATUS)
+        .unwrap()
+        .unwrap();
+    let draft = dossier.create_draft(MARITAL_STATUS).unwrap();
+    motcua_tests::complete_draft(dossier, &procedure, &draft.id, seed).unwrap();
+    let DeliveryOutcome::Delivered { dossier_code: code } =
+        dossier.submit(&draft.id, None).await.unwrap()
+    else {
+        panic!("delivered");
+    };
+    (phone, code)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -81,6 +141,12 @@ async fn the_desk_accepts_and_the_phone_syncs_the_change_and_keeps_it_offline() 
     let tracking = phone.core.tracking();
     let recorder = Arc::new(Recorder::default());
     tracking.set_listener(Some(recorder.clone()));
+    // Registered listeners are told too, until removed.
+    let registered = Arc::new(Recorder::default());
+    let removed = Arc::new(Recorder::default());
+    tracking.add_listener(registered.clone());
+    let removed_id = tracking.add_listener(removed.clone());
+    assert!(tracking.remove_listener(removed_id));
     let first = tracking.sync().await.unwrap();
     assert!(first.iter().all(|c| c.code == code));
 
@@ -113,6 +179,9 @@ async fn the_desk_accepts_and_the_phone_syncs_the_change_and_keeps_it_offline() 
             .any(|c| c.status == DossierStatus::Received)
     );
 
+    assert_eq!(*registered.0.lock().unwrap(), *recorder.0.lock().unwrap());
+    assert!(removed.0.lock().unwrap().is_empty());
+
     let lookup = tracking.public_lookup(&code).await.unwrap();
     assert_eq!(lookup.status, DossierStatus::Received);
     assert_eq!(lookup.procedure_code, MARITAL_STATUS);
@@ -138,4 +207,299 @@ async fn the_desk_accepts_and_the_phone_syncs_the_change_and_keeps_it_offline() 
             .iter()
             .any(|c| c.status == DossierStatus::Received)
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supplement_answer_goes_through_the_outbox_once_even_when_the_link_fails() {
+    let portal = start_portal().await;
+    let base = portal.running.base_url();
+    let (phone, code) = phone_with_dossier(&portal, 21).await;
+    let dossier = phone.core.dossier();
+    let tracking = phone.core.tracking();
+
+    // Before any supplement request, the core refuses to start an answer (lifecycle rule),
+    // without asking the portal.
+    tracking.sync().await.unwrap();
+    let early = dossier.answer_supplement(&code).unwrap_err();
+    assert_eq!(early.code(), "illegal_transition");
+
+    let reception = desk_token(&base).await;
+    let specialist = staff_token(&base, "chuyenvien").await;
+    assert_eq!(desk_action(&base, &reception, &code, "accept").await, 200);
+    assert_eq!(
+        desk_action(&base, &specialist, &code, "start_processing").await,
+        200
+    );
+    let missing = ["Bản sao giấy khai sinh có chứng thực", "Ảnh chân dung 4x6"];
+    assert_eq!(
+        desk_action_with(
+            &base,
+            &specialist,
+            &code,
+            serde_json::json!({"action": "request_supplement", "missing": missing}),
+        )
+        .await,
+        200
+    );
+    tracking.sync().await.unwrap();
+    assert_eq!(
+        dossier.local_status(&code).unwrap(),
+        DossierStatus::SupplementRequested
+    );
+
+    let answer = dossier.answer_supplement(&code).unwrap();
+    assert_eq!(answer.answers_dossier.as_deref(), Some(code.as_str()));
+    assert_eq!(answer.requested, missing);
+    assert_eq!(answer.fields.len(), 1);
+    assert_eq!(answer.fields[0].field_id, SUPPLEMENT_NOTE_FIELD);
+    // Asking again reopens the same answer instead of starting a second one.
+    assert_eq!(dossier.answer_supplement(&code).unwrap().id, answer.id);
+    // An empty answer is not sent; an unknown field is refused.
+    assert!(!dossier.validate(&answer.id).unwrap().is_empty());
+    assert_eq!(
+        dossier
+            .set_field(&answer.id, "full_name", "x")
+            .unwrap_err()
+            .code(),
+        "unknown_field"
+    );
+    let too_long = "a".repeat(2001);
+    let state = dossier
+        .set_field(&answer.id, SUPPLEMENT_NOTE_FIELD, &too_long)
+        .unwrap();
+    assert!(
+        state.error.is_some(),
+        "a note over 2,000 characters is flagged"
+    );
+    dossier
+        .set_field(
+            &answer.id,
+            SUPPLEMENT_NOTE_FIELD,
+            "Tôi gửi bổ sung bản sao giấy khai sinh.",
+        )
+        .unwrap();
+    let procedure = phone
+        .core
+        .catalog()
+        .procedure(MARITAL_STATUS)
+        .unwrap()
+        .unwrap();
+    let requirement = &procedure.documents[0].id;
+    dossier
+        .add_attachment(
+            &answer.id,
+            requirement,
+            "khai-sinh.pdf",
+            &motcua_tests::sample_pdf(77),
+            None,
+        )
+        .unwrap();
+    assert!(dossier.validate(&answer.id).unwrap().is_empty());
+
+    // Deliver through a proxy that drops, resets and cuts most connections: retried
+    // until delivered, the answer must reach the desk exactly once.
+    let upstream = portal.running.local_addr();
+    let proxy = FaultProxy::start(upstream, 5, 60).await;
+    let flaky = open_phone_sharing(&phone, &proxy.url(), &portal.running.issuer());
+    let flaky_dossier = flaky.dossier();
+    let mut outcome = flaky_dossier.submit(&answer.id, None).await;
+    for _ in 0..60 {
+        if matches!(outcome, Ok(DeliveryOutcome::Delivered { .. })) {
+            break;
+        }
+        let rounds = flaky_dossier.run_outbox(true, None).await.unwrap();
+        outcome = Ok(rounds
+            .into_iter()
+            .find(|(id, _)| *id == answer.id)
+            .map(|(_, outcome)| outcome)
+            .unwrap_or(DeliveryOutcome::Delivered {
+                dossier_code: code.clone(),
+            }));
+    }
+    assert!(
+        matches!(outcome, Ok(DeliveryOutcome::Delivered { .. })),
+        "{outcome:?} after {}",
+        proxy.summary()
+    );
+    eprintln!(
+        "supplement answer through the fault proxy: {}",
+        proxy.summary()
+    );
+    let faults: u64 = [
+        &proxy.counts.dropped,
+        &proxy.counts.reset,
+        &proxy.counts.truncated,
+    ]
+    .iter()
+    .map(|count| count.load(std::sync::atomic::Ordering::Relaxed))
+    .sum();
+    assert!(
+        faults > 0,
+        "the link failed at least once: {}",
+        proxy.summary()
+    );
+    // The same draft submitted again is already delivered: no second answer.
+    assert!(matches!(
+        dossier.submit(&answer.id, None).await.unwrap(),
+        DeliveryOutcome::Delivered { .. }
+    ));
+    let desk_view = desk_dossier(&base, &reception, &code).await;
+    let answers = desk_view["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|event| event["action"] == "answer_supplement")
+        .count();
+    assert_eq!(answers, 1, "exactly one answer on the portal");
+    assert_eq!(desk_view["status"], "processing");
+    let files: Vec<_> = desk_view["attachments"].as_array().unwrap().to_vec();
+    assert_eq!(
+        files.len(),
+        2,
+        "the submission's document and the answer's: {files:?}"
+    );
+    assert!(files.iter().any(|a| a["file_name"] == "khai-sinh.pdf"));
+    tracking.sync().await.unwrap();
+    let synced = tracking.dossier(&code).unwrap().unwrap();
+    assert_eq!(synced.status, DossierStatus::Processing);
+    let request = synced
+        .timeline
+        .iter()
+        .find(|c| c.status == DossierStatus::SupplementRequested)
+        .unwrap();
+    assert_eq!(request.missing, missing, "kept for offline viewing");
+    // A new answer cannot start while the desk is not asking.
+    assert_eq!(
+        dossier.answer_supplement(&code).unwrap_err().code(),
+        "illegal_transition"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn withdrawal_is_checked_on_the_phone_sent_once_and_confirmed_by_the_desk() {
+    let portal = start_portal().await;
+    let base = portal.running.base_url();
+    let (phone, code) = phone_with_dossier(&portal, 22).await;
+    let dossier = phone.core.dossier();
+    let tracking = phone.core.tracking();
+    assert_eq!(
+        dossier
+            .withdraw("000.00.00.H00-000000-0000", None)
+            .await
+            .unwrap_err()
+            .code(),
+        "unknown_dossier"
+    );
+    let too_long = "x".repeat(2001);
+    assert_eq!(
+        dossier
+            .withdraw(&code, Some(&too_long))
+            .await
+            .unwrap_err()
+            .code(),
+        "too_long"
+    );
+
+    // The portal is unreachable: the withdrawal is queued with its key and sent later.
+    let stopped = open_phone_sharing(
+        &phone,
+        &url::Url::parse("http://127.0.0.1:9/").unwrap(),
+        &portal.running.issuer(),
+    );
+    let queued = stopped
+        .dossier()
+        .withdraw(&code, Some("Tôi nộp nhầm thủ tục"))
+        .await
+        .unwrap();
+    assert!(
+        matches!(queued, DeliveryOutcome::Pending { .. }),
+        "{queued:?}"
+    );
+    drop(stopped);
+    let delivered = dossier.run_outbox(true, None).await.unwrap();
+    assert_eq!(
+        delivered,
+        vec![(
+            code.clone(),
+            DeliveryOutcome::Delivered {
+                dossier_code: code.clone()
+            }
+        )]
+    );
+    assert_eq!(
+        dossier.local_status(&code).unwrap(),
+        DossierStatus::WithdrawalRequested
+    );
+    // Nothing left in the queue; a second request is refused on the phone.
+    assert!(dossier.run_outbox(true, None).await.unwrap().is_empty());
+    assert_eq!(
+        dossier.withdraw(&code, None).await.unwrap_err().code(),
+        "illegal_transition"
+    );
+
+    let reception = desk_token(&base).await;
+    assert_eq!(
+        desk_action(&base, &reception, &code, "confirm_withdrawal").await,
+        200
+    );
+    tracking.sync().await.unwrap();
+    let synced = tracking.dossier(&code).unwrap().unwrap();
+    assert_eq!(synced.status, DossierStatus::Withdrawn);
+    let requests = synced
+        .timeline
+        .iter()
+        .filter(|c| c.status == DossierStatus::WithdrawalRequested)
+        .count();
+    assert_eq!(requests, 1, "the withdrawal counted once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_resumes_after_the_portal_was_down_and_came_back() {
+    let portal = start_portal().await;
+    let base = portal.running.base_url();
+    let addr = portal.running.local_addr();
+    let (phone, code) = phone_with_dossier(&portal, 23).await;
+    let tracking = phone.core.tracking();
+    let first = tracking.sync().await.unwrap();
+    assert_eq!(first.len(), 1, "the submission");
+
+    let reception = desk_token(&base).await;
+    assert_eq!(desk_action(&base, &reception, &code, "accept").await, 200);
+    // The portal goes down before the phone syncs.
+    let Portal { running, dir } = portal;
+    running.shutdown().await;
+    assert_eq!(
+        tracking.sync().await.unwrap_err().code(),
+        "network_unavailable"
+    );
+    let offline = tracking.dossier(&code).unwrap().unwrap();
+    assert_eq!(offline.status, DossierStatus::Submitted, "what was known");
+
+    // Back on the same address with the same database: the phone picks up exactly the
+    // change it missed, once.
+    let mut config = motcua_portal::PortalConfig::for_tests(dir.path());
+    config.listen = addr;
+    let running = motcua_portal::start(config).await.expect("portal restarts");
+    let back = Portal { running, dir };
+    let specialist = staff_token(&back.running.base_url(), "chuyenvien").await;
+    assert_eq!(
+        desk_action(
+            &back.running.base_url(),
+            &specialist,
+            &code,
+            "start_processing"
+        )
+        .await,
+        200
+    );
+    let changes = tracking.sync().await.unwrap();
+    let statuses: Vec<_> = changes.iter().map(|c| c.status).collect();
+    assert_eq!(
+        statuses,
+        vec![DossierStatus::Received, DossierStatus::Processing]
+    );
+    assert!(tracking.sync().await.unwrap().is_empty());
+    let synced = tracking.dossier(&code).unwrap().unwrap();
+    assert_eq!(synced.timeline.len(), 3);
+    assert_eq!(synced.status, DossierStatus::Processing);
 }

@@ -46,6 +46,8 @@ pub(crate) struct DraftRow {
     pub(crate) updated_at: i64,
     pub(crate) failure: Option<String>,
     pub(crate) dossier_code: Option<String>,
+    /// For a supplement answer: the dossier it answers.
+    pub(crate) answers_dossier: Option<String>,
 }
 
 pub(crate) fn field_context(draft_id: &str, field_id: &str) -> String {
@@ -68,42 +70,55 @@ fn state_of(text: &str) -> DraftState {
     }
 }
 
+const DRAFT_COLUMNS: &str =
+    "id, procedure_code, state, updated_at, failure, dossier_code, answers_dossier";
+
+fn draft_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DraftRow> {
+    Ok(DraftRow {
+        id: row.get(0)?,
+        procedure_code: row.get(1)?,
+        state: state_of(&row.get::<_, String>(2)?),
+        updated_at: row.get(3)?,
+        failure: row.get(4)?,
+        dossier_code: row.get(5)?,
+        answers_dossier: row.get(6)?,
+    })
+}
+
 pub(crate) fn load_draft(conn: &Connection, draft_id: &str) -> Result<DraftRow, DossierError> {
     conn.query_row(
-        "SELECT id, procedure_code, state, updated_at, failure, dossier_code
-         FROM drafts WHERE id = ?1",
+        &format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE id = ?1"),
         params![draft_id],
-        |row| {
-            Ok(DraftRow {
-                id: row.get(0)?,
-                procedure_code: row.get(1)?,
-                state: state_of(&row.get::<_, String>(2)?),
-                updated_at: row.get(3)?,
-                failure: row.get(4)?,
-                dossier_code: row.get(5)?,
-            })
-        },
+        draft_row,
     )
     .optional()?
     .ok_or_else(|| DossierError::UnknownDraft(draft_id.to_owned()))
 }
 
 pub(crate) fn list_drafts(conn: &Connection) -> Result<Vec<DraftRow>, DossierError> {
-    let mut statement = conn.prepare(
-        "SELECT id, procedure_code, state, updated_at, failure, dossier_code
-         FROM drafts ORDER BY updated_at DESC, id",
-    )?;
-    let rows = statement.query_map([], |row| {
-        Ok(DraftRow {
-            id: row.get(0)?,
-            procedure_code: row.get(1)?,
-            state: state_of(&row.get::<_, String>(2)?),
-            updated_at: row.get(3)?,
-            failure: row.get(4)?,
-            dossier_code: row.get(5)?,
-        })
-    })?;
+    let mut statement = conn.prepare(&format!(
+        "SELECT {DRAFT_COLUMNS} FROM drafts ORDER BY updated_at DESC, id"
+    ))?;
+    let rows = statement.query_map([], draft_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The supplement answer of `dossier_code` not yet delivered, if one was started.
+pub(crate) fn open_supplement_answer(
+    conn: &Connection,
+    dossier_code: &str,
+) -> Result<Option<DraftRow>, DossierError> {
+    Ok(conn
+        .query_row(
+            &format!(
+                "SELECT {DRAFT_COLUMNS} FROM drafts
+                 WHERE answers_dossier = ?1 AND state != 'submitted'
+                 ORDER BY created_at DESC LIMIT 1"
+            ),
+            params![dossier_code],
+            draft_row,
+        )
+        .optional()?)
 }
 
 pub(crate) fn load_fields(

@@ -12,6 +12,8 @@ mod drafts;
 pub mod media;
 mod outbox;
 mod seal;
+mod supplement;
+mod withdrawal;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -20,18 +22,22 @@ use std::sync::Arc;
 use motcua_protocol::catalog::{PrefillSource, Procedure};
 use motcua_protocol::i18n::{Lang, Localized};
 use motcua_protocol::identity::CitizenProfile;
+use motcua_protocol::lifecycle::{ActionKind, DossierStatus, TransitionError};
 use motcua_protocol::validation::{FieldError, ValidationContext, validate_form, validate_value};
 use rusqlite::params;
 
 use self::drafts::{blob_context, field_context, file_name_context};
 use self::media::MediaError;
 pub use self::outbox::{DeliveryOutcome, UploadListener};
+pub(crate) use self::seal::KEY_DATA_KEY;
 pub use self::seal::SealError;
 use self::seal::Sealer;
+pub use self::supplement::SUPPLEMENT_NOTE_FIELD;
 use crate::CoreConfig;
 use crate::catalog::{CatalogArea, CatalogError};
 use crate::http::HttpClient;
 use crate::identity::{Identity, IdentityError};
+use crate::listeners::{ListenerId, Listeners};
 use crate::secure_store::SecureStore;
 use crate::store::{Database, StoreError};
 
@@ -93,8 +99,13 @@ pub struct DraftView {
     pub attachments: Vec<AttachmentView>,
     /// Why the last submission was refused, if it was.
     pub failure: Option<String>,
-    /// The dossier code once submitted.
+    /// The dossier code once submitted (for a supplement answer: the dossier it answers).
     pub dossier_code: Option<String>,
+    /// For a supplement answer: the dossier it answers. Its only field is
+    /// [`SUPPLEMENT_NOTE_FIELD`]; its attachments may answer any document of the procedure.
+    pub answers_dossier: Option<String>,
+    /// For a supplement answer: what the desk asked for, one item per line.
+    pub requested: Vec<String>,
 }
 
 /// A line of the drafts list.
@@ -110,6 +121,8 @@ pub struct DraftSummary {
     pub updated_at: i64,
     /// The dossier code once submitted.
     pub dossier_code: Option<String>,
+    /// For a supplement answer: the dossier it answers.
+    pub answers_dossier: Option<String>,
 }
 
 /// A dossier the citizen submitted from this device.
@@ -173,6 +186,12 @@ pub enum DossierError {
         /// The level the procedure requires (1 or 2).
         required: u8,
     },
+    /// No dossier with this code on this device (sync first).
+    #[error("no dossier {0} on this device")]
+    UnknownDossier(String),
+    /// The action does not apply to the dossier as it stands (the lifecycle's rule).
+    #[error(transparent)]
+    NotAllowed(#[from] TransitionError),
 }
 
 impl From<rusqlite::Error> for DossierError {
@@ -198,6 +217,8 @@ impl Localized for DossierError {
             DossierError::File(_) => "file_unreadable",
             DossierError::Refused(_) => "dossier_refused",
             DossierError::IdentityLevelTooLow { .. } => "identity_level_too_low",
+            DossierError::UnknownDossier(_) => "unknown_dossier",
+            DossierError::NotAllowed(e) => e.code(),
         }
     }
 
@@ -207,6 +228,11 @@ impl Localized for DossierError {
             DossierError::Attachment(e) => e.message(lang),
             DossierError::Identity(e) => e.message(lang),
             DossierError::Catalog(e) => e.message(lang),
+            DossierError::NotAllowed(e) => e.message(lang),
+            DossierError::UnknownDossier(code) => pick(
+                format!("Không có hồ sơ {code} trên máy này. Hãy đồng bộ rồi thử lại."),
+                format!("There is no dossier {code} on this device. Sync and try again."),
+            ),
             DossierError::UnknownDraft(_) => pick(
                 "Không tìm thấy hồ sơ nháp này.".into(),
                 "This draft was not found.".into(),
@@ -272,6 +298,22 @@ pub struct DossierArea {
     catalog: Arc<CatalogArea>,
     attachments_dir: PathBuf,
     outbox: outbox::Outbox,
+    /// Told about the uploads of every delivery, besides the listener of the call.
+    upload_listeners: Listeners<dyn UploadListener>,
+}
+
+/// The listener of one call and the registered ones, told together.
+struct UploadFanOut {
+    call: Option<Arc<dyn UploadListener>>,
+    registered: Vec<Arc<dyn UploadListener>>,
+}
+
+impl UploadListener for UploadFanOut {
+    fn on_upload_progress(&self, draft_id: &str, requirement: &str, sent: u64, total: u64) {
+        for listener in self.call.iter().chain(&self.registered) {
+            listener.on_upload_progress(draft_id, requirement, sent, total);
+        }
+    }
 }
 
 pub(crate) fn unix_now() -> i64 {
@@ -310,6 +352,28 @@ impl DossierArea {
             identity,
             catalog,
             attachments_dir,
+            upload_listeners: Listeners::default(),
+        }
+    }
+
+    /// Adds a listener told about the uploads of every delivery (a submission, or the
+    /// outbox run in the background) until [`DossierArea::remove_upload_listener`].
+    pub fn add_upload_listener(&self, listener: Arc<dyn UploadListener>) -> ListenerId {
+        self.upload_listeners.add(listener)
+    }
+
+    /// Removes a listener added with [`DossierArea::add_upload_listener`]; false if it was
+    /// not registered (any more).
+    pub fn remove_upload_listener(&self, id: ListenerId) -> bool {
+        self.upload_listeners.remove(id)
+    }
+
+    /// The call's listener together with the registered ones (checked at each delivery,
+    /// so a registration made meanwhile is told from the next delivery on).
+    fn upload_fan_out(&self, call: Option<Arc<dyn UploadListener>>) -> UploadFanOut {
+        UploadFanOut {
+            call,
+            registered: self.upload_listeners.current(),
         }
     }
 
@@ -370,21 +434,23 @@ impl DossierArea {
         if row.state != DraftState::Editing {
             return Err(DossierError::NotEditable);
         }
-        // The catalog shares the database connection: look it up before taking it.
-        let procedure = self.procedure(&row.procedure_code)?;
-        let field = procedure
-            .form
-            .iter()
-            .find(|f| f.id == field_id)
-            .ok_or_else(|| DossierError::UnknownField(field_id.to_owned()))?;
-        let context = validation_context();
-        let trimmed = value.trim();
-        let (stored, error) = if trimmed.is_empty() {
-            (None, field.required.then(|| FieldError::required(field_id)))
+        let (stored, error) = if row.answers_dossier.is_some() {
+            supplement::check_note_field(field_id, value)?
         } else {
-            match validate_value(field, value, &context) {
-                Ok(normalised) => (Some(normalised), None),
-                Err(error) => (Some(value.to_owned()), Some(error)),
+            // The catalog shares the database connection: look it up before taking it.
+            let procedure = self.procedure(&row.procedure_code)?;
+            let field = procedure
+                .form
+                .iter()
+                .find(|f| f.id == field_id)
+                .ok_or_else(|| DossierError::UnknownField(field_id.to_owned()))?;
+            if value.trim().is_empty() {
+                (None, field.required.then(|| FieldError::required(field_id)))
+            } else {
+                match validate_value(field, value, &validation_context()) {
+                    Ok(normalised) => (Some(normalised), None),
+                    Err(error) => (Some(value.to_owned()), Some(error)),
+                }
             }
         };
         let now = unix_now();
@@ -533,8 +599,26 @@ impl DossierArea {
         let row = drafts::load_draft(&connection, draft_id)?;
         let stored = drafts::load_fields(&connection, &self.sealer, draft_id)?;
         let attachments = drafts::load_attachments(&connection, &self.sealer, draft_id)?;
+        let requested = match &row.answers_dossier {
+            Some(code) => supplement::requested_items(&connection, code)?,
+            None => Vec::new(),
+        };
         drop(connection);
         let procedure = self.procedure(&row.procedure_code)?;
+        if row.answers_dossier.is_some() {
+            return Ok(DraftView {
+                id: row.id,
+                procedure_code: row.procedure_code,
+                procedure_name: procedure.name_vi,
+                state: row.state,
+                fields: vec![supplement::note_field_state(&stored)],
+                attachments: attachments.iter().map(|a| a.view()).collect(),
+                failure: row.failure,
+                dossier_code: row.dossier_code,
+                answers_dossier: row.answers_dossier,
+                requested,
+            });
+        }
         let context = validation_context();
         let fields = procedure
             .form
@@ -563,6 +647,8 @@ impl DossierArea {
             attachments: attachments.iter().map(|a| a.view()).collect(),
             failure: row.failure,
             dossier_code: row.dossier_code,
+            answers_dossier: None,
+            requested,
         })
     }
 
@@ -573,6 +659,9 @@ impl DossierArea {
         let stored = drafts::load_fields(&connection, &self.sealer, draft_id)?;
         let attachments = drafts::load_attachments(&connection, &self.sealer, draft_id)?;
         drop(connection);
+        if row.answers_dossier.is_some() {
+            return Ok(supplement::problems(&stored, &attachments));
+        }
         let procedure = self.procedure(&row.procedure_code)?;
         let values: BTreeMap<String, String> =
             stored.into_iter().map(|f| (f.field_id, f.value)).collect();
@@ -600,6 +689,7 @@ impl DossierArea {
                 state: row.state,
                 updated_at: row.updated_at,
                 dossier_code: row.dossier_code,
+                answers_dossier: row.answers_dossier,
             })
             .collect())
     }
@@ -646,15 +736,24 @@ impl DossierArea {
                 }
                 DraftState::Submitting => {}
                 DraftState::Editing => {
-                    let procedure = self.procedure(&row.procedure_code)?;
                     let level = self
                         .identity
                         .identity_level()?
                         .ok_or(DossierError::Identity(IdentityError::NotLoggedIn))?;
-                    if level < procedure.required_identity_level {
-                        return Err(DossierError::IdentityLevelTooLow {
-                            required: procedure.required_identity_level.number(),
-                        });
+                    match &row.answers_dossier {
+                        // The dossier was filed at the procedure's level already; what
+                        // matters now is that the desk is still waiting for the answer.
+                        Some(code) => {
+                            self.check_citizen_action(code, ActionKind::AnswerSupplement)?;
+                        }
+                        None => {
+                            let procedure = self.procedure(&row.procedure_code)?;
+                            if level < procedure.required_identity_level {
+                                return Err(DossierError::IdentityLevelTooLow {
+                                    required: procedure.required_identity_level.number(),
+                                });
+                            }
+                        }
                     }
                     let problems = self.validate(draft_id)?;
                     if !problems.is_empty() {
@@ -680,13 +779,15 @@ impl DossierArea {
                 }
             }
         }
+        let listener = self.upload_fan_out(listener);
         self.outbox
-            .deliver(self, draft_id, listener.as_deref(), true)
+            .deliver(self, draft_id, Some(&listener), true)
             .await
     }
 
     /// Delivers every outbox entry that is due (all of them with `force`), e.g. at start,
-    /// when the network comes back, or in a background job.
+    /// when the network comes back, or in a background job: queued withdrawals (keyed by
+    /// dossier code) first, then submissions and supplement answers (keyed by draft id).
     pub async fn run_outbox(
         &self,
         force: bool,
@@ -700,11 +801,21 @@ impl DossierArea {
             let rows = statement.query_map(params![force, unix_now()], |r| r.get(0))?;
             rows.collect::<Result<_, _>>()?
         };
+        let listener = self.upload_fan_out(listener);
         let mut outcomes = Vec::new();
+        for code in self.queued_withdrawals()? {
+            match self.outbox.deliver_withdrawal(self, &code, force).await {
+                Ok(outcome) => outcomes.push((code, outcome)),
+                Err(DossierError::Refused(reason)) => {
+                    outcomes.push((code, DeliveryOutcome::Refused { reason }))
+                }
+                Err(error) => return Err(error),
+            }
+        }
         for draft_id in due {
             match self
                 .outbox
-                .deliver(self, &draft_id, listener.as_deref(), force)
+                .deliver(self, &draft_id, Some(&listener), force)
                 .await
             {
                 Ok(outcome) => outcomes.push((draft_id, outcome)),
@@ -742,6 +853,44 @@ impl DossierArea {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+impl DossierArea {
+    /// The status of a dossier as this device last learned it (from the submission or a
+    /// sync).
+    pub fn local_status(&self, code: &str) -> Result<DossierStatus, DossierError> {
+        let status: Option<String> = self
+            .database
+            .connection()?
+            .query_row(
+                "SELECT status FROM dossiers WHERE code = ?1",
+                params![code],
+                |r| r.get(0),
+            )
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                other => Err(other),
+            })?;
+        status
+            .as_deref()
+            .and_then(DossierStatus::parse)
+            .ok_or_else(|| DossierError::UnknownDossier(code.to_owned()))
+    }
+
+    /// Checks, by the lifecycle's rules, that the citizen may take `kind` on the dossier
+    /// as this device knows it. The portal decides again; this spares a round trip and
+    /// tells the person at once.
+    fn check_citizen_action(&self, code: &str, kind: ActionKind) -> Result<(), DossierError> {
+        let status = self.local_status(code)?;
+        let action = motcua_protocol::lifecycle::Action::from_parts(kind, None, Vec::new());
+        motcua_protocol::lifecycle::transition(
+            status,
+            &action,
+            motcua_protocol::lifecycle::ActorRole::Citizen,
+        )?;
+        Ok(())
     }
 }
 

@@ -10,6 +10,9 @@ use motcua_protocol::dossier::{
     HEADER_UPLOAD_LENGTH, HEADER_UPLOAD_METADATA, HEADER_UPLOAD_OFFSET, PATH_DOSSIERS,
     PATH_UPLOADS, TUS_PATCH_CONTENT_TYPE, TUS_VERSION, format_upload_metadata,
 };
+use motcua_protocol::lifecycle::{
+    PATH_DOSSIER_SUPPLEMENT, PATH_DOSSIER_WITHDRAW, SupplementAnswer, WithdrawalRequest,
+};
 use rusqlite::params;
 
 use super::drafts::{self, StoredAttachment, blob_context};
@@ -142,7 +145,7 @@ impl Outbox {
         force: bool,
     ) -> Result<DeliveryOutcome, DossierError> {
         let _guard = self.lock.lock().await;
-        let entry: Option<(String, i64, i64)> = {
+        let (entry, answers_dossier): (Option<(String, i64, i64)>, Option<String>) = {
             let connection = area.database.connection()?;
             let row = drafts::load_draft(&connection, draft_id)?;
             if row.state == DraftState::Submitted {
@@ -150,13 +153,14 @@ impl Outbox {
                     dossier_code: row.dossier_code.unwrap_or_default(),
                 });
             }
-            connection
+            let entry = connection
                 .query_row(
                     "SELECT idempotency_key, attempts, next_attempt_at FROM outbox WHERE draft_id = ?1",
                     params![draft_id],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
-                .ok()
+                .ok();
+            (entry, row.answers_dossier)
         };
         let Some((key, attempts, next_attempt_at)) = entry else {
             return Err(DossierError::UnknownDraft(draft_id.to_owned()));
@@ -171,17 +175,23 @@ impl Outbox {
             Ok(summary) => {
                 let mut connection = area.database.connection()?;
                 let tx = connection.transaction()?;
-                tx.execute(
-                    "INSERT OR IGNORE INTO dossiers (code, procedure_code, status, submitted_at, draft_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![
-                        summary.code,
-                        summary.procedure_code,
-                        "submitted",
-                        summary.submitted_at,
-                        draft_id
-                    ],
-                )?;
+                if answers_dossier.is_some() {
+                    // The answer moved the dossier on (processing, clock resumed, maybe a
+                    // later appointment); the sync brings the event itself.
+                    store_summary(&tx, &summary)?;
+                } else {
+                    tx.execute(
+                        "INSERT OR IGNORE INTO dossiers (code, procedure_code, status, submitted_at, draft_id)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![
+                            summary.code,
+                            summary.procedure_code,
+                            "submitted",
+                            summary.submitted_at,
+                            draft_id
+                        ],
+                    )?;
+                }
                 tx.execute(
                     "UPDATE drafts SET state = 'submitted', dossier_code = ?2, updated_at = ?3 WHERE id = ?1",
                     params![draft_id, summary.code, unix_now()],
@@ -255,19 +265,113 @@ impl Outbox {
                 file_name: attachment.file_name.clone(),
             });
         }
-        let submission = DossierSubmission {
-            procedure_code: row.procedure_code,
-            fields: fields.into_iter().map(|f| (f.field_id, f.value)).collect(),
-            attachments: references,
+        let request = match &row.answers_dossier {
+            Some(code) => {
+                let answer = SupplementAnswer {
+                    note: fields
+                        .into_iter()
+                        .find(|f| f.field_id == super::SUPPLEMENT_NOTE_FIELD)
+                        .map(|f| f.value),
+                    attachments: references,
+                };
+                self.http
+                    .raw()
+                    .post(self.endpoint(&PATH_DOSSIER_SUPPLEMENT.replace("{code}", code)))
+                    .json(&answer)
+            }
+            None => {
+                let submission = DossierSubmission {
+                    procedure_code: row.procedure_code,
+                    fields: fields.into_iter().map(|f| (f.field_id, f.value)).collect(),
+                    attachments: references,
+                };
+                self.http
+                    .raw()
+                    .post(self.endpoint(PATH_DOSSIERS))
+                    .json(&submission)
+            }
         };
-        let request = self
-            .http
-            .raw()
-            .post(self.endpoint(PATH_DOSSIERS))
+        let request = request
             .bearer_auth(&token)
-            .header(HEADER_IDEMPOTENCY_KEY, key)
-            .json(&submission);
+            .header(HEADER_IDEMPOTENCY_KEY, key);
         Ok(self.http.json(request).await?)
+    }
+
+    /// One delivery attempt of the queued withdrawal of dossier `code` (if it is due, or
+    /// `force`).
+    pub(crate) async fn deliver_withdrawal(
+        &self,
+        area: &DossierArea,
+        code: &str,
+        force: bool,
+    ) -> Result<DeliveryOutcome, DossierError> {
+        let _guard = self.lock.lock().await;
+        let Some(pending) = area.pending_withdrawal(code)? else {
+            return Err(DossierError::UnknownDossier(code.to_owned()));
+        };
+        if !force && pending.next_attempt_at > unix_now() {
+            return Ok(DeliveryOutcome::Pending {
+                reason: "waiting before the next attempt".into(),
+                retry_in_secs: pending.next_attempt_at - unix_now(),
+            });
+        }
+        let outcome: Result<DossierSummary, Failure> = async {
+            let token = match area.identity.access_token().await {
+                Ok(token) => token,
+                Err(IdentityError::Network(detail)) => return Err(Failure::Transient(detail)),
+                Err(error) => return Err(Failure::Local(error.into())),
+            };
+            let request = self
+                .http
+                .raw()
+                .post(self.endpoint(&PATH_DOSSIER_WITHDRAW.replace("{code}", &pending.code)))
+                .bearer_auth(&token)
+                .header(HEADER_IDEMPOTENCY_KEY, &pending.key)
+                .json(&WithdrawalRequest {
+                    note: pending.note.clone(),
+                });
+            Ok(self.http.json(request).await?)
+        }
+        .await;
+        match outcome {
+            Ok(summary) => {
+                let mut connection = area.database.connection()?;
+                let tx = connection.transaction()?;
+                store_summary(&tx, &summary)?;
+                tx.execute(
+                    "DELETE FROM pending_withdrawals WHERE dossier_code = ?1",
+                    params![code],
+                )?;
+                tx.commit()?;
+                tracing::info!(attempts = pending.attempts + 1, "withdrawal delivered");
+                Ok(DeliveryOutcome::Delivered {
+                    dossier_code: summary.code,
+                })
+            }
+            Err(Failure::Transient(reason)) => {
+                let delay = backoff(pending.attempts + 1);
+                area.database.connection()?.execute(
+                    "UPDATE pending_withdrawals
+                     SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3
+                     WHERE dossier_code = ?1",
+                    params![code, unix_now() + delay, reason],
+                )?;
+                tracing::warn!(attempts = pending.attempts + 1, reason = %reason, "withdrawal postponed");
+                Ok(DeliveryOutcome::Pending {
+                    reason,
+                    retry_in_secs: delay,
+                })
+            }
+            Err(Failure::Permanent(reason)) => {
+                area.database.connection()?.execute(
+                    "DELETE FROM pending_withdrawals WHERE dossier_code = ?1",
+                    params![code],
+                )?;
+                tracing::warn!("withdrawal refused by the portal");
+                Err(DossierError::Refused(reason))
+            }
+            Err(Failure::Local(error)) => Err(error),
+        }
     }
 
     /// Uploads one attachment from where the portal says it stands; returns its upload id.
@@ -400,6 +504,20 @@ impl Outbox {
         }
         Ok(upload_id)
     }
+}
+
+/// Records what the portal answered about a dossier after a citizen's action.
+fn store_summary(tx: &rusqlite::Transaction<'_>, summary: &DossierSummary) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE dossiers SET status = ?2, appointment_date = COALESCE(?3, appointment_date)
+         WHERE code = ?1",
+        params![
+            summary.code,
+            summary.status.as_str(),
+            summary.appointment_date
+        ],
+    )?;
+    Ok(())
 }
 
 fn header_u64(response: &reqwest::Response, name: &str) -> Option<u64> {

@@ -63,6 +63,19 @@ pub fn open_phone(portal_url: &url::Url, issuer: &str, redirect_uri: &str) -> Ph
     Phone { core, secrets, dir }
 }
 
+/// A second core on `phone`'s profile (same data directory, same keystore) that talks to
+/// the portal at `portal_url`, e.g. through a fault proxy or at an unreachable address.
+pub fn open_phone_sharing(phone: &Phone, portal_url: &url::Url, issuer: &str) -> MotCua {
+    let mut config = CoreConfig::new(
+        phone.dir.path().join("profile"),
+        portal_url.clone(),
+        issuer.to_owned(),
+        "motcua-app".to_owned(),
+    );
+    config.redirect_uri = motcua_core::APP_REDIRECT_URI.to_owned();
+    MotCua::open(config, phone.secrets.clone()).expect("core opens")
+}
+
 /// A phone for the portal's built-in provider, with the app's custom-scheme redirect.
 pub fn phone_for(portal: &Portal) -> Phone {
     open_phone(

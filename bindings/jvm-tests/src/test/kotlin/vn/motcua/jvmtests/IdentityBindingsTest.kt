@@ -305,15 +305,4 @@ class IdentityBindingsTest {
         assertThrows<IllegalStateException> { identity.profile() }
         assertThrows<IllegalStateException> { core.identity() }
     }
-
-    /** `assertThrows` for suspending calls: the exception of type [T] that [block] threw. */
-    private suspend inline fun <reified T : Throwable> assertFails(block: suspend () -> Any?): T {
-        val outcome = try {
-            block()
-        } catch (e: Throwable) {
-            if (e is T) return e
-            throw AssertionError("expected ${T::class.qualifiedName}, got $e", e)
-        }
-        throw AssertionError("expected ${T::class.qualifiedName}, got the result $outcome")
-    }
 }

@@ -103,7 +103,8 @@ val http: HttpClient = HttpClient.newBuilder()
     .connectTimeout(Duration.ofSeconds(5))
     .build()
 
-private fun jsonString(json: String, field: String): String =
+/** The string member [field] of a flat JSON object (enough for the portal's answers here). */
+fun jsonString(json: String, field: String): String =
     Regex("\"${Regex.escape(field)}\"\\s*:\\s*\"([^\"]*)\"").find(json)?.groupValues?.get(1)
         ?: error("no \"$field\" in $json")
 
@@ -223,3 +224,95 @@ fun appConfig(portal: Portal, dataDir: Path, language: String = "en") = AppConfi
     redirectUri = null,
     language = language,
 )
+
+/**
+ * The desk officer's side, over the portal's desk HTTP API (docs/api.md, "Desk"): what the
+ * one-stop desk does with a dossier the citizen submitted.
+ */
+class Desk private constructor(private val portal: Portal, private val token: String) {
+    /** Takes [action] on dossier [code]; returns the HTTP status and body. */
+    fun act(
+        code: String,
+        action: String,
+        note: String = "Đã kiểm tra",
+        missing: List<String> = emptyList(),
+    ): Pair<Int, String> {
+        val items = missing.joinToString(",") { "\"$it\"" }
+        val body = """{"action":"$action","note":"$note","missing":[$items]}"""
+        val response = http.send(
+            HttpRequest.newBuilder(URI("${portal.baseUrl}/api/v1/desk/dossiers/$code/actions"))
+                .header("Authorization", "Bearer $token")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString(),
+        )
+        return response.statusCode() to response.body()
+    }
+
+    companion object {
+        /** Logs in a demo officer (`tiepnhan`: reception, `chuyenvien`: specialist). */
+        fun login(portal: Portal, username: String): Desk {
+            val response = http.send(
+                HttpRequest.newBuilder(URI("${portal.baseUrl}/api/v1/desk/session"))
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            """{"username":"$username","password":"motcua-dev"}""",
+                        ),
+                    )
+                    .build(),
+                HttpResponse.BodyHandlers.ofString(),
+            )
+            check(response.statusCode() == 200) {
+                "desk login answered ${response.statusCode()}: ${response.body()}"
+            }
+            return Desk(portal, jsonString(response.body(), "access_token"))
+        }
+    }
+}
+
+/**
+ * A small valid PDF unique to [seed], padded with [padding] bytes of hex text inside its
+ * content stream (to make uploads take several chunks).
+ */
+fun samplePdf(seed: Long, padding: Int = 0): ByteArray {
+    val filler = buildString(padding) {
+        val random = java.util.Random(seed)
+        repeat(padding) { append("0123456789abcdef"[random.nextInt(16)]) }
+    }
+    val stream = "BT /F1 12 Tf 72 720 Td (MotCua JVM test $seed) Tj ET\n% $filler"
+    return (
+        "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n" +
+            "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n" +
+            "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >> endobj\n" +
+            "4 0 obj << /Length ${stream.length} >> stream\n$stream\nendstream endobj\n" +
+            "trailer << /Root 1 0 R >>\n%%EOF\n"
+        ).toByteArray(UTF_8)
+}
+
+/** A photographed page, as a phone camera app might hand over a PNG: drawn with AWT. */
+fun samplePng(width: Int = 900, height: Int = 1200): ByteArray {
+    val image = java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB)
+    val g = image.createGraphics()
+    g.color = java.awt.Color.WHITE
+    g.fillRect(0, 0, width, height)
+    g.color = java.awt.Color.BLACK
+    // Lines of "text" (no fonts needed on a headless machine).
+    for (line in 0 until height / 40) g.fillRect(40, 40 + line * 40, width - 80 - (line * 37) % 200, 12)
+    g.dispose()
+    val out = java.io.ByteArrayOutputStream()
+    javax.imageio.ImageIO.write(image, "png", out)
+    return out.toByteArray()
+}
+
+/** `assertThrows` for suspending calls: the exception of type [T] that [block] threw. */
+suspend inline fun <reified T : Throwable> assertFails(block: suspend () -> Any?): T {
+    val outcome = try {
+        block()
+    } catch (e: Throwable) {
+        if (e is T) return e
+        throw AssertionError("expected ${T::class.qualifiedName}, got $e", e)
+    }
+    throw AssertionError("expected ${T::class.qualifiedName}, got the result $outcome")
+}

@@ -1,0 +1,103 @@
+package vn.motcua.app
+
+import android.app.Application
+import android.app.NotificationChannel
+import android.app.NotificationManager
+import androidx.work.Configuration
+import java.io.File
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Deferred
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.async
+import vn.motcua.AppConfig
+import vn.motcua.MotCua
+import vn.motcua.app.sync.SyncWorker
+import vn.motcua.presentation.Branding
+import vn.motcua.presentation.CitizenActionsPort
+import vn.motcua.presentation.CoreDossiers
+import vn.motcua.presentation.CoreTracking
+import vn.motcua.presentation.Lang
+import vn.motcua.presentation.ReceiptPort
+import vn.motcua.presentation.SettingsFile
+import vn.motcua.presentation.Texts
+
+/** Everything the screens need, over one open core. */
+class AppGraph(val core: MotCua, val lang: Lang) {
+    val identity = core.identity()
+    val catalog = core.catalog()
+    val dossiers = CoreDossiers(core.dossier())
+    val tracking = CoreTracking(core.tracking())
+    val texts = Texts(lang)
+
+    /** Receipts are not exported by the core yet: the receipt and desk screens say so. */
+    val receipts: ReceiptPort? = null
+
+    /** Withdraw and supplement answer: the dossier area again. */
+    val citizenActions: CitizenActionsPort = dossiers
+}
+
+/**
+ * Opens the core once, off the main thread (loading the native library through JNA costs
+ * hundreds of milliseconds on a cheap phone), and schedules the background sync.
+ */
+class MotCuaApplication : Application(), Configuration.Provider {
+    private val scope = CoroutineScope(SupervisorJob() + Dispatchers.IO)
+
+    lateinit var branding: Branding
+        private set
+    lateinit var settings: SettingsFile
+        private set
+
+    /** The core, being opened or open. */
+    @Volatile
+    var graph: Deferred<AppGraph> = CompletableDeferred()
+        private set
+
+    override val workManagerConfiguration: Configuration
+        get() = Configuration.Builder().setMinimumLoggingLevel(android.util.Log.WARN).build()
+
+    override fun onCreate() {
+        super.onCreate()
+        branding = assets.open("branding.properties").reader(Charsets.UTF_8).use { Branding.read(it) }
+        settings = SettingsFile(File(filesDir, "settings.properties"))
+        graph = open(settings.load().lang)
+        createNotificationChannel()
+        SyncWorker.schedule(this)
+    }
+
+    /** Reopens the core in another language (its error messages are localised by it). */
+    fun reopen(lang: Lang) {
+        val previous = graph
+        graph = scope.async {
+            if (previous.isCompleted) runCatching { previous.await().core.close() }
+            openNow(lang)
+        }
+    }
+
+    private fun open(lang: Lang): Deferred<AppGraph> = scope.async { openNow(lang) }
+
+    private fun openNow(lang: Lang): AppGraph {
+        val config = AppConfig(
+            dataDir = File(filesDir, "motcua").path,
+            portalUrl = branding.portalUrl,
+            issuer = branding.issuer,
+            clientId = branding.clientId,
+            redirectUri = branding.redirectUri,
+            language = lang.tag,
+        )
+        return AppGraph(MotCua.open(config, KeystorePlatform(this)), lang)
+    }
+
+    private fun createNotificationChannel() {
+        val manager = getSystemService(NotificationManager::class.java)
+        manager.createNotificationChannel(
+            NotificationChannel(
+                SyncWorker.CHANNEL_ID,
+                getString(R.string.notification_channel_status),
+                NotificationManager.IMPORTANCE_DEFAULT,
+            ).apply { description = getString(R.string.notification_channel_status_description) },
+        )
+    }
+}

@@ -1,0 +1,219 @@
+package vn.motcua.app.ui
+
+import androidx.compose.foundation.background
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.ColumnScope
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.Spacer
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.heightIn
+import androidx.compose.foundation.layout.imePadding
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.layout.size
+import androidx.compose.foundation.layout.width
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.foundation.shape.RoundedCornerShape
+import androidx.compose.foundation.verticalScroll
+import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.automirrored.filled.ArrowBack
+import androidx.compose.material.icons.filled.CloudOff
+import androidx.compose.material.icons.filled.Info
+import androidx.compose.material.icons.filled.Settings
+import androidx.compose.material3.Button
+import androidx.compose.material3.CircularProgressIndicator
+import androidx.compose.material3.ExperimentalMaterial3Api
+import androidx.compose.material3.Icon
+import androidx.compose.material3.IconButton
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedButton
+import androidx.compose.material3.Scaffold
+import androidx.compose.material3.Text
+import androidx.compose.material3.TopAppBar
+import androidx.compose.material3.TopAppBarDefaults
+import androidx.compose.runtime.Composable
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.graphics.Color
+import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.semantics.LiveRegionMode
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.heading
+import androidx.compose.ui.semantics.liveRegion
+import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.text.AnnotatedString
+import androidx.compose.ui.text.SpanStyle
+import androidx.compose.ui.text.buildAnnotatedString
+import androidx.compose.ui.text.font.FontWeight
+import androidx.compose.ui.text.style.TextDecoration
+import androidx.compose.ui.unit.dp
+import vn.motcua.app.R
+import vn.motcua.presentation.Highlighted
+
+/** Minimum height of the one primary button of a screen (Material asks 48 dp; we give 56). */
+val PrimaryHeight = 56.dp
+
+/** Minimum height of every other touch target. */
+val TouchHeight = 48.dp
+
+/**
+ * A screen: a top bar with the title (a heading for TalkBack) and a back button, a
+ * scrolling column that wraps whatever the text size, and at most one primary button
+ * pinned at the bottom.
+ */
+@OptIn(ExperimentalMaterial3Api::class)
+@Composable
+fun Screen(
+    title: String,
+    onBack: (() -> Unit)?,
+    primary: (@Composable () -> Unit)? = null,
+    actions: @Composable () -> Unit = {},
+    content: @Composable ColumnScope.() -> Unit,
+) {
+    Scaffold(
+        topBar = {
+            TopAppBar(
+                title = { Text(title, modifier = Modifier.semantics { heading() }, maxLines = 2) },
+                navigationIcon = {
+                    if (onBack != null) {
+                        IconButton(onClick = onBack, modifier = Modifier.size(TouchHeight)) {
+                            Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = stringResource(R.string.action_back))
+                        }
+                    }
+                },
+                actions = { actions() },
+                colors = TopAppBarDefaults.topAppBarColors(
+                    containerColor = MaterialTheme.colorScheme.primary,
+                    titleContentColor = MaterialTheme.colorScheme.onPrimary,
+                    navigationIconContentColor = MaterialTheme.colorScheme.onPrimary,
+                    actionIconContentColor = MaterialTheme.colorScheme.onPrimary,
+                ),
+            )
+        },
+        bottomBar = {
+            if (primary != null) {
+                Box(Modifier.fillMaxWidth().padding(16.dp).imePadding()) { primary() }
+            }
+        },
+    ) { padding ->
+        Column(
+            modifier = Modifier
+                .fillMaxSize()
+                .padding(padding)
+                .verticalScroll(rememberScrollState())
+                .padding(horizontal = 16.dp, vertical = 12.dp),
+            verticalArrangement = Arrangement.spacedBy(12.dp),
+            content = content,
+        )
+    }
+}
+
+/** The screen's one primary action: full width, at least 56 dp high, text that wraps. */
+@Composable
+fun PrimaryButton(text: String, onClick: () -> Unit, enabled: Boolean = true) {
+    Button(
+        onClick = onClick,
+        enabled = enabled,
+        modifier = Modifier.fillMaxWidth().heightIn(min = PrimaryHeight),
+    ) { Text(text, style = MaterialTheme.typography.labelLarge) }
+}
+
+/** A secondary action: outlined, at least 48 dp high. */
+@Composable
+fun SecondaryButton(text: String, onClick: () -> Unit, modifier: Modifier = Modifier.fillMaxWidth()) {
+    OutlinedButton(onClick = onClick, modifier = modifier.heightIn(min = TouchHeight)) {
+        Text(text, style = MaterialTheme.typography.bodyLarge)
+    }
+}
+
+/**
+ * A message across the screen: offline (what still works and what will happen) or
+ * information. Announced by TalkBack when it appears or changes.
+ */
+@Composable
+fun Banner(text: String, offline: Boolean = true) {
+    Row(
+        modifier = Modifier
+            .fillMaxWidth()
+            .background(
+                if (offline) Color(0xFFFFF3CD) else MaterialTheme.colorScheme.secondaryContainer,
+                RoundedCornerShape(8.dp),
+            )
+            .padding(12.dp)
+            .semantics(mergeDescendants = true) { liveRegion = LiveRegionMode.Polite },
+        verticalAlignment = Alignment.Top,
+    ) {
+        Icon(if (offline) Icons.Filled.CloudOff else Icons.Filled.Info, contentDescription = null)
+        Spacer(Modifier.width(12.dp))
+        Text(text, style = MaterialTheme.typography.bodyLarge, color = if (offline) Color(0xFF3D2E00) else Color.Unspecified)
+    }
+}
+
+/** An error next to what it is about, in red, read at once by TalkBack. */
+@Composable
+fun ErrorText(text: String) {
+    Text(
+        text,
+        color = MaterialTheme.colorScheme.error,
+        style = MaterialTheme.typography.bodyMedium,
+        modifier = Modifier.semantics { liveRegion = LiveRegionMode.Assertive },
+    )
+}
+
+/** A spinner with what is being waited for, said in words too. */
+@Composable
+fun Waiting(what: String) {
+    Column(
+        Modifier.fillMaxWidth().padding(24.dp).semantics(mergeDescendants = true) { contentDescription = what },
+        horizontalAlignment = Alignment.CenterHorizontally,
+        verticalArrangement = Arrangement.spacedBy(12.dp),
+    ) {
+        CircularProgressIndicator()
+        Text(what, style = MaterialTheme.typography.bodyLarge)
+    }
+}
+
+/** A section title, a heading for TalkBack's heading navigation. */
+@Composable
+fun SectionTitle(text: String) {
+    Text(text, style = MaterialTheme.typography.titleMedium, modifier = Modifier.semantics { heading() })
+}
+
+/** Highlighted parts bold and underlined: seen without relying on colour. */
+fun Highlighted.annotated(): AnnotatedString = buildAnnotatedString {
+    append(text)
+    for (range in ranges) {
+        addStyle(SpanStyle(fontWeight = FontWeight.Bold, textDecoration = TextDecoration.Underline), range.first, range.last + 1)
+    }
+}
+
+/** The settings button of the top bar. */
+@Composable
+fun SettingsAction(onClick: () -> Unit) {
+    IconButton(onClick = onClick, modifier = Modifier.size(TouchHeight)) {
+        Icon(Icons.Filled.Settings, contentDescription = stringResource(R.string.settings_title))
+    }
+}
+
+/** A tappable card line: the whole card is one target with one spoken description. */
+@Composable
+fun ItemCard(onClick: () -> Unit, description: String, content: @Composable ColumnScope.() -> Unit) {
+    androidx.compose.material3.OutlinedCard(
+        onClick = onClick,
+        modifier = Modifier
+            .fillMaxWidth()
+            .heightIn(min = TouchHeight)
+            .semantics(mergeDescendants = true) { contentDescription = description },
+    ) {
+        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(4.dp), content = content)
+    }
+}
+
+/**
+ * A screen's primary button as the value of [Screen]'s `primary` slot, for screens whose
+ * primary action depends on their state ([text] resolved by the caller).
+ */
+fun primaryAction(text: String, enabled: Boolean = true, onClick: () -> Unit): @Composable () -> Unit =
+    { PrimaryButton(text, onClick, enabled) }

@@ -1,0 +1,101 @@
+package vn.motcua.app.ui
+
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.padding
+import androidx.compose.material3.AlertDialog
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.saveable.rememberSaveable
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.unit.dp
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import vn.motcua.app.R
+import vn.motcua.presentation.CitizenAction
+import vn.motcua.presentation.DossierDetailState
+import vn.motcua.presentation.DossierDetailViewModel
+
+/**
+ * A dossier: status, deadline (overdue said in words), the timeline newest first, what
+ * the desk asked for, and the one thing to do now (show the receipt, answer the request).
+ * Withdrawal is a secondary action behind a confirmation.
+ */
+@Composable
+fun DossierScreen(
+    detail: DossierDetailViewModel,
+    canAct: Boolean,
+    onBack: () -> Unit,
+    onReceipt: (String) -> Unit,
+    onOpenDraft: (String) -> Unit,
+) {
+    val state by detail.state.collectAsStateWithLifecycle()
+    val shown = state as? DossierDetailState.Shown
+    var confirmWithdraw by rememberSaveable { mutableStateOf(false) }
+    Screen(
+        title = stringResource(R.string.dossier_title),
+        onBack = onBack,
+        primary = when {
+            shown == null -> null
+            shown.primary == CitizenAction.SHOW_RECEIPT ->
+                primaryAction(stringResource(R.string.dossier_show_receipt)) { onReceipt(shown.code) }
+            shown.primary == CitizenAction.ANSWER_SUPPLEMENT && canAct ->
+                primaryAction(stringResource(R.string.dossier_send_answer)) { detail.answerSupplement(onOpenDraft) }
+            else -> null
+        },
+    ) {
+        when (val s = state) {
+            DossierDetailState.Loading -> Waiting(stringResource(R.string.loading))
+            is DossierDetailState.NotFound -> ErrorText(stringResource(R.string.dossier_not_found, s.code))
+            is DossierDetailState.Failed -> ErrorText(s.problem.message)
+            is DossierDetailState.Shown -> {
+                s.banner?.let { Banner(it) }
+                Text(stringResource(R.string.dossier_code_label, s.code), style = MaterialTheme.typography.bodyLarge)
+                Text(s.status, style = MaterialTheme.typography.titleLarge)
+                s.deadline?.let { Text(it, style = MaterialTheme.typography.bodyLarge) }
+                if (s.overdue) ErrorText(stringResource(R.string.dossier_overdue_explained))
+                if (s.missing.isNotEmpty()) {
+                    SectionTitle(stringResource(R.string.dossier_missing))
+                    for (item in s.missing) Text("• $item", style = MaterialTheme.typography.bodyLarge)
+                }
+                s.unavailable?.let { Banner(it, offline = false) }
+                SectionTitle(stringResource(R.string.dossier_timeline))
+                for (item in s.timeline) {
+                    val spoken = (listOf(item.label, item.at) + item.details).joinToString(". ")
+                    Column(
+                        Modifier.fillMaxWidth().padding(vertical = 4.dp).semantics(mergeDescendants = true) { contentDescription = spoken },
+                        verticalArrangement = Arrangement.spacedBy(2.dp),
+                    ) {
+                        Text(item.label, style = MaterialTheme.typography.titleMedium)
+                        Text(item.at, style = MaterialTheme.typography.bodyMedium)
+                        for (d in item.details) Text(d, style = MaterialTheme.typography.bodyLarge)
+                    }
+                }
+                if (canAct && s.withdrawable) {
+                    SecondaryButton(stringResource(R.string.dossier_withdraw), { confirmWithdraw = true })
+                }
+            }
+        }
+    }
+    if (confirmWithdraw) {
+        AlertDialog(
+            onDismissRequest = { confirmWithdraw = false },
+            title = { Text(stringResource(R.string.dossier_withdraw_confirm_title)) },
+            text = { Text(stringResource(R.string.dossier_withdraw_confirm_text)) },
+            confirmButton = {
+                TextButton(onClick = { confirmWithdraw = false; detail.withdraw(null) }) { Text(stringResource(R.string.dossier_withdraw)) }
+            },
+            dismissButton = {
+                TextButton(onClick = { confirmWithdraw = false }) { Text(stringResource(R.string.action_cancel)) }
+            },
+        )
+    }
+}

@@ -1,0 +1,286 @@
+package vn.motcua.app.ui
+
+import android.app.DatePickerDialog
+import android.content.Context
+import android.net.Uri
+import android.provider.OpenableColumns
+import androidx.activity.compose.rememberLauncherForActivityResult
+import androidx.activity.result.contract.ActivityResultContracts
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.heightIn
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.selection.selectable
+import androidx.compose.foundation.selection.selectableGroup
+import androidx.compose.foundation.selection.toggleable
+import androidx.compose.foundation.text.KeyboardOptions
+import androidx.compose.material3.Checkbox
+import androidx.compose.material3.LinearProgressIndicator
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedTextField
+import androidx.compose.material3.RadioButton
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.runtime.saveable.rememberSaveable
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.semantics.Role
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.error
+import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.semantics.stateDescription
+import androidx.compose.ui.text.input.KeyboardType
+import androidx.compose.ui.unit.dp
+import androidx.core.content.FileProvider
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import java.io.File
+import java.time.LocalDate
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
+import vn.motcua.FieldKind
+import vn.motcua.app.R
+import vn.motcua.presentation.DocumentUi
+import vn.motcua.presentation.DraftFormState
+import vn.motcua.presentation.DraftFormViewModel
+import vn.motcua.presentation.FieldUi
+import vn.motcua.presentation.Format
+import vn.motcua.presentation.Lang
+import vn.motcua.presentation.SubmitUi
+
+/**
+ * The draft form, rendered from the procedure's schema: one widget per field kind, values
+ * filled from the electronic identity marked as such, errors under their field, documents
+ * from the camera or files, and one primary action that changes with the submission.
+ */
+@Composable
+fun DraftFormScreen(form: DraftFormViewModel, lang: Lang, onBack: () -> Unit, onDone: () -> Unit) {
+    val state by form.state.collectAsStateWithLifecycle()
+    val editing = state as? DraftFormState.Editing
+    val submit = editing?.submit
+    Screen(
+        title = editing?.procedureName ?: stringResource(R.string.draft_title),
+        onBack = onBack,
+        primary = when (submit) {
+            null -> null
+            SubmitUi.Idle -> primaryAction(stringResource(R.string.draft_submit), onClick = form::submit)
+            is SubmitUi.Sending -> primaryAction(stringResource(R.string.draft_sending), enabled = false) {}
+            is SubmitUi.Submitted, is SubmitUi.Queued -> primaryAction(stringResource(R.string.action_home), onClick = onDone)
+        },
+    ) {
+        when (val s = state) {
+            DraftFormState.Loading -> Waiting(stringResource(R.string.loading))
+            is DraftFormState.Failed -> ErrorText(s.problem.message)
+            is DraftFormState.Editing -> {
+                s.message?.let { ErrorText(it) }
+                when (val sub = s.submit) {
+                    is SubmitUi.Sending -> {
+                        Text(sub.message, style = MaterialTheme.typography.bodyLarge)
+                        LinearProgressIndicator(
+                            progress = { sub.percent / 100f },
+                            modifier = Modifier.fillMaxWidth().semantics { contentDescription = sub.message },
+                        )
+                    }
+                    is SubmitUi.Submitted -> Banner(sub.message, offline = false)
+                    is SubmitUi.Queued -> Banner(sub.message)
+                    SubmitUi.Idle -> Unit
+                }
+                if (s.answering != null) {
+                    SectionTitle(stringResource(R.string.dossier_missing))
+                    for (item in s.requested) Text("• $item", style = MaterialTheme.typography.bodyLarge)
+                    Text(stringResource(R.string.draft_supplement_hint), style = MaterialTheme.typography.bodyLarge)
+                }
+                val readOnly = s.submit !is SubmitUi.Idle
+                Text(stringResource(R.string.draft_autosave), style = MaterialTheme.typography.bodyMedium)
+                for (field in s.fields) FieldInput(field, lang, readOnly) { form.onValueChange(field.id, it) }
+                SectionTitle(stringResource(R.string.draft_documents))
+                if (s.attaching) Waiting(stringResource(R.string.file_preparing))
+                for (doc in s.documents) DocumentInput(doc, readOnly, form)
+            }
+        }
+    }
+}
+
+/** One field, its widget chosen by kind; label, hint, prefill mark and error around it. */
+@Composable
+private fun FieldInput(field: FieldUi, lang: Lang, readOnly: Boolean, onChange: (String) -> Unit) {
+    val label = field.label + if (field.required) " *" else ""
+    val prefilled = if (field.prefilled) stringResource(R.string.field_prefilled) else null
+    Column(verticalArrangement = Arrangement.spacedBy(4.dp)) {
+        when (field.kind) {
+            FieldKind.SELECT -> {
+                Text(label, style = MaterialTheme.typography.bodyLarge)
+                Column(Modifier.selectableGroup()) {
+                    for (choice in field.choices) {
+                        Row(
+                            Modifier
+                                .fillMaxWidth()
+                                .heightIn(min = TouchHeight)
+                                .selectable(
+                                    selected = field.value == choice.value,
+                                    enabled = !readOnly,
+                                    role = Role.RadioButton,
+                                    onClick = { onChange(choice.value) },
+                                ),
+                            verticalAlignment = Alignment.CenterVertically,
+                        ) {
+                            RadioButton(selected = field.value == choice.value, onClick = null)
+                            Text(choice.label, style = MaterialTheme.typography.bodyLarge, modifier = Modifier.padding(start = 12.dp))
+                        }
+                    }
+                }
+            }
+            FieldKind.CHECKBOX -> {
+                val checked = field.value == "true"
+                Row(
+                    Modifier
+                        .fillMaxWidth()
+                        .heightIn(min = TouchHeight)
+                        .toggleable(value = checked, enabled = !readOnly, role = Role.Checkbox) { onChange(if (it) "true" else "false") },
+                    verticalAlignment = Alignment.CenterVertically,
+                ) {
+                    Checkbox(checked = checked, onCheckedChange = null)
+                    Text(label, style = MaterialTheme.typography.bodyLarge, modifier = Modifier.padding(start = 12.dp))
+                }
+            }
+            FieldKind.DATE -> {
+                val context = LocalContext.current
+                val shown = field.value.takeIf { it.isNotBlank() }?.let { Format(lang).date(it) }
+                Text(label, style = MaterialTheme.typography.bodyLarge)
+                SecondaryButton(
+                    text = shown ?: stringResource(R.string.field_pick_date),
+                    onClick = { if (!readOnly) pickDate(context, field.value, onChange) },
+                )
+            }
+            else -> {
+                OutlinedTextField(
+                    value = field.value,
+                    onValueChange = onChange,
+                    readOnly = readOnly,
+                    label = { Text(label) },
+                    textStyle = MaterialTheme.typography.bodyLarge,
+                    singleLine = field.kind != FieldKind.LONG_TEXT,
+                    minLines = if (field.kind == FieldKind.LONG_TEXT) 3 else 1,
+                    isError = field.error != null,
+                    keyboardOptions = KeyboardOptions(keyboardType = keyboardFor(field.kind)),
+                    modifier = Modifier.fillMaxWidth().semantics {
+                        prefilled?.let { stateDescription = it }
+                        field.error?.let { error(it) }
+                    },
+                )
+            }
+        }
+        field.help?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
+        prefilled?.let { Text("✓ $it", style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.secondary) }
+        field.error?.let { ErrorText(it) }
+    }
+}
+
+private fun keyboardFor(kind: FieldKind) = when (kind) {
+    FieldKind.NUMBER, FieldKind.PERSONAL_ID, FieldKind.ADMIN_UNIT -> KeyboardType.Number
+    FieldKind.PHONE -> KeyboardType.Phone
+    FieldKind.EMAIL -> KeyboardType.Email
+    else -> KeyboardType.Text
+}
+
+/** The platform's date picker; the value is kept as `YYYY-MM-DD`, shown the Vietnamese way. */
+private fun pickDate(context: Context, current: String, onChange: (String) -> Unit) {
+    val start = runCatching { LocalDate.parse(current) }.getOrElse { LocalDate.now() }
+    DatePickerDialog(
+        context,
+        { _, year, month, day -> onChange(LocalDate.of(year, month + 1, day).toString()) },
+        start.year,
+        start.monthValue - 1,
+        start.dayOfMonth,
+    ).show()
+}
+
+/** A document requirement: what is attached, and the camera or a file to add one. */
+@Composable
+private fun DocumentInput(doc: DocumentUi, readOnly: Boolean, form: DraftFormViewModel) {
+    val context = LocalContext.current
+    val scope = rememberCoroutineScope()
+    var photo by rememberSaveable { mutableStateOf<String?>(null) }
+    var tooLarge by remember { mutableStateOf(false) }
+    val attach = { uri: Uri ->
+        scope.launch {
+            val (name, bytes) = withContext(Dispatchers.IO) { read(context, uri) }
+            tooLarge = bytes == null
+            if (bytes != null) form.attach(doc.requirement, name, bytes)
+        }
+    }
+    val camera = rememberLauncherForActivityResult(ActivityResultContracts.TakePicture()) { taken ->
+        val path = photo
+        if (taken && path != null) {
+            attach(Uri.fromFile(File(path)))
+        }
+    }
+    val files = rememberLauncherForActivityResult(ActivityResultContracts.OpenDocument()) { uri -> uri?.let { attach(it) } }
+    val mark = stringResource(if (doc.required) R.string.document_required else R.string.document_optional)
+    Column(verticalArrangement = Arrangement.spacedBy(4.dp)) {
+        Text("${doc.name} ($mark)", style = MaterialTheme.typography.bodyLarge)
+        for (file in doc.files) {
+            Row(verticalAlignment = Alignment.CenterVertically) {
+                val status = stringResource(if (file.uploaded) R.string.file_sent else R.string.file_on_phone)
+                Text("📄 ${file.fileName} · ${file.size / 1024} KB · $status", style = MaterialTheme.typography.bodyMedium, modifier = Modifier.weight(1f))
+                if (!readOnly) {
+                    TextButton(onClick = { form.removeAttachment(file.id) }, modifier = Modifier.heightIn(min = TouchHeight)) {
+                        Text(stringResource(R.string.file_remove))
+                    }
+                }
+            }
+        }
+        if (!readOnly) {
+            Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                SecondaryButton(stringResource(R.string.file_camera), {
+                    val dir = File(context.cacheDir, "camera").apply { mkdirs() }
+                    val file = File.createTempFile("photo-", ".jpg", dir)
+                    photo = file.path
+                    camera.launch(FileProvider.getUriForFile(context, context.packageName + ".files", file))
+                }, Modifier.weight(1f))
+                SecondaryButton(stringResource(R.string.file_choose), {
+                    files.launch(arrayOf("image/jpeg", "image/png", "application/pdf"))
+                }, Modifier.weight(1f))
+            }
+        }
+        if (tooLarge) ErrorText(stringResource(R.string.file_too_large))
+        doc.error?.let { ErrorText(it) }
+    }
+}
+
+/** A picked file's display name and bytes (10 MiB at most: the portal's limit). */
+private fun read(context: Context, uri: Uri): Pair<String, ByteArray?> {
+    if (uri.scheme == "file") {
+        val file = File(requireNotNull(uri.path))
+        val bytes = file.takeIf { it.length() <= MAX_BYTES }?.readBytes()
+        file.delete() // the camera's scratch copy; the core keeps its own sealed one
+        return file.name to bytes
+    }
+    val name = context.contentResolver.query(uri, arrayOf(OpenableColumns.DISPLAY_NAME), null, null, null)?.use { c ->
+        if (c.moveToFirst()) c.getString(0) else null
+    } ?: "tep-dinh-kem"
+    val bytes = context.contentResolver.openInputStream(uri)?.use { input ->
+        // Read at most one byte past the limit (readNBytes needs API 33).
+        val out = java.io.ByteArrayOutputStream()
+        val buffer = ByteArray(64 * 1024)
+        while (out.size() <= MAX_BYTES) {
+            val n = input.read(buffer)
+            if (n < 0) break
+            out.write(buffer, 0, n)
+        }
+        out.toByteArray().takeIf { it.size <= MAX_BYTES }
+    }
+    return name to bytes
+}
+
+private const val MAX_BYTES = 10 * 1024 * 1024

@@ -1,0 +1,142 @@
+package vn.motcua.presentation
+
+import vn.motcua.Attachment
+import vn.motcua.Draft
+import vn.motcua.DraftState
+import vn.motcua.DossiersInterface
+import vn.motcua.FieldState
+import vn.motcua.ListenerHandle
+import vn.motcua.StatusChange
+import vn.motcua.StatusListener
+import vn.motcua.SubmitOutcome
+import vn.motcua.TrackedDossier
+import vn.motcua.TrackingInterface
+import vn.motcua.UploadListener
+import vn.motcua.UploadProgress
+
+/*
+ * The ports of Ports.kt over the generated bindings: conversions only, no decisions.
+ */
+
+/** [DossierPort] and [CitizenActionsPort] over the core's dossier area. */
+class CoreDossiers(private val core: DossiersInterface) : DossierPort, CitizenActionsPort {
+    override fun createDraft(procedureCode: String) = core.createDraft(procedureCode).snapshot()
+
+    override fun setField(draftId: String, fieldId: String, value: String) =
+        core.setField(draftId, fieldId, value).value()
+
+    override suspend fun addAttachment(draftId: String, requirement: String, fileName: String, bytes: ByteArray) =
+        core.addAttachmentBytes(draftId, requirement, fileName, bytes).file()
+
+    override fun removeAttachment(draftId: String, attachmentId: Long) = core.removeAttachment(draftId, attachmentId)
+
+    override fun draft(draftId: String) = core.draft(draftId).snapshot()
+
+    override fun drafts() = core.drafts().map {
+        DraftLine(it.id, it.procedureCode, it.state.phase(), it.updatedAt, it.dossierCode, it.answersDossier)
+    }
+
+    override fun deleteDraft(draftId: String) = core.deleteDraft(draftId)
+
+    override fun validate(draftId: String) = core.validate(draftId).map {
+        // A missing document is reported on `attachments.<requirement>`.
+        FieldIssue(it.field.removePrefix("attachments."), it.userMessage)
+    }
+
+    override suspend fun submit(draftId: String) = core.submit(draftId).delivery()
+
+    override suspend fun runOutbox(force: Boolean) =
+        core.runOutbox(force).map { it.key to it.outcome.delivery() }
+
+    override fun pendingSubmissions() = core.pendingSubmissions().toInt()
+
+    override suspend fun withdraw(code: String, note: String?) = core.withdraw(code, note).delivery()
+
+    override fun startSupplementAnswer(code: String) = core.answerSupplement(code).snapshot()
+
+    override fun watchUploads(onStep: (UploadStep) -> Unit): AutoCloseable {
+        val handle: ListenerHandle = core.addUploadListener(object : UploadListener {
+            override fun onUploadProgress(progress: UploadProgress) {
+                onStep(UploadStep(progress.draftId, progress.requirement, progress.sent.toLong(), progress.total.toLong()))
+            }
+        })
+        return AutoCloseable {
+            handle.cancel()
+            handle.close()
+        }
+    }
+}
+
+private fun DraftState.phase() = when (this) {
+    DraftState.EDITING -> DraftPhase.EDITING
+    DraftState.SUBMITTING -> DraftPhase.SUBMITTING
+    DraftState.SUBMITTED -> DraftPhase.SUBMITTED
+}
+
+private fun FieldState.value() = FieldValue(fieldId, value, prefilled, error?.userMessage)
+
+private fun Attachment.file() = AttachedFile(id, requirement, fileName, size.toLong(), uploaded)
+
+private fun Draft.snapshot() = DraftSnapshot(
+    id = id,
+    procedureCode = procedureCode,
+    procedureName = procedureName,
+    phase = state.phase(),
+    fields = fields.map { it.value() },
+    attachments = attachments.map { it.file() },
+    failure = failure,
+    dossierCode = dossierCode,
+    answersDossier = answersDossier,
+    requested = requested,
+)
+
+private fun SubmitOutcome.delivery(): Delivery = when (this) {
+    is SubmitOutcome.Delivered -> Delivery.Delivered(dossierCode)
+    is SubmitOutcome.Pending -> Delivery.Queued(retryInSecs)
+    is SubmitOutcome.Refused -> Delivery.Refused(reason)
+}
+
+/** [TrackingPort] over the core's tracking area. */
+class CoreTracking(private val core: TrackingInterface) : TrackingPort {
+    override suspend fun sync() = core.sync().map { it.event() }
+
+    override fun dossiers() = core.dossiers().map {
+        DossierLine(it.code, it.procedureCode, it.status.wireName(), core.statusLabel(it.status), it.submittedAt)
+    }
+
+    override fun dossier(code: String) = core.dossier(code)?.record()
+
+    override fun watchStatus(onChange: (StatusEvent) -> Unit): AutoCloseable {
+        val handle: ListenerHandle = core.addStatusListener(object : StatusListener {
+            override fun onStatusChange(change: StatusChange) = onChange(change.event())
+        })
+        return AutoCloseable {
+            handle.cancel()
+            handle.close()
+        }
+    }
+
+    private fun StatusChange.event() = StatusEvent(
+        code = code,
+        status = status.wireName(),
+        label = core.statusLabel(status),
+        at = at,
+        note = note,
+        reason = reason,
+        missing = missing,
+        appointmentDate = appointmentDate,
+    )
+
+    private fun TrackedDossier.record() = DossierRecord(
+        code = code,
+        procedureCode = procedureCode,
+        status = status.wireName(),
+        label = core.statusLabel(status),
+        appointmentDate = appointmentDate,
+        overdue = overdue,
+        timeline = timeline.map { it.event() },
+    )
+}
+
+/** `SUPPLEMENT_REQUESTED` → `supplement_requested`, the portal's wire name. */
+private fun vn.motcua.DossierStatus.wireName() = name.lowercase()

@@ -1,0 +1,199 @@
+package vn.motcua.presentation
+
+/*
+ * What the dossier, tracking, receipt and assisted-session screens need from the core, as
+ * small interfaces owned by the presentation layer. Each is implemented over the generated
+ * bindings by an adapter in this package (CoreDossiers, CoreTracking), or, for the areas
+ * the bindings do not export yet (receipts, assisted sessions), not at all: the app then
+ * passes null and the screen says the feature is not in this version (android/README.md
+ * lists which). Nothing here is a
+ * stand-in result.
+ *
+ * Failures are thrown as [ProblemException] carrying the core's localised message.
+ */
+
+/** A draft's state. */
+enum class DraftPhase { EDITING, SUBMITTING, SUBMITTED }
+
+/** A field's value as the core holds it. */
+data class FieldValue(
+    val fieldId: String,
+    val value: String?,
+    /** Filled in from the identity or an earlier dossier, not typed. */
+    val prefilled: Boolean,
+    /** What is wrong, in the configured language. */
+    val error: String?,
+)
+
+/** An attachment of a draft. */
+data class AttachedFile(
+    val id: Long,
+    val requirement: String,
+    val fileName: String,
+    val size: Long,
+    val uploaded: Boolean,
+)
+
+/** A draft as the core holds it. */
+data class DraftSnapshot(
+    val id: String,
+    val procedureCode: String,
+    val procedureName: String,
+    val phase: DraftPhase,
+    val fields: List<FieldValue>,
+    val attachments: List<AttachedFile>,
+    /** Why the last submission was refused. */
+    val failure: String?,
+    val dossierCode: String?,
+    /** For a supplement answer: the dossier it answers (its one field is the note). */
+    val answersDossier: String? = null,
+    /** For a supplement answer: what the desk asked for. */
+    val requested: List<String> = emptyList(),
+)
+
+/** A line of the drafts list. */
+data class DraftLine(
+    val id: String,
+    val procedureCode: String,
+    val phase: DraftPhase,
+    /** Seconds since the epoch. */
+    val updatedAt: Long,
+    val dossierCode: String?,
+    /** For a supplement answer: the dossier it answers. */
+    val answersDossier: String? = null,
+)
+
+/** One problem that stops a submission, by field (or document requirement). */
+data class FieldIssue(val fieldId: String, val message: String)
+
+/** Bytes of one attachment sent so far. */
+data class UploadStep(val draftId: String, val requirement: String, val sent: Long, val total: Long)
+
+/** What a submission achieved. */
+sealed interface Delivery {
+    /** The portal has it. */
+    data class Delivered(val dossierCode: String) : Delivery
+
+    /** Saved on the phone, in the outbox; sent by itself later (no network, portal down). */
+    data class Queued(val retryInSeconds: Long) : Delivery
+
+    /** Refused for good; the draft is editable again. */
+    data class Refused(val reason: String) : Delivery
+}
+
+/** The dossier area: drafts, attachments, the exactly-once outbox. */
+interface DossierPort {
+    fun createDraft(procedureCode: String): DraftSnapshot
+    fun setField(draftId: String, fieldId: String, value: String): FieldValue
+    suspend fun addAttachment(draftId: String, requirement: String, fileName: String, bytes: ByteArray): AttachedFile
+    fun removeAttachment(draftId: String, attachmentId: Long)
+    fun draft(draftId: String): DraftSnapshot
+    fun drafts(): List<DraftLine>
+    fun deleteDraft(draftId: String)
+    fun validate(draftId: String): List<FieldIssue>
+    suspend fun submit(draftId: String): Delivery
+    /**
+     * Sends what waits in the outbox (submissions, supplement answers, withdrawals), e.g.
+     * from the background job or when the network returns; each outcome by its draft id
+     * (or, for a withdrawal, dossier code).
+     */
+    suspend fun runOutbox(force: Boolean): List<Pair<String, Delivery>>
+    fun pendingSubmissions(): Int
+    /** Tells [onStep] about every upload until the returned handle is closed. */
+    fun watchUploads(onStep: (UploadStep) -> Unit): AutoCloseable
+}
+
+/** One event of a dossier's timeline. */
+data class StatusEvent(
+    val code: String,
+    /** Wire name of the status (`received`, `supplement_requested`...). */
+    val status: String,
+    /** In words, from the core ("Đã tiếp nhận"). */
+    val label: String,
+    /** RFC 3339. */
+    val at: String,
+    val note: String?,
+    val reason: String?,
+    val missing: List<String>,
+    val appointmentDate: String?,
+)
+
+/** A dossier of the citizen, as last synced. */
+data class DossierLine(
+    val code: String,
+    val procedureCode: String,
+    val status: String,
+    val label: String,
+    val submittedAt: String,
+)
+
+/** A dossier with its timeline, kept on the phone for offline viewing. */
+data class DossierRecord(
+    val code: String,
+    val procedureCode: String,
+    val status: String,
+    val label: String,
+    val appointmentDate: String?,
+    val overdue: Boolean,
+    val timeline: List<StatusEvent>,
+)
+
+/** The tracking area: sync with the portal and what is kept on the phone. */
+interface TrackingPort {
+    suspend fun sync(): List<StatusEvent>
+    fun dossiers(): List<DossierLine>
+    fun dossier(code: String): DossierRecord?
+    /** Tells [onChange] about every status change synced until the handle is closed. */
+    fun watchStatus(onChange: (StatusEvent) -> Unit): AutoCloseable
+}
+
+/** The citizen's own actions on a dossier, checked by the core against the lifecycle. */
+interface CitizenActionsPort {
+    /** Asks to withdraw [code]; queued in the outbox when offline. */
+    suspend fun withdraw(code: String, note: String?): Delivery
+
+    /**
+     * Starts (or reopens) the answer to [code]'s supplement request: a draft with a note
+     * and the documents, filled in and submitted like any draft.
+     */
+    fun startSupplementAnswer(code: String): DraftSnapshot
+}
+
+/** One line of a receipt slip ("Mã hồ sơ", "000.00.00.H00-260302-0001"). */
+data class ReceiptField(val label: String, val value: String)
+
+/** A receipt to show full screen (DESIGN.md: `receipt(code) -> ReceiptView`). */
+data class ReceiptView(
+    /** What the QR code encodes (`MC1:...`). */
+    val qrText: String,
+    /** The QR code as SVG, for printing and sharing. */
+    val qrSvg: String,
+    /** The QR code's modules, row by row (true = dark), drawn on screen. */
+    val qrModules: List<List<Boolean>>,
+    val fields: List<ReceiptField>,
+)
+
+/** The desk's verdict on a scanned receipt (DESIGN.md: never a bare boolean). */
+sealed interface Verification {
+    data class Valid(val fields: List<ReceiptField>) : Verification
+    data object Tampered : Verification
+    data object UnknownKey : Verification
+    data object KeyRevoked : Verification
+    data object Expired : Verification
+    data object Malformed : Verification
+}
+
+/** Receipts (DESIGN.md: `receipt`, `verify_receipt`); not exported by the core yet. */
+interface ReceiptPort {
+    suspend fun receipt(dossierCode: String): ReceiptView
+    fun verifyReceipt(scannedText: String): Verification
+}
+
+/** A volunteer's assisted session (DESIGN.md: assist); not exported by the core yet. */
+interface AssistPort {
+    fun beginAssistedSession()
+    /** Erases everything of the assisted person from the phone. */
+    fun endAssistedSession()
+    /** How many people were helped, without personal data. */
+    fun assistSummary(): Int
+}

@@ -1,0 +1,68 @@
+package vn.motcua.presentation
+
+/** The app's language: Vietnamese by default, English on request. */
+enum class Lang(val tag: String) {
+    VI("vi"),
+    EN("en");
+
+    companion object {
+        /** `"en"` is English; anything else is Vietnamese, the default. */
+        fun of(tag: String?): Lang = if (tag?.lowercase()?.startsWith("en") == true) EN else VI
+    }
+}
+
+/**
+ * The sentences the presentation layer composes from state (what will happen when
+ * offline, progress, counts). Static labels (titles, buttons) are Android string resources;
+ * error messages come localised from the core. Plain words, no jargon: the reader may be
+ * using a smartphone for the first time.
+ */
+class Texts(val lang: Lang) {
+    private fun pick(vi: String, en: String) = if (lang == Lang.VI) vi else en
+
+    val unexpected get() = pick("Đã có lỗi không mong muốn. Vui lòng thử lại.", "Something unexpected went wrong. Please try again.")
+
+    // Offline states: what still works and what will happen.
+    val offlineCatalog get() = pick(
+        "Không có mạng. Đang dùng danh mục thủ tục đã lưu trên máy.",
+        "No connection. Using the list of procedures saved on this phone.",
+    )
+    val catalogNeverDownloaded get() = pick(
+        "Cần kết nối mạng một lần để tải danh mục thủ tục. Hãy bật Wi-Fi hoặc dữ liệu di động.",
+        "Connect once to download the list of procedures. Turn on Wi-Fi or mobile data.",
+    )
+    val offlineDraftQueued get() = pick(
+        "Hồ sơ đã được lưu trên máy và sẽ tự gửi khi có mạng.",
+        "The dossier is saved on this phone and will be sent by itself when there is a connection.",
+    )
+    val offlineStatus get() = pick(
+        "Không có mạng. Đang hiển thị trạng thái đã cập nhật lần trước; ứng dụng sẽ tự cập nhật khi có mạng.",
+        "No connection. Showing the status from the last update; the app updates by itself when there is a connection.",
+    )
+    val offlineLogin get() = pick(
+        "Không có mạng nên chưa đăng nhập được. Hãy bật Wi-Fi hoặc dữ liệu di động rồi bấm Thử lại.",
+        "No connection, so you cannot log in yet. Turn on Wi-Fi or mobile data, then tap Try again.",
+    )
+    val offlineAction get() = pick(
+        "Không có mạng nên chưa gửi được. Chưa có gì thay đổi; hãy thử lại khi có mạng.",
+        "No connection, so nothing was sent and nothing changed. Try again when there is a connection.",
+    )
+    val notYetAvailable get() = pick(
+        "Tính năng này chưa có trong phiên bản ứng dụng này.",
+        "This feature is not in this version of the app yet.",
+    )
+
+    val supplementNote get() = pick("Lời nhắn cho cán bộ (không bắt buộc)", "Message to the officer (optional)")
+    val withdrawalQueued get() = pick(
+        "Yêu cầu rút hồ sơ đã được lưu trên máy và sẽ tự gửi khi có mạng.",
+        "The request to withdraw is saved on this phone and will be sent by itself when there is a connection.",
+    )
+    fun supplementFor(code: String) = pick("Bổ sung cho hồ sơ $code", "Papers for dossier $code")
+    fun supplementSent(code: String) = pick("Đã gửi bổ sung cho hồ sơ $code", "Papers sent for dossier $code")
+    fun searchResults(count: Int) = pick("Tìm thấy $count thủ tục", "$count procedures found")
+    fun matchedAlias(phrase: String) = pick("Khớp với cách gọi \"$phrase\"", "Matches \"$phrase\"")
+    fun uploading(percent: Int) = pick("Đang gửi giấy tờ: $percent%", "Sending documents: $percent%")
+    fun submitted(code: String) = pick("Đã nộp hồ sơ. Mã hồ sơ: $code", "Dossier submitted. Dossier code: $code")
+    fun refused(reason: String) = pick("Hồ sơ chưa được nhận: $reason", "The dossier was not accepted: $reason")
+    fun problemsToFix(count: Int) = pick("Còn $count chỗ cần sửa trước khi nộp", "$count things to fix before submitting")
+}

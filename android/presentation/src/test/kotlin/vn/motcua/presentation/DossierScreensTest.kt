@@ -1,0 +1,299 @@
+package vn.motcua.presentation
+
+import java.util.Collections
+import java.util.concurrent.TimeUnit
+import kotlinx.coroutines.flow.launchIn
+import kotlinx.coroutines.flow.onEach
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.BeforeAll
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestInstance
+import org.junit.jupiter.api.Timeout
+import vn.motcua.FieldKind
+import vn.motcua.jvmtests.Desk
+import vn.motcua.jvmtests.Portal
+import vn.motcua.jvmtests.samplePng
+
+/**
+ * The draft form, submission, home and dossier detail over the real dossier and tracking
+ * areas, a real portal, and officers acting through the desk API.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DossierScreensTest {
+    private lateinit var portal: Portal
+
+    @BeforeAll
+    fun start() {
+        portal = Portal.start()
+    }
+
+    @AfterAll
+    fun stop() = portal.close()
+
+    /** A logged-in phone with the catalog downloaded. */
+    private suspend fun phone(own: Portal = portal): Phone = Phone(own).also {
+        it.login()
+        it.catalog.refreshCatalog()
+    }
+
+    private fun Phone.dossiers() = CoreDossiers(core.dossier())
+    private fun Phone.tracking() = CoreTracking(core.tracking())
+
+    /** An officer's action through the desk API; fails the test unless the portal took it. */
+    private fun desk(officer: String, code: String, action: String, missing: List<String> = emptyList()) {
+        val (status, body) = Desk.login(portal, officer).act(code, action, missing = missing)
+        assertEquals(200, status, body)
+    }
+
+    private fun detail(phone: Phone, code: String) =
+        DossierDetailViewModel(phone.tracking(), phone.dossiers(), code, Lang.VI, phone.texts, phone.scope)
+
+    /** A submitted marital-status dossier: its code. */
+    private suspend fun submitted(phone: Phone): String {
+        val vm = form(phone, "1.004873")
+        vm.editing()
+        fillMaritalStatus(vm, phone)
+        vm.submit()
+        val done = vm.editing("submitted") { it.submit is SubmitUi.Submitted || it.message != null }
+        return (done.submit as? SubmitUi.Submitted ?: throw AssertionError("not submitted: ${done.message}")).dossierCode
+    }
+
+    private fun form(phone: Phone, procedure: String, dossiers: DossierPort = phone.dossiers()) =
+        DraftFormViewModel(dossiers, phone.catalog, Lang.VI, phone.texts, phone.scope, procedureCode = procedure)
+
+    private suspend fun DraftFormViewModel.editing(what: String = "form", p: (DraftFormState.Editing) -> Boolean = { true }) =
+        state.await(what) { it is DraftFormState.Editing && p(it) || it is DraftFormState.Failed }
+            .let { it as? DraftFormState.Editing ?: throw AssertionError("form failed: $it") }
+
+    /** Fills every required field of the marital-status form and attaches the declaration. */
+    private suspend fun fillMaritalStatus(vm: DraftFormViewModel, phone: Phone) {
+        val birth = phone.identity.profile()!!.birthDate!!
+        val values = mapOf(
+            "applicant_birth_date" to birth,
+            "current_status" to "never_married",
+            "purpose" to "marriage_vn",
+            "registration_unit" to "00004",
+            "phone" to "0912345678",
+        )
+        values.forEach { (id, v) -> vm.onValueChange(id, v) }
+        vm.editing("values saved") { s -> values.all { (id, v) -> s.fields.first { it.id == id }.let { f -> f.value == v && f.error == null } } }
+        vm.attach("declaration_form", "to-khai.png", samplePng())
+        vm.editing("attached") { s -> s.documents.first { it.requirement == "declaration_form" }.files.isNotEmpty() }
+    }
+
+    @Test
+    fun `the form renders every field kind, marks prefilled values and shows errors inline in Vietnamese`() = runBlocking<Unit> {
+        phone().use { phone ->
+            val kinds = mutableSetOf<FieldKind>()
+            // No single procedure uses all ten kinds; these two together do.
+            for (code in listOf("1.014027", "1.013225")) {
+                val s = form(phone, code).editing()
+                kinds += s.fields.map { it.kind }
+                val select = s.fields.firstOrNull { it.kind == FieldKind.SELECT }
+                if (select != null) assertTrue(select.choices.isNotEmpty() && select.choices.all { it.label.isNotBlank() })
+            }
+            assertEquals(FieldKind.entries.toSet(), kinds)
+
+            val vm = form(phone, "1.004873")
+            val s = vm.editing()
+            val profile = phone.identity.profile()!!
+            val name = s.fields.first { it.id == "applicant_name" }
+            assertTrue(name.prefilled)
+            assertEquals(profile.fullName, name.value)
+            assertEquals("Họ, chữ đệm và tên người yêu cầu", name.label)
+            assertTrue(s.fields.first { it.id == "applicant_personal_id" }.prefilled)
+            assertFalse(s.fields.first { it.id == "purpose" }.prefilled)
+            // Nothing typed yet: no red text on an empty form.
+            assertTrue(s.fields.all { it.error == null }, "${s.fields.filter { it.error != null }}")
+
+            vm.onValueChange("phone", "12345")
+            val bad = vm.editing("phone error") { e -> e.fields.first { it.id == "phone" }.error != null }
+            val error = bad.fields.first { it.id == "phone" }.error!!
+            assertTrue(error.contains("số điện thoại", ignoreCase = true) || error.contains("Số điện thoại"), error)
+
+            // A prefilled value changed by the person is no longer marked.
+            vm.onValueChange("applicant_name", "Nguyễn Văn Khác")
+            vm.editing("name saved") { e -> e.fields.first { it.id == "applicant_name" }.let { !it.prefilled && it.value == "Nguyễn Văn Khác" } }
+
+            // Submitting an incomplete draft: every problem next to its field, nothing sent.
+            vm.submit()
+            val checked = vm.editing("problems") { it.message != null }
+            assertTrue(checked.message!!.startsWith("Còn "), checked.message)
+            assertNotNull(checked.fields.first { it.id == "purpose" }.error)
+            assertNotNull(checked.documents.first { it.requirement == "declaration_form" }.error)
+            assertEquals(SubmitUi.Idle, checked.submit)
+        }
+    }
+
+    @Test
+    fun `a re-created form is restored from the core, values and marks included`() = runBlocking<Unit> {
+        phone().use { phone ->
+            val first = form(phone, "1.004873")
+            first.editing()
+            first.onValueChange("purpose", "property")
+            first.onValueChange("phone", "0912 345 678")
+            first.editing("saved") { s -> s.fields.first { it.id == "phone" }.let { it.value == "0912 345 678" } }
+            val id = first.draftId!!
+            // Wait until the core has both (the saves run in order, off the main thread).
+            val dossiers = phone.dossiers()
+            eventually("the core has both values") { dossiers.draft(id).fields.count { it.value != null && !it.prefilled } == 2 }
+
+            val again = DraftFormViewModel(phone.dossiers(), phone.catalog, Lang.VI, phone.texts, phone.scope, draftId = id)
+            val restored = again.editing()
+            assertEquals("property", restored.fields.first { it.id == "purpose" }.value)
+            assertEquals("0912345678", restored.fields.first { it.id == "phone" }.value)
+            assertTrue(restored.fields.first { it.id == "applicant_name" }.prefilled)
+        }
+    }
+
+    @Test
+    fun `submit shows upload progress and ends with a dossier code, home and detail follow the desk`() = runBlocking<Unit> {
+        phone().use { phone ->
+            val vm = form(phone, "1.004873")
+            vm.editing()
+            fillMaritalStatus(vm, phone)
+
+            val seen = Collections.synchronizedList(mutableListOf<SubmitUi>())
+            val recorder = vm.state.onEach { (it as? DraftFormState.Editing)?.submit?.let(seen::add) }.launchIn(phone.scope)
+            vm.submit()
+            val done = vm.editing("submitted") { it.submit is SubmitUi.Submitted || it.message != null }
+            recorder.cancel()
+            val submitted = done.submit as? SubmitUi.Submitted ?: throw AssertionError("not submitted: ${done.message}")
+            assertTrue(Regex("""^[0-9A-Z.]+-\d{6}-\d{4,}$""").matches(submitted.dossierCode), submitted.dossierCode)
+            assertEquals("Đã nộp hồ sơ. Mã hồ sơ: ${submitted.dossierCode}", submitted.message)
+            val sending = seen.filterIsInstance<SubmitUi.Sending>()
+            assertTrue(sending.isNotEmpty(), "no progress shown: $seen")
+            assertTrue(sending.any { it.percent > 0 }, "progress never moved: $sending")
+            assertEquals(sending.map { it.percent }.sorted(), sending.map { it.percent }, "progress went backwards")
+            assertTrue(sending.last().message.startsWith("Đang gửi giấy tờ: "))
+
+            // Another draft stays a draft.
+            form(phone, "1.004222").editing()
+
+            val home = HomeViewModel(phone.dossiers(), phone.tracking(), phone.catalog, Lang.VI, phone.texts, phone.scope)
+            val listed = home.state.await("home") { !it.loading && it.dossiers.isNotEmpty() }
+            // The demo citizen is shared by the tests on this portal: pick this phone's dossier.
+            val mine = listed.dossiers.first { it.code == submitted.dossierCode }
+            assertEquals(submitted.dossierCode, mine.code)
+            assertEquals("Thủ tục cấp Giấy xác nhận tình trạng hôn nhân", mine.procedureName)
+            assertNull(mine.appointment)
+            assertEquals(listOf("Đăng ký thường trú"), listed.drafts.map { it.procedureName })
+            assertNull(listed.banner)
+
+            // The desk accepts it: the appointment date appears on home and detail.
+            desk("tiepnhan", submitted.dossierCode, "accept")
+            val shown = detail(phone, submitted.dossierCode).state.await("timeline") { it is DossierDetailState.Shown && it.timeline.size >= 2 } as DossierDetailState.Shown
+            assertEquals(2, shown.timeline.size)
+            assertEquals(phone.core.tracking().statusLabel(vn.motcua.DossierStatus.RECEIVED), shown.status)
+            assertEquals(shown.status, shown.timeline.first().label)
+            assertTrue(shown.deadline!!.startsWith("Hẹn trả kết quả: Thứ "), shown.deadline)
+            assertTrue(Regex("""^\d\d:\d\d, Thứ .+, \d\d/\d\d/\d{4}$""").matches(shown.timeline.first().at), shown.timeline.first().at)
+            assertEquals(CitizenAction.SHOW_RECEIPT, shown.primary)
+            assertTrue(shown.withdrawable)
+            assertNull(shown.unavailable)
+            assertFalse(shown.overdue)
+
+            home.refresh()
+            val after = home.state.await("appointment on home") { s -> !s.loading && s.dossiers.any { it.code == submitted.dossierCode && it.appointment != null } }
+            assertTrue(after.dossiers.first { it.code == submitted.dossierCode }.appointment!!.startsWith("Hẹn trả kết quả: "))
+
+        }
+    }
+
+    @Test
+    fun `the desk asks for papers, the answer goes through the draft form and processing resumes`() = runBlocking<Unit> {
+        phone().use { phone ->
+            val code = submitted(phone)
+            desk("tiepnhan", code, "accept")
+            desk("chuyenvien", code, "start_processing")
+            desk("chuyenvien", code, "request_supplement", missing = listOf("Bản sao giấy khai sinh"))
+
+            val detail = detail(phone, code)
+            val asked = detail.state.await("supplement") { it is DossierDetailState.Shown && it.primary == CitizenAction.ANSWER_SUPPLEMENT } as DossierDetailState.Shown
+            assertEquals(listOf("Bản sao giấy khai sinh"), asked.missing)
+            assertEquals(phone.core.tracking().statusLabel(vn.motcua.DossierStatus.SUPPLEMENT_REQUESTED), asked.status)
+            assertTrue(asked.timeline.first().details.contains("Bản sao giấy khai sinh"), "${asked.timeline.first()}")
+
+            val opened = kotlinx.coroutines.CompletableDeferred<String>()
+            detail.answerSupplement { opened.complete(it) }
+            val answer = DraftFormViewModel(phone.dossiers(), phone.catalog, Lang.VI, phone.texts, phone.scope, draftId = opened.await())
+            val form = answer.editing()
+            assertEquals(code, form.answering)
+            assertEquals(listOf("Bản sao giấy khai sinh"), form.requested)
+            assertEquals(listOf(FieldKind.LONG_TEXT), form.fields.map { it.kind })
+            assertTrue(form.documents.none { it.required })
+
+            // An empty answer is refused by the core with a reason, nothing is sent.
+            answer.submit()
+            val empty = answer.editing("empty answer refused") { it.message != null }
+            assertEquals(SubmitUi.Idle, empty.submit)
+
+            answer.onValueChange(form.fields.single().id, "Tôi gửi bản sao giấy khai sinh.")
+            answer.attach("declaration_form", "khai-sinh.png", samplePng())
+            answer.editing("attached") { s -> s.documents.any { it.files.isNotEmpty() } }
+            answer.submit()
+            val sent = answer.editing("answer sent") { it.submit is SubmitUi.Submitted || (it.message != null && it.submit !is SubmitUi.Idle) }
+            assertEquals(SubmitUi.Submitted(code, "Đã gửi bổ sung cho hồ sơ $code"), sent.submit)
+
+            val resumed = detail(phone, code).state.await("processing again") { it is DossierDetailState.Shown && it.timeline.size == 5 } as DossierDetailState.Shown
+            assertEquals(phone.core.tracking().statusLabel(vn.motcua.DossierStatus.PROCESSING), resumed.status)
+            assertEquals(CitizenAction.SHOW_RECEIPT, resumed.primary)
+        }
+    }
+
+    @Test
+    fun `withdrawing asks the portal, and offline it waits on the phone with a plain message`() = runBlocking<Unit> {
+        val own = Portal.start()
+        phone(own).use { phone ->
+            val code = submitted(phone)
+            val first = detail(phone, code)
+            first.state.await("shown and synced") { it is DossierDetailState.Shown && it.withdrawable && !it.refreshing }
+            own.close()
+            first.withdraw("Tôi nộp nhầm thủ tục")
+            val queued = first.state.await("queued") { it is DossierDetailState.Shown && it.banner != null } as DossierDetailState.Shown
+            assertEquals("Yêu cầu rút hồ sơ đã được lưu trên máy và sẽ tự gửi khi có mạng.", queued.banner)
+        }
+        phone().use { phone ->
+            val code = submitted(phone)
+            val vm = detail(phone, code)
+            vm.state.await("shown and synced") { it is DossierDetailState.Shown && it.withdrawable && !it.refreshing }
+            vm.withdraw(null)
+            val after = vm.state.await("withdrawal requested") { it is DossierDetailState.Shown && it.timeline.size == 2 } as DossierDetailState.Shown
+            assertEquals(phone.core.tracking().statusLabel(vn.motcua.DossierStatus.WITHDRAWAL_REQUESTED), after.status)
+            assertFalse(after.withdrawable)
+            assertNull(after.banner)
+        }
+    }
+
+    @Test
+    fun `offline, the submitted dossier waits on the phone and every screen says what will happen`() = runBlocking<Unit> {
+        val own = Portal.start()
+        phone(own).use { phone ->
+            val vm = form(phone, "1.004873")
+            vm.editing()
+            fillMaritalStatus(vm, phone)
+            own.close()
+
+            vm.submit()
+            val queued = vm.editing("queued") { it.submit is SubmitUi.Queued || it.message != null }
+            assertEquals(SubmitUi.Queued("Hồ sơ đã được lưu trên máy và sẽ tự gửi khi có mạng."), queued.submit)
+            assertEquals(1, phone.dossiers().pendingSubmissions())
+
+            val home = HomeViewModel(phone.dossiers(), phone.tracking(), phone.catalog, Lang.VI, phone.texts, phone.scope)
+            val s = home.state.await("offline home") { !it.loading && it.banner != null }
+            assertEquals("${Texts(Lang.VI).offlineStatus} ${Texts(Lang.VI).offlineDraftQueued}", s.banner)
+            assertEquals(listOf(true), s.drafts.map { it.waitingToSend })
+
+            // The form re-opened later shows the same, from the core.
+            val again = DraftFormViewModel(phone.dossiers(), phone.catalog, Lang.VI, phone.texts, phone.scope, draftId = queued.draftId)
+            assertEquals(SubmitUi.Queued(Texts(Lang.VI).offlineDraftQueued), again.editing().submit)
+        }
+    }
+}

@@ -1,0 +1,487 @@
+package vn.motcua.jvmtests
+
+import java.nio.file.Files
+import java.nio.file.Path
+import java.util.concurrent.ConcurrentLinkedQueue
+import java.util.concurrent.Executors
+import java.util.concurrent.TimeUnit
+import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.async
+import kotlinx.coroutines.asCoroutineDispatcher
+import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.channels.awaitClose
+import kotlinx.coroutines.channels.trySendBlocking
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.callbackFlow
+import kotlinx.coroutines.flow.first
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
+import kotlinx.coroutines.withTimeoutOrNull
+import org.junit.jupiter.api.AfterEach
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.BeforeEach
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestInstance
+import org.junit.jupiter.api.Timeout
+import org.junit.jupiter.api.assertThrows
+import vn.motcua.DossierException
+import vn.motcua.DossierStatus
+import vn.motcua.DraftState
+import vn.motcua.ListenerException
+import vn.motcua.MotCua
+import vn.motcua.Platform
+import vn.motcua.Profile
+import vn.motcua.StatusChange
+import vn.motcua.StatusListener
+import vn.motcua.SubmitOutcome
+import vn.motcua.Tracking
+import vn.motcua.TrackingException
+import vn.motcua.UploadListener
+import vn.motcua.UploadProgress
+
+/** Certificate of marital status: level 2, 3 working days, one required document. */
+const val MARITAL_STATUS = "1.004873"
+
+/** The app's Flow of status changes over the listener: what an Android ViewModel does. */
+fun Tracking.statusChanges(): Flow<StatusChange> = callbackFlow {
+    val handle = addStatusListener(object : StatusListener {
+        override fun onStatusChange(change: StatusChange) {
+            trySendBlocking(change)
+        }
+    })
+    awaitClose { handle.cancel() }
+}
+
+/**
+ * The dossier and tracking areas through the generated Kotlin bindings, against a real
+ * portal with its desk: the citizen's journey from search to the accepted dossier.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DossierBindingsTest {
+    private lateinit var portal: Portal
+    private val dirs = mutableListOf<Path>()
+
+    // A portal per test: the demo citizen's dossiers on it are exactly this test's, so
+    // "exactly once" is checked against everything the portal holds.
+    @BeforeEach
+    fun startPortal() {
+        portal = Portal.start()
+    }
+
+    @AfterEach
+    fun stopPortal() {
+        portal.close()
+    }
+
+    @AfterEach
+    fun removeDirs() {
+        dirs.forEach { it.toFile().deleteRecursively() }
+        dirs.clear()
+    }
+
+    private fun tempDir(): Path = Files.createTempDirectory("motcua-phone-").also { dirs.add(it) }
+
+    /** A phone: its data directory and keystore, to open the core on (again). */
+    private inner class Phone(val dir: Path = tempDir(), val platform: Platform = MemoryPlatform()) {
+        fun open(): MotCua = MotCua.open(appConfig(portal, dir.resolve("profile")), platform)
+    }
+
+    /** Logs a level-2 citizen in and downloads the catalog. */
+    private suspend fun loggedIn(core: MotCua): Profile {
+        core.identity().use { identity ->
+            val request = identity.beginLogin()
+            val citizen = Browser.citizens(request.url).first { it.level == 2 }
+            val profile = identity.completeLogin(Browser.submit(citizen))
+            core.catalog().use { it.refreshCatalog() }
+            return profile
+        }
+    }
+
+    /** Fills what the pre-fill left empty with valid values, as a person would. */
+    private fun fillForm(core: MotCua, draftId: String, profile: Profile) {
+        core.dossier().use { dossier ->
+            val values = mapOf(
+                "applicant_birth_date" to profile.birthDate!!,
+                "current_status" to "never_married",
+                "purpose" to "marriage_vn",
+                "registration_unit" to "00004",
+                "phone" to "0912345678",
+            )
+            for ((field, value) in values) {
+                val state = dossier.setField(draftId, field, value)
+                assertNull(state.error, "$field = $value: ${state.error}")
+            }
+        }
+    }
+
+    /** A draft ready to submit, with a PDF of [padding] extra bytes as its declaration. */
+    private suspend fun readyDraft(core: MotCua, profile: Profile, seed: Long, padding: Int = 0): String {
+        core.dossier().use { dossier ->
+            val draft = dossier.createDraft(MARITAL_STATUS)
+            fillForm(core, draft.id, profile)
+            dossier.addAttachmentBytes(draft.id, "declaration_form", "to-khai.pdf", samplePdf(seed, padding))
+            assertEquals(emptyList<Any>(), dossier.validate(draft.id))
+            return draft.id
+        }
+    }
+
+    @Test
+    fun `the journey - search, draft, attach, submit, desk accepts, sync, timeline, supplement, withdrawal`() = runBlocking {
+        Phone().open().use { core ->
+            val profile = loggedIn(core)
+            val dossier = core.dossier()
+            val tracking = core.tracking()
+
+            // Search as the citizen types it, without diacritics.
+            val hits = core.catalog().use { it.searchProcedures("xac nhan tinh trang hon nhan", 20u) }
+            assertTrue(hits.any { it.code == MARITAL_STATUS }, "$hits")
+            val procedure = core.catalog().use { it.procedure(MARITAL_STATUS) }!!
+
+            // The draft is pre-filled from the identity, every field of the form in order.
+            val draft = dossier.createDraft(MARITAL_STATUS)
+            assertEquals(DraftState.EDITING, draft.state)
+            assertEquals(procedure.form.map { it.id }, draft.fields.map { it.fieldId })
+            val name = draft.fields.first { it.fieldId == "applicant_name" }
+            assertEquals(profile.fullName, name.value)
+            assertTrue(name.prefilled)
+            assertEquals(profile.personalId, draft.fields.first { it.fieldId == "applicant_personal_id" }.value)
+
+            // A bad value is kept, with its problem; a good one is normalised.
+            val landline = dossier.setField(draft.id, "phone", "0212345678")
+            assertEquals("invalid_phone", landline.error?.code)
+            assertTrue(landline.error!!.userMessage.isNotBlank())
+            assertEquals("0912345678", dossier.setField(draft.id, "phone", "+84 912 345 678").value)
+            fillForm(core, draft.id, profile)
+            assertEquals(
+                listOf("document_required"),
+                dossier.validate(draft.id).map { it.code },
+                "only the declaration is missing",
+            )
+
+            // Attach from a file (as the camera wrote it) and from bytes (a PNG page).
+            val pdf = tempDir().resolve("to-khai.pdf")
+            Files.write(pdf, samplePdf(1, padding = 600_000))
+            val declaration = dossier.addAttachmentFile(draft.id, "declaration_form", pdf.toString())
+            assertEquals("to-khai.pdf", declaration.fileName)
+            assertEquals("application/pdf", declaration.mediaType)
+            val photo = dossier.addAttachmentBytes(draft.id, "identity_document", "cccd.png", samplePng())
+            assertTrue(photo.mediaType.startsWith("image/"), photo.mediaType)
+            assertEquals(2, dossier.draft(draft.id).attachments.size)
+            assertTrue(dossier.validate(draft.id).isEmpty())
+
+            // Listeners before submitting: upload progress, and status changes as a Flow.
+            val progress = ConcurrentLinkedQueue<UploadProgress>()
+            val uploads = dossier.addUploadListener(object : UploadListener {
+                override fun onUploadProgress(update: UploadProgress) {
+                    progress.add(update)
+                }
+            })
+            val received = async(Dispatchers.Default, start = CoroutineStart.UNDISPATCHED) {
+                tracking.statusChanges().first { it.status == DossierStatus.RECEIVED }
+            }
+
+            val outcome = dossier.submit(draft.id)
+            val code = (outcome as SubmitOutcome.Delivered).dossierCode
+            uploads.cancel()
+            assertFalse(uploads.isActive())
+            for (requirement in listOf("declaration_form", "identity_document")) {
+                val events = progress.filter { it.requirement == requirement && it.draftId == draft.id }
+                assertTrue(events.isNotEmpty(), "no progress for $requirement")
+                assertTrue(events.last().sent == events.last().total, "$requirement: ${events.last()}")
+            }
+            assertTrue(
+                progress.filter { it.requirement == "declaration_form" }.size > 2,
+                "a 600 KB upload reports each chunk: $progress",
+            )
+            val submitted = dossier.drafts().first { it.id == draft.id }
+            assertEquals(DraftState.SUBMITTED, submitted.state)
+            assertEquals(code, submitted.dossierCode)
+            assertThrows<DossierException.NotEditable> { dossier.setField(draft.id, "phone", "0987654321") }
+
+            // Synced: the submission itself, then the desk accepts.
+            assertEquals(listOf(DossierStatus.SUBMITTED), tracking.sync().map { it.status })
+            val desk = Desk.login(portal, "tiepnhan")
+            assertEquals(200, desk.act(code, "accept").first)
+            val changes = tracking.sync()
+            assertEquals(listOf(DossierStatus.RECEIVED), changes.map { it.status })
+            val appointment = changes.single().appointmentDate
+            assertNotNull(appointment, "the desk set an appointment date")
+            assertEquals(code, withTimeout(10_000) { received.await() }.code)
+            assertTrue(tracking.sync().isEmpty(), "nothing new after the cursor")
+
+            // Kept on the device: the timeline, appointment and overdue flag.
+            val tracked = tracking.dossier(code)!!
+            assertEquals(DossierStatus.RECEIVED, tracked.status)
+            assertEquals(
+                listOf(DossierStatus.SUBMITTED, DossierStatus.RECEIVED),
+                tracked.timeline.map { it.status },
+            )
+            assertEquals(appointment, tracked.appointmentDate)
+            assertFalse(tracked.overdue)
+            assertEquals(MARITAL_STATUS, tracked.procedureCode)
+            assertEquals(DossierStatus.RECEIVED, tracking.dossiers().single { it.code == code }.status)
+            assertEquals("Received", tracking.statusLabel(DossierStatus.RECEIVED))
+
+            // Anyone can look the code up, without the citizen's data.
+            val lookup = tracking.publicLookup(code)
+            assertEquals(DossierStatus.RECEIVED, lookup.status)
+            assertEquals(2.toUByte(), lookup.nationalCode)
+            assertEquals(appointment, lookup.appointmentDate)
+
+            // A cancelled listener hears nothing more; one still registered does.
+            val stopped = ConcurrentLinkedQueue<StatusChange>()
+            val active = ConcurrentLinkedQueue<StatusChange>()
+            val stoppedHandle = tracking.addStatusListener(recorder(stopped))
+            val activeHandle = tracking.addStatusListener(recorder(active))
+            stoppedHandle.cancel()
+            stoppedHandle.cancel()
+            assertEquals(200, Desk.login(portal, "chuyenvien").act(code, "start_processing").first)
+            assertEquals(listOf(DossierStatus.PROCESSING), tracking.sync().map { it.status })
+            assertTrue(stopped.isEmpty())
+            assertEquals(listOf(DossierStatus.PROCESSING), active.map { it.status })
+            activeHandle.close()
+            assertEquals(DossierStatus.PROCESSING, tracking.dossier(code)!!.status)
+
+            // The specialist asks for a supplement; the citizen answers it from the phone.
+            val specialist = Desk.login(portal, "chuyenvien")
+            val asked = "Bản sao giấy chứng nhận ly hôn"
+            assertEquals(200, specialist.act(code, "request_supplement", missing = listOf(asked)).first)
+            val request = tracking.sync().single()
+            assertEquals(DossierStatus.SUPPLEMENT_REQUESTED, request.status)
+            assertEquals(listOf(asked), request.missing)
+            val answer = dossier.answerSupplement(code)
+            assertEquals(code, answer.answersDossier)
+            assertEquals(listOf(asked), answer.requested)
+            assertEquals(listOf("supplement_note"), answer.fields.map { it.fieldId })
+            dossier.setField(answer.id, "supplement_note", "Gửi bổ sung bản sao")
+            dossier.addAttachmentBytes(answer.id, "previous_certificate", "ly-hon.pdf", samplePdf(2))
+            assertTrue(dossier.submit(answer.id) is SubmitOutcome.Delivered)
+            assertEquals(listOf(DossierStatus.PROCESSING), tracking.sync().map { it.status })
+
+            // The citizen withdraws it; the lifecycle then refuses a second answer.
+            assertTrue(dossier.withdraw(code, "Không còn nhu cầu") is SubmitOutcome.Delivered)
+            assertEquals(listOf(DossierStatus.WITHDRAWAL_REQUESTED), tracking.sync().map { it.status })
+            assertFails<DossierException.NotAllowed> { dossier.answerSupplement(code) }
+            assertEquals(
+                "unknown_dossier",
+                assertFails<DossierException.NotFound> { dossier.withdraw("000.00.00.H00-000000-9999", null) }.code,
+            )
+
+            tracking.close()
+            dossier.close()
+        }
+    }
+
+    private fun recorder(into: ConcurrentLinkedQueue<StatusChange>) = object : StatusListener {
+        override fun onStatusChange(change: StatusChange) {
+            into.add(change)
+        }
+    }
+
+    @Test
+    fun `bad input is a typed exception with a code and a message`() = runBlocking {
+        Phone().open().use { core ->
+            val dossier = core.dossier()
+            val tracking = core.tracking()
+
+            // Before login and before the catalog: the procedure is not known.
+            val noCatalog = assertFails<DossierException.NotFound> { dossier.createDraft(MARITAL_STATUS) }
+            assertTrue(noCatalog.userMessage.isNotBlank())
+            assertFails<TrackingException.LoggedOut> { tracking.sync() }
+
+            val profile = loggedIn(core)
+            val unknownProcedure = assertFails<DossierException.NotFound> { dossier.createDraft("9.999999") }
+            assertEquals("unknown_procedure", unknownProcedure.code)
+            assertTrue(unknownProcedure.userMessage.contains("9.999999"), unknownProcedure.userMessage)
+            assertEquals("unknown_draft", assertFails<DossierException.NotFound> { dossier.draft("no-such-draft") }.code)
+            assertEquals(
+                "unknown_draft",
+                assertFails<DossierException.NotFound> { dossier.submit("no-such-draft") }.code,
+            )
+
+            val draft = dossier.createDraft(MARITAL_STATUS)
+            assertEquals(
+                "unknown_field",
+                assertFails<DossierException.NotFound> { dossier.setField(draft.id, "shoe_size", "42") }.code,
+            )
+            assertEquals(
+                "unknown_requirement",
+                assertFails<DossierException.NotFound> {
+                    dossier.addAttachmentBytes(draft.id, "no_such_document", "a.pdf", samplePdf(7))
+                }.code,
+            )
+            // A bad field value: kept with its problem, and submit refuses listing every problem.
+            assertEquals("invalid_date", dossier.setField(draft.id, "applicant_birth_date", "31/02/1990").error?.code)
+            val invalid = assertFails<DossierException.Invalid> { dossier.submit(draft.id) }
+            assertEquals("draft_invalid", invalid.code)
+            val problems = invalid.problems.associate { it.field to it.code }
+            assertEquals("invalid_date", problems["applicant_birth_date"])
+            assertEquals("required", problems["current_status"])
+            assertEquals("document_required", problems["attachments.declaration_form"])
+            assertEquals(0u, dossier.pendingSubmissions(), "nothing queued")
+
+            // Files that cannot be attached.
+            val garbage = assertFails<DossierException.AttachmentRejected> {
+                dossier.addAttachmentBytes(draft.id, "declaration_form", "x.docx", "PK\u0003\u0004 not a pdf".toByteArray())
+            }
+            assertEquals("attachment_unsupported_type", garbage.code)
+            assertEquals(
+                "attachment_empty",
+                assertFails<DossierException.AttachmentRejected> {
+                    dossier.addAttachmentBytes(draft.id, "declaration_form", "empty.pdf", ByteArray(0))
+                }.code,
+            )
+            assertEquals(
+                "file_unreadable",
+                assertFails<DossierException.Storage> {
+                    dossier.addAttachmentFile(draft.id, "declaration_form", "/no/such/file.pdf")
+                }.code,
+            )
+            assertTrue(dossier.draft(draft.id).attachments.isEmpty(), "nothing half attached")
+
+            // Tracking: unknown codes.
+            assertNull(tracking.dossier("000.00.00.H00-000000-9999"))
+            val unknown = assertFails<TrackingException.NotFound> { tracking.publicLookup("000.00.00.H00-000000-9999") }
+            assertEquals("dossier_not_found", unknown.code)
+
+            // A listener that throws does not break the sync.
+            val handle = tracking.addStatusListener(object : StatusListener {
+                override fun onStatusChange(change: StatusChange) {
+                    throw IllegalStateException("the app's listener is broken")
+                }
+            })
+            val thrower = tracking.addStatusListener(object : StatusListener {
+                override fun onStatusChange(change: StatusChange) {
+                    throw ListenerException.Failed("declared failure")
+                }
+            })
+            val id = readyDraft(core, profile, seed = 11)
+            val code = (dossier.submit(id) as SubmitOutcome.Delivered).dossierCode
+            assertEquals(listOf(code), tracking.sync().map { it.code })
+            handle.close()
+            thrower.close()
+            tracking.close()
+            dossier.close()
+        }
+    }
+
+    @Test
+    fun `a cancelled submit or attachment leaves no half-written state`() = runBlocking {
+        val phone = Phone()
+        val drafts = mutableListOf<String>()
+        var frozenButNotDelivered = 0
+        phone.open().use { core ->
+            val profile = loggedIn(core)
+            core.dossier().use { dossier ->
+                // Submissions cancelled at various points: before, while and after the
+                // 1.5 MB declaration is uploaded in 256 KB chunks.
+                for (i in 0 until 8) {
+                    val id = readyDraft(core, profile, seed = 100L + i, padding = 1_500_000)
+                    drafts += id
+                    withTimeoutOrNull(2L + i * 15) { dossier.submit(id) }
+                    if (dossier.draft(id).state == DraftState.SUBMITTING) frozenButNotDelivered++
+                }
+                // An attachment cancelled while the image is prepared.
+                val photoDraft = dossier.createDraft(MARITAL_STATUS)
+                withTimeoutOrNull(5) {
+                    dossier.addAttachmentBytes(photoDraft.id, "identity_document", "cccd.png", samplePng(2400, 3200))
+                }
+                // A sync cancelled mid-flight.
+                core.tracking().use { tracking -> withTimeoutOrNull(3) { tracking.sync() } }
+                drafts += photoDraft.id
+            }
+        }
+        assertTrue(frozenButNotDelivered > 0, "no submit was cancelled mid-delivery; the test proves nothing")
+
+        // The app restarts: every draft is whole, the outbox delivers what was frozen, and
+        // each dossier reaches the portal exactly once.
+        phone.open().use { core ->
+            val dossier = core.dossier()
+            val tracking = core.tracking()
+            val photoDraft = dossier.draft(drafts.last())
+            assertTrue(photoDraft.attachments.size <= 1, "${photoDraft.attachments}")
+            photoDraft.attachments.forEach { assertTrue(it.size > 0u && it.mediaType == "image/jpeg", "$it") }
+
+            val submissions = drafts.dropLast(1)
+            val states = submissions.map { dossier.draft(it).state }
+            assertEquals(states.count { it == DraftState.SUBMITTING }.toUInt(), dossier.pendingSubmissions())
+            dossier.runOutbox(true).forEach { assertTrue(it.outcome is SubmitOutcome.Delivered, "$it") }
+            assertEquals(0u, dossier.pendingSubmissions())
+            // Those cancelled before the freeze are still editable drafts: submit them now.
+            val codes = submissions.map { id ->
+                when (val outcome = dossier.submit(id)) {
+                    is SubmitOutcome.Delivered -> outcome.dossierCode
+                    else -> error("$id: $outcome")
+                }
+            }
+            assertEquals(submissions.size, codes.toSet().size, "one dossier per draft: $codes")
+            assertEquals(codes.toSet(), dossier.drafts().mapNotNull { it.dossierCode }.toSet())
+
+            // The portal agrees: exactly these dossiers, each submitted once.
+            val synced = tracking.sync()
+            assertEquals(codes.toSet(), synced.map { it.code }.toSet())
+            assertEquals(codes.size, synced.count { it.status == DossierStatus.SUBMITTED }, "$synced")
+            for (code in codes) {
+                assertEquals(listOf(DossierStatus.SUBMITTED), tracking.dossier(code)!!.timeline.map { it.status })
+            }
+            tracking.close()
+            dossier.close()
+        }
+    }
+
+    @Test
+    fun `many concurrent calls from several threads`() = runBlocking {
+        Phone().open().use { core ->
+            val profile = loggedIn(core)
+            val pool = Executors.newFixedThreadPool(8)
+            val dispatcher = pool.asCoroutineDispatcher()
+            try {
+                val results = (0 until 32).map { i ->
+                    async(dispatcher) {
+                        val dossier = core.dossier()
+                        val tracking = core.tracking()
+                        val catalog = core.catalog()
+                        val identity = core.identity()
+                        try {
+                            val draft = dossier.createDraft(MARITAL_STATUS)
+                            val phone = "09%08d".format(i)
+                            dossier.setField(draft.id, "phone", phone)
+                            repeat(5) {
+                                assertTrue(catalog.searchProcedures("hon nhan", 20u).isNotEmpty())
+                                assertEquals(profile.fullName, identity.whoami().fullName)
+                                tracking.sync()
+                                tracking.dossiers()
+                            }
+                            assertEquals(phone, dossier.draft(draft.id).fields.first { it.fieldId == "phone" }.value)
+                            if (i % 4 == 0) {
+                                fillForm(core, draft.id, profile)
+                                dossier.setField(draft.id, "phone", phone)
+                                dossier.addAttachmentBytes(draft.id, "declaration_form", "a.pdf", samplePdf(1000L + i))
+                                (dossier.submit(draft.id) as SubmitOutcome.Delivered).dossierCode
+                            } else {
+                                null
+                            }
+                        } finally {
+                            listOf(dossier, tracking, catalog, identity).forEach { it.close() }
+                        }
+                    }
+                }.awaitAll()
+                val codes = results.filterNotNull()
+                assertEquals(8, codes.toSet().size, "$codes")
+                core.dossier().use { assertEquals(32, it.drafts().size) }
+                core.tracking().use { tracking ->
+                    tracking.sync()
+                    assertEquals(codes.toSet(), tracking.dossiers().map { it.code }.toSet())
+                }
+            } finally {
+                pool.shutdown()
+            }
+        }
+    }
+}

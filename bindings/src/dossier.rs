@@ -1,0 +1,642 @@
+//! The dossier area for Kotlin and Swift: drafts pre-filled and autosaved field by field,
+//! attachments, validation, exactly-once submission and its upload progress. Conversions
+//! only; every rule lives in `motcua_core::dossier`.
+
+use std::sync::Arc;
+
+use motcua_core::catalog::CatalogError;
+use motcua_core::dossier::{
+    AttachmentView, DeliveryOutcome, DossierError, DraftState as CoreDraftState,
+    DraftSummary as CoreDraftSummary, DraftView, FieldState as CoreFieldState,
+    UploadListener as CoreUploadListener,
+};
+use motcua_core::identity::IdentityError;
+use motcua_core::{Lang, Localized};
+use motcua_protocol::validation::FieldError;
+use tokio::runtime::Handle;
+
+use crate::listener::{ListenerError, ListenerHandle, report};
+use crate::runtime::{run, run_blocking};
+
+/// Failure of a dossier call: a machine `code` and a `user_message` to show.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum DossierException {
+    /// No such draft, dossier (on this device), procedure (or no catalog yet), form field
+    /// or document requirement.
+    #[error("{code}: {user_message}")]
+    NotFound {
+        /// Machine code (`unknown_draft`, `unknown_dossier`, `unknown_procedure`,
+        /// `unknown_field`, `unknown_requirement`, `catalog_not_downloaded`).
+        code: String,
+        /// Localised message to show.
+        user_message: String,
+    },
+    /// The lifecycle does not allow this now (e.g. withdrawing a dossier whose result is
+    /// ready, answering when no supplement was asked).
+    #[error("{code}: {user_message}")]
+    NotAllowed {
+        /// Machine code (`illegal_transition`...).
+        code: String,
+        /// Localised message to show.
+        user_message: String,
+    },
+    /// The draft was submitted and can no longer change.
+    #[error("{code}: {user_message}")]
+    NotEditable {
+        /// Machine code.
+        code: String,
+        /// Localised message to show.
+        user_message: String,
+    },
+    /// The draft cannot be submitted yet: each problem names its field.
+    #[error("{code}: {user_message}")]
+    Invalid {
+        /// Machine code (`draft_invalid`).
+        code: String,
+        /// Localised message to show.
+        user_message: String,
+        /// Every problem, to show next to its field.
+        problems: Vec<FieldProblem>,
+    },
+    /// The file cannot be attached (empty, too large, not JPEG/PNG/PDF, damaged...).
+    #[error("{code}: {user_message}")]
+    AttachmentRejected {
+        /// Machine code (`attachment_*`).
+        code: String,
+        /// Localised message to show.
+        user_message: String,
+    },
+    /// The procedure needs a stronger electronic identity than the logged-in one.
+    #[error("{code}: {user_message}")]
+    IdentityLevelTooLow {
+        /// Machine code.
+        code: String,
+        /// Localised message to show.
+        user_message: String,
+        /// The level the procedure requires (1 or 2).
+        required: u8,
+    },
+    /// The portal refused the dossier for good; the draft is editable again.
+    #[error("{code}: {user_message}")]
+    Refused {
+        /// Machine code.
+        code: String,
+        /// Localised message to show.
+        user_message: String,
+    },
+    /// Not logged in, or the session ended: show the login screen.
+    #[error("{code}: {user_message}")]
+    LoggedOut {
+        /// Machine code.
+        code: String,
+        /// Localised message to show.
+        user_message: String,
+    },
+    /// No network: try again later (drafts work offline).
+    #[error("{code}: {user_message}")]
+    Network {
+        /// Machine code.
+        code: String,
+        /// Localised message to show.
+        user_message: String,
+    },
+    /// Local storage, sealed data, a file or the platform keystore failed.
+    #[error("{code}: {user_message}")]
+    Storage {
+        /// Machine code.
+        code: String,
+        /// Localised message to show.
+        user_message: String,
+    },
+    /// Anything else (an unexpected answer).
+    #[error("{code}: {user_message}")]
+    Other {
+        /// Machine code.
+        code: String,
+        /// Localised message to show.
+        user_message: String,
+    },
+}
+
+impl DossierException {
+    pub(crate) fn from_core(error: DossierError, lang: Lang) -> Self {
+        let code = error.code().to_owned();
+        let user_message = error.message(lang);
+        match error {
+            DossierError::UnknownDraft(_)
+            | DossierError::UnknownDossier(_)
+            | DossierError::UnknownProcedure(_)
+            | DossierError::UnknownField(_)
+            | DossierError::UnknownRequirement(_)
+            | DossierError::Catalog(CatalogError::NotDownloaded) => {
+                DossierException::NotFound { code, user_message }
+            }
+            DossierError::NotEditable => DossierException::NotEditable { code, user_message },
+            DossierError::NotAllowed(_) => DossierException::NotAllowed { code, user_message },
+            DossierError::Invalid(problems) => DossierException::Invalid {
+                problems: problems
+                    .iter()
+                    .map(|p| FieldProblem::new(p, lang))
+                    .collect(),
+                code,
+                user_message,
+            },
+            DossierError::Attachment(_) => {
+                DossierException::AttachmentRejected { code, user_message }
+            }
+            DossierError::IdentityLevelTooLow { required } => {
+                DossierException::IdentityLevelTooLow {
+                    code,
+                    user_message,
+                    required,
+                }
+            }
+            DossierError::Refused(_) => DossierException::Refused { code, user_message },
+            DossierError::Identity(IdentityError::NotLoggedIn | IdentityError::SessionEnded) => {
+                DossierException::LoggedOut { code, user_message }
+            }
+            DossierError::Identity(IdentityError::Network(_))
+            | DossierError::Catalog(CatalogError::Network(_)) => {
+                DossierException::Network { code, user_message }
+            }
+            DossierError::Storage(_)
+            | DossierError::Seal(_)
+            | DossierError::File(_)
+            | DossierError::Catalog(CatalogError::Storage(_))
+            | DossierError::Identity(IdentityError::SecureStorage(_) | IdentityError::Storage(_)) => {
+                DossierException::Storage { code, user_message }
+            }
+            DossierError::Identity(_) | DossierError::Catalog(_) => {
+                DossierException::Other { code, user_message }
+            }
+        }
+    }
+}
+
+/// One problem with one field (or, on `attachments.<requirement>`, a missing document).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FieldProblem {
+    /// The field id.
+    pub field: String,
+    /// Machine code (`required`, `invalid_phone`, `document_required`...).
+    pub code: String,
+    /// Localised message to show next to the field.
+    pub user_message: String,
+}
+
+impl FieldProblem {
+    fn new(error: &FieldError, lang: Lang) -> Self {
+        FieldProblem {
+            field: error.field.clone(),
+            code: error.code().to_owned(),
+            user_message: error.message(lang),
+        }
+    }
+}
+
+/// Where a draft is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum DraftState {
+    /// Being filled in.
+    Editing,
+    /// Frozen and in the outbox: being delivered.
+    Submitting,
+    /// Delivered: the portal gave it a dossier code.
+    Submitted,
+}
+
+impl From<CoreDraftState> for DraftState {
+    fn from(state: CoreDraftState) -> Self {
+        match state {
+            CoreDraftState::Editing => DraftState::Editing,
+            CoreDraftState::Submitting => DraftState::Submitting,
+            CoreDraftState::Submitted => DraftState::Submitted,
+        }
+    }
+}
+
+/// A field as the form shows it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FieldState {
+    /// Field id.
+    pub field_id: String,
+    /// The value (normalised when valid), if any.
+    pub value: Option<String>,
+    /// Filled in by the app (identity, earlier dossier), not typed.
+    pub prefilled: bool,
+    /// What is wrong with the value, or that a required value is missing.
+    pub error: Option<FieldProblem>,
+}
+
+impl FieldState {
+    fn new(state: CoreFieldState, lang: Lang) -> Self {
+        FieldState {
+            error: state.error.as_ref().map(|e| FieldProblem::new(e, lang)),
+            field_id: state.field_id,
+            value: state.value,
+            prefilled: state.prefilled,
+        }
+    }
+}
+
+/// An attachment of a draft.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Attachment {
+    /// Local id (to remove it).
+    pub id: i64,
+    /// The document requirement it answers.
+    pub requirement: String,
+    /// The file name the person chose.
+    pub file_name: String,
+    /// Media type after preparation (`image/jpeg`, `image/png`, `application/pdf`).
+    pub media_type: String,
+    /// Size after preparation, in bytes.
+    pub size: u64,
+    /// Completely uploaded.
+    pub uploaded: bool,
+}
+
+impl From<AttachmentView> for Attachment {
+    fn from(a: AttachmentView) -> Self {
+        Attachment {
+            id: a.id,
+            requirement: a.requirement,
+            file_name: a.file_name,
+            media_type: a.media_type,
+            size: a.size,
+            uploaded: a.uploaded,
+        }
+    }
+}
+
+/// A draft with every field of its form, in order.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Draft {
+    /// Draft id.
+    pub id: String,
+    /// Procedure code.
+    pub procedure_code: String,
+    /// Procedure name (Vietnamese).
+    pub procedure_name: String,
+    /// State.
+    pub state: DraftState,
+    /// The form's fields.
+    pub fields: Vec<FieldState>,
+    /// Attachments.
+    pub attachments: Vec<Attachment>,
+    /// Why the last submission was refused, if it was.
+    pub failure: Option<String>,
+    /// The dossier code once submitted.
+    pub dossier_code: Option<String>,
+    /// For a supplement answer: the dossier it answers (its only field is the note,
+    /// `supplement_note`; its attachments may answer any document of the procedure).
+    pub answers_dossier: Option<String>,
+    /// For a supplement answer: what the desk asked for, one item each.
+    pub requested: Vec<String>,
+}
+
+impl Draft {
+    fn new(view: DraftView, lang: Lang) -> Self {
+        Draft {
+            id: view.id,
+            procedure_code: view.procedure_code,
+            procedure_name: view.procedure_name,
+            state: view.state.into(),
+            fields: view
+                .fields
+                .into_iter()
+                .map(|f| FieldState::new(f, lang))
+                .collect(),
+            attachments: view.attachments.into_iter().map(Attachment::from).collect(),
+            failure: view.failure,
+            dossier_code: view.dossier_code,
+            answers_dossier: view.answers_dossier,
+            requested: view.requested,
+        }
+    }
+}
+
+/// A line of the drafts list.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct DraftSummary {
+    /// Draft id.
+    pub id: String,
+    /// Procedure code.
+    pub procedure_code: String,
+    /// State.
+    pub state: DraftState,
+    /// Last change, seconds since the epoch.
+    pub updated_at: i64,
+    /// The dossier code once submitted.
+    pub dossier_code: Option<String>,
+    /// For a supplement answer: the dossier it answers.
+    pub answers_dossier: Option<String>,
+}
+
+impl From<CoreDraftSummary> for DraftSummary {
+    fn from(s: CoreDraftSummary) -> Self {
+        DraftSummary {
+            id: s.id,
+            procedure_code: s.procedure_code,
+            state: s.state.into(),
+            updated_at: s.updated_at,
+            dossier_code: s.dossier_code,
+            answers_dossier: s.answers_dossier,
+        }
+    }
+}
+
+/// What a submission (or an outbox run) achieved.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum SubmitOutcome {
+    /// The portal has the dossier.
+    Delivered {
+        /// Its code.
+        dossier_code: String,
+    },
+    /// Not yet: it stays in the outbox and is retried (`runOutbox`), also after a restart.
+    Pending {
+        /// Why (network, portal unavailable, login needed), for logs.
+        reason: String,
+        /// Seconds until the next attempt is due.
+        retry_in_secs: i64,
+    },
+    /// Refused for good; the draft is editable again with the reason.
+    Refused {
+        /// The portal's reason.
+        reason: String,
+    },
+}
+
+impl From<DeliveryOutcome> for SubmitOutcome {
+    fn from(outcome: DeliveryOutcome) -> Self {
+        match outcome {
+            DeliveryOutcome::Delivered { dossier_code } => {
+                SubmitOutcome::Delivered { dossier_code }
+            }
+            DeliveryOutcome::Pending {
+                reason,
+                retry_in_secs,
+            } => SubmitOutcome::Pending {
+                reason,
+                retry_in_secs,
+            },
+            DeliveryOutcome::Refused { reason } => SubmitOutcome::Refused { reason },
+        }
+    }
+}
+
+/// The outcome of one outbox entry.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct OutboxDelivery {
+    /// The draft delivered (a submission or a supplement answer), or the dossier code of
+    /// a queued withdrawal.
+    pub key: String,
+    /// What happened.
+    pub outcome: SubmitOutcome,
+}
+
+/// Progress of one attachment's upload.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct UploadProgress {
+    /// The draft being delivered.
+    pub draft_id: String,
+    /// The document requirement of the attachment.
+    pub requirement: String,
+    /// Bytes the portal has.
+    pub sent: u64,
+    /// Bytes of the attachment.
+    pub total: u64,
+}
+
+/// Told how uploads progress. Called on the core's threads: hand over to the UI thread
+/// (e.g. `trySend` to a channel) and return quickly.
+#[uniffi::export(foreign)]
+pub trait UploadListener: Send + Sync {
+    /// An attachment's upload moved on.
+    fn on_upload_progress(&self, progress: UploadProgress) -> Result<(), ListenerError>;
+}
+
+/// The app's listener as the core's.
+struct UploadAdapter(Arc<dyn UploadListener>);
+
+impl CoreUploadListener for UploadAdapter {
+    fn on_upload_progress(&self, draft_id: &str, requirement: &str, sent: u64, total: u64) {
+        report(
+            "upload",
+            self.0.on_upload_progress(UploadProgress {
+                draft_id: draft_id.to_owned(),
+                requirement: requirement.to_owned(),
+                sent,
+                total,
+            }),
+        );
+    }
+}
+
+/// Drafts, attachments and submission.
+#[derive(uniffi::Object)]
+pub struct Dossiers {
+    pub(crate) core: Arc<motcua_core::MotCua>,
+    pub(crate) lang: Lang,
+    pub(crate) runtime: Handle,
+}
+
+#[uniffi::export]
+impl Dossiers {
+    /// Starts a draft of the procedure, pre-filled from the identity and earlier dossiers.
+    pub fn create_draft(&self, procedure_code: String) -> Result<Draft, DossierException> {
+        self.core
+            .dossier()
+            .create_draft(&procedure_code)
+            .map(|view| Draft::new(view, self.lang))
+            .map_err(|e| DossierException::from_core(e, self.lang))
+    }
+
+    /// Sets (an empty value clears) one field and saves it at once. An invalid value is
+    /// kept, as typed, with its problem.
+    pub fn set_field(
+        &self,
+        draft_id: String,
+        field_id: String,
+        value: String,
+    ) -> Result<FieldState, DossierException> {
+        self.core
+            .dossier()
+            .set_field(&draft_id, &field_id, &value)
+            .map(|state| FieldState::new(state, self.lang))
+            .map_err(|e| DossierException::from_core(e, self.lang))
+    }
+
+    /// Attaches a file's bytes to a document requirement: images are straightened,
+    /// shrunk and re-encoded (up to a second for a 12 MP photo), PDFs checked.
+    pub async fn add_attachment_bytes(
+        &self,
+        draft_id: String,
+        requirement: String,
+        file_name: String,
+        bytes: Vec<u8>,
+    ) -> Result<Attachment, DossierException> {
+        let core = self.core.clone();
+        run_blocking(&self.runtime, move || {
+            core.dossier()
+                .add_attachment(&draft_id, &requirement, &file_name, &bytes, None)
+        })
+        .await
+        .map(Attachment::from)
+        .map_err(|e| DossierException::from_core(e, self.lang))
+    }
+
+    /// Attaches the file at `path` (e.g. a photo the camera wrote to the app's cache); its
+    /// name is shown as the attachment's name.
+    pub async fn add_attachment_file(
+        &self,
+        draft_id: String,
+        requirement: String,
+        path: String,
+    ) -> Result<Attachment, DossierException> {
+        let core = self.core.clone();
+        run_blocking(&self.runtime, move || {
+            let bytes = std::fs::read(&path).map_err(|e| DossierError::File(e.to_string()))?;
+            // The core keeps only the last component of the name.
+            core.dossier()
+                .add_attachment(&draft_id, &requirement, &path, &bytes, None)
+        })
+        .await
+        .map(Attachment::from)
+        .map_err(|e| DossierException::from_core(e, self.lang))
+    }
+
+    /// Removes an attachment from a draft being edited.
+    pub fn remove_attachment(
+        &self,
+        draft_id: String,
+        attachment_id: i64,
+    ) -> Result<(), DossierException> {
+        self.core
+            .dossier()
+            .remove_attachment(&draft_id, attachment_id)
+            .map_err(|e| DossierException::from_core(e, self.lang))
+    }
+
+    /// The draft with every field of its form.
+    pub fn draft(&self, draft_id: String) -> Result<Draft, DossierException> {
+        self.core
+            .dossier()
+            .draft(&draft_id)
+            .map(|view| Draft::new(view, self.lang))
+            .map_err(|e| DossierException::from_core(e, self.lang))
+    }
+
+    /// The drafts, most recently changed first.
+    pub fn drafts(&self) -> Result<Vec<DraftSummary>, DossierException> {
+        self.core
+            .dossier()
+            .drafts()
+            .map(|list| list.into_iter().map(DraftSummary::from).collect())
+            .map_err(|e| DossierException::from_core(e, self.lang))
+    }
+
+    /// Deletes a draft that is not being submitted, with its attachments.
+    pub fn delete_draft(&self, draft_id: String) -> Result<(), DossierException> {
+        self.core
+            .dossier()
+            .delete_draft(&draft_id)
+            .map_err(|e| DossierException::from_core(e, self.lang))
+    }
+
+    /// Every problem that would stop the draft from being submitted (empty: ready).
+    pub fn validate(&self, draft_id: String) -> Result<Vec<FieldProblem>, DossierException> {
+        self.core
+            .dossier()
+            .validate(&draft_id)
+            .map(|problems| {
+                problems
+                    .iter()
+                    .map(|p| FieldProblem::new(p, self.lang))
+                    .collect()
+            })
+            .map_err(|e| DossierException::from_core(e, self.lang))
+    }
+
+    /// Submits the draft exactly once: freezes it into the outbox, then tries to deliver
+    /// it. Cancelling the call after the freeze leaves it in the outbox (`runOutbox`).
+    pub async fn submit(&self, draft_id: String) -> Result<SubmitOutcome, DossierException> {
+        let core = self.core.clone();
+        run(&self.runtime, async move {
+            core.dossier().submit(&draft_id, None).await
+        })
+        .await
+        .map(SubmitOutcome::from)
+        .map_err(|e| DossierException::from_core(e, self.lang))
+    }
+
+    /// Delivers the outbox entries that are due (all with `force`): at start, when the
+    /// network comes back, in a background job.
+    pub async fn run_outbox(&self, force: bool) -> Result<Vec<OutboxDelivery>, DossierException> {
+        let core = self.core.clone();
+        run(&self.runtime, async move {
+            core.dossier().run_outbox(force, None).await
+        })
+        .await
+        .map(|outcomes| {
+            outcomes
+                .into_iter()
+                .map(|(key, outcome)| OutboxDelivery {
+                    key,
+                    outcome: outcome.into(),
+                })
+                .collect()
+        })
+        .map_err(|e| DossierException::from_core(e, self.lang))
+    }
+
+    /// Asks the portal to withdraw dossier `code` (until a result is ready), with an
+    /// optional note. Checked against the lifecycle on the device first, then queued with
+    /// its idempotency key: `Pending` means `runOutbox` retries it.
+    pub async fn withdraw(
+        &self,
+        code: String,
+        note: Option<String>,
+    ) -> Result<SubmitOutcome, DossierException> {
+        let core = self.core.clone();
+        run(&self.runtime, async move {
+            core.dossier().withdraw(&code, note.as_deref()).await
+        })
+        .await
+        .map(SubmitOutcome::from)
+        .map_err(|e| DossierException::from_core(e, self.lang))
+    }
+
+    /// Starts (or reopens) the answer to dossier `code`'s supplement request: a draft whose
+    /// note is the field `supplement_note` and whose attachments answer the request.
+    /// Submit it with `submit`.
+    pub fn answer_supplement(&self, code: String) -> Result<Draft, DossierException> {
+        self.core
+            .dossier()
+            .answer_supplement(&code)
+            .map(|view| Draft::new(view, self.lang))
+            .map_err(|e| DossierException::from_core(e, self.lang))
+    }
+
+    /// Number of submissions waiting in the outbox.
+    pub fn pending_submissions(&self) -> Result<u32, DossierException> {
+        self.core
+            .dossier()
+            .pending_submissions()
+            .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+            .map_err(|e| DossierException::from_core(e, self.lang))
+    }
+
+    /// Listens to the upload progress of every delivery until the handle is cancelled.
+    pub fn add_upload_listener(&self, listener: Arc<dyn UploadListener>) -> Arc<ListenerHandle> {
+        let id = self
+            .core
+            .dossier()
+            .add_upload_listener(Arc::new(UploadAdapter(listener)));
+        let core = self.core.clone();
+        Arc::new(ListenerHandle::new(move || {
+            core.dossier().remove_upload_listener(id);
+        }))
+    }
+}

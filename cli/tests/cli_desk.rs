@@ -1,0 +1,226 @@
+//! The `motcua` binary on both sides of the desk against a real portal: a citizen files a
+//! dossier with the CLI, an officer logs in with a staff account and moves it (accept,
+//! process, supplement, ready, return), the citizen answers the supplement and follows
+//! the timeline; refusals come back as typed errors with a non-zero exit.
+
+use std::process::{Command, Output};
+
+use motcua_cli::browser::{Browser, Landing};
+use motcua_protocol::identity::IdentityLevel;
+
+fn motcua(portal: &url::Url, data_dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_motcua"));
+    command
+        .arg("--portal")
+        .arg(portal.as_str())
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("--json")
+        .env_remove("MOTCUA_DESK_PASSWORD");
+    command
+}
+
+fn json_of(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
+        panic!(
+            "stdout is not JSON: {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+/// Runs a command that must succeed; returns its JSON.
+fn ok(command: &mut Command) -> serde_json::Value {
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{command:?}: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    json_of(&output)
+}
+
+/// Runs a command that must fail; returns its error code.
+fn refused(command: &mut Command) -> String {
+    let output = command.output().unwrap();
+    assert!(!output.status.success(), "{command:?} should fail");
+    json_of(&output)["error"]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dossier_moves_through_the_desk_commands_and_the_citizen_answers() {
+    let portal_dir = tempfile::tempdir().unwrap();
+    let portal = motcua_portal::start(motcua_portal::PortalConfig::for_tests(portal_dir.path()))
+        .await
+        .unwrap();
+    let base = portal.base_url();
+    let phone = tempfile::tempdir().unwrap();
+    let desk_pc = tempfile::tempdir().unwrap();
+
+    // The citizen logs in (two steps) and files a marital-status dossier.
+    let citizen = motcua_portal::demo_citizens()
+        .iter()
+        .find(|c| c.level == IdentityLevel::Level2)
+        .unwrap();
+    let begun = ok(motcua(&base, phone.path()).args(["login", "begin"]));
+    let browser = Browser::new(begun["redirect_uri"].as_str().unwrap()).unwrap();
+    let Landing::Page(page) = browser.open(begun["url"].as_str().unwrap()).await.unwrap() else {
+        panic!("login page expected")
+    };
+    let form = page
+        .form(&format!("form[data-citizen='{}']", citizen.subject))
+        .unwrap();
+    let Landing::Callback(callback) = browser.submit(&form).await.unwrap() else {
+        panic!("redirect expected")
+    };
+    ok(motcua(&base, phone.path()).args(["login", "finish", &callback]));
+    let draft = ok(motcua(&base, phone.path()).args(["draft", "new", "1.004873"]));
+    let draft_id = draft["id"].as_str().unwrap().to_owned();
+    let commune = motcua_protocol::admin_units::search_communes("phuong thuan hoa", 1)[0]
+        .code
+        .clone();
+    let birth_date = citizen.birth_date.to_owned();
+    for (field, value) in [
+        ("applicant_birth_date", birth_date.as_str()),
+        ("current_status", "never_married"),
+        ("purpose", "marriage_vn"),
+        ("registration_unit", commune.as_str()),
+        ("phone", "0912 345 678"),
+    ] {
+        ok(motcua(&base, phone.path()).args(["draft", "set", &draft_id, field, value]));
+    }
+    let pdf = phone.path().join("to-khai.pdf");
+    std::fs::write(&pdf, motcua_tests_pdf()).unwrap();
+    ok(motcua(&base, phone.path())
+        .args(["draft", "attach", &draft_id, "declaration_form"])
+        .arg(&pdf));
+    let submitted = ok(motcua(&base, phone.path()).args(["submit", &draft_id]));
+    let code = submitted["dossier_code"].as_str().unwrap().to_owned();
+
+    // Desk commands need a staff session; a wrong password is a typed refusal.
+    assert_eq!(
+        refused(motcua(&base, desk_pc.path()).args(["desk", "queue"])),
+        "staff_not_logged_in"
+    );
+    assert_eq!(
+        refused(
+            motcua(&base, desk_pc.path())
+                .args(["desk", "login", "tiepnhan"])
+                .env("MOTCUA_DESK_PASSWORD", "wrong")
+        ),
+        "wrong_credentials"
+    );
+    let staff = ok(motcua(&base, desk_pc.path())
+        .args(["desk", "login", "tiepnhan"])
+        .env("MOTCUA_DESK_PASSWORD", "motcua-dev"));
+    assert_eq!(staff["role"], "reception");
+    let queue = ok(motcua(&base, desk_pc.path()).args(["desk", "queue", "--status", "submitted"]));
+    assert!(
+        queue
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|item| item["code"] == code.as_str())
+    );
+    let accepted =
+        ok(motcua(&base, desk_pc.path()).args(["desk", "accept", &code, "--note", "Hồ sơ đầy đủ"]));
+    assert_eq!(accepted["status"], "received");
+    assert!(accepted["appointment_date"].is_string());
+    // Accepting twice is refused on the desk PC, before the portal is asked.
+    assert_eq!(
+        refused(motcua(&base, desk_pc.path()).args(["desk", "accept", &code])),
+        "illegal_transition"
+    );
+    // Reception may not mark a result ready (the specialist does).
+    ok(motcua(&base, desk_pc.path()).args(["desk", "process", &code]));
+    assert_eq!(
+        refused(motcua(&base, desk_pc.path()).args(["desk", "ready", &code])),
+        "role_not_allowed"
+    );
+    // A supplement request must say what is missing.
+    let no_items = motcua(&base, desk_pc.path())
+        .args(["desk", "supplement", &code])
+        .output()
+        .unwrap();
+    assert!(!no_items.status.success(), "--missing is required");
+    let asked = ok(motcua(&base, desk_pc.path()).args([
+        "desk",
+        "supplement",
+        &code,
+        "--missing",
+        "Tờ khai có chữ ký",
+    ]));
+    assert_eq!(asked["status"], "supplement_requested");
+
+    // The citizen answers with the CLI: the answer is a draft sent like a dossier.
+    let answer = ok(motcua(&base, phone.path()).args(["supplement", &code]));
+    assert_eq!(answer["answers_dossier"], code.as_str());
+    assert_eq!(answer["requested"][0], "Tờ khai có chữ ký");
+    let answer_id = answer["id"].as_str().unwrap().to_owned();
+    ok(motcua(&base, phone.path()).args([
+        "draft",
+        "set",
+        &answer_id,
+        "supplement_note",
+        "Đã ký tờ khai",
+    ]));
+    ok(motcua(&base, phone.path())
+        .args(["draft", "attach", &answer_id, "declaration_form"])
+        .arg(&pdf));
+    ok(motcua(&base, phone.path()).args(["submit", &answer_id]));
+
+    // The specialist finishes, reception hands back.
+    let specialist = tempfile::tempdir().unwrap();
+    ok(motcua(&base, specialist.path())
+        .args(["desk", "login", "chuyenvien"])
+        .env("MOTCUA_DESK_PASSWORD", "motcua-dev"));
+    let shown = ok(motcua(&base, specialist.path()).args(["desk", "show", &code]));
+    assert_eq!(shown["status"], "processing", "the answer resumed it");
+    ok(motcua(&base, specialist.path()).args(["desk", "ready", &code]));
+    let returned = ok(motcua(&base, desk_pc.path()).args(["desk", "return", &code]));
+    assert_eq!(returned["status"], "returned");
+
+    let status = ok(motcua(&base, phone.path()).args(["status", &code]));
+    assert_eq!(status["status"], "returned");
+    let statuses: Vec<&str> = status["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "submitted",
+            "received",
+            "processing",
+            "supplement_requested",
+            "processing",
+            "result_ready",
+            "returned"
+        ]
+    );
+    // Too late to withdraw: refused on the phone with the lifecycle's code.
+    assert_eq!(
+        refused(motcua(&base, phone.path()).args(["withdraw", &code])),
+        "illegal_transition"
+    );
+    ok(motcua(&base, desk_pc.path()).args(["desk", "logout"]));
+    assert_eq!(
+        refused(motcua(&base, desk_pc.path()).args(["desk", "show", &code])),
+        "staff_not_logged_in"
+    );
+    portal.shutdown().await;
+}
+
+/// A one-page PDF (the same as the demo's declaration form).
+fn motcua_tests_pdf() -> &'static [u8] {
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n\
+2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n\
+3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n\
+trailer << /Root 1 0 R >>\n%%EOF\n"
+}

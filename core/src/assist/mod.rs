@@ -1,0 +1,685 @@
+//! Assisted sessions: a youth-union volunteer files for someone else (often an elderly
+//! person without a smartphone) on the volunteer's own phone.
+//!
+//! The assisted citizen gets a profile of their own, isolated from the volunteer's: its
+//! own SQLite file under `<data dir>/assisted/<session>/`, its own data key and session
+//! tokens under keys scoped to the session in the platform keystore. The citizen logs in
+//! there with their own electronic identity; the volunteer's profile stays logged in and
+//! untouched. Ending the session destroys the data key first (what was sealed is
+//! unreadable at once), then removes the files and every scoped secret, so nothing of the
+//! citizen remains readable on the phone. A session whose process died (the app was
+//! killed) is erased the next time the core opens.
+//!
+//! What the volunteer's profile keeps is only what the community digital team's report
+//! needs: when a session ran, the version of the consent statement the citizen accepted,
+//! which procedures were filed and how they ended. No name, no ID number, no form value,
+//! no dossier code.
+
+mod scoped_store;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use motcua_protocol::i18n::{Lang, Localized};
+use rusqlite::{OptionalExtension as _, params};
+use serde::Serialize;
+
+use self::scoped_store::ScopedSecureStore;
+use crate::dossier::{DossierError, DraftState, KEY_DATA_KEY};
+use crate::identity::Identity;
+use crate::secure_store::{SecureStore, SecureStoreError};
+use crate::store::{DATABASE_FILE, Database, StoreError};
+use crate::{CoreConfig, MotCua, OpenError};
+
+/// Directory (under the volunteer's data directory) holding the assisted profiles.
+pub const ASSISTED_DIR: &str = "assisted";
+
+/// Version of the consent statement the apps show ([`consent_statement`]). The app passes
+/// it back to [`AssistArea::begin_assisted_session`] to record which text was accepted.
+pub const CONSENT_STATEMENT_VERSION: &str = "assist-consent-v1";
+
+/// The consent statement read to (or by) the assisted citizen before the session starts.
+pub fn consent_statement(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Vi => {
+            "Tôi đồng ý để tình nguyện viên giúp tôi nộp hồ sơ dịch vụ công trên điện thoại của \
+             tình nguyện viên. Tôi tự đăng nhập bằng tài khoản định danh điện tử của tôi. Thông tin \
+             của tôi chỉ dùng để nộp hồ sơ này và sẽ bị xoá khỏi điện thoại khi kết thúc phiên hỗ \
+             trợ; tôi được giữ mã hồ sơ và giấy tiếp nhận."
+        }
+        Lang::En => {
+            "I agree that the volunteer helps me file a public-service dossier on the volunteer's \
+             phone. I log in myself with my own electronic identity. My information is used only \
+             to file this dossier and is erased from the phone when the assisted session ends; I \
+             keep the dossier code and the receipt."
+        }
+    }
+}
+
+/// Why an assisted-session operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AssistError {
+    /// The citizen's consent was not given for the current statement.
+    #[error("consent to statement {expected} is required")]
+    ConsentRequired {
+        /// The statement version the app must show.
+        expected: &'static str,
+    },
+    /// A session is already open: end it first.
+    #[error("an assisted session is already open")]
+    SessionOpen,
+    /// No assisted session is open.
+    #[error("no assisted session is open")]
+    NoSession,
+    /// Submissions of the session are still waiting for the network; ending now would
+    /// lose them (end with `force` to give them up).
+    #[error("{count} submissions are not sent yet")]
+    SubmissionsPending {
+        /// How many.
+        count: usize,
+    },
+    /// The assisted profile could not be opened.
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    /// The volunteer's database.
+    #[error(transparent)]
+    Storage(#[from] StoreError),
+    /// The platform keystore.
+    #[error(transparent)]
+    SecureStore(#[from] SecureStoreError),
+    /// Removing the assisted profile's files.
+    #[error("file: {0}")]
+    File(String),
+    /// Reading the session's dossiers.
+    #[error(transparent)]
+    Dossier(#[from] DossierError),
+}
+
+impl From<rusqlite::Error> for AssistError {
+    fn from(error: rusqlite::Error) -> Self {
+        AssistError::Storage(StoreError::from(error))
+    }
+}
+
+impl Localized for AssistError {
+    fn code(&self) -> &'static str {
+        match self {
+            AssistError::ConsentRequired { .. } => "consent_required",
+            AssistError::SessionOpen => "assisted_session_open",
+            AssistError::NoSession => "no_assisted_session",
+            AssistError::SubmissionsPending { .. } => "submissions_pending",
+            AssistError::Open(e) => e.code(),
+            AssistError::Storage(_) | AssistError::File(_) => "storage_failed",
+            AssistError::SecureStore(_) => "secure_storage_failed",
+            AssistError::Dossier(e) => e.code(),
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        let pick = |vi: String, en: String| if lang == Lang::Vi { vi } else { en };
+        match self {
+            AssistError::Open(e) => e.message(lang),
+            AssistError::Dossier(e) => e.message(lang),
+            AssistError::ConsentRequired { .. } => pick(
+                "Cần người được hỗ trợ đồng ý trước khi bắt đầu.".into(),
+                "The person being helped must consent before the session starts.".into(),
+            ),
+            AssistError::SessionOpen => pick(
+                "Đang có một phiên hỗ trợ. Hãy kết thúc phiên đó trước.".into(),
+                "An assisted session is already open. End it first.".into(),
+            ),
+            AssistError::NoSession => pick(
+                "Không có phiên hỗ trợ nào đang mở.".into(),
+                "No assisted session is open.".into(),
+            ),
+            AssistError::SubmissionsPending { count } => pick(
+                format!(
+                    "Còn {count} hồ sơ chưa gửi được (chưa có mạng). Kết thúc bây giờ thì các hồ sơ này sẽ bị xoá và không được nộp."
+                ),
+                format!(
+                    "{count} dossiers are not sent yet (no network). Ending now erases them without filing them."
+                ),
+            ),
+            AssistError::Storage(_) | AssistError::File(_) | AssistError::SecureStore(_) => pick(
+                "Không đọc/ghi được dữ liệu trên máy.".into(),
+                "Data on this device could not be read or written.".into(),
+            ),
+        }
+    }
+}
+
+/// An open assisted session: the citizen's isolated profile.
+pub struct AssistedSession {
+    id: String,
+    started_at: i64,
+    core: Arc<MotCua>,
+}
+
+impl AssistedSession {
+    /// The session id (names its directory and scoped secrets; not personal data).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// When it started (seconds since the epoch).
+    pub fn started_at(&self) -> i64 {
+        self.started_at
+    }
+
+    /// The citizen's core: log in, search, draft, submit, track, receipt — as in the
+    /// volunteer's own profile, but isolated.
+    pub fn core(&self) -> &Arc<MotCua> {
+        &self.core
+    }
+
+    /// What the citizen leaves with for dossier `code`: the code, the appointment and how
+    /// to follow the dossier, in plain words.
+    pub fn handoff(&self, code: &str, lang: Lang) -> Result<Handoff, AssistError> {
+        let tracked = self
+            .core
+            .tracking()
+            .dossier(code)
+            .map_err(|e| AssistError::File(e.to_string()))?;
+        let procedure_code = tracked
+            .as_ref()
+            .map(|t| t.procedure_code.clone())
+            .filter(|c| !c.is_empty())
+            .or_else(|| {
+                self.core
+                    .dossier()
+                    .dossiers()
+                    .ok()?
+                    .into_iter()
+                    .find(|d| d.code == code)
+                    .map(|d| d.procedure_code)
+            })
+            .unwrap_or_default();
+        let procedure_name = self
+            .core
+            .catalog()
+            .procedure(&procedure_code)
+            .ok()
+            .flatten()
+            .map(|p| match lang {
+                Lang::Vi => p.name_vi,
+                Lang::En => p.name_en,
+            });
+        let appointment_date = tracked.and_then(|t| t.appointment_date);
+        let instructions = handoff_text(
+            lang,
+            code,
+            procedure_name.as_deref(),
+            appointment_date.as_deref(),
+        );
+        Ok(Handoff {
+            dossier_code: code.to_owned(),
+            procedure_name,
+            appointment_date,
+            instructions,
+        })
+    }
+}
+
+/// What the assisted citizen takes home (printed or sent to a relative's phone).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Handoff {
+    /// The dossier code.
+    pub dossier_code: String,
+    /// The procedure's name.
+    pub procedure_name: Option<String>,
+    /// The appointment date (`YYYY-MM-DD`), once the desk accepted the dossier.
+    pub appointment_date: Option<String>,
+    /// Plain-words instructions: the code, the date, how to look it up.
+    pub instructions: String,
+}
+
+fn display_date(date: &str) -> String {
+    match chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+        Ok(day) => day.format("%d/%m/%Y").to_string(),
+        Err(_) => date.to_owned(),
+    }
+}
+
+fn handoff_text(
+    lang: Lang,
+    code: &str,
+    procedure: Option<&str>,
+    appointment: Option<&str>,
+) -> String {
+    let mut lines = Vec::new();
+    match lang {
+        Lang::Vi => {
+            lines.push(format!("Mã hồ sơ của ông/bà: {code}"));
+            if let Some(name) = procedure {
+                lines.push(format!("Thủ tục: {name}"));
+            }
+            match appointment {
+                Some(date) => lines.push(format!("Ngày hẹn trả kết quả: {}", display_date(date))),
+                None => lines
+                    .push("Ngày hẹn trả kết quả sẽ có khi bộ phận một cửa tiếp nhận hồ sơ.".into()),
+            }
+            lines.push(
+                "Giữ mã này. Để xem hồ sơ đến đâu: mở ứng dụng dịch vụ công của tỉnh, chọn \"Tra cứu hồ sơ\" và nhập mã (không cần đăng nhập); hoặc mang giấy này đến bộ phận một cửa."
+                    .into(),
+            );
+        }
+        Lang::En => {
+            lines.push(format!("Your dossier code: {code}"));
+            if let Some(name) = procedure {
+                lines.push(format!("Procedure: {name}"));
+            }
+            match appointment {
+                Some(date) => lines.push(format!("Result due on: {}", display_date(date))),
+                None => lines.push(
+                    "The result date is set when the one-stop desk accepts the dossier.".into(),
+                ),
+            }
+            lines.push(
+                "Keep this code. To see where the dossier is: open the province's public-service app, choose \"Look up a dossier\" and enter the code (no login needed); or bring this paper to the one-stop desk."
+                    .into(),
+            );
+        }
+    }
+    lines.join("\n")
+}
+
+/// How one session ended, as the volunteer's profile records it (no personal data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionOutcome {
+    /// Whether the citizen logged in (a person was helped).
+    pub helped: bool,
+    /// Procedure codes of the dossiers filed.
+    pub submitted: Vec<String>,
+    /// Procedure codes of submissions given up while waiting for the network.
+    pub not_sent: Vec<String>,
+    /// Procedure codes of drafts left unfinished.
+    pub abandoned_drafts: Vec<String>,
+}
+
+/// One day of the volunteer's summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssistDay {
+    /// The day in Vietnam (`YYYY-MM-DD`).
+    pub day: String,
+    /// Sessions in which a citizen logged in.
+    pub people_helped: u32,
+    /// Sessions that ended without an orderly end (the app was killed).
+    pub interrupted_sessions: u32,
+    /// Per procedure: how many were filed, not sent, left as drafts.
+    pub procedures: Vec<ProcedureCount>,
+}
+
+/// One procedure's counts on one day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProcedureCount {
+    /// National procedure code.
+    pub procedure_code: String,
+    /// Dossiers filed.
+    pub submitted: u32,
+    /// Submissions given up.
+    pub not_sent: u32,
+    /// Drafts left unfinished.
+    pub abandoned_drafts: u32,
+}
+
+/// The assist area of the volunteer's core.
+pub struct AssistArea {
+    config: Arc<CoreConfig>,
+    secure: Arc<dyn SecureStore>,
+    database: Arc<Database>,
+    identity: Arc<Identity>,
+}
+
+fn unix_now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+fn vietnam_day(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix + 7 * 3600, 0)
+        .map(|t| t.date_naive().to_string())
+        .unwrap_or_default()
+}
+
+fn random_session_id() -> Result<String, AssistError> {
+    use ring::rand::SecureRandom as _;
+    let mut bytes = [0u8; 12];
+    ring::rand::SystemRandom::new()
+        .fill(&mut bytes)
+        .map_err(|_| AssistError::SecureStore(SecureStoreError("no randomness".into())))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A session id is what [`random_session_id`] makes: anything else found on disk is not
+/// ours to delete.
+fn is_session_id(name: &str) -> bool {
+    name.len() == 24 && name.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+impl AssistArea {
+    pub(crate) fn new(
+        config: Arc<CoreConfig>,
+        secure: Arc<dyn SecureStore>,
+        database: Arc<Database>,
+        identity: Arc<Identity>,
+    ) -> AssistArea {
+        AssistArea {
+            config,
+            secure,
+            database,
+            identity,
+        }
+    }
+
+    fn session_dir(&self, id: &str) -> PathBuf {
+        self.config.data_dir.join(ASSISTED_DIR).join(id)
+    }
+
+    fn open_profile(&self, id: &str) -> Result<MotCua, AssistError> {
+        let mut config = (*self.config).clone();
+        config.data_dir = self.session_dir(id);
+        // An assisted profile never holds a session of its own.
+        config.resume_assisted_session = false;
+        let store: Arc<dyn SecureStore> = Arc::new(ScopedSecureStore::new(self.secure.clone(), id));
+        Ok(MotCua::open_isolated(config, store)?)
+    }
+
+    /// Opens a session for the citizen being helped, after they accepted the consent
+    /// statement of version `consent_version` ([`CONSENT_STATEMENT_VERSION`]). The
+    /// volunteer's profile is not touched; the catalog is copied so that search works
+    /// offline at once.
+    pub fn begin_assisted_session(
+        &self,
+        consent_version: &str,
+    ) -> Result<AssistedSession, AssistError> {
+        if consent_version != CONSENT_STATEMENT_VERSION {
+            return Err(AssistError::ConsentRequired {
+                expected: CONSENT_STATEMENT_VERSION,
+            });
+        }
+        if self.open_session_id()?.is_some() {
+            return Err(AssistError::SessionOpen);
+        }
+        let id = random_session_id()?;
+        let now = unix_now();
+        let assisted_by = self.identity.profile().ok().flatten().map(|p| p.subject);
+        // Recorded before anything of the citizen exists, so that a kill at any later
+        // point leaves a row that says what to erase.
+        self.database.connection()?.execute(
+            "INSERT INTO assisted_sessions (id, started_at, day, consent_version, consent_at, assisted_by)
+             VALUES (?1, ?2, ?3, ?4, ?2, ?5)",
+            params![id, now, vietnam_day(now), consent_version, assisted_by],
+        )?;
+        let core = self.open_profile(&id)?;
+        self.copy_catalog(&id)?;
+        tracing::info!("assisted session started");
+        Ok(AssistedSession {
+            id,
+            started_at: now,
+            core: Arc::new(core),
+        })
+    }
+
+    /// Copies the volunteer's catalog (public data) into the new profile.
+    fn copy_catalog(&self, id: &str) -> Result<(), AssistError> {
+        let target = self.session_dir(id).join(DATABASE_FILE);
+        let connection = self.database.connection()?;
+        connection.execute(
+            "ATTACH DATABASE ?1 AS assisted",
+            params![target.to_string_lossy()],
+        )?;
+        let copied = connection.execute_batch(
+            "BEGIN;
+             INSERT OR IGNORE INTO assisted.catalog_meta SELECT * FROM main.catalog_meta;
+             INSERT OR IGNORE INTO assisted.procedures SELECT * FROM main.procedures;
+             INSERT INTO assisted.procedure_aliases SELECT * FROM main.procedure_aliases;
+             INSERT OR IGNORE INTO assisted.provider_cache SELECT * FROM main.provider_cache;
+             COMMIT;",
+        );
+        if copied.is_err() {
+            let _ = connection.execute_batch("ROLLBACK;");
+        }
+        connection.execute("DETACH DATABASE assisted", [])?;
+        Ok(copied?)
+    }
+
+    fn open_session_id(&self) -> Result<Option<String>, AssistError> {
+        Ok(self
+            .database
+            .connection()?
+            .query_row(
+                "SELECT id FROM assisted_sessions WHERE ended_at IS NULL ORDER BY started_at DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The open session, reopened (for a tool whose session spans several processes, such
+    /// as the command line; the apps keep the session object).
+    pub fn resume_assisted_session(&self) -> Result<AssistedSession, AssistError> {
+        let id = self.open_session_id()?.ok_or(AssistError::NoSession)?;
+        let started_at: i64 = self.database.connection()?.query_row(
+            "SELECT started_at FROM assisted_sessions WHERE id = ?1",
+            params![id],
+            |r| r.get(0),
+        )?;
+        if !self.session_dir(&id).exists() {
+            return Err(AssistError::NoSession);
+        }
+        Ok(AssistedSession {
+            started_at,
+            core: Arc::new(self.open_profile(&id)?),
+            id,
+        })
+    }
+
+    /// Ends the session: tries once more to send what is waiting, records the outcome
+    /// (procedures and how they ended, nothing personal), logs the citizen out, and
+    /// erases the profile. Refuses while submissions are still waiting for the network,
+    /// unless `force` (they are then given up, and counted as not sent).
+    pub async fn end_assisted_session(
+        &self,
+        session: AssistedSession,
+        force: bool,
+    ) -> Result<SessionOutcome, AssistError> {
+        let dossier = session.core.dossier();
+        if dossier.pending_submissions()? > 0 {
+            // Best effort: a failure here is only "still pending".
+            let _ = dossier.run_outbox(true, None).await;
+        }
+        let pending = dossier.pending_submissions()?;
+        if pending > 0 && !force {
+            return Err(AssistError::SubmissionsPending { count: pending });
+        }
+        let mut outcome = SessionOutcome {
+            helped: session.core.identity().profile().ok().flatten().is_some(),
+            submitted: Vec::new(),
+            not_sent: Vec::new(),
+            abandoned_drafts: Vec::new(),
+        };
+        for draft in dossier.drafts()? {
+            if draft.answers_dossier.is_some() {
+                continue;
+            }
+            match draft.state {
+                DraftState::Submitted => outcome.submitted.push(draft.procedure_code),
+                DraftState::Submitting => outcome.not_sent.push(draft.procedure_code),
+                DraftState::Editing => outcome.abandoned_drafts.push(draft.procedure_code),
+            }
+        }
+        if outcome.helped {
+            let _ = session.core.identity().logout().await;
+        }
+        let id = session.id.clone();
+        drop(session);
+        self.record_outcome(&id, &outcome, "ended")?;
+        self.erase(&id)?;
+        tracing::info!("assisted session ended and erased");
+        Ok(outcome)
+    }
+
+    fn record_outcome(
+        &self,
+        id: &str,
+        outcome: &SessionOutcome,
+        end_kind: &str,
+    ) -> Result<(), AssistError> {
+        let mut connection = self.database.connection()?;
+        let tx = connection.transaction()?;
+        for (codes, kind) in [
+            (&outcome.submitted, "submitted"),
+            (&outcome.not_sent, "not_sent"),
+            (&outcome.abandoned_drafts, "draft_abandoned"),
+        ] {
+            for code in codes {
+                tx.execute(
+                    "INSERT INTO assisted_outcomes (session_id, procedure_code, outcome)
+                     VALUES (?1, ?2, ?3)",
+                    params![id, code, kind],
+                )?;
+            }
+        }
+        tx.execute(
+            "UPDATE assisted_sessions SET ended_at = ?2, end_kind = ?3, helped = ?4
+             WHERE id = ?1 AND ended_at IS NULL",
+            params![id, unix_now(), end_kind, outcome.helped],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Destroys the session's data key, then its files, then its other secrets.
+    fn erase(&self, id: &str) -> Result<(), AssistError> {
+        ScopedSecureStore::new(self.secure.clone(), id).erase_all(KEY_DATA_KEY)?;
+        remove_dir(&self.session_dir(id))?;
+        Ok(())
+    }
+
+    /// Erases every session that outlived its process (the app was killed mid-session),
+    /// and any leftover directory. Called when the core opens.
+    pub(crate) fn erase_abandoned(&self) -> Result<usize, AssistError> {
+        let open: Vec<String> = {
+            let connection = self.database.connection()?;
+            let mut statement =
+                connection.prepare("SELECT id FROM assisted_sessions WHERE ended_at IS NULL")?;
+            let rows = statement.query_map([], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut erased = 0;
+        for id in &open {
+            self.record_outcome(
+                id,
+                &SessionOutcome {
+                    helped: false,
+                    submitted: Vec::new(),
+                    not_sent: Vec::new(),
+                    abandoned_drafts: Vec::new(),
+                },
+                "abandoned",
+            )?;
+            self.erase(id)?;
+            erased += 1;
+        }
+        // Directories without a row: a kill between creating the profile and... or an
+        // older build. Same treatment.
+        let root = self.config.data_dir.join(ASSISTED_DIR);
+        if let Ok(entries) = std::fs::read_dir(&root) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if is_session_id(&name) {
+                    self.erase(&name)?;
+                    erased += 1;
+                }
+            }
+        }
+        if erased > 0 {
+            tracing::warn!(erased, "abandoned assisted sessions erased");
+        }
+        Ok(erased)
+    }
+
+    /// The volunteer's summary by day, newest first: people helped, procedures and how
+    /// they ended. No personal data.
+    pub fn assist_summary(&self) -> Result<Vec<AssistDay>, AssistError> {
+        let connection = self.database.connection()?;
+        let mut days: Vec<AssistDay> = {
+            let mut statement = connection.prepare(
+                "SELECT day, sum(helped), sum(end_kind = 'abandoned') FROM assisted_sessions
+                 WHERE ended_at IS NOT NULL GROUP BY day ORDER BY day DESC",
+            )?;
+            let rows = statement.query_map([], |r| {
+                Ok(AssistDay {
+                    day: r.get(0)?,
+                    people_helped: r.get::<_, i64>(1)?.max(0) as u32,
+                    interrupted_sessions: r.get::<_, i64>(2)?.max(0) as u32,
+                    procedures: Vec::new(),
+                })
+            })?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut statement = connection.prepare(
+            "SELECT s.day, o.procedure_code,
+                    sum(o.outcome = 'submitted'), sum(o.outcome = 'not_sent'),
+                    sum(o.outcome = 'draft_abandoned')
+             FROM assisted_outcomes o JOIN assisted_sessions s ON s.id = o.session_id
+             GROUP BY s.day, o.procedure_code ORDER BY s.day DESC, o.procedure_code",
+        )?;
+        let rows = statement.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                ProcedureCount {
+                    procedure_code: r.get(1)?,
+                    submitted: r.get::<_, i64>(2)?.max(0) as u32,
+                    not_sent: r.get::<_, i64>(3)?.max(0) as u32,
+                    abandoned_drafts: r.get::<_, i64>(4)?.max(0) as u32,
+                },
+            ))
+        })?;
+        for row in rows {
+            let (day, count) = row?;
+            if let Some(entry) = days.iter_mut().find(|d| d.day == day) {
+                entry.procedures.push(count);
+            }
+        }
+        Ok(days)
+    }
+
+    /// The summary as CSV for the community digital team's report: one line per day and
+    /// procedure (`day,people_helped,interrupted_sessions,procedure_code,submitted,
+    /// not_sent,abandoned_drafts`; a day without dossiers has one line with an empty
+    /// procedure).
+    pub fn assist_summary_csv(&self) -> Result<String, AssistError> {
+        let mut csv = String::from(
+            "day,people_helped,interrupted_sessions,procedure_code,submitted,not_sent,abandoned_drafts\n",
+        );
+        for day in self.assist_summary()? {
+            if day.procedures.is_empty() {
+                csv.push_str(&format!(
+                    "{},{},{},,0,0,0\n",
+                    day.day, day.people_helped, day.interrupted_sessions
+                ));
+            }
+            for p in &day.procedures {
+                csv.push_str(&format!(
+                    "{},{},{},{},{},{},{}\n",
+                    day.day,
+                    day.people_helped,
+                    day.interrupted_sessions,
+                    p.procedure_code,
+                    p.submitted,
+                    p.not_sent,
+                    p.abandoned_drafts
+                ));
+            }
+        }
+        Ok(csv)
+    }
+}
+
+fn remove_dir(dir: &Path) -> Result<(), AssistError> {
+    match std::fs::remove_dir_all(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(AssistError::File(e.to_string())),
+    }
+}

@@ -1,0 +1,149 @@
+//! Answering a supplement request: the citizen adds the documents (and a note) the desk
+//! asked for. The answer is a draft of its own that answers the dossier, so it is saved
+//! field by field, sealed, and delivered by the same outbox as a submission: uploads
+//! resume, and the idempotency key makes a retried answer count once.
+
+use motcua_protocol::lifecycle::{ActionKind, MAX_NOTE_CHARS};
+use motcua_protocol::validation::{FieldError, FieldErrorKind};
+use rusqlite::{Connection, params};
+
+use super::drafts::{self, StoredAttachment, StoredField};
+use super::{DossierArea, DossierError, DraftView, FieldState, random_id, unix_now};
+
+/// The one field of a supplement answer: the citizen's note to the desk (optional, at
+/// most [`MAX_NOTE_CHARS`] characters).
+pub const SUPPLEMENT_NOTE_FIELD: &str = "supplement_note";
+
+/// The pseudo-field an empty answer is reported on.
+const ANSWER_FIELD: &str = "supplement";
+
+impl DossierArea {
+    /// Starts (or reopens) the answer to the supplement request of dossier `code`: a
+    /// draft whose attachments may answer any document of the procedure and whose note
+    /// is [`SUPPLEMENT_NOTE_FIELD`]. Submit it with [`DossierArea::submit`]. Refused
+    /// unless the dossier, as last synced, is waiting for a supplement.
+    pub fn answer_supplement(&self, code: &str) -> Result<DraftView, DossierError> {
+        let code = code.trim();
+        {
+            let connection = self.database.connection()?;
+            if let Some(open) = drafts::open_supplement_answer(&connection, code)? {
+                drop(connection);
+                return self.draft(&open.id);
+            }
+        }
+        self.check_citizen_action(code, ActionKind::AnswerSupplement)?;
+        let procedure_code: String = self.database.connection()?.query_row(
+            "SELECT procedure_code FROM dossiers WHERE code = ?1",
+            params![code],
+            |r| r.get(0),
+        )?;
+        // The catalog must know the procedure: the answer's documents are checked against
+        // it. A dossier first seen through sync has no procedure code stored yet.
+        let procedure_code = if procedure_code.is_empty() {
+            self.procedure_of_dossier(code)?
+        } else {
+            procedure_code
+        };
+        self.procedure(&procedure_code)?;
+        let id = random_id(12)?;
+        let now = unix_now();
+        self.database.connection()?.execute(
+            "INSERT INTO drafts (id, procedure_code, state, created_at, updated_at, answers_dossier)
+             VALUES (?1, ?2, 'editing', ?3, ?3, ?4)",
+            params![id, procedure_code, now, code],
+        )?;
+        tracing::info!("supplement answer started");
+        self.draft(&id)
+    }
+
+    /// The procedure of a dossier the device learned of through sync only: the dossier
+    /// code does not carry it, the submitting draft does.
+    fn procedure_of_dossier(&self, code: &str) -> Result<String, DossierError> {
+        self.database
+            .connection()?
+            .query_row(
+                "SELECT procedure_code FROM drafts WHERE dossier_code = ?1 AND answers_dossier IS NULL",
+                params![code],
+                |r| r.get(0),
+            )
+            .map_err(|_| DossierError::UnknownDossier(code.to_owned()))
+    }
+}
+
+/// Checks a change of the answer's note: returns what to store and the field's error.
+pub(super) fn check_note_field(
+    field_id: &str,
+    value: &str,
+) -> Result<(Option<String>, Option<FieldError>), DossierError> {
+    if field_id != SUPPLEMENT_NOTE_FIELD {
+        return Err(DossierError::UnknownField(field_id.to_owned()));
+    }
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Ok((None, None));
+    }
+    let error = (trimmed.chars().count() > MAX_NOTE_CHARS).then(|| {
+        FieldError::new(
+            SUPPLEMENT_NOTE_FIELD,
+            FieldErrorKind::TooLong {
+                max: MAX_NOTE_CHARS as u32,
+            },
+        )
+    });
+    Ok((Some(trimmed.to_owned()), error))
+}
+
+/// The note as the answer's form shows it.
+pub(super) fn note_field_state(stored: &[StoredField]) -> FieldState {
+    let value = stored
+        .iter()
+        .find(|f| f.field_id == SUPPLEMENT_NOTE_FIELD)
+        .map(|f| f.value.clone());
+    let error = value
+        .as_deref()
+        .and_then(|v| check_note_field(SUPPLEMENT_NOTE_FIELD, v).ok())
+        .and_then(|(_, error)| error);
+    FieldState {
+        field_id: SUPPLEMENT_NOTE_FIELD.to_owned(),
+        value,
+        prefilled: false,
+        error,
+    }
+}
+
+/// What stops the answer from being sent: it must add a document or say something.
+pub(super) fn problems(
+    stored: &[StoredField],
+    attachments: &[StoredAttachment],
+) -> Vec<FieldError> {
+    let note = note_field_state(stored);
+    let mut problems: Vec<FieldError> = note.error.into_iter().collect();
+    if attachments.is_empty() && note.value.is_none() {
+        problems.push(FieldError {
+            field: ANSWER_FIELD.to_owned(),
+            kind: FieldErrorKind::Required,
+            label_vi: Some("Giấy tờ hoặc ghi chú bổ sung".to_owned()),
+            label_en: Some("Added documents or a note".to_owned()),
+        });
+    }
+    problems
+}
+
+/// What the desk asked for in its latest supplement request of dossier `code`.
+pub(super) fn requested_items(conn: &Connection, code: &str) -> Result<Vec<String>, DossierError> {
+    let missing: Option<String> = conn
+        .query_row(
+            "SELECT missing FROM dossier_events
+             WHERE code = ?1 AND status = 'supplement_requested'
+             ORDER BY seq DESC LIMIT 1",
+            params![code],
+            |r| r.get(0),
+        )
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            other => Err(other),
+        })?;
+    Ok(missing
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default())
+}

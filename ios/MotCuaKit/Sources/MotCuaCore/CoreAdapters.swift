@@ -1,0 +1,361 @@
+import Foundation
+import MotCuaBindings
+import MotCuaModels
+
+/*
+ * The models' ports over the generated bindings: conversions only, no decisions (the same
+ * as Android's CoreAdapters.kt). The bindings' synchronous calls (SQLite, sealing) run here
+ * inside nonisolated async functions, so never on the main thread.
+ */
+
+// MARK: - Identity
+
+final class CoreIdentity: IdentityPort {
+    private let core: Identity
+
+    init(_ core: Identity) {
+        self.core = core
+    }
+
+    func beginLogin() async throws -> LoginStart {
+        let request = try await mappedAsync { try await core.beginLogin() }
+        guard let url = URL(string: request.url) else {
+            throw Problem(code: "invalid_login_url", message: request.url)
+        }
+        return LoginStart(url: url, redirectURI: request.redirectUri)
+    }
+
+    func completeLogin(callbackURL: String) async throws -> Citizen {
+        citizen(try await mappedAsync { try await core.completeLogin(callbackUrl: callbackURL) })
+    }
+
+    func profile() async throws -> Citizen? {
+        try mapped { try core.profile() }.map(citizen)
+    }
+
+    func logout() async throws {
+        _ = try await mappedAsync { try await core.logout() }
+    }
+}
+
+private func citizen(_ p: Profile) -> Citizen {
+    Citizen(fullName: p.fullName, personalID: p.personalId, birthDate: p.birthDate, address: p.address,
+            tier: tier(p.identityLevel))
+}
+
+private func tier(_ level: IdentityLevel) -> IdentityTier {
+    switch level {
+    case .level1: return .level1
+    case .level2: return .level2
+    }
+}
+
+// MARK: - Catalog
+
+final class CoreCatalog: CatalogPort {
+    private let core: Catalog
+
+    init(_ core: Catalog) {
+        self.core = core
+    }
+
+    func refreshCatalog() async throws {
+        _ = try await mappedAsync { try await core.refreshCatalog() }
+    }
+
+    func searchProcedures(_ query: String, limit: Int) async throws -> [ProcedureMatch] {
+        let hits = try mapped { try core.searchProcedures(query: query, limit: UInt32(clamping: limit)) }
+        return hits.map { hit in
+            ProcedureMatch(
+                code: hit.code,
+                nameVi: hit.nameVi,
+                nameEn: hit.nameEn,
+                quality: quality(hit.kind),
+                matchedAlias: hit.matchedAlias,
+                highlights: hit.highlights.map { ScalarRange(start: Int($0.start), end: Int($0.end)) }
+            )
+        }
+    }
+
+    func procedure(code: String) async throws -> ProcedureSheet? {
+        try mapped { try core.procedure(code: code) }.map(sheet)
+    }
+}
+
+private func quality(_ kind: MatchKind) -> MatchQuality {
+    switch kind {
+    case .exact: return .exact
+    case .prefix: return .prefix
+    case .fuzzy: return .fuzzy
+    }
+}
+
+private func fieldType(_ kind: FieldKind) -> FieldType {
+    switch kind {
+    case .text: return .text
+    case .longText: return .longText
+    case .number: return .number
+    case .date: return .date
+    case .select: return .select
+    case .checkbox: return .checkbox
+    case .phone: return .phone
+    case .email: return .email
+    case .personalId: return .personalID
+    case .adminUnit: return .adminUnit
+    }
+}
+
+private func sheet(_ p: Procedure) -> ProcedureSheet {
+    ProcedureSheet(
+        code: p.code,
+        nameVi: p.nameVi,
+        nameEn: p.nameEn,
+        fieldVi: p.fieldVi,
+        agencyVi: p.agencyVi,
+        fullyOnline: p.fullyOnline,
+        processingDays: p.processingDays.map { Int($0) },
+        feeVnd: p.feeVnd,
+        onlineFeeVnd: p.onlineFeeVnd,
+        feeNoteVi: p.feeNoteVi,
+        feeNoteEn: p.feeNoteEn,
+        requiredTier: tier(p.requiredIdentityLevel),
+        documents: p.documents.map { DocumentSpec(id: $0.id, nameVi: $0.nameVi, nameEn: $0.nameEn, required: $0.required) },
+        form: p.form.map { f in
+            FormFieldSpec(
+                id: f.id,
+                type: fieldType(f.kind),
+                labelVi: f.labelVi,
+                labelEn: f.labelEn,
+                required: f.required,
+                options: f.options.map { OptionSpec(value: $0.value, labelVi: $0.labelVi, labelEn: $0.labelEn) },
+                helpVi: f.helpVi,
+                helpEn: f.helpEn
+            )
+        }
+    )
+}
+
+// MARK: - Dossier
+
+final class CoreDossiers: DossierPort, CitizenActionsPort {
+    private let core: Dossiers
+
+    init(_ core: Dossiers) {
+        self.core = core
+    }
+
+    func createDraft(procedureCode: String) async throws -> DraftSnapshot {
+        snapshot(try mapped { try core.createDraft(procedureCode: procedureCode) })
+    }
+
+    func setField(draftID: String, fieldID: String, value: String) async throws -> FieldValue {
+        fieldValue(try mapped { try core.setField(draftId: draftID, fieldId: fieldID, value: value) })
+    }
+
+    func addAttachment(draftID: String, requirement: String, fileName: String, bytes: Data) async throws -> AttachedFile {
+        attached(try await mappedAsync {
+            try await core.addAttachmentBytes(draftId: draftID, requirement: requirement, fileName: fileName, bytes: bytes)
+        })
+    }
+
+    func removeAttachment(draftID: String, attachmentID: Int64) async throws {
+        try mapped { try core.removeAttachment(draftId: draftID, attachmentId: attachmentID) }
+    }
+
+    func draft(id: String) async throws -> DraftSnapshot {
+        snapshot(try mapped { try core.draft(draftId: id) })
+    }
+
+    func drafts() async throws -> [DraftLine] {
+        try mapped { try core.drafts() }.map {
+            DraftLine(id: $0.id, procedureCode: $0.procedureCode, phase: phase($0.state), updatedAt: $0.updatedAt,
+                      dossierCode: $0.dossierCode, answersDossier: $0.answersDossier)
+        }
+    }
+
+    func deleteDraft(id: String) async throws {
+        try mapped { try core.deleteDraft(draftId: id) }
+    }
+
+    func validate(draftID: String) async throws -> [FieldIssue] {
+        try mapped { try core.validate(draftId: draftID) }.map { problem in
+            // A missing document is reported on `attachments.<requirement>`.
+            let field = problem.field.hasPrefix("attachments.")
+                ? String(problem.field.dropFirst("attachments.".count))
+                : problem.field
+            return FieldIssue(fieldID: field, message: problem.userMessage)
+        }
+    }
+
+    func submit(draftID: String) async throws -> Delivery {
+        delivery(try await mappedAsync { try await core.submit(draftId: draftID) })
+    }
+
+    func runOutbox(force: Bool) async throws -> [OutboxResult] {
+        // `key` is the draft (a submission or a supplement answer), or the dossier code of a
+        // queued withdrawal.
+        try await mappedAsync { try await core.runOutbox(force: force) }.map {
+            OutboxResult(draftID: $0.key, delivery: delivery($0.outcome))
+        }
+    }
+
+    func pendingSubmissions() async throws -> Int {
+        Int(try mapped { try core.pendingSubmissions() })
+    }
+
+    func watchUploads(_ onStep: @escaping @Sendable (UploadStep) -> Void) -> ListenerToken {
+        let handle = core.addUploadListener(listener: UploadRelay(onStep))
+        return HandleToken(handle)
+    }
+
+    // MARK: CitizenActionsPort
+
+    func withdraw(code: String, note: String?) async throws -> Delivery {
+        delivery(try await mappedAsync { try await core.withdraw(code: code, note: note) })
+    }
+
+    func answerSupplement(code: String) async throws -> DraftSnapshot {
+        snapshot(try mapped { try core.answerSupplement(code: code) })
+    }
+}
+
+/// The bindings' upload listener, handing each step to the model (on the core's thread).
+private final class UploadRelay: UploadListener {
+    private let onStep: @Sendable (UploadStep) -> Void
+
+    init(_ onStep: @escaping @Sendable (UploadStep) -> Void) {
+        self.onStep = onStep
+    }
+
+    func onUploadProgress(progress: UploadProgress) throws {
+        onStep(UploadStep(draftID: progress.draftId, requirement: progress.requirement, sent: progress.sent, total: progress.total))
+    }
+}
+
+/// A listener registration: cancelling stops the calls (so does releasing the handle).
+private final class HandleToken: ListenerToken {
+    private let handle: ListenerHandle
+
+    init(_ handle: ListenerHandle) {
+        self.handle = handle
+    }
+
+    func cancel() {
+        handle.cancel()
+    }
+}
+
+private func phase(_ state: DraftState) -> DraftPhase {
+    switch state {
+    case .editing: return .editing
+    case .submitting: return .submitting
+    case .submitted: return .submitted
+    }
+}
+
+private func fieldValue(_ f: FieldState) -> FieldValue {
+    FieldValue(fieldID: f.fieldId, value: f.value, prefilled: f.prefilled, error: f.error?.userMessage)
+}
+
+private func attached(_ a: Attachment) -> AttachedFile {
+    AttachedFile(id: a.id, requirement: a.requirement, fileName: a.fileName, size: a.size, uploaded: a.uploaded)
+}
+
+private func snapshot(_ d: Draft) -> DraftSnapshot {
+    DraftSnapshot(
+        id: d.id,
+        procedureCode: d.procedureCode,
+        procedureName: d.procedureName,
+        phase: phase(d.state),
+        fields: d.fields.map(fieldValue),
+        attachments: d.attachments.map(attached),
+        failure: d.failure,
+        dossierCode: d.dossierCode,
+        answersDossier: d.answersDossier,
+        requested: d.requested
+    )
+}
+
+private func delivery(_ outcome: SubmitOutcome) -> Delivery {
+    switch outcome {
+    case .delivered(let dossierCode): return .delivered(dossierCode: dossierCode)
+    case .pending(_, let retryInSecs): return .queued(retryInSeconds: retryInSecs)
+    case .refused(let reason): return .refused(reason: reason)
+    }
+}
+
+// MARK: - Tracking
+
+final class CoreTracking: TrackingPort {
+    private let core: Tracking
+
+    init(_ core: Tracking) {
+        self.core = core
+    }
+
+    func sync() async throws -> [StatusEvent] {
+        try await mappedAsync { try await core.sync() }.map(event)
+    }
+
+    func dossiers() async throws -> [DossierLine] {
+        try mapped { try core.dossiers() }.map {
+            DossierLine(code: $0.code, procedureCode: $0.procedureCode, status: wireName($0.status),
+                        label: core.statusLabel(status: $0.status), submittedAt: $0.submittedAt)
+        }
+    }
+
+    func dossier(code: String) async throws -> DossierRecord? {
+        try mapped { try core.dossier(code: code) }.map { d in
+            DossierRecord(code: d.code, procedureCode: d.procedureCode, status: wireName(d.status),
+                          label: core.statusLabel(status: d.status), appointmentDate: d.appointmentDate,
+                          overdue: d.overdue, timeline: d.timeline.map(event))
+        }
+    }
+
+    func watchStatus(_ onChange: @escaping @Sendable (StatusEvent) -> Void) -> ListenerToken {
+        let relay = StatusRelay(label: { [core] in core.statusLabel(status: $0) }, onChange: onChange)
+        return HandleToken(core.addStatusListener(listener: relay))
+    }
+
+    private func event(_ change: StatusChange) -> StatusEvent {
+        statusEvent(change, label: core.statusLabel(status: change.status))
+    }
+}
+
+private func statusEvent(_ c: StatusChange, label: String) -> StatusEvent {
+    StatusEvent(code: c.code, status: wireName(c.status), label: label, at: c.at, note: c.note, reason: c.reason,
+                missing: c.missing, appointmentDate: c.appointmentDate)
+}
+
+/// The bindings' status listener, handing each change to the app (on the core's thread).
+private final class StatusRelay: StatusListener {
+    private let label: @Sendable (DossierStatus) -> String
+    private let onChange: @Sendable (StatusEvent) -> Void
+
+    init(label: @escaping @Sendable (DossierStatus) -> String, onChange: @escaping @Sendable (StatusEvent) -> Void) {
+        self.label = label
+        self.onChange = onChange
+    }
+
+    func onStatusChange(change: StatusChange) throws {
+        onChange(statusEvent(change, label: label(change.status)))
+    }
+}
+
+/// The portal's wire name of a status (`supplement_requested`), which the models compare.
+private func wireName(_ status: DossierStatus) -> String {
+    switch status {
+    case .submitted: return "submitted"
+    case .received: return "received"
+    case .notAccepted: return "not_accepted"
+    case .processing: return "processing"
+    case .supplementRequested: return "supplement_requested"
+    case .paymentRequested: return "payment_requested"
+    case .withdrawalRequested: return "withdrawal_requested"
+    case .stopped: return "stopped"
+    case .resultReady: return "result_ready"
+    case .returned: return "returned"
+    case .withdrawn: return "withdrawn"
+    case .rejected: return "rejected"
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import MotCuaBindings
+import MotCuaModels
+
+/// What the app needs to open the core (from its branding and settings).
+public struct CoreConfiguration: Sendable {
+    /// The app's private directory for the core's SQLite file.
+    public let dataDirectory: String
+    public let portalURL: String
+    public let issuer: String
+    public let clientID: String
+    /// nil for the core's default (`vn.motcua.app:/oauth2redirect`).
+    public let redirectURI: String?
+    /// "vi" or "en": the language of the core's messages.
+    public let language: String
+
+    public init(dataDirectory: String, portalURL: String, issuer: String, clientID: String, redirectURI: String?, language: String) {
+        self.dataDirectory = dataDirectory
+        self.portalURL = portalURL
+        self.issuer = issuer
+        self.clientID = clientID
+        self.redirectURI = redirectURI
+        self.language = language
+    }
+}
+
+/// The core, opened, as the models' ports. Receipts and assisted sessions are nil: the
+/// bindings do not export them yet (the screens say the feature is not in this version).
+public final class CoreServices: Sendable {
+    public let identity: IdentityPort
+    public let catalog: CatalogPort
+    public let dossiers: DossierPort
+    public let tracking: TrackingPort
+    public let actions: CitizenActionsPort?
+    public let receipts: ReceiptPort?
+    public let assist: AssistPort?
+    /// Kept so that the core lives as long as the ports.
+    private let core: MotCua
+
+    private init(core: MotCua) {
+        self.core = core
+        identity = CoreIdentity(core.identity())
+        catalog = CoreCatalog(core.catalog())
+        let dossierArea = CoreDossiers(core.dossier())
+        dossiers = dossierArea
+        actions = dossierArea
+        tracking = CoreTracking(core.tracking())
+        receipts = nil
+        assist = nil
+    }
+
+    /// Opens the core (creating its database on first use). Blocks on SQLite and the
+    /// keychain: call it off the main thread. Throws a `Problem`.
+    public static func open(_ configuration: CoreConfiguration, platform: Platform) throws -> CoreServices {
+        let config = AppConfig(
+            dataDir: configuration.dataDirectory,
+            portalUrl: configuration.portalURL,
+            issuer: configuration.issuer,
+            clientId: configuration.clientID,
+            redirectUri: configuration.redirectURI,
+            language: configuration.language
+        )
+        let core = try mapped { try MotCua.open(config: config, platform: platform) }
+        return CoreServices(core: core)
+    }
+}

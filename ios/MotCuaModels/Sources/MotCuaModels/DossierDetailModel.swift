@@ -1,0 +1,151 @@
+import Foundation
+import Observation
+
+/// One line of the timeline.
+public struct TimelineItem: Equatable, Sendable {
+    public let label: String
+    /// "09:30, Thứ Hai, 02/03/2026".
+    public let at: String
+    /// Note, reason or the missing papers, in the officer's words.
+    public let details: [String]
+}
+
+/// What the citizen may do now.
+public enum CitizenAction: Equatable, Sendable {
+    /// Show the receipt at the desk.
+    case showReceipt
+    /// Send the papers the desk asked for.
+    case answerSupplement
+}
+
+/// The dossier detail screen while shown.
+public struct DossierDetail: Equatable, Sendable {
+    public let code: String
+    public let status: String
+    /// "Hẹn trả kết quả: Thứ Ba, 03/03/2026".
+    public let deadline: String?
+    public let overdue: Bool
+    /// Newest first.
+    public let timeline: [TimelineItem]
+    /// What the desk asked for, when a supplement is requested.
+    public let missing: [String]
+    /// The one primary action, if any.
+    public let primary: CitizenAction?
+    /// The dossier may still be withdrawn (a secondary action, confirmed first).
+    public let withdrawable: Bool
+    /// Actions this app version cannot take yet, with why.
+    public let unavailable: String?
+    public let banner: String?
+}
+
+/// The dossier detail screen.
+public enum DossierDetailState: Equatable, Sendable {
+    case loading
+    case notFound(code: String)
+    case failed(Problem)
+    case shown(DossierDetail)
+}
+
+/// A dossier with its timeline and deadline, from the phone (offline) and refreshed by a
+/// sync. Withdraw and supplement answer need `actions` (the answer itself is a draft form,
+/// `DraftFormModel.Origin.supplementAnswer`); without them the screen says the feature is
+/// not in this version.
+@MainActor
+@Observable
+public final class DossierDetailModel {
+    public private(set) var state: DossierDetailState = .loading
+
+    public let code: String
+    private let tracking: TrackingPort
+    private let actions: CitizenActionsPort?
+    private let lang: Lang
+    private let texts: Texts
+
+    public init(tracking: TrackingPort, actions: CitizenActionsPort?, code: String, lang: Lang) {
+        self.tracking = tracking
+        self.actions = actions
+        self.code = code
+        self.lang = lang
+        self.texts = Texts(lang: lang)
+    }
+
+    /// What is on the phone at once, then a sync.
+    public func load() async {
+        await show(banner: nil)
+        var banner: String?
+        do {
+            _ = try await tracking.sync()
+        } catch {
+            let problem = Problem.from(error, texts: texts)
+            banner = problem.offline ? texts.offlineStatus : problem.message
+        }
+        await show(banner: banner)
+    }
+
+    /// Withdraws the dossier (after the screen asked "are you sure"). Without a network the
+    /// request waits in the core's outbox and the banner says it will be sent.
+    public func withdraw(note: String?) async {
+        guard let actions else { return }
+        var banner: String?
+        do {
+            switch try await actions.withdraw(code: code, note: note) {
+            case .delivered:
+                _ = try? await tracking.sync()
+            case .queued:
+                banner = texts.withdrawalQueued
+            case .refused(let reason):
+                banner = reason
+            }
+        } catch {
+            let problem = Problem.from(error, texts: texts)
+            banner = problem.offline ? texts.offlineAction : problem.message
+        }
+        await show(banner: banner)
+    }
+
+    private func show(banner: String?) async {
+        do {
+            if let record = try await tracking.dossier(code: code) {
+                state = .shown(describe(record, banner: banner))
+            } else {
+                state = .notFound(code: code)
+            }
+        } catch {
+            state = .failed(Problem.from(error, texts: texts))
+        }
+    }
+
+    private func describe(_ d: DossierRecord, banner: String?) -> DossierDetail {
+        let vi = lang == .vi
+        let format = Format(lang: lang)
+        let latest = d.timeline.last
+        let missing = d.status == "supplement_requested" ? (latest?.missing ?? []) : []
+        let primary: CitizenAction?
+        switch d.status {
+        case "supplement_requested": primary = .answerSupplement
+        case "received", "processing", "payment_requested", "result_ready": primary = .showReceipt
+        default: primary = nil
+        }
+        let withdrawable = ["submitted", "received", "processing", "supplement_requested", "payment_requested"]
+            .contains(d.status)
+        let needsActions = primary == .answerSupplement || withdrawable
+        return DossierDetail(
+            code: d.code,
+            status: d.label,
+            deadline: d.appointmentDate.map { (vi ? "Hẹn trả kết quả: " : "Result due: ") + format.date($0) },
+            overdue: d.overdue,
+            timeline: d.timeline.reversed().map { e in
+                TimelineItem(
+                    label: e.label,
+                    at: format.dateTime(e.at),
+                    details: [e.note, e.reason].compactMap { $0 } + e.missing
+                )
+            },
+            missing: missing,
+            primary: primary,
+            withdrawable: withdrawable && actions != nil,
+            unavailable: needsActions && actions == nil ? texts.notYetAvailable : nil,
+            banner: banner
+        )
+    }
+}

@@ -1,0 +1,367 @@
+import Foundation
+import Observation
+
+/// A choice of a select field.
+public struct Choice: Equatable, Sendable, Identifiable {
+    public let value: String
+    public let label: String
+
+    public var id: String { value }
+}
+
+/// One field of the form, ready to render: its widget follows `type`.
+public struct FieldUI: Equatable, Sendable, Identifiable {
+    public let id: String
+    public let type: FieldType
+    public let label: String
+    public let help: String?
+    public let required: Bool
+    public let choices: [Choice]
+    public var value: String
+    /// Filled in by the app from the electronic identity or an earlier dossier.
+    public var prefilled: Bool
+    /// Shown under the field, in red with an icon, and read by VoiceOver.
+    public var error: String?
+}
+
+/// A required (or optional) document with what is attached to it.
+public struct DocumentUI: Equatable, Sendable, Identifiable {
+    public let requirement: String
+    public let name: String
+    public let required: Bool
+    public let files: [AttachedFile]
+    /// "Thiếu giấy tờ này" after a submission attempt.
+    public let error: String?
+
+    public var id: String { requirement }
+}
+
+/// The submission under way or done.
+public enum SubmitUI: Equatable, Sendable {
+    case idle
+    /// `percent` of the attachments' bytes sent.
+    case sending(percent: Int, message: String)
+    /// Done: the dossier code to keep.
+    case submitted(dossierCode: String, message: String)
+    /// Saved on the phone; the outbox sends it by itself.
+    case queued(message: String)
+}
+
+/// The draft form screen while it is shown.
+public struct DraftForm: Equatable, Sendable {
+    public let draftID: String
+    public let procedureCode: String
+    public let procedureName: String
+    /// For a supplement answer: the dossier it answers.
+    public let answersDossier: String?
+    /// For a supplement answer: what the desk asked for.
+    public let requested: [String]
+    public var fields: [FieldUI]
+    public var documents: [DocumentUI]
+    public var submit: SubmitUI = .idle
+    /// "Còn 2 chỗ cần sửa trước khi nộp", or the portal's refusal.
+    public var message: String?
+    /// A file is being prepared (straightened, shrunk) by the core.
+    public var attaching = false
+}
+
+/// The draft form screen.
+public enum DraftFormState: Equatable, Sendable {
+    case loading
+    case editing(DraftForm)
+    case failed(Problem)
+}
+
+/// A draft rendered from the procedure's form schema. Every change is saved by the core at
+/// once (so killing the app loses nothing, and a re-created screen is restored from the
+/// core by its draft id); validation is the core's, shown inline. Submitting freezes the
+/// draft in the outbox: without a network it is kept and sent later, and the screen says so.
+@MainActor
+@Observable
+public final class DraftFormModel {
+    public private(set) var state: DraftFormState = .loading
+
+    /// Where the draft comes from.
+    public enum Origin: Equatable, Sendable {
+        case newDraft(procedureCode: String)
+        case existing(draftID: String)
+        /// The answer to a supplement request of this dossier (started or reopened).
+        case supplementAnswer(dossierCode: String)
+    }
+
+    private let origin: Origin
+    private let dossiers: DossierPort
+    private let actions: CitizenActionsPort?
+    private let catalog: CatalogPort
+    private let lang: Lang
+    private let texts: Texts
+    @ObservationIgnored private var procedure: ProcedureSheet? = nil
+    /// Field saves run one at a time, in typing order (the previous save is awaited first).
+    @ObservationIgnored private var lastSave: Task<Void, Never>? = nil
+
+    public init(origin: Origin, dossiers: DossierPort, actions: CitizenActionsPort? = nil, catalog: CatalogPort, lang: Lang) {
+        self.origin = origin
+        self.dossiers = dossiers
+        self.actions = actions
+        self.catalog = catalog
+        self.lang = lang
+        self.texts = Texts(lang: lang)
+    }
+
+    /// The draft's id, once loaded: what the app keeps to re-create this screen.
+    public var draftID: String? {
+        if case .editing(let form) = state { return form.draftID }
+        return nil
+    }
+
+    /// Creates or reads the draft. Called once by the screen.
+    public func load() async {
+        guard case .loading = state else { return }
+        do {
+            let draft: DraftSnapshot
+            switch origin {
+            case .newDraft(let code): draft = try await dossiers.createDraft(procedureCode: code)
+            case .existing(let id): draft = try await dossiers.draft(id: id)
+            case .supplementAnswer(let code):
+                guard let actions else { throw Problem(code: "not_available", message: texts.notYetAvailable) }
+                draft = try await actions.answerSupplement(code: code)
+            }
+            guard let sheet = try await catalog.procedure(code: draft.procedureCode) else {
+                throw Problem(code: "unknown_procedure", message: texts.unexpected)
+            }
+            procedure = sheet
+            state = .editing(render(sheet, draft, issues: []))
+        } catch {
+            state = .failed(Problem.from(error, texts: texts))
+        }
+    }
+
+    /// Each keystroke or choice: shown at once, saved by the core, error from the core.
+    /// Returns the save, for callers that wait for it (tests); the screen does not.
+    @discardableResult
+    public func valueChanged(fieldID: String, value: String) -> Task<Void, Never> {
+        guard case .editing(var form) = state else { return Task {} }
+        form.edit(fieldID) { field in
+            field.value = value
+            field.prefilled = false
+        }
+        state = .editing(form)
+        let draftID = form.draftID
+        let previous = lastSave
+        let save = Task {
+            await previous?.value
+            do {
+                let saved = try await dossiers.setField(draftID: draftID, fieldID: fieldID, value: value)
+                update { form in
+                    form.edit(fieldID) { field in
+                        // A later keystroke wins: its own save brings its own error.
+                        if field.value == value { field.error = saved.error }
+                    }
+                }
+            } catch {
+                let problem = Problem.from(error, texts: texts)
+                update { $0.message = problem.message }
+            }
+        }
+        lastSave = save
+        return save
+    }
+
+    /// A photo from the camera or a file chosen (bytes read by the app).
+    public func attach(requirement: String, fileName: String, bytes: Data) async {
+        guard let draftID else { return }
+        update { $0.attaching = true }
+        var message: String?
+        do {
+            _ = try await dossiers.addAttachment(draftID: draftID, requirement: requirement, fileName: fileName, bytes: bytes)
+        } catch {
+            message = Problem.from(error, texts: texts).message
+        }
+        await reload(message: message)
+    }
+
+    /// Removes an attached file.
+    public func removeAttachment(_ attachmentID: Int64) async {
+        guard let draftID else { return }
+        var message: String?
+        do {
+            try await dossiers.removeAttachment(draftID: draftID, attachmentID: attachmentID)
+        } catch {
+            message = Problem.from(error, texts: texts).message
+        }
+        await reload(message: message)
+    }
+
+    /// The one primary action: checks the draft (problems shown inline), then submits with
+    /// upload progress.
+    public func submit() async {
+        guard case .editing(let form) = state else { return }
+        if case .sending = form.submit { return }
+        await lastSave?.value
+        let issues: [FieldIssue]
+        do {
+            issues = try await dossiers.validate(draftID: form.draftID)
+        } catch {
+            let problem = Problem.from(error, texts: texts)
+            update { $0.message = problem.message }
+            return
+        }
+        if !issues.isEmpty {
+            // A supplement answer with neither a document nor a note: the core's own words.
+            let whole = issues.first { $0.fieldID == "supplement" }?.message
+            await reload(issues: issues, message: whole ?? texts.problemsToFix(issues.count))
+            return
+        }
+        update {
+            $0.submit = .sending(percent: 0, message: self.texts.uploading(0))
+            $0.message = nil
+        }
+        let total = max(form.documents.reduce(UInt64(0)) { sum, document in
+            sum + document.files.reduce(UInt64(0)) { $0 + $1.size }
+        }, 1)
+        let progress = UploadTally(draftID: form.draftID, total: total)
+        let watch = dossiers.watchUploads { step in
+            guard let percent = progress.record(step) else { return }
+            Task { @MainActor [weak self] in self?.showProgress(percent) }
+        }
+        defer { watch.cancel() }
+        let delivery: Delivery
+        do {
+            delivery = try await dossiers.submit(draftID: form.draftID)
+        } catch {
+            await reload(message: Problem.from(error, texts: texts).message)
+            return
+        }
+        switch delivery {
+        case .delivered(let code):
+            update { $0.submit = .submitted(dossierCode: code, message: self.texts.submitted(code)) }
+        case .queued:
+            update { $0.submit = .queued(message: self.texts.offlineDraftQueued) }
+        case .refused(let reason):
+            await reload(message: texts.refused(reason))
+        }
+    }
+
+    private func showProgress(_ percent: Int) {
+        update { form in
+            guard case .sending(let shown, _) = form.submit, percent > shown else { return }
+            form.submit = .sending(percent: percent, message: self.texts.uploading(percent))
+        }
+    }
+
+    /// Reads the draft back from the core (after attachments, refusals, checks).
+    private func reload(issues: [FieldIssue] = [], message: String? = nil) async {
+        guard let procedure, let draftID else { return }
+        do {
+            var form = render(procedure, try await dossiers.draft(id: draftID), issues: issues)
+            if let message { form.message = message }
+            state = .editing(form)
+        } catch {
+            state = .failed(Problem.from(error, texts: texts))
+        }
+    }
+
+    private func update(_ change: (inout DraftForm) -> Void) {
+        guard case .editing(var form) = state else { return }
+        change(&form)
+        state = .editing(form)
+    }
+
+    private func render(_ p: ProcedureSheet, _ draft: DraftSnapshot, issues: [FieldIssue]) -> DraftForm {
+        let vi = lang == .vi
+        let values = Dictionary(draft.fields.map { ($0.fieldID, $0) }, uniquingKeysWith: { first, _ in first })
+        let issueOf = Dictionary(issues.map { ($0.fieldID, $0.message) }, uniquingKeysWith: { first, _ in first })
+        let answer = draft.answersDossier != nil
+        let note = values[DraftSnapshot.supplementNoteField]
+        let fields = answer ? [FieldUI(
+            id: DraftSnapshot.supplementNoteField,
+            type: .longText,
+            label: texts.supplementNote,
+            help: texts.supplementNoteHelp,
+            required: false,
+            choices: [],
+            value: note?.value ?? "",
+            prefilled: false,
+            error: issueOf[DraftSnapshot.supplementNoteField] ?? note?.error
+        )] : p.form.map { f -> FieldUI in
+            let v = values[f.id]
+            return FieldUI(
+                id: f.id,
+                type: f.type,
+                label: vi ? f.labelVi : f.labelEn,
+                help: vi ? f.helpVi : f.helpEn,
+                required: f.required,
+                choices: f.options.map { Choice(value: $0.value, label: vi ? $0.labelVi : $0.labelEn) },
+                value: v?.value ?? "",
+                prefilled: v?.prefilled ?? false,
+                // Before a submission attempt only wrong values are shown, not empty ones.
+                error: issueOf[f.id] ?? (v?.value != nil ? v?.error : nil)
+            )
+        }
+        let documents = p.documents.map { d in
+            DocumentUI(
+                requirement: d.id,
+                name: vi ? d.nameVi : d.nameEn,
+                // An answer may bring any of the procedure's documents, none of them required.
+                required: d.required && !answer,
+                files: draft.attachments.filter { $0.requirement == d.id },
+                error: issueOf[d.id]
+            )
+        }
+        let submit: SubmitUI
+        switch draft.phase {
+        case .submitted:
+            if let code = draft.dossierCode {
+                submit = .submitted(dossierCode: code, message: texts.submitted(code))
+            } else {
+                submit = .idle
+            }
+        case .submitting:
+            submit = .queued(message: texts.offlineDraftQueued)
+        case .editing:
+            submit = .idle
+        }
+        return DraftForm(
+            draftID: draft.id,
+            procedureCode: draft.procedureCode,
+            procedureName: draft.answersDossier.map { texts.supplementFor($0) } ?? (vi ? p.nameVi : p.nameEn),
+            answersDossier: draft.answersDossier,
+            requested: draft.requested,
+            fields: fields,
+            documents: documents,
+            submit: submit,
+            message: draft.failure.map { texts.refused($0) }
+        )
+    }
+}
+
+extension DraftForm {
+    mutating func edit(_ fieldID: String, _ change: (inout FieldUI) -> Void) {
+        guard let index = fields.firstIndex(where: { $0.id == fieldID }) else { return }
+        change(&fields[index])
+    }
+}
+
+/// Bytes sent per document requirement, from the core's threads: the percentage of the
+/// whole submission.
+final class UploadTally: @unchecked Sendable {
+    private let lock = NSLock()
+    private let draftID: String
+    private let total: UInt64
+    private var sentBy: [String: UInt64] = [:]
+
+    init(draftID: String, total: UInt64) {
+        self.draftID = draftID
+        self.total = total
+    }
+
+    /// The percentage after `step`; nil for another draft's upload.
+    func record(_ step: UploadStep) -> Int? {
+        guard step.draftID == draftID else { return nil }
+        lock.lock()
+        defer { lock.unlock() }
+        sentBy[step.requirement] = step.sent
+        let sent = sentBy.values.reduce(UInt64(0), +)
+        return Int(min(sent * 100 / total, 100))
+    }
+}

@@ -1,0 +1,544 @@
+import Foundation
+
+/*
+ * What the screens need from the core, as small protocols owned by the models. The app
+ * implements them over the generated bindings (MotCuaKit's `MotCuaCore` target: conversions
+ * only); the tests implement them with fakes. For the areas the core does not export yet
+ * (receipts, assisted sessions, the citizen's withdraw and supplement answer) the app passes
+ * nil and the screen says the feature is not in this version. Nothing here is a stand-in
+ * result. Same shapes as the Android presentation layer's ports.
+ *
+ * Failures are thrown as `Problem`, carrying the core's localised message. Every call is
+ * `async`: the models are main-actor isolated and a nonisolated async call runs off the
+ * main thread (SE-0338), so SQLite and sealing never block the UI.
+ */
+
+// MARK: - Identity
+
+/// What the app opens in the system browser to log in.
+public struct LoginStart: Equatable, Sendable {
+    public let url: URL
+    /// Where the provider sends the browser back (`vn.motcua.app:/oauth2redirect`).
+    public let redirectURI: String
+
+    public init(url: URL, redirectURI: String) {
+        self.url = url
+        self.redirectURI = redirectURI
+    }
+
+    /// The custom scheme the browser session waits for (`vn.motcua.app`).
+    public var callbackScheme: String? {
+        guard let colon = redirectURI.firstIndex(of: ":") else { return nil }
+        return String(redirectURI[..<colon])
+    }
+}
+
+/// Electronic identity level (VNeID level 1 or 2).
+public enum IdentityTier: Sendable, Equatable {
+    case level1
+    case level2
+}
+
+/// The logged-in citizen.
+public struct Citizen: Equatable, Sendable {
+    public let fullName: String
+    /// The 12-digit personal ID number.
+    public let personalID: String?
+    /// `YYYY-MM-DD`.
+    public let birthDate: String?
+    public let address: String?
+    public let tier: IdentityTier
+
+    public init(fullName: String, personalID: String?, birthDate: String?, address: String?, tier: IdentityTier) {
+        self.fullName = fullName
+        self.personalID = personalID
+        self.birthDate = birthDate
+        self.address = address
+        self.tier = tier
+    }
+}
+
+/// Login with the electronic identity (the core does OIDC with PKCE and keeps the tokens
+/// in the Keychain).
+public protocol IdentityPort: Sendable {
+    func beginLogin() async throws -> LoginStart
+    /// The URL the browser came back to.
+    func completeLogin(callbackURL: String) async throws -> Citizen
+    /// Who is logged in on this phone (no network); nil when nobody.
+    func profile() async throws -> Citizen?
+    /// Forgets the session on the phone, and revokes it on the portal when reachable.
+    func logout() async throws
+}
+
+// MARK: - Catalog
+
+/// How a search result matched.
+public enum MatchQuality: Sendable, Equatable {
+    case exact
+    case prefix
+    case fuzzy
+}
+
+/// A range of Unicode scalar values (end exclusive), as the core counts them.
+public struct ScalarRange: Equatable, Sendable {
+    public let start: Int
+    public let end: Int
+
+    public init(start: Int, end: Int) {
+        self.start = start
+        self.end = end
+    }
+}
+
+/// One search result.
+public struct ProcedureMatch: Equatable, Sendable {
+    public let code: String
+    public let nameVi: String
+    public let nameEn: String
+    public let quality: MatchQuality
+    /// The everyday phrase that matched ("giấy độc thân"), if it was one.
+    public let matchedAlias: String?
+    /// Parts of `nameVi` to highlight.
+    public let highlights: [ScalarRange]
+
+    public init(code: String, nameVi: String, nameEn: String, quality: MatchQuality, matchedAlias: String?, highlights: [ScalarRange]) {
+        self.code = code
+        self.nameVi = nameVi
+        self.nameEn = nameEn
+        self.quality = quality
+        self.matchedAlias = matchedAlias
+        self.highlights = highlights
+    }
+}
+
+/// A document a dossier needs.
+public struct DocumentSpec: Equatable, Sendable {
+    public let id: String
+    public let nameVi: String
+    public let nameEn: String
+    public let required: Bool
+
+    public init(id: String, nameVi: String, nameEn: String, required: Bool) {
+        self.id = id
+        self.nameVi = nameVi
+        self.nameEn = nameEn
+        self.required = required
+    }
+}
+
+/// The type of a form field: the widget the form shows.
+public enum FieldType: Sendable, Equatable, CaseIterable {
+    case text
+    case longText
+    case number
+    case date
+    case select
+    case checkbox
+    case phone
+    case email
+    case personalID
+    case adminUnit
+}
+
+/// A choice of a select field.
+public struct OptionSpec: Equatable, Sendable {
+    public let value: String
+    public let labelVi: String
+    public let labelEn: String
+
+    public init(value: String, labelVi: String, labelEn: String) {
+        self.value = value
+        self.labelVi = labelVi
+        self.labelEn = labelEn
+    }
+}
+
+/// A field of a procedure's form.
+public struct FormFieldSpec: Equatable, Sendable {
+    public let id: String
+    public let type: FieldType
+    public let labelVi: String
+    public let labelEn: String
+    public let required: Bool
+    public let options: [OptionSpec]
+    public let helpVi: String?
+    public let helpEn: String?
+
+    public init(id: String, type: FieldType, labelVi: String, labelEn: String, required: Bool, options: [OptionSpec], helpVi: String?, helpEn: String?) {
+        self.id = id
+        self.type = type
+        self.labelVi = labelVi
+        self.labelEn = labelEn
+        self.required = required
+        self.options = options
+        self.helpVi = helpVi
+        self.helpEn = helpEn
+    }
+}
+
+/// A procedure of the catalog.
+public struct ProcedureSheet: Equatable, Sendable {
+    public let code: String
+    public let nameVi: String
+    public let nameEn: String
+    public let fieldVi: String
+    public let agencyVi: String
+    public let fullyOnline: Bool
+    /// Working days, when established.
+    public let processingDays: Int?
+    /// Fee at the desk in đồng, when established (0: free).
+    public let feeVnd: UInt64?
+    /// Fee when filed online, when a discount applies.
+    public let onlineFeeVnd: UInt64?
+    public let feeNoteVi: String?
+    public let feeNoteEn: String?
+    public let requiredTier: IdentityTier
+    public let documents: [DocumentSpec]
+    public let form: [FormFieldSpec]
+
+    public init(code: String, nameVi: String, nameEn: String, fieldVi: String, agencyVi: String, fullyOnline: Bool,
+                processingDays: Int?, feeVnd: UInt64?, onlineFeeVnd: UInt64?, feeNoteVi: String?, feeNoteEn: String?,
+                requiredTier: IdentityTier, documents: [DocumentSpec], form: [FormFieldSpec]) {
+        self.code = code
+        self.nameVi = nameVi
+        self.nameEn = nameEn
+        self.fieldVi = fieldVi
+        self.agencyVi = agencyVi
+        self.fullyOnline = fullyOnline
+        self.processingDays = processingDays
+        self.feeVnd = feeVnd
+        self.onlineFeeVnd = onlineFeeVnd
+        self.feeNoteVi = feeNoteVi
+        self.feeNoteEn = feeNoteEn
+        self.requiredTier = requiredTier
+        self.documents = documents
+        self.form = form
+    }
+}
+
+/// The procedure catalog: downloaded when it changed, searched offline.
+public protocol CatalogPort: Sendable {
+    func refreshCatalog() async throws
+    func searchProcedures(_ query: String, limit: Int) async throws -> [ProcedureMatch]
+    func procedure(code: String) async throws -> ProcedureSheet?
+}
+
+// MARK: - Dossier
+
+/// A draft's state.
+public enum DraftPhase: Sendable, Equatable {
+    case editing
+    case submitting
+    case submitted
+}
+
+/// A field's value as the core holds it.
+public struct FieldValue: Equatable, Sendable {
+    public let fieldID: String
+    public let value: String?
+    /// Filled in from the identity or an earlier dossier, not typed.
+    public let prefilled: Bool
+    /// What is wrong, in the configured language.
+    public let error: String?
+
+    public init(fieldID: String, value: String?, prefilled: Bool, error: String?) {
+        self.fieldID = fieldID
+        self.value = value
+        self.prefilled = prefilled
+        self.error = error
+    }
+}
+
+/// An attachment of a draft.
+public struct AttachedFile: Equatable, Sendable, Identifiable {
+    public let id: Int64
+    public let requirement: String
+    public let fileName: String
+    public let size: UInt64
+    public let uploaded: Bool
+
+    public init(id: Int64, requirement: String, fileName: String, size: UInt64, uploaded: Bool) {
+        self.id = id
+        self.requirement = requirement
+        self.fileName = fileName
+        self.size = size
+        self.uploaded = uploaded
+    }
+}
+
+/// A draft as the core holds it.
+public struct DraftSnapshot: Equatable, Sendable {
+    public let id: String
+    public let procedureCode: String
+    public let procedureName: String
+    public let phase: DraftPhase
+    public let fields: [FieldValue]
+    public let attachments: [AttachedFile]
+    /// Why the last submission was refused.
+    public let failure: String?
+    public let dossierCode: String?
+    /// For a supplement answer: the dossier it answers. Its only field is the note
+    /// (`supplement_note`); its attachments may answer any document of the procedure.
+    public let answersDossier: String?
+    /// For a supplement answer: what the desk asked for, one item per line.
+    public let requested: [String]
+
+    public init(id: String, procedureCode: String, procedureName: String, phase: DraftPhase, fields: [FieldValue],
+                attachments: [AttachedFile], failure: String?, dossierCode: String?,
+                answersDossier: String? = nil, requested: [String] = []) {
+        self.id = id
+        self.procedureCode = procedureCode
+        self.procedureName = procedureName
+        self.phase = phase
+        self.fields = fields
+        self.attachments = attachments
+        self.failure = failure
+        self.dossierCode = dossierCode
+        self.answersDossier = answersDossier
+        self.requested = requested
+    }
+
+    /// The id of a supplement answer's note field.
+    public static let supplementNoteField = "supplement_note"
+}
+
+/// A line of the drafts list.
+public struct DraftLine: Equatable, Sendable {
+    public let id: String
+    public let procedureCode: String
+    public let phase: DraftPhase
+    /// Seconds since the epoch.
+    public let updatedAt: Int64
+    public let dossierCode: String?
+    /// For a supplement answer: the dossier it answers.
+    public let answersDossier: String?
+
+    public init(id: String, procedureCode: String, phase: DraftPhase, updatedAt: Int64, dossierCode: String?,
+                answersDossier: String? = nil) {
+        self.id = id
+        self.procedureCode = procedureCode
+        self.phase = phase
+        self.updatedAt = updatedAt
+        self.dossierCode = dossierCode
+        self.answersDossier = answersDossier
+    }
+}
+
+/// One problem that stops a submission, by field (or document requirement).
+public struct FieldIssue: Equatable, Sendable {
+    public let fieldID: String
+    public let message: String
+
+    public init(fieldID: String, message: String) {
+        self.fieldID = fieldID
+        self.message = message
+    }
+}
+
+/// Bytes of one attachment sent so far.
+public struct UploadStep: Equatable, Sendable {
+    public let draftID: String
+    public let requirement: String
+    public let sent: UInt64
+    public let total: UInt64
+
+    public init(draftID: String, requirement: String, sent: UInt64, total: UInt64) {
+        self.draftID = draftID
+        self.requirement = requirement
+        self.sent = sent
+        self.total = total
+    }
+}
+
+/// What a submission achieved.
+public enum Delivery: Equatable, Sendable {
+    /// The portal has it.
+    case delivered(dossierCode: String)
+    /// Saved on the phone, in the outbox; sent by itself later (no network, portal down).
+    case queued(retryInSeconds: Int64)
+    /// Refused for good; the draft is editable again.
+    case refused(reason: String)
+}
+
+/// What became of one outbox entry.
+public struct OutboxResult: Equatable, Sendable {
+    public let draftID: String
+    public let delivery: Delivery
+
+    public init(draftID: String, delivery: Delivery) {
+        self.draftID = draftID
+        self.delivery = delivery
+    }
+}
+
+/// A registration that stops when cancelled (a listener of the core).
+public protocol ListenerToken: Sendable {
+    func cancel()
+}
+
+/// The dossier area: drafts, attachments, the exactly-once outbox.
+public protocol DossierPort: Sendable {
+    func createDraft(procedureCode: String) async throws -> DraftSnapshot
+    func setField(draftID: String, fieldID: String, value: String) async throws -> FieldValue
+    func addAttachment(draftID: String, requirement: String, fileName: String, bytes: Data) async throws -> AttachedFile
+    func removeAttachment(draftID: String, attachmentID: Int64) async throws
+    func draft(id: String) async throws -> DraftSnapshot
+    func drafts() async throws -> [DraftLine]
+    func deleteDraft(id: String) async throws
+    func validate(draftID: String) async throws -> [FieldIssue]
+    func submit(draftID: String) async throws -> Delivery
+    /// Sends what waits in the outbox (the background task, or when the network returns).
+    func runOutbox(force: Bool) async throws -> [OutboxResult]
+    func pendingSubmissions() async throws -> Int
+    /// Tells `onStep` about every upload until the token is cancelled. Called on the
+    /// core's threads.
+    func watchUploads(_ onStep: @escaping @Sendable (UploadStep) -> Void) -> ListenerToken
+}
+
+// MARK: - Tracking
+
+/// One event of a dossier's timeline.
+public struct StatusEvent: Equatable, Sendable {
+    public let code: String
+    /// Wire name of the status (`received`, `supplement_requested`...).
+    public let status: String
+    /// In words, from the core ("Đã tiếp nhận").
+    public let label: String
+    /// RFC 3339.
+    public let at: String
+    public let note: String?
+    public let reason: String?
+    public let missing: [String]
+    public let appointmentDate: String?
+
+    public init(code: String, status: String, label: String, at: String, note: String?, reason: String?,
+                missing: [String], appointmentDate: String?) {
+        self.code = code
+        self.status = status
+        self.label = label
+        self.at = at
+        self.note = note
+        self.reason = reason
+        self.missing = missing
+        self.appointmentDate = appointmentDate
+    }
+}
+
+/// A dossier of the citizen, as last synced.
+public struct DossierLine: Equatable, Sendable {
+    public let code: String
+    public let procedureCode: String
+    public let status: String
+    public let label: String
+    public let submittedAt: String
+
+    public init(code: String, procedureCode: String, status: String, label: String, submittedAt: String) {
+        self.code = code
+        self.procedureCode = procedureCode
+        self.status = status
+        self.label = label
+        self.submittedAt = submittedAt
+    }
+}
+
+/// A dossier with its timeline, kept on the phone for offline viewing.
+public struct DossierRecord: Equatable, Sendable {
+    public let code: String
+    public let procedureCode: String
+    public let status: String
+    public let label: String
+    public let appointmentDate: String?
+    public let overdue: Bool
+    /// Oldest first.
+    public let timeline: [StatusEvent]
+
+    public init(code: String, procedureCode: String, status: String, label: String, appointmentDate: String?,
+                overdue: Bool, timeline: [StatusEvent]) {
+        self.code = code
+        self.procedureCode = procedureCode
+        self.status = status
+        self.label = label
+        self.appointmentDate = appointmentDate
+        self.overdue = overdue
+        self.timeline = timeline
+    }
+}
+
+/// The tracking area: sync with the portal and what is kept on the phone.
+public protocol TrackingPort: Sendable {
+    func sync() async throws -> [StatusEvent]
+    func dossiers() async throws -> [DossierLine]
+    func dossier(code: String) async throws -> DossierRecord?
+    /// Tells `onChange` about every status change synced until the token is cancelled.
+    func watchStatus(_ onChange: @escaping @Sendable (StatusEvent) -> Void) -> ListenerToken
+}
+
+/// The citizen's own actions on a dossier, delivered through the core's outbox like a
+/// submission (so they too survive a lost connection). The bindings export them since the
+/// lifecycle work (`Dossiers.withdraw`, `Dossiers.answerSupplement`); Android's port of the
+/// same name predates that export and has older shapes.
+public protocol CitizenActionsPort: Sendable {
+    /// Asks the desk to withdraw the dossier.
+    func withdraw(code: String, note: String?) async throws -> Delivery
+    /// Starts (or reopens) the answer to a supplement request: a draft with a note and
+    /// attachments, submitted with `DossierPort.submit`.
+    func answerSupplement(code: String) async throws -> DraftSnapshot
+}
+
+// MARK: - Receipts
+
+/// One line of a receipt slip ("Mã hồ sơ", "000.00.00.H00-260302-0001").
+public struct ReceiptField: Equatable, Sendable {
+    public let label: String
+    public let value: String
+
+    public init(label: String, value: String) {
+        self.label = label
+        self.value = value
+    }
+}
+
+/// A receipt to show full screen (DESIGN.md: `receipt(code) -> ReceiptView`).
+public struct ReceiptSlip: Equatable, Sendable {
+    /// What the QR code encodes (`MC1:...`).
+    public let qrText: String
+    /// The QR code as SVG, for printing and sharing.
+    public let qrSVG: String
+    /// The QR code's modules, row by row (true = dark), drawn on screen.
+    public let qrModules: [[Bool]]
+    public let fields: [ReceiptField]
+
+    public init(qrText: String, qrSVG: String, qrModules: [[Bool]], fields: [ReceiptField]) {
+        self.qrText = qrText
+        self.qrSVG = qrSVG
+        self.qrModules = qrModules
+        self.fields = fields
+    }
+}
+
+/// The desk's verdict on a scanned receipt (DESIGN.md: never a bare boolean).
+public enum ReceiptVerdict: Equatable, Sendable {
+    case valid(fields: [ReceiptField])
+    case tampered
+    case unknownKey
+    case keyRevoked
+    case expired
+    case malformed
+}
+
+/// Receipts (DESIGN.md: `receipt`, `verify_receipt`); not exported by the bindings yet.
+public protocol ReceiptPort: Sendable {
+    func receipt(dossierCode: String) async throws -> ReceiptSlip
+    func verifyReceipt(scannedText: String) async throws -> ReceiptVerdict
+}
+
+// MARK: - Assisted sessions
+
+/// A volunteer's assisted session (DESIGN.md: assist); not exported by the bindings yet.
+public protocol AssistPort: Sendable {
+    func beginAssistedSession() async throws
+    /// Erases everything of the assisted person from the phone.
+    func endAssistedSession() async throws
+    /// How many people were helped on this phone, without personal data.
+    func assistSummary() async throws -> Int
+}

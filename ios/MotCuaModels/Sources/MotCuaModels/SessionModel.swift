@@ -1,0 +1,95 @@
+import Foundation
+import Observation
+
+/// Where the login is.
+public enum SessionState: Equatable, Sendable {
+    /// Reading the saved session from the phone.
+    case checking
+    /// Nobody is logged in: the login screen with its one button.
+    case loggedOut(Problem?)
+    /// Preparing the login page.
+    case starting
+    /// The app must open the URL in the system browser (ASWebAuthenticationSession); the
+    /// provider then sends it back to the redirect URI, which the app hands to
+    /// `completeLogin`.
+    case openBrowser(LoginStart)
+    /// The browser came back: checking the answer and opening the portal session.
+    case completing
+    case loggedIn(Citizen)
+}
+
+/// Login with the electronic identity (the core does OIDC with PKCE, checks the answer and
+/// keeps the tokens in the Keychain); this model only tells the screen what to show.
+@MainActor
+@Observable
+public final class SessionModel {
+    public private(set) var state: SessionState = .checking
+
+    private let identity: IdentityPort
+    private let texts: Texts
+
+    public init(identity: IdentityPort, texts: Texts) {
+        self.identity = identity
+        self.texts = texts
+    }
+
+    /// Shows who is logged in on this phone (no network needed).
+    public func restore() async {
+        do {
+            if let citizen = try await identity.profile() {
+                state = .loggedIn(citizen)
+            } else {
+                state = .loggedOut(nil)
+            }
+        } catch {
+            state = .loggedOut(Problem.from(error, texts: texts))
+        }
+    }
+
+    /// The login button: asks the core for the provider's URL.
+    public func beginLogin() async {
+        state = .starting
+        do {
+            state = .openBrowser(try await identity.beginLogin())
+        } catch {
+            let problem = Problem.from(error, texts: texts)
+            state = .loggedOut(problem.offline ? problem.saying(texts.offlineLogin) : problem)
+        }
+    }
+
+    /// The browser came back to the app with `callbackURL` (the custom scheme).
+    public func completeLogin(callbackURL: String) async {
+        state = .completing
+        do {
+            state = .loggedIn(try await identity.completeLogin(callbackURL: callbackURL))
+        } catch {
+            state = .loggedOut(Problem.from(error, texts: texts))
+        }
+    }
+
+    /// The person closed the browser without finishing.
+    public func browserClosed() {
+        if case .openBrowser = state {
+            state = .loggedOut(nil)
+        }
+    }
+
+    /// Logs out. The phone forgets the session even when the portal cannot be told
+    /// (offline): the core erases the tokens either way.
+    public func logout() async {
+        // The local session is gone whatever the portal answered; nothing to show.
+        try? await identity.logout()
+        state = .loggedOut(nil)
+    }
+
+    /// A call elsewhere found the session ended: back to the login screen, saying why.
+    public func sessionEnded(_ problem: Problem) {
+        state = .loggedOut(problem)
+    }
+
+    /// The logged-in citizen, if any.
+    public var citizen: Citizen? {
+        if case .loggedIn(let citizen) = state { return citizen }
+        return nil
+    }
+}

@@ -1,0 +1,178 @@
+import XCTest
+@testable import MotCuaModels
+
+@MainActor
+final class DossierScreensTests: XCTestCase {
+    private func editing(_ model: DraftFormModel, file: StaticString = #filePath, line: UInt = #line) -> DraftForm? {
+        guard case .editing(let form) = model.state else {
+            XCTFail("not editing: \(model.state)", file: file, line: line)
+            return nil
+        }
+        return form
+    }
+
+    func testTheFormFollowsTheSchemaWithPrefilledValuesMarkedAndOnlyWrongValuesFlagged() async {
+        let model = DraftFormModel(origin: .newDraft(procedureCode: "1.001193"), dossiers: FakeDossiers(), catalog: FakeCatalog(), lang: .vi)
+        await model.load()
+        guard let form = editing(model) else { return }
+        XCTAssertEqual(form.fields.map(\.type), [.text, .phone, .select])
+        XCTAssertEqual(form.fields[0].prefilled, true)
+        XCTAssertEqual(form.fields[0].value, "Nguyễn Văn An")
+        XCTAssertNil(form.fields[1].error, "an empty field is not an error before submitting")
+        XCTAssertEqual(form.fields[2].choices.map(\.label), ["Nữ", "Nam"])
+        XCTAssertEqual(form.documents.map(\.requirement), ["birth_certificate", "marriage"])
+    }
+
+    func testTypingClearsThePrefilledMarkAndShowsTheCoresError() async {
+        let dossiers = FakeDossiers()
+        let model = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: dossiers, catalog: FakeCatalog(), lang: .vi)
+        await model.load()
+        await model.valueChanged(fieldID: "applicant_name", value: "Nguyễn Văn Bình").value
+        await model.valueChanged(fieldID: "phone", value: "0912").value
+        guard let form = editing(model) else { return }
+        XCTAssertFalse(form.fields[0].prefilled)
+        XCTAssertEqual(form.fields[1].error, "Số điện thoại không đúng")
+        XCTAssertEqual(dossiers.savedValues, ["Nguyễn Văn Bình", "0912"], "saved in typing order")
+    }
+
+    func testSubmittingWithProblemsShowsThemInlineAndCountsThem() async {
+        let dossiers = FakeDossiers()
+        dossiers.issues = [FieldIssue(fieldID: "phone", message: "Cần nhập số điện thoại"),
+                           FieldIssue(fieldID: "birth_certificate", message: "Thiếu giấy tờ này")]
+        let model = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: dossiers, catalog: FakeCatalog(), lang: .vi)
+        await model.load()
+        await model.submit()
+        guard let form = editing(model) else { return }
+        XCTAssertEqual(form.message, "Còn 2 chỗ cần sửa trước khi nộp")
+        XCTAssertEqual(form.fields[1].error, "Cần nhập số điện thoại")
+        XCTAssertEqual(form.documents[0].error, "Thiếu giấy tờ này")
+        XCTAssertEqual(form.submit, .idle)
+    }
+
+    func testSubmittingDeliversWithTheDossierCodeOrQueuesOffline() async {
+        let dossiers = FakeDossiers()
+        let model = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: dossiers, catalog: FakeCatalog(), lang: .en)
+        await model.load()
+        await model.attach(requirement: "birth_certificate", fileName: "giay-chung-sinh.jpg", bytes: Data(count: 1000))
+        XCTAssertEqual(editing(model)?.documents[0].files.map(\.fileName), ["giay-chung-sinh.jpg"])
+        await model.submit()
+        XCTAssertEqual(editing(model)?.submit, .submitted(dossierCode: "000.00.14.H56-260302-0001",
+                                                       message: "Dossier submitted. Dossier code: 000.00.14.H56-260302-0001"))
+        XCTAssertTrue(dossiers.listeners.get().isEmpty, "the upload listener is cancelled after the submission")
+
+        let queued = FakeDossiers()
+        queued.delivery = .queued(retryInSeconds: 30)
+        let offlineModel = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: queued, catalog: FakeCatalog(), lang: .vi)
+        await offlineModel.load()
+        await offlineModel.submit()
+        XCTAssertEqual(editing(offlineModel)?.submit, .queued(message: Texts(lang: .vi).offlineDraftQueued))
+    }
+
+    func testARejectedFileSaysWhyAndTheFormStays() async {
+        let model = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: FakeDossiers(), catalog: FakeCatalog(), lang: .vi)
+        await model.load()
+        await model.attach(requirement: "birth_certificate", fileName: "empty.pdf", bytes: Data())
+        XCTAssertEqual(editing(model)?.message, "Tệp trống")
+        XCTAssertEqual(editing(model)?.attaching, false)
+    }
+
+    func testUploadProgressIsAPercentageOfTheWholeSubmission() {
+        let tally = UploadTally(draftID: "d1", total: 300)
+        XCTAssertEqual(tally.record(UploadStep(draftID: "d1", requirement: "a", sent: 100, total: 100)), 33)
+        XCTAssertNil(tally.record(UploadStep(draftID: "other", requirement: "a", sent: 100, total: 100)))
+        XCTAssertEqual(tally.record(UploadStep(draftID: "d1", requirement: "b", sent: 200, total: 200)), 100)
+    }
+
+    func testHomeOfflineSaysTheStatusIsOldAndTheQueuedDossierWillBeSent() async {
+        let dossiers = FakeDossiers()
+        dossiers.failure = offline
+        dossiers.pending = 1
+        let tracking = FakeTracking()
+        tracking.records["A"] = DossierRecord(code: "A", procedureCode: "1.001193", status: "received", label: "Đã tiếp nhận",
+                                              appointmentDate: "2026-03-03", overdue: false, timeline: [])
+        let home = HomeModel(dossiers: dossiers, tracking: tracking, catalog: FakeCatalog(), lang: .vi)
+        await home.refresh()
+        XCTAssertFalse(home.loading)
+        XCTAssertEqual(home.dossiers.first?.procedureName, "Đăng ký khai sinh")
+        XCTAssertEqual(home.dossiers.first?.appointment, "Hẹn trả kết quả: Thứ Ba, 03/03/2026")
+        XCTAssertEqual(home.drafts.map(\.id), ["d1"])
+        XCTAssertEqual(home.banner, "\(Texts(lang: .vi).offlineStatus) \(Texts(lang: .vi).offlineDraftQueued)")
+    }
+
+    func testHomeSendsBackToLoginWhenTheSessionEnded() async {
+        let tracking = FakeTracking()
+        tracking.failure = sessionEnded
+        let home = HomeModel(dossiers: FakeDossiers(), tracking: tracking, catalog: FakeCatalog(), lang: .vi)
+        await home.refresh()
+        XCTAssertEqual(home.loggedOut, sessionEnded)
+    }
+
+    func testASupplementRequestIsThePrimaryActionAndSaysWhenTheAppCannotAnswerYet() async {
+        let tracking = FakeTracking()
+        tracking.records["A"] = DossierRecord(
+            code: "A", procedureCode: "1.001193", status: "supplement_requested", label: "Yêu cầu bổ sung",
+            appointmentDate: "2026-03-03", overdue: true,
+            timeline: [event("submitted", "Đã nộp", at: "2026-03-02T02:00:00Z"),
+                       event("supplement_requested", "Yêu cầu bổ sung", at: "2026-03-02T03:00:00Z", missing: ["Bản sao CCCD"])])
+        let model = DossierDetailModel(tracking: tracking, actions: nil, code: "A", lang: .vi)
+        await model.load()
+        guard case .shown(let detail) = model.state else { return XCTFail("\(model.state)") }
+        XCTAssertEqual(detail.primary, .answerSupplement)
+        XCTAssertEqual(detail.missing, ["Bản sao CCCD"])
+        XCTAssertEqual(detail.timeline.map(\.label), ["Yêu cầu bổ sung", "Đã nộp"], "newest first")
+        XCTAssertEqual(detail.timeline.first?.at, "10:00, Thứ Hai, 02/03/2026")
+        XCTAssertEqual(detail.unavailable, Texts(lang: .vi).notYetAvailable)
+        XCTAssertFalse(detail.withdrawable)
+        XCTAssertTrue(detail.overdue)
+    }
+
+    func testDetailOfflineKeepsWhatIsOnThePhone() async {
+        let tracking = FakeTracking()
+        tracking.failure = offline
+        tracking.records["A"] = DossierRecord(code: "A", procedureCode: "1.001193", status: "returned", label: "Đã trả kết quả",
+                                              appointmentDate: nil, overdue: false, timeline: [])
+        let model = DossierDetailModel(tracking: tracking, actions: nil, code: "A", lang: .en)
+        await model.load()
+        guard case .shown(let detail) = model.state else { return XCTFail("\(model.state)") }
+        XCTAssertEqual(detail.banner, Texts(lang: .en).offlineStatus)
+        XCTAssertNil(detail.primary)
+        XCTAssertNil(detail.unavailable)
+    }
+
+    func testASupplementAnswerIsANoteAndAnyDocumentWithWhatTheDeskAskedFor() async {
+        let dossiers = FakeDossiers()
+        dossiers.issues = [FieldIssue(fieldID: "supplement", message: "Cần thêm giấy tờ hoặc ghi chú bổ sung")]
+        let model = DraftFormModel(origin: .supplementAnswer(dossierCode: "A"), dossiers: dossiers, actions: FakeActions(),
+                                   catalog: FakeCatalog(), lang: .vi)
+        await model.load()
+        guard let form = editing(model) else { return }
+        XCTAssertEqual(form.procedureName, "Bổ sung hồ sơ A")
+        XCTAssertEqual(form.requested, ["Bản sao CCCD"])
+        XCTAssertEqual(form.fields.map(\.id), ["supplement_note"])
+        XCTAssertEqual(form.fields.first?.type, .longText)
+        XCTAssertEqual(form.documents.map(\.required), [false, false])
+        await model.submit()
+        XCTAssertEqual(editing(model)?.message, "Cần thêm giấy tờ hoặc ghi chú bổ sung")
+
+        let withoutActions = DraftFormModel(origin: .supplementAnswer(dossierCode: "A"), dossiers: dossiers, catalog: FakeCatalog(), lang: .vi)
+        await withoutActions.load()
+        XCTAssertEqual(withoutActions.state, .failed(Problem(code: "not_available", message: Texts(lang: .vi).notYetAvailable)))
+    }
+
+    func testAWithdrawalWithoutNetworkWaitsInTheOutboxAndSaysSo() async {
+        let tracking = FakeTracking()
+        tracking.records["A"] = DossierRecord(code: "A", procedureCode: "1.001193", status: "processing", label: "Đang giải quyết",
+                                              appointmentDate: nil, overdue: false, timeline: [])
+        let actions = FakeActions()
+        let model = DossierDetailModel(tracking: tracking, actions: actions, code: "A", lang: .vi)
+        await model.load()
+        guard case .shown(let before) = model.state else { return XCTFail("\(model.state)") }
+        XCTAssertTrue(before.withdrawable)
+        XCTAssertEqual(before.primary, .showReceipt)
+        XCTAssertNil(before.unavailable)
+        await model.withdraw(note: "Nộp nhầm thủ tục")
+        guard case .shown(let after) = model.state else { return XCTFail("\(model.state)") }
+        XCTAssertEqual(after.banner, Texts(lang: .vi).withdrawalQueued)
+        XCTAssertEqual(actions.withdrawn.first?.1, "Nộp nhầm thủ tục")
+    }
+}

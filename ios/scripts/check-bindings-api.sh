@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# Checks that every name of the generated Swift bindings that the iOS code uses exists in
+# the generated MotCua.swift, with the signature the code calls. Runs anywhere (grep only):
+# it is what can be verified of the Swift layer on a machine without a Swift toolchain.
+#
+# Usage: ios/scripts/check-bindings-api.sh [path/to/MotCua.swift]
+#        (default: bindings/generated/swift/MotCua.swift, from scripts/bindings.sh)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+swift_file="${1:-bindings/generated/swift/MotCua.swift}"
+[ -f "$swift_file" ] || { echo "no $swift_file: run scripts/bindings.sh first" >&2; exit 2; }
+
+# One line per expectation: a regular expression (grep -E) the generated file must match.
+# Declarations first, then each member the adapters, the Keychain store and the app call.
+expectations=$(cat <<'LIST'
+open class MotCua: MotCuaProtocol
+public static func `open`\(config: AppConfig, platform: Platform\) ?throws +-> MotCua
+open func catalog\(\) -> Catalog
+open func dossier\(\) -> Dossiers
+open func identity\(\) -> Identity
+open func tracking\(\) -> Tracking
+public init\( ?dataDir: String, portalUrl: String, issuer: String, clientId: String, redirectUri: String\?, language: String\?\)
+public protocol Platform: AnyObject, Sendable
+func secureGet\(key: String\) throws +-> Data\?
+func secureSet\(key: String, value: Data\) throws
+func secureDelete\(key: String\) throws
+case Failed\(
+func beginLogin\(\) async throws +-> LoginRequest
+func completeLogin\(callbackUrl: String\) async throws +-> Profile
+func profile\(\) throws +-> Profile\?
+func logout\(\) async throws +-> Bool
+public let url: String
+public let redirectUri: String
+public let fullName: String
+public let personalId: String\?
+public let birthDate: String\?
+public let address: String\?
+public let identityLevel: IdentityLevel
+func refreshCatalog\(\) async throws +-> CatalogRefreshOutcome
+func searchProcedures\(query: String, limit: UInt32\) throws +-> \[SearchHit\]
+func procedure\(code: String\) throws +-> Procedure\?
+public let matchedAlias: String\?
+public let highlights: \[TextRange\]
+public let kind: MatchKind
+public let start: UInt32
+public let end: UInt32
+public let fieldVi: String
+public let agencyVi: String
+public let fullyOnline: Bool
+public let processingDays: UInt32\?
+public let feeVnd: UInt64\?
+public let onlineFeeVnd: UInt64\?
+public let feeNoteVi: String\?
+public let feeNoteEn: String\?
+public let requiredIdentityLevel: IdentityLevel
+public let documents: \[DocumentRequirement\]
+public let form: \[FormField\]
+public let kind: FieldKind
+public let labelVi: String
+public let labelEn: String
+public let options: \[FieldOption\]
+public let helpVi: String\?
+public let helpEn: String\?
+case personalId
+case adminUnit
+case longText
+func createDraft\(procedureCode: String\) throws +-> Draft
+func setField\(draftId: String, fieldId: String, value: String\) throws +-> FieldState
+func addAttachmentBytes\(draftId: String, requirement: String, fileName: String, bytes: Data\) async throws +-> Attachment
+func removeAttachment\(draftId: String, attachmentId: Int64\) throws
+func draft\(draftId: String\) throws +-> Draft
+func drafts\(\) throws +-> \[DraftSummary\]
+func deleteDraft\(draftId: String\) throws
+func validate\(draftId: String\) throws +-> \[FieldProblem\]
+func submit\(draftId: String\) async throws +-> SubmitOutcome
+func runOutbox\(force: Bool\) async throws +-> \[OutboxDelivery\]
+func pendingSubmissions\(\) throws +-> UInt32
+func addUploadListener\(listener: UploadListener\) +-> ListenerHandle
+func withdraw\(code: String, note: String\?\) async throws +-> SubmitOutcome
+func answerSupplement\(code: String\) throws +-> Draft
+public let answersDossier: String\?
+public let requested: \[String\]
+public let failure: String\?
+public let dossierCode: String\?
+public let state: DraftState
+public let fieldId: String
+public let prefilled: Bool
+public let error: FieldProblem\?
+public let userMessage: String
+public let field: String
+public let mediaType: String
+public let uploaded: Bool
+public let updatedAt: Int64
+public let key: String
+public let outcome: SubmitOutcome
+case delivered\(
+case pending\(
+case refused\(
+case pending\( ?reason: String, retryInSecs: Int64 ?\)
+public protocol UploadListener: AnyObject, Sendable
+func onUploadProgress\(progress: UploadProgress\) throws
+public let draftId: String
+public let sent: UInt64
+public let total: UInt64
+func cancel\(\)
+func sync\(\) async throws +-> \[StatusChange\]
+func dossiers\(\) throws +-> \[DossierSummary\]
+func dossier\(code: String\) throws +-> TrackedDossier\?
+func statusLabel\(status: DossierStatus\) +-> String
+func addStatusListener\(listener: StatusListener\) +-> ListenerHandle
+public protocol StatusListener: AnyObject, Sendable
+func onStatusChange\(change: StatusChange\) throws
+public let appointmentDate: String\?
+public let timeline: \[StatusChange\]
+public let overdue: Bool
+public let submittedAt: String
+public let missing: \[String\]
+public let reason: String\?
+public let note: String\?
+public let at: String
+case supplementRequested
+case paymentRequested
+case withdrawalRequested
+case notAccepted
+case resultReady
+enum IdentityException: Swift.Error
+enum CatalogException: Swift.Error
+enum DossierException: Swift.Error
+enum TrackingException: Swift.Error
+enum PlatformError: Swift.Error
+case NotDownloaded\(
+case LoginRejected\(
+case Cancelled\(
+case NotAllowed\(
+case NotEditable\(
+case Invalid\(
+case AttachmentRejected\(
+case IdentityLevelTooLow\(
+case Refused\(
+case RateLimited\(
+case LoggedOut\(
+case Storage\(
+case Network\(
+case NotFound\(
+case Other\(
+LIST
+)
+
+# Doc comments removed and whitespace collapsed, so that declarations spread over several
+# lines (records' initialisers, enum cases) read as one.
+flat="$(mktemp)"
+trap 'rm -f "$flat"' EXIT
+tr '\n' ' ' <"$swift_file" | sed -E 's#/\*\*([^*]|\*+[^*/])*\*+/##g; s/[[:space:]]+/ /g' >"$flat"
+
+found=0
+missing=0
+while IFS= read -r pattern; do
+    [ -n "$pattern" ] || continue
+    if grep -Eq -- "$pattern" "$flat"; then
+        found=$((found + 1))
+    else
+        missing=$((missing + 1))
+        echo "missing in $swift_file: $pattern"
+    fi
+done <<<"$expectations"
+
+# The exception cases are matched without labels in Problems.swift: their values must be
+# (code, userMessage, ...) in that order for the positional patterns to bind the right ones.
+for exception_case in Network LoggedOut Other NotFound Storage; do
+    if ! grep -Eq -- "case $exception_case\\( ?code: String, userMessage: String ?\\)" "$flat"; then
+        missing=$((missing + 1))
+        echo "missing in $swift_file: case $exception_case(code: String, userMessage: String)"
+    else
+        found=$((found + 1))
+    fi
+done
+for exception_case in Invalid IdentityLevelTooLow; do
+    if ! grep -Eq -- "case $exception_case\\( ?code: String, userMessage: String, " "$flat"; then
+        missing=$((missing + 1))
+        echo "missing in $swift_file: case $exception_case(code: String, userMessage: String, ...)"
+    else
+        found=$((found + 1))
+    fi
+done
+
+echo "bindings API used by ios/: $found passed, $missing failed"
+[ "$missing" -eq 0 ]

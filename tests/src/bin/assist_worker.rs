@@ -1,0 +1,103 @@
+//! The process the assisted-session kill test kills: on the volunteer's profile it opens
+//! an assisted session, prints `login <url> <redirect>` and reads the callback URL on
+//! standard input, completes the citizen's login, starts a draft and then saves the
+//! citizen's form values in a loop, printing `ack <n>` after each save, until killed.
+//!
+//! Usage: motcua-assist-worker <data-dir> <portal-url> <issuer>
+
+use std::io::{BufRead as _, Write as _};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use motcua_core::assist::CONSENT_STATEMENT_VERSION;
+use motcua_core::secure_store::DevFileSecureStore;
+use motcua_core::{CoreConfig, MotCua};
+
+/// The procedure the worker drafts (marital status certificate).
+const PROCEDURE: &str = "1.004873";
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() < 4 {
+        eprintln!("usage: motcua-assist-worker <data-dir> <portal> <issuer>");
+        std::process::exit(2);
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    std::process::exit(runtime.block_on(run(&args)));
+}
+
+async fn run(args: &[String]) -> i32 {
+    let data_dir = PathBuf::from(&args[1]);
+    let Ok(portal) = url::Url::parse(&args[2]) else {
+        return 2;
+    };
+    let config = CoreConfig::new(
+        data_dir.clone(),
+        portal,
+        args[3].clone(),
+        "motcua-app".into(),
+    );
+    let volunteer = match MotCua::open(config, Arc::new(DevFileSecureStore::new(&data_dir))) {
+        Ok(core) => core,
+        Err(error) => {
+            eprintln!("open: {error}");
+            return 1;
+        }
+    };
+    let session = match volunteer
+        .assist()
+        .begin_assisted_session(CONSENT_STATEMENT_VERSION)
+    {
+        Ok(session) => session,
+        Err(error) => {
+            eprintln!("begin: {error}");
+            return 1;
+        }
+    };
+    let citizen = session.core();
+    let request = match citizen.identity().begin_login().await {
+        Ok(request) => request,
+        Err(error) => {
+            eprintln!("login: {error}");
+            return 1;
+        }
+    };
+    println!("login {} {}", request.url, request.redirect_uri);
+    let _ = std::io::stdout().flush();
+    let mut callback = String::new();
+    if std::io::stdin().lock().read_line(&mut callback).is_err() {
+        return 1;
+    }
+    if let Err(error) = citizen.identity().complete_login(callback.trim()).await {
+        eprintln!("complete: {error}");
+        return 1;
+    }
+    let dossier = citizen.dossier();
+    let draft = match dossier.create_draft(PROCEDURE) {
+        Ok(draft) => draft,
+        Err(error) => {
+            eprintln!("draft: {error}");
+            return 1;
+        }
+    };
+    println!("draft {}", draft.id);
+    let mut n: u64 = 0;
+    loop {
+        n += 1;
+        // The same distinctive values the test looks for, saved again and again.
+        let (field, value) = if n.is_multiple_of(2) {
+            ("phone", "0987654321")
+        } else {
+            ("purpose", "marriage_vn")
+        };
+        if let Err(error) = dossier.set_field(&draft.id, field, value) {
+            eprintln!("set: {error}");
+            return 1;
+        }
+        println!("ack {n}");
+        let _ = std::io::stdout().flush();
+    }
+}
