@@ -312,6 +312,11 @@ pub fn keys(
             });
         }
         ReceiptKeysCommand::Revoke { kid } => {
+            if motcua_protocol::receipt::KeyId::parse_hex(kid).is_none() {
+                return Err(CliError::InvalidArgument(format!(
+                    "{kid:?}: a key id is 8 hexadecimal digits (see `list`)"
+                )));
+            }
             let outcome = motcua_portal::revoke_receipt_key(data_dir, kid).map_err(portal)?;
             match outcome {
                 motcua_portal::Revocation::Unknown => {

@@ -198,11 +198,12 @@ pub(crate) fn revoke(conn: &mut Connection, kid: KeyId) -> Result<Revocation, Po
     Ok(outcome)
 }
 
-/// Every key, newest first.
+/// Every key, newest first (by creation: a rotated-in key's period starts a little
+/// before it was made).
 pub(crate) fn list(conn: &Connection) -> rusqlite::Result<Vec<ReceiptKeyInfo>> {
     conn.prepare_cached(
         "SELECT kid, not_before, not_after, revoked_at, active FROM receipt_keys
-         ORDER BY not_before DESC, rowid DESC",
+         ORDER BY rowid DESC",
     )?
     .query_map([], |row| {
         Ok(ReceiptKeyInfo {

@@ -9,8 +9,8 @@
 //! 7–12 are random (DOMAIN.md). Anyone who scans a receipt could try every number: with a
 //! fast hash (SHA-256) that is 10⁶ guesses for someone who knows the person's province,
 //! sex and birth year, a fraction of a second. So the digest is PBKDF2-HMAC-SHA256 with
-//! [`ITERATIONS`] iterations (about 40 ms on the desk PC this was measured on; see
-//! `cargo bench -p motcua-core --bench receipt`) under a random per-receipt salt, so every
+//! [`ITERATIONS`] iterations (29 ms p50 on the 2-core development machine, under load; see
+//! `cargo bench -p motcua-core --bench receipt` and docs/benchmarks.md) under a random per-receipt salt, so every
 //! receipt must be attacked on its own and no table can be precomputed.
 //!
 //! The digest is then cut to [`DIGEST_LEN`] bytes (24 bits). The desk check is a second
@@ -23,7 +23,7 @@
 //!
 //! Someone who knows the person's province of birth, sex and birth year has 10⁶
 //! candidates, and on average about 1 wrong one survives besides the right number: PBKDF2
-//! only makes that search cost ~10⁶ × 40 ms ≈ 11 CPU-hours on this machine, and far less
+//! only makes that search cost ~10⁶ × 30 ms ≈ 8 CPU-hours on this machine, and far less
 //! on GPUs (hashcat-class hardware runs PBKDF2-HMAC-SHA256 at roughly 10⁴–10⁵ guesses per
 //! second at this iteration count: minutes). A receipt QR code therefore still counts as
 //! personal data: the app shows it only to its owner, and the desk never stores scans.
