@@ -30,6 +30,9 @@ pub enum AssistCommand {
     Handoff {
         /// Dossier code.
         code: String,
+        /// Also write the receipt's QR code to this PNG file (to print or send).
+        #[arg(long)]
+        png: Option<std::path::PathBuf>,
     },
     /// Your summary by day (no personal data), for the community digital team.
     Summary {
@@ -104,9 +107,21 @@ pub async fn run(
             });
             Ok(())
         }
-        AssistCommand::Handoff { code } => {
+        AssistCommand::Handoff { code, png } => {
             let session = assist.resume_assisted_session()?;
             let handoff = session.handoff(&code, out.lang)?;
+            if let Some(path) = &png {
+                let bytes = handoff.receipt_png.as_deref().ok_or_else(|| {
+                    CliError::InvalidArgument(
+                        out.t(
+                            "hồ sơ chưa có giấy tiếp nhận (chờ bộ phận một cửa tiếp nhận, rồi đồng bộ)",
+                            "no receipt yet (wait for the desk to accept, then sync)",
+                        )
+                        .to_owned(),
+                    )
+                })?;
+                std::fs::write(path, bytes)?;
+            }
             out.result(&handoff, || handoff.instructions.clone());
             Ok(())
         }

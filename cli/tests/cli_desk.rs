@@ -130,6 +130,32 @@ async fn a_dossier_moves_through_the_desk_commands_and_the_citizen_answers() {
         ok(motcua(&base, desk_pc.path()).args(["desk", "accept", &code, "--note", "Hồ sơ đầy đủ"]));
     assert_eq!(accepted["status"], "received");
     assert!(accepted["appointment_date"].is_string());
+    // The phone syncs and draws the receipt; the desk PC reads it back from the PNG and
+    // verifies it, then again with the portal gone (offline, from the cached key list).
+    ok(motcua(&base, phone.path()).args(["sync"]));
+    let png = phone.path().join("receipt.png");
+    let receipt = ok(motcua(&base, phone.path())
+        .args(["receipt", &code, "--png"])
+        .arg(&png));
+    assert!(
+        receipt["qr_text"].as_str().unwrap().starts_with("MC1:"),
+        "{receipt}"
+    );
+    let verdict = ok(motcua(&base, desk_pc.path())
+        .args(["verify", "--id-number", citizen.personal_id])
+        .arg(&png));
+    assert_eq!(verdict["verdict"], "receipt_valid", "{verdict}");
+    assert_eq!(verdict["applicant"], "matches");
+    let someone_else = ok(motcua(&base, desk_pc.path())
+        .args(["verify", "--offline", "--id-number", "001099000001"])
+        .arg(&png));
+    assert_eq!(someone_else["applicant"], "does_not_match");
+    let mut tampered = receipt["qr_text"].as_str().unwrap().to_owned();
+    let last = tampered.pop().unwrap();
+    tampered.push(if last == '0' { '1' } else { '0' });
+    let verdict = ok(motcua(&base, desk_pc.path()).args(["verify", "--offline", &tampered]));
+    assert_ne!(verdict["verdict"], "receipt_valid", "{verdict}");
+
     // Accepting twice is refused on the desk PC, before the portal is asked.
     assert_eq!(
         refused(motcua(&base, desk_pc.path()).args(["desk", "accept", &code])),

@@ -21,6 +21,7 @@ use motcua_core::secure_store::{DevFileSecureStore, MemorySecureStore};
 use motcua_core::{CoreConfig, Lang, MotCua};
 use motcua_portal::DemoCitizen;
 use motcua_protocol::lifecycle::{ActionKind, DeskActionRequest};
+use motcua_protocol::receipt::RootKey;
 
 const MARITAL_STATUS: &str = "1.004873";
 /// What the assisted citizen types that the volunteer never does.
@@ -47,12 +48,14 @@ fn elder() -> &'static DemoCitizen {
 /// The volunteer's phone with its keystore as a file in the data directory, so that the
 /// scan sees the secrets too.
 fn open_volunteer(dir: &Path, portal: &Portal) -> MotCua {
-    let config = CoreConfig::new(
+    let mut config = CoreConfig::new(
         dir.to_owned(),
         portal.running.base_url(),
         portal.running.issuer(),
         "motcua-app".into(),
     );
+    // The province's root key, as the app's branding carries it.
+    config.receipt_root_key = RootKey::parse(&portal.running.receipt_root_key());
     MotCua::open(config, Arc::new(DevFileSecureStore::new(dir))).expect("core opens")
 }
 
@@ -226,6 +229,22 @@ async fn an_assisted_session_files_a_dossier_and_leaves_nothing_of_the_citizen()
         handoff.instructions
     );
     assert!(handoff.instructions.contains("Tra cứu hồ sơ"));
+    // The signed receipt goes with the person: as a QR text the desk verifies offline, and
+    // as a PNG to print or send.
+    let qr_text = handoff
+        .receipt_qr_text
+        .clone()
+        .expect("receipt issued on accept");
+    assert!(qr_text.starts_with("MC1:"));
+    let png = handoff.receipt_png.clone().expect("receipt PNG");
+    assert!(png.starts_with(b"\x89PNG"));
+    // Checked as the desk would, offline, with the volunteer's own cached trust list.
+    volunteer_core.receipt().refresh_trust_list().await.unwrap();
+    let checked = volunteer_core.receipt().verify_receipt(&qr_text).unwrap();
+    assert!(
+        matches!(&checked.verdict, motcua_protocol::receipt::Verdict::Valid { fields, .. } if fields.dossier_code == code),
+        "{checked:?}"
+    );
     assert!(
         personal_needles()
             .iter()

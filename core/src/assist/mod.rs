@@ -205,6 +205,8 @@ impl AssistedSession {
                 Lang::En => p.name_en,
             });
         let appointment_date = tracked.and_then(|t| t.appointment_date);
+        // The receipt exists once the desk accepted the dossier and the phone synced.
+        let receipt = self.core.receipt().receipt(code).ok();
         let instructions = handoff_text(
             lang,
             code,
@@ -216,6 +218,8 @@ impl AssistedSession {
             procedure_name,
             appointment_date,
             instructions,
+            receipt_qr_text: receipt.as_ref().map(|r| r.qr_text.clone()),
+            receipt_png: receipt.map(|r| r.qr.png),
         })
     }
 }
@@ -231,6 +235,11 @@ pub struct Handoff {
     pub appointment_date: Option<String>,
     /// Plain-words instructions: the code, the date, how to look it up.
     pub instructions: String,
+    /// The signed receipt's QR text, once issued (the desk verifies it offline).
+    pub receipt_qr_text: Option<String>,
+    /// The receipt's QR code as a PNG to print or send, once issued.
+    #[serde(skip)]
+    pub receipt_png: Option<Vec<u8>>,
 }
 
 fn display_date(date: &str) -> String {
