@@ -2,8 +2,9 @@
 # Every test of the project, from a fresh clone: installs what the tests need (the npm
 # OpenID provider used as an independent peer), checks formatting and lints, then runs
 # the whole Rust test suite (unit, portal integration, end-to-end), then the Kotlin
-# bindings on the JVM (needs JDK 17 and Maven), then the Android app's presentation layer on
-# the JVM against the same library and a real portal.
+# bindings on the JVM (needs JDK 17 and Maven), the checks of the iOS sources against the
+# generated Swift, then the Android app's presentation layer on the JVM against the same
+# library and a real portal.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,11 +38,11 @@ cargo test --workspace --locked
 echo "==> Kotlin bindings on the JVM"
 command -v mvn >/dev/null || { echo "mvn (Maven) and a JDK 17 are required for the Kotlin tests" >&2; exit 1; }
 bash scripts/bindings.sh
+mvn -B -ntp -f bindings/jvm-tests/pom.xml test
 
 echo "==> iOS: the Swift bindings names the app uses exist; the String Catalogs are complete"
 bash ios/scripts/check-bindings-api.sh
 python3 ios/scripts/check-strings.py
-mvn -B -ntp -f bindings/jvm-tests/pom.xml test
 
 echo "==> Android presentation layer on the JVM"
 mvn -B -ntp -f android/presentation/pom.xml test
