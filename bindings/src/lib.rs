@@ -7,15 +7,19 @@ use motcua_core::identity::IdentityError;
 use motcua_core::secure_store::{SecureStore, SecureStoreError};
 use motcua_core::{CoreConfig, Lang, Localized, OpenError};
 
+mod assist;
 mod catalog;
 mod dossier;
 mod listener;
+mod receipt;
 mod runtime;
 mod tracking;
 
+pub use assist::{Assist, AssistException, AssistedSession};
 pub use catalog::{Catalog, CatalogException};
 pub use dossier::{DossierException, Dossiers, UploadListener};
 pub use listener::{ListenerError, ListenerHandle};
+pub use receipt::{ReceiptException, Receipts};
 pub use tracking::{StatusListener, Tracking, TrackingException};
 
 uniffi::setup_scaffolding!();
@@ -89,6 +93,11 @@ pub struct AppConfig {
     pub redirect_uri: Option<String>,
     /// Language of error messages: "vi" (default) or "en".
     pub language: Option<String>,
+    /// The province root key that signs the receipt trust list (`ed25519:<base64url>`),
+    /// from the app's branding, never fetched. `None`: receipts are shown but not
+    /// verified.
+    #[uniffi(default = None)]
+    pub receipt_root_key: Option<String>,
 }
 
 /// Failure of an identity call: a stable machine `code` to branch on and a `user_message`
@@ -276,6 +285,19 @@ impl MotCua {
         if let Some(redirect_uri) = config.redirect_uri {
             core_config.redirect_uri = redirect_uri;
         }
+        if let Some(root_key) = config.receipt_root_key {
+            core_config.receipt_root_key = Some(
+                motcua_protocol::receipt::RootKey::parse(&root_key).ok_or_else(|| {
+                    IdentityException::Other {
+                        code: "invalid_config".into(),
+                        user_message: match lang {
+                            Lang::Vi => "Cấu hình ứng dụng có khóa gốc không hợp lệ.".into(),
+                            Lang::En => "The app configuration has an invalid root key.".into(),
+                        },
+                    }
+                })?,
+            );
+        }
         let runtime = runtime::handle().map_err(|_| IdentityException::Other {
             code: "internal".into(),
             user_message: match lang {
@@ -323,6 +345,25 @@ impl MotCua {
     /// The tracking area: sync, dossiers and timelines, public lookup, status changes.
     pub fn tracking(&self) -> Arc<Tracking> {
         Arc::new(Tracking {
+            core: self.core.clone(),
+            lang: self.lang,
+            runtime: self.runtime.clone(),
+        })
+    }
+
+    /// The receipt area: the citizen's receipts as QR codes; verification for the desk.
+    pub fn receipts(&self) -> Arc<Receipts> {
+        Arc::new(Receipts {
+            core: self.core.clone(),
+            lang: self.lang,
+            runtime: self.runtime.clone(),
+        })
+    }
+
+    /// The assist area: sessions in which a volunteer files for someone else, isolated
+    /// from this profile, and the volunteer's summary.
+    pub fn assist(&self) -> Arc<Assist> {
+        Arc::new(Assist {
             core: self.core.clone(),
             lang: self.lang,
             runtime: self.runtime.clone(),
@@ -415,15 +456,16 @@ impl Identity {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::collections::HashMap;
     use std::sync::Mutex;
 
+    /// An in-memory keystore, or one that always fails (`broken`).
     #[derive(Default)]
-    struct TestPlatform {
-        secrets: Mutex<HashMap<String, Vec<u8>>>,
-        broken: bool,
+    pub(crate) struct TestPlatform {
+        pub(crate) secrets: Mutex<HashMap<String, Vec<u8>>>,
+        pub(crate) broken: bool,
     }
 
     impl Platform for TestPlatform {
@@ -445,7 +487,8 @@ mod tests {
         }
     }
 
-    fn config(dir: &std::path::Path) -> AppConfig {
+    /// A configuration whose portal refuses every connection.
+    pub(crate) fn config(dir: &std::path::Path) -> AppConfig {
         AppConfig {
             data_dir: dir.to_string_lossy().into_owned(),
             // Nothing listens on port 9 of loopback: every request is refused at once.
@@ -454,6 +497,7 @@ mod tests {
             client_id: "motcua-app".into(),
             redirect_uri: None,
             language: Some("en".into()),
+            receipt_root_key: None,
         }
     }
 
@@ -490,6 +534,17 @@ mod tests {
             }
             other => panic!("expected a storage error, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_bad_root_key_is_a_typed_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bad = config(dir.path());
+        bad.receipt_root_key = Some("ed25519:not-a-key".into());
+        assert!(matches!(
+            MotCua::open(bad, Arc::new(TestPlatform::default())),
+            Err(IdentityException::Other { code, .. }) if code == "invalid_config"
+        ));
     }
 
     #[test]
