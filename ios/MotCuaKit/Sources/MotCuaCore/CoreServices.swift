@@ -24,30 +24,27 @@ public struct CoreConfiguration: Sendable {
     }
 }
 
-/// The core, opened, as the models' ports. Receipts and assisted sessions are nil: the
-/// bindings do not export them yet (the screens say the feature is not in this version).
+/// The core, opened, as the models' ports. Receipts and assisted sessions are nil until
+/// the bindings export them (the screens say the feature is not in this version).
 public final class CoreServices: Sendable {
-    public let identity: IdentityPort
-    public let catalog: CatalogPort
-    public let dossiers: DossierPort
-    public let tracking: TrackingPort
-    public let actions: CitizenActionsPort?
-    public let receipts: ReceiptPort?
+    /// The volunteer's (or citizen's) own profile: the normal screens run on it.
+    public let profile: ProfileServices
     public let assist: AssistPort?
     /// Kept so that the core lives as long as the ports.
     private let core: MotCua
 
     private init(core: MotCua) {
         self.core = core
-        identity = CoreIdentity(core.identity())
-        catalog = CoreCatalog(core.catalog())
-        let dossierArea = CoreDossiers(core.dossier())
-        dossiers = dossierArea
-        actions = dossierArea
-        tracking = CoreTracking(core.tracking())
-        receipts = nil
+        profile = profileServices(of: core)
         assist = nil
     }
+
+    public var identity: IdentityPort { profile.identity }
+    public var catalog: CatalogPort { profile.catalog }
+    public var dossiers: DossierPort { profile.dossiers }
+    public var tracking: TrackingPort { profile.tracking }
+    public var actions: CitizenActionsPort? { profile.actions }
+    public var receipts: ReceiptPort? { profile.receipts }
 
     /// Opens the core (creating its database on first use). Blocks on SQLite and the
     /// keychain: call it off the main thread. Throws a `Problem`.
@@ -63,4 +60,12 @@ public final class CoreServices: Sendable {
         let core = try mapped { try MotCua.open(config: config, platform: platform) }
         return CoreServices(core: core)
     }
+}
+
+/// The ports of one opened profile of the core (the volunteer's, or an assisted session's).
+func profileServices(of core: MotCua) -> ProfileServices {
+    let dossierArea = CoreDossiers(core.dossier())
+    return ProfileServices(identity: CoreIdentity(core.identity()), catalog: CoreCatalog(core.catalog()),
+                           dossiers: dossierArea, tracking: CoreTracking(core.tracking()), actions: dossierArea,
+                           receipts: nil)
 }
