@@ -123,6 +123,34 @@ case paymentRequested
 case withdrawalRequested
 case notAccepted
 case resultReady
+open func assist\(\) -> Assist
+public func consentStatement\(language: String\) +-> String
+public func consentStatementVersion\(\) +-> String
+func beginAssistedSession\(consentVersion: String\) throws +-> AssistedSession
+func endAssistedSession\(session: AssistedSession, force: Bool\) async throws +-> SessionOutcome
+func assistSummary\(\) throws +-> \[AssistDay\]
+func assistSummaryCsv\(\) throws +-> String
+func core\(\) throws +-> MotCua
+func handoff\(code: String\) throws +-> Handoff
+public let procedureName: String\?
+public let instructions: String
+public let helped: Bool
+public let submitted: \[String\]
+public let notSent: \[String\]
+public let abandonedDrafts: \[String\]
+public let day: String
+public let peopleHelped: UInt32
+public let interruptedSessions: UInt32
+public let procedures: \[ProcedureCount\]
+public let procedureCode: String
+public let submitted: UInt32
+public let notSent: UInt32
+public let abandonedDrafts: UInt32
+enum AssistException: Swift.Error
+case ConsentRequired\(
+case SessionOpen\(
+case NoSession\(
+case SubmissionsPending\(
 enum IdentityException: Swift.Error
 enum CatalogException: Swift.Error
 enum DossierException: Swift.Error
@@ -166,7 +194,7 @@ done <<<"$expectations"
 
 # The exception cases are matched without labels in Problems.swift: their values must be
 # (code, userMessage, ...) in that order for the positional patterns to bind the right ones.
-for exception_case in Network LoggedOut Other NotFound Storage; do
+for exception_case in Network LoggedOut Other NotFound Storage SessionOpen NoSession; do
     if ! grep -Eq -- "case $exception_case\\( ?code: String, userMessage: String ?\\)" "$flat"; then
         missing=$((missing + 1))
         echo "missing in $swift_file: case $exception_case(code: String, userMessage: String)"
@@ -174,7 +202,7 @@ for exception_case in Network LoggedOut Other NotFound Storage; do
         found=$((found + 1))
     fi
 done
-for exception_case in Invalid IdentityLevelTooLow; do
+for exception_case in Invalid IdentityLevelTooLow ConsentRequired SubmissionsPending; do
     if ! grep -Eq -- "case $exception_case\\( ?code: String, userMessage: String, " "$flat"; then
         missing=$((missing + 1))
         echo "missing in $swift_file: case $exception_case(code: String, userMessage: String, ...)"

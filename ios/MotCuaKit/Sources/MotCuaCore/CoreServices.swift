@@ -24,8 +24,8 @@ public struct CoreConfiguration: Sendable {
     }
 }
 
-/// The core, opened, as the models' ports. Receipts and assisted sessions are nil until
-/// the bindings export them (the screens say the feature is not in this version).
+/// The core, opened, as the models' ports. Receipts are nil until the bindings export
+/// them (the screens say the feature is not in this version).
 public final class CoreServices: Sendable {
     /// The volunteer's (or citizen's) own profile: the normal screens run on it.
     public let profile: ProfileServices
@@ -33,10 +33,11 @@ public final class CoreServices: Sendable {
     /// Kept so that the core lives as long as the ports.
     private let core: MotCua
 
-    private init(core: MotCua) {
+    private init(core: MotCua, language: String) {
         self.core = core
-        profile = profileServices(of: core)
-        assist = nil
+        profile = profileServices(of: core, receipts: nil)
+        // A session's profile gets the same areas as this one.
+        assist = CoreAssist(core.assist(), language: language, receipts: { _ in nil })
     }
 
     public var identity: IdentityPort { profile.identity }
@@ -58,14 +59,14 @@ public final class CoreServices: Sendable {
             language: configuration.language
         )
         let core = try mapped { try MotCua.open(config: config, platform: platform) }
-        return CoreServices(core: core)
+        return CoreServices(core: core, language: configuration.language)
     }
 }
 
 /// The ports of one opened profile of the core (the volunteer's, or an assisted session's).
-func profileServices(of core: MotCua) -> ProfileServices {
+func profileServices(of core: MotCua, receipts: ReceiptPort?) -> ProfileServices {
     let dossierArea = CoreDossiers(core.dossier())
     return ProfileServices(identity: CoreIdentity(core.identity()), catalog: CoreCatalog(core.catalog()),
                            dossiers: dossierArea, tracking: CoreTracking(core.tracking()), actions: dossierArea,
-                           receipts: nil)
+                           receipts: receipts)
 }

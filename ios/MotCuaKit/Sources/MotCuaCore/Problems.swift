@@ -48,6 +48,13 @@ func problem(from error: Error) -> Error {
              .Storage(let code, let message), .Other(let code, let message):
             return Problem(code: code, message: message)
         }
+    case let e as AssistException:
+        switch e {
+        // `submissions_pending` is told apart by its code (the model asks to force).
+        case .ConsentRequired(let code, let message, _), .SubmissionsPending(let code, let message, _),
+             .SessionOpen(let code, let message), .NoSession(let code, let message), .Storage(let code, let message):
+            return Problem(code: code, message: message)
+        }
     default:
         return error
     }

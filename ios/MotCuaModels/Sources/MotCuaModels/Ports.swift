@@ -737,8 +737,6 @@ public struct ProfileServices: Sendable {
 
 /// An open assisted session: the citizen's isolated profile on the volunteer's phone.
 public protocol AssistedSessionPort: AnyObject, Sendable {
-    /// Names the session's directory and scoped secrets; not personal data.
-    var id: String { get }
     /// The citizen's profile: log in, search, file, track, as in the normal screens.
     var services: ProfileServices { get }
     /// What to give the citizen for a dossier filed in the session.
