@@ -13,6 +13,7 @@ extension Texts {
 
     // MARK: Desk verdicts
 
+    /// The verdict in a few words, in large type; the core's sentence says the rest.
     public func verdictHeadline(_ kind: VerdictKind) -> String {
         switch kind {
         case .valid:
@@ -28,24 +29,6 @@ extension Texts {
                         "The signing key was not in force on the receipt's date: not valid")
         case .malformed:
             return pick("Mã QR này không phải giấy tiếp nhận", "This QR code is not a receipt")
-        }
-    }
-
-    /// What the officer does next.
-    public func verdictAdvice(_ kind: VerdictKind) -> String {
-        switch kind {
-        case .valid:
-            return pick("Các dòng dưới đây do cổng dịch vụ công ký. Đối chiếu mã hồ sơ với hồ sơ trả kết quả.",
-                        "The lines below are signed by the public-service portal. Compare the dossier code with the result to hand over.")
-        case .tampered, .revokedKey, .expiredKey:
-            return pick("Không trả kết quả theo giấy này. Tra mã hồ sơ trong hệ thống của cơ quan.",
-                        "Do not hand over a result on this receipt. Look the dossier up in the agency's system.")
-        case .unknownKey:
-            return pick("Có thể là giấy của tỉnh khác, giấy giả, hoặc danh sách khóa ký trên máy đã cũ. Khi có mạng, hãy cập nhật danh sách rồi quét lại.",
-                        "It may be another province's receipt, a forgery, or this phone's key list is out of date. When online, update the list and scan again.")
-        case .malformed:
-            return pick("Hãy quét mã QR trên giấy tiếp nhận hoặc trên màn hình điện thoại của người dân.",
-                        "Scan the QR code on the receipt slip or on the citizen's phone screen.")
         }
     }
 

@@ -591,12 +591,15 @@ public enum ReceiptVerdict: Equatable, Sendable {
 /// miss a revocation, so the screen says how old the list is).
 public struct ReceiptCheck: Equatable, Sendable {
     public let verdict: ReceiptVerdict
+    /// The verdict in a sentence with what to do, from the core, in the configured language.
+    public let message: String
     public let trustListSequence: UInt64
     /// Unix seconds.
     public let trustListFetchedAt: Int64
 
-    public init(verdict: ReceiptVerdict, trustListSequence: UInt64, trustListFetchedAt: Int64) {
+    public init(verdict: ReceiptVerdict, message: String, trustListSequence: UInt64, trustListFetchedAt: Int64) {
         self.verdict = verdict
+        self.message = message
         self.trustListSequence = trustListSequence
         self.trustListFetchedAt = trustListFetchedAt
     }

@@ -259,7 +259,8 @@ final class FakeReceipts: ReceiptPort, @unchecked Sendable {
         guard let trustList else {
             throw Problem(code: "receipt_no_trust_list", message: "Chưa có danh sách khóa ký")
         }
-        return ReceiptCheck(verdict: verdicts[scannedText] ?? .malformed, trustListSequence: trustList.sequence,
+        let verdict = verdicts[scannedText] ?? .malformed
+        return ReceiptCheck(verdict: verdict, message: "core on \(scannedText)", trustListSequence: trustList.sequence,
                             trustListFetchedAt: trustList.fetchedAt)
     }
 
