@@ -78,6 +78,7 @@ public final class AssistModel {
         if statement == nil {
             do {
                 statement = try await assist.consentStatement()
+                problem = nil
             } catch {
                 problem = Problem.from(error, texts: texts)
             }

@@ -45,6 +45,12 @@ final class AssistTests: XCTestCase {
         await model.begin(citizenConsented: true)
         XCTAssertEqual(model.stage, .consent)
         XCTAssertEqual(assist.sessions, 0)
+
+        assist.statementFailure = nil
+        await model.load()
+        XCTAssertNil(model.problem, "loaded on the next try: the old problem goes")
+        await model.begin(citizenConsented: true)
+        XCTAssertEqual(model.stage, .active)
     }
 
     func testTheCitizenLogsInAndFilesOnTheSessionsProfileAndGetsAHandoff() async throws {
