@@ -19,7 +19,7 @@ open func catalog\(\) -> Catalog
 open func dossier\(\) -> Dossiers
 open func identity\(\) -> Identity
 open func tracking\(\) -> Tracking
-public init\( ?dataDir: String, portalUrl: String, issuer: String, clientId: String, redirectUri: String\?, language: String\?\)
+public init\( ?dataDir: String, portalUrl: String, issuer: String, clientId: String, redirectUri: String\?, language: String\?, receiptRootKey: String\? = nil\)
 public protocol Platform: AnyObject, Sendable
 func secureGet\(key: String\) throws +-> Data\?
 func secureSet\(key: String, value: Data\) throws
@@ -146,6 +146,43 @@ public let procedureCode: String
 public let submitted: UInt32
 public let notSent: UInt32
 public let abandonedDrafts: UInt32
+open func receipts\(\) -> Receipts
+func receipt\(dossierCode: String\) throws +-> ReceiptView
+func verifyReceipt\(text: String\) throws +-> Verification
+func checkApplicant\(receiptText: String, idNumber: String\) async throws +-> ApplicantCheck
+func refreshTrustList\(\) async throws +-> TrustListInfo
+public let qrText: String
+public let modules: QrModules
+public let svg: String
+public let png: Data
+public let fields: ReceiptFields
+public let size: UInt32
+public let dark: \[Bool\]
+public let agencyCode: String
+public let receivedAt: String
+public let hasApplicantDigest: Bool
+public let verdict: Verdict
+public let trustListSequence: UInt64
+public let trustListFetchedAt: Int64
+public let sequence: UInt64
+public let keys: UInt32
+public let fetchedAt: Int64
+case valid\( ?kid: String, fields: ReceiptFields ?\)
+case tampered\(
+case unknownKey\(
+case revokedKey\(
+case expiredKey\(
+case malformed\(
+case matches
+case doesNotMatch
+case noDigest
+enum ReceiptException: Swift.Error
+case NoTrustAnchor\(
+case NoTrustList\(
+case TrustListRefused\(
+case NotIssued\(
+case NotAnIdNumber\(
+case NotValid\(
 enum AssistException: Swift.Error
 case ConsentRequired\(
 case SessionOpen\(
@@ -194,7 +231,7 @@ done <<<"$expectations"
 
 # The exception cases are matched without labels in Problems.swift: their values must be
 # (code, userMessage, ...) in that order for the positional patterns to bind the right ones.
-for exception_case in Network LoggedOut Other NotFound Storage SessionOpen NoSession; do
+for exception_case in Network LoggedOut Other NotFound Storage SessionOpen NoSession NoTrustAnchor NoTrustList TrustListRefused NotIssued NotAnIdNumber NotValid; do
     if ! grep -Eq -- "case $exception_case\\( ?code: String, userMessage: String ?\\)" "$flat"; then
         missing=$((missing + 1))
         echo "missing in $swift_file: case $exception_case(code: String, userMessage: String)"

@@ -85,7 +85,8 @@ final class AppEnvironment {
             issuer: branding.issuer,
             clientID: branding.clientID,
             redirectURI: branding.redirectURI,
-            language: lang.rawValue
+            language: lang.rawValue,
+            receiptRootKey: branding.receiptRootKey
         )
         let store = KeychainSecureStore(service: "vn.motcua.app.core")
         do {

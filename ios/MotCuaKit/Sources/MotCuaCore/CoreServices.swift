@@ -13,19 +13,22 @@ public struct CoreConfiguration: Sendable {
     public let redirectURI: String?
     /// "vi" or "en": the language of the core's messages.
     public let language: String
+    /// The province root key of the receipt-key list (`ed25519:...`), from the branding.
+    public let receiptRootKey: String?
 
-    public init(dataDirectory: String, portalURL: String, issuer: String, clientID: String, redirectURI: String?, language: String) {
+    public init(dataDirectory: String, portalURL: String, issuer: String, clientID: String, redirectURI: String?,
+                language: String, receiptRootKey: String?) {
         self.dataDirectory = dataDirectory
         self.portalURL = portalURL
         self.issuer = issuer
         self.clientID = clientID
         self.redirectURI = redirectURI
         self.language = language
+        self.receiptRootKey = receiptRootKey
     }
 }
 
-/// The core, opened, as the models' ports. Receipts are nil until the bindings export
-/// them (the screens say the feature is not in this version).
+/// The core, opened, as the models' ports.
 public final class CoreServices: Sendable {
     /// The volunteer's (or citizen's) own profile: the normal screens run on it.
     public let profile: ProfileServices
@@ -35,9 +38,9 @@ public final class CoreServices: Sendable {
 
     private init(core: MotCua, language: String) {
         self.core = core
-        profile = profileServices(of: core, receipts: nil)
+        profile = profileServices(of: core, receipts: CoreReceipts(core.receipts()))
         // A session's profile gets the same areas as this one.
-        assist = CoreAssist(core.assist(), language: language, receipts: { _ in nil })
+        assist = CoreAssist(core.assist(), language: language, receipts: { CoreReceipts($0.receipts()) })
     }
 
     public var identity: IdentityPort { profile.identity }
@@ -56,7 +59,8 @@ public final class CoreServices: Sendable {
             issuer: configuration.issuer,
             clientId: configuration.clientID,
             redirectUri: configuration.redirectURI,
-            language: configuration.language
+            language: configuration.language,
+            receiptRootKey: configuration.receiptRootKey
         )
         let core = try mapped { try MotCua.open(config: config, platform: platform) }
         return CoreServices(core: core, language: configuration.language)
