@@ -19,7 +19,7 @@ open func catalog\(\) -> Catalog
 open func dossier\(\) -> Dossiers
 open func identity\(\) -> Identity
 open func tracking\(\) -> Tracking
-public init\( ?dataDir: String, portalUrl: String, issuer: String, clientId: String, redirectUri: String\?, language: String\?\)
+public init\( ?dataDir: String, portalUrl: String, issuer: String, clientId: String, redirectUri: String\?, language: String\?, receiptRootKey: String\? = nil\)
 public protocol Platform: AnyObject, Sendable
 func secureGet\(key: String\) throws +-> Data\?
 func secureSet\(key: String, value: Data\) throws
@@ -123,6 +123,71 @@ case paymentRequested
 case withdrawalRequested
 case notAccepted
 case resultReady
+open func assist\(\) -> Assist
+public func consentStatement\(language: String\) +-> String
+public func consentStatementVersion\(\) +-> String
+func beginAssistedSession\(consentVersion: String\) throws +-> AssistedSession
+func endAssistedSession\(session: AssistedSession, force: Bool\) async throws +-> SessionOutcome
+func assistSummary\(\) throws +-> \[AssistDay\]
+func assistSummaryCsv\(\) throws +-> String
+func core\(\) throws +-> MotCua
+func handoff\(code: String\) throws +-> Handoff
+public let procedureName: String\?
+public let instructions: String
+public let helped: Bool
+public let submitted: \[String\]
+public let notSent: \[String\]
+public let abandonedDrafts: \[String\]
+public let day: String
+public let peopleHelped: UInt32
+public let interruptedSessions: UInt32
+public let procedures: \[ProcedureCount\]
+public let procedureCode: String
+public let submitted: UInt32
+public let notSent: UInt32
+public let abandonedDrafts: UInt32
+open func receipts\(\) -> Receipts
+func receipt\(dossierCode: String\) throws +-> ReceiptView
+func verifyReceipt\(text: String\) throws +-> Verification
+func checkApplicant\(receiptText: String, idNumber: String\) async throws +-> ApplicantCheck
+func refreshTrustList\(\) async throws +-> TrustListInfo
+public let qrText: String
+public let modules: QrModules
+public let svg: String
+public let png: Data
+public let fields: ReceiptFields
+public let size: UInt32
+public let dark: \[Bool\]
+public let agencyCode: String
+public let receivedAt: String
+public let hasApplicantDigest: Bool
+public let verdict: Verdict
+public let trustListSequence: UInt64
+public let trustListFetchedAt: Int64
+public let sequence: UInt64
+public let keys: UInt32
+public let fetchedAt: Int64
+case valid\( ?kid: String, fields: ReceiptFields ?\)
+case tampered\(
+case unknownKey\(
+case revokedKey\(
+case expiredKey\(
+case malformed\(
+case matches
+case doesNotMatch
+case noDigest
+enum ReceiptException: Swift.Error
+case NoTrustAnchor\(
+case NoTrustList\(
+case TrustListRefused\(
+case NotIssued\(
+case NotAnIdNumber\(
+case NotValid\(
+enum AssistException: Swift.Error
+case ConsentRequired\(
+case SessionOpen\(
+case NoSession\(
+case SubmissionsPending\(
 enum IdentityException: Swift.Error
 enum CatalogException: Swift.Error
 enum DossierException: Swift.Error
@@ -166,7 +231,7 @@ done <<<"$expectations"
 
 # The exception cases are matched without labels in Problems.swift: their values must be
 # (code, userMessage, ...) in that order for the positional patterns to bind the right ones.
-for exception_case in Network LoggedOut Other NotFound Storage; do
+for exception_case in Network LoggedOut Other NotFound Storage SessionOpen NoSession NoTrustAnchor NoTrustList TrustListRefused NotIssued NotAnIdNumber NotValid; do
     if ! grep -Eq -- "case $exception_case\\( ?code: String, userMessage: String ?\\)" "$flat"; then
         missing=$((missing + 1))
         echo "missing in $swift_file: case $exception_case(code: String, userMessage: String)"
@@ -174,7 +239,7 @@ for exception_case in Network LoggedOut Other NotFound Storage; do
         found=$((found + 1))
     fi
 done
-for exception_case in Invalid IdentityLevelTooLow; do
+for exception_case in Invalid IdentityLevelTooLow ConsentRequired SubmissionsPending; do
     if ! grep -Eq -- "case $exception_case\\( ?code: String, userMessage: String, " "$flat"; then
         missing=$((missing + 1))
         echo "missing in $swift_file: case $exception_case(code: String, userMessage: String, ...)"

@@ -29,6 +29,8 @@ final class AppEnvironment {
     private(set) var generation = 0
 
     private(set) var core: CoreServices? = nil
+    /// The volunteer's (the phone owner's) screens.
+    private(set) var screens: ScreenFactory? = nil
     private(set) var session: SessionModel
     private(set) var assist: AssistModel
     private(set) var home: HomeModel? = nil
@@ -83,7 +85,8 @@ final class AppEnvironment {
             issuer: branding.issuer,
             clientID: branding.clientID,
             redirectURI: branding.redirectURI,
-            language: lang.rawValue
+            language: lang.rawValue,
+            receiptRootKey: branding.receiptRootKey
         )
         let store = KeychainSecureStore(service: "vn.motcua.app.core")
         do {
@@ -102,21 +105,27 @@ final class AppEnvironment {
     private func install(_ core: CoreServices, lang: Lang) {
         self.core = core
         tr = Tr(lang: lang)
+        let screens = ScreenFactory(services: core.profile, lang: lang)
+        self.screens = screens
         session = SessionModel(identity: core.identity, texts: Texts(lang: lang))
         assist = AssistModel(assist: core.assist, lang: lang)
-        home = HomeModel(dossiers: core.dossiers, tracking: core.tracking, catalog: core.catalog, lang: lang)
-        search = SearchModel(catalog: core.catalog, texts: Texts(lang: lang))
+        home = screens.home()
+        search = screens.search()
         generation += 1
     }
 
     /// The language changed in the settings: the core's messages and every screen follow.
     func languageChanged() async {
+        // Reopening the core would erase an open assisted session (a session belongs to the
+        // core that opened it); the settings are out of reach during one, but never risk it.
+        guard assist.workspace == nil else { return }
         guard core != nil else {
             tr = Tr(lang: settings.settings.lang)
             return
         }
         phase = .opening
         core = nil
+        screens = nil
         await openIfNeeded()
     }
 
@@ -136,26 +145,6 @@ final class AppEnvironment {
     // MARK: Models for the screens
 
     var lang: Lang { tr.lang }
-
-    func procedure(_ code: String) -> ProcedureModel? {
-        core.map { ProcedureModel(catalog: $0.catalog, code: code, lang: lang) }
-    }
-
-    func draftForm(_ origin: DraftFormModel.Origin) -> DraftFormModel? {
-        core.map { DraftFormModel(origin: origin, dossiers: $0.dossiers, actions: $0.actions, catalog: $0.catalog, lang: lang) }
-    }
-
-    func dossier(_ code: String) -> DossierDetailModel? {
-        core.map { DossierDetailModel(tracking: $0.tracking, actions: $0.actions, code: code, lang: lang) }
-    }
-
-    func receipt(_ code: String) -> ReceiptModel? {
-        core.map { ReceiptModel(receipts: $0.receipts, dossierCode: code, lang: lang) }
-    }
-
-    func desk() -> DeskScanModel? {
-        core.map { DeskScanModel(receipts: $0.receipts, lang: lang) }
-    }
 
     func refreshJob() -> BackgroundRefreshJob? {
         core.map { BackgroundRefreshJob(dossiers: $0.dossiers, tracking: $0.tracking, lang: lang) }

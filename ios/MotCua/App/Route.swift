@@ -2,6 +2,9 @@ import Foundation
 
 /// Where a screen leads; one navigation stack per tab.
 enum Route: Hashable {
+    /// The procedure search (a tab of its own in the normal app; pushed in an assisted
+    /// session).
+    case search
     case procedure(String)
     case newDraft(procedureCode: String)
     case draft(String)

@@ -5,11 +5,13 @@ import MotCuaModels
 /// identity (VNeID) in the system browser.
 @MainActor
 struct LoginView: View {
-    @Environment(AppEnvironment.self) private var env
     @Environment(\.tr) private var tr
     @Environment(\.theme) private var theme
     let session: SessionModel
     let branding: Branding
+    /// An assisted citizen's login: an ephemeral browser session, so that none of the
+    /// volunteer's cookies at the identity provider are used and none of the citizen's stay.
+    var privateSession = false
     @State private var webLogin = WebLogin()
 
     var body: some View {
@@ -65,10 +67,11 @@ struct LoginView: View {
     private func login() async {
         await session.beginLogin()
         guard case .openBrowser(let start) = session.state, let scheme = start.callbackScheme else { return }
-        switch await webLogin.start(url: start.url, scheme: scheme, privateSession: env.assist.privateBrowsing) {
+        switch await webLogin.start(url: start.url, scheme: scheme, privateSession: privateSession) {
         case .callback(let url):
             await session.completeLogin(callbackURL: url.absoluteString)
-            if session.citizen != nil {
+            // Notifications are the phone owner's; an assisted citizen's session ends here.
+            if session.citizen != nil && !privateSession {
                 await Notifier.requestPermission()
             }
         case .closed, .failed:

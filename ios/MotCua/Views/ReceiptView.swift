@@ -3,7 +3,8 @@ import UIKit
 import MotCuaModels
 
 /// The receipt full screen at maximum brightness, for the desk's scanner: the QR code drawn
-/// module by module from the core (sharp at any size), the slip's lines, share and print.
+/// from the core's module matrix (every module a whole number of pixels, no smoothing), the
+/// slip's lines, share (the slip as an image, or the core's PNG of the code) and print.
 @MainActor
 struct ReceiptScreen: View {
     @Environment(\.tr) private var tr
@@ -19,8 +20,8 @@ struct ReceiptScreen: View {
                 Banner(text: message).padding()
             case .failed(let problem):
                 ProblemView(problem: problem) { await model.load() }
-            case .shown(let slip):
-                content(slip)
+            case .shown(let sheet):
+                content(sheet)
             }
         }
         .navigationTitle(tr("receipt.title"))
@@ -29,12 +30,12 @@ struct ReceiptScreen: View {
         .fullBrightness()
     }
 
-    private func content(_ slip: ReceiptSlip) -> some View {
+    private func content(_ sheet: ReceiptSheet) -> some View {
         ScrollView {
             VStack(spacing: 20) {
-                ReceiptSlipView(slip: slip)
+                ReceiptSlipView(sheet: sheet)
                 HStack(spacing: 12) {
-                    if let image = render(slip) {
+                    if let image = render(sheet) {
                         ShareLink(item: Image(uiImage: image),
                                   preview: SharePreview(tr("receipt.title"), image: Image(uiImage: image))) {
                             Label(tr("receipt.share"), systemImage: "square.and.arrow.up")
@@ -50,6 +51,15 @@ struct ReceiptScreen: View {
                         }
                     }
                 }
+                if let png = UIImage(data: sheet.slip.qrPNG) {
+                    // The code alone, as the core drew it (8 pixels per module), for a
+                    // relative's phone or a chat.
+                    ShareLink(item: Image(uiImage: png),
+                              preview: SharePreview(sheet.slip.details.dossierCode, image: Image(uiImage: png))) {
+                        Label(tr("receipt.shareCode"), systemImage: "qrcode")
+                    }
+                    .buttonStyle(SecondaryButtonStyle())
+                }
             }
             .padding()
         }
@@ -58,9 +68,8 @@ struct ReceiptScreen: View {
     }
 
     /// The slip as an image, for sharing and printing.
-    @MainActor
-    private func render(_ slip: ReceiptSlip) -> UIImage? {
-        let renderer = ImageRenderer(content: ReceiptSlipView(slip: slip).frame(width: 600).padding(24).background(Color.white))
+    private func render(_ sheet: ReceiptSheet) -> UIImage? {
+        let renderer = ImageRenderer(content: ReceiptSlipView(sheet: sheet).frame(width: 600).padding(24).background(Color.white))
         renderer.scale = max(displayScale, 2)
         return renderer.uiImage
     }
@@ -70,16 +79,16 @@ struct ReceiptScreen: View {
 @MainActor
 struct ReceiptSlipView: View {
     @Environment(\.tr) private var tr
-    let slip: ReceiptSlip
+    let sheet: ReceiptSheet
 
     var body: some View {
         VStack(spacing: 16) {
-            QRCodeView(modules: slip.qrModules)
+            QRCodeView(modules: sheet.slip.modules)
                 .frame(maxWidth: 360)
                 .accessibilityLabel(tr("receipt.qrLabel"))
             VStack(alignment: .leading, spacing: 10) {
-                ForEach(Array(slip.fields.enumerated()), id: \.offset) { _, field in
-                    LabeledLine(label: field.label, value: field.value)
+                ForEach(Array(sheet.lines.enumerated()), id: \.offset) { _, line in
+                    LabeledLine(label: line.label, value: line.value)
                 }
             }
         }
@@ -87,22 +96,27 @@ struct ReceiptSlipView: View {
     }
 }
 
-/// A QR code from its modules, with the four-module quiet zone scanners need.
+/// A QR code from its modules with the four-module quiet zone scanners need. Each module is
+/// a whole number of device pixels (`QRLayout`) and filled without antialiasing, so the
+/// edges stay sharp at any size; the dark runs of a row are one rectangle each, so no
+/// hairline shows between neighbouring modules.
 @MainActor
 struct QRCodeView: View {
-    let modules: [[Bool]]
+    @Environment(\.displayScale) private var displayScale
+    let modules: QRModules
 
     var body: some View {
         Canvas { context, size in
-            let count = modules.count + 8
-            let side = min(size.width, size.height) / CGFloat(max(count, 1))
             context.fill(Path(CGRect(origin: .zero, size: size)), with: .color(.white))
-            for (y, row) in modules.enumerated() {
-                for (x, dark) in row.enumerated() where dark {
-                    let rect = CGRect(x: CGFloat(x + 4) * side, y: CGFloat(y + 4) * side, width: side, height: side)
-                    context.fill(Path(rect), with: .color(.black))
+            let layout = QRLayout(modules: modules.size, side: Double(min(size.width, size.height)), scale: Double(displayScale))
+            var dark = Path()
+            for y in 0..<modules.size {
+                for run in modules.darkRuns(row: y) {
+                    let r = layout.rect(x: run.start, y: y, length: run.length)
+                    dark.addRect(CGRect(x: r.x, y: r.y, width: r.width, height: r.height))
                 }
             }
+            context.fill(dark, with: .color(.black), style: FillStyle(antialiased: false))
         }
         .aspectRatio(1, contentMode: .fit)
     }

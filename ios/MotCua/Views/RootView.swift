@@ -109,39 +109,59 @@ private struct MainTabs: View {
     @ViewBuilder
     private func destination(_ route: Route, path: Binding<[Route]>) -> some View {
         switch route {
-        case .procedure(let code):
-            if let model = env.procedure(code) {
-                Hosted(model) { ProcedureView(model: $0) { path.wrappedValue.append(.newDraft(procedureCode: $0)) } }
-            }
-        case .newDraft(let code):
-            if let model = env.draftForm(.newDraft(procedureCode: code)) {
-                Hosted(model) { DraftFormView(model: $0) { path.wrappedValue.append(.dossier($0)) } }
-            }
-        case .draft(let id):
-            if let model = env.draftForm(.existing(draftID: id)) {
-                Hosted(model) { DraftFormView(model: $0) { path.wrappedValue.append(.dossier($0)) } }
-            }
-        case .supplement(let code):
-            if let model = env.draftForm(.supplementAnswer(dossierCode: code)) {
-                Hosted(model) { DraftFormView(model: $0) { path.wrappedValue.append(.dossier($0)) } }
-            }
-        case .dossier(let code):
-            if let model = env.dossier(code) {
-                Hosted(model) { DossierDetailView(model: $0) { path.wrappedValue.append($0) } }
-            }
-        case .receipt(let code):
-            if let model = env.receipt(code) {
-                Hosted(model) { ReceiptScreen(model: $0) }
-            }
         case .assist:
-            AssistView(model: env.assist) {
-                // End = erase: the citizen's session goes too.
-                await env.session.logout()
-            }
+            AssistView(model: env.assist)
         case .desk:
-            if let model = env.desk() {
-                Hosted(model) { DeskScanView(model: $0) }
+            if let screens = env.screens {
+                Hosted(screens.desk()) { DeskScanView(model: $0) }
             }
+        default:
+            if let screens = env.screens {
+                RouteScreen(route: route, screens: screens, path: path)
+            }
+        }
+    }
+}
+
+/// The screen of a route over one profile's models: the volunteer's, or an assisted
+/// citizen's inside the session. `filed` is told the code of a dossier just filed (the
+/// normal app opens its detail; an assisted session shows the hand-off).
+@MainActor
+struct RouteScreen: View {
+    let route: Route
+    let screens: ScreenFactory
+    @Binding var path: [Route]
+    var filed: ((String) -> Void)? = nil
+
+    var body: some View {
+        switch route {
+        case .search:
+            Hosted(screens.search()) { SearchView(model: $0) }
+        case .procedure(let code):
+            Hosted(screens.procedure(code)) { ProcedureView(model: $0) { path.append(.newDraft(procedureCode: $0)) } }
+        case .newDraft(let code):
+            Hosted(screens.draftForm(.newDraft(procedureCode: code))) { DraftFormView(model: $0, openDossier: submitted) }
+        case .draft(let id):
+            Hosted(screens.draftForm(.existing(draftID: id))) { DraftFormView(model: $0, openDossier: submitted) }
+        case .supplement(let code):
+            Hosted(screens.draftForm(.supplementAnswer(dossierCode: code))) { DraftFormView(model: $0, openDossier: submitted) }
+        case .dossier(let code):
+            Hosted(screens.dossier(code)) { DossierDetailView(model: $0) { path.append($0) } }
+        case .receipt(let code):
+            Hosted(screens.receipt(code)) { ReceiptScreen(model: $0) }
+        case .desk:
+            Hosted(screens.desk()) { DeskScanView(model: $0) }
+        case .assist:
+            // The helpers' modes belong to the phone owner's settings, never to a session.
+            EmptyView()
+        }
+    }
+
+    private func submitted(_ code: String) {
+        if let filed {
+            filed(code)
+        } else {
+            path.append(.dossier(code))
         }
     }
 }
@@ -150,7 +170,7 @@ private struct MainTabs: View {
 /// rebuilds views often, `@State` keeps the first model made (the documented way to own an
 /// `@Observable` object).
 @MainActor
-private struct Hosted<Model: AnyObject, Content: View>: View {
+struct Hosted<Model: AnyObject, Content: View>: View {
     @State private var model: Model
     private let content: (Model) -> Content
 

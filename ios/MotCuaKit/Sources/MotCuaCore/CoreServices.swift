@@ -13,41 +13,42 @@ public struct CoreConfiguration: Sendable {
     public let redirectURI: String?
     /// "vi" or "en": the language of the core's messages.
     public let language: String
+    /// The province root key of the receipt-key list (`ed25519:...`), from the branding.
+    public let receiptRootKey: String?
 
-    public init(dataDirectory: String, portalURL: String, issuer: String, clientID: String, redirectURI: String?, language: String) {
+    public init(dataDirectory: String, portalURL: String, issuer: String, clientID: String, redirectURI: String?,
+                language: String, receiptRootKey: String?) {
         self.dataDirectory = dataDirectory
         self.portalURL = portalURL
         self.issuer = issuer
         self.clientID = clientID
         self.redirectURI = redirectURI
         self.language = language
+        self.receiptRootKey = receiptRootKey
     }
 }
 
-/// The core, opened, as the models' ports. Receipts and assisted sessions are nil: the
-/// bindings do not export them yet (the screens say the feature is not in this version).
+/// The core, opened, as the models' ports.
 public final class CoreServices: Sendable {
-    public let identity: IdentityPort
-    public let catalog: CatalogPort
-    public let dossiers: DossierPort
-    public let tracking: TrackingPort
-    public let actions: CitizenActionsPort?
-    public let receipts: ReceiptPort?
+    /// The volunteer's (or citizen's) own profile: the normal screens run on it.
+    public let profile: ProfileServices
     public let assist: AssistPort?
     /// Kept so that the core lives as long as the ports.
     private let core: MotCua
 
-    private init(core: MotCua) {
+    private init(core: MotCua, language: String) {
         self.core = core
-        identity = CoreIdentity(core.identity())
-        catalog = CoreCatalog(core.catalog())
-        let dossierArea = CoreDossiers(core.dossier())
-        dossiers = dossierArea
-        actions = dossierArea
-        tracking = CoreTracking(core.tracking())
-        receipts = nil
-        assist = nil
+        profile = profileServices(of: core, receipts: CoreReceipts(core.receipts()))
+        // A session's profile gets the same areas as this one.
+        assist = CoreAssist(core.assist(), language: language, receipts: { CoreReceipts($0.receipts()) })
     }
+
+    public var identity: IdentityPort { profile.identity }
+    public var catalog: CatalogPort { profile.catalog }
+    public var dossiers: DossierPort { profile.dossiers }
+    public var tracking: TrackingPort { profile.tracking }
+    public var actions: CitizenActionsPort? { profile.actions }
+    public var receipts: ReceiptPort? { profile.receipts }
 
     /// Opens the core (creating its database on first use). Blocks on SQLite and the
     /// keychain: call it off the main thread. Throws a `Problem`.
@@ -58,9 +59,18 @@ public final class CoreServices: Sendable {
             issuer: configuration.issuer,
             clientId: configuration.clientID,
             redirectUri: configuration.redirectURI,
-            language: configuration.language
+            language: configuration.language,
+            receiptRootKey: configuration.receiptRootKey
         )
         let core = try mapped { try MotCua.open(config: config, platform: platform) }
-        return CoreServices(core: core)
+        return CoreServices(core: core, language: configuration.language)
     }
+}
+
+/// The ports of one opened profile of the core (the volunteer's, or an assisted session's).
+func profileServices(of core: MotCua, receipts: ReceiptPort?) -> ProfileServices {
+    let dossierArea = CoreDossiers(core.dossier())
+    return ProfileServices(identity: CoreIdentity(core.identity()), catalog: CoreCatalog(core.catalog()),
+                           dossiers: dossierArea, tracking: CoreTracking(core.tracking()), actions: dossierArea,
+                           receipts: receipts)
 }

@@ -48,6 +48,24 @@ func problem(from error: Error) -> Error {
              .Storage(let code, let message), .Other(let code, let message):
             return Problem(code: code, message: message)
         }
+    case let e as ReceiptException:
+        switch e {
+        case .Network(let code, let message):
+            return Problem(code: code, message: message, offline: true)
+        // `receipt_no_trust_list` is told apart by its code (the desk offers to fetch it).
+        case .NoTrustAnchor(let code, let message), .NoTrustList(let code, let message),
+             .TrustListRefused(let code, let message), .NotIssued(let code, let message),
+             .NotAnIdNumber(let code, let message), .NotValid(let code, let message),
+             .Storage(let code, let message), .Other(let code, let message):
+            return Problem(code: code, message: message)
+        }
+    case let e as AssistException:
+        switch e {
+        // `submissions_pending` is told apart by its code (the model asks to force).
+        case .ConsentRequired(let code, let message, _), .SubmissionsPending(let code, let message, _),
+             .SessionOpen(let code, let message), .NoSession(let code, let message), .Storage(let code, let message):
+            return Problem(code: code, message: message)
+        }
     default:
         return error
     }

@@ -25,6 +25,7 @@ public enum BrandingError: Error, Equatable, CustomStringConvertible {
     case missing(key: String)
     case badColour(key: String)
     case badURL(key: String)
+    case badRootKey(key: String)
 
     public var description: String {
         switch self {
@@ -32,6 +33,7 @@ public enum BrandingError: Error, Equatable, CustomStringConvertible {
         case .missing(let key): return "branding: \(key) is missing"
         case .badColour(let key): return "branding: \(key) must be #RRGGBB"
         case .badURL(let key): return "branding: \(key) must be an absolute URL"
+        case .badRootKey(let key): return "branding: \(key) must be ed25519:<base64url>"
         }
     }
 }
@@ -57,10 +59,14 @@ public struct Branding: Equatable, Sendable {
     public let clientID: String
     /// The registered redirect; nil for the core's default (`vn.motcua.app:/oauth2redirect`).
     public let redirectURI: String?
+    /// The province root key that signs the receipt-key list (`ed25519:<base64url>`),
+    /// carried by the build, never fetched. nil: receipts are shown, the desk cannot
+    /// verify them (the core says so).
+    public var receiptRootKey: String? = nil
 
     /// Reads the JSON file's keys (`province.name`, `app.name`, `color.primary`,
     /// `color.onPrimary`, `color.secondary`, `logo`, `portal.url`, `oidc.issuer`,
-    /// `oidc.clientId`, optional `oidc.redirectUri`: the same keys as Android's).
+    /// `oidc.clientId`, optional `oidc.redirectUri` and `receipt.rootKey`).
     public static func decode(_ data: Data) throws -> Branding {
         guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw BrandingError.notAnObject
@@ -83,7 +89,11 @@ public struct Branding: Equatable, Sendable {
             return value
         }
         let redirect = (object["oidc.redirectUri"] as? String)?.trimmingCharacters(in: .whitespacesAndNewlines)
-        return Branding(
+        let rootKey = (object["receipt.rootKey"] as? String)?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let rootKey, !rootKey.isEmpty, !rootKey.hasPrefix("ed25519:") {
+            throw BrandingError.badRootKey(key: "receipt.rootKey")
+        }
+        var branding = Branding(
             provinceName: try text("province.name"),
             appName: try text("app.name"),
             primaryColor: try colour("color.primary"),
@@ -95,5 +105,7 @@ public struct Branding: Equatable, Sendable {
             clientID: try text("oidc.clientId"),
             redirectURI: (redirect?.isEmpty ?? true) ? nil : redirect
         )
+        branding.receiptRootKey = (rootKey?.isEmpty ?? true) ? nil : rootKey
+        return branding
     }
 }

@@ -50,6 +50,15 @@ public struct Format: Sendable {
         return String(format: "%02d:%02d, ", hour, minute) + dayText(instant, calendar: calendar)
     }
 
+    /// Unix seconds → `14:05, Thứ Ba, 03/03/2026` in Vietnam's time.
+    public func dateTime(unixSeconds: Int64) -> String {
+        let instant = Date(timeIntervalSince1970: TimeInterval(unixSeconds))
+        let calendar = Self.calendar
+        let hour = calendar.component(.hour, from: instant)
+        let minute = calendar.component(.minute, from: instant)
+        return String(format: "%02d:%02d, ", hour, minute) + dayText(instant, calendar: calendar)
+    }
+
     /// `20000` → `20.000 đồng`; `0` → `Miễn phí`.
     public func money(_ vnd: UInt64) -> String {
         if vnd == 0 { return lang == .vi ? "Miễn phí" : "Free" }

@@ -23,7 +23,7 @@ public struct Texts: Sendable, Equatable {
         self.lang = lang
     }
 
-    private func pick(_ vi: String, _ en: String) -> String {
+    func pick(_ vi: String, _ en: String) -> String {
         lang == .vi ? vi : en
     }
 

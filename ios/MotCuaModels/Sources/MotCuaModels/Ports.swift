@@ -3,10 +3,10 @@ import Foundation
 /*
  * What the screens need from the core, as small protocols owned by the models. The app
  * implements them over the generated bindings (MotCuaKit's `MotCuaCore` target: conversions
- * only); the tests implement them with fakes. For the areas the core does not export yet
- * (receipts, assisted sessions, the citizen's withdraw and supplement answer) the app passes
- * nil and the screen says the feature is not in this version. Nothing here is a stand-in
- * result. Same shapes as the Android presentation layer's ports.
+ * only); the tests implement them with fakes. For an area the bindings do not export, the
+ * app passes nil and the screen says the feature is not in this version. Nothing here is a
+ * stand-in result. The receipt and assist shapes follow the core's (`core/src/receipt`,
+ * `core/src/assist`).
  *
  * Failures are thrown as `Problem`, carrying the core's localised message. Every call is
  * `async`: the models are main-actor isolated and a nonisolated async call runs off the
@@ -487,58 +487,275 @@ public protocol CitizenActionsPort: Sendable {
 
 // MARK: - Receipts
 
-/// One line of a receipt slip ("Mã hồ sơ", "000.00.00.H00-260302-0001").
-public struct ReceiptField: Equatable, Sendable {
-    public let label: String
-    public let value: String
+/// A QR code's modules without the quiet zone: `size × size` entries, row by row, `true`
+/// dark (the core's `QrMatrix`).
+public struct QRModules: Equatable, Sendable {
+    public let size: Int
+    public let dark: [Bool]
 
-    public init(label: String, value: String) {
-        self.label = label
-        self.value = value
+    public init(size: Int, dark: [Bool]) {
+        self.size = size
+        self.dark = dark
+    }
+
+    /// Whether the module at column `x`, row `y` is dark; outside the matrix is light.
+    public func isDark(x: Int, y: Int) -> Bool {
+        guard x >= 0, y >= 0, x < size, y < size, y * size + x < dark.count else { return false }
+        return dark[y * size + x]
+    }
+
+    /// The dark runs of row `y` as `(start column, length)`: drawn as one rectangle each,
+    /// so that neighbouring modules leave no hairline between them.
+    public func darkRuns(row y: Int) -> [(start: Int, length: Int)] {
+        var runs: [(start: Int, length: Int)] = []
+        var x = 0
+        while x < size {
+            if isDark(x: x, y: y) {
+                let start = x
+                while x < size, isDark(x: x, y: y) { x += 1 }
+                runs.append((start, x - start))
+            } else {
+                x += 1
+            }
+        }
+        return runs
     }
 }
 
-/// A receipt to show full screen (DESIGN.md: `receipt(code) -> ReceiptView`).
+/// What a receipt says (the core's `ReceiptFields`), read from its signed content.
+public struct ReceiptDetails: Equatable, Sendable {
+    /// `<agency>-<YYMMDD>-<NNNN>`.
+    public let dossierCode: String
+    /// National procedure code (`1.001193`).
+    public let procedureCode: String
+    /// Electronic code of the receiving agency (`000.00.14.H56`).
+    public let agencyCode: String
+    /// When the desk accepted the dossier, RFC 3339.
+    public let receivedAt: String
+    /// `YYYY-MM-DD`, when the processing time is known.
+    public let appointmentDate: String?
+    /// Whether the receipt carries the applicant's ID-number digest (the desk can then
+    /// check the person is the applicant).
+    public let carriesApplicant: Bool
+
+    public init(dossierCode: String, procedureCode: String, agencyCode: String, receivedAt: String,
+                appointmentDate: String?, carriesApplicant: Bool) {
+        self.dossierCode = dossierCode
+        self.procedureCode = procedureCode
+        self.agencyCode = agencyCode
+        self.receivedAt = receivedAt
+        self.appointmentDate = appointmentDate
+        self.carriesApplicant = carriesApplicant
+    }
+}
+
+/// A receipt to show full screen (the core's `ReceiptView`).
 public struct ReceiptSlip: Equatable, Sendable {
     /// What the QR code encodes (`MC1:...`).
     public let qrText: String
-    /// The QR code as SVG, for printing and sharing.
+    /// The QR code as SVG, quiet zone included, for printing.
     public let qrSVG: String
-    /// The QR code's modules, row by row (true = dark), drawn on screen.
-    public let qrModules: [[Bool]]
-    public let fields: [ReceiptField]
+    /// The QR code as PNG (8 pixels per module, quiet zone included), for sharing.
+    public let qrPNG: Data
+    /// The modules, drawn on screen.
+    public let modules: QRModules
+    public let details: ReceiptDetails
 
-    public init(qrText: String, qrSVG: String, qrModules: [[Bool]], fields: [ReceiptField]) {
+    public init(qrText: String, qrSVG: String, qrPNG: Data, modules: QRModules, details: ReceiptDetails) {
         self.qrText = qrText
         self.qrSVG = qrSVG
-        self.qrModules = qrModules
-        self.fields = fields
+        self.qrPNG = qrPNG
+        self.modules = modules
+        self.details = details
     }
 }
 
-/// The desk's verdict on a scanned receipt (DESIGN.md: never a bare boolean).
+/// The verdict on a scanned receipt: one of six, never a bare boolean.
 public enum ReceiptVerdict: Equatable, Sendable {
-    case valid(fields: [ReceiptField])
+    /// Signed by a trusted key in its signing period.
+    case valid(ReceiptDetails)
+    /// A trusted key's id, but the content does not match the signature: altered.
     case tampered
+    /// A key the trust list does not have (another province, a forgery, or a list not
+    /// refreshed since a new key).
     case unknownKey
-    case keyRevoked
-    case expired
+    /// Signed by a revoked key.
+    case revokedKey
+    /// Signed by a trusted key outside its signing period.
+    case expiredKey
+    /// Not a receipt at all.
     case malformed
 }
 
-/// Receipts (DESIGN.md: `receipt`, `verify_receipt`); not exported by the bindings yet.
+/// A verification: the verdict and the trust list behind it (a desk offline for long may
+/// miss a revocation, so the screen says how old the list is).
+public struct ReceiptCheck: Equatable, Sendable {
+    public let verdict: ReceiptVerdict
+    /// The verdict in a sentence with what to do, from the core, in the configured language.
+    public let message: String
+    public let trustListSequence: UInt64
+    /// Unix seconds.
+    public let trustListFetchedAt: Int64
+
+    public init(verdict: ReceiptVerdict, message: String, trustListSequence: UInt64, trustListFetchedAt: Int64) {
+        self.verdict = verdict
+        self.message = message
+        self.trustListSequence = trustListSequence
+        self.trustListFetchedAt = trustListFetchedAt
+    }
+}
+
+/// Whether the person at the desk is the applicant (ID number typed from the card).
+public enum ApplicantMatch: Equatable, Sendable {
+    case matches
+    case doesNotMatch
+    /// The receipt carries no ID-number digest.
+    case noDigest
+}
+
+/// The trust list of receipt-signing keys now cached on the phone.
+public struct TrustListStatus: Equatable, Sendable {
+    public let sequence: UInt64
+    public let keys: Int
+    /// Unix seconds.
+    public let fetchedAt: Int64
+
+    public init(sequence: UInt64, keys: Int, fetchedAt: Int64) {
+        self.sequence = sequence
+        self.keys = keys
+        self.fetchedAt = fetchedAt
+    }
+}
+
+/// Receipts: the citizen's own (from the phone, no network) and the desk's offline check.
+/// Failures are `Problem`s; `receipt_no_trust_list` means the desk must fetch the list
+/// once, online.
 public protocol ReceiptPort: Sendable {
     func receipt(dossierCode: String) async throws -> ReceiptSlip
-    func verifyReceipt(scannedText: String) async throws -> ReceiptVerdict
+    func verifyReceipt(scannedText: String) async throws -> ReceiptCheck
+    /// Deliberately slow in the core (PBKDF2); the receipt must verify first.
+    func checkApplicant(scannedText: String, idNumber: String) async throws -> ApplicantMatch
+    func refreshTrustList() async throws -> TrustListStatus
 }
 
 // MARK: - Assisted sessions
 
-/// A volunteer's assisted session (DESIGN.md: assist); not exported by the bindings yet.
+/// The consent statement the citizen accepts, and the version passed back when beginning.
+public struct ConsentStatement: Equatable, Sendable {
+    public let text: String
+    public let version: String
+
+    public init(text: String, version: String) {
+        self.text = text
+        self.version = version
+    }
+}
+
+/// What the citizen takes away: no personal data (it may be sent to a relative's phone).
+public struct Handoff: Equatable, Sendable {
+    public let dossierCode: String
+    public let procedureName: String?
+    /// `YYYY-MM-DD`.
+    public let appointmentDate: String?
+    /// How to look the dossier up, in plain words, from the core.
+    public let instructions: String
+
+    public init(dossierCode: String, procedureName: String?, appointmentDate: String?, instructions: String) {
+        self.dossierCode = dossierCode
+        self.procedureName = procedureName
+        self.appointmentDate = appointmentDate
+        self.instructions = instructions
+    }
+}
+
+/// How a session ended: procedure codes by outcome (no names, no dossier codes).
+public struct SessionOutcome: Equatable, Sendable {
+    /// Someone logged in during the session.
+    public let helped: Bool
+    public let submitted: [String]
+    /// Given up when ending with `force`.
+    public let notSent: [String]
+    public let abandonedDrafts: [String]
+
+    public init(helped: Bool, submitted: [String], notSent: [String], abandonedDrafts: [String]) {
+        self.helped = helped
+        self.submitted = submitted
+        self.notSent = notSent
+        self.abandonedDrafts = abandonedDrafts
+    }
+}
+
+/// One procedure's counts on one day of the volunteer's summary.
+public struct ProcedureTally: Equatable, Sendable {
+    public let procedureCode: String
+    public let submitted: Int
+    public let notSent: Int
+    public let abandonedDrafts: Int
+
+    public init(procedureCode: String, submitted: Int, notSent: Int, abandonedDrafts: Int) {
+        self.procedureCode = procedureCode
+        self.submitted = submitted
+        self.notSent = notSent
+        self.abandonedDrafts = abandonedDrafts
+    }
+}
+
+/// One day (in Vietnam) of the volunteer's summary: counts only.
+public struct AssistDay: Equatable, Sendable {
+    /// `YYYY-MM-DD`.
+    public let day: String
+    public let peopleHelped: Int
+    /// Sessions cut short (the app was killed) and erased at the next start.
+    public let interruptedSessions: Int
+    public let procedures: [ProcedureTally]
+
+    public init(day: String, peopleHelped: Int, interruptedSessions: Int, procedures: [ProcedureTally]) {
+        self.day = day
+        self.peopleHelped = peopleHelped
+        self.interruptedSessions = interruptedSessions
+        self.procedures = procedures
+    }
+}
+
+/// The ports of one profile: the volunteer's own, or an assisted citizen's isolated one.
+/// The normal screens run on either.
+public struct ProfileServices: Sendable {
+    public let identity: IdentityPort
+    public let catalog: CatalogPort
+    public let dossiers: DossierPort
+    public let tracking: TrackingPort
+    public let actions: CitizenActionsPort?
+    public let receipts: ReceiptPort?
+
+    public init(identity: IdentityPort, catalog: CatalogPort, dossiers: DossierPort, tracking: TrackingPort,
+                actions: CitizenActionsPort?, receipts: ReceiptPort?) {
+        self.identity = identity
+        self.catalog = catalog
+        self.dossiers = dossiers
+        self.tracking = tracking
+        self.actions = actions
+        self.receipts = receipts
+    }
+}
+
+/// An open assisted session: the citizen's isolated profile on the volunteer's phone.
+public protocol AssistedSessionPort: AnyObject, Sendable {
+    /// The citizen's profile: log in, search, file, track, as in the normal screens.
+    var services: ProfileServices { get }
+    /// What to give the citizen for a dossier filed in the session.
+    func handoff(dossierCode: String) async throws -> Handoff
+}
+
+/// A volunteer's assisted sessions (docs/decisions/0003-assisted-sessions.md).
 public protocol AssistPort: Sendable {
-    func beginAssistedSession() async throws
-    /// Erases everything of the assisted person from the phone.
-    func endAssistedSession() async throws
-    /// How many people were helped on this phone, without personal data.
-    func assistSummary() async throws -> Int
+    func consentStatement() async throws -> ConsentStatement
+    /// Refused (a `Problem`) when `consentVersion` is not the current statement's.
+    func begin(consentVersion: String) async throws -> AssistedSessionPort
+    /// Logs the citizen out and erases their profile. Refused with the problem code
+    /// `submissions_pending` while submissions wait for the network, unless `force`.
+    func end(_ session: AssistedSessionPort, force: Bool) async throws -> SessionOutcome
+    /// The volunteer's summary by day: counts only.
+    func summary() async throws -> [AssistDay]
+    /// The same as CSV, for the team's report.
+    func summaryCSV() async throws -> String
 }

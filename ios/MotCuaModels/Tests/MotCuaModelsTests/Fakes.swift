@@ -228,36 +228,131 @@ final class FakeTracking: TrackingPort, @unchecked Sendable {
     }
 }
 
+let receiptDetails = ReceiptDetails(dossierCode: "000.00.14.H56-260302-0001", procedureCode: "1.001193",
+                                    agencyCode: "000.00.14.H56", receivedAt: "2026-03-02T02:30:00Z",
+                                    appointmentDate: "2026-03-05", carriesApplicant: true)
+
+/// A 21-module matrix with a dark diagonal and a dark first row.
+let sampleModules = QRModules(size: 21, dark: (0..<(21 * 21)).map { $0 < 21 || $0 % 22 == 0 })
+
 final class FakeReceipts: ReceiptPort, @unchecked Sendable {
+    /// Verdict by scanned text; anything else is malformed.
     var verdicts: [String: ReceiptVerdict] = [:]
+    var issued: Set<String> = ["000.00.14.H56-260302-0001"]
+    var trustList: TrustListStatus? = TrustListStatus(sequence: 3, keys: 2, fetchedAt: 1_772_418_600)
+    var refreshFailure: Problem?
+    /// The applicant's ID number on the receipts of `verdicts`.
+    var applicantID = "056090000123"
+    var applicantChecks: [String] = []
 
     func receipt(dossierCode: String) async throws -> ReceiptSlip {
-        ReceiptSlip(qrText: "MC1:ABC", qrSVG: "<svg/>", qrModules: [[true, false], [false, true]],
-                    fields: [ReceiptField(label: "Mã hồ sơ", value: dossierCode)])
+        guard issued.contains(dossierCode) else {
+            throw Problem(code: "receipt_not_issued", message: "Hồ sơ chưa có giấy tiếp nhận")
+        }
+        return ReceiptSlip(qrText: "MC1:ABC", qrSVG: "<svg/>", qrPNG: Data([0x89, 0x50]), modules: sampleModules,
+                           details: ReceiptDetails(dossierCode: dossierCode, procedureCode: "1.001193",
+                                                   agencyCode: "000.00.14.H56", receivedAt: "2026-03-02T02:30:00Z",
+                                                   appointmentDate: "2026-03-05", carriesApplicant: true))
     }
 
-    func verifyReceipt(scannedText: String) async throws -> ReceiptVerdict {
-        verdicts[scannedText] ?? .malformed
+    func verifyReceipt(scannedText: String) async throws -> ReceiptCheck {
+        guard let trustList else {
+            throw Problem(code: "receipt_no_trust_list", message: "Chưa có danh sách khóa ký")
+        }
+        let verdict = verdicts[scannedText] ?? .malformed
+        return ReceiptCheck(verdict: verdict, message: "core on \(scannedText)", trustListSequence: trustList.sequence,
+                            trustListFetchedAt: trustList.fetchedAt)
+    }
+
+    func checkApplicant(scannedText: String, idNumber: String) async throws -> ApplicantMatch {
+        applicantChecks.append(idNumber)
+        guard idNumber.count == 12, idNumber.allSatisfy(\.isNumber) else {
+            throw Problem(code: "not_an_id_number", message: "Số định danh cá nhân gồm đúng 12 chữ số.")
+        }
+        guard case .valid(let details)? = verdicts[scannedText] else {
+            throw Problem(code: "receipt_tampered", message: "Giấy không hợp lệ")
+        }
+        if !details.carriesApplicant { return .noDigest }
+        return idNumber == applicantID ? .matches : .doesNotMatch
+    }
+
+    func refreshTrustList() async throws -> TrustListStatus {
+        if let refreshFailure { throw refreshFailure }
+        let next = TrustListStatus(sequence: (trustList?.sequence ?? 0) + 1, keys: 3, fetchedAt: 1_772_422_200)
+        trustList = next
+        return next
     }
 }
 
+final class FakeSession: AssistedSessionPort, @unchecked Sendable {
+    let id: String
+    let services: ProfileServices
+    let identity = FakeIdentity()
+    let dossiers = FakeDossiers()
+    let receipts = FakeReceipts()
+
+    init(id: String) {
+        self.id = id
+        services = ProfileServices(identity: identity, catalog: FakeCatalog(), dossiers: dossiers, tracking: FakeTracking(),
+                                   actions: nil, receipts: receipts)
+    }
+
+    func handoff(dossierCode: String) async throws -> Handoff {
+        Handoff(dossierCode: dossierCode, procedureName: "Đăng ký khai sinh", appointmentDate: "2026-03-05",
+                instructions: "Tra cứu bằng mã hồ sơ trên cổng dịch vụ công.")
+    }
+}
+
+/// Follows the core's rules: the current consent version only, one session at a time,
+/// ending refused while submissions wait unless forced, counts without personal data.
 final class FakeAssist: AssistPort, @unchecked Sendable {
-    var active = false
-    var helped = 0
+    static let version = "assist-consent-v1"
+    var sessions = 0
+    var open: FakeSession?
     var eraseFailure: Problem?
+    var statementFailure: Problem?
+    var days: [AssistDay] = []
+    var endedWith: [Bool] = []
 
-    func beginAssistedSession() async throws {
-        active = true
+    func consentStatement() async throws -> ConsentStatement {
+        if let statementFailure { throw statementFailure }
+        return ConsentStatement(text: "Tôi đồng ý để tình nguyện viên giúp tôi nộp hồ sơ.", version: Self.version)
     }
 
-    func endAssistedSession() async throws {
+    func begin(consentVersion: String) async throws -> AssistedSessionPort {
+        guard consentVersion == Self.version else {
+            throw Problem(code: "consent_required", message: "Cần người được hỗ trợ đồng ý trước khi bắt đầu.")
+        }
+        guard open == nil else { throw Problem(code: "assisted_session_open", message: "Đang có một phiên hỗ trợ.") }
+        sessions += 1
+        let session = FakeSession(id: "s\(sessions)")
+        open = session
+        return session
+    }
+
+    func end(_ session: AssistedSessionPort, force: Bool) async throws -> SessionOutcome {
+        guard let open, open === session else { throw Problem(code: "no_assisted_session", message: "Không có phiên hỗ trợ nào đang mở.") }
+        endedWith.append(force)
+        let pending = open.dossiers.pending
+        if pending > 0 && !force {
+            throw Problem(code: "submissions_pending", message: "Còn \(pending) hồ sơ chưa gửi được (chưa có mạng).")
+        }
         if let eraseFailure { throw eraseFailure }
-        active = false
-        helped += 1
+        self.open = nil
+        let helped = open.identity.saved != nil
+        days = [AssistDay(day: "2026-03-02", peopleHelped: helped ? 1 : 0, interruptedSessions: 0,
+                          procedures: [ProcedureTally(procedureCode: "1.001193", submitted: force ? 0 : 1,
+                                                      notSent: force ? pending : 0, abandonedDrafts: 0)])]
+        return SessionOutcome(helped: helped, submitted: force ? [] : ["1.001193"],
+                              notSent: Array(repeating: "1.001193", count: force ? pending : 0), abandonedDrafts: [])
     }
 
-    func assistSummary() async throws -> Int {
-        helped
+    func summary() async throws -> [AssistDay] {
+        days
+    }
+
+    func summaryCSV() async throws -> String {
+        "day,procedure_code,people_helped\n" + days.map { "\($0.day),1.001193,\($0.peopleHelped)" }.joined(separator: "\n")
     }
 }
 

@@ -40,6 +40,16 @@ final class FormatAndBrandingTests: XCTestCase {
         XCTAssertEqual(branding.provinceName, "Tỉnh Khánh Hòa")
         XCTAssertEqual(branding.primaryColor.red, Double(0xB7) / 255, accuracy: 0.0001)
         XCTAssertNil(branding.redirectURI)
+        XCTAssertNil(branding.receiptRootKey, "optional: without it the desk is told it cannot verify")
+
+        json["receipt.rootKey"] = "ed25519:q6bd2LxEbbMS0XHM4xC8uR1U7zKc4k0mH0w7KcL8Y2Q"
+        XCTAssertEqual(try Branding.decode(JSONSerialization.data(withJSONObject: json)).receiptRootKey,
+                       "ed25519:q6bd2LxEbbMS0XHM4xC8uR1U7zKc4k0mH0w7KcL8Y2Q")
+        json["receipt.rootKey"] = "q6bd2LxEbbMS0XHM4xC8uR1U7zKc4k0mH0w7KcL8Y2Q"
+        XCTAssertThrowsError(try Branding.decode(JSONSerialization.data(withJSONObject: json))) {
+            XCTAssertEqual($0 as? BrandingError, .badRootKey(key: "receipt.rootKey"))
+        }
+        json.removeValue(forKey: "receipt.rootKey")
 
         json["color.primary"] = "red"
         XCTAssertThrowsError(try Branding.decode(JSONSerialization.data(withJSONObject: json))) {

@@ -2,61 +2,7 @@ import XCTest
 @testable import MotCuaModels
 
 @MainActor
-final class DeskAssistSettingsTests: XCTestCase {
-    func testWithoutTheReceiptAreaTheScreensSaySoInsteadOfInventing() async {
-        let receipt = ReceiptModel(receipts: nil, dossierCode: "A", lang: .vi)
-        await receipt.load()
-        XCTAssertEqual(receipt.state, .notAvailable(message: Texts(lang: .vi).notYetAvailable))
-        let desk = DeskScanModel(receipts: nil, lang: .vi)
-        XCTAssertEqual(desk.state, .notAvailable(message: Texts(lang: .vi).notYetAvailable))
-        await desk.scanned("MC1:ABC")
-        XCTAssertEqual(desk.state, .notAvailable(message: Texts(lang: .vi).notYetAvailable))
-    }
-
-    func testTheDeskGetsAVerdictInWordsAndScansAgain() async {
-        let receipts = FakeReceipts()
-        receipts.verdicts["MC1:OK"] = .valid(fields: [ReceiptField(label: "Mã hồ sơ", value: "A")])
-        receipts.verdicts["MC1:EDITED"] = .tampered
-        let desk = DeskScanModel(receipts: receipts, lang: .vi)
-        await desk.scanned("MC1:OK")
-        XCTAssertEqual(desk.state, .verdict(valid: true, headline: "Giấy tiếp nhận hợp lệ", fields: [ReceiptField(label: "Mã hồ sơ", value: "A")]))
-        await desk.scanned("MC1:EDITED")
-        XCTAssertEqual(desk.state, .verdict(valid: true, headline: "Giấy tiếp nhận hợp lệ", fields: [ReceiptField(label: "Mã hồ sơ", value: "A")]),
-                       "a code read while a verdict is shown is ignored")
-        desk.scanAgain()
-        await desk.scanned("MC1:EDITED")
-        XCTAssertEqual(desk.state, .verdict(valid: false, headline: "Giấy tiếp nhận đã bị sửa: không hợp lệ", fields: []))
-        desk.scanAgain()
-        await desk.scanned("https://example.com")
-        XCTAssertEqual(desk.state, .verdict(valid: false, headline: "Mã QR này không phải giấy tiếp nhận", fields: []))
-    }
-
-    func testAnAssistedSessionNeedsConsentAndEndsByErasing() async {
-        let assist = FakeAssist()
-        let model = AssistModel(assist: assist, lang: .vi)
-        await model.begin(citizenConsented: false)
-        XCTAssertEqual(model.stage, .consent)
-        XCTAssertFalse(assist.active)
-
-        await model.begin(citizenConsented: true)
-        XCTAssertEqual(model.stage, .active)
-        XCTAssertTrue(model.privateBrowsing)
-
-        assist.eraseFailure = Problem(code: "storage", message: "Không xóa được")
-        await model.end()
-        XCTAssertEqual(model.stage, .active, "a failed erase keeps the session open")
-        XCTAssertEqual(model.problem?.message, "Không xóa được")
-
-        assist.eraseFailure = nil
-        await model.end()
-        XCTAssertEqual(model.stage, .ended(message: Texts(lang: .vi).assistErased))
-        XCTAssertEqual(model.helped, "Đã hỗ trợ 1 người trên điện thoại này")
-        model.next()
-        XCTAssertEqual(model.stage, .consent)
-
-        XCTAssertEqual(AssistModel(assist: nil, lang: .en).stage, .notAvailable(message: Texts(lang: .en).notYetAvailable))
-    }
-
+final class SettingsAndBackgroundTests: XCTestCase {
     func testTheAppLockNeedsAPasscodeAndTheOwnersConfirmation() async {
         let store = MemorySettings()
         let owner = FakeOwner()
