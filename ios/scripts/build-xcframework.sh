@@ -6,17 +6,22 @@
 #   ios/MotCuaKit/Sources/MotCuaBindings/MotCua.swift  uniffi's Swift for that same build
 # then generates the Xcode project. Both outputs are git-ignored.
 #
-# Usage: ios/scripts/build-xcframework.sh [--debug]   (release by default: the size profile)
+# Usage: ios/scripts/build-xcframework.sh [--debug]   (release-mobile by default: the size profile)
 # Needs: rustup target add aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios
 #        brew install xcodegen
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-profile=release
-cargo_profile=(--release)
+# What ships: the size profile and the `mobile` feature, with SQLite trimmed
+# (scripts/mobile-build-env.sh; bindings/README.md, "Release profile").
+profile=release-mobile
+cargo_profile=(--profile release-mobile --features mobile)
 if [ "${1:-}" = "--debug" ]; then
     profile=debug
     cargo_profile=()
+else
+    # shellcheck source=../../scripts/mobile-build-env.sh
+    source scripts/mobile-build-env.sh
 fi
 [ "$(uname -s)" = Darwin ] || { echo "needs macOS with Xcode (xcodebuild, lipo)" >&2; exit 1; }
 target_dir="${CARGO_TARGET_DIR:-target}"
