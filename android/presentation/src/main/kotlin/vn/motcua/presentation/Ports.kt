@@ -189,11 +189,94 @@ interface ReceiptPort {
     fun verifyReceipt(scannedText: String): Verification
 }
 
-/** A volunteer's assisted session (DESIGN.md: assist); not exported by the core yet. */
+/** The statement the assisted person accepts, and the version the core records. */
+data class ConsentStatement(val text: String, val version: String)
+
+/**
+ * What the assisted person leaves with (the core's `handoff(code)`): no personal data, so
+ * it may be printed or sent to a relative's phone.
+ */
+data class HandoffSlip(
+    val dossierCode: String,
+    val procedureName: String?,
+    /** `YYYY-MM-DD`, once the desk accepted the dossier. */
+    val appointmentDate: String?,
+    /** The code, the date and how to follow the dossier, in plain words, line by line. */
+    val instructions: String,
+)
+
+/** How a session ended, by procedure code (the core records nothing else). */
+data class SessionOutcome(
+    /** Someone logged in: a person was helped. */
+    val helped: Boolean,
+    val submitted: List<String>,
+    /** Given up while waiting for the network (the session was ended anyway). */
+    val notSent: List<String>,
+    val abandonedDrafts: List<String>,
+)
+
+/** One procedure's counts on one day of the volunteer's summary. */
+data class ProcedureCounts(val procedureCode: String, val submitted: Int, val notSent: Int, val abandonedDrafts: Int)
+
+/** One day of the volunteer's summary (no personal data). */
+data class AssistDay(
+    /** `YYYY-MM-DD`, in Vietnam. */
+    val day: String,
+    val peopleHelped: Int,
+    /** Sessions the app did not end itself (it was killed; the core erased them at the next start). */
+    val interruptedSessions: Int,
+    val procedures: List<ProcedureCounts>,
+)
+
+/** What ending a session did. */
+sealed interface SessionEnd {
+    /** Ended and erased. */
+    data class Ended(val outcome: SessionOutcome) : SessionEnd
+
+    /** Refused: [count] submissions still wait for the network; [message] says what ending would lose. */
+    data class StillPending(val count: Int, val message: String) : SessionEnd
+}
+
+/** An open assisted session: the assisted person's own isolated core. */
+interface AssistedSessionPort {
+    /** Names the session's profile (not personal data). */
+    val id: String
+
+    /** Seconds since the epoch. */
+    val startedAt: Long
+
+    /**
+     * The session's core: the ordinary screens run on it while the session is open. A new
+     * [CoreAreas] (another key) after an end was refused: the handles are released before
+     * an end is tried, as the bindings ask.
+     */
+    val areas: CoreAreas
+
+    /** What the person takes home for dossier [dossierCode]. */
+    fun handoff(dossierCode: String): HandoffSlip
+}
+
+/**
+ * A volunteer's assisted sessions (the core's assist area, docs/decisions/0003): consent,
+ * begin, end with erasure, and the summary by day.
+ */
 interface AssistPort {
-    fun beginAssistedSession()
-    /** Erases everything of the assisted person from the phone. */
-    fun endAssistedSession()
-    /** How many people were helped, without personal data. */
-    fun assistSummary(): Int
+    /** The statement to show, in the configured language. */
+    fun consentStatement(): ConsentStatement
+
+    /** Opens a session once the person accepted statement [consentVersion]. */
+    fun begin(consentVersion: String): AssistedSessionPort
+
+    /**
+     * Ends [session]: sends what waits, logs the person out, erases their profile. Without
+     * [force], refuses while submissions still wait for the network; the session then stays
+     * open with fresh [AssistedSessionPort.areas].
+     */
+    suspend fun end(session: AssistedSessionPort, force: Boolean): SessionEnd
+
+    /** Newest day first. */
+    fun summary(): List<AssistDay>
+
+    /** The summary as CSV for the team's report. */
+    fun summaryCsv(): String
 }

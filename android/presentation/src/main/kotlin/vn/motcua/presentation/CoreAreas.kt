@@ -1,0 +1,60 @@
+package vn.motcua.presentation
+
+import vn.motcua.CatalogInterface
+import vn.motcua.IdentityInterface
+import vn.motcua.MotCua
+
+/**
+ * The areas of one open core, as the screens use them: the phone owner's own profile, or
+ * an assisted session's isolated profile while a volunteer helps someone. Every screen that
+ * works on "the citizen's" data (login, home, search, procedure, form, dossier, receipt)
+ * takes a [CoreAreas] instead of reaching for a global: the app passes the session's while a
+ * session is open and the owner's otherwise, and the same screens serve both.
+ */
+class CoreAreas(
+    /** Which profile: [OWN], or `assist/<session id>`; prefixes the keys of state holders. */
+    val key: String,
+    val identity: IdentityInterface,
+    val catalog: CatalogInterface,
+    val dossiers: DossierPort,
+    val tracking: TrackingPort,
+    val actions: CitizenActionsPort,
+    /** Null while the bindings export no receipts: the receipt screens say so. */
+    val receipts: ReceiptPort?,
+    private val release: () -> Unit = {},
+) : AutoCloseable {
+    /** These are an assisted session's areas, not the phone owner's. */
+    val assisted: Boolean get() = key != OWN
+
+    /** Releases the Kotlin handles on the core's objects (the core itself is closed by its owner). */
+    override fun close() = release()
+
+    companion object {
+        /** The phone owner's own profile. */
+        const val OWN = "own"
+
+        /** The areas of [core]; [receipts] when the bindings export them. */
+        fun of(core: MotCua, key: String = OWN, receipts: (MotCua) -> ReceiptPort? = { null }): CoreAreas {
+            val identity = core.identity()
+            val catalog = core.catalog()
+            val dossier = core.dossier()
+            val tracking = core.tracking()
+            val dossiers = CoreDossiers(dossier)
+            return CoreAreas(
+                key = key,
+                identity = identity,
+                catalog = catalog,
+                dossiers = dossiers,
+                tracking = CoreTracking(tracking),
+                actions = dossiers,
+                receipts = receipts(core),
+                release = {
+                    identity.close()
+                    catalog.close()
+                    dossier.close()
+                    tracking.close()
+                },
+            )
+        }
+    }
+}
