@@ -7,12 +7,14 @@ use motcua_core::identity::IdentityError;
 use motcua_core::secure_store::{SecureStore, SecureStoreError};
 use motcua_core::{CoreConfig, Lang, Localized, OpenError};
 
+mod assist;
 mod catalog;
 mod dossier;
 mod listener;
 mod runtime;
 mod tracking;
 
+pub use assist::{Assist, AssistException, AssistedSession};
 pub use catalog::{Catalog, CatalogException};
 pub use dossier::{DossierException, Dossiers, UploadListener};
 pub use listener::{ListenerError, ListenerHandle};
@@ -328,6 +330,16 @@ impl MotCua {
             runtime: self.runtime.clone(),
         })
     }
+
+    /// The assist area: sessions in which a volunteer files for someone else, isolated
+    /// from this profile, and the volunteer's summary.
+    pub fn assist(&self) -> Arc<Assist> {
+        Arc::new(Assist {
+            core: self.core.clone(),
+            lang: self.lang,
+            runtime: self.runtime.clone(),
+        })
+    }
 }
 
 /// Login, session and profile.
@@ -415,15 +427,16 @@ impl Identity {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::collections::HashMap;
     use std::sync::Mutex;
 
+    /// An in-memory keystore, or one that always fails (`broken`).
     #[derive(Default)]
-    struct TestPlatform {
-        secrets: Mutex<HashMap<String, Vec<u8>>>,
-        broken: bool,
+    pub(crate) struct TestPlatform {
+        pub(crate) secrets: Mutex<HashMap<String, Vec<u8>>>,
+        pub(crate) broken: bool,
     }
 
     impl Platform for TestPlatform {
@@ -445,7 +458,8 @@ mod tests {
         }
     }
 
-    fn config(dir: &std::path::Path) -> AppConfig {
+    /// A configuration whose portal refuses every connection.
+    pub(crate) fn config(dir: &std::path::Path) -> AppConfig {
         AppConfig {
             data_dir: dir.to_string_lossy().into_owned(),
             // Nothing listens on port 9 of loopback: every request is refused at once.

@@ -33,9 +33,16 @@ pub(crate) fn handle() -> std::io::Result<Handle> {
         .thread_name("motcua-core")
         .enable_all()
         .build()?;
-    // Two threads opening at once may both build one; the loser's is dropped here, on an
-    // app thread, which is allowed.
-    Ok(RUNTIME.get_or_init(|| runtime).handle().clone())
+    // Two threads opening at once may both build one. The loser's is shut down without
+    // waiting: dropping it would panic when the caller is itself on a runtime (a Rust
+    // test, a host app using tokio).
+    if let Err(loser) = RUNTIME.set(runtime) {
+        loser.shutdown_background();
+    }
+    RUNTIME
+        .get()
+        .map(|runtime| runtime.handle().clone())
+        .ok_or_else(|| std::io::Error::other("the bindings' runtime is not set"))
 }
 
 /// A task aborted when its handle is dropped: the caller went away.
