@@ -18,6 +18,7 @@ import vn.motcua.presentation.Branding
 import vn.motcua.presentation.AssistPort
 import vn.motcua.presentation.AssistViewModel
 import vn.motcua.presentation.CoreAreas
+import vn.motcua.presentation.CoreAssist
 import vn.motcua.presentation.DossierPort
 import vn.motcua.presentation.Lang
 import vn.motcua.presentation.TrackingPort
@@ -38,8 +39,8 @@ class AppGraph(val core: MotCua, val lang: Lang, scope: CoroutineScope) {
      */
     val own: CoreAreas = CoreAreas.of(core)
 
-    /** The volunteer's assisted sessions: null while the bindings export no assist area. */
-    val assist: AssistPort? = null
+    /** The volunteer's assisted sessions (the core's assist area). */
+    val assist: AssistPort? = CoreAssist(core.assist(), lang)
 
     /** The assisted session's state, held for the whole process. */
     val assistHolder: AssistViewModel? = assist?.let { AssistViewModel(it, lang, texts, scope) }

@@ -116,17 +116,20 @@ class AssistViewModel(
      * the screen showed (the core refuses any other).
      */
     fun accept(version: String) {
+        // A tap acts on what the screen shows at that moment: nothing without the statement.
+        val shown = state.value as? AssistState.Consent ?: return
+        if (shown.starting) return
         scope.launch {
             busy.withLock {
-                val consent = state.value as? AssistState.Consent ?: return@withLock
-                update { consent.copy(starting = true, problem = null) }
+                if (state.value != shown) return@withLock
+                update { shown.copy(starting = true, problem = null) }
                 try {
                     val opened = withContext(io) { assist.begin(version) }
                     current.value = opened
                     currentAreas.value = opened.areas
                     update { AssistState.Open(banner(opened)) }
                 } catch (e: Exception) {
-                    update { consent.copy(starting = false, problem = e.toProblem(texts)) }
+                    update { shown.copy(starting = false, problem = e.toProblem(texts)) }
                 }
             }
         }
@@ -149,12 +152,13 @@ class AssistViewModel(
     }
 
     private fun finish(force: Boolean) {
+        val from = state.value
+        val allowed = if (force) from is AssistState.ConfirmEnd else from is AssistState.Open
+        val open = current.value
+        if (!allowed || open == null) return
         scope.launch {
             busy.withLock {
-                val open = current.value ?: return@withLock
-                val from = state.value
-                val allowed = if (force) from is AssistState.ConfirmEnd else from is AssistState.Open
-                if (!allowed) return@withLock
+                if (state.value != from) return@withLock
                 val banner = banner(open)
                 update { AssistState.Ending(banner) }
                 try {

@@ -33,8 +33,16 @@ class CoreAreas(
         /** The phone owner's own profile. */
         const val OWN = "own"
 
-        /** The areas of [core]; [receipts] when the bindings export them. */
-        fun of(core: MotCua, key: String = OWN, receipts: (MotCua) -> ReceiptPort? = { null }): CoreAreas {
+        /**
+         * The areas of [core]; [receipts] when the bindings export them. [ownsCore]: closing
+         * the areas closes [core] too (a session's core handle, which nothing else holds).
+         */
+        fun of(
+            core: MotCua,
+            key: String = OWN,
+            receipts: (MotCua) -> ReceiptPort? = { null },
+            ownsCore: Boolean = false,
+        ): CoreAreas {
             val identity = core.identity()
             val catalog = core.catalog()
             val dossier = core.dossier()
@@ -53,6 +61,7 @@ class CoreAreas(
                     catalog.close()
                     dossier.close()
                     tracking.close()
+                    if (ownsCore) core.close()
                 },
             )
         }

@@ -1,5 +1,6 @@
 package vn.motcua.presentation
 
+import vn.motcua.AssistException
 import vn.motcua.CatalogException
 import vn.motcua.DossierException
 import vn.motcua.IdentityException
@@ -48,6 +49,11 @@ fun Throwable.toProblem(texts: Texts): Problem = when (this) {
     is TrackingException.RateLimited -> Problem(code, userMessage)
     is TrackingException.Storage -> Problem(code, userMessage)
     is TrackingException.Other -> Problem(code, userMessage)
+    is AssistException.ConsentRequired -> Problem(code, userMessage)
+    is AssistException.SessionOpen -> Problem(code, userMessage)
+    is AssistException.NoSession -> Problem(code, userMessage)
+    is AssistException.SubmissionsPending -> Problem(code, userMessage)
+    is AssistException.Storage -> Problem(code, userMessage)
     else -> coreProblem(this) ?: Problem("unexpected", texts.unexpected)
 }
 
