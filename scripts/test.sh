@@ -9,9 +9,21 @@ cd "$(dirname "$0")/.."
 
 command -v cargo >/dev/null || { echo "cargo is required (rustup)" >&2; exit 1; }
 command -v node >/dev/null || { echo "node is required for the oidc-provider tests" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "python3 is required for the receipt QR tests (ZXing)" >&2; exit 1; }
 
 echo "==> installing the test OpenID provider (oidc-provider, npm)"
 npm ci --prefix tests/oidc-provider --no-audit --no-fund --loglevel=error
+
+# The receipt tests read our QR PNGs with decoders nobody here wrote; they fail (never
+# skip) when one is missing.
+echo "==> installing the QR decoders for the receipt tests (ZXing: zxing-cpp; zbar: zbarimg)"
+python3 -m pip install --quiet --disable-pip-version-check "zxing-cpp==3.1.1" "pillow==11.3.0"
+if ! command -v zbarimg >/dev/null; then
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq zbar-tools
+fi
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check

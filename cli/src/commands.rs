@@ -9,6 +9,7 @@ use motcua_core::identity::IdentityError;
 use motcua_core::secure_store::DevFileSecureStore;
 use motcua_core::{CoreConfig, Lang, Localized, MotCua, OpenError};
 use motcua_protocol::api::{ClientConfig, PATH_CLIENT_CONFIG};
+use motcua_protocol::receipt::RootKey;
 use serde::Serialize;
 use url::Url;
 
@@ -153,6 +154,48 @@ pub enum Command {
         #[command(subcommand)]
         command: CatalogCommand,
     },
+    /// Show the receipt QR code of one of your dossiers (in the terminal; --png writes an
+    /// image).
+    Receipt {
+        /// Dossier code.
+        code: String,
+        /// Also write the QR code as a PNG image to this file.
+        #[arg(long)]
+        png: Option<PathBuf>,
+        /// The province root key (`ed25519:…`); default: the one the portal announces.
+        #[arg(long, env = "MOTCUA_RECEIPT_ROOT_KEY")]
+        root_key: Option<String>,
+    },
+    /// Verify a receipt (desk): its QR text, or an image of it; offline once the key list
+    /// was fetched.
+    Verify {
+        /// The scanned text (`MC1:…`) or an image file (PNG, JPEG) with the QR code.
+        input: String,
+        /// The ID number on the card of the person at the desk, to check it is the
+        /// applicant's.
+        #[arg(long)]
+        id_number: Option<String>,
+        /// Do not try to refresh the key list first.
+        #[arg(long)]
+        offline: bool,
+        /// The province root key (`ed25519:…`); default: the one the portal announces.
+        #[arg(long, env = "MOTCUA_RECEIPT_ROOT_KEY")]
+        root_key: Option<String>,
+    },
+}
+
+/// Receipt-signing key commands (on the portal's data directory).
+#[derive(Debug, Subcommand)]
+pub enum ReceiptKeysCommand {
+    /// The keys and the root public key the apps must carry.
+    List,
+    /// Retire the active key (its receipts stay valid) and start a new one.
+    Rotate,
+    /// Revoke a key: its receipts stop verifying once verifiers refresh the key list.
+    Revoke {
+        /// Key id (8 hexadecimal digits, see `list`).
+        kid: String,
+    },
 }
 
 /// Draft commands.
@@ -225,10 +268,18 @@ pub enum CatalogCommand {
 }
 
 /// Portal commands.
+// Parsed once per process, like `Command`.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum PortalCommand {
     /// Serve the portal API and its built-in OpenID provider.
     Serve(motcua_portal::PortalConfig),
+    /// The receipt-signing keys: list, rotate, revoke.
+    ReceiptKeys {
+        /// Key command.
+        #[command(subcommand)]
+        command: ReceiptKeysCommand,
+    },
 }
 
 /// The two-step login.
@@ -286,6 +337,9 @@ pub enum CliError {
     /// Status tracking.
     #[error(transparent)]
     Tracking(#[from] motcua_core::tracking::TrackingError),
+    /// Receipts.
+    #[error(transparent)]
+    Receipt(#[from] motcua_core::receipt::ReceiptError),
     /// The desk (staff) side.
     #[error(transparent)]
     Desk(motcua_core::desk::DeskError),
@@ -309,6 +363,7 @@ impl Localized for CliError {
             CliError::Dossier(e) => e.code(),
             CliError::InvalidArgument(_) => "invalid_argument",
             CliError::Tracking(e) => e.code(),
+            CliError::Receipt(e) => e.code(),
             CliError::Desk(e) => e.code(),
             CliError::Assist(e) => e.code(),
         }
@@ -345,6 +400,7 @@ impl Localized for CliError {
             CliError::Catalog(e) => e.message(lang),
             CliError::Dossier(e) => e.message(lang),
             CliError::Tracking(e) => e.message(lang),
+            CliError::Receipt(e) => e.message(lang),
             CliError::Desk(e) => e.message(lang),
             CliError::Assist(e) => e.message(lang),
             CliError::InvalidArgument(detail) => pick(
@@ -375,6 +431,42 @@ pub async fn run(cli: Cli) -> i32 {
             motcua_portal::serve_until_signal(config)
                 .await
                 .map_err(|e| CliError::Portal(e.to_string()))
+        }
+        Command::Portal {
+            command: PortalCommand::ReceiptKeys { command },
+        } => match cli.data_dir {
+            Some(dir) => crate::receipt::keys(&out, &dir, &command),
+            None => Err(CliError::InvalidArgument(
+                "--data-dir: the portal's data directory".into(),
+            )),
+        },
+        Command::Receipt {
+            code,
+            png,
+            root_key,
+        } => {
+            match ClientContext::open(&cli.portal, cli.data_dir, cli.assisted, root_key.as_deref())
+                .await
+            {
+                Ok(client) => crate::receipt::receipt(&out, &client, &code, png.as_deref()).await,
+                Err(e) => Err(e),
+            }
+        }
+        Command::Verify {
+            input,
+            id_number,
+            offline,
+            root_key,
+        } => {
+            match ClientContext::open(&cli.portal, cli.data_dir, cli.assisted, root_key.as_deref())
+                .await
+            {
+                Ok(client) => {
+                    crate::receipt::verify(&out, &client, &input, id_number.as_deref(), offline)
+                        .await
+                }
+                Err(e) => Err(e),
+            }
         }
         Command::Demo => crate::demo::run(&out).await,
         Command::Login { step, timeout_secs } => {
@@ -534,6 +626,19 @@ impl ClientContext {
         data_dir: Option<PathBuf>,
         assisted: bool,
     ) -> Result<ClientContext, CliError> {
+        ClientContext::open(portal, data_dir, assisted, None).await
+    }
+
+    /// [`ClientContext::new`] with the receipt trust anchor: `root_key` (`ed25519:…`) when
+    /// given, else the one the portal's client configuration announces. Taking the anchor
+    /// from the server whose receipts it checks is acceptable only for this development
+    /// CLI; the apps carry it in their branding.
+    pub async fn open(
+        portal: &Url,
+        data_dir: Option<PathBuf>,
+        assisted: bool,
+        root_key: Option<&str>,
+    ) -> Result<ClientContext, CliError> {
         let data_dir = data_dir_or_default(data_dir);
         let cache = data_dir.join(CLIENT_CONFIG_CACHE);
         let config = match fetch_client_config(portal).await {
@@ -556,12 +661,19 @@ impl ClientContext {
                 .ok_or(error)?,
             Err(error) => return Err(error),
         };
+        let root_key = match root_key.or(config.receipt_root_key.as_deref()) {
+            Some(text) => Some(RootKey::parse(text).ok_or_else(|| {
+                CliError::InvalidArgument(format!("{text:?} is not an ed25519:… root key"))
+            })?),
+            None => None,
+        };
         let mut core_config = CoreConfig::new(
             data_dir.clone(),
             portal.clone(),
             config.issuer,
             config.client_id,
         );
+        core_config.receipt_root_key = root_key;
         // A session spans several commands here (begin, login, draft…, end): it is kept
         // until `motcua assist end`, not erased as an app erases a killed session.
         core_config.resume_assisted_session = true;

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use motcua_core::secure_store::MemorySecureStore;
-use motcua_core::{APP_REDIRECT_URI, CoreConfig, MotCua};
+use motcua_core::{APP_REDIRECT_URI, CoreConfig, Localized as _, MotCua};
 use motcua_protocol::identity::IdentityLevel;
+use motcua_protocol::receipt::RootKey;
 use serde::Serialize;
 
 use motcua_core::desk::DeskClient;
@@ -83,6 +84,47 @@ impl Steps<'_> {
     }
 }
 
+/// After the acceptance: the receipt the phone synced, and the desk verifying it offline.
+async fn show_receipt(
+    out: &Output,
+    steps: &mut Steps<'_>,
+    core: &MotCua,
+    code: &str,
+) -> Result<(), CliError> {
+    let area = core.receipt();
+    let view = area.receipt(code)?;
+    steps.print(
+        "Giấy tiếp nhận có mã QR về điện thoại (ký Ed25519, COSE, Base45)",
+        "The receipt QR code reached the phone (Ed25519, COSE, Base45)",
+        format!(
+            "{}\n{} {} · {} {} · {} {}",
+            view.qr_text,
+            out.t("QR phiên bản", "QR version"),
+            view.qr.version,
+            out.t("mức", "level"),
+            view.qr.ec_level,
+            out.t("khóa", "key"),
+            view.kid
+        ),
+    );
+    let list = area.refresh_trust_list().await?;
+    let verification = area.verify_receipt(&view.qr_text)?;
+    steps.print(
+        "Bàn một cửa tải danh sách khóa một lần, rồi kiểm tra giấy tiếp nhận không cần mạng",
+        "The desk fetches the key list once, then verifies the receipt with no network",
+        format!(
+            "{} [{}] · {} #{} ({} {})",
+            verification.verdict.message(out.lang),
+            verification.verdict.code(),
+            out.t("danh sách khóa", "key list"),
+            list.sequence,
+            list.keys,
+            out.t("khóa", "keys")
+        ),
+    );
+    Ok(())
+}
+
 /// Runs the demo.
 pub async fn run(out: &Output) -> Result<(), CliError> {
     let workspace = tempfile::tempdir()?;
@@ -105,15 +147,15 @@ pub async fn run(out: &Output) -> Result<(), CliError> {
 
     let client_config = fetch_client_config(&portal_url).await?;
     let secrets = Arc::new(MemorySecureStore::new());
-    let core = MotCua::open(
-        CoreConfig::new(
-            workspace.path().join("phone"),
-            portal_url.clone(),
-            client_config.issuer.clone(),
-            client_config.client_id.clone(),
-        ),
-        secrets.clone(),
-    )?;
+    let mut core_config = CoreConfig::new(
+        workspace.path().join("phone"),
+        portal_url.clone(),
+        client_config.issuer.clone(),
+        client_config.client_id.clone(),
+    );
+    // The app's branding carries the province root key; the demo's portal made it.
+    core_config.receipt_root_key = RootKey::parse(&portal.receipt_root_key());
+    let core = MotCua::open(core_config, secrets.clone())?;
     steps.print(
         "Mở lõi ứng dụng (như trên điện thoại)",
         "Opened the app core (as on a phone)",
@@ -319,6 +361,7 @@ pub async fn run(out: &Output) -> Result<(), CliError> {
         &mut steps,
     )
     .await?;
+    show_receipt(out, &mut steps, &core, &code).await?;
     act_and_sync(
         &reception,
         desk_step(ActionKind::StartProcessing, Vec::new()),

@@ -11,4 +11,5 @@ pub mod demo;
 pub mod desk;
 pub mod dossier;
 pub mod output;
+pub mod receipt;
 pub mod tracking;

@@ -8,6 +8,7 @@ pub mod dossier;
 pub mod http;
 pub mod identity;
 pub mod listeners;
+pub mod receipt;
 pub mod secure_store;
 pub mod store;
 pub mod tracking;
@@ -22,6 +23,7 @@ use crate::assist::AssistArea;
 use crate::catalog::CatalogArea;
 use crate::dossier::DossierArea;
 use crate::identity::Identity;
+use crate::receipt::ReceiptArea;
 use crate::secure_store::SecureStore;
 use crate::store::{Database, StoreError};
 use crate::tracking::TrackingArea;
@@ -53,6 +55,10 @@ pub struct CoreConfig {
     /// `false`: a session that outlived its process was abandoned (the app was killed) and
     /// is erased at open. A tool whose session spans processes (the CLI) sets it.
     pub resume_assisted_session: bool,
+    /// The province root key that signs the receipt trust list: branding, built into the
+    /// app (never fetched from the portal it is meant to check). `None`: receipts are
+    /// shown but not verified.
+    pub receipt_root_key: Option<motcua_protocol::receipt::RootKey>,
 }
 
 impl CoreConfig {
@@ -66,6 +72,7 @@ impl CoreConfig {
             redirect_uri: APP_REDIRECT_URI.to_owned(),
             scopes: DEFAULT_SCOPES.to_owned(),
             resume_assisted_session: false,
+            receipt_root_key: None,
         }
     }
 }
@@ -122,6 +129,7 @@ pub struct MotCua {
     dossier: DossierArea,
     tracking: TrackingArea,
     assist: AssistArea,
+    receipt: ReceiptArea,
 }
 
 impl MotCua {
@@ -158,6 +166,7 @@ impl MotCua {
             database.clone(),
             secure_store.clone(),
         ));
+        let receipt = ReceiptArea::new(config.clone(), http.clone(), database.clone());
         let tracking = TrackingArea::new(
             config.clone(),
             http.clone(),
@@ -184,6 +193,7 @@ impl MotCua {
             dossier,
             tracking,
             assist,
+            receipt,
         })
     }
 
@@ -210,5 +220,10 @@ impl MotCua {
     /// Assisted sessions: a volunteer files for someone else in an isolated profile.
     pub fn assist(&self) -> &AssistArea {
         &self.assist
+    }
+
+    /// Receipts: the citizen's QR code, offline verification at the desk.
+    pub fn receipt(&self) -> &ReceiptArea {
+        &self.receipt
     }
 }

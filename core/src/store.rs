@@ -32,7 +32,7 @@ pub enum StoreError {
 }
 
 /// The schema version this build migrates to (the number of migrations).
-pub const SCHEMA_VERSION: usize = 6;
+pub const SCHEMA_VERSION: usize = 7;
 
 /// The schema, one entry per version; append only, never edit a released one.
 fn migrations() -> Migrations<'static> {
@@ -180,6 +180,21 @@ fn migrations() -> Migrations<'static> {
                 outcome TEXT NOT NULL CHECK (outcome IN ('submitted', 'not_sent', 'draft_abandoned'))
             ) STRICT;
             CREATE INDEX assisted_outcomes_session ON assisted_outcomes(session_id);",
+        ),
+        // 7: receipts: the one of each accepted dossier (synced with the acceptance), and
+        // the trust list of receipt-signing keys as the root key signed it (verified again
+        // when read).
+        M::up(
+            "CREATE TABLE receipts (
+                code TEXT PRIMARY KEY NOT NULL,
+                text TEXT NOT NULL
+            ) STRICT;
+            CREATE TABLE receipt_trust_list (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                sequence INTEGER NOT NULL,
+                signed BLOB NOT NULL,
+                fetched_at INTEGER NOT NULL
+            ) STRICT;",
         ),
     ])
 }

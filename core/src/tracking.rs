@@ -287,6 +287,9 @@ impl TrackingArea {
                      appointment_date = COALESCE(?4, appointment_date)",
                 params![change.code, status, change.at, change.appointment_date],
             )?;
+            if let Some(text) = &change.receipt {
+                crate::receipt::store_synced(&tx, &change.code, text)?;
+            }
         }
         tx.execute(
             "INSERT INTO sync_state (id, cursor) VALUES (1, ?1)
@@ -328,6 +331,7 @@ impl TrackingArea {
                         .get::<_, Option<String>>(6)?
                         .and_then(|text| serde_json::from_str(&text).ok())
                         .unwrap_or_default(),
+                    receipt: None,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -369,6 +373,7 @@ mod tests {
             appointment_date: None,
             reason: None,
             missing: Vec::new(),
+            receipt: None,
         }
     }
 

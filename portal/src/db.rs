@@ -325,6 +325,37 @@ const MIGRATIONS: &[M<'static>] = &[
     "#,
     )
     .foreign_key_check(),
+    M::up(
+        r#"
+    -- Receipt-signing keys (Ed25519, PKCS#8; motcua_protocol::receipt). One active key
+    -- signs; a rotation retires it (`not_after`), a revocation marks it (`revoked_at`).
+    -- All of them are published in the trust list, signed by the province root key.
+    CREATE TABLE receipt_keys (
+        kid        TEXT PRIMARY KEY,
+        pkcs8      BLOB NOT NULL,
+        public_key BLOB NOT NULL CHECK (length(public_key) = 32),
+        not_before INTEGER NOT NULL,
+        not_after  INTEGER,
+        revoked_at INTEGER,
+        active     INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1))
+    ) STRICT;
+    CREATE UNIQUE INDEX receipt_keys_one_active ON receipt_keys (active) WHERE active = 1;
+
+    -- The trust list's sequence: grows with every change of `receipt_keys`.
+    CREATE TABLE receipt_trust_list (
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        sequence INTEGER NOT NULL
+    ) STRICT;
+
+    -- The receipt issued when the desk accepted a dossier (the QR text, `MC1:`…).
+    CREATE TABLE receipts (
+        dossier_id INTEGER PRIMARY KEY REFERENCES dossiers (id),
+        kid        TEXT NOT NULL REFERENCES receipt_keys (kid),
+        text       TEXT NOT NULL,
+        issued_at  INTEGER NOT NULL
+    ) STRICT;
+    "#,
+    ),
 ];
 
 /// The migration list.
@@ -462,7 +493,13 @@ mod tests {
             {
                 let mut conn = Connection::open(db_path(dir.path())).unwrap();
                 migrations().to_version(&mut conn, version).unwrap();
-                conn.execute_batch(
+                // Version 3 rebuilt `dossiers` with a required `updated_at`.
+                let (updated_column, updated_value) = if version >= 3 {
+                    (", updated_at", ", 0")
+                } else {
+                    ("", "")
+                };
+                conn.execute_batch(&format!(
                     "INSERT INTO citizens (id, issuer, subject, full_name, identity_level,
                                            created_at, updated_at)
                      VALUES (1, 'i', 's', 'n', 2, 0, 0);
@@ -470,17 +507,26 @@ mod tests {
                                           file_name, sha256, status, created_at)
                      VALUES ('u1', 1, 3, 3, 'application/pdf', 'a.pdf', 'ab', 'complete', 0);
                      INSERT INTO dossiers (id, code, citizen_id, procedure_code, fields, status,
-                                           submitted_at, created_at)
-                     VALUES (7, 'X-250101-0001', 1, '1.000001', '{}', 'submitted',
-                             '2025-01-01T08:00:00+07:00', 0);
+                                           submitted_at, created_at{updated_column})
+                     VALUES (7, 'X-250101-0001', 1, '1.000001', '{{}}', 'submitted',
+                             '2025-01-01T08:00:00+07:00', 0{updated_value});
                      INSERT INTO dossier_attachments (dossier_id, position, requirement,
                          upload_id, sha256, size, media_type, file_name)
                      VALUES (7, 0, 'r', 'u1', 'ab', 3, 'application/pdf', 'a.pdf');
                      INSERT INTO idempotency_keys (citizen_id, idem_key, request_hash, status,
                          response, dossier_id, created_at)
-                     VALUES (1, 'k', x'00', 201, '{}', 7, 0);",
-                )
+                     VALUES (1, 'k', x'00', 201, '{{}}', 7, 0);"
+                ))
                 .unwrap();
+                if version >= 3 {
+                    // The rebuild wrote the submission event; version 3 has its own.
+                    conn.execute(
+                        "INSERT INTO dossier_events (dossier_id, citizen_id, at, status, actor_role)
+                         VALUES (7, 1, '2025-01-01T08:00:00+07:00', 'submitted', 'citizen')",
+                        [],
+                    )
+                    .unwrap();
+                }
             }
             let conn = open(dir.path()).unwrap();
             let (status, updated_at): (String, i64) = conn

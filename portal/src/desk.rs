@@ -21,6 +21,7 @@ use crate::AppState;
 use crate::deadline::date_of;
 use crate::dossiers::{json_answer, json_of};
 use crate::error::{ApiError, ApiJson};
+use crate::receipts;
 use crate::staff::AuthenticatedStaff;
 use crate::vn_time::VnTime;
 use crate::workflow::{
@@ -154,6 +155,7 @@ fn desk_dossier(
         })?
         .collect::<rusqlite::Result<_>>()?;
     let timeline = workflow::timeline(conn, row.id)?;
+    let receipt = receipts::text_of(conn, row.id)?;
     let procedure = state.catalog.procedure(&row.procedure_code);
     let overdue = row.overdue(date_of(&VnTime::now()));
     Ok(DeskDossier {
@@ -173,6 +175,7 @@ fn desk_dossier(
         fields,
         attachments,
         timeline,
+        receipt,
     })
 }
 
@@ -208,6 +211,12 @@ pub(crate) async fn act(
     let code = dossier_code(path)?;
     let ApiJson(request) = body?;
     let action = request.to_action();
+    // Accepting issues the receipt; its applicant digest is slow on purpose, so it is
+    // made before the transaction.
+    let applicant = match request.action {
+        ActionKind::Accept => receipts::applicant_digest(&state, code.clone()).await?,
+        _ => None,
+    };
     let at = VnTime::now();
     let inner = state.clone();
     let outcome = state
@@ -237,7 +246,13 @@ pub(crate) async fn act(
                     processing_days,
                 )?;
                 let answer = match applied {
-                    Ok(next) => Ok(desk_dossier(&tx, &inner, next, staff.role)?),
+                    Ok(next) => {
+                        if action.kind() == ActionKind::Accept {
+                            receipts::issue(&tx, &next, &inner.settings.agency_code, applicant)
+                                .map_err(receipts::IssueError::into_sqlite)?;
+                        }
+                        Ok(desk_dossier(&tx, &inner, next, staff.role)?)
+                    }
                     Err(error) => Err(error),
                 };
                 tx.commit()?;

@@ -34,7 +34,7 @@ use crate::error::{ApiError, ApiJson};
 use crate::session::AuthenticatedCitizen;
 use crate::uploads::{UploadId, UploadStatus, accepted_media_type, parse_sha256, valid_file_name};
 use crate::vn_time::VnTime;
-use crate::workflow::{self, DossierRow, ROW_COLUMNS};
+use crate::workflow::{self, DossierRow, ROW_COLUMN_COUNT, ROW_COLUMNS};
 
 /// `Idempotency-Key`, as axum names headers.
 const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
@@ -460,6 +460,7 @@ fn store(conn: &mut Connection, input: Submission) -> rusqlite::Result<Outcome> 
         appointment_date: None,
         overdue: false,
         timeline: vec![event],
+        receipt: None,
     };
     let body = serde_json::to_string(&summary).map_err(conversion)?;
     let answer_status = StatusCode::CREATED.as_u16();
@@ -576,6 +577,7 @@ pub(crate) fn summary_of(
         appointment_date: row.appointment_date,
         overdue,
         timeline: Vec::new(),
+        receipt: None,
     }
 }
 
@@ -589,13 +591,18 @@ pub(crate) fn summaries(
     let today = date_of(&VnTime::now());
     let mut dossiers: Vec<(i64, DossierSummary)> = conn
         .prepare_cached(&format!(
-            "SELECT {ROW_COLUMNS} FROM dossiers d
+            "SELECT {ROW_COLUMNS}, r.text FROM dossiers d
+             LEFT JOIN receipts r ON r.dossier_id = d.id
              WHERE d.citizen_id = ?1 AND (?2 IS NULL OR d.code = ?2)
              ORDER BY d.id DESC"
         ))?
         .query_map(params![citizen_id, code], |row| {
+            let receipt = row.get(ROW_COLUMN_COUNT)?;
             let row = DossierRow::from_row(row)?;
-            Ok((row.id, summary_of(row, Vec::new(), today)))
+            let id = row.id;
+            let mut summary = summary_of(row, Vec::new(), today);
+            summary.receipt = receipt;
+            Ok((id, summary))
         })?
         .collect::<rusqlite::Result<_>>()?;
     if dossiers.is_empty() {

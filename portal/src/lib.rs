@@ -10,6 +10,7 @@ mod dossiers;
 mod error;
 mod provider;
 mod ratelimit;
+mod receipts;
 mod secrets;
 mod session;
 mod staff;
@@ -43,6 +44,7 @@ use motcua_protocol::lifecycle::{
     PATH_DESK_ACTIONS, PATH_DESK_DOSSIER, PATH_DESK_DOSSIERS, PATH_DESK_ME, PATH_DESK_SESSION,
     PATH_DOSSIER_SUPPLEMENT, PATH_DOSSIER_WITHDRAW, PATH_LOOKUP, PATH_SYNC,
 };
+use motcua_protocol::receipt::PATH_RECEIPT_KEYS;
 use ring::rand::SystemRandom;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -53,6 +55,9 @@ pub use catalog::builtin_catalog;
 pub use citizens::{DemoCitizen, demo_citizens};
 pub use db::DB_FILE;
 pub use error::{ApiError, ApiJson, PortalError};
+pub use receipts::{
+    ROOT_KEY_FILE, ReceiptKeyInfo, Revocation, receipt_keys, revoke_receipt_key, rotate_receipt_key,
+};
 pub use session::AuthenticatedCitizen;
 pub use staff::{
     AuthenticatedStaff, DEFAULT_DESK_DEMO_PASSWORD, DEFAULT_PASSWORD_ITERATIONS, DemoStaff,
@@ -196,6 +201,8 @@ pub(crate) struct Shared {
     pub lookup_limiter: ratelimit::RateLimiter,
     /// Staff login attempts per client.
     pub login_limiter: ratelimit::RateLimiter,
+    /// The province root key that signs the receipt trust list (development stand-in).
+    pub receipt_root: motcua_protocol::receipt::SigningKey,
 }
 
 /// The handlers' state (cheap to clone).
@@ -243,6 +250,12 @@ impl RunningPortal {
     /// The address the server is bound to.
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// The root public key of the receipt trust list (`ed25519:…`), the trust anchor the
+    /// apps carry.
+    pub fn receipt_root_key(&self) -> String {
+        self.state.receipt_root.root_key().to_string()
     }
 
     /// Rotates the built-in provider's signing key (see [`rotate_signing_key`]); returns
@@ -363,26 +376,29 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
     let demo_staff_off = config.no_demo_staff;
     let demo_password = config.desk_demo_password.clone();
     let iterations = config.staff_password_iterations;
-    let (conn, uploads) = tokio::task::spawn_blocking(move || -> Result<_, PortalError> {
-        let mut conn = db::open(&data_dir)?;
-        provider::keys::ensure_active(&mut conn, &SystemRandom::new())?;
-        citizens::seed(&conn)?;
-        staff::seed(
-            &conn,
-            &SystemRandom::new(),
-            !demo_staff_off,
-            &demo_password,
-            iterations,
-        )?;
-        let uploads = uploads::UploadStore::open(&data_dir)?;
-        let removed = uploads.sweep(&conn)?;
-        if removed > 0 {
-            tracing::info!(removed, "removed part files of finished uploads");
-        }
-        Ok((conn, uploads))
-    })
-    .await
-    .map_err(|error| PortalError::Task(error.to_string()))??;
+    let (conn, uploads, receipt_root) =
+        tokio::task::spawn_blocking(move || -> Result<_, PortalError> {
+            let mut conn = db::open(&data_dir)?;
+            provider::keys::ensure_active(&mut conn, &SystemRandom::new())?;
+            let receipt_root = receipts::load_or_create_root(&data_dir)?;
+            receipts::ensure_active(&mut conn)?;
+            citizens::seed(&conn)?;
+            staff::seed(
+                &conn,
+                &SystemRandom::new(),
+                !demo_staff_off,
+                &demo_password,
+                iterations,
+            )?;
+            let uploads = uploads::UploadStore::open(&data_dir)?;
+            let removed = uploads.sweep(&conn)?;
+            if removed > 0 {
+                tracing::info!(removed, "removed part files of finished uploads");
+            }
+            Ok((conn, uploads, receipt_root))
+        })
+        .await
+        .map_err(|error| PortalError::Task(error.to_string()))??;
 
     let state = AppState(Arc::new(Shared {
         db: db::Db::new(conn),
@@ -404,6 +420,7 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
         uploads,
         lookup_limiter: ratelimit::RateLimiter::new(LOOKUP_BURST, LOOKUP_REFILL),
         login_limiter: ratelimit::RateLimiter::new(LOGIN_BURST, LOGIN_REFILL),
+        receipt_root,
     }));
 
     let app = router(state.clone());
@@ -512,6 +529,7 @@ fn router(state: AppState) -> Router {
         )
         .route(PATH_SYNC, get(tracking::sync))
         .route(PATH_LOOKUP, get(tracking::lookup))
+        .route(PATH_RECEIPT_KEYS, get(receipts::get_trust_list))
         .merge(desk_routes())
         .merge(provider::routes())
         .fallback(not_found)
@@ -591,6 +609,8 @@ async fn client_config(State(state): State<AppState>) -> Json<ClientConfig> {
         issuer: state.settings.trusted_issuer.clone(),
         client_id: state.settings.client_id.clone(),
         scopes: SCOPES.into(),
+        // Development: the CLI takes the trust anchor from the server it trusts anyway.
+        receipt_root_key: Some(state.receipt_root.root_key().to_string()),
     })
 }
 

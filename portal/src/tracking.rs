@@ -346,8 +346,9 @@ fn changes(conn: &Connection, citizen_id: i64, cursor: u64) -> rusqlite::Result<
     let mut changes = conn
         .prepare_cached(
             "SELECT e.seq, d.code, e.status, e.at, e.note, e.appointment_date, e.reason,
-                    e.missing
+                    e.missing, r.text
              FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id
+             LEFT JOIN receipts r ON r.dossier_id = e.dossier_id AND e.action = 'accept'
              WHERE e.citizen_id = ?1 AND e.seq > ?2
              ORDER BY e.seq LIMIT ?3",
         )?
@@ -364,6 +365,7 @@ fn changes(conn: &Connection, citizen_id: i64, cursor: u64) -> rusqlite::Result<
                 missing: missing
                     .and_then(|text| serde_json::from_str(&text).ok())
                     .unwrap_or_default(),
+                receipt: row.get(8)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -239,6 +239,7 @@ fn stored_files(h: &Harness) -> Vec<PathBuf> {
     files_under(h.dir.path())
         .into_iter()
         .filter(|path| !path.to_string_lossy().starts_with("portal.sqlite"))
+        .filter(|path| !path.ends_with(motcua_portal::ROOT_KEY_FILE))
         .collect()
 }
 

@@ -31,6 +31,11 @@ pub struct ClientConfig {
     pub client_id: String,
     /// The scopes to request.
     pub scopes: String,
+    /// The province root key that signs the receipt trust list (`ed25519:…`,
+    /// `motcua_protocol::receipt::RootKey`). Apps carry it in their branding and must not
+    /// take it from here; only the development CLI does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt_root_key: Option<String>,
 }
 
 /// Exchange of a provider's ID token for a portal session.

@@ -161,6 +161,9 @@ pub struct DossierSummary {
     /// Every status change, oldest first.
     #[serde(default)]
     pub timeline: Vec<Event>,
+    /// The receipt issued at intake (QR text `MC1:…`, `motcua_protocol::receipt`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
 }
 
 /// Parses tus `Upload-Metadata` (`key base64value,key2 base64value2`); a key may have no

@@ -1045,6 +1045,10 @@ pub struct DeskDossier {
     pub attachments: Vec<DeskAttachment>,
     /// Every status change, oldest first.
     pub timeline: Vec<Event>,
+    /// The receipt issued at intake (QR text `MC1:…`, `motcua_protocol::receipt`), to
+    /// print on the slip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
 }
 
 // ----- Citizen -----
@@ -1093,6 +1097,10 @@ pub struct StatusChange {
     /// What a supplement request asks for.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
+    /// On the acceptance (`received`): the receipt the desk issued (QR text `MC1:…`,
+    /// `motcua_protocol::receipt`). Only the dossier's owner syncs it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
 }
 
 /// A page of status changes: those with `seq` greater than the cursor sent, oldest

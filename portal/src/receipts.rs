@@ -1,0 +1,535 @@
+//! Receipts (DESIGN.md, "Receipts"): the receipt-signing keys (generated, rotated,
+//! revoked, kept in SQLite), the province root key that signs their trust list, the trust
+//! list endpoint, and the receipt issued when the desk accepts a dossier.
+//!
+//! The root key here is a development stand-in: generated on first start into
+//! `receipt-root-key.pk8` (mode 0600) in the data directory. A province keeps its root key
+//! offline (an HSM or an air-gapped machine) and signs the trust list there; the portal
+//! would then only serve the list it was given. The apps carry the root public key in
+//! their branding (`CoreConfig::receipt_root_key`).
+
+use std::path::Path;
+
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use motcua_protocol::receipt::{
+    ApplicantDigest, IdNumber, KeyId, ReceiptFields, SigningKey, TrustList, TrustedKey,
+};
+use ring::rand::SystemRandom;
+use rusqlite::{Connection, OptionalExtension as _, Transaction, params};
+
+use crate::AppState;
+use crate::db::now;
+use crate::error::{ApiError, PortalError};
+use crate::workflow::DossierRow;
+
+/// The development root key's file in the data directory.
+pub const ROOT_KEY_FILE: &str = "receipt-root-key.pk8";
+/// Media type of the signed trust list.
+pub const TRUST_LIST_MEDIA_TYPE: &str = "application/cose";
+/// A new key may sign receipts received this long before it was made: an accept whose
+/// time was taken just before a rotation still gets a receipt its key covers.
+const ROTATION_GRACE_SECS: i64 = 60;
+/// Attempts to draw a key whose 4-byte id no other key has.
+const KID_ATTEMPTS: usize = 8;
+
+/// A receipt-signing key as `motcua portal receipt-keys list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReceiptKeyInfo {
+    /// Key id (hex).
+    pub kid: String,
+    /// Signs receipts received from then on (Unix seconds).
+    pub not_before: i64,
+    /// Retired then (Unix seconds).
+    pub not_after: Option<i64>,
+    /// Revoked then (Unix seconds).
+    pub revoked_at: Option<i64>,
+    /// The key that signs new receipts.
+    pub active: bool,
+}
+
+/// Reads the development root key, creating it on first use.
+pub(crate) fn load_or_create_root(data_dir: &Path) -> Result<SigningKey, PortalError> {
+    let path = data_dir.join(ROOT_KEY_FILE);
+    let io = |context| move |source| PortalError::Io { context, source };
+    let pkcs8 = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            let pkcs8 = SigningKey::generate_pkcs8(&SystemRandom::new())
+                .map_err(|_| PortalError::Crypto("cannot generate the receipt root key"))?;
+            write_private(&path, &pkcs8).map_err(io("cannot write the receipt root key"))?;
+            tracing::info!("generated a development receipt root key");
+            pkcs8
+        }
+        Err(error) => return Err(io("cannot read the receipt root key")(error)),
+    };
+    SigningKey::from_pkcs8(&pkcs8)
+        .map_err(|_| PortalError::Crypto("the receipt root key file is not an Ed25519 key"))
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+fn bump_sequence(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO receipt_trust_list (id, sequence) VALUES (1, 1)
+         ON CONFLICT (id) DO UPDATE SET sequence = sequence + 1",
+        [],
+    )?;
+    Ok(())
+}
+
+/// Makes a new active key (the caller retired the previous one).
+fn generate(tx: &Transaction<'_>, not_before: i64) -> Result<KeyId, PortalError> {
+    let rng = SystemRandom::new();
+    for _ in 0..KID_ATTEMPTS {
+        let pkcs8 = SigningKey::generate_pkcs8(&rng)
+            .map_err(|_| PortalError::Crypto("cannot generate a receipt key"))?;
+        let key = SigningKey::from_pkcs8(&pkcs8)
+            .map_err(|_| PortalError::Crypto("cannot parse a generated receipt key"))?;
+        let kid = key.kid();
+        let inserted = tx.execute(
+            "INSERT INTO receipt_keys (kid, pkcs8, public_key, not_before, active)
+             VALUES (?1, ?2, ?3, ?4, 1) ON CONFLICT (kid) DO NOTHING",
+            params![
+                kid.to_string(),
+                pkcs8,
+                key.public_key().as_slice(),
+                not_before
+            ],
+        )?;
+        if inserted == 1 {
+            bump_sequence(tx)?;
+            return Ok(kid);
+        }
+    }
+    Err(PortalError::Crypto("no fresh receipt key id"))
+}
+
+/// Makes sure an active receipt key exists (first start); returns its id.
+pub(crate) fn ensure_active(conn: &mut Connection) -> Result<KeyId, PortalError> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let existing: Option<String> = tx
+        .query_row("SELECT kid FROM receipt_keys WHERE active = 1", [], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    let kid = match existing.as_deref().and_then(KeyId::parse_hex) {
+        Some(kid) => kid,
+        None => generate(&tx, now())?,
+    };
+    tx.commit()?;
+    Ok(kid)
+}
+
+/// Retires the active key (its receipts stay valid: it stays on the trust list, signing
+/// period closed now) and makes a new one; returns the new id.
+pub(crate) fn rotate(conn: &mut Connection) -> Result<KeyId, PortalError> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let at = now();
+    tx.execute(
+        "UPDATE receipt_keys SET active = 0, not_after = ?1 WHERE active = 1",
+        [at],
+    )?;
+    let kid = generate(&tx, at - ROTATION_GRACE_SECS)?;
+    tx.commit()?;
+    Ok(kid)
+}
+
+/// What a revocation did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revocation {
+    /// The key is revoked; when it was the active one, this key replaced it.
+    Revoked {
+        /// The new active key, when the revoked one was active.
+        replaced_by: Option<KeyId>,
+    },
+    /// It was revoked before.
+    AlreadyRevoked,
+    /// No key has this id.
+    Unknown,
+}
+
+/// Revokes a key: every receipt it signed stops verifying once verifiers refresh the
+/// trust list. Revoking the active key makes a new one, so the desk can keep accepting.
+pub(crate) fn revoke(conn: &mut Connection, kid: KeyId) -> Result<Revocation, PortalError> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let found: Option<(Option<i64>, bool)> = tx
+        .query_row(
+            "SELECT revoked_at, active FROM receipt_keys WHERE kid = ?1",
+            [kid.to_string()],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let outcome = match found {
+        None => Revocation::Unknown,
+        Some((Some(_), _)) => Revocation::AlreadyRevoked,
+        Some((None, active)) => {
+            let at = now();
+            tx.execute(
+                "UPDATE receipt_keys SET revoked_at = ?2, active = 0,
+                     not_after = COALESCE(not_after, ?2)
+                 WHERE kid = ?1",
+                params![kid.to_string(), at],
+            )?;
+            bump_sequence(&tx)?;
+            let replaced_by = if active {
+                Some(generate(&tx, at)?)
+            } else {
+                None
+            };
+            Revocation::Revoked { replaced_by }
+        }
+    };
+    tx.commit()?;
+    Ok(outcome)
+}
+
+/// Every key, newest first (by creation: a rotated-in key's period starts a little
+/// before it was made).
+pub(crate) fn list(conn: &Connection) -> rusqlite::Result<Vec<ReceiptKeyInfo>> {
+    conn.prepare_cached(
+        "SELECT kid, not_before, not_after, revoked_at, active FROM receipt_keys
+         ORDER BY rowid DESC",
+    )?
+    .query_map([], |row| {
+        Ok(ReceiptKeyInfo {
+            kid: row.get(0)?,
+            not_before: row.get(1)?,
+            not_after: row.get(2)?,
+            revoked_at: row.get(3)?,
+            active: row.get(4)?,
+        })
+    })?
+    .collect()
+}
+
+fn time(secs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(secs.max(0), 0).unwrap_or(DateTime::UNIX_EPOCH)
+}
+
+/// The trust list as it stands.
+pub(crate) fn trust_list(conn: &Connection) -> rusqlite::Result<TrustList> {
+    let sequence: i64 = conn
+        .query_row(
+            "SELECT sequence FROM receipt_trust_list WHERE id = 1",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?
+        .unwrap_or(0);
+    let mut keys = Vec::new();
+    let mut statement = conn.prepare_cached(
+        "SELECT kid, public_key, not_before, not_after, revoked_at FROM receipt_keys
+         ORDER BY not_before, rowid",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, Vec<u8>>(1)?,
+            row.get::<_, i64>(2)?,
+            row.get::<_, Option<i64>>(3)?,
+            row.get::<_, Option<i64>>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (kid, public_key, not_before, not_after, revoked_at) = row?;
+        let (Some(kid), Ok(public_key)) = (KeyId::parse_hex(&kid), public_key.try_into()) else {
+            tracing::error!(
+                kid,
+                "a stored receipt key does not parse; left off the list"
+            );
+            continue;
+        };
+        keys.push(TrustedKey {
+            kid,
+            public_key,
+            not_before: time(not_before),
+            not_after: not_after.map(time),
+            revoked_at: revoked_at.map(time),
+        });
+    }
+    Ok(TrustList {
+        sequence: u64::try_from(sequence).unwrap_or(0),
+        issued_at: time(now()),
+        keys,
+    })
+}
+
+/// `GET /api/v1/receipt-keys`: the trust list signed by the root key (`application/cose`).
+/// Public: it holds only public keys.
+pub(crate) async fn get_trust_list(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let list = state.db.call(|conn| trust_list(conn)).await??;
+    let bytes = list.sign(&state.receipt_root);
+    let mut response = (StatusCode::OK, bytes).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(TRUST_LIST_MEDIA_TYPE),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(response)
+}
+
+/// The applicant digest for the receipt of dossier `code`: PBKDF2 is slow on purpose, so
+/// it is computed before the accept's transaction, not while holding the database.
+/// `None` when the identity provider gave no (well-formed) ID number.
+pub(crate) async fn applicant_digest(
+    state: &AppState,
+    code: String,
+) -> Result<Option<ApplicantDigest>, ApiError> {
+    let personal_id: Option<String> = state
+        .db
+        .call(move |conn| {
+            conn.query_row(
+                "SELECT c.personal_id FROM dossiers d JOIN citizens c ON c.id = d.citizen_id
+                 WHERE d.code = ?1",
+                [code],
+                |row| row.get(0),
+            )
+            .optional()
+            .map(Option::flatten)
+        })
+        .await??;
+    let Some(id) = personal_id.and_then(|text| IdNumber::parse(&text).ok()) else {
+        return Ok(None);
+    };
+    tokio::task::spawn_blocking(move || ApplicantDigest::new(&id, &SystemRandom::new()).ok())
+        .await
+        .map_err(|_| ApiError::internal())
+}
+
+/// Issues the receipt of a dossier the desk just accepted (`row` after the change), in
+/// the accept's transaction, and returns its text.
+pub(crate) fn issue(
+    tx: &Transaction<'_>,
+    row: &DossierRow,
+    agency_code: &str,
+    applicant: Option<ApplicantDigest>,
+) -> Result<String, IssueError> {
+    let (kid, pkcs8): (String, Vec<u8>) = tx
+        .prepare_cached("SELECT kid, pkcs8 FROM receipt_keys WHERE active = 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or(IssueError::NoKey)?;
+    let key = SigningKey::from_pkcs8(&pkcs8).map_err(|_| IssueError::NoKey)?;
+    let received_at = row
+        .received_at
+        .as_deref()
+        .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
+        .map(|time| time.with_timezone(&Utc))
+        .ok_or(IssueError::Fields("received_at"))?;
+    let appointment_date = match row.appointment_date.as_deref() {
+        None => None,
+        Some(text) => Some(
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map_err(|_| IssueError::Fields("appointment_date"))?,
+        ),
+    };
+    let fields = ReceiptFields {
+        dossier_code: row.code.clone(),
+        procedure_code: row.procedure_code.clone(),
+        agency_code: agency_code.to_owned(),
+        received_at,
+        appointment_date,
+        applicant,
+    };
+    let text = key
+        .sign_receipt(&fields)
+        .map_err(|problem| IssueError::Fields(problem.field().unwrap_or("payload")))?;
+    tx.prepare_cached(
+        "INSERT INTO receipts (dossier_id, kid, text, issued_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (dossier_id) DO UPDATE SET kid = ?2, text = ?3, issued_at = ?4",
+    )?
+    .execute(params![row.id, kid, text, now()])?;
+    Ok(text)
+}
+
+/// The receipt text of a dossier, once issued.
+pub(crate) fn text_of(conn: &Connection, dossier_id: i64) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT text FROM receipts WHERE dossier_id = ?1")?
+        .query_row([dossier_id], |row| row.get(0))
+        .optional()
+}
+
+/// Why a receipt could not be issued.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum IssueError {
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] rusqlite::Error),
+    /// No usable active key (cannot happen after start-up, which makes one).
+    #[error("no usable receipt-signing key")]
+    NoKey,
+    /// A dossier field cannot go on a receipt.
+    #[error("the dossier's {0} cannot go on a receipt")]
+    Fields(&'static str),
+}
+
+impl IssueError {
+    /// As a database error, to abort the accept's transaction (answered as 500).
+    pub(crate) fn into_sqlite(self) -> rusqlite::Error {
+        match self {
+            IssueError::Database(error) => error,
+            other => rusqlite::Error::ToSqlConversionFailure(Box::new(other)),
+        }
+    }
+}
+
+/// Rotates the receipt-signing key of the portal whose data lives in `data_dir` (safe
+/// while it runs: keys are read per receipt). Returns the new key id.
+pub fn rotate_receipt_key(data_dir: &Path) -> Result<String, PortalError> {
+    let mut conn = crate::db::open(data_dir)?;
+    ensure_active(&mut conn)?;
+    Ok(rotate(&mut conn)?.to_string())
+}
+
+/// Revokes the receipt-signing key `kid` (hex) of the portal in `data_dir`.
+pub fn revoke_receipt_key(data_dir: &Path, kid: &str) -> Result<Revocation, PortalError> {
+    let kid = KeyId::parse_hex(kid)
+        .ok_or_else(|| PortalError::Config("a key id is 8 hexadecimal digits".into()))?;
+    let mut conn = crate::db::open(data_dir)?;
+    revoke(&mut conn, kid)
+}
+
+/// The receipt-signing keys of the portal in `data_dir`, newest first, and the root public
+/// key (`ed25519:…`) the apps must carry.
+pub fn receipt_keys(data_dir: &Path) -> Result<(Vec<ReceiptKeyInfo>, String), PortalError> {
+    let root = load_or_create_root(data_dir)?;
+    let mut conn = crate::db::open(data_dir)?;
+    ensure_active(&mut conn)?;
+    Ok((list(&conn)?, root.root_key().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use motcua_protocol::receipt::{Verdict, verify};
+
+    fn row(code: &str) -> DossierRow {
+        DossierRow {
+            id: 1,
+            code: code.into(),
+            citizen_id: 1,
+            procedure_code: "1.001193".into(),
+            status: motcua_protocol::lifecycle::DossierStatus::Received,
+            submitted_at: "2026-02-16T08:00:00+07:00".into(),
+            received_at: Some(crate::vn_time::VnTime::now().rfc3339()),
+            appointment_date: Some("2026-02-27".into()),
+            supplement_requests: 0,
+            paused_since: None,
+            ended_on: None,
+        }
+    }
+
+    fn insert_dossier(conn: &Connection) {
+        conn.execute_batch(
+            "INSERT INTO citizens (id, issuer, subject, full_name, identity_level, created_at, updated_at)
+             VALUES (1, 'i', 's', 'n', 2, 0, 0);
+             INSERT INTO dossiers (id, code, citizen_id, procedure_code, fields, status, submitted_at, created_at, updated_at)
+             VALUES (1, '000.00.00.H00-260216-0001', 1, '1.001193', '{}', 'received', 'x', 0, 0);",
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn keys_rotate_and_revoke_and_the_trust_list_follows() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = load_or_create_root(dir.path()).unwrap();
+        assert_eq!(
+            load_or_create_root(dir.path()).unwrap().kid(),
+            root.kid(),
+            "the root key is kept"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(dir.path().join(ROOT_KEY_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let mut conn = crate::db::open(dir.path()).unwrap();
+        insert_dossier(&conn);
+        let first = ensure_active(&mut conn).unwrap();
+        assert_eq!(ensure_active(&mut conn).unwrap(), first);
+
+        let tx = conn.transaction().unwrap();
+        let old_receipt = issue(
+            &tx,
+            &row("000.00.00.H00-260216-0001"),
+            "000.00.00.H00",
+            None,
+        )
+        .unwrap();
+        tx.commit().unwrap();
+
+        let second = rotate(&mut conn).unwrap();
+        assert_ne!(first, second);
+        let published = trust_list(&conn).unwrap();
+        assert_eq!(published.sequence, 2);
+        let signed = published.sign(&root);
+        let opened = TrustList::open(&signed, &root.root_key()).unwrap();
+        assert_eq!(opened.keys.len(), 2);
+        assert!(
+            verify(&old_receipt, &opened).is_valid(),
+            "rotation keeps it valid"
+        );
+
+        let tx = conn.transaction().unwrap();
+        let new_receipt = issue(
+            &tx,
+            &row("000.00.00.H00-260216-0001"),
+            "000.00.00.H00",
+            None,
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        assert!(verify(&new_receipt, &opened).is_valid());
+
+        assert_eq!(
+            revoke(&mut conn, first).unwrap(),
+            Revocation::Revoked { replaced_by: None }
+        );
+        assert_eq!(
+            revoke(&mut conn, first).unwrap(),
+            Revocation::AlreadyRevoked
+        );
+        assert_eq!(
+            revoke(&mut conn, KeyId([0; 4])).unwrap(),
+            Revocation::Unknown
+        );
+        let after = trust_list(&conn).unwrap();
+        assert_eq!(after.sequence, 3);
+        assert_eq!(
+            verify(&old_receipt, &after),
+            Verdict::RevokedKey { kid: first }
+        );
+        assert!(verify(&new_receipt, &after).is_valid());
+
+        // Revoking the active key puts a new one in its place.
+        let Revocation::Revoked {
+            replaced_by: Some(third),
+        } = revoke(&mut conn, second).unwrap()
+        else {
+            panic!("the active key is replaced");
+        };
+        let keys = list(&conn).unwrap();
+        assert_eq!(keys.iter().filter(|k| k.active).count(), 1);
+        assert_eq!(keys[0].kid, third.to_string());
+    }
+}

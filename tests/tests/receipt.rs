@@ -1,0 +1,396 @@
+//! Receipts end to end: the desk accepts on the real portal, the phone syncs the receipt,
+//! the desk verifies it with no network (the portal shut down), key rotation and
+//! revocation through the trust list, and our PNG read by QR decoders nobody here wrote:
+//! ZXing (the `zxing-cpp` Python package) and zbar (`zbarimg`), which scripts/test.sh
+//! installs. A missing decoder fails the test: it never skips.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+use motcua_core::dossier::DeliveryOutcome;
+use motcua_core::receipt::{ApplicantCheck, ReceiptError};
+use motcua_core::{CoreConfig, Localized as _, MotCua};
+use motcua_protocol::dossier::DossierStatus;
+use motcua_protocol::identity::IdentityLevel;
+use motcua_protocol::receipt::{RootKey, Verdict};
+
+const MARITAL_STATUS: &str = "1.004873";
+
+fn level2_citizen() -> &'static motcua_portal::DemoCitizen {
+    motcua_portal::demo_citizens()
+        .iter()
+        .find(|c| c.level == IdentityLevel::Level2)
+        .expect("a level-2 demo citizen")
+}
+
+/// A phone whose branding carries the portal's receipt root key.
+fn branded_phone(portal: &Portal) -> Phone {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let secrets = std::sync::Arc::new(motcua_core::secure_store::MemorySecureStore::new());
+    let mut config = CoreConfig::new(
+        dir.path().join("profile"),
+        portal.running.base_url(),
+        portal.running.issuer(),
+        "motcua-app".to_owned(),
+    );
+    config.receipt_root_key = RootKey::parse(&portal.running.receipt_root_key());
+    assert!(config.receipt_root_key.is_some());
+    let core = MotCua::open(config, secrets.clone()).expect("core opens");
+    Phone { core, secrets, dir }
+}
+
+async fn submit(phone: &Phone) -> String {
+    let dossier = phone.core.dossier();
+    let procedure = phone
+        .core
+        .catalog()
+        .procedure(MARITAL_STATUS)
+        .unwrap()
+        .unwrap();
+    let draft = dossier.create_draft(MARITAL_STATUS).unwrap();
+    motcua_tests::complete_draft(dossier, &procedure, &draft.id, 9).unwrap();
+    let DeliveryOutcome::Delivered { dossier_code } =
+        dossier.submit(&draft.id, None).await.unwrap()
+    else {
+        panic!("delivered");
+    };
+    dossier_code
+}
+
+async fn desk_token(portal: &url::Url) -> String {
+    let response: serde_json::Value = reqwest::Client::new()
+        .post(format!("{portal}api/v1/desk/session"))
+        .json(&serde_json::json!({"username": "tiepnhan", "password": "motcua-dev"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    response["access_token"]
+        .as_str()
+        .expect("staff token")
+        .to_owned()
+}
+
+/// Accepts at the desk; returns the desk's view of the dossier.
+async fn accept(portal: &url::Url, token: &str, code: &str) -> serde_json::Value {
+    let response = reqwest::Client::new()
+        .post(format!("{portal}api/v1/desk/dossiers/{code}/actions"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"action": "accept"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    response.json().await.unwrap()
+}
+
+async fn logged_in_phone(portal: &Portal) -> Phone {
+    let phone = branded_phone(portal);
+    login(&phone, level2_citizen().subject).await;
+    phone.core.catalog().refresh_catalog().await.unwrap();
+    phone
+}
+
+/// Runs a decoder; a decoder that is not installed fails the test with what to install.
+fn run_decoder(program: &str, args: &[&str], install: &str) -> String {
+    let output = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|error| {
+            panic!("{program} cannot run ({error}); install it: {install} (scripts/test.sh does)")
+        });
+    assert!(
+        output.status.success(),
+        "{program} failed ({}): {}; install: {install}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("decoder output is UTF-8")
+}
+
+fn zxing_decode(png: &Path) -> String {
+    let script = "import sys, zxingcpp\n\
+                  from PIL import Image\n\
+                  found = zxingcpp.read_barcodes(Image.open(sys.argv[1]), formats=zxingcpp.BarcodeFormat.QRCode)\n\
+                  assert len(found) == 1, f'{len(found)} codes'\n\
+                  print(found[0].text, end='')";
+    run_decoder(
+        "python3",
+        &["-c", script, png.to_str().expect("path")],
+        "pip install zxing-cpp==3.1.1 pillow==11.3.0",
+    )
+}
+
+fn zbar_decode(png: &Path) -> String {
+    let text = run_decoder(
+        "zbarimg",
+        &["--quiet", "--raw", png.to_str().expect("path")],
+        "apt-get install zbar-tools",
+    );
+    text.trim_end_matches('\n').to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accepted_synced_shown_and_verified_offline_by_the_desk() {
+    let portal = start_portal().await;
+    let phone = logged_in_phone(&portal).await;
+    let code = submit(&phone).await;
+    let receipts = phone.core.receipt();
+    assert!(matches!(
+        receipts.receipt(&code),
+        Err(ReceiptError::NotIssued(_))
+    ));
+
+    let base = portal.running.base_url();
+    let staff = desk_token(&base).await;
+    let desk_view = accept(&base, &staff, &code).await;
+    let desk_receipt = desk_view["receipt"]
+        .as_str()
+        .expect("the desk sees the receipt");
+
+    // The citizen's sync brings it with the acceptance.
+    let changes = phone.core.tracking().sync().await.unwrap();
+    let received = changes
+        .iter()
+        .find(|c| c.status == DossierStatus::Received)
+        .expect("acceptance synced");
+    assert_eq!(received.receipt.as_deref(), Some(desk_receipt));
+    let view = receipts.receipt(&code).expect("receipt on the phone");
+    assert_eq!(view.qr_text, desk_receipt);
+    assert_eq!(view.fields.dossier_code, code);
+    assert_eq!(view.fields.procedure_code, MARITAL_STATUS);
+    assert_eq!(view.fields.agency_code, motcua_portal::DEMO_AGENCY_CODE);
+    assert_eq!(
+        view.fields.appointment_date.map(|d| d.to_string()),
+        received.appointment_date
+    );
+    assert!(view.fields.applicant.is_some());
+    assert_eq!(view.qr.ec_level, 'M');
+    assert!(view.qr.version <= 8, "QR version {}", view.qr.version);
+    assert_eq!(view.verdict, None, "no trust list cached yet");
+
+    // Only the owner gets it: another citizen's sync and dossier list do not carry it.
+    let other = branded_phone(&portal);
+    let other_citizen = motcua_portal::demo_citizens()
+        .iter()
+        .find(|c| c.subject != level2_citizen().subject)
+        .unwrap();
+    login(&other, other_citizen.subject).await;
+    let theirs = other.core.tracking().sync().await.unwrap();
+    assert!(theirs.iter().all(|c| c.code != code && c.receipt.is_none()));
+    let other_token = stored_access_token(&other).unwrap();
+    let answer = reqwest::Client::new()
+        .get(format!("{base}api/v1/dossiers/{code}"))
+        .bearer_auth(&other_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 404);
+    let own_token = stored_access_token(&phone).unwrap();
+    let own: serde_json::Value = reqwest::Client::new()
+        .get(format!("{base}api/v1/dossiers/{code}"))
+        .bearer_auth(&own_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(own["receipt"].as_str(), Some(desk_receipt));
+
+    // The desk: a device with the province branding fetches the key list once…
+    let desk = branded_phone(&portal);
+    assert!(matches!(
+        desk.core.receipt().verify_receipt(&view.qr_text),
+        Err(ReceiptError::NoTrustList)
+    ));
+    let list = desk.core.receipt().refresh_trust_list().await.unwrap();
+    assert_eq!(list.keys, 1);
+    // …and then the portal is gone: verification needs no network.
+    let root_key = portal.running.receipt_root_key();
+    portal.running.shutdown().await;
+    let verification = desk.core.receipt().verify_receipt(&view.qr_text).unwrap();
+    let Verdict::Valid { fields, .. } = &verification.verdict else {
+        panic!("valid, got {:?}", verification.verdict);
+    };
+    assert_eq!(fields, &view.fields);
+    assert_eq!(verification.trust_list_sequence, list.sequence);
+    assert!(matches!(
+        desk.core.receipt().refresh_trust_list().await,
+        Err(ReceiptError::Network(_))
+    ));
+    assert!(
+        desk.core
+            .receipt()
+            .verify_receipt(&view.qr_text)
+            .unwrap()
+            .verdict
+            .is_valid()
+    );
+
+    // The person at the desk: the applicant's card matches, another does not.
+    let own_id = level2_citizen().personal_id;
+    assert_eq!(
+        desk.core
+            .receipt()
+            .check_applicant(&view.qr_text, own_id)
+            .await
+            .unwrap(),
+        ApplicantCheck::Matches
+    );
+    assert_eq!(
+        desk.core
+            .receipt()
+            .check_applicant(&view.qr_text, other_citizen.personal_id)
+            .await
+            .unwrap(),
+        ApplicantCheck::DoesNotMatch
+    );
+    let not_an_id = desk
+        .core
+        .receipt()
+        .check_applicant(&view.qr_text, "12345")
+        .await
+        .unwrap_err();
+    assert_eq!(not_an_id.code(), "not_an_id_number");
+    // The ID number is nowhere in the QR text, nor in the phone's files.
+    assert!(!view.qr_text.contains(own_id));
+    assert!(!any_file_contains(phone.dir.path(), own_id));
+
+    // A forged or altered receipt at the desk.
+    let mut altered = view.qr_text.clone().into_bytes();
+    let last = altered.len() - 1;
+    altered[last] = if altered[last] == b'0' { b'1' } else { b'0' };
+    let altered = String::from_utf8(altered).unwrap();
+    assert!(
+        !desk
+            .core
+            .receipt()
+            .verify_receipt(&altered)
+            .unwrap()
+            .verdict
+            .is_valid()
+    );
+    let not_a_receipt = desk
+        .core
+        .receipt()
+        .verify_receipt("https://example.vn")
+        .unwrap();
+    assert_eq!(not_a_receipt.verdict.code(), "receipt_malformed");
+    // A restarted app reads the cached list from its database, verified again.
+    drop(desk.core);
+    let reopened = MotCua::open(
+        {
+            let mut config = CoreConfig::new(
+                desk.dir.path().join("profile"),
+                "http://127.0.0.1:9".parse().unwrap(),
+                "http://127.0.0.1:9/oidc".into(),
+                "motcua-app".into(),
+            );
+            config.receipt_root_key = RootKey::parse(&root_key);
+            config
+        },
+        desk.secrets.clone(),
+    )
+    .unwrap();
+    assert!(
+        reopened
+            .receipt()
+            .verify_receipt(&view.qr_text)
+            .unwrap()
+            .verdict
+            .is_valid()
+    );
+
+    // Our PNG, read by decoders nobody here wrote, and by rqrr for `motcua verify`.
+    let png = phone.dir.path().join("receipt.png");
+    std::fs::write(&png, &view.qr.png).unwrap();
+    assert_eq!(zxing_decode(&png), view.qr_text, "ZXing (zxing-cpp)");
+    assert_eq!(zbar_decode(&png), view.qr_text, "zbar (zbarimg)");
+    assert_eq!(
+        motcua_cli::receipt::decode_image(&png).unwrap(),
+        view.qr_text,
+        "rqrr (motcua verify image.png)"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotation_keeps_old_receipts_valid_and_revocation_ends_them() {
+    let portal = start_portal().await;
+    let phone = logged_in_phone(&portal).await;
+    let first = submit(&phone).await;
+    let second = submit(&phone).await;
+    let base = portal.running.base_url();
+    let staff = desk_token(&base).await;
+
+    accept(&base, &staff, &first).await;
+    // Rotation on the running portal's data (as `motcua portal receipt-keys rotate`).
+    let new_kid = motcua_portal::rotate_receipt_key(portal.dir.path()).unwrap();
+    accept(&base, &staff, &second).await;
+    phone.core.tracking().sync().await.unwrap();
+    let old_receipt = phone.core.receipt().receipt(&first).unwrap();
+    let new_receipt = phone.core.receipt().receipt(&second).unwrap();
+    assert_eq!(new_receipt.kid.to_string(), new_kid);
+    assert_ne!(old_receipt.kid, new_receipt.kid);
+
+    let desk = branded_phone(&portal);
+    let rotated = desk.core.receipt().refresh_trust_list().await.unwrap();
+    assert_eq!(rotated.keys, 2);
+    let verify = |text: &str| desk.core.receipt().verify_receipt(text).unwrap().verdict;
+    assert!(
+        verify(&old_receipt.qr_text).is_valid(),
+        "old, still-trusted key"
+    );
+    assert!(verify(&new_receipt.qr_text).is_valid());
+
+    // Revocation of the old key: its receipt stops verifying once the list is refreshed.
+    let revoked =
+        motcua_portal::revoke_receipt_key(portal.dir.path(), &old_receipt.kid.to_string()).unwrap();
+    assert_eq!(
+        revoked,
+        motcua_portal::Revocation::Revoked { replaced_by: None }
+    );
+    assert!(
+        verify(&old_receipt.qr_text).is_valid(),
+        "until the list is refreshed"
+    );
+    let after = desk.core.receipt().refresh_trust_list().await.unwrap();
+    assert!(after.sequence > rotated.sequence);
+    assert_eq!(
+        verify(&old_receipt.qr_text),
+        Verdict::RevokedKey {
+            kid: old_receipt.kid
+        }
+    );
+    assert!(verify(&new_receipt.qr_text).is_valid());
+    // The phone's own view says the same once it has the list.
+    phone.core.receipt().refresh_trust_list().await.unwrap();
+    assert_eq!(
+        phone
+            .core
+            .receipt()
+            .receipt(&first)
+            .unwrap()
+            .verdict
+            .map(|v| v.code()),
+        Some("receipt_key_revoked")
+    );
+
+    // A device of another province (another root key) refuses this portal's list.
+    let mut foreign = CoreConfig::new(
+        desk.dir.path().join("foreign"),
+        base.clone(),
+        portal.running.issuer(),
+        "motcua-app".into(),
+    );
+    foreign.receipt_root_key = Some(RootKey::from_bytes([9; 32]));
+    let foreign = MotCua::open(foreign, desk.secrets.clone()).unwrap();
+    let refused = foreign.receipt().refresh_trust_list().await.unwrap_err();
+    assert_eq!(refused.code(), "trust_list_wrong_root");
+    portal.running.shutdown().await;
+}
