@@ -162,18 +162,21 @@ interface CitizenActionsPort {
 /** One line of a receipt slip ("Mã hồ sơ", "000.00.00.H00-260302-0001"). */
 data class ReceiptField(val label: String, val value: String)
 
-/** A receipt to show full screen (DESIGN.md: `receipt(code) -> ReceiptView`). */
-data class ReceiptView(
+/** A receipt to show full screen (the core's `receipt(code)`), from the phone, no network. */
+class ReceiptView(
     /** What the QR code encodes (`MC1:...`). */
     val qrText: String,
-    /** The QR code as SVG, for printing and sharing. */
+    /** The QR code as SVG, scalable. */
     val qrSvg: String,
     /** The QR code's modules, row by row (true = dark), drawn on screen. */
     val qrModules: List<List<Boolean>>,
+    /** The QR code as PNG (quiet zone included), for printing and sharing as an image. */
+    val qrPng: ByteArray,
+    /** What the slip says, in words, in the configured language. */
     val fields: List<ReceiptField>,
 )
 
-/** The desk's verdict on a scanned receipt (DESIGN.md: never a bare boolean). */
+/** The desk's verdict on a scanned receipt (never a bare boolean). */
 sealed interface Verification {
     data class Valid(val fields: List<ReceiptField>) : Verification
     data object Tampered : Verification
@@ -183,10 +186,31 @@ sealed interface Verification {
     data object Malformed : Verification
 }
 
-/** Receipts (DESIGN.md: `receipt`, `verify_receipt`); not exported by the core yet. */
+/**
+ * A verdict, the core's words for it ([message], in the configured language), and the age
+ * of the trust list behind it (a desk long offline may miss a revocation).
+ */
+data class Scan(val verification: Verification, val message: String, val trustListFetchedAt: Long)
+
+/** Whether the person at the desk is the applicant, from the ID number typed from their card. */
+enum class ApplicantMatch { MATCHES, DOES_NOT_MATCH, NO_DIGEST }
+
+/** Receipts: the citizen's slip, and the desk's offline verification against the trust list. */
 interface ReceiptPort {
+    /** The receipt of one of the citizen's dossiers, as synced (no network). */
     suspend fun receipt(dossierCode: String): ReceiptView
-    fun verifyReceipt(scannedText: String): Verification
+
+    /** Verifies a scanned text against the cached trust list, without network. */
+    fun verifyReceipt(scannedText: String): Scan
+
+    /** Downloads and checks the province's trust list; when it was fetched (seconds). */
+    suspend fun refreshTrustList(): Long
+
+    /** When the cached trust list was fetched (seconds), or null when there is none. */
+    fun trustListFetchedAt(): Long?
+
+    /** Whether [idNumber] is the applicant's (slow on purpose: run off the main thread). */
+    suspend fun checkApplicant(scannedText: String, idNumber: String): ApplicantMatch
 }
 
 /** The statement the assisted person accepts, and the version the core records. */

@@ -97,4 +97,20 @@ class Texts(val lang: Lang) {
         "The receipt (QR code) is issued when the one-stop desk accepts the dossier.",
     )
     val noAssistYet get() = pick("Chưa có phiên hỗ trợ nào.", "No assisted sessions yet.")
+
+    // Desk mode.
+    fun trustListFetched(at: String) = pick("Danh sách khóa tin cậy cập nhật lúc $at", "Trust list updated at $at")
+    val noTrustList get() = pick(
+        "Chưa có danh sách khóa tin cậy trên máy. Hãy kết nối mạng một lần để tải, sau đó quét được cả khi mất mạng.",
+        "No trust list on this phone yet. Connect once to download it; scanning then works offline.",
+    )
+    val applicantMatches get() = pick("Đúng là người nộp hồ sơ.", "This is the applicant.")
+    val applicantDiffers get() = pick(
+        "Số định danh không khớp với người nộp hồ sơ.",
+        "The ID number does not match the applicant.",
+    )
+    val applicantUnknown get() = pick(
+        "Giấy này không có thông tin người nộp để đối chiếu.",
+        "This receipt carries nothing to check the applicant against.",
+    )
 }
