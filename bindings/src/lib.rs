@@ -11,6 +11,7 @@ mod assist;
 mod catalog;
 mod dossier;
 mod listener;
+mod receipt;
 mod runtime;
 mod tracking;
 
@@ -18,6 +19,7 @@ pub use assist::{Assist, AssistException, AssistedSession};
 pub use catalog::{Catalog, CatalogException};
 pub use dossier::{DossierException, Dossiers, UploadListener};
 pub use listener::{ListenerError, ListenerHandle};
+pub use receipt::{ReceiptException, Receipts};
 pub use tracking::{StatusListener, Tracking, TrackingException};
 
 uniffi::setup_scaffolding!();
@@ -91,6 +93,11 @@ pub struct AppConfig {
     pub redirect_uri: Option<String>,
     /// Language of error messages: "vi" (default) or "en".
     pub language: Option<String>,
+    /// The province root key that signs the receipt trust list (`ed25519:<base64url>`),
+    /// from the app's branding, never fetched. `None`: receipts are shown but not
+    /// verified.
+    #[uniffi(default = None)]
+    pub receipt_root_key: Option<String>,
 }
 
 /// Failure of an identity call: a stable machine `code` to branch on and a `user_message`
@@ -278,6 +285,19 @@ impl MotCua {
         if let Some(redirect_uri) = config.redirect_uri {
             core_config.redirect_uri = redirect_uri;
         }
+        if let Some(root_key) = config.receipt_root_key {
+            core_config.receipt_root_key = Some(
+                motcua_protocol::receipt::RootKey::parse(&root_key).ok_or_else(|| {
+                    IdentityException::Other {
+                        code: "invalid_config".into(),
+                        user_message: match lang {
+                            Lang::Vi => "Cấu hình ứng dụng có khóa gốc không hợp lệ.".into(),
+                            Lang::En => "The app configuration has an invalid root key.".into(),
+                        },
+                    }
+                })?,
+            );
+        }
         let runtime = runtime::handle().map_err(|_| IdentityException::Other {
             code: "internal".into(),
             user_message: match lang {
@@ -325,6 +345,15 @@ impl MotCua {
     /// The tracking area: sync, dossiers and timelines, public lookup, status changes.
     pub fn tracking(&self) -> Arc<Tracking> {
         Arc::new(Tracking {
+            core: self.core.clone(),
+            lang: self.lang,
+            runtime: self.runtime.clone(),
+        })
+    }
+
+    /// The receipt area: the citizen's receipts as QR codes; verification for the desk.
+    pub fn receipts(&self) -> Arc<Receipts> {
+        Arc::new(Receipts {
             core: self.core.clone(),
             lang: self.lang,
             runtime: self.runtime.clone(),
@@ -468,6 +497,7 @@ pub(crate) mod tests {
             client_id: "motcua-app".into(),
             redirect_uri: None,
             language: Some("en".into()),
+            receipt_root_key: None,
         }
     }
 
@@ -504,6 +534,17 @@ pub(crate) mod tests {
             }
             other => panic!("expected a storage error, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_bad_root_key_is_a_typed_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bad = config(dir.path());
+        bad.receipt_root_key = Some("ed25519:not-a-key".into());
+        assert!(matches!(
+            MotCua::open(bad, Arc::new(TestPlatform::default())),
+            Err(IdentityException::Other { code, .. }) if code == "invalid_config"
+        ));
     }
 
     #[test]

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.Timeout
 import org.junit.jupiter.api.assertThrows
+import vn.motcua.ApplicantCheck
 import vn.motcua.DossierException
 import vn.motcua.DossierStatus
 import vn.motcua.DraftState
@@ -36,6 +37,7 @@ import vn.motcua.ListenerException
 import vn.motcua.MotCua
 import vn.motcua.Platform
 import vn.motcua.Profile
+import vn.motcua.ReceiptException
 import vn.motcua.StatusChange
 import vn.motcua.StatusListener
 import vn.motcua.SubmitOutcome
@@ -43,6 +45,7 @@ import vn.motcua.Tracking
 import vn.motcua.TrackingException
 import vn.motcua.UploadListener
 import vn.motcua.UploadProgress
+import vn.motcua.Verdict
 
 /** Certificate of marital status: level 2, 3 working days, one required document. */
 const val MARITAL_STATUS = "1.004873"
@@ -233,6 +236,64 @@ class DossierBindingsTest {
             assertEquals(DossierStatus.RECEIVED, lookup.status)
             assertEquals(2.toUByte(), lookup.nationalCode)
             assertEquals(appointment, lookup.appointmentDate)
+
+            // The receipt came with the sync: drawn on the device, verified offline.
+            core.receipts().use { receipts ->
+                assertThrows<ReceiptException.NoTrustList> { receipts.verifyReceipt("MC1:") }
+                val list = receipts.refreshTrustList()
+                assertTrue(list.keys >= 1u, "$list")
+                assertEquals(list, receipts.trustList())
+                val receipt = receipts.receipt(code)
+                assertTrue(receipt.qrText.startsWith("MC1:"), receipt.qrText)
+                assertEquals(code, receipt.fields.dossierCode)
+                assertEquals(MARITAL_STATUS, receipt.fields.procedureCode)
+                assertEquals(appointment, receipt.fields.appointmentDate)
+                assertTrue(receipt.fields.hasApplicantDigest)
+                assertTrue(receipt.verdict is Verdict.Valid, "${receipt.verdict}")
+                assertEquals(receipt.modules.size * receipt.modules.size, receipt.modules.dark.size.toUInt())
+                assertTrue(receipt.svg.contains("<svg"), receipt.svg.take(80))
+                // The PNG as another implementation reads it (the JDK's decoder): a square
+                // image whose top-left finder module is dark after the quiet zone.
+                val png = javax.imageio.ImageIO.read(java.io.ByteArrayInputStream(receipt.png))
+                assertEquals(png.width, png.height)
+                val pixelsPerModule = png.width / (receipt.modules.size.toInt() + 8)
+                val finder = png.getRGB(4 * pixelsPerModule + pixelsPerModule / 2, 4 * pixelsPerModule + pixelsPerModule / 2)
+                assertEquals(0, finder and 0xff, "the finder pattern's corner is black")
+                assertEquals(0xff, png.getRGB(0, 0) and 0xff, "the quiet zone is white")
+
+                val valid = receipts.verifyReceipt(receipt.qrText)
+                assertEquals("receipt_valid", valid.code)
+                assertEquals(list.sequence, valid.trustListSequence)
+                assertEquals(code, (valid.verdict as Verdict.Valid).fields.dossierCode)
+                assertEquals(receipt.kid, (valid.verdict as Verdict.Valid).kid)
+
+                // Altered after signing: the last digit of the procedure code (a text in the
+                // signed payload), re-encoded so that only the signature can tell.
+                val signed = Base45.decode(receipt.qrText.removePrefix("MC1:"))
+                assertEquals(receipt.qrText, "MC1:" + Base45.encode(signed), "Base45 round trip")
+                val at = String(signed, Charsets.ISO_8859_1).indexOf(MARITAL_STATUS)
+                assertTrue(at >= 0, "the procedure code is in the payload")
+                val last = at + MARITAL_STATUS.length - 1
+                signed[last] = (if (signed[last] == '9'.code.toByte()) '8' else '9').code.toByte()
+                val tampered = "MC1:" + Base45.encode(signed)
+                val verdict = receipts.verifyReceipt(tampered)
+                assertTrue(verdict.verdict is Verdict.Tampered, "${verdict.verdict}")
+                assertEquals("receipt_tampered", verdict.code)
+                assertTrue(verdict.userMessage.isNotBlank())
+                // Garbage is a verdict too, not an exception.
+                for (garbage in listOf("", "hello", "MC1:%%%", "MC1:" + "A".repeat(90), "\u0000\uFFFF")) {
+                    val malformed = receipts.verifyReceipt(garbage)
+                    assertTrue(malformed.verdict is Verdict.Malformed, "$garbage: ${malformed.verdict}")
+                }
+
+                // The desk checks the person against the receipt (slow on purpose, async).
+                assertEquals(ApplicantCheck.MATCHES, receipts.checkApplicant(receipt.qrText, profile.personalId!!))
+                assertEquals(ApplicantCheck.DOES_NOT_MATCH, receipts.checkApplicant(receipt.qrText, "001099000001"))
+                assertFails<ReceiptException.NotAnIdNumber> { receipts.checkApplicant(receipt.qrText, "12") }
+                val refused = assertFails<ReceiptException.NotValid> { receipts.checkApplicant(tampered, profile.personalId!!) }
+                assertEquals("receipt_tampered", refused.code)
+                assertThrows<ReceiptException.NotIssued> { receipts.receipt("KHONG-CO-MA") }
+            }
 
             // A cancelled listener hears nothing more; one still registered does.
             val stopped = ConcurrentLinkedQueue<StatusChange>()

@@ -33,6 +33,9 @@ class Portal private constructor(
     val issuer: String
     val clientId: String
 
+    /** The province root key of receipts (`ed25519:…`): what the app's branding carries. */
+    val receiptRootKey: String
+
     init {
         val body = http.send(
             HttpRequest.newBuilder(URI("$baseUrl/api/v1/client-config")).GET().build(),
@@ -40,6 +43,7 @@ class Portal private constructor(
         ).body()
         issuer = jsonString(body, "issuer")
         clientId = jsonString(body, "client_id")
+        receiptRootKey = jsonString(body, "receipt_root_key")
     }
 
     /** What the portal wrote to stdout and stderr, for failure messages. */
@@ -223,6 +227,7 @@ fun appConfig(portal: Portal, dataDir: Path, language: String = "en") = AppConfi
     clientId = portal.clientId,
     redirectUri = null,
     language = language,
+    receiptRootKey = portal.receiptRootKey,
 )
 
 /**
@@ -315,4 +320,30 @@ suspend inline fun <reified T : Throwable> assertFails(block: suspend () -> Any?
         throw AssertionError("expected ${T::class.qualifiedName}, got $e", e)
     }
     throw AssertionError("expected ${T::class.qualifiedName}, got the result $outcome")
+}
+
+/** Base45 (RFC 9285), the encoding of receipt QR texts after `MC1:`. */
+object Base45 {
+    private const val ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+
+    fun decode(text: String): ByteArray {
+        val out = java.io.ByteArrayOutputStream()
+        val values = text.map { ALPHABET.indexOf(it).also { v -> require(v >= 0) { "not Base45: $it" } } }
+        for (chunk in values.chunked(3)) {
+            val n = chunk.foldRight(0) { v, acc -> acc * 45 + v }
+            if (chunk.size == 3) out.write(n shr 8)
+            out.write(n and 0xff)
+        }
+        return out.toByteArray()
+    }
+
+    fun encode(bytes: ByteArray): String = buildString {
+        for (pair in bytes.toList().chunked(2)) {
+            var n = pair.fold(0) { acc, b -> acc * 256 + (b.toInt() and 0xff) }
+            repeat(if (pair.size == 2) 3 else 2) {
+                append(ALPHABET[n % 45])
+                n /= 45
+            }
+        }
+    }
 }
