@@ -12,6 +12,7 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.async
 import vn.motcua.AppConfig
+import vn.motcua.CatalogInterface
 import vn.motcua.MotCua
 import vn.motcua.app.sync.SyncWorker
 import vn.motcua.presentation.Branding
@@ -19,6 +20,8 @@ import vn.motcua.presentation.AssistPort
 import vn.motcua.presentation.AssistViewModel
 import vn.motcua.presentation.CoreAreas
 import vn.motcua.presentation.CoreAssist
+import vn.motcua.presentation.CoreReceipts
+import vn.motcua.presentation.ReceiptPort
 import vn.motcua.presentation.DossierPort
 import vn.motcua.presentation.Lang
 import vn.motcua.presentation.TrackingPort
@@ -33,14 +36,13 @@ import vn.motcua.presentation.Texts
 class AppGraph(val core: MotCua, val lang: Lang, scope: CoroutineScope) {
     val texts = Texts(lang)
 
-    /**
-     * The owner's profile. Receipts are not exported by the bindings yet: the receipt and
-     * desk screens say so.
-     */
-    val own: CoreAreas = CoreAreas.of(core)
+    /** The owner's profile, receipts included (the desk verifies with its trust list). */
+    val own: CoreAreas = CoreAreas.of(core, receipts = ::receiptsOf)
 
-    /** The volunteer's assisted sessions (the core's assist area). */
-    val assist: AssistPort? = CoreAssist(core.assist(), lang)
+    /** The volunteer's assisted sessions (the core's assist area); a session's receipts are its own. */
+    val assist: AssistPort? = CoreAssist(core.assist(), lang, ::receiptsOf)
+
+    private fun receiptsOf(core: MotCua, catalog: CatalogInterface): ReceiptPort = CoreReceipts(core.receipts(), lang, catalog)
 
     /** The assisted session's state, held for the whole process. */
     val assistHolder: AssistViewModel? = assist?.let { AssistViewModel(it, lang, texts, scope) }
@@ -102,6 +104,7 @@ class MotCuaApplication : Application(), Configuration.Provider {
             clientId = branding.clientId,
             redirectUri = branding.redirectUri,
             language = lang.tag,
+            receiptRootKey = branding.receiptRootKey,
         )
         return AppGraph(MotCua.open(config, KeystorePlatform(this)), lang, scope)
     }

@@ -19,7 +19,7 @@ class CoreAreas(
     val dossiers: DossierPort,
     val tracking: TrackingPort,
     val actions: CitizenActionsPort,
-    /** Null while the bindings export no receipts: the receipt screens say so. */
+    /** The receipt area of this core; null: the receipt screens say the feature is not in this build. */
     val receipts: ReceiptPort?,
     private val release: () -> Unit = {},
 ) : AutoCloseable {
@@ -34,13 +34,14 @@ class CoreAreas(
         const val OWN = "own"
 
         /**
-         * The areas of [core]; [receipts] when the bindings export them. [ownsCore]: closing
+         * The areas of [core]; [receipts] makes its receipt port from the core and the areas'
+         * own catalog (closed with the areas when it is [AutoCloseable]). [ownsCore]: closing
          * the areas closes [core] too (a session's core handle, which nothing else holds).
          */
         fun of(
             core: MotCua,
             key: String = OWN,
-            receipts: (MotCua) -> ReceiptPort? = { null },
+            receipts: (MotCua, CatalogInterface) -> ReceiptPort? = { _, _ -> null },
             ownsCore: Boolean = false,
         ): CoreAreas {
             val identity = core.identity()
@@ -48,6 +49,7 @@ class CoreAreas(
             val dossier = core.dossier()
             val tracking = core.tracking()
             val dossiers = CoreDossiers(dossier)
+            val receiptPort = receipts(core, catalog)
             return CoreAreas(
                 key = key,
                 identity = identity,
@@ -55,12 +57,13 @@ class CoreAreas(
                 dossiers = dossiers,
                 tracking = CoreTracking(tracking),
                 actions = dossiers,
-                receipts = receipts(core),
+                receipts = receiptPort,
                 release = {
                     identity.close()
                     catalog.close()
                     dossier.close()
                     tracking.close()
+                    (receiptPort as? AutoCloseable)?.close()
                     if (ownsCore) core.close()
                 },
             )

@@ -4,6 +4,7 @@ import java.util.UUID
 import vn.motcua.Assist
 import vn.motcua.AssistException
 import vn.motcua.AssistedSession
+import vn.motcua.CatalogInterface
 import vn.motcua.MotCua
 
 /*
@@ -16,7 +17,7 @@ class CoreAssist(
     private val assist: Assist,
     private val lang: Lang,
     /** The receipt port of a session's core, when the bindings export receipts. */
-    private val receipts: (MotCua) -> ReceiptPort? = { null },
+    private val receipts: (MotCua, CatalogInterface) -> ReceiptPort? = { _, _ -> null },
 ) : AssistPort {
     override fun consentStatement() =
         ConsentStatement(vn.motcua.consentStatement(lang.tag), vn.motcua.consentStatementVersion())
@@ -64,7 +65,7 @@ class CoreAssist(
 /** An open session: the bindings' object and the areas of its core, reopened after a refused end. */
 private class CoreAssistedSession(
     val session: AssistedSession,
-    private val receipts: (MotCua) -> ReceiptPort?,
+    private val receipts: (MotCua, CatalogInterface) -> ReceiptPort?,
 ) : AssistedSessionPort {
     /** The bindings give the session no name; this one is the app's, random, not personal. */
     override val id: String = UUID.randomUUID().toString()

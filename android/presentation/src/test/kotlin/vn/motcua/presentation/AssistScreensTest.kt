@@ -7,7 +7,6 @@ import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotEquals
-import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertThrows
 import org.junit.jupiter.api.Assertions.assertTrue
@@ -46,7 +45,10 @@ class AssistScreensTest {
         it.catalog.refreshCatalog()
     }
 
-    private fun Phone.assist() = AssistViewModel(CoreAssist(core.assist(), lang), lang, texts, scope)
+    /** The assist area as the app builds it: the session's core with its receipt area. */
+    private fun Phone.assistPort() = CoreAssist(core.assist(), lang) { core, catalog -> CoreReceipts(core.receipts(), lang, catalog) }
+
+    private fun Phone.assist() = AssistViewModel(assistPort(), lang, texts, scope)
 
     /** A session opened as the consent screen opens it. */
     private suspend fun open(vm: AssistViewModel): CoreAreas {
@@ -157,7 +159,10 @@ class AssistScreensTest {
             assertTrue(slip.lines.any { it.startsWith("Ngày hẹn trả kết quả: ") }, "${slip.lines}")
             assertTrue(slip.appointment!!.startsWith("Thứ ") || slip.appointment!!.startsWith("Chủ Nhật"), slip.appointment)
             assertFalse(slip.shareText.contains(person.fullName), "the hand-off carries no personal data")
-            assertNotNull(slip.receiptNote)
+            // The receipt the desk issued, synced into the session: its QR code for the screen.
+            assertNull(slip.receiptNote)
+            assertTrue(slip.receipt!!.qrText.startsWith("MC1:"), slip.receipt!!.qrText)
+            assertEquals(code, slip.receipt!!.fields.first { it.label == "Mã hồ sơ" }.value)
 
             // The end: ended, erased, the volunteer still logged in.
             vm.end()
@@ -172,7 +177,7 @@ class AssistScreensTest {
             assertEquals(volunteer.fullName, phone.identity.whoami().fullName, "the volunteer's portal session still works")
 
             // The summary counts one person and one filed dossier, and nothing personal.
-            val summary = AssistSummaryViewModel(CoreAssist(phone.core.assist(), Lang.VI), phone.catalog, Lang.VI, phone.texts, phone.scope)
+            val summary = AssistSummaryViewModel(phone.assistPort(), phone.catalog, Lang.VI, phone.texts, phone.scope)
             val shown = summary.state.await("summary") { it !is SummaryState.Loading } as? SummaryState.Shown
                 ?: throw AssertionError("summary failed: ${summary.state.value}")
             val day = shown.days.single()
@@ -233,7 +238,7 @@ class AssistScreensTest {
             assertTrue(phone.scopedSecrets().isEmpty(), "${phone.scopedSecrets()}")
             assertEquals(volunteer.fullName, phone.identity.profile()!!.fullName)
 
-            val day = CoreAssist(phone.core.assist(), Lang.VI).summary().single()
+            val day = phone.assistPort().summary().single()
             assertEquals(1, day.peopleHelped)
             assertEquals(listOf(ProcedureCounts("1.004873", submitted = 0, notSent = 1, abandonedDrafts = 0)), day.procedures)
         }
