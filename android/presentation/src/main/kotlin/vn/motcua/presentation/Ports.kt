@@ -3,13 +3,12 @@ package vn.motcua.presentation
 /*
  * What the dossier, tracking, receipt and assisted-session screens need from the core, as
  * small interfaces owned by the presentation layer. Each is implemented over the generated
- * bindings by an adapter in this package (CoreDossiers, CoreTracking), or, for the areas
- * the bindings do not export yet (receipts, assisted sessions), not at all: the app then
- * passes null and the screen says the feature is not in this version (android/README.md
- * lists which). Nothing here is a
- * stand-in result.
+ * bindings by an adapter in this package (CoreDossiers, CoreTracking, CoreReceipts,
+ * CoreAssist): conversions only. Nothing here is a stand-in result; a null port (a build
+ * without an area) makes the screen say the feature is not in this version.
  *
- * Failures are thrown as [ProblemException] carrying the core's localised message.
+ * Failures are the bindings' typed exceptions, turned into a [Problem] (Problem.kt) with the
+ * core's localised message.
  */
 
 /** A draft's state. */
