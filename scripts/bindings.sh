@@ -9,6 +9,8 @@
 #                                                       path of the `motcua` binary (portal)
 #
 # Usage: scripts/bindings.sh [--release]
+#   --release: the library as the apps ship it (profile release-mobile, feature mobile,
+#              scripts/mobile-build-env.sh; slow: LTO)
 # Generated sources are never committed (/bindings/generated/ is git-ignored).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,8 +20,11 @@ cargo_profile=()
 case "${1:-}" in
 "") ;;
 --release)
-    profile=release
-    cargo_profile=(--release)
+    # The profile and SQLite options of the library the apps ship (Cargo.toml).
+    profile=release-mobile
+    cargo_profile=(--profile release-mobile --features mobile)
+    # shellcheck source=mobile-build-env.sh
+    source scripts/mobile-build-env.sh
     ;;
 *)
     echo "usage: $0 [--release]" >&2

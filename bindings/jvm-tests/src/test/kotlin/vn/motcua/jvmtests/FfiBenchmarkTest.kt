@@ -68,6 +68,22 @@ class FfiBenchmarkTest {
                     measure("sync  catalog.procedure(code) -> record with form", 2_000) {
                         catalog.procedure(MARITAL_STATUS)
                     }
+                    // Heavy work through the boundary: a 12 MP photo of a page decoded,
+                    // scaled, re-encoded and sealed on the runtime's blocking pool. What a
+                    // person waits for after taking a picture (budget < 1 s on a desktop).
+                    val photo = photo12mp()
+                    val draft = dossier.createDraft(MARITAL_STATUS)
+                    val attachment = runBlocking {
+                        dossier.addAttachmentBytes(draft.id, "declaration_form", "anh.jpg", photo)
+                    }
+                    println("BENCH input %d KB 4000x3000 JPEG -> %s %d KB".format(
+                        photo.size / 1024, attachment.mediaType, attachment.size.toLong() / 1024,
+                    ))
+                    measure("async dossier.addAttachmentBytes(12 MP JPEG)", calls = 1, rounds = 5) {
+                        runBlocking {
+                            dossier.addAttachmentBytes(draft.id, "declaration_form", "anh.jpg", photo)
+                        }
+                    }
                     listOf(tracking, dossier, catalog).forEach { it.close() }
                 }
             } finally {
@@ -75,4 +91,36 @@ class FfiBenchmarkTest {
             }
         }
     }
+}
+
+/** A phone camera's 4000×3000 JPEG (quality 0.92) of a printed page, with sensor noise. */
+private fun photo12mp(): ByteArray {
+    val width = 4000
+    val height = 3000
+    val image = java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB)
+    val g = image.createGraphics()
+    g.color = java.awt.Color(236, 232, 222)
+    g.fillRect(0, 0, width, height)
+    g.color = java.awt.Color(30, 30, 40)
+    for (line in 0 until height / 60) g.fillRect(300, 200 + line * 60, width - 600 - (line * 97) % 900, 18)
+    g.dispose()
+    val random = java.util.Random(12)
+    for (y in 0 until height) for (x in 0 until width step 3) {
+        val rgb = image.getRGB(x, y)
+        val n = random.nextInt(17) - 8
+        val c = { shift: Int -> (((rgb shr shift) and 0xff) + n).coerceIn(0, 255) shl shift }
+        image.setRGB(x, y, c(16) or c(8) or c(0))
+    }
+    val writer = javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next()
+    val params = writer.defaultWriteParam.apply {
+        compressionMode = javax.imageio.ImageWriteParam.MODE_EXPLICIT
+        compressionQuality = 0.92f
+    }
+    val out = java.io.ByteArrayOutputStream()
+    javax.imageio.ImageIO.createImageOutputStream(out).use { stream ->
+        writer.output = stream
+        writer.write(null, javax.imageio.IIOImage(image, null, null), params)
+    }
+    writer.dispose()
+    return out.toByteArray()
 }
