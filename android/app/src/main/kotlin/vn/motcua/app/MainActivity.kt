@@ -5,6 +5,7 @@ import android.content.Context
 import android.content.Intent
 import android.content.res.Configuration
 import android.os.Bundle
+import android.view.WindowManager
 import androidx.activity.compose.setContent
 import androidx.biometric.BiometricManager.Authenticators.BIOMETRIC_WEAK
 import androidx.biometric.BiometricManager.Authenticators.DEVICE_CREDENTIAL
@@ -87,6 +88,7 @@ class MainActivity : FragmentActivity() {
                             recreate()
                         },
                         settingsHolder = settings,
+                        onAssisting = ::secureWindow,
                     )
                 }
             }
@@ -110,6 +112,18 @@ class MainActivity : FragmentActivity() {
             intent?.action == Intent.ACTION_VIEW && data != null -> redirects.trySend(data.toString())
             intent?.action == ACTION_OPEN_DOSSIER ->
                 intent.getStringExtra(EXTRA_DOSSIER_CODE)?.let { dossiersToOpen.trySend(it) }
+        }
+    }
+
+    /**
+     * While an assisted session is open the window is secure: no screenshot, no screen
+     * recording, no thumbnail in the recent apps of the person's data.
+     */
+    private fun secureWindow(assisting: Boolean) {
+        if (assisting) {
+            window.addFlags(WindowManager.LayoutParams.FLAG_SECURE)
+        } else {
+            window.clearFlags(WindowManager.LayoutParams.FLAG_SECURE)
         }
     }
 

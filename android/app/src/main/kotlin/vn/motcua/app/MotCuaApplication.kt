@@ -12,30 +12,44 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.async
 import vn.motcua.AppConfig
+import vn.motcua.CatalogInterface
 import vn.motcua.MotCua
 import vn.motcua.app.sync.SyncWorker
 import vn.motcua.presentation.Branding
-import vn.motcua.presentation.CitizenActionsPort
-import vn.motcua.presentation.CoreDossiers
-import vn.motcua.presentation.CoreTracking
-import vn.motcua.presentation.Lang
+import vn.motcua.presentation.AssistPort
+import vn.motcua.presentation.AssistViewModel
+import vn.motcua.presentation.CoreAreas
+import vn.motcua.presentation.CoreAssist
+import vn.motcua.presentation.CoreReceipts
 import vn.motcua.presentation.ReceiptPort
+import vn.motcua.presentation.DossierPort
+import vn.motcua.presentation.Lang
+import vn.motcua.presentation.TrackingPort
 import vn.motcua.presentation.SettingsFile
 import vn.motcua.presentation.Texts
 
-/** Everything the screens need, over one open core. */
-class AppGraph(val core: MotCua, val lang: Lang) {
-    val identity = core.identity()
-    val catalog = core.catalog()
-    val dossiers = CoreDossiers(core.dossier())
-    val tracking = CoreTracking(core.tracking())
+/**
+ * Everything the screens need, over one open core: the phone owner's own areas, and the
+ * assisted session, which lives as long as the process (not a screen), since a session
+ * belongs to its process (docs/decisions/0003: the core erases it at the next start).
+ */
+class AppGraph(val core: MotCua, val lang: Lang, scope: CoroutineScope) {
     val texts = Texts(lang)
 
-    /** Receipts are not exported by the core yet: the receipt and desk screens say so. */
-    val receipts: ReceiptPort? = null
+    /** The owner's profile, receipts included (the desk verifies with its trust list). */
+    val own: CoreAreas = CoreAreas.of(core, receipts = ::receiptsOf)
 
-    /** Withdraw and supplement answer: the dossier area again. */
-    val citizenActions: CitizenActionsPort = dossiers
+    /** The volunteer's assisted sessions (the core's assist area); a session's receipts are its own. */
+    val assist: AssistPort? = CoreAssist(core.assist(), lang, ::receiptsOf)
+
+    private fun receiptsOf(core: MotCua, catalog: CatalogInterface): ReceiptPort = CoreReceipts(core.receipts(), lang, catalog)
+
+    /** The assisted session's state, held for the whole process. */
+    val assistHolder: AssistViewModel? = assist?.let { AssistViewModel(it, lang, texts, scope) }
+
+    /** For the background job: always the owner's own dossiers, never an assisted person's. */
+    val dossiers: DossierPort get() = own.dossiers
+    val tracking: TrackingPort get() = own.tracking
 }
 
 /**
@@ -71,7 +85,11 @@ class MotCuaApplication : Application(), Configuration.Provider {
     fun reopen(lang: Lang) {
         val previous = graph
         graph = scope.async {
-            if (previous.isCompleted) runCatching { previous.await().core.close() }
+            if (previous.isCompleted) runCatching {
+                val old = previous.await()
+                old.own.close()
+                old.core.close()
+            }
             openNow(lang)
         }
     }
@@ -86,8 +104,9 @@ class MotCuaApplication : Application(), Configuration.Provider {
             clientId = branding.clientId,
             redirectUri = branding.redirectUri,
             language = lang.tag,
+            receiptRootKey = branding.receiptRootKey,
         )
-        return AppGraph(MotCua.open(config, KeystorePlatform(this)), lang)
+        return AppGraph(MotCua.open(config, KeystorePlatform(this)), lang, scope)
     }
 
     private fun createNotificationChannel() {

@@ -29,6 +29,12 @@ data class Branding(
     val clientId: String,
     /** The registered redirect (an app link or the custom scheme); null for the default. */
     val redirectUri: String?,
+    /**
+     * The province's receipt root key (`ed25519:…`), pinned in the build: the trust anchor
+     * the desk checks the downloaded trust list against. Null: desk verification says the
+     * app has no trust anchor.
+     */
+    val receiptRootKey: String? = null,
 ) {
     companion object {
         /**
@@ -58,6 +64,9 @@ data class Branding(
                 issuer = text("oidc.issuer"),
                 clientId = text("oidc.clientId"),
                 redirectUri = p.getProperty("oidc.redirectUri")?.trim()?.takeIf { it.isNotEmpty() },
+                receiptRootKey = p.getProperty("receipt.rootKey")?.trim()?.takeIf { it.isNotEmpty() }?.also {
+                    require(it.startsWith("ed25519:")) { "branding: receipt.rootKey must be ed25519:…" }
+                },
             )
         }
     }

@@ -33,6 +33,18 @@ class Format(private val lang: Lang) {
         rfc3339
     }
 
+    /** Seconds since the epoch → `08:15, Thứ Hai, 23/11/2026` in Vietnam's time. */
+    fun dateTime(epochSeconds: Long): String {
+        val at = java.time.Instant.ofEpochSecond(epochSeconds).atOffset(vietnam)
+        return "%02d:%02d, %s".format(at.hour, at.minute, date(at.toLocalDate()))
+    }
+
+    /** Seconds since the epoch → `08:15` in Vietnam's time. */
+    fun time(epochSeconds: Long): String {
+        val at = java.time.Instant.ofEpochSecond(epochSeconds).atOffset(vietnam)
+        return "%02d:%02d".format(at.hour, at.minute)
+    }
+
     /** `20000` → `20.000 đồng`; `0` → `Miễn phí`. */
     fun money(vnd: ULong): String {
         if (vnd == 0uL) return if (lang == Lang.VI) "Miễn phí" else "Free"

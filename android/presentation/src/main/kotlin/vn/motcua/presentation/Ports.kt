@@ -3,13 +3,12 @@ package vn.motcua.presentation
 /*
  * What the dossier, tracking, receipt and assisted-session screens need from the core, as
  * small interfaces owned by the presentation layer. Each is implemented over the generated
- * bindings by an adapter in this package (CoreDossiers, CoreTracking), or, for the areas
- * the bindings do not export yet (receipts, assisted sessions), not at all: the app then
- * passes null and the screen says the feature is not in this version (android/README.md
- * lists which). Nothing here is a
- * stand-in result.
+ * bindings by an adapter in this package (CoreDossiers, CoreTracking, CoreReceipts,
+ * CoreAssist): conversions only. Nothing here is a stand-in result; a null port (a build
+ * without an area) makes the screen say the feature is not in this version.
  *
- * Failures are thrown as [ProblemException] carrying the core's localised message.
+ * Failures are the bindings' typed exceptions, turned into a [Problem] (Problem.kt) with the
+ * core's localised message.
  */
 
 /** A draft's state. */
@@ -162,18 +161,21 @@ interface CitizenActionsPort {
 /** One line of a receipt slip ("Mã hồ sơ", "000.00.00.H00-260302-0001"). */
 data class ReceiptField(val label: String, val value: String)
 
-/** A receipt to show full screen (DESIGN.md: `receipt(code) -> ReceiptView`). */
-data class ReceiptView(
+/** A receipt to show full screen (the core's `receipt(code)`), from the phone, no network. */
+class ReceiptView(
     /** What the QR code encodes (`MC1:...`). */
     val qrText: String,
-    /** The QR code as SVG, for printing and sharing. */
+    /** The QR code as SVG, scalable. */
     val qrSvg: String,
     /** The QR code's modules, row by row (true = dark), drawn on screen. */
     val qrModules: List<List<Boolean>>,
+    /** The QR code as PNG (quiet zone included), for printing and sharing as an image. */
+    val qrPng: ByteArray,
+    /** What the slip says, in words, in the configured language. */
     val fields: List<ReceiptField>,
 )
 
-/** The desk's verdict on a scanned receipt (DESIGN.md: never a bare boolean). */
+/** The desk's verdict on a scanned receipt (never a bare boolean). */
 sealed interface Verification {
     data class Valid(val fields: List<ReceiptField>) : Verification
     data object Tampered : Verification
@@ -183,17 +185,121 @@ sealed interface Verification {
     data object Malformed : Verification
 }
 
-/** Receipts (DESIGN.md: `receipt`, `verify_receipt`); not exported by the core yet. */
+/**
+ * A verdict, the core's words for it ([message], in the configured language), and the age
+ * of the trust list behind it (a desk long offline may miss a revocation).
+ */
+data class Scan(val verification: Verification, val message: String, val trustListFetchedAt: Long)
+
+/** Whether the person at the desk is the applicant, from the ID number typed from their card. */
+enum class ApplicantMatch { MATCHES, DOES_NOT_MATCH, NO_DIGEST }
+
+/** Receipts: the citizen's slip, and the desk's offline verification against the trust list. */
 interface ReceiptPort {
+    /** The receipt of one of the citizen's dossiers, as synced (no network). */
     suspend fun receipt(dossierCode: String): ReceiptView
-    fun verifyReceipt(scannedText: String): Verification
+
+    /** Verifies a scanned text against the cached trust list, without network. */
+    fun verifyReceipt(scannedText: String): Scan
+
+    /** Downloads and checks the province's trust list; when it was fetched (seconds). */
+    suspend fun refreshTrustList(): Long
+
+    /** When the cached trust list was fetched (seconds), or null when there is none. */
+    fun trustListFetchedAt(): Long?
+
+    /** Whether [idNumber] is the applicant's (slow on purpose: run off the main thread). */
+    suspend fun checkApplicant(scannedText: String, idNumber: String): ApplicantMatch
 }
 
-/** A volunteer's assisted session (DESIGN.md: assist); not exported by the core yet. */
+/** The statement the assisted person accepts, and the version the core records. */
+data class ConsentStatement(val text: String, val version: String)
+
+/**
+ * What the assisted person leaves with (the core's `handoff(code)`): no personal data, so
+ * it may be printed or sent to a relative's phone.
+ */
+data class HandoffSlip(
+    val dossierCode: String,
+    val procedureName: String?,
+    /** `YYYY-MM-DD`, once the desk accepted the dossier. */
+    val appointmentDate: String?,
+    /** The code, the date and how to follow the dossier, in plain words, line by line. */
+    val instructions: String,
+)
+
+/** How a session ended, by procedure code (the core records nothing else). */
+data class SessionOutcome(
+    /** Someone logged in: a person was helped. */
+    val helped: Boolean,
+    val submitted: List<String>,
+    /** Given up while waiting for the network (the session was ended anyway). */
+    val notSent: List<String>,
+    val abandonedDrafts: List<String>,
+)
+
+/** One procedure's counts on one day of the volunteer's summary. */
+data class ProcedureCounts(val procedureCode: String, val submitted: Int, val notSent: Int, val abandonedDrafts: Int)
+
+/** One day of the volunteer's summary (no personal data). */
+data class AssistDay(
+    /** `YYYY-MM-DD`, in Vietnam. */
+    val day: String,
+    val peopleHelped: Int,
+    /** Sessions the app did not end itself (it was killed; the core erased them at the next start). */
+    val interruptedSessions: Int,
+    val procedures: List<ProcedureCounts>,
+)
+
+/** What ending a session did. */
+sealed interface SessionEnd {
+    /** Ended and erased. */
+    data class Ended(val outcome: SessionOutcome) : SessionEnd
+
+    /** Refused: [count] submissions still wait for the network; [message] says what ending would lose. */
+    data class StillPending(val count: Int, val message: String) : SessionEnd
+}
+
+/** An open assisted session: the assisted person's own isolated core. */
+interface AssistedSessionPort {
+    /** Names the session's profile (not personal data). */
+    val id: String
+
+    /** Seconds since the epoch. */
+    val startedAt: Long
+
+    /**
+     * The session's core: the ordinary screens run on it while the session is open. A new
+     * [CoreAreas] (another key) after an end was refused: the handles are released before
+     * an end is tried, as the bindings ask.
+     */
+    val areas: CoreAreas
+
+    /** What the person takes home for dossier [dossierCode]. */
+    fun handoff(dossierCode: String): HandoffSlip
+}
+
+/**
+ * A volunteer's assisted sessions (the core's assist area, docs/decisions/0003): consent,
+ * begin, end with erasure, and the summary by day.
+ */
 interface AssistPort {
-    fun beginAssistedSession()
-    /** Erases everything of the assisted person from the phone. */
-    fun endAssistedSession()
-    /** How many people were helped, without personal data. */
-    fun assistSummary(): Int
+    /** The statement to show, in the configured language. */
+    fun consentStatement(): ConsentStatement
+
+    /** Opens a session once the person accepted statement [consentVersion]. */
+    fun begin(consentVersion: String): AssistedSessionPort
+
+    /**
+     * Ends [session]: sends what waits, logs the person out, erases their profile. Without
+     * [force], refuses while submissions still wait for the network; the session then stays
+     * open with fresh [AssistedSessionPort.areas].
+     */
+    suspend fun end(session: AssistedSessionPort, force: Boolean): SessionEnd
+
+    /** Newest day first. */
+    fun summary(): List<AssistDay>
+
+    /** The summary as CSV for the team's report. */
+    fun summaryCsv(): String
 }

@@ -1,8 +1,10 @@
 package vn.motcua.presentation
 
+import vn.motcua.AssistException
 import vn.motcua.CatalogException
 import vn.motcua.DossierException
 import vn.motcua.IdentityException
+import vn.motcua.ReceiptException
 import vn.motcua.TrackingException
 
 /**
@@ -48,6 +50,20 @@ fun Throwable.toProblem(texts: Texts): Problem = when (this) {
     is TrackingException.RateLimited -> Problem(code, userMessage)
     is TrackingException.Storage -> Problem(code, userMessage)
     is TrackingException.Other -> Problem(code, userMessage)
+    is AssistException.ConsentRequired -> Problem(code, userMessage)
+    is AssistException.SessionOpen -> Problem(code, userMessage)
+    is AssistException.NoSession -> Problem(code, userMessage)
+    is AssistException.SubmissionsPending -> Problem(code, userMessage)
+    is AssistException.Storage -> Problem(code, userMessage)
+    is ReceiptException.Network -> Problem(code, userMessage, offline = true)
+    is ReceiptException.NoTrustAnchor -> Problem(code, userMessage)
+    is ReceiptException.NoTrustList -> Problem(code, userMessage)
+    is ReceiptException.TrustListRefused -> Problem(code, userMessage)
+    is ReceiptException.NotIssued -> Problem(code, userMessage)
+    is ReceiptException.NotAnIdNumber -> Problem(code, userMessage)
+    is ReceiptException.NotValid -> Problem(code, userMessage)
+    is ReceiptException.Storage -> Problem(code, userMessage)
+    is ReceiptException.Other -> Problem(code, userMessage)
     else -> coreProblem(this) ?: Problem("unexpected", texts.unexpected)
 }
 

@@ -65,4 +65,52 @@ class Texts(val lang: Lang) {
     fun submitted(code: String) = pick("Đã nộp hồ sơ. Mã hồ sơ: $code", "Dossier submitted. Dossier code: $code")
     fun refused(reason: String) = pick("Hồ sơ chưa được nhận: $reason", "The dossier was not accepted: $reason")
     fun problemsToFix(count: Int) = pick("Còn $count chỗ cần sửa trước khi nộp", "$count things to fix before submitting")
+
+    // Assisted sessions (a volunteer's phone). The banner names nobody: see AssistViewModel.
+    fun assistBanner(since: String) = pick(
+        "Đang hỗ trợ người dân (từ $since). Mọi thao tác là của người được hỗ trợ, không phải của bạn.",
+        "Helping someone (since $since). Everything here is theirs, not yours.",
+    )
+    val assistNotLoggedIn get() = pick(
+        "Người được hỗ trợ hãy tự đăng nhập bằng tài khoản định danh điện tử của mình.",
+        "The person being helped logs in with their own electronic identity.",
+    )
+    val assistNobodyLoggedIn get() = pick(
+        "Không có ai đăng nhập trong phiên này nên phiên không được tính là đã hỗ trợ.",
+        "Nobody logged in during this session, so it does not count as someone helped.",
+    )
+    val assistErased get() = pick(
+        "Đã kết thúc phiên hỗ trợ. Thông tin của người được hỗ trợ đã được xoá khỏi máy này.",
+        "The assisted session has ended. The person's information has been erased from this phone.",
+    )
+    val assistInterrupted get() = pick(
+        "Phiên hỗ trợ trước bị gián đoạn (ứng dụng bị tắt) và đã được xoá khỏi máy.",
+        "The previous assisted session was interrupted (the app was closed) and has been erased.",
+    )
+    fun assistFiled(count: Int) = pick("Đã nộp: $count hồ sơ", "Filed: $count dossiers")
+    fun assistNotSent(count: Int) = pick("Không gửi được: $count hồ sơ", "Not sent: $count dossiers")
+    fun assistDrafts(count: Int) = pick("Bỏ dở: $count hồ sơ", "Left unfinished: $count dossiers")
+    fun peopleHelped(count: Int) = pick("Đã hỗ trợ $count người", if (count == 1) "1 person helped" else "$count people helped")
+    fun interrupted(count: Int) = pick("$count phiên bị gián đoạn", if (count == 1) "1 interrupted session" else "$count interrupted sessions")
+    val receiptAfterIntake get() = pick(
+        "Giấy tiếp nhận (mã QR) sẽ có khi bộ phận một cửa tiếp nhận hồ sơ.",
+        "The receipt (QR code) is issued when the one-stop desk accepts the dossier.",
+    )
+    val noAssistYet get() = pick("Chưa có phiên hỗ trợ nào.", "No assisted sessions yet.")
+
+    // Desk mode.
+    fun trustListFetched(at: String) = pick("Danh sách khóa tin cậy cập nhật lúc $at", "Trust list updated at $at")
+    val noTrustList get() = pick(
+        "Chưa có danh sách khóa tin cậy trên máy. Hãy kết nối mạng một lần để tải, sau đó quét được cả khi mất mạng.",
+        "No trust list on this phone yet. Connect once to download it; scanning then works offline.",
+    )
+    val applicantMatches get() = pick("Đúng là người nộp hồ sơ.", "This is the applicant.")
+    val applicantDiffers get() = pick(
+        "Số định danh không khớp với người nộp hồ sơ.",
+        "The ID number does not match the applicant.",
+    )
+    val applicantUnknown get() = pick(
+        "Giấy này không có thông tin người nộp để đối chiếu.",
+        "This receipt carries nothing to check the applicant against.",
+    )
 }

@@ -72,21 +72,7 @@ class DossierScreensTest {
         state.await(what) { it is DraftFormState.Editing && p(it) || it is DraftFormState.Failed }
             .let { it as? DraftFormState.Editing ?: throw AssertionError("form failed: $it") }
 
-    /** Fills every required field of the marital-status form and attaches the declaration. */
-    private suspend fun fillMaritalStatus(vm: DraftFormViewModel, phone: Phone) {
-        val birth = phone.identity.profile()!!.birthDate!!
-        val values = mapOf(
-            "applicant_birth_date" to birth,
-            "current_status" to "never_married",
-            "purpose" to "marriage_vn",
-            "registration_unit" to "00004",
-            "phone" to "0912345678",
-        )
-        values.forEach { (id, v) -> vm.onValueChange(id, v) }
-        vm.editing("values saved") { s -> values.all { (id, v) -> s.fields.first { it.id == id }.let { f -> f.value == v && f.error == null } } }
-        vm.attach("declaration_form", "to-khai.png", samplePng())
-        vm.editing("attached") { s -> s.documents.first { it.requirement == "declaration_form" }.files.isNotEmpty() }
-    }
+    private suspend fun fillMaritalStatus(vm: DraftFormViewModel, phone: Phone) = fillMaritalStatus(vm, phone.identity)
 
     @Test
     fun `the form renders every field kind, marks prefilled values and shows errors inline in Vietnamese`() = runBlocking<Unit> {

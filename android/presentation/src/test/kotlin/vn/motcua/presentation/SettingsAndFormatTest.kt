@@ -83,6 +83,13 @@ class SettingsAndFormatTest {
         assertEquals("Tỉnh Khánh Hòa", b.provinceName)
         assertEquals(0xFFB71C1CL, b.primaryColor)
         assertEquals(null, b.redirectUri)
+        assertEquals(null, b.receiptRootKey)
+        val pinned = Branding.read((good + "\nreceipt.rootKey=ed25519:AbC").reader())
+        assertEquals("ed25519:AbC", pinned.receiptRootKey)
+        val wrongKey = assertThrows(IllegalArgumentException::class.java) {
+            Branding.read((good + "\nreceipt.rootKey=AbC").reader())
+        }
+        assertEquals("branding: receipt.rootKey must be ed25519:…", wrongKey.message)
         val e = assertThrows(IllegalArgumentException::class.java) {
             Branding.read(good.replace("#1565C0", "blue").reader())
         }

@@ -52,6 +52,15 @@ import androidx.compose.ui.unit.dp
 import vn.motcua.app.R
 import vn.motcua.presentation.Highlighted
 
+/**
+ * While a volunteer's assisted session is open: the banner text and the way to end the
+ * session. Every [Screen] shows it above its content, so no screen can forget it.
+ */
+data class AssistBanner(val text: String, val onEnd: () -> Unit)
+
+/** The open session's banner, or null (provided by AppNavigation). */
+val LocalAssistBanner = androidx.compose.runtime.staticCompositionLocalOf<AssistBanner?> { null }
+
 /** Minimum height of the one primary button of a screen (Material asks 48 dp; we give 56). */
 val PrimaryHeight = 56.dp
 
@@ -72,25 +81,29 @@ fun Screen(
     actions: @Composable () -> Unit = {},
     content: @Composable ColumnScope.() -> Unit,
 ) {
+    val assisting = LocalAssistBanner.current
     Scaffold(
         topBar = {
-            TopAppBar(
-                title = { Text(title, modifier = Modifier.semantics { heading() }, maxLines = 2) },
-                navigationIcon = {
-                    if (onBack != null) {
-                        IconButton(onClick = onBack, modifier = Modifier.size(TouchHeight)) {
-                            Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = stringResource(R.string.action_back))
+            Column {
+                TopAppBar(
+                    title = { Text(title, modifier = Modifier.semantics { heading() }, maxLines = 2) },
+                    navigationIcon = {
+                        if (onBack != null) {
+                            IconButton(onClick = onBack, modifier = Modifier.size(TouchHeight)) {
+                                Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = stringResource(R.string.action_back))
+                            }
                         }
-                    }
-                },
-                actions = { actions() },
-                colors = TopAppBarDefaults.topAppBarColors(
-                    containerColor = MaterialTheme.colorScheme.primary,
-                    titleContentColor = MaterialTheme.colorScheme.onPrimary,
-                    navigationIconContentColor = MaterialTheme.colorScheme.onPrimary,
-                    actionIconContentColor = MaterialTheme.colorScheme.onPrimary,
-                ),
-            )
+                    },
+                    actions = { actions() },
+                    colors = TopAppBarDefaults.topAppBarColors(
+                        containerColor = MaterialTheme.colorScheme.primary,
+                        titleContentColor = MaterialTheme.colorScheme.onPrimary,
+                        navigationIconContentColor = MaterialTheme.colorScheme.onPrimary,
+                        actionIconContentColor = MaterialTheme.colorScheme.onPrimary,
+                    ),
+                )
+                if (assisting != null) AssistBannerBar(assisting)
+            }
         },
         bottomBar = {
             if (primary != null) {
@@ -217,3 +230,26 @@ fun ItemCard(onClick: () -> Unit, description: String, content: @Composable Colu
  */
 fun primaryAction(text: String, enabled: Boolean = true, onClick: () -> Unit): @Composable () -> Unit =
     { PrimaryButton(text, onClick, enabled) }
+
+/**
+ * The assisted-session banner under the top bar of every screen: a strong colour that
+ * differs from the province's, the text (no name of the person: see AssistViewModel), and
+ * the button that ends the session. Announced by TalkBack when it appears.
+ */
+@Composable
+private fun AssistBannerBar(banner: AssistBanner) {
+    Row(
+        modifier = Modifier
+            .fillMaxWidth()
+            .background(Color(0xFF5B2C83))
+            .padding(horizontal = 16.dp, vertical = 8.dp)
+            .semantics { liveRegion = LiveRegionMode.Polite },
+        verticalAlignment = Alignment.CenterVertically,
+    ) {
+        Text(banner.text, color = Color.White, style = MaterialTheme.typography.bodyMedium, modifier = Modifier.weight(1f))
+        Spacer(Modifier.width(8.dp))
+        OutlinedButton(onClick = banner.onEnd, modifier = Modifier.heightIn(min = TouchHeight)) {
+            Text(stringResource(R.string.assist_end), color = Color.White)
+        }
+    }
+}

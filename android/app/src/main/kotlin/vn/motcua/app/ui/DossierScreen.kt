@@ -36,6 +36,8 @@ fun DossierScreen(
     onBack: () -> Unit,
     onReceipt: (String) -> Unit,
     onOpenDraft: (String) -> Unit,
+    /** In an assisted session: the hand-off of this dossier to the person. */
+    onHandoff: ((String) -> Unit)? = null,
 ) {
     val state by detail.state.collectAsStateWithLifecycle()
     val shown = state as? DossierDetailState.Shown
@@ -59,6 +61,7 @@ fun DossierScreen(
             is DossierDetailState.Shown -> {
                 s.banner?.let { Banner(it) }
                 Text(stringResource(R.string.dossier_code_label, s.code), style = MaterialTheme.typography.bodyLarge)
+                onHandoff?.let { SecondaryButton(stringResource(R.string.handoff_open)) { it(s.code) } }
                 Text(s.status, style = MaterialTheme.typography.titleLarge)
                 s.deadline?.let { Text(it, style = MaterialTheme.typography.bodyLarge) }
                 if (s.overdue) ErrorText(stringResource(R.string.dossier_overdue_explained))

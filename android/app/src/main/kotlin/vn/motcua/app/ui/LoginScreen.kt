@@ -1,6 +1,8 @@
 package vn.motcua.app.ui
 
+import android.content.Context
 import android.net.Uri
+import androidx.browser.customtabs.CustomTabsClient
 import androidx.browser.customtabs.CustomTabsIntent
 import androidx.compose.foundation.Image
 import androidx.compose.foundation.layout.fillMaxWidth
@@ -26,15 +28,25 @@ import vn.motcua.presentation.SessionViewModel
  * Login with the electronic identity (VNeID through the province's provider): one button;
  * the provider's page opens in a Custom Tab and comes back to the app through the
  * redirect (custom scheme or app link), which MainActivity hands to the session.
+ *
+ * [assisted]: the person a volunteer helps logs in here, on the volunteer's phone, into the
+ * session's own core; the page then opens in an ephemeral Custom Tab where the browser
+ * offers one (see [openLoginPage]).
  */
 @Composable
-fun LoginScreen(session: SessionViewModel, branding: Branding, logo: Int, onSettings: () -> Unit) {
+fun LoginScreen(
+    session: SessionViewModel,
+    branding: Branding,
+    logo: Int,
+    assisted: Boolean = false,
+    onSettings: () -> Unit,
+) {
     val state by session.state.collectAsStateWithLifecycle()
     val context = LocalContext.current
     val open = state as? SessionState.OpenBrowser
     LaunchedEffect(open) {
         if (open != null) {
-            CustomTabsIntent.Builder().setShowTitle(true).build().launchUrl(context, Uri.parse(open.url))
+            openLoginPage(context, open.url, ephemeral = assisted)
         }
     }
     Screen(
@@ -55,7 +67,10 @@ fun LoginScreen(session: SessionViewModel, branding: Branding, logo: Int, onSett
             modifier = Modifier.size(120.dp),
         )
         Text(branding.provinceName, style = MaterialTheme.typography.titleLarge)
-        Text(stringResource(R.string.login_explanation), style = MaterialTheme.typography.bodyLarge)
+        Text(
+            stringResource(if (assisted) R.string.assist_login_explanation else R.string.login_explanation),
+            style = MaterialTheme.typography.bodyLarge,
+        )
         when (val s = state) {
             is SessionState.LoggedOut -> s.problem?.let { if (it.offline) Banner(it.message) else ErrorText(it.message) }
             SessionState.Starting, SessionState.Checking -> Waiting(stringResource(R.string.login_preparing))
@@ -69,4 +84,24 @@ fun LoginScreen(session: SessionViewModel, branding: Branding, logo: Int, onSett
             is SessionState.LoggedIn -> Unit
         }
     }
+}
+
+/**
+ * Opens the provider's login page in a Custom Tab. [ephemeral] (an assisted session): an
+ * Ephemeral Custom Tab when the default browser supports one (Chrome 136+ through
+ * androidx.browser 1.9): its cookies, history and saved passwords exist only for that tab,
+ * so the person's login leaves nothing in the volunteer's browser and nothing of the
+ * volunteer's browser (a provider's login cookie, a saved password) offers itself to the
+ * person. Elsewhere it is an ordinary tab that shares the browser's state; the core's login
+ * is still the person's own (PKCE, its own tokens in the session's scoped keys), and the
+ * session's home shows whose account it is.
+ */
+private fun openLoginPage(context: Context, url: String, ephemeral: Boolean) {
+    val builder = CustomTabsIntent.Builder().setShowTitle(true)
+    val browser = if (ephemeral) CustomTabsClient.getPackageName(context, null) else null
+    val isolated = browser != null && CustomTabsClient.isEphemeralBrowsingSupported(context, browser)
+    if (isolated) builder.setEphemeralBrowsingEnabled(true)
+    val tab = builder.build()
+    if (isolated) tab.intent.setPackage(browser)
+    tab.launchUrl(context, Uri.parse(url))
 }

@@ -5,7 +5,10 @@ import android.content.Context
 import android.content.ContextWrapper
 import android.content.Intent
 import android.graphics.Bitmap
+import android.graphics.BitmapFactory
 import android.view.WindowManager
+import androidx.core.content.FileProvider
+import java.io.File
 import androidx.compose.foundation.Canvas
 import androidx.compose.foundation.background
 import androidx.compose.foundation.layout.aspectRatio
@@ -59,8 +62,12 @@ fun ReceiptScreen(receipt: ReceiptViewModel, dossierCode: String, onBack: () -> 
                     Text("${field.label}: ${field.value}", style = MaterialTheme.typography.bodyLarge)
                 }
                 SecondaryButton(stringResource(R.string.receipt_print), {
+                    // The core's PNG (the image the receipt tests read back with ZXing,
+                    // zbar and rqrr); drawn from the modules only if it does not decode.
+                    val image = BitmapFactory.decodeByteArray(s.receipt.qrPng, 0, s.receipt.qrPng.size)
+                        ?: bitmap(s.receipt.qrModules)
                     PrintHelper(context).apply { scaleMode = PrintHelper.SCALE_MODE_FIT }
-                        .printBitmap("receipt-$dossierCode", bitmap(s.receipt.qrModules))
+                        .printBitmap("receipt-$dossierCode", image)
                 })
             }
         }
@@ -104,12 +111,20 @@ private fun bitmap(modules: List<List<Boolean>>): Bitmap {
     return bitmap
 }
 
-/** Shares the slip's lines and the QR text (a desk can verify the text as well). */
+/**
+ * Shares the QR code as an image (the core's PNG, through the FileProvider) with the slip's
+ * lines and the QR text (a desk can verify the text as well).
+ */
 private fun share(context: Context, code: String, receipt: ReceiptView) {
     val text = (receipt.fields.map { "${it.label}: ${it.value}" } + receipt.qrText).joinToString("\n")
-    val send = Intent(Intent.ACTION_SEND).setType("text/plain")
+    val dir = File(context.cacheDir, "receipts").apply { mkdirs() }
+    val file = File(dir, "giay-tiep-nhan.png").apply { writeBytes(receipt.qrPng) }
+    val uri = FileProvider.getUriForFile(context, context.packageName + ".files", file)
+    val send = Intent(Intent.ACTION_SEND).setType("image/png")
+        .putExtra(Intent.EXTRA_STREAM, uri)
         .putExtra(Intent.EXTRA_SUBJECT, code)
         .putExtra(Intent.EXTRA_TEXT, text)
+        .addFlags(Intent.FLAG_GRANT_READ_URI_PERMISSION)
     context.startActivity(Intent.createChooser(send, null))
 }
 

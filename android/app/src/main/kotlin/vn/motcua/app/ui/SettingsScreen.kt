@@ -34,8 +34,12 @@ fun SettingsScreen(
     settings: SettingsViewModel,
     deviceHasLock: Boolean,
     loggedIn: Boolean,
+    /** An assisted session is open: the language stays (changing it reopens the core). */
+    assisting: Boolean,
     onLanguageChanged: (Lang) -> Unit,
     onDeskMode: () -> Unit,
+    /** The volunteer's assist screens (start, or end while a session is open). */
+    onAssist: () -> Unit,
     onLogout: () -> Unit,
     onBack: () -> Unit,
 ) {
@@ -45,13 +49,14 @@ fun SettingsScreen(
         Column(Modifier.selectableGroup()) {
             for ((lang, label) in listOf(Lang.VI to "Tiếng Việt", Lang.EN to "English")) {
                 Choice(label, state.lang == lang) {
-                    if (state.lang != lang) {
+                    if (state.lang != lang && !assisting) {
                         settings.setLanguage(lang)
                         onLanguageChanged(lang)
                     }
                 }
             }
         }
+        if (assisting) Text(stringResource(R.string.assist_language_locked), style = MaterialTheme.typography.bodyMedium)
         SectionTitle(stringResource(R.string.settings_text_size))
         Column(Modifier.selectableGroup()) {
             for (scale in AppSettings.TEXT_SCALES) {
@@ -72,6 +77,8 @@ fun SettingsScreen(
         if (!deviceHasLock) Text(stringResource(R.string.settings_lock_needs_device_lock), style = MaterialTheme.typography.bodyMedium)
         SectionTitle(stringResource(R.string.settings_desk))
         SecondaryButton(stringResource(R.string.settings_desk_open), onDeskMode)
+        SectionTitle(stringResource(R.string.assist_settings_section))
+        SecondaryButton(stringResource(if (assisting) R.string.assist_end else R.string.assist_title), onAssist)
         if (loggedIn) {
             SectionTitle(stringResource(R.string.settings_account))
             SecondaryButton(stringResource(R.string.settings_logout), onLogout)
