@@ -35,13 +35,21 @@ val abis = listOf("arm64-v8a", "armeabi-v7a", "x86_64")
 val jniLibs = layout.projectDirectory.dir("src/main/jniLibs")
 val generatedKotlin = layout.projectDirectory.dir("src/main/kotlin")
 
-/** Builds the release library for every ABI into src/main/jniLibs/<abi>/. */
+/**
+ * Builds the shipped library for every ABI into src/main/jniLibs/<abi>/: the size profile
+ * `release-mobile` with the `mobile` feature and the trimmed SQLite of
+ * scripts/mobile-build-env.sh (bindings/README.md, "Release profile").
+ */
 val cargoNdkBuild by tasks.registering(Exec::class) {
     group = "rust"
     description = "Builds libmotcua_ffi.so for ${abis.joinToString()} with cargo-ndk."
     workingDir = rustWorkspace
     val targets = abis.flatMap { listOf("-t", it) }
-    commandLine(listOf("cargo", "ndk") + targets + listOf("-o", jniLibs.asFile.path, "build", "--release", "--locked", "-p", "motcua-ffi"))
+    val cargoNdk = (listOf("cargo", "ndk") + targets + listOf(
+        "-o", jniLibs.asFile.path,
+        "build", "--profile", "release-mobile", "--features", "mobile", "--locked", "-p", "motcua-ffi",
+    )).joinToString(" ")
+    commandLine("bash", "-c", "source scripts/mobile-build-env.sh && $cargoNdk")
     inputs.files(fileTree(rustWorkspace) {
         include("Cargo.toml", "Cargo.lock", "protocol/**", "core/**", "bindings/src/**", "bindings/Cargo.toml", "data/**")
         exclude("**/target/**")
@@ -66,7 +74,7 @@ val generateBindings by tasks.registering(Exec::class) {
     description = "Generates vn/motcua/motcua_ffi.kt (Android flavour) with uniffi-bindgen."
     dependsOn(cargoNdkBuild, buildBindgen)
     workingDir = rustWorkspace
-    val library = rustWorkspace.resolve("target/aarch64-linux-android/release/libmotcua_ffi.so")
+    val library = rustWorkspace.resolve("target/aarch64-linux-android/release-mobile/libmotcua_ffi.so")
     commandLine(
         rustWorkspace.resolve("target/debug/uniffi-bindgen").path, "generate",
         "--library", library.path,
