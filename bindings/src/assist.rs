@@ -7,7 +7,7 @@
 //! (`session.core()`), so the app's screens for login, search, drafts and tracking work on
 //! it unchanged.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use motcua_core::assist::{
     AssistDay as CoreAssistDay, AssistError, AssistedSession as CoreAssistedSession,
@@ -222,8 +222,7 @@ pub struct Assist {
 impl Assist {
     fn session(&self, session: CoreAssistedSession) -> Arc<AssistedSession> {
         Arc::new(AssistedSession {
-            started_at: session.started_at(),
-            session: Mutex::new(Some(session)),
+            session: Arc::new(session),
             lang: self.lang,
             runtime: self.runtime.clone(),
         })
@@ -267,30 +266,23 @@ impl Assist {
         force: bool,
     ) -> Result<SessionOutcome, AssistException> {
         let lang = self.lang;
-        let taken = session
-            .lock()
-            .take()
-            .ok_or_else(|| AssistException::ended(lang))?;
+        let taken = session.session.clone();
+        if taken.is_ended() {
+            return Err(AssistException::ended(lang));
+        }
         if Arc::strong_count(taken.core()) > 1 {
             // Those objects would keep the erased files open until they are collected.
             tracing::warn!("assisted session ended while the citizen's objects are open");
         }
         let core = self.core.clone();
-        let ended = run(&self.runtime, async move {
-            core.assist().end_assisted_session(taken, force).await
+        // A refused end (submissions still waiting) leaves the core's session open and
+        // usable: this object stays valid.
+        run(&self.runtime, async move {
+            core.assist().end_assisted_session(&taken, force).await
         })
-        .await;
-        match ended {
-            Ok(outcome) => Ok(outcome.into()),
-            Err(error) => {
-                // The core consumed the session; a refused end leaves it open on disk, so
-                // it is reopened to keep this object usable, as the caller expects.
-                if let Ok(reopened) = self.core.assist().resume_assisted_session() {
-                    *session.lock() = Some(reopened);
-                }
-                Err(AssistException::from_core(error, lang))
-            }
-        }
+        .await
+        .map(Into::into)
+        .map_err(|e| AssistException::from_core(e, lang))
     }
 
     /// The volunteer's summary by day, newest first: people helped, procedures and how
@@ -316,18 +308,9 @@ impl Assist {
 /// An open assisted session: the citizen's isolated profile.
 #[derive(uniffi::Object)]
 pub struct AssistedSession {
-    session: Mutex<Option<CoreAssistedSession>>,
-    started_at: i64,
+    session: Arc<CoreAssistedSession>,
     lang: Lang,
     runtime: Handle,
-}
-
-impl AssistedSession {
-    fn lock(&self) -> MutexGuard<'_, Option<CoreAssistedSession>> {
-        self.session
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
 }
 
 #[uniffi::export]
@@ -335,12 +318,11 @@ impl AssistedSession {
     /// The citizen's core: log in, search, draft, submit, track, as in the volunteer's own
     /// profile but isolated. `NoSession` once the session has ended.
     pub fn core(&self) -> Result<Arc<MotCua>, AssistException> {
-        let session = self.lock();
-        let session = session
-            .as_ref()
-            .ok_or_else(|| AssistException::ended(self.lang))?;
+        if self.session.is_ended() {
+            return Err(AssistException::ended(self.lang));
+        }
         Ok(Arc::new(MotCua {
-            core: session.core().clone(),
+            core: self.session.core().clone(),
             lang: self.lang,
             runtime: self.runtime.clone(),
         }))
@@ -348,22 +330,18 @@ impl AssistedSession {
 
     /// When the session started (seconds since the epoch).
     pub fn started_at(&self) -> i64 {
-        self.started_at
+        self.session.started_at()
     }
 
-    /// Whether the session is still open (it has not been ended through this object).
+    /// Whether the session is still open (not ended).
     pub fn is_open(&self) -> bool {
-        self.lock().is_some()
+        !self.session.is_ended()
     }
 
     /// What the citizen leaves with for dossier `code`: the code, the appointment and how
     /// to follow the dossier, in plain words and in the configured language.
     pub fn handoff(&self, code: String) -> Result<Handoff, AssistException> {
-        let session = self.lock();
-        let session = session
-            .as_ref()
-            .ok_or_else(|| AssistException::ended(self.lang))?;
-        session
+        self.session
             .handoff(&code, self.lang)
             .map(Handoff::from)
             .map_err(|e| AssistException::from_core(e, self.lang))

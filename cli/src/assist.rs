@@ -89,7 +89,7 @@ pub async fn run(
         }
         AssistCommand::End { force } => {
             let session = assist.resume_assisted_session()?;
-            let outcome = assist.end_assisted_session(session, force).await?;
+            let outcome = assist.end_assisted_session(&session, force).await?;
             out.result(&outcome, || {
                 format!(
                     "{} {}: {}  ·  {}: {}  ·  {}: {}",

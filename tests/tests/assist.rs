@@ -253,8 +253,23 @@ async fn an_assisted_session_files_a_dossier_and_leaves_nothing_of_the_citizen()
     );
 
     drop(citizen_core);
-    let outcome = assist.end_assisted_session(session, false).await.unwrap();
+    let outcome = assist.end_assisted_session(&session, false).await.unwrap();
     assert!(outcome.helped);
+    assert!(session.is_ended());
+    assert_eq!(
+        session.handoff(&code, Lang::Vi).err().unwrap().code(),
+        "no_assisted_session"
+    );
+    assert_eq!(
+        assist
+            .end_assisted_session(&session, false)
+            .await
+            .err()
+            .unwrap()
+            .code(),
+        "no_assisted_session",
+        "a session ends once"
+    );
     assert_eq!(outcome.submitted, vec![MARITAL_STATUS.to_owned()]);
     assert_eq!(outcome.abandoned_drafts, vec![MARITAL_STATUS.to_owned()]);
     assert!(matches!(

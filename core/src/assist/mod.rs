@@ -19,6 +19,7 @@ mod scoped_store;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use motcua_protocol::i18n::{Lang, Localized};
 use rusqlite::{OptionalExtension as _, params};
@@ -153,9 +154,26 @@ pub struct AssistedSession {
     id: String,
     started_at: i64,
     core: Arc<MotCua>,
+    /// Set while an end is under way and for good once it succeeded; a refused end
+    /// (submissions still waiting) clears it, so the session stays usable.
+    closed: AtomicBool,
 }
 
 impl AssistedSession {
+    fn new(id: String, started_at: i64, core: MotCua) -> AssistedSession {
+        AssistedSession {
+            id,
+            started_at,
+            core: Arc::new(core),
+            closed: AtomicBool::new(false),
+        }
+    }
+
+    /// Whether the session has ended (its profile is erased).
+    pub fn is_ended(&self) -> bool {
+        self.closed.load(Ordering::SeqCst)
+    }
+
     /// The session id (names its directory and scoped secrets; not personal data).
     pub fn id(&self) -> &str {
         &self.id
@@ -175,6 +193,9 @@ impl AssistedSession {
     /// What the citizen leaves with for dossier `code`: the code, the appointment and how
     /// to follow the dossier, in plain words.
     pub fn handoff(&self, code: &str, lang: Lang) -> Result<Handoff, AssistError> {
+        if self.is_ended() {
+            return Err(AssistError::NoSession);
+        }
         let tracked = self
             .core
             .tracking()
@@ -421,11 +442,7 @@ impl AssistArea {
         let core = self.open_profile(&id)?;
         self.copy_catalog(&id)?;
         tracing::info!("assisted session started");
-        Ok(AssistedSession {
-            id,
-            started_at: now,
-            core: Arc::new(core),
-        })
+        Ok(AssistedSession::new(id, now, core))
     }
 
     /// Copies the volunteer's catalog (public data) into the new profile.
@@ -475,20 +492,34 @@ impl AssistArea {
         if !self.session_dir(&id).exists() {
             return Err(AssistError::NoSession);
         }
-        Ok(AssistedSession {
-            started_at,
-            core: Arc::new(self.open_profile(&id)?),
-            id,
-        })
+        let core = self.open_profile(&id)?;
+        Ok(AssistedSession::new(id, started_at, core))
     }
 
     /// Ends the session: tries once more to send what is waiting, records the outcome
     /// (procedures and how they ended, nothing personal), logs the citizen out, and
     /// erases the profile. Refuses while submissions are still waiting for the network,
-    /// unless `force` (they are then given up, and counted as not sent).
+    /// unless `force` (they are then given up, and counted as not sent); a refused end
+    /// leaves the session open and usable. Objects holding `session.core()` should be
+    /// released first: the erased files stay open until they are.
     pub async fn end_assisted_session(
         &self,
-        session: AssistedSession,
+        session: &AssistedSession,
+        force: bool,
+    ) -> Result<SessionOutcome, AssistError> {
+        if session.closed.swap(true, Ordering::SeqCst) {
+            return Err(AssistError::NoSession);
+        }
+        let ended = self.close(session, force).await;
+        if ended.is_err() {
+            session.closed.store(false, Ordering::SeqCst);
+        }
+        ended
+    }
+
+    async fn close(
+        &self,
+        session: &AssistedSession,
         force: bool,
     ) -> Result<SessionOutcome, AssistError> {
         let dossier = session.core.dossier();
@@ -519,10 +550,8 @@ impl AssistArea {
         if outcome.helped {
             let _ = session.core.identity().logout().await;
         }
-        let id = session.id.clone();
-        drop(session);
-        self.record_outcome(&id, &outcome, "ended")?;
-        self.erase(&id)?;
+        self.record_outcome(&session.id, &outcome, "ended")?;
+        self.erase(&session.id)?;
         tracing::info!("assisted session ended and erased");
         Ok(outcome)
     }
