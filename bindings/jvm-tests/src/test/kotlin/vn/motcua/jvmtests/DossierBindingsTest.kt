@@ -5,6 +5,13 @@ import java.nio.file.Path
 import java.util.concurrent.ConcurrentLinkedQueue
 import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
+import java.util.concurrent.CountDownLatch
+import java.util.concurrent.atomic.AtomicInteger
+import java.util.concurrent.atomic.AtomicReference
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.cancelAndJoin
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.selects.select
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.async
@@ -440,13 +447,41 @@ class DossierBindingsTest {
         phone.open().use { core ->
             val profile = loggedIn(core)
             core.dossier().use { dossier ->
-                // Submissions cancelled at various points: before, while and after the
-                // 1.5 MB declaration is uploaded in 256 KB chunks.
-                for (i in 0 until 8) {
+                // Submissions cancelled at chosen points of the 1.5 MB declaration's upload in
+                // 256 KB chunks: the listener sees chunk `at` about to be sent, the coroutine
+                // is cancelled, and only then is the core let go on, so the task is aborted at
+                // its next await, mid-delivery, whatever the machine's speed.
+                val cancelPoint = AtomicReference<CancelPoint?>(null)
+                val uploads = dossier.addUploadListener(object : UploadListener {
+                    override fun onUploadProgress(progress: UploadProgress) {
+                        val point = cancelPoint.get() ?: return
+                        if (progress.draftId != point.draftId || progress.sent >= progress.total) return
+                        if (point.seen.getAndIncrement() != point.at) return
+                        point.reached.complete(Unit)
+                        assertTrue(point.cancelled.await(30, TimeUnit.SECONDS), "the test never cancelled")
+                    }
+                })
+                for (at in 0 until 6) {
+                    val id = readyDraft(core, profile, seed = 100L + at, padding = 1_500_000)
+                    drafts += id
+                    val point = CancelPoint(id, at)
+                    cancelPoint.set(point)
+                    val submit = launch { dossier.submit(id) }
+                    select {
+                        point.reached.onAwait {}
+                        submit.onJoin {}
+                    }
+                    submit.cancelAndJoin()
+                    point.cancelled.countDown()
+                    if (dossier.draft(id).state == DraftState.SUBMITTING) frozenButNotDelivered++
+                }
+                cancelPoint.set(null)
+                uploads.cancel()
+                // And two cancelled by a timeout, wherever that falls (often before the freeze).
+                for (i in 6 until 8) {
                     val id = readyDraft(core, profile, seed = 100L + i, padding = 1_500_000)
                     drafts += id
-                    withTimeoutOrNull(2L + i * 15) { dossier.submit(id) }
-                    if (dossier.draft(id).state == DraftState.SUBMITTING) frozenButNotDelivered++
+                    withTimeoutOrNull(1L + i) { dossier.submit(id) }
                 }
                 // An attachment cancelled while the image is prepared.
                 val photoDraft = dossier.createDraft(MARITAL_STATUS)
@@ -458,7 +493,7 @@ class DossierBindingsTest {
                 drafts += photoDraft.id
             }
         }
-        assertTrue(frozenButNotDelivered > 0, "no submit was cancelled mid-delivery; the test proves nothing")
+        assertEquals(6, frozenButNotDelivered, "every submit cancelled mid-upload stays frozen, undelivered")
 
         // The app restarts: every draft is whole, the outbox delivers what was frozen, and
         // each dossier reaches the portal exactly once.
@@ -551,4 +586,11 @@ class DossierBindingsTest {
             }
         }
     }
+}
+
+/** Where a submission is cancelled: before sending chunk [at] of [draftId]'s uploads. */
+private class CancelPoint(val draftId: String, val at: Int) {
+    val seen = AtomicInteger(0)
+    val reached = CompletableDeferred<Unit>()
+    val cancelled = CountDownLatch(1)
 }
