@@ -356,6 +356,14 @@ const MIGRATIONS: &[M<'static>] = &[
     ) STRICT;
     "#,
     ),
+    M::up(
+        r#"
+    -- The refresh token that replaced this one (its hash): a client whose answer to a
+    -- refresh was lost still holds this one and may retry with it while the replacement
+    -- was never used (session::refresh_session).
+    ALTER TABLE refresh_tokens ADD COLUMN replaced_by BLOB;
+    "#,
+    ),
 ];
 
 /// The migration list.

@@ -74,6 +74,11 @@ const LOOKUP_REFILL: Duration = Duration::from_secs(6);
 const LOGIN_BURST: u32 = 10;
 const LOGIN_REFILL: Duration = Duration::from_secs(6);
 
+/// Default grace for retrying a refresh whose answer was lost: a phone on a weak link
+/// retries within seconds or at the user's next action, minutes later; a stolen copy of a
+/// spent token is still refused once its replacement has been used.
+pub const DEFAULT_REFRESH_RETRY_SECS: u64 = 600;
+
 /// The agency code put in dossier codes unless configured: the QCVN 102:2016 shape with a
 /// province code (`H00`) that no province has, so demo codes are never taken for real ones.
 pub const DEMO_AGENCY_CODE: &str = "000.00.00.H00";
@@ -108,6 +113,11 @@ pub struct PortalConfig {
     /// Lifetime of portal refresh tokens, in seconds (default 30 days).
     #[arg(long, env = "MOTCUA_PORTAL_REFRESH_TTL_SECS", default_value_t = 30 * 24 * 3600)]
     pub refresh_ttl_secs: u64,
+    /// How long after a refresh the client may retry it with the same refresh token when
+    /// the answer was lost on the network, as long as the token that answer carried was
+    /// never used; any other second use of a refresh token ends the session.
+    #[arg(long, env = "MOTCUA_PORTAL_REFRESH_RETRY_SECS", default_value_t = DEFAULT_REFRESH_RETRY_SECS)]
+    pub refresh_retry_secs: u64,
     /// Directory with the procedure catalog to publish (`procedures.json`, `aliases.json`);
     /// default the repository's catalog built into the binary.
     #[arg(long, env = "MOTCUA_PORTAL_CATALOG")]
@@ -156,6 +166,7 @@ impl PortalConfig {
             client_id: "motcua-app".into(),
             access_ttl_secs: 900,
             refresh_ttl_secs: 30 * 24 * 3600,
+            refresh_retry_secs: DEFAULT_REFRESH_RETRY_SECS,
             catalog: None,
             agency_code: DEMO_AGENCY_CODE.into(),
             accept_missing_documents: false,
@@ -179,6 +190,8 @@ pub(crate) struct Settings {
     pub client_id: String,
     pub access_ttl_secs: u64,
     pub refresh_ttl_secs: u64,
+    /// Grace for retrying a refresh whose answer was lost.
+    pub refresh_retry_secs: u64,
     /// The agency code of dossier codes.
     pub agency_code: String,
     /// Whether every required document must be attached to a submission.
@@ -410,6 +423,7 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
             client_id: config.client_id.clone(),
             access_ttl_secs: config.access_ttl_secs,
             refresh_ttl_secs: config.refresh_ttl_secs,
+            refresh_retry_secs: config.refresh_retry_secs,
             agency_code: config.agency_code.clone(),
             require_documents: !config.accept_missing_documents,
             desk_session_ttl_secs: config.desk_session_ttl_secs,

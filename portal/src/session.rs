@@ -481,17 +481,29 @@ pub(crate) async fn create_session(
     Ok(session_response(&state, tokens, profile))
 }
 
-/// session id, expiry, used at, session revoked at, citizen id.
-type RefreshRow = (i64, i64, Option<i64>, Option<i64>, i64);
+/// session id, expiry, used at, replaced by, session revoked at, citizen id.
+type RefreshRow = (i64, i64, Option<i64>, Option<Vec<u8>>, Option<i64>, i64);
 
 /// What a refresh attempt found.
 enum RefreshOutcome {
     Refused(&'static str),
     Reused,
-    Rotated(NewTokens, CitizenProfile),
+    /// New tokens; `retried` when the token had been used before but its answer was lost.
+    Rotated {
+        tokens: NewTokens,
+        profile: CitizenProfile,
+        retried: bool,
+    },
 }
 
 /// `POST /api/v1/session/refresh`: rotate the refresh token, replace the access token.
+///
+/// A refresh token is good for one use. A second use ends the session (someone holds a
+/// copy), except for a client whose answer was lost on the network: it retries with the
+/// token it still holds. That retry is told apart by the replacement: it was never used, and
+/// the retry comes within `refresh_retry_secs` of the first use. It rotates again and retires
+/// the unused replacement, so that if a thief made the first use, the phone's next refresh
+/// (or the thief's) is the reuse that ends the session.
 pub(crate) async fn refresh_session(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<RefreshRequest>,
@@ -500,6 +512,7 @@ pub(crate) async fn refresh_session(
     let tokens = NewTokens::generate(&state)?;
     let access_ttl = secs(state.settings.access_ttl_secs);
     let refresh_ttl = secs(state.settings.refresh_ttl_secs);
+    let retry_grace = secs(state.settings.refresh_retry_secs);
     let outcome = state
         .db
         .call(move |conn| -> rusqlite::Result<RefreshOutcome> {
@@ -507,34 +520,70 @@ pub(crate) async fn refresh_session(
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let row: Option<RefreshRow> = tx
                 .query_row(
-                    "SELECT r.session_id, r.expires_at, r.used_at, s.revoked_at, s.citizen_id
+                    "SELECT r.session_id, r.expires_at, r.used_at, r.replaced_by, s.revoked_at,
+                            s.citizen_id
                      FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id
                      WHERE r.token_hash = ?1",
                     [&hash],
-                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)),
+                    |row| {
+                        Ok((
+                            row.get(0)?,
+                            row.get(1)?,
+                            row.get(2)?,
+                            row.get(3)?,
+                            row.get(4)?,
+                            row.get(5)?,
+                        ))
+                    },
                 )
                 .optional()?;
-            let Some((session_id, expires_at, used_at, revoked_at, citizen_id)) = row else {
+            let Some((session_id, expires_at, used_at, replaced_by, revoked_at, citizen_id)) = row
+            else {
                 return Ok(RefreshOutcome::Refused("unknown refresh token"));
             };
             if revoked_at.is_some() {
                 return Ok(RefreshOutcome::Refused("the session was ended"));
             }
-            if used_at.is_some() {
-                // Someone holds a copy of an old refresh token: end the session for both.
-                tx.execute(
-                    "UPDATE sessions SET revoked_at = ?1, revoked_reason = 'refresh_reuse' WHERE id = ?2",
-                    params![now, session_id],
-                )?;
-                tx.commit()?;
-                return Ok(RefreshOutcome::Reused);
-            }
+            let retried = match used_at {
+                None => false,
+                Some(used_at) => {
+                    let unused_replacement = match &replaced_by {
+                        Some(replacement) => tx
+                            .query_row(
+                                "SELECT used_at IS NULL FROM refresh_tokens WHERE token_hash = ?1",
+                                [replacement],
+                                |row| row.get::<_, bool>(0),
+                            )
+                            .optional()?
+                            .unwrap_or(false),
+                        None => false,
+                    };
+                    if !unused_replacement || now.saturating_sub(used_at) > retry_grace {
+                        // Someone holds a copy of an old refresh token: end the session for
+                        // both.
+                        tx.execute(
+                            "UPDATE sessions SET revoked_at = ?1, revoked_reason = 'refresh_reuse'
+                             WHERE id = ?2",
+                            params![now, session_id],
+                        )?;
+                        tx.commit()?;
+                        return Ok(RefreshOutcome::Reused);
+                    }
+                    tx.execute(
+                        "UPDATE refresh_tokens SET used_at = ?1 WHERE token_hash = ?2",
+                        params![now, replaced_by],
+                    )?;
+                    true
+                }
+            };
             if expires_at <= now {
                 return Ok(RefreshOutcome::Refused("the refresh token expired"));
             }
+            // The first use's time is kept: retries do not stretch the grace.
             tx.execute(
-                "UPDATE refresh_tokens SET used_at = ?1 WHERE token_hash = ?2",
-                params![now, hash],
+                "UPDATE refresh_tokens SET used_at = COALESCE(used_at, ?1), replaced_by = ?3
+                 WHERE token_hash = ?2",
+                params![now, hash, token_hash(&tokens.refresh)],
             )?;
             tx.execute(
                 "UPDATE access_tokens SET superseded = 1 WHERE session_id = ?1 AND superseded = 0",
@@ -545,12 +594,24 @@ pub(crate) async fn refresh_session(
                 return Ok(RefreshOutcome::Refused("unknown citizen"));
             };
             tx.commit()?;
-            Ok(RefreshOutcome::Rotated(tokens, profile))
+            Ok(RefreshOutcome::Rotated {
+                tokens,
+                profile,
+                retried,
+            })
         })
         .await??;
     match outcome {
-        RefreshOutcome::Rotated(tokens, profile) => {
-            tracing::info!("session refreshed");
+        RefreshOutcome::Rotated {
+            tokens,
+            profile,
+            retried,
+        } => {
+            if retried {
+                tracing::info!("session refreshed again: the first answer was lost");
+            } else {
+                tracing::info!("session refreshed");
+            }
             Ok(session_response(&state, tokens, profile))
         }
         RefreshOutcome::Reused => {

@@ -116,16 +116,86 @@ async fn refresh_rotates_and_reuse_ends_the_session() {
     assert_eq!(code, ApiErrorCode::Unauthenticated);
     assert_eq!(me(&h, &second.access_token).await.status(), 200);
 
-    // Presenting the used refresh token again: the whole session ends.
+    // The second token is used in turn; presenting the first again now means two holders:
+    // the whole session ends.
+    let third: SessionResponse = refresh(&h, &second.refresh_token)
+        .await
+        .json()
+        .await
+        .unwrap();
     let (code, _) = error_code(refresh(&h, &first.refresh_token).await, 401).await;
     assert_eq!(code, ApiErrorCode::InvalidRefreshToken);
-    let (code, _) = error_code(me(&h, &second.access_token).await, 401).await;
+    let (code, _) = error_code(me(&h, &third.access_token).await, 401).await;
     assert_eq!(code, ApiErrorCode::SessionRevoked);
-    let (code, _) = error_code(refresh(&h, &second.refresh_token).await, 401).await;
+    let (code, _) = error_code(refresh(&h, &third.refresh_token).await, 401).await;
     assert_eq!(code, ApiErrorCode::InvalidRefreshToken);
 
     let (code, _) = error_code(refresh(&h, "never-issued").await, 401).await;
     assert_eq!(code, ApiErrorCode::InvalidRefreshToken);
+    h.portal.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_refresh_whose_answer_was_lost_can_be_retried_once_per_answer() {
+    let h = harness().await;
+    let first = open_session(&h, "demo-0004").await;
+    // The portal rotates, but the answer never reaches the phone, which still holds
+    // `first`: it retries with it and gets a new pair.
+    let lost: SessionResponse = refresh(&h, &first.refresh_token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let response = refresh(&h, &first.refresh_token).await;
+    assert_eq!(response.status(), 200);
+    let retried: SessionResponse = response.json().await.unwrap();
+    assert_ne!(retried.refresh_token, lost.refresh_token);
+    assert_ne!(retried.access_token, lost.access_token);
+    // Only the newest access token works.
+    assert_eq!(me(&h, &retried.access_token).await.status(), 200);
+    let (code, _) = error_code(me(&h, &lost.access_token).await, 401).await;
+    assert_eq!(code, ApiErrorCode::Unauthenticated);
+
+    // Lost again: the same token still serves, and the unused pair before is retired.
+    let again: SessionResponse = refresh(&h, &first.refresh_token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me(&h, &again.access_token).await.status(), 200);
+
+    // The phone goes on normally with what it finally received.
+    let next: SessionResponse = refresh(&h, &again.refresh_token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me(&h, &next.access_token).await.status(), 200);
+
+    // Whoever presents a retired token (the answer the phone never saw reached someone
+    // else) is a second holder: the session ends for everyone.
+    let (code, _) = error_code(refresh(&h, &lost.refresh_token).await, 401).await;
+    assert_eq!(code, ApiErrorCode::InvalidRefreshToken);
+    let (code, _) = error_code(me(&h, &next.access_token).await, 401).await;
+    assert_eq!(code, ApiErrorCode::SessionRevoked);
+    h.portal.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_retry_after_the_grace_ends_the_session() {
+    let h = harness_with(|config| config.refresh_retry_secs = 0).await;
+    let first = open_session(&h, "demo-0004").await;
+    let lost: SessionResponse = refresh(&h, &first.refresh_token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    // Timestamps are whole seconds: a second later the grace of 0 s has passed.
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    let (code, _) = error_code(refresh(&h, &first.refresh_token).await, 401).await;
+    assert_eq!(code, ApiErrorCode::InvalidRefreshToken);
+    let (code, _) = error_code(me(&h, &lost.access_token).await, 401).await;
+    assert_eq!(code, ApiErrorCode::SessionRevoked);
     h.portal.shutdown().await;
 }
 

@@ -307,3 +307,38 @@ async fn a_refresh_whose_caller_gives_up_still_keeps_the_session() {
         assert!(me.is_ok(), "attempt {attempt}: {me:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_whose_answer_is_lost_keeps_the_session() {
+    // The portal rotates the refresh token, the answer is lost on the way back: the phone
+    // still holds the spent token and must not be logged out for it.
+    let portal = start_portal().await;
+    let phone = phone_for(&portal);
+    let citizen = level2_citizen();
+    login(&phone, citizen.subject).await;
+    let proxy = common::lost_answers::AnswerLosingProxy::start(
+        portal.running.local_addr(),
+        "POST /api/v1/session/refresh ",
+        2,
+    )
+    .await;
+    let through_proxy = open_phone_sharing(&phone, &proxy.url(), &portal.running.issuer());
+    let identity = through_proxy.identity();
+    for lost in 1..=2 {
+        let error = identity.refresh().await.expect_err("the answer was lost");
+        assert!(
+            matches!(error, IdentityError::Network(_)),
+            "a lost answer is a network error: {error:?}"
+        );
+        assert_eq!(proxy.lost.load(std::sync::atomic::Ordering::SeqCst), lost);
+    }
+    identity.refresh().await.expect("the retry is answered");
+    let me = identity.whoami().await.expect("still logged in");
+    assert_eq!(me.subject, citizen.subject);
+    // And the session goes on normally afterwards.
+    identity.refresh().await.expect("an ordinary refresh");
+    assert_eq!(
+        identity.whoami().await.expect("whoami").subject,
+        citizen.subject
+    );
+}

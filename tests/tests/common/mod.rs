@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fault_proxy;
+pub mod lost_answers;
 pub mod scripted_provider;
 
 use std::path::Path;
