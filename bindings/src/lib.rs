@@ -172,7 +172,8 @@ impl IdentityException {
             | IdentityError::ProviderRefused { .. }
             | IdentityError::CodeRejected { .. }
             | IdentityError::IdTokenRejected(_)
-            | IdentityError::PortalRefused(_) => {
+            | IdentityError::PortalRefused(_)
+            | IdentityError::PreviousCitizenUndelivered { .. } => {
                 IdentityException::LoginRejected { code, user_message }
             }
             IdentityError::NotLoggedIn | IdentityError::SessionEnded => {
@@ -451,6 +452,28 @@ impl Identity {
         runtime::run(&self.runtime, async move { core.identity().logout().await })
             .await
             .map(|o| o.revoked_on_portal)
+            .map_err(|e| IdentityException::from_core(e, self.lang))
+    }
+
+    /// Logs out and erases the citizen's data from this phone (a shared phone); returns
+    /// whether the portal confirmed the revocation. Undelivered actions are lost: ask first
+    /// when [`Identity::undelivered_actions`] is not zero.
+    pub async fn logout_and_erase(&self) -> Result<bool, IdentityException> {
+        let core = self.core.clone();
+        runtime::run(&self.runtime, async move {
+            core.identity().logout_and_erase().await
+        })
+        .await
+        .map(|o| o.revoked_on_portal)
+        .map_err(|e| IdentityException::from_core(e, self.lang))
+    }
+
+    /// How many of the citizen's submissions, supplement answers and withdrawals still
+    /// wait to reach the portal.
+    pub fn undelivered_actions(&self) -> Result<u32, IdentityException> {
+        self.core
+            .identity()
+            .undelivered_actions()
             .map_err(|e| IdentityException::from_core(e, self.lang))
     }
 }

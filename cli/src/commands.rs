@@ -72,8 +72,14 @@ pub enum Command {
     },
     /// Show who is logged in (asks the portal).
     Whoami,
-    /// Log out: revoke the session at the portal and erase local tokens.
-    Logout,
+    /// Log out: revoke the session at the portal and erase local tokens. Drafts stay for
+    /// the same citizen's next login; another citizen's login erases them.
+    Logout {
+        /// Also erase this citizen's data from the device now (drafts, attachments, local
+        /// copies of dossiers and receipts), including anything not yet sent.
+        #[arg(long)]
+        erase: bool,
+    },
     /// Start an embedded portal and walk the journey with a demo citizen.
     Demo,
     /// Search the procedures (offline once the catalog is downloaded).
@@ -593,9 +599,9 @@ pub async fn run(cli: Cli) -> i32 {
                 Err(e) => Err(e),
             }
         }
-        Command::Logout => {
+        Command::Logout { erase } => {
             match ClientContext::new(&cli.portal, cli.data_dir, cli.assisted).await {
-                Ok(client) => logout(&out, &client).await,
+                Ok(client) => logout(&out, &client, erase).await,
                 Err(e) => Err(e),
             }
         }
@@ -881,16 +887,23 @@ async fn whoami(out: &Output, client: &ClientContext) -> Result<(), CliError> {
 #[derive(Serialize)]
 struct LoggedOut {
     revoked_on_portal: bool,
+    erased: bool,
 }
 
-async fn logout(out: &Output, client: &ClientContext) -> Result<(), CliError> {
-    let outcome = client.core.identity().logout().await?;
+async fn logout(out: &Output, client: &ClientContext, erase: bool) -> Result<(), CliError> {
+    let identity = client.core.identity();
+    let outcome = if erase {
+        identity.logout_and_erase().await?
+    } else {
+        identity.logout().await?
+    };
     out.result(
         &LoggedOut {
             revoked_on_portal: outcome.revoked_on_portal,
+            erased: erase,
         },
         || {
-            if outcome.revoked_on_portal {
+            let mut text = if outcome.revoked_on_portal {
                 out.t("Đã đăng xuất.", "Logged out.").to_owned()
             } else {
                 out.t(
@@ -898,7 +911,15 @@ async fn logout(out: &Output, client: &ClientContext) -> Result<(), CliError> {
                     "Local session erased; the portal was not reached (its session will expire).",
                 )
                 .to_owned()
+            };
+            if erase {
+                text.push(' ');
+                text.push_str(out.t(
+                    "Dữ liệu của bạn đã được xoá khỏi máy này.",
+                    "Your data was erased from this device.",
+                ));
             }
+            text
         },
     );
     Ok(())

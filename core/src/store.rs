@@ -9,6 +9,9 @@ use rusqlite_migration::{M, Migrations};
 /// File name of the profile database inside the data directory.
 pub const DATABASE_FILE: &str = "motcua.sqlite";
 
+/// Directory of the profile, beside the database, where attachments live sealed.
+pub const ATTACHMENTS_DIR: &str = "attachments";
+
 /// Failure of the local database.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -233,6 +236,46 @@ impl Database {
         Ok(self
             .connection()?
             .query_row("PRAGMA user_version", [], |row| row.get(0))?)
+    }
+
+    /// How many of the profile citizen's actions wait to reach the portal: frozen
+    /// submissions and supplement answers in the outbox, and withdrawals.
+    pub fn undelivered_actions(&self) -> Result<u32, StoreError> {
+        let count: i64 = self.connection()?.query_row(
+            "SELECT (SELECT count(*) FROM outbox) + (SELECT count(*) FROM pending_withdrawals)",
+            [],
+            |row| row.get(0),
+        )?;
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+
+    /// Erases everything the profile holds of its citizen: drafts and their fields, the
+    /// outbox, the dossiers with their timelines and receipts, the sync cursor, and the
+    /// volunteer's identity on past assisted sessions (their anonymous counts stay). The
+    /// catalog, the provider cache and the receipt trust list are no one's and stay.
+    ///
+    /// With `secure_delete` the freed pages are overwritten, and the write-ahead log is
+    /// truncated, so none of it stays readable in the file. Attachment files are the
+    /// caller's (they live beside the database).
+    pub fn erase_citizen_data(&self) -> Result<(), StoreError> {
+        let mut connection = self.connection()?;
+        connection.pragma_update(None, "secure_delete", "ON")?;
+        let tx = connection.transaction()?;
+        tx.execute_batch(
+            "DELETE FROM outbox;
+             DELETE FROM pending_withdrawals;
+             DELETE FROM draft_attachments;
+             DELETE FROM draft_fields;
+             DELETE FROM drafts;
+             DELETE FROM dossier_events;
+             DELETE FROM dossiers;
+             DELETE FROM receipts;
+             DELETE FROM sync_state;
+             UPDATE assisted_sessions SET assisted_by = NULL;",
+        )?;
+        tx.commit()?;
+        connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 }
 

@@ -38,7 +38,17 @@ async fn login_whoami_refresh_and_logout_revokes() {
         Some(IdentityLevel::Level2)
     );
     // The login in progress is consumed; only the session remains.
-    assert_eq!(phone.secrets.keys(), vec![SESSION_KEY.to_owned()]);
+    assert_eq!(
+        phone.secrets.keys(),
+        vec![PROFILE_OWNER_KEY.to_owned(), SESSION_KEY.to_owned()]
+    );
+    // The owner is a digest: the keystore names no one in the clear.
+    let owner =
+        motcua_core::secure_store::SecureStore::get(phone.secrets.as_ref(), PROFILE_OWNER_KEY)
+            .unwrap()
+            .unwrap();
+    assert_eq!(owner.len(), 64);
+    assert!(!String::from_utf8_lossy(&owner).contains(citizen.subject));
 
     let me = phone.core.identity().whoami().await.expect("whoami");
     assert_eq!(me.subject, profile.subject);
@@ -62,9 +72,10 @@ async fn login_whoami_refresh_and_logout_revokes() {
 
     let outcome = phone.core.identity().logout().await.expect("logout");
     assert!(outcome.revoked_on_portal);
-    assert!(
-        phone.secrets.keys().is_empty(),
-        "logout erases every secret"
+    assert_eq!(
+        phone.secrets.keys(),
+        vec![PROFILE_OWNER_KEY.to_owned()],
+        "logout erases every secret but whose data the profile holds"
     );
     let (status, code) = me_with_token(&portal.running.base_url(), &second_token).await;
     assert_eq!(status, 401);
@@ -220,6 +231,7 @@ async fn a_replayed_code_is_refused() {
         .await
         .expect("first use");
     identity.logout().await.unwrap();
+    let after_logout = phone.secrets.keys();
 
     // An attacker who saw the first callback replays its code into a new login.
     let second = identity.begin_login().await.unwrap();
@@ -230,7 +242,7 @@ async fn a_replayed_code_is_refused() {
         matches!(&err, IdentityError::CodeRejected { error } if error == "invalid_grant"),
         "{err:?}"
     );
-    assert!(phone.secrets.keys().is_empty(), "nothing stored");
+    assert_eq!(phone.secrets.keys(), after_logout, "nothing stored");
 }
 
 #[tokio::test]

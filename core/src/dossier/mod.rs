@@ -344,7 +344,7 @@ impl DossierArea {
         identity: Arc<Identity>,
         catalog: Arc<CatalogArea>,
     ) -> DossierArea {
-        let attachments_dir = config.data_dir.join("attachments");
+        let attachments_dir = config.data_dir.join(crate::store::ATTACHMENTS_DIR);
         DossierArea {
             outbox: outbox::Outbox::new(config, http),
             database,

@@ -62,6 +62,15 @@ pub enum IdentityError {
     /// The platform's secure storage failed.
     #[error(transparent)]
     SecureStorage(#[from] SecureStoreError),
+    /// Another citizen logs in on this profile while the previous one's submissions,
+    /// supplement answers or withdrawals still wait to reach the portal: erasing the
+    /// previous citizen's data would lose them. The previous citizen logs in to send them
+    /// (or the app erases them explicitly).
+    #[error("{undelivered} actions of the previous citizen are not delivered yet")]
+    PreviousCitizenUndelivered {
+        /// How many actions wait.
+        undelivered: u32,
+    },
     /// The local database failed.
     #[error(transparent)]
     Storage(#[from] StoreError),
@@ -132,12 +141,24 @@ impl Localized for IdentityError {
             IdentityError::SessionEnded => "session_ended",
             IdentityError::SecureStorage(_) => "secure_storage_failed",
             IdentityError::Storage(_) => "storage_failed",
+            IdentityError::PreviousCitizenUndelivered { .. } => "previous_citizen_undelivered",
             IdentityError::Unexpected(_) => "unexpected_answer",
         }
     }
 
     fn message(&self, lang: Lang) -> String {
         let (vi, en) = match self {
+            IdentityError::PreviousCitizenUndelivered { undelivered } => {
+                // The count is part of the sentence in both languages.
+                return match lang {
+                    Lang::Vi => format!(
+                        "Điện thoại này còn {undelivered} hồ sơ hoặc yêu cầu của người dùng trước chưa gửi được. Để không mất chúng, người đó cần đăng nhập lại khi có mạng để gửi đi, rồi đăng xuất."
+                    ),
+                    Lang::En => format!(
+                        "This phone still holds {undelivered} dossiers or requests of the previous user that could not be sent yet. So that they are not lost, that person needs to log in again with a network connection to send them, then log out."
+                    ),
+                };
+            }
             IdentityError::Network(_) => (
                 "Không kết nối được. Hãy kiểm tra mạng rồi thử lại.",
                 "Could not connect. Check the network and try again.",

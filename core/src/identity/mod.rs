@@ -37,6 +37,10 @@ use crate::store::Database;
 const KEY_PENDING_LOGIN: &str = "motcua.identity.pending_login.v1";
 /// Secure-storage key of the portal session.
 const KEY_SESSION: &str = "motcua.identity.session.v1";
+/// Secure-storage key of the citizen whose data the profile holds (a digest of issuer and
+/// subject): it outlives a logout, so that the same citizen finds their drafts again and
+/// another citizen finds none of them.
+const KEY_PROFILE_OWNER: &str = "motcua.identity.profile_owner.v1";
 
 /// Clock difference tolerated between the phone and the provider (cheap phones drift).
 const CLOCK_SKEW_SECS: i64 = 120;
@@ -57,6 +61,7 @@ pub struct Identity {
     http: HttpClient,
     provider: Provider,
     secure: Arc<dyn SecureStore>,
+    database: Arc<Database>,
     /// Serialises session changes: two concurrent refreshes with one refresh token would
     /// look like token theft to the portal and end the session.
     session_lock: Arc<tokio::sync::Mutex<()>>,
@@ -69,12 +74,13 @@ impl Identity {
         database: Arc<Database>,
         secure: Arc<dyn SecureStore>,
     ) -> Identity {
-        let provider = Provider::new(config.issuer.clone(), http.clone(), database);
+        let provider = Provider::new(config.issuer.clone(), http.clone(), database.clone());
         Identity {
             config,
             http,
             provider,
             secure,
+            database,
             session_lock: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
@@ -161,6 +167,10 @@ impl Identity {
             IdentityError::ProviderMisconfigured("token response without id_token".into())
         })?;
         let claims = self.validate_id_token(&id_token, &pending.nonce).await?;
+        // Before the portal opens a session: another citizen's undelivered work refuses
+        // the login with nothing changed.
+        let owner = ProfileOwner::of(&claims.iss, &claims.sub);
+        let handover = self.handover_to(&owner)?;
 
         let response: SessionResponse = self
             .http
@@ -176,10 +186,59 @@ impl Identity {
                 "the portal opened a session for another identity".into(),
             ));
         }
+        if handover == Handover::EraseFirst {
+            self.erase_citizen_data()?;
+            tracing::info!("another citizen logged in: the previous citizen's data was erased");
+        }
+        self.secure.set(KEY_PROFILE_OWNER, owner.0.as_bytes())?;
         let session = StoredSession::from_response(response, unix_now());
         self.put_json(KEY_SESSION, &session)?;
         tracing::info!(level = session.citizen.identity_level.number(), "logged in");
         Ok(session.citizen)
+    }
+
+    /// Whether the profile's data may pass to `owner`: kept for the same citizen, erased for
+    /// another one, refused while another one's actions wait to be delivered. A profile
+    /// with no recorded owner (made before owners were recorded) is taken to be the last
+    /// session's citizen's, or adopted when there is none.
+    fn handover_to(&self, owner: &ProfileOwner) -> Result<Handover, IdentityError> {
+        let recorded = match self.secure.get(KEY_PROFILE_OWNER)? {
+            Some(bytes) => Some(ProfileOwner(String::from_utf8_lossy(&bytes).into_owned())),
+            None => self
+                .get_json::<StoredSession>(KEY_SESSION)?
+                .map(|session| ProfileOwner::of(&session.citizen.issuer, &session.citizen.subject)),
+        };
+        match recorded {
+            None => Ok(Handover::Keep),
+            Some(recorded) if secrets_equal(&recorded.0, &owner.0) => Ok(Handover::Keep),
+            Some(_) => match self.database.undelivered_actions()? {
+                0 => Ok(Handover::EraseFirst),
+                undelivered => {
+                    tracing::warn!(
+                        undelivered,
+                        "login of another citizen refused: the previous one's actions wait"
+                    );
+                    Err(IdentityError::PreviousCitizenUndelivered { undelivered })
+                }
+            },
+        }
+    }
+
+    /// Erases the previous citizen's data: the database's rows (pages overwritten) and the
+    /// sealed attachment files.
+    fn erase_citizen_data(&self) -> Result<(), IdentityError> {
+        self.database.erase_citizen_data()?;
+        let attachments = self.config.data_dir.join(crate::store::ATTACHMENTS_DIR);
+        match std::fs::remove_dir_all(&attachments) {
+            Ok(()) => Ok(()),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(error) => Err(IdentityError::Storage(
+                crate::store::StoreError::Directory {
+                    path: attachments,
+                    source: error,
+                },
+            )),
+        }
     }
 
     /// The logged-in citizen as last confirmed by the portal, without network.
@@ -275,6 +334,26 @@ impl Identity {
         self.secure.delete(KEY_PENDING_LOGIN)?;
         tracing::info!(revoked_on_portal, "logged out");
         Ok(LogoutOutcome { revoked_on_portal })
+    }
+
+    /// Logs out and erases the citizen's data from the phone (drafts, attachments, the
+    /// dossiers' local copies and receipts), for a citizen leaving a shared phone. Actions
+    /// not yet delivered are erased too: the app asks before calling this when
+    /// [`Identity::undelivered_actions`] is not zero. The dossiers themselves stay on the
+    /// portal and come back with the next login's sync.
+    pub async fn logout_and_erase(&self) -> Result<LogoutOutcome, IdentityError> {
+        let outcome = self.logout().await?;
+        let _guard = self.session_lock.lock().await;
+        self.erase_citizen_data()?;
+        self.secure.delete(KEY_PROFILE_OWNER)?;
+        tracing::info!("the citizen's data was erased from the phone");
+        Ok(outcome)
+    }
+
+    /// How many of the citizen's actions (submissions, supplement answers, withdrawals)
+    /// still wait to reach the portal; what a logout with erasure would lose.
+    pub fn undelivered_actions(&self) -> Result<u32, IdentityError> {
+        Ok(self.database.undelivered_actions()?)
     }
 
     /// Runs an authorised portal request; on `token_expired` refreshes once and retries.
@@ -466,4 +545,33 @@ async fn refresh_session(
     put_json(secure, KEY_SESSION, &renewed)?;
     tracing::debug!("session refreshed");
     Ok(renewed)
+}
+
+/// Who the profile's data belongs to: a digest of issuer and subject, so the keystore
+/// holds no identifier in the clear.
+struct ProfileOwner(String);
+
+impl ProfileOwner {
+    fn of(issuer: &str, subject: &str) -> ProfileOwner {
+        let digest = ring::digest::digest(
+            &ring::digest::SHA256,
+            format!("{issuer}\n{subject}").as_bytes(),
+        );
+        ProfileOwner(
+            digest
+                .as_ref()
+                .iter()
+                .map(|byte| format!("{byte:02x}"))
+                .collect(),
+        )
+    }
+}
+
+/// What a login does with the data the profile holds.
+#[derive(Debug, PartialEq, Eq)]
+enum Handover {
+    /// The same citizen (or no one before): keep everything.
+    Keep,
+    /// Another citizen, nothing of the previous one waiting: erase before storing.
+    EraseFirst,
 }

@@ -19,6 +19,8 @@ use tempfile::TempDir;
 
 /// Secure-storage key under which the core keeps the portal session (checked by tests).
 pub const SESSION_KEY: &str = "motcua.identity.session.v1";
+/// Secure-storage key of the digest naming whose data the profile holds (kept at logout).
+pub const PROFILE_OWNER_KEY: &str = "motcua.identity.profile_owner.v1";
 /// Secure-storage key of the login in progress.
 pub const PENDING_KEY: &str = "motcua.identity.pending_login.v1";
 

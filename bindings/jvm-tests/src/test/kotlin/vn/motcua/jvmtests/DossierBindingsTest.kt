@@ -538,6 +538,30 @@ class DossierBindingsTest {
     }
 
     @Test
+    fun `a citizen leaving a shared phone erases their data, another citizen finds none`() = runBlocking {
+        Phone().open().use { core ->
+            val profile = loggedIn(core)
+            val kept = readyDraft(core, profile, seed = 21)
+            val filed = readyDraft(core, profile, seed = 22)
+            val code = core.dossier().use { (it.submit(filed) as SubmitOutcome.Delivered).dossierCode }
+            core.tracking().use { tracking -> assertEquals(listOf(code), tracking.sync().map { it.code }) }
+            core.identity().use { identity ->
+                assertEquals(0u, identity.undeliveredActions())
+                // A plain logout keeps the drafts for the same citizen's next login.
+                assertTrue(identity.logout())
+            }
+            loggedIn(core)
+            core.dossier().use { dossier -> assertEquals(setOf(kept, filed), dossier.drafts().map { it.id }.toSet()) }
+            core.identity().use { identity -> assertTrue(identity.logoutAndErase()) }
+            core.dossier().use { dossier -> assertTrue(dossier.drafts().isEmpty()) }
+            core.tracking().use { tracking ->
+                assertTrue(tracking.dossiers().isEmpty())
+                assertNull(tracking.dossier(code))
+            }
+        }
+    }
+
+    @Test
     fun `many concurrent calls from several threads`() = runBlocking {
         Phone().open().use { core ->
             val profile = loggedIn(core)
