@@ -29,6 +29,8 @@ func beginLogin\(\) async throws +-> LoginRequest
 func completeLogin\(callbackUrl: String\) async throws +-> Profile
 func profile\(\) throws +-> Profile\?
 func logout\(\) async throws +-> Bool
+func logoutAndErase\(\) async throws +-> Bool
+func undeliveredActions\(\) throws +-> UInt32
 public let url: String
 public let redirectUri: String
 public let fullName: String

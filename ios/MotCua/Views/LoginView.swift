@@ -59,8 +59,8 @@ struct LoginView: View {
 
     private var busy: Bool {
         switch session.state {
-        case .checking, .starting, .openBrowser, .completing: return true
-        case .loggedOut, .loggedIn: return false
+        case .checking, .starting, .openBrowser, .completing, .erasing: return true
+        case .loggedOut, .loggedIn, .confirmErase: return false
         }
     }
 

@@ -32,9 +32,9 @@ struct RootView: View {
                 ProblemView(problem: problem) { await env.openIfNeeded() }
             case .ready:
                 switch env.session.state {
-                case .loggedIn:
+                case .loggedIn, .confirmErase:
                     MainTabs()
-                case .checking:
+                case .checking, .erasing:
                     LoadingView()
                 default:
                     LoginView(session: env.session, branding: branding)

@@ -10,6 +10,12 @@ struct SettingsView: View {
     let settings: SettingsModel
     let logout: () -> Void
 
+    /// The core's warning that erasing now loses what is not sent yet; nil when not asking.
+    private var eraseWarning: String? {
+        if case .confirmErase(_, _, let warning) = env.session.state { return warning }
+        return nil
+    }
+
     var body: some View {
         Form {
             Section(tr("settings.language")) {
@@ -54,9 +60,27 @@ struct SettingsView: View {
                 Section {
                     Button(tr("settings.logout"), role: .destructive, action: logout)
                         .frame(minHeight: 44)
+                    // For a phone shared in a family: nothing of this citizen stays behind.
+                    Button(tr("settings.logoutErase"), role: .destructive) {
+                        Task { await env.session.logoutAndErase() }
+                    }
+                    .frame(minHeight: 44)
+                } footer: {
+                    Text(tr("settings.logoutEraseExplain"))
                 }
             }
         }
         .navigationTitle(tr("settings.title"))
+        .alert(tr("settings.logoutErase"), isPresented: Binding(get: { eraseWarning != nil }, set: { shown in
+            if !shown { env.session.keepData() }
+        })) {
+            // The safe choice is the default one.
+            Button(tr("settings.keepData"), role: .cancel) { env.session.keepData() }
+            Button(tr("settings.eraseAnyway"), role: .destructive) {
+                Task { await env.session.logoutAndErase(confirmed: true) }
+            }
+        } message: {
+            Text(eraseWarning ?? "")
+        }
     }
 }

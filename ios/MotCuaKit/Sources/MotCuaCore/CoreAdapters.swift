@@ -36,6 +36,14 @@ final class CoreIdentity: IdentityPort {
     func logout() async throws {
         _ = try await mappedAsync { try await core.logout() }
     }
+
+    func undeliveredActions() async throws -> Int {
+        Int(try mapped { try core.undeliveredActions() })
+    }
+
+    func logoutAndErase() async throws {
+        _ = try await mappedAsync { try await core.logoutAndErase() }
+    }
 }
 
 private func citizen(_ p: Profile) -> Citizen {

@@ -16,6 +16,12 @@ public enum SessionState: Equatable, Sendable {
     /// The browser came back: checking the answer and opening the portal session.
     case completing
     case loggedIn(Citizen)
+    /// "Log out and erase my data" while this many actions still wait to be sent: the
+    /// screen shows the warning with "keep my data" (`keepData`) and "erase anyway"
+    /// (`logoutAndErase(confirmed: true)`).
+    case confirmErase(Citizen, undelivered: Int, warning: String)
+    /// Erasing the citizen's data from the phone.
+    case erasing
 }
 
 /// Login with the electronic identity (the core does OIDC with PKCE, checks the answer and
@@ -82,6 +88,34 @@ public final class SessionModel {
         state = .loggedOut(nil)
     }
 
+    /// Settings → "Log out and erase my data from this phone", for a phone shared with
+    /// others. Erases at once when nothing waits to be sent; otherwise asks first
+    /// (`.confirmErase`) and erases only when called again with `confirmed`.
+    public func logoutAndErase(confirmed: Bool = false) async {
+        guard let citizen else { return }
+        if !confirmed {
+            let waiting = (try? await identity.undeliveredActions()) ?? 0
+            if waiting > 0 {
+                state = .confirmErase(citizen, undelivered: waiting, warning: texts.eraseLosesUnsent(waiting))
+                return
+            }
+        }
+        state = .erasing
+        do {
+            try await identity.logoutAndErase()
+            state = .loggedOut(nil)
+        } catch {
+            state = .loggedOut(Problem.from(error, texts: texts))
+        }
+    }
+
+    /// The person chose to keep their data after the warning.
+    public func keepData() {
+        if case .confirmErase(let citizen, _, _) = state {
+            state = .loggedIn(citizen)
+        }
+    }
+
     /// A call elsewhere found the session ended: back to the login screen, saying why.
     public func sessionEnded(_ problem: Problem) {
         state = .loggedOut(problem)
@@ -89,7 +123,9 @@ public final class SessionModel {
 
     /// The logged-in citizen, if any.
     public var citizen: Citizen? {
-        if case .loggedIn(let citizen) = state { return citizen }
-        return nil
+        switch state {
+        case .loggedIn(let citizen), .confirmErase(let citizen, _, _): return citizen
+        default: return nil
+        }
     }
 }

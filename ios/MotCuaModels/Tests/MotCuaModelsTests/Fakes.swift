@@ -63,6 +63,17 @@ final class FakeIdentity: IdentityPort, @unchecked Sendable {
         saved = nil
         if let failure { throw failure }
     }
+
+    var undelivered = 0
+    var erasedCalls = 0
+
+    func undeliveredActions() async throws -> Int { undelivered }
+
+    func logoutAndErase() async throws {
+        erasedCalls += 1
+        undelivered = 0
+        saved = nil
+    }
 }
 
 let birthRegistration = ProcedureSheet(

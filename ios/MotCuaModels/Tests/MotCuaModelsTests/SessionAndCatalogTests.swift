@@ -49,6 +49,33 @@ final class SessionAndCatalogTests: XCTestCase {
         XCTAssertEqual(identity.loggedOutCalls, 1)
     }
 
+    func testErasingWarnsFirstWhenSomethingWaitsToBeSent() async {
+        let identity = FakeIdentity()
+        identity.saved = citizen
+        identity.undelivered = 2
+        let session = SessionModel(identity: identity, texts: Texts(lang: .vi))
+        await session.restore()
+
+        await session.logoutAndErase()
+        XCTAssertEqual(session.state, .confirmErase(citizen, undelivered: 2, warning: Texts(lang: .vi).eraseLosesUnsent(2)))
+        XCTAssertEqual(session.citizen, citizen, "still logged in while asking")
+        session.keepData()
+        XCTAssertEqual(session.state, .loggedIn(citizen))
+        XCTAssertEqual(identity.erasedCalls, 0)
+
+        await session.logoutAndErase()
+        await session.logoutAndErase(confirmed: true)
+        XCTAssertEqual(session.state, .loggedOut(nil))
+        XCTAssertEqual(identity.erasedCalls, 1)
+
+        // Nothing waiting: erased at once.
+        identity.saved = citizen
+        await session.restore()
+        await session.logoutAndErase()
+        XCTAssertEqual(session.state, .loggedOut(nil))
+        XCTAssertEqual(identity.erasedCalls, 2)
+    }
+
     func testSearchShowsHighlightsTheAliasAndACount() async {
         let search = SearchModel(catalog: FakeCatalog(), texts: Texts(lang: .vi))
         search.queryChanged("giay khai sinh")

@@ -34,6 +34,17 @@ sealed interface SessionState {
         /** Level 2: may file every procedure. */
         val level2: Boolean get() = profile.identityLevel == IdentityLevel.LEVEL2
     }
+
+    /**
+     * "Log out and erase my data" was chosen while [undelivered] submissions or requests
+     * still wait to be sent: erasing now loses them. The screen shows [warning] with two
+     * buttons: erase anyway ([SessionViewModel.logoutAndErase] with `confirmed`) or keep
+     * ([SessionViewModel.keepData]).
+     */
+    data class ConfirmErase(val profile: Profile, val undelivered: Int, val warning: String) : SessionState
+
+    /** Erasing this citizen's data from the phone. */
+    data object Erasing : SessionState
 }
 
 /**
@@ -108,6 +119,44 @@ class SessionViewModel(
             }
             update { SessionState.LoggedOut() }
         }
+    }
+
+    /**
+     * Settings → "Log out and erase my data from this phone", for a phone shared with
+     * others. When nothing waits to be sent it erases at once; otherwise it first asks
+     * ([SessionState.ConfirmErase]), and erases only when called again with [confirmed].
+     */
+    fun logoutAndErase(confirmed: Boolean = false) {
+        val current = state.value
+        val profile = when (current) {
+            is SessionState.LoggedIn -> current.profile
+            is SessionState.ConfirmErase -> current.profile
+            else -> return
+        }
+        scope.launch {
+            val waiting = if (confirmed) 0 else try {
+                withContext(io) { identity.undeliveredActions() }.toInt()
+            } catch (e: Exception) {
+                0
+            }
+            if (waiting > 0) {
+                update { SessionState.ConfirmErase(profile, waiting, texts.eraseLosesUnsent(waiting)) }
+                return@launch
+            }
+            update { SessionState.Erasing }
+            val next = try {
+                identity.logoutAndErase()
+                SessionState.LoggedOut()
+            } catch (e: Exception) {
+                SessionState.LoggedOut(e.toProblem(texts))
+            }
+            update { next }
+        }
+    }
+
+    /** The person chose to keep their data after the warning. */
+    fun keepData() {
+        update { current -> if (current is SessionState.ConfirmErase) SessionState.LoggedIn(current.profile) else current }
     }
 
     /** A call elsewhere found the session ended: back to the login screen, saying why. */

@@ -259,6 +259,37 @@ class DossierScreensTest {
     }
 
     @Test
+    fun `leaving a shared phone erases the citizen's data, after a warning when something waits to be sent`() = runBlocking<Unit> {
+        val own = Portal.start()
+        phone(own).use { phone ->
+            val code = submitted(phone)
+            val detail = detail(phone, code)
+            detail.state.await("shown and synced") { it is DossierDetailState.Shown && it.withdrawable && !it.refreshing }
+            own.close()
+            detail.withdraw(null)
+            detail.state.await("queued") { it is DossierDetailState.Shown && it.banner != null }
+
+            val session = SessionViewModel(phone.identity, phone.texts, phone.scope)
+            session.state.await("logged in") { it is SessionState.LoggedIn }
+            session.logoutAndErase()
+            val ask = session.state.await("asked") { it is SessionState.ConfirmErase } as SessionState.ConfirmErase
+            assertEquals(1, ask.undelivered)
+            assertEquals(Texts(Lang.VI).eraseLosesUnsent(1), ask.warning)
+            session.keepData()
+            session.state.await("kept") { it is SessionState.LoggedIn }
+            assertEquals(1u, phone.identity.undeliveredActions())
+            assertTrue(phone.dossiers().drafts().isNotEmpty())
+
+            session.logoutAndErase(confirmed = true)
+            session.state.await("erased") { it is SessionState.LoggedOut }
+            assertNull(phone.identity.profile())
+            assertEquals(0u, phone.identity.undeliveredActions())
+            assertTrue(phone.core.dossier().drafts().isEmpty())
+            assertTrue(phone.core.tracking().dossiers().isEmpty())
+        }
+    }
+
+    @Test
     fun `offline, the submitted dossier waits on the phone and every screen says what will happen`() = runBlocking<Unit> {
         val own = Portal.start()
         phone(own).use { phone ->

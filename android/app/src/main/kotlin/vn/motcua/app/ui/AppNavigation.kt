@@ -191,12 +191,15 @@ fun AppNavigation(
                 SettingsScreen(
                     settings = settingsHolder,
                     deviceHasLock = deviceHasLock,
-                    loggedIn = sessionState is SessionState.LoggedIn,
+                    loggedIn = sessionState is SessionState.LoggedIn || sessionState is SessionState.ConfirmErase,
+                    eraseWarning = (sessionState as? SessionState.ConfirmErase)?.warning,
                     assisting = areas.assisted,
                     onLanguageChanged = onLanguageChanged,
                     onDeskMode = { nav.navigate(Route.DESK) },
                     onAssist = { nav.navigate(if (areas.assisted) Route.ASSIST_END else Route.ASSIST) },
                     onLogout = { session.logout() },
+                    onLogoutAndErase = { confirmed -> session.logoutAndErase(confirmed) },
+                    onKeepData = { session.keepData() },
                     onBack = { nav.popBackStack() },
                 )
             }

@@ -81,7 +81,8 @@ fun LoginScreen(
                 textAlign = TextAlign.Start,
                 modifier = Modifier.fillMaxWidth(),
             )
-            is SessionState.LoggedIn -> Unit
+            is SessionState.LoggedIn, is SessionState.ConfirmErase -> Unit
+            SessionState.Erasing -> Waiting(stringResource(R.string.settings_erasing))
         }
     }
 }

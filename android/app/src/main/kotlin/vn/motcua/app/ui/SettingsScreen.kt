@@ -8,7 +8,9 @@ import androidx.compose.foundation.selection.selectable
 import androidx.compose.foundation.selection.selectableGroup
 import androidx.compose.foundation.selection.toggleable
 import androidx.compose.foundation.layout.Column
+import androidx.compose.material3.AlertDialog
 import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.TextButton
 import androidx.compose.material3.RadioButton
 import androidx.compose.material3.Switch
 import androidx.compose.material3.Text
@@ -34,6 +36,11 @@ fun SettingsScreen(
     settings: SettingsViewModel,
     deviceHasLock: Boolean,
     loggedIn: Boolean,
+    /**
+     * The core's warning that erasing now loses submissions not yet sent (the session
+     * holder's [vn.motcua.presentation.SessionState.ConfirmErase]); null when not asking.
+     */
+    eraseWarning: String?,
     /** An assisted session is open: the language stays (changing it reopens the core). */
     assisting: Boolean,
     onLanguageChanged: (Lang) -> Unit,
@@ -41,6 +48,9 @@ fun SettingsScreen(
     /** The volunteer's assist screens (start, or end while a session is open). */
     onAssist: () -> Unit,
     onLogout: () -> Unit,
+    /** "Log out and erase my data"; `true` once the person confirmed after the warning. */
+    onLogoutAndErase: (confirmed: Boolean) -> Unit,
+    onKeepData: () -> Unit,
     onBack: () -> Unit,
 ) {
     val state by settings.state.collectAsStateWithLifecycle()
@@ -82,7 +92,28 @@ fun SettingsScreen(
         if (loggedIn) {
             SectionTitle(stringResource(R.string.settings_account))
             SecondaryButton(stringResource(R.string.settings_logout), onLogout)
+            // For a phone shared in a family: nothing of this citizen stays behind.
+            Text(stringResource(R.string.settings_logout_erase_explanation), style = MaterialTheme.typography.bodyMedium)
+            SecondaryButton(stringResource(R.string.settings_logout_erase), onClick = { onLogoutAndErase(false) })
         }
+    }
+    if (eraseWarning != null) {
+        AlertDialog(
+            onDismissRequest = onKeepData,
+            title = { Text(stringResource(R.string.settings_logout_erase)) },
+            text = { Text(eraseWarning, style = MaterialTheme.typography.bodyLarge) },
+            // The safe choice is the primary one.
+            confirmButton = {
+                TextButton(onClick = onKeepData, modifier = Modifier.heightIn(min = TouchHeight)) {
+                    Text(stringResource(R.string.settings_keep_data))
+                }
+            },
+            dismissButton = {
+                TextButton(onClick = { onLogoutAndErase(true) }, modifier = Modifier.heightIn(min = TouchHeight)) {
+                    Text(stringResource(R.string.settings_erase_anyway), color = MaterialTheme.colorScheme.error)
+                }
+            },
+        )
     }
 }
 
