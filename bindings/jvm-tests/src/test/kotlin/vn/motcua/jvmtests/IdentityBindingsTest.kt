@@ -275,13 +275,9 @@ class IdentityBindingsTest {
     }
 
     /**
-     * Known defect of the core, kept here as its regression test: a `refresh()` dropped
-     * after the portal rotated the refresh token but before the answer was stored leaves
-     * the old, now spent, refresh token on the phone; the portal takes its next use for
-     * theft and ends the session. On a 2-core machine about one cancelled refresh in two
-     * logs the citizen out. Any call that refreshes first (whoami near expiry) is exposed
-     * the same way. Enable once the core finishes a started refresh even when its caller
-     * is dropped (for instance a spawned task awaited by the callers).
+     * A `refresh()` dropped after the portal rotated the refresh token but before the answer
+     * was stored must not leave the spent token on the phone (the portal would take its next
+     * use for theft): the core finishes a started refresh on its own task, whoever gave up.
      */
     @Test
     fun `cancelling refresh does not end the session`() = runBlocking {
