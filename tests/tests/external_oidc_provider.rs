@@ -121,5 +121,5 @@ async fn the_portal_refuses_an_oidc_provider_token_replayed_by_a_wrong_nonce_log
         motcua_core::Localized::code(&err),
         "id_token_nonce_mismatch"
     );
-    assert!(phone.secrets.keys().is_empty());
+    assert!(holds_no_login_secrets(&phone));
 }

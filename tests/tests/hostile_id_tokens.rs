@@ -49,7 +49,7 @@ async fn attempt(
         .await;
     if result.is_err() {
         assert!(
-            setup.phone.secrets.keys().is_empty(),
+            holds_no_login_secrets(&setup.phone),
             "a refused login must store nothing"
         );
     }
@@ -76,7 +76,7 @@ async fn a_good_token_passes_and_every_bad_one_has_its_error() {
     .expect("a valid token logs in");
     assert_eq!(profile.full_name, "Đặng Thị Thu");
     setup.phone.core.identity().logout().await.unwrap();
-    assert!(setup.phone.secrets.keys().is_empty());
+    assert!(holds_no_login_secrets(&setup.phone));
 
     assert_code(
         attempt(&setup, |p, nonce| p.unsigned(&p.claims(nonce))).await,
@@ -219,5 +219,5 @@ async fn a_callback_from_another_issuer_is_refused() {
     );
     let err = identity.complete_login(&callback).await.unwrap_err();
     assert_eq!(err.code(), "issuer_mismatch");
-    assert!(setup.phone.secrets.keys().is_empty());
+    assert!(holds_no_login_secrets(&setup.phone));
 }

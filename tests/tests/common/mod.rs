@@ -146,6 +146,16 @@ pub fn with_param(url: &str, name: &str, value: &str) -> String {
     parsed.into()
 }
 
+/// Whether the phone's keystore holds no session and no login in progress: nothing but the
+/// digest naming whose data the profile holds (kept at logout).
+pub fn holds_no_login_secrets(phone: &Phone) -> bool {
+    phone
+        .secrets
+        .keys()
+        .iter()
+        .all(|key| key == PROFILE_OWNER_KEY)
+}
+
 /// The stored session's access token (tests compare tokens across refreshes).
 pub fn stored_access_token(phone: &Phone) -> Option<String> {
     let bytes = motcua_core::secure_store::SecureStore::get(phone.secrets.as_ref(), SESSION_KEY)
