@@ -468,6 +468,15 @@ impl Identity {
         .map_err(|e| IdentityException::from_core(e, self.lang))
     }
 
+    /// The warning to confirm before [`Identity::logout_and_erase`] (what would be lost), in
+    /// the app's language; `None` when nothing waits and erasing may go ahead at once.
+    pub fn erase_warning(&self) -> Result<Option<String>, IdentityException> {
+        self.core
+            .identity()
+            .erase_warning(self.lang)
+            .map_err(|e| IdentityException::from_core(e, self.lang))
+    }
+
     /// How many of the citizen's submissions, supplement answers and withdrawals still
     /// wait to reach the portal.
     pub fn undelivered_actions(&self) -> Result<u32, IdentityException> {

@@ -30,7 +30,7 @@ func completeLogin\(callbackUrl: String\) async throws +-> Profile
 func profile\(\) throws +-> Profile\?
 func logout\(\) async throws +-> Bool
 func logoutAndErase\(\) async throws +-> Bool
-func undeliveredActions\(\) throws +-> UInt32
+func eraseWarning\(\) throws +-> String\?
 public let url: String
 public let redirectUri: String
 public let fullName: String

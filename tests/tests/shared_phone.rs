@@ -225,6 +225,17 @@ async fn another_citizen_waits_while_the_first_ones_submission_is_undelivered() 
     // Nothing changed: no one is logged in, the submission still waits, whole.
     assert!(core.identity().profile().unwrap().is_none());
     assert_eq!(core.identity().undelivered_actions().unwrap(), 1);
+    // What the settings screen would say before erasing it.
+    let warning = core
+        .identity()
+        .erase_warning(motcua_core::Lang::Vi)
+        .unwrap();
+    assert!(
+        warning
+            .as_deref()
+            .is_some_and(|w| w.starts_with("Còn 1 hồ sơ")),
+        "{warning:?}"
+    );
     assert_eq!(
         core.dossier().draft(&frozen).unwrap().state,
         motcua_core::dossier::DraftState::Submitting
@@ -235,6 +246,12 @@ async fn another_citizen_waits_while_the_first_ones_submission_is_undelivered() 
     let delivered = core.dossier().run_outbox(true, None).await.unwrap();
     assert_eq!(delivered.len(), 1);
     assert_eq!(core.identity().undelivered_actions().unwrap(), 0);
+    assert_eq!(
+        core.identity()
+            .erase_warning(motcua_core::Lang::En)
+            .unwrap(),
+        None
+    );
     core.identity().logout().await.unwrap();
     log_in(&core, second.subject).await.unwrap();
     assert!(core.dossier().drafts().unwrap().is_empty());

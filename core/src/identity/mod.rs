@@ -23,6 +23,8 @@ use motcua_protocol::jose::{self, Algorithm, IdTokenError, IdTokenRules, JoseErr
 use motcua_protocol::oidc::{OAuthError, TokenResponse, secrets_equal};
 use url::Url;
 
+use crate::Lang;
+
 pub use self::error::IdentityError;
 pub use self::login::LoginRequest;
 use self::login::{PendingLogin, parse_callback};
@@ -354,6 +356,23 @@ impl Identity {
     /// still wait to reach the portal; what a logout with erasure would lose.
     pub fn undelivered_actions(&self) -> Result<u32, IdentityError> {
         Ok(self.database.undelivered_actions()?)
+    }
+
+    /// What to tell the citizen before [`Identity::logout_and_erase`]: `None` when nothing
+    /// waits to be sent (erase at once), otherwise the warning to confirm, in plain words.
+    pub fn erase_warning(&self, lang: Lang) -> Result<Option<String>, IdentityError> {
+        let waiting = self.undelivered_actions()?;
+        if waiting == 0 {
+            return Ok(None);
+        }
+        Ok(Some(match lang {
+            Lang::Vi => format!(
+                "Còn {waiting} hồ sơ hoặc yêu cầu chưa gửi được. Nếu xoá bây giờ, chúng sẽ mất và không được gửi đi. Hãy chờ có mạng để gửi xong rồi hãy xoá."
+            ),
+            Lang::En => format!(
+                "{waiting} dossiers or requests have not been sent yet. If you erase now they are lost and never sent. Wait for a connection so they are sent, then erase."
+            ),
+        }))
     }
 
     /// Runs an authorised portal request; on `token_expired` refreshes once and retries.

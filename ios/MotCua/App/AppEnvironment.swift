@@ -164,6 +164,6 @@ private struct UnopenedIdentity: IdentityPort {
     func completeLogin(callbackURL: String) async throws -> Citizen { throw notOpen }
     func profile() async throws -> Citizen? { nil }
     func logout() async throws {}
-    func undeliveredActions() async throws -> Int { 0 }
+    func eraseWarning() async throws -> String? { nil }
     func logoutAndErase() async throws {}
 }

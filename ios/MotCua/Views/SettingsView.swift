@@ -12,7 +12,7 @@ struct SettingsView: View {
 
     /// The core's warning that erasing now loses what is not sent yet; nil when not asking.
     private var eraseWarning: String? {
-        if case .confirmErase(_, _, let warning) = env.session.state { return warning }
+        if case .confirmErase(_, let warning) = env.session.state { return warning }
         return nil
     }
 

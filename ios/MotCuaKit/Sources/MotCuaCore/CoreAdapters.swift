@@ -37,8 +37,8 @@ final class CoreIdentity: IdentityPort {
         _ = try await mappedAsync { try await core.logout() }
     }
 
-    func undeliveredActions() async throws -> Int {
-        Int(try mapped { try core.undeliveredActions() })
+    func eraseWarning() async throws -> String? {
+        try mapped { try core.eraseWarning() }
     }
 
     func logoutAndErase() async throws {

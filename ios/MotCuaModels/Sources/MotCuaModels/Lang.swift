@@ -52,12 +52,6 @@ public struct Texts: Sendable, Equatable {
              "No connection. Showing the status from the last update; the app updates by itself when there is a connection.")
     }
 
-    /// The warning before erasing a citizen's data while `count` of their actions wait.
-    public func eraseLosesUnsent(_ count: Int) -> String {
-        pick("Còn \(count) hồ sơ hoặc yêu cầu chưa gửi được. Nếu xoá bây giờ, chúng sẽ mất và không được gửi đi. Hãy chờ có mạng để gửi xong rồi hãy xoá.",
-             "\(count) dossiers or requests have not been sent yet. If you erase now they are lost and never sent. Wait for a connection so they are sent, then erase.")
-    }
-
     public var offlineLogin: String {
         pick("Không có mạng nên chưa đăng nhập được. Hãy bật Wi-Fi hoặc dữ liệu di động rồi bấm Thử lại.",
              "No connection, so you cannot log in yet. Turn on Wi-Fi or mobile data, then tap Try again.")

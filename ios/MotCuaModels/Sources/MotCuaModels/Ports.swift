@@ -68,9 +68,9 @@ public protocol IdentityPort: Sendable {
     func profile() async throws -> Citizen?
     /// Forgets the session on the phone, and revokes it on the portal when reachable.
     func logout() async throws
-    /// How many of the citizen's submissions, supplement answers and withdrawals still
-    /// wait to reach the portal (what erasing would lose).
-    func undeliveredActions() async throws -> Int
+    /// The core's warning of what erasing would lose, in the app's language; nil when
+    /// nothing waits to be sent.
+    func eraseWarning() async throws -> String?
     /// Logs out and erases the citizen's data from the phone (a shared phone).
     func logoutAndErase() async throws
 }

@@ -16,10 +16,10 @@ public enum SessionState: Equatable, Sendable {
     /// The browser came back: checking the answer and opening the portal session.
     case completing
     case loggedIn(Citizen)
-    /// "Log out and erase my data" while this many actions still wait to be sent: the
-    /// screen shows the warning with "keep my data" (`keepData`) and "erase anyway"
+    /// "Log out and erase my data" while actions still wait to be sent: the screen shows
+    /// the core's warning with "keep my data" (`keepData`) and "erase anyway"
     /// (`logoutAndErase(confirmed: true)`).
-    case confirmErase(Citizen, undelivered: Int, warning: String)
+    case confirmErase(Citizen, warning: String)
     /// Erasing the citizen's data from the phone.
     case erasing
 }
@@ -89,16 +89,14 @@ public final class SessionModel {
     }
 
     /// Settings → "Log out and erase my data from this phone", for a phone shared with
-    /// others. Erases at once when nothing waits to be sent; otherwise asks first
+    /// others. The core says whether something would be lost: if not it erases at once;
+    /// otherwise it asks first
     /// (`.confirmErase`) and erases only when called again with `confirmed`.
     public func logoutAndErase(confirmed: Bool = false) async {
         guard let citizen else { return }
-        if !confirmed {
-            let waiting = (try? await identity.undeliveredActions()) ?? 0
-            if waiting > 0 {
-                state = .confirmErase(citizen, undelivered: waiting, warning: texts.eraseLosesUnsent(waiting))
-                return
-            }
+        if !confirmed, let warning = (try? await identity.eraseWarning()) ?? nil {
+            state = .confirmErase(citizen, warning: warning)
+            return
         }
         state = .erasing
         do {
@@ -111,7 +109,7 @@ public final class SessionModel {
 
     /// The person chose to keep their data after the warning.
     public func keepData() {
-        if case .confirmErase(let citizen, _, _) = state {
+        if case .confirmErase(let citizen, _) = state {
             state = .loggedIn(citizen)
         }
     }
@@ -124,7 +122,7 @@ public final class SessionModel {
     /// The logged-in citizen, if any.
     public var citizen: Citizen? {
         switch state {
-        case .loggedIn(let citizen), .confirmErase(let citizen, _, _): return citizen
+        case .loggedIn(let citizen), .confirmErase(let citizen, _): return citizen
         default: return nil
         }
     }

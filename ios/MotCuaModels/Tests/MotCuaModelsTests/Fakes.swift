@@ -67,7 +67,9 @@ final class FakeIdentity: IdentityPort, @unchecked Sendable {
     var undelivered = 0
     var erasedCalls = 0
 
-    func undeliveredActions() async throws -> Int { undelivered }
+    func eraseWarning() async throws -> String? {
+        undelivered > 0 ? "Còn \(undelivered) hồ sơ chưa gửi được." : nil
+    }
 
     func logoutAndErase() async throws {
         erasedCalls += 1

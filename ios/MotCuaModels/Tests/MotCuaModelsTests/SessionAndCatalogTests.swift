@@ -57,7 +57,7 @@ final class SessionAndCatalogTests: XCTestCase {
         await session.restore()
 
         await session.logoutAndErase()
-        XCTAssertEqual(session.state, .confirmErase(citizen, undelivered: 2, warning: Texts(lang: .vi).eraseLosesUnsent(2)))
+        XCTAssertEqual(session.state, .confirmErase(citizen, warning: "Còn 2 hồ sơ chưa gửi được."))
         XCTAssertEqual(session.citizen, citizen, "still logged in while asking")
         session.keepData()
         XCTAssertEqual(session.state, .loggedIn(citizen))

@@ -36,12 +36,12 @@ sealed interface SessionState {
     }
 
     /**
-     * "Log out and erase my data" was chosen while [undelivered] submissions or requests
-     * still wait to be sent: erasing now loses them. The screen shows [warning] with two
-     * buttons: erase anyway ([SessionViewModel.logoutAndErase] with `confirmed`) or keep
+     * "Log out and erase my data" was chosen while submissions or requests still wait to be
+     * sent: erasing now loses them. The screen shows the core's [warning] with two buttons:
+     * erase anyway ([SessionViewModel.logoutAndErase] with `confirmed`) or keep
      * ([SessionViewModel.keepData]).
      */
-    data class ConfirmErase(val profile: Profile, val undelivered: Int, val warning: String) : SessionState
+    data class ConfirmErase(val profile: Profile, val warning: String) : SessionState
 
     /** Erasing this citizen's data from the phone. */
     data object Erasing : SessionState
@@ -123,8 +123,9 @@ class SessionViewModel(
 
     /**
      * Settings → "Log out and erase my data from this phone", for a phone shared with
-     * others. When nothing waits to be sent it erases at once; otherwise it first asks
-     * ([SessionState.ConfirmErase]), and erases only when called again with [confirmed].
+     * others. The core says whether something would be lost: if not it erases at once;
+     * otherwise it first asks ([SessionState.ConfirmErase]), and erases only when called
+     * again with [confirmed].
      */
     fun logoutAndErase(confirmed: Boolean = false) {
         val current = state.value
@@ -134,13 +135,13 @@ class SessionViewModel(
             else -> return
         }
         scope.launch {
-            val waiting = if (confirmed) 0 else try {
-                withContext(io) { identity.undeliveredActions() }.toInt()
+            val warning = if (confirmed) null else try {
+                withContext(io) { identity.eraseWarning() }
             } catch (e: Exception) {
-                0
+                null
             }
-            if (waiting > 0) {
-                update { SessionState.ConfirmErase(profile, waiting, texts.eraseLosesUnsent(waiting)) }
+            if (warning != null) {
+                update { SessionState.ConfirmErase(profile, warning) }
                 return@launch
             }
             update { SessionState.Erasing }

@@ -20,12 +20,6 @@ enum class Lang(val tag: String) {
 class Texts(val lang: Lang) {
     private fun pick(vi: String, en: String) = if (lang == Lang.VI) vi else en
 
-    /** The warning before erasing a citizen's data while [count] of their actions wait. */
-    fun eraseLosesUnsent(count: Int) = pick(
-        "Còn $count hồ sơ hoặc yêu cầu chưa gửi được. Nếu xoá bây giờ, chúng sẽ mất và không được gửi đi. Hãy chờ có mạng để gửi xong rồi hãy xoá.",
-        "$count dossiers or requests have not been sent yet. If you erase now they are lost and never sent. Wait for a connection so they are sent, then erase.",
-    )
-
     val unexpected get() = pick("Đã có lỗi không mong muốn. Vui lòng thử lại.", "Something unexpected went wrong. Please try again.")
 
     // Offline states: what still works and what will happen.

@@ -273,8 +273,11 @@ class DossierScreensTest {
             session.state.await("logged in") { it is SessionState.LoggedIn }
             session.logoutAndErase()
             val ask = session.state.await("asked") { it is SessionState.ConfirmErase } as SessionState.ConfirmErase
-            assertEquals(1, ask.undelivered)
-            assertEquals(Texts(Lang.VI).eraseLosesUnsent(1), ask.warning)
+            assertEquals(1u, phone.identity.undeliveredActions())
+            assertEquals(
+                "Còn 1 hồ sơ hoặc yêu cầu chưa gửi được. Nếu xoá bây giờ, chúng sẽ mất và không được gửi đi. Hãy chờ có mạng để gửi xong rồi hãy xoá.",
+                ask.warning,
+            )
             session.keepData()
             session.state.await("kept") { it is SessionState.LoggedIn }
             assertEquals(1u, phone.identity.undeliveredActions())
