@@ -1,6 +1,18 @@
 import Foundation
 import Observation
 
+/// One line of a receipt in words: a label and its value ("Mã hồ sơ",
+/// "000.00.14.H56-260302-0001"), as the receipt screen and the desk's verdict list them.
+public struct ReceiptField: Equatable, Sendable {
+    public let label: String
+    public let value: String
+
+    public init(label: String, value: String) {
+        self.label = label
+        self.value = value
+    }
+}
+
 /// A receipt's lines in words ("Mã hồ sơ" / "000.00.14.H56-260302-0001"), the same on the
 /// citizen's screen and in the desk's verdict.
 public func receiptLines(_ details: ReceiptDetails, procedureName: String?, lang: Lang) -> [ReceiptField] {

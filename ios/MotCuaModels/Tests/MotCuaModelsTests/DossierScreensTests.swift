@@ -1,6 +1,9 @@
 import XCTest
 @testable import MotCuaModels
 
+// Every test here is `async`, even those that await nothing: SwiftPM on Linux cannot call
+// a synchronous test method of a @MainActor XCTestCase (its generated test list calls it
+// from a nonisolated context); an async one it runs on the main actor, as Xcode does.
 @MainActor
 final class DossierScreensTests: XCTestCase {
     private func editing(_ model: DraftFormModel, file: StaticString = #filePath, line: UInt = #line) -> DraftForm? {
@@ -76,7 +79,7 @@ final class DossierScreensTests: XCTestCase {
         XCTAssertEqual(editing(model)?.attaching, false)
     }
 
-    func testUploadProgressIsAPercentageOfTheWholeSubmission() {
+    func testUploadProgressIsAPercentageOfTheWholeSubmission() async {
         let tally = UploadTally(draftID: "d1", total: 300)
         XCTAssertEqual(tally.record(UploadStep(draftID: "d1", requirement: "a", sent: 100, total: 100)), 33)
         XCTAssertNil(tally.record(UploadStep(draftID: "other", requirement: "a", sent: 100, total: 100)))

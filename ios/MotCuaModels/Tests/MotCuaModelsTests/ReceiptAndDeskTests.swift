@@ -1,6 +1,9 @@
 import XCTest
 @testable import MotCuaModels
 
+// Every test here is `async`, even those that await nothing: SwiftPM on Linux cannot call
+// a synchronous test method of a @MainActor XCTestCase (its generated test list calls it
+// from a nonisolated context); an async one it runs on the main actor, as Xcode does.
 @MainActor
 final class ReceiptAndDeskTests: XCTestCase {
     func testWithoutTheReceiptAreaTheScreensSaySoInsteadOfInventing() async {
@@ -40,7 +43,7 @@ final class ReceiptAndDeskTests: XCTestCase {
         XCTAssertEqual(model.state, .failed(Problem(code: "receipt_not_issued", message: "Hồ sơ chưa có giấy tiếp nhận")))
     }
 
-    func testEveryModuleIsAWholeNumberOfPixelsAndTheCodeFits() {
+    func testEveryModuleIsAWholeNumberOfPixelsAndTheCodeFits() async {
         let layout = QRLayout(modules: 21, side: 300, scale: 2)
         XCTAssertEqual(layout.count, 29)
         XCTAssertEqual(layout.moduleSide, 10)
@@ -67,7 +70,7 @@ final class ReceiptAndDeskTests: XCTestCase {
         XCTAssertEqual(r.height, 10)
     }
 
-    func testDarkRunsCoverExactlyTheDarkModules() {
+    func testDarkRunsCoverExactlyTheDarkModules() async {
         XCTAssertEqual(sampleModules.darkRuns(row: 0).map { $0.start }, [0])
         XCTAssertEqual(sampleModules.darkRuns(row: 0).map { $0.length }, [21])
         XCTAssertEqual(sampleModules.darkRuns(row: 1).map { $0.start }, [1])
@@ -116,7 +119,7 @@ final class ReceiptAndDeskTests: XCTestCase {
         XCTAssertEqual(Set(headlines.values).count, 5, "each verdict says something different")
     }
 
-    func testEveryVerdictHasItsOwnWordsInBothLanguages() {
+    func testEveryVerdictHasItsOwnWordsInBothLanguages() async {
         for lang in Lang.allCases {
             let texts = Texts(lang: lang)
             XCTAssertEqual(Set(VerdictKind.allCases.map(texts.verdictHeadline)).count, 6)

@@ -1,6 +1,9 @@
 import XCTest
 @testable import MotCuaModels
 
+// Every test here is `async`, even those that await nothing: SwiftPM on Linux cannot call
+// a synchronous test method of a @MainActor XCTestCase (its generated test list calls it
+// from a nonisolated context); an async one it runs on the main actor, as Xcode does.
 @MainActor
 final class SettingsAndBackgroundTests: XCTestCase {
     func testTheAppLockNeedsAPasscodeAndTheOwnersConfirmation() async {
@@ -42,7 +45,7 @@ final class SettingsAndBackgroundTests: XCTestCase {
         XCTAssertFalse(lock.locked)
     }
 
-    func testUserDefaultsKeepTheSettings() throws {
+    func testUserDefaultsKeepTheSettings() async throws {
         let defaults = try XCTUnwrap(UserDefaults(suiteName: "MotCuaModelsTests-\(UUID().uuidString)"))
         let store = UserDefaultsSettingsStore(defaults: defaults)
         XCTAssertEqual(store.load(), AppSettings())
