@@ -116,7 +116,8 @@ pub enum IdentityException {
         /// Localised message to show.
         user_message: String,
     },
-    /// The person cancelled at the provider.
+    /// The person cancelled at the provider (`login_cancelled`), or the app started a newer
+    /// login before this one stored its request (`login_superseded`).
     #[error("{code}: {user_message}")]
     Cancelled {
         /// Machine code.
@@ -164,7 +165,10 @@ impl IdentityException {
         let user_message = error.message(lang);
         match error {
             IdentityError::Network(_) => IdentityException::Network { code, user_message },
-            IdentityError::Cancelled => IdentityException::Cancelled { code, user_message },
+            // A start overtaken by a newer one: the app abandoned it itself.
+            IdentityError::Cancelled | IdentityError::LoginSuperseded => {
+                IdentityException::Cancelled { code, user_message }
+            }
             IdentityError::NoLoginInProgress
             | IdentityError::MalformedCallback(_)
             | IdentityError::StateMismatch
@@ -384,11 +388,15 @@ pub struct Identity {
 impl Identity {
     /// Starts a login; open the returned URL in the system browser.
     pub async fn begin_login(&self) -> Result<LoginRequest, IdentityException> {
+        // The place in the order of starts is taken here, in the app's call (uniffi polls
+        // this first on the caller's thread), not when the task first runs on a worker: a
+        // start the app cancelled before asking for a new one can then never store its
+        // request over the new one's, however late its task runs its last step.
+        let ticket = self.core.identity().login_ticket();
         let core = self.core.clone();
-        let request = runtime::run(
-            &self.runtime,
-            async move { core.identity().begin_login().await },
-        )
+        let request = runtime::run(&self.runtime, async move {
+            core.identity().begin_login_in_turn(ticket, None).await
+        })
         .await
         .map_err(|e| IdentityException::from_core(e, self.lang))?;
         Ok(LoginRequest {

@@ -6,6 +6,7 @@ mod common;
 use common::*;
 use motcua_core::Localized as _;
 use motcua_core::identity::IdentityError;
+use motcua_core::secure_store::SecureStore as _;
 use motcua_protocol::identity::IdentityLevel;
 
 fn level2_citizen() -> &'static motcua_portal::DemoCitizen {
@@ -353,4 +354,69 @@ async fn a_refresh_whose_answer_is_lost_keeps_the_session() {
         identity.whoami().await.expect("whoami").subject,
         citizen.subject
     );
+}
+
+/// The CI failure of the Kotlin suite ("cancelled calls leave no half state behind"): a
+/// `begin_login` the app had cancelled was still running its last step on a worker thread
+/// and stored its request over the newer login's, whose callback then failed with
+/// `state_mismatch`. Here the two starts overlap the same way, in the order that failed:
+/// the older one reaches its write after the newer one finished.
+#[tokio::test]
+async fn an_overtaken_login_start_never_replaces_the_newer_one() {
+    let portal = start_portal().await;
+    let phone = phone_for(&portal);
+    let identity = phone.core.identity();
+    let citizen = level2_citizen();
+
+    let older = identity.login_ticket();
+    let newer = identity.login_ticket();
+    let request = identity.begin_login_in_turn(newer, None).await.unwrap();
+    let stored = phone
+        .secrets
+        .get("motcua.identity.pending_login.v1")
+        .unwrap();
+    assert!(stored.is_some(), "the newer start stored its request");
+
+    let err = identity.begin_login_in_turn(older, None).await.unwrap_err();
+    assert!(matches!(err, IdentityError::LoginSuperseded), "{err:?}");
+    assert_eq!(err.code(), "login_superseded");
+    for lang in [motcua_core::Lang::Vi, motcua_core::Lang::En] {
+        assert!(!err.message(lang).is_empty());
+    }
+    assert_eq!(
+        phone
+            .secrets
+            .get("motcua.identity.pending_login.v1")
+            .unwrap(),
+        stored,
+        "the overtaken start changed nothing"
+    );
+
+    // The newer login goes through.
+    let callback = browser_login(&request.url, &request.redirect_uri, citizen.subject).await;
+    let profile = identity.complete_login(&callback).await.unwrap();
+    assert_eq!(profile.full_name, citizen.full_name);
+}
+
+/// A start still on its way when the citizen logs out must not leave a login in progress
+/// behind the logout (which promises to erase it).
+#[tokio::test]
+async fn a_login_start_overtaken_by_a_logout_stores_nothing() {
+    let portal = start_portal().await;
+    let phone = phone_for(&portal);
+    let identity = phone.core.identity();
+
+    let ticket = identity.login_ticket();
+    identity.logout().await.unwrap();
+    let err = identity
+        .begin_login_in_turn(ticket, None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, IdentityError::LoginSuperseded), "{err:?}");
+    assert!(phone.secrets.keys().is_empty(), "nothing stored");
+    let err = identity
+        .complete_login("vn.motcua.app:/oauth2redirect?code=x&state=y")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "no_login_in_progress");
 }

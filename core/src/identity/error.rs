@@ -21,6 +21,10 @@ pub enum IdentityError {
     /// `complete_login` without a `begin_login` (or after it completed).
     #[error("no login in progress")]
     NoLoginInProgress,
+    /// A login start that a newer one (or a logout) overtook: it stored nothing, and its
+    /// URL must not be opened. See [`super::LoginTicket`].
+    #[error("login start superseded by a newer one")]
+    LoginSuperseded,
     /// The callback is not for our redirect URI, or has no code.
     #[error("callback URL is not a login answer for this app: {0}")]
     MalformedCallback(String),
@@ -117,6 +121,7 @@ impl Localized for IdentityError {
             IdentityError::Network(_) => "network_unavailable",
             IdentityError::ProviderMisconfigured(_) => "provider_misconfigured",
             IdentityError::NoLoginInProgress => "no_login_in_progress",
+            IdentityError::LoginSuperseded => "login_superseded",
             IdentityError::MalformedCallback(_) => "malformed_callback",
             IdentityError::StateMismatch => "state_mismatch",
             IdentityError::IssuerMismatch => "issuer_mismatch",
@@ -170,6 +175,10 @@ impl Localized for IdentityError {
             IdentityError::NoLoginInProgress => (
                 "Chưa bắt đầu đăng nhập, hoặc lần đăng nhập này đã xong. Hãy bấm Đăng nhập lại.",
                 "No login is in progress, or it already finished. Tap Log in again.",
+            ),
+            IdentityError::LoginSuperseded => (
+                "Lần đăng nhập này đã được thay bằng một lần mới hơn. Hãy dùng lần đăng nhập mới nhất.",
+                "This login was replaced by a newer one. Use the newest login.",
             ),
             IdentityError::MalformedCallback(_) => (
                 "Địa chỉ trả về không phải kết quả đăng nhập của ứng dụng này.",

@@ -13,7 +13,7 @@ mod login;
 mod provider;
 mod session;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use motcua_protocol::api::{
     PATH_ME, PATH_SESSION, PATH_SESSION_REFRESH, RefreshRequest, SessionRequest, SessionResponse,
@@ -67,7 +67,24 @@ pub struct Identity {
     /// Serialises session changes: two concurrent refreshes with one refresh token would
     /// look like token theft to the portal and end the session.
     session_lock: Arc<tokio::sync::Mutex<()>>,
+    /// The number of the newest [`LoginTicket`] handed out (or of the last logout). Held
+    /// while the login in progress is stored or erased, so that the check "am I still the
+    /// newest?" and the write are one step.
+    newest_login: Mutex<u64>,
 }
+
+/// A place in the order of login starts, taken when a start is asked for.
+///
+/// A login start is abandoned more often than it finishes: a double tap, a screen closed
+/// while the provider's metadata loads, a cancelled Kotlin coroutine whose task was already
+/// running its last synchronous step (a task cannot be stopped between two `.await`s). Of
+/// overlapping starts only the one asked for last may store its request: an older one
+/// that reaches its write later is refused with [`IdentityError::LoginSuperseded`] and
+/// changes nothing, so it can never replace the `state` of the login the person is
+/// actually doing. Take the ticket where the caller's order is known (the bindings take
+/// it in the app's call, before the work moves to another thread).
+#[derive(Debug)]
+pub struct LoginTicket(u64);
 
 impl Identity {
     pub(crate) fn new(
@@ -84,13 +101,30 @@ impl Identity {
             secure,
             database,
             session_lock: Arc::new(tokio::sync::Mutex::new(())),
+            newest_login: Mutex::new(0),
         }
     }
 
-    /// Starts a login with the app's configured redirect URI.
+    /// The number of the newest login ticket, locked. (A panic while it was held cannot
+    /// have left the number half written.)
+    fn newest_login(&self) -> MutexGuard<'_, u64> {
+        self.newest_login
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The next place in the order of login starts: every ticket handed out earlier is
+    /// superseded by this one.
+    pub fn login_ticket(&self) -> LoginTicket {
+        let mut newest = self.newest_login();
+        *newest += 1;
+        LoginTicket(*newest)
+    }
+
+    /// Starts a login with the app's configured redirect URI, after every start asked for
+    /// before it.
     pub async fn begin_login(&self) -> Result<LoginRequest, IdentityError> {
-        let redirect_uri = self.config.redirect_uri.clone();
-        self.begin_login_with_redirect(&redirect_uri).await
+        self.begin_login_in_turn(self.login_ticket(), None).await
     }
 
     /// Starts a login that returns to `redirect_uri` (the CLI's loopback listener,
@@ -99,6 +133,20 @@ impl Identity {
         &self,
         redirect_uri: &str,
     ) -> Result<LoginRequest, IdentityError> {
+        self.begin_login_in_turn(self.login_ticket(), Some(redirect_uri))
+            .await
+    }
+
+    /// Starts the login of `ticket` (returning to `redirect_uri`, by default the app's
+    /// configured one) and replaces any login in progress, unless a newer ticket was taken
+    /// or a logout happened meanwhile: then it stores nothing and answers
+    /// [`IdentityError::LoginSuperseded`].
+    pub async fn begin_login_in_turn(
+        &self,
+        ticket: LoginTicket,
+        redirect_uri: Option<&str>,
+    ) -> Result<LoginRequest, IdentityError> {
+        let redirect_uri = redirect_uri.unwrap_or(&self.config.redirect_uri);
         Url::parse(redirect_uri)
             .map_err(|_| IdentityError::MalformedCallback("redirect URI is not a URL".into()))?;
         let metadata = self.provider.metadata().await?;
@@ -108,7 +156,15 @@ impl Identity {
             &self.config.client_id,
             &self.config.scopes,
         )?;
-        self.put_json(KEY_PENDING_LOGIN, &pending)?;
+        {
+            // No `.await` while this is held: the check and the write are one step.
+            let newest = self.newest_login();
+            if *newest != ticket.0 {
+                tracing::info!("login start superseded by a newer one: nothing stored");
+                return Err(IdentityError::LoginSuperseded);
+            }
+            self.put_json(KEY_PENDING_LOGIN, &pending)?;
+        }
         tracing::info!("login started");
         Ok(LoginRequest {
             url: url.into(),
@@ -333,7 +389,13 @@ impl Identity {
             None => false,
         };
         self.secure.delete(KEY_SESSION)?;
-        self.secure.delete(KEY_PENDING_LOGIN)?;
+        {
+            // A login start still on its way is superseded by the logout: it must not
+            // store its request after this erased the one in progress.
+            let mut newest = self.newest_login();
+            *newest += 1;
+            self.secure.delete(KEY_PENDING_LOGIN)?;
+        }
         tracing::info!(revoked_on_portal, "logged out");
         Ok(LogoutOutcome { revoked_on_portal })
     }
