@@ -256,3 +256,26 @@ fn json_rejection(rejection: &JsonRejection) -> ApiError {
     };
     ApiError::invalid_request(message)
 }
+
+/// A raw body extractor whose rejections are [`ApiError`]s: 413 `payload_too_large` over
+/// the route's `DefaultBodyLimit`, 400 `invalid_request` when the body cannot be read
+/// (the client went away, or stalled past the body read timeout).
+#[derive(Debug, Clone, Default)]
+pub struct ApiBytes(pub axum::body::Bytes);
+
+impl<S> FromRequest<S> for ApiBytes
+where
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::body::Bytes::from_request(req, state).await {
+            Ok(bytes) => Ok(ApiBytes(bytes)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::too_large("the body is larger than allowed"))
+            }
+            Err(_) => Err(ApiError::invalid_request("the body could not be read")),
+        }
+    }
+}

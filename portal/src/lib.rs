@@ -8,6 +8,7 @@ mod deadline;
 mod desk;
 mod dossiers;
 mod error;
+mod plain_errors;
 mod provider;
 mod ratelimit;
 mod receipts;
@@ -54,7 +55,7 @@ use url::Url;
 pub use catalog::builtin_catalog;
 pub use citizens::{DemoCitizen, demo_citizens};
 pub use db::DB_FILE;
-pub use error::{ApiError, ApiJson, PortalError};
+pub use error::{ApiBytes, ApiError, ApiJson, PortalError};
 pub use receipts::{
     ROOT_KEY_FILE, ReceiptKeyInfo, Revocation, receipt_keys, revoke_receipt_key, rotate_receipt_key,
 };
@@ -548,6 +549,7 @@ fn router(state: AppState) -> Router {
         .merge(provider::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::map_response(plain_errors::json_errors))
         .layer(middleware::from_fn(trace_request))
         .with_state(state)
 }

@@ -23,7 +23,7 @@ use crate::dossiers::{
     Problem, Problems, attachment_field, attachment_invalid, check_uploads, idempotency_key,
     json_answer, json_of, summaries, well_formed,
 };
-use crate::error::ApiError;
+use crate::error::{ApiBytes, ApiError};
 use crate::ratelimit::ClientIp;
 use crate::session::AuthenticatedCitizen;
 use crate::uploads::{accepted_media_type, parse_sha256};
@@ -292,7 +292,7 @@ pub(crate) async fn withdraw(
     citizen: AuthenticatedCitizen,
     path: Result<UrlPath<String>, PathRejection>,
     headers: HeaderMap,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> Result<Response, ApiError> {
     let code = dossier_code(path)?;
     let key = optional_key(&headers)?;
@@ -316,7 +316,7 @@ pub(crate) async fn supplement(
     citizen: AuthenticatedCitizen,
     path: Result<UrlPath<String>, PathRejection>,
     headers: HeaderMap,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> Result<Response, ApiError> {
     let code = dossier_code(path)?;
     let key = idempotency_key(&headers)?;

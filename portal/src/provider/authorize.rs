@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -17,6 +16,7 @@ use super::redirect_to;
 use crate::AppState;
 use crate::citizens;
 use crate::db::now;
+use crate::error::ApiBytes;
 use crate::secrets::{new_token, random_b64, token_hash};
 
 /// The private-use URI scheme of the native apps (RFC 8252 §7.1).
@@ -332,7 +332,7 @@ enum LoginOutcome {
 }
 
 /// `POST <issuer>/login` (form: `request_id`, and `citizen` or `action=cancel`).
-pub(crate) async fn login(State(state): State<AppState>, body: Bytes) -> Response {
+pub(crate) async fn login(State(state): State<AppState>, ApiBytes(body): ApiBytes) -> Response {
     let mut request_id = None;
     let mut citizen = None;
     let mut action = None;

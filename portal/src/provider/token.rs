@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -19,6 +18,7 @@ use super::keys;
 use crate::AppState;
 use crate::citizens::{self, ProviderCitizen};
 use crate::db::now;
+use crate::error::ApiBytes;
 use crate::secrets::{constant_time_eq, new_token, token_hash};
 
 /// Lifetime of the provider's access tokens (userinfo only).
@@ -150,7 +150,7 @@ fn form_params(body: &[u8]) -> Result<HashMap<String, String>, TokenError> {
 pub(crate) async fn token(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> Response {
     match redeem(&state, &headers, &body).await {
         Ok(redeemed) => {

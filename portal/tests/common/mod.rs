@@ -11,6 +11,8 @@ use ring::rand::{SecureRandom, SystemRandom};
 use tempfile::TempDir;
 use url::Url;
 
+pub mod raw;
+
 pub const CLIENT_ID: &str = "motcua-app";
 pub const REDIRECT_URI: &str = "http://127.0.0.1:53682/callback";
 
