@@ -106,6 +106,7 @@ pub enum Command {
     /// Submit a draft (exactly once, however bad the network).
     Submit {
         /// Draft id.
+        #[arg(allow_hyphen_values = true)]
         draft: String,
     },
     /// The dossiers submitted from this device.
@@ -173,7 +174,8 @@ pub enum Command {
         root_key: Option<String>,
     },
     /// Verify a receipt (desk): its QR text, or an image of it; offline once the key list
-    /// was fetched.
+    /// was fetched. The exit status says the verdict (see --help).
+    #[command(after_help = crate::receipt::VERIFY_EXIT_CODES)]
     Verify {
         /// The scanned text (`MC1:…`) or an image file (PNG, JPEG) with the QR code.
         input: String,
@@ -215,15 +217,18 @@ pub enum DraftCommand {
     /// Set one field (an empty value clears it).
     Set {
         /// Draft id.
+        #[arg(allow_hyphen_values = true)]
         draft: String,
         /// Field id (see `draft show`).
         field: String,
-        /// The value.
+        /// The value (may start with `-`, as a note or a negative number can).
+        #[arg(allow_hyphen_values = true)]
         value: String,
     },
     /// Attach a file (photo or PDF) to a required document.
     Attach {
         /// Draft id.
+        #[arg(allow_hyphen_values = true)]
         draft: String,
         /// Document requirement id (see `procedure <code> --json`).
         requirement: String,
@@ -233,6 +238,7 @@ pub enum DraftCommand {
     /// Show a draft with its fields, problems and attachments.
     Show {
         /// Draft id.
+        #[arg(allow_hyphen_values = true)]
         draft: String,
     },
 }
@@ -464,15 +470,28 @@ pub async fn run(cli: Cli) -> i32 {
             offline,
             root_key,
         } => {
-            match ClientContext::open(&cli.portal, cli.data_dir, cli.assisted, root_key.as_deref())
-                .await
+            // The only command whose exit status tells more than success or failure.
+            let verified = match ClientContext::open(
+                &cli.portal,
+                cli.data_dir,
+                cli.assisted,
+                root_key.as_deref(),
+            )
+            .await
             {
                 Ok(client) => {
                     crate::receipt::verify(&out, &client, &input, id_number.as_deref(), offline)
                         .await
                 }
                 Err(e) => Err(e),
-            }
+            };
+            return match verified {
+                Ok(code) => code,
+                Err(error) => {
+                    out.error(&error);
+                    1
+                }
+            };
         }
         Command::Demo => crate::demo::run(&out).await,
         Command::Login { step, timeout_secs } => {

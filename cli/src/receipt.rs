@@ -186,16 +186,47 @@ pub fn decode_image(path: &Path) -> Result<String, CliError> {
         })
 }
 
+/// The exit status of `motcua verify`, one per outcome, for desk scripts (documented in
+/// `motcua verify --help`, [`VERIFY_EXIT_CODES`]): 0 only for a valid receipt whose
+/// applicant, when asked, is the person at the desk.
+pub fn verify_exit_code(verdict: &Verdict, applicant: Option<ApplicantCheck>) -> i32 {
+    match verdict {
+        Verdict::Valid { .. } => match applicant {
+            None | Some(ApplicantCheck::Matches) => 0,
+            Some(ApplicantCheck::DoesNotMatch) => 15,
+            Some(ApplicantCheck::NoDigest) => 16,
+        },
+        Verdict::Tampered { .. } => 10,
+        Verdict::UnknownKey { .. } => 11,
+        Verdict::RevokedKey { .. } => 12,
+        Verdict::ExpiredKey { .. } => 13,
+        Verdict::Malformed(_) => 14,
+    }
+}
+
+/// What [`verify_exit_code`] means, for `motcua verify --help`.
+pub const VERIFY_EXIT_CODES: &str = "Exit status:
+  0   valid receipt (and, with --id-number, the ID number is the applicant's)
+  1   could not verify (unreadable image, no key list yet, portal error: see the message)
+  2   wrong usage
+  10  tampered: the content does not match the signature
+  11  signed with a key not on the key list (refresh it, or a forgery)
+  12  signed with a revoked key
+  13  signed outside the key's period of use
+  14  not a receipt, or damaged
+  15  valid receipt, but the ID number is NOT the applicant's
+  16  valid receipt that carries nothing to check the applicant against";
+
 /// `motcua verify <text | image> [--id-number N] [--offline]`: the verdict, from the
 /// cached trust list (refreshed first unless `--offline`; a failed refresh keeps the
-/// cached list and says so).
+/// cached list and says so). Returns the exit status ([`verify_exit_code`]).
 pub async fn verify(
     out: &Output,
     client: &ClientContext,
     input: &str,
     id_number: Option<&str>,
     offline: bool,
-) -> Result<(), CliError> {
+) -> Result<i32, CliError> {
     let path = PathBuf::from(input);
     let text = if !input.starts_with(motcua_protocol::receipt::PREFIX) && path.is_file() {
         decode_image(&path)?
@@ -263,7 +294,7 @@ pub async fn verify(
         ));
         text
     });
-    Ok(())
+    Ok(verify_exit_code(&verification.verdict, applicant))
 }
 
 /// `motcua portal receipt-keys …` (on the portal's data directory; safe while it runs).

@@ -41,6 +41,12 @@ fn ok(command: &mut Command) -> serde_json::Value {
     json_of(&output)
 }
 
+/// Runs `motcua verify …`; returns its exit status and its JSON.
+fn verified(command: &mut Command) -> (i32, serde_json::Value) {
+    let output = command.output().unwrap();
+    (output.status.code().expect("exited"), json_of(&output))
+}
+
 /// Runs a command that must fail; returns its error code.
 fn refused(command: &mut Command) -> String {
     let output = command.output().unwrap();
@@ -141,20 +147,53 @@ async fn a_dossier_moves_through_the_desk_commands_and_the_citizen_answers() {
         receipt["qr_text"].as_str().unwrap().starts_with("MC1:"),
         "{receipt}"
     );
-    let verdict = ok(motcua(&base, desk_pc.path())
-        .args(["verify", "--id-number", citizen.personal_id])
-        .arg(&png));
+    // The exit status tells desk scripts the verdict (`motcua verify --help`).
+    let (status, verdict) = verified(
+        motcua(&base, desk_pc.path())
+            .args(["verify", "--id-number", citizen.personal_id])
+            .arg(&png),
+    );
     assert_eq!(verdict["verdict"], "receipt_valid", "{verdict}");
     assert_eq!(verdict["applicant"], "matches");
-    let someone_else = ok(motcua(&base, desk_pc.path())
-        .args(["verify", "--offline", "--id-number", "001099000001"])
-        .arg(&png));
+    assert_eq!(status, 0);
+    let (status, someone_else) = verified(
+        motcua(&base, desk_pc.path())
+            .args(["verify", "--offline", "--id-number", "001099000001"])
+            .arg(&png),
+    );
     assert_eq!(someone_else["applicant"], "does_not_match");
-    let mut tampered = receipt["qr_text"].as_str().unwrap().to_owned();
+    assert_eq!(status, 15, "a valid receipt of someone else");
+    let qr_text = receipt["qr_text"].as_str().unwrap();
+    let (status, _) =
+        verified(motcua(&base, desk_pc.path()).args(["verify", "--offline", qr_text]));
+    assert_eq!(status, 0, "the text as scanned");
+    let mut tampered = qr_text.to_owned();
     let last = tampered.pop().unwrap();
     tampered.push(if last == '0' { '1' } else { '0' });
-    let verdict = ok(motcua(&base, desk_pc.path()).args(["verify", "--offline", &tampered]));
+    let (status, verdict) =
+        verified(motcua(&base, desk_pc.path()).args(["verify", "--offline", &tampered]));
     assert_ne!(verdict["verdict"], "receipt_valid", "{verdict}");
+    let expected = match verdict["verdict"].as_str().unwrap() {
+        "receipt_tampered" => 10,
+        "receipt_malformed" => 14,
+        other => panic!("a changed last character gave {other}"),
+    };
+    assert_eq!(status, expected, "{verdict}");
+    let (status, verdict) = verified(motcua(&base, desk_pc.path()).args([
+        "verify",
+        "--offline",
+        "https://example.com/x",
+    ]));
+    assert_eq!(verdict["verdict"], "receipt_malformed");
+    assert_eq!(status, 14, "another kind of QR code");
+    // A draft id that starts with '-' (made before ids were alphanumeric) is read as an id,
+    // not an option: the answer is the core's typed refusal, not a usage error.
+    let old_style = motcua(&base, phone.path())
+        .args(["draft", "show", "-Xq3abc"])
+        .output()
+        .unwrap();
+    assert_eq!(old_style.status.code(), Some(1), "{old_style:?}");
+    assert!(json_of(&old_style)["error"]["code"].is_string());
 
     // Accepting twice is refused on the desk PC, before the portal is asked.
     assert_eq!(

@@ -325,6 +325,31 @@ pub(crate) fn validation_context() -> ValidationContext {
     ValidationContext::vietnam_day_of(unix_now())
 }
 
+/// The letters of a draft id: digits and lowercase letters without i, l, o, u (Crockford's
+/// base 32), so that an id never starts with `-` (a command line would read it as an
+/// option), survives being read aloud or typed by a volunteer, and needs no escaping.
+const DRAFT_ID_ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+
+/// Characters of a draft id: 80 random bits, far more than one phone's drafts need to
+/// never collide.
+const DRAFT_ID_LEN: usize = 16;
+
+/// A new draft id (also of a supplement answer, which is a draft): see
+/// [`DRAFT_ID_ALPHABET`]. Ids made before it (base64url, which may start with `-`) stay
+/// valid.
+fn new_draft_id() -> Result<String, DossierError> {
+    use ring::rand::SecureRandom as _;
+    let mut buffer = [0u8; DRAFT_ID_LEN];
+    ring::rand::SystemRandom::new()
+        .fill(&mut buffer)
+        .map_err(|_| DossierError::Seal(SealError::Cipher))?;
+    // 32 divides 256: every letter is equally likely.
+    Ok(buffer
+        .iter()
+        .map(|byte| char::from(DRAFT_ID_ALPHABET[usize::from(byte % 32)]))
+        .collect())
+}
+
 fn random_id(bytes: usize) -> Result<String, DossierError> {
     use base64::Engine as _;
     use ring::rand::SecureRandom as _;
@@ -388,7 +413,7 @@ impl DossierArea {
     pub fn create_draft(&self, procedure_code: &str) -> Result<DraftView, DossierError> {
         let procedure = self.procedure(procedure_code.trim())?;
         let profile = self.identity.profile()?;
-        let id = random_id(12)?;
+        let id = new_draft_id()?;
         let now = unix_now();
         let context = validation_context();
         let mut connection = self.database.connection()?;
@@ -920,4 +945,25 @@ fn write_durably(path: &std::path::Path, bytes: &[u8]) -> Result<(), DossierErro
     file.write_all(bytes).map_err(io)?;
     file.sync_all().map_err(io)?;
     std::fs::rename(&tmp, path).map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The old ids (base64url) started with `-` about once in 64 and the CLI took them for
+    /// options; 4,096 new ones are all of the alphabet, the same length, and distinct.
+    #[test]
+    fn draft_ids_cannot_look_like_options() {
+        let ids: std::collections::HashSet<String> =
+            (0..4096).map(|_| new_draft_id().unwrap()).collect();
+        assert_eq!(ids.len(), 4096);
+        for id in &ids {
+            assert_eq!(id.len(), DRAFT_ID_LEN);
+            assert!(id.bytes().all(|b| DRAFT_ID_ALPHABET.contains(&b)), "{id}");
+        }
+        // Every letter of the alphabet appears (16 × 4,096 draws of 32 letters).
+        let used: std::collections::HashSet<u8> = ids.iter().flat_map(|id| id.bytes()).collect();
+        assert_eq!(used.len(), DRAFT_ID_ALPHABET.len());
+    }
 }

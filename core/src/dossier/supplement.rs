@@ -8,7 +8,7 @@ use motcua_protocol::validation::{FieldError, FieldErrorKind};
 use rusqlite::{Connection, params};
 
 use super::drafts::{self, StoredAttachment, StoredField};
-use super::{DossierArea, DossierError, DraftView, FieldState, random_id, unix_now};
+use super::{DossierArea, DossierError, DraftView, FieldState, new_draft_id, unix_now};
 
 /// The one field of a supplement answer: the citizen's note to the desk (optional, at
 /// most [`MAX_NOTE_CHARS`] characters).
@@ -45,7 +45,7 @@ impl DossierArea {
             procedure_code
         };
         self.procedure(&procedure_code)?;
-        let id = random_id(12)?;
+        let id = new_draft_id()?;
         let now = unix_now();
         self.database.connection()?.execute(
             "INSERT INTO drafts (id, procedure_code, state, created_at, updated_at, answers_dossier)
