@@ -364,6 +364,18 @@ const MIGRATIONS: &[M<'static>] = &[
     ALTER TABLE refresh_tokens ADD COLUMN replaced_by BLOB;
     "#,
     ),
+    M::up(
+        r#"
+    -- The ID tokens that opened a session (the SHA-256 of their signing input, the part
+    -- the signature covers, so a re-encoded signature is the same token), kept until the
+    -- token could no longer be accepted anyway: one session per ID token.
+    CREATE TABLE used_id_tokens (
+        digest     BLOB PRIMARY KEY CHECK (length(digest) = 32),
+        expires_at INTEGER NOT NULL
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX used_id_tokens_by_expiry ON used_id_tokens (expires_at);
+    "#,
+    ),
 ];
 
 /// The migration list.

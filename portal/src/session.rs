@@ -436,16 +436,22 @@ pub(crate) async fn create_session(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<SessionRequest>,
 ) -> Result<Response, ApiError> {
+    let digest = id_token_digest(&request.id_token);
     let claims = validate(&state, request.id_token).await?;
+    // Accepted up to `exp` plus the skew: remembered as long as that.
+    let remembered_until = claims.exp.saturating_add(CLOCK_SKEW_SECS);
     let profile = claims.to_profile();
     let tokens = NewTokens::generate(&state)?;
     let access_ttl = secs(state.settings.access_ttl_secs);
     let refresh_ttl = secs(state.settings.refresh_ttl_secs);
     let (tokens, profile) = state
         .db
-        .call(move |conn| -> rusqlite::Result<(NewTokens, CitizenProfile)> {
+        .call(move |conn| -> rusqlite::Result<Option<(NewTokens, CitizenProfile)>> {
             let now = now();
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            if !first_use(&tx, &digest, remembered_until, now)? {
+                return Ok(None);
+            }
             let citizen_id: i64 = tx.query_row(
                 "INSERT INTO citizens
                  (issuer, subject, full_name, personal_id, birth_date, address, identity_level, created_at, updated_at)
@@ -474,11 +480,46 @@ pub(crate) async fn create_session(
             let session_id = tx.last_insert_rowid();
             insert_tokens(&tx, session_id, &tokens, now, access_ttl, refresh_ttl)?;
             tx.commit()?;
-            Ok((tokens, profile))
+            Ok(Some((tokens, profile)))
         })
-        .await??;
+        .await??
+        .ok_or_else(|| {
+            tracing::info!(reason = "already used", "ID token rejected");
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                ApiErrorCode::IdTokenRejected,
+                "ID token rejected: already used to open a session; log in again",
+            )
+        })?;
     tracing::info!("session created");
     Ok(session_response(&state, tokens, profile))
+}
+
+/// The digest under which a used ID token is remembered: SHA-256 of its signing input
+/// (`header.payload`). ECDSA signatures can be re-encoded into another valid one, so the
+/// whole compact token would not name the token; what the signature covers does.
+fn id_token_digest(token: &str) -> Vec<u8> {
+    let signing_input = token.rsplit_once('.').map_or(token, |(input, _)| input);
+    token_hash(signing_input)
+}
+
+/// Records the use of an ID token; `false` when it was used before. Forgets the tokens
+/// that can no longer be accepted.
+fn first_use(
+    tx: &rusqlite::Transaction<'_>,
+    digest: &[u8],
+    remembered_until: i64,
+    now: i64,
+) -> rusqlite::Result<bool> {
+    tx.prepare_cached("DELETE FROM used_id_tokens WHERE expires_at < ?1")?
+        .execute([now])?;
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO used_id_tokens (digest, expires_at) VALUES (?1, ?2)
+             ON CONFLICT (digest) DO NOTHING",
+        )?
+        .execute(params![digest, remembered_until])?;
+    Ok(inserted == 1)
 }
 
 /// session id, expiry, used at, replaced by, session revoked at, citizen id.

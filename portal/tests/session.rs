@@ -381,3 +381,69 @@ async fn an_unreachable_issuer_is_issuer_unavailable() {
     portal.portal.shutdown().await;
     provider.portal.shutdown().await;
 }
+
+async fn post_session(h: &Harness, id_token: &str) -> reqwest::Response {
+    h.http
+        .post(h.url(PATH_SESSION))
+        .json(&serde_json::json!({ "id_token": id_token }))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_id_token_opens_one_session_only_even_concurrently_and_across_a_restart() {
+    let h = harness().await;
+    let id_token = h.id_token_for("demo-0001").await;
+    let first = post_session(&h, &id_token).await;
+    assert_eq!(first.status(), 200);
+    let (code, message) = error_code(post_session(&h, &id_token).await, 401).await;
+    assert_eq!(code, ApiErrorCode::IdTokenRejected);
+    assert!(message.contains("already used"), "{message}");
+
+    // Racing copies of one fresh token: exactly one session.
+    let racing = h.id_token_for("demo-0002").await;
+    let statuses = racing_statuses(&h, &racing, 8).await;
+    assert_eq!(
+        statuses.iter().filter(|status| **status == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses
+            .iter()
+            .all(|status| *status == 200 || *status == 401),
+        "{statuses:?}"
+    );
+
+    // A new login of the same citizen is a new ID token: it opens a session.
+    let fresh = h.id_token_for("demo-0001").await;
+    assert_eq!(post_session(&h, &fresh).await.status(), 200);
+
+    // Remembered in the database, not in memory.
+    let Harness { portal, http, dir } = h;
+    portal.shutdown().await;
+    let mut config = motcua_portal::PortalConfig::for_tests(dir.path());
+    config.listen = "127.0.0.1:0".parse().unwrap();
+    let restarted = Harness {
+        portal: motcua_portal::start(config).await.unwrap(),
+        http,
+        dir,
+    };
+    let (code, _) = error_code(post_session(&restarted, &id_token).await, 401).await;
+    assert_eq!(code, ApiErrorCode::IdTokenRejected);
+    restarted.portal.shutdown().await;
+}
+
+/// Sends `copies` sessions requests with one ID token at once; their statuses.
+async fn racing_statuses(h: &Harness, id_token: &str, copies: usize) -> Vec<u16> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..copies {
+        let request = h
+            .http
+            .post(h.url(PATH_SESSION))
+            .json(&serde_json::json!({ "id_token": id_token }));
+        tasks.spawn(async move { request.send().await.unwrap().status().as_u16() });
+    }
+    tasks.join_all().await
+}
