@@ -312,6 +312,7 @@ enum Browser {
     /// Logs in through `session` as the browser and the person would: the login button, the
     /// provider's page, the citizen picked by `pick`, the app handed the callback.
     @MainActor
+    @discardableResult
     static func logIn(_ session: SessionModel, pick: (CitizenChoice) -> Bool) async throws -> CitizenChoice {
         await session.beginLogin()
         guard case .openBrowser(let start) = session.state else {

@@ -32,7 +32,8 @@ public final class HomeModel {
     public private(set) var drafts: [DraftItem] = []
     /// Offline or a sync problem: what is shown and what will happen.
     public private(set) var banner: String? = nil
-    /// The session ended: the app goes back to the login screen with this.
+    /// The session ended: the app goes back to the login screen with this. Cleared by the
+    /// next refresh that is not refused for it (after logging in again).
     public private(set) var loggedOut: Problem? = nil
 
     private let dossierPort: DossierPort
@@ -69,6 +70,7 @@ public final class HomeModel {
                 next = problem.message
             }
         }
+        loggedOut = nil
         await load(banner: next)
     }
 

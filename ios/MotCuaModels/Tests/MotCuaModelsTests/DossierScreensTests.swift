@@ -108,6 +108,11 @@ final class DossierScreensTests: XCTestCase {
         let home = HomeModel(dossiers: FakeDossiers(), tracking: tracking, catalog: FakeCatalog(), lang: .vi)
         await home.refresh()
         XCTAssertEqual(home.loggedOut, sessionEnded)
+        // Logged in again: the next refresh clears it, so that the session ending once more
+        // is a change the screen sees (it reacts to changes of `loggedOut`).
+        tracking.failure = nil
+        await home.refresh()
+        XCTAssertNil(home.loggedOut)
     }
 
     func testASupplementRequestIsThePrimaryActionAndSaysWhenTheAppCannotAnswerYet() async {
