@@ -11,7 +11,7 @@ use motcua_protocol::catalog::{AgencyLevel, Fact, FieldKind, Procedure, ServiceL
 use serde::Serialize;
 
 use crate::commands::{CliError, ClientContext};
-use crate::output::Output;
+use crate::output::{Output, terminal_safe};
 
 /// Refreshes the catalog when possible; offline with a stored catalog is fine.
 async fn refresh_if_possible(out: &Output, client: &ClientContext) -> Result<(), CliError> {
@@ -77,7 +77,9 @@ pub async fn search(
         })
         .collect();
     let bold = std::io::stdout().is_terminal();
-    out.result(&json, || {
+    // Styled: the highlights are escape sequences of ours; hit_line makes the catalog's
+    // texts terminal-safe itself.
+    out.result_styled(&json, || {
         if hits.is_empty() {
             return out
                 .t(
@@ -98,13 +100,14 @@ pub async fn search(
 fn hit_line(out: &Output, rank: usize, hit: &SearchHit, bold: bool) -> String {
     let name = match out.lang {
         motcua_core::Lang::Vi => highlight(&hit.name_vi, &hit.highlights, bold),
-        motcua_core::Lang::En => hit.name_en.clone(),
+        motcua_core::Lang::En => terminal_safe(&hit.name_en).into_owned(),
     };
-    let mut line = format!("{rank:>2}. {name}  [{}]", hit.code);
+    let mut line = format!("{rank:>2}. {name}  [{}]", terminal_safe(&hit.code));
     if let MatchedText::Alias(phrase) = &hit.matched {
         line.push_str(&format!(
-            "  ({} \"{phrase}\")",
-            out.t("còn gọi là", "also called")
+            "  ({} \"{}\")",
+            out.t("còn gọi là", "also called"),
+            terminal_safe(phrase)
         ));
     }
     line
@@ -122,7 +125,8 @@ fn highlight(text: &str, ranges: &[(usize, usize)], bold: bool) -> String {
         if ranges.iter().any(|&(start, _)| start == i) {
             result.push_str(open);
         }
-        result.push(c);
+        let mut one = [0u8; 4];
+        result.push_str(&terminal_safe(c.encode_utf8(&mut one)));
         if ranges.iter().any(|&(_, end)| end == i + 1) {
             result.push_str(close);
         }

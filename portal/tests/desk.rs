@@ -1291,3 +1291,62 @@ async fn public_lookup_shows_no_personal_data_and_is_rate_limited() {
     expect_error(response, 429, ApiErrorCode::RateLimited).await;
     h.portal.shutdown().await;
 }
+
+/// Audit item 6 of issue 16: a citizen's withdrawal note with an escape sequence cleared
+/// the desk officer's terminal and printed "ĐÃ DUYỆT". Every free text that reaches the
+/// desk (the citizen's withdrawal note, the officer's notes, reasons and missing items) is
+/// refused with a typed field error when it holds control characters; nothing is recorded.
+#[tokio::test]
+async fn free_texts_with_control_characters_are_refused() {
+    let h = desk_harness().await;
+    let lan = citizen_login(&h, LAN).await;
+    let reception = staff_login(&h, RECEPTION).await;
+    let forged = "nộp nhầm\u{1b}[2J\u{1b}[H\u{1b}[1;32mĐÃ DUYỆT";
+    async fn refused_on(response: Response) -> String {
+        let body = expect_error(response, 422, ApiErrorCode::ValidationFailed).await;
+        let field = &body.error.fields[0];
+        assert_eq!(field.code, "control_characters", "{:?}", body.error);
+        assert!(!field.message_vi.is_empty() && !field.message_en.is_empty());
+        field.field.clone()
+    }
+
+    let code = submit(&h, &lan, "ctl").await.code;
+    for (action, field) in [
+        (json!({"action": "accept", "note": forged}), "note"),
+        (
+            json!({"action": "refuse_intake", "reason": forged}),
+            "reason",
+        ),
+    ] {
+        let response = act_raw(&h, &reception, &code, action).await;
+        assert_eq!(refused_on(response).await, field);
+    }
+    let seen = citizen_dossier(&h, &lan, &code).await;
+    assert_eq!(seen.status, DossierStatus::Submitted, "nothing happened");
+    assert_eq!(seen.timeline.len(), 1);
+    // A plain note with a line break is text.
+    let accepted = act(
+        &h,
+        &reception,
+        &code,
+        json!({"action": "accept", "note": "Hồ sơ đầy đủ.\nHẹn trả đúng hạn."}),
+    )
+    .await;
+    assert_eq!(accepted.status, DossierStatus::Received);
+
+    let withdrawal = citizen_post(
+        &h,
+        &lan,
+        &withdraw_path(&code),
+        Some("ctl-w"),
+        json!({ "note": forged }),
+    )
+    .await;
+    assert_eq!(refused_on(withdrawal).await, "note");
+    act(&h, &reception, &code, json!({"action": "start_processing"})).await;
+    let ask = json!({"action": "request_supplement", "missing": ["CCCD", forged]});
+    let response = act_raw(&h, &reception, &code, ask).await;
+    assert_eq!(refused_on(response).await, "missing");
+    let seen = citizen_dossier(&h, &lan, &code).await;
+    assert_eq!(seen.status, DossierStatus::Processing, "nothing happened");
+}

@@ -26,6 +26,7 @@ pub use crate::dossier::DossierStatus;
 use crate::dossier::{AttachmentRef, StoredAttachment};
 use crate::i18n::{Lang, Localized};
 use crate::identity::IdentityLevel;
+use crate::validation::is_forbidden_in_free_text;
 
 /// `POST` (citizen bearer) [`WithdrawalRequest`] → `DossierSummary`: asks to withdraw one
 /// of the citizen's dossiers (before a result).
@@ -529,7 +530,7 @@ impl Action {
                     action: self.kind(),
                 });
             }
-            check_length("reason", reason, MAX_REASON_CHARS)?;
+            check_text("reason", reason, MAX_REASON_CHARS)?;
         }
         if let Action::RequestSupplement { missing } = self {
             if missing.is_empty() || missing.iter().any(|item| item.trim().is_empty()) {
@@ -542,24 +543,30 @@ impl Action {
                 });
             }
             for item in missing {
-                check_length("missing", item, MAX_MISSING_ITEM_CHARS)?;
+                check_text("missing", item, MAX_MISSING_ITEM_CHARS)?;
             }
         }
         Ok(())
     }
 }
 
-fn check_length(field: &'static str, text: &str, max: usize) -> Result<(), TransitionError> {
+/// A free text of an action: no control characters but line breaks and tabs (see
+/// [`is_forbidden_in_free_text`]), at most `max` characters.
+fn check_text(field: &'static str, text: &str, max: usize) -> Result<(), TransitionError> {
+    if text.chars().any(is_forbidden_in_free_text) {
+        return Err(TransitionError::ControlCharacters { field });
+    }
     if text.chars().count() > max {
         return Err(TransitionError::TooLong { field, max });
     }
     Ok(())
 }
 
-/// Checks the note that goes with an action (at most [`MAX_NOTE_CHARS`] characters).
+/// Checks the note that goes with an action (at most [`MAX_NOTE_CHARS`] characters, no
+/// control characters but line breaks and tabs).
 pub fn check_note(note: Option<&str>) -> Result<(), TransitionError> {
     match note {
-        Some(note) => check_length("note", note, MAX_NOTE_CHARS),
+        Some(note) => check_text("note", note, MAX_NOTE_CHARS),
         None => Ok(()),
     }
 }
@@ -592,6 +599,13 @@ pub enum TransitionError {
     /// A supplement request must list what is missing (code `missing_items_required`).
     #[error("a supplement request must list what is missing")]
     MissingItemsRequired,
+    /// A text holds control characters (an escape sequence, a carriage return) or
+    /// bidirectional controls (code `control_characters`).
+    #[error("{field} contains control characters")]
+    ControlCharacters {
+        /// `reason`, `note` or `missing`.
+        field: &'static str,
+    },
     /// A text or list is too long (code `too_long`).
     #[error("{field} is longer than {max}")]
     TooLong {
@@ -608,7 +622,8 @@ impl TransitionError {
         match self {
             TransitionError::ReasonRequired { .. } => Some("reason"),
             TransitionError::MissingItemsRequired => Some("missing"),
-            TransitionError::TooLong { field, .. } => Some(field),
+            TransitionError::TooLong { field, .. }
+            | TransitionError::ControlCharacters { field } => Some(field),
             TransitionError::RoleNotAllowed { .. } | TransitionError::Illegal { .. } => None,
         }
     }
@@ -622,6 +637,7 @@ impl Localized for TransitionError {
             TransitionError::ReasonRequired { .. } => "reason_required",
             TransitionError::MissingItemsRequired => "missing_items_required",
             TransitionError::TooLong { .. } => "too_long",
+            TransitionError::ControlCharacters { .. } => "control_characters",
         }
     }
 
@@ -660,6 +676,12 @@ impl Localized for TransitionError {
             }
             (TransitionError::TooLong { max, .. }, Lang::En) => {
                 format!("The text is too long (at most {max}).")
+            }
+            (TransitionError::ControlCharacters { .. }, Lang::Vi) => {
+                "Nội dung có ký tự điều khiển không được phép. Hãy gõ lại bằng chữ thường.".into()
+            }
+            (TransitionError::ControlCharacters { .. }, Lang::En) => {
+                "The text contains control characters, which are not allowed. Type it again as plain text.".into()
             }
         }
     }
@@ -1407,6 +1429,42 @@ mod tests {
         assert!(check_note(None).is_ok());
     }
 
+    /// Audit item 6 of issue 16: a withdrawal note with an escape sequence cleared the desk
+    /// officer's terminal and printed "ĐÃ DUYỆT". Control characters other than line
+    /// breaks and tabs, and bidirectional controls, are refused in every free text.
+    #[test]
+    fn free_texts_refuse_control_characters() {
+        let forged = "nộp nhầm\u{1b}[2J\u{1b}[H\u{1b}[1;32mĐÃ DUYỆT";
+        for bad in [
+            forged,
+            "a\rb",
+            "a\u{7f}",
+            "a\u{9b}2J",
+            "a\u{202e}b",
+            "a\u{0}",
+        ] {
+            let error = check_note(Some(bad)).unwrap_err();
+            assert_eq!(error, TransitionError::ControlCharacters { field: "note" });
+            assert_eq!(error.code(), "control_characters");
+            let stop = Action::Stop { reason: bad.into() };
+            assert_eq!(
+                transition(Processing, &stop, Specialist)
+                    .unwrap_err()
+                    .field(),
+                Some("reason")
+            );
+            let ask = Action::RequestSupplement {
+                missing: vec!["CCCD".into(), bad.into()],
+            };
+            assert_eq!(
+                transition(Processing, &ask, Specialist).unwrap_err().code(),
+                "control_characters"
+            );
+        }
+        // Line breaks and tabs are text.
+        assert!(check_note(Some("dòng một\ndòng hai\tcột")).is_ok());
+    }
+
     #[test]
     fn errors_speak_both_languages() {
         let errors = [
@@ -1426,6 +1484,7 @@ mod tests {
                 field: "note",
                 max: 10,
             },
+            TransitionError::ControlCharacters { field: "note" },
         ];
         for error in errors {
             let vi = error.message(Lang::Vi);

@@ -492,6 +492,16 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Whether `c` may not appear in a multi-line free text a person typed (a form's long text,
+/// a note, a reason, a missing item): control characters other than line feed and tab,
+/// and bidirectional controls. Such characters act on the terminal or screen that shows
+/// the text (an escape sequence in a withdrawal note cleared a desk officer's terminal
+/// and printed "ĐÃ DUYỆT") or make it read differently from what it is. Displays of text
+/// from elsewhere escape the same characters.
+pub fn is_forbidden_in_free_text(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
+}
+
 fn length_rule(field: &FormField) -> (Option<u32>, Option<u32>) {
     let mut min = None;
     let mut max = None;
@@ -544,7 +554,7 @@ fn normalise_long_text(field: &FormField, value: &str) -> Result<String, FieldEr
     let unified = value.replace("\r\n", "\n").replace('\r', "\n");
     let mut out = String::with_capacity(unified.len());
     for c in unified.nfc() {
-        if (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c) {
+        if is_forbidden_in_free_text(c) {
             return Err(FieldError::on(field, FieldErrorKind::ControlCharacters));
         }
         out.push(c);

@@ -4,7 +4,7 @@
 //! resume, and the idempotency key makes a retried answer count once.
 
 use motcua_protocol::lifecycle::{ActionKind, MAX_NOTE_CHARS};
-use motcua_protocol::validation::{FieldError, FieldErrorKind};
+use motcua_protocol::validation::{FieldError, FieldErrorKind, is_forbidden_in_free_text};
 use rusqlite::{Connection, params};
 
 use super::drafts::{self, StoredAttachment, StoredField};
@@ -82,14 +82,18 @@ pub(super) fn check_note_field(
     if trimmed.is_empty() {
         return Ok((None, None));
     }
-    let error = (trimmed.chars().count() > MAX_NOTE_CHARS).then(|| {
-        FieldError::new(
-            SUPPLEMENT_NOTE_FIELD,
-            FieldErrorKind::TooLong {
-                max: MAX_NOTE_CHARS as u32,
-            },
-        )
-    });
+    // The portal's rule for a note (`lifecycle::check_note`), as a field error shown
+    // while typing rather than a refusal at sending.
+    let kind = if trimmed.chars().any(is_forbidden_in_free_text) {
+        Some(FieldErrorKind::ControlCharacters)
+    } else if trimmed.chars().count() > MAX_NOTE_CHARS {
+        Some(FieldErrorKind::TooLong {
+            max: MAX_NOTE_CHARS as u32,
+        })
+    } else {
+        None
+    };
+    let error = kind.map(|kind| FieldError::new(SUPPLEMENT_NOTE_FIELD, kind));
     Ok((Some(trimmed.to_owned()), error))
 }
 
