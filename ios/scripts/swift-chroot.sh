@@ -29,6 +29,9 @@ swift_package=swiftlang
 swift_version_expected="6.0.3"
 
 die() { echo "swift-chroot: $*" >&2; exit 1; }
+# Interrupted (Ctrl-C, a CI timeout): exit through the EXIT traps that unmount.
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap, chroot and mount need it)"
 
@@ -123,11 +126,20 @@ run_in_root() {
 
     # A clean environment: the machine's PATH, toolchains and locale do not leak in. HOME is
     # the root's /root (SwiftPM keeps its caches there, outside the repository).
-    local status=0
-    chroot "$root" /usr/bin/env -i \
+    # Its own session (setsid), waited for in the background: an interrupt then stops
+    # the whole group (SwiftPM, the tests, the portals they started) before the unmount,
+    # instead of waiting for it to finish.
+    local status=0 child
+    setsid chroot "$root" /usr/bin/env -i \
         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
         HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" \
-        sh -c 'cd "$1" && shift && exec "$@"' sh "$dir" "$@" || status=$?
+        sh -c 'cd "$1" && shift && exec "$@"' sh "$dir" "$@" &
+    child=$!
+    # shellcheck disable=SC2064
+    trap "kill -TERM -- -$child 2>/dev/null; wait $child; exit 143" INT TERM HUP
+    wait "$child" || status=$?
+    trap 'exit 130' INT
+    trap 'exit 143' TERM HUP
     return "$status"
 }
 
