@@ -13,6 +13,7 @@ mod provider;
 mod ratelimit;
 mod receipts;
 mod secrets;
+mod server;
 mod session;
 mod staff;
 mod tracking;
@@ -153,7 +154,42 @@ pub struct PortalConfig {
     /// next login when this changes).
     #[arg(long, env = "MOTCUA_PORTAL_STAFF_PASSWORD_ITERATIONS", default_value_t = DEFAULT_PASSWORD_ITERATIONS)]
     pub staff_password_iterations: u32,
+    /// Seconds a client has to send a complete request head; also how long a kept-alive
+    /// connection may wait idle for its next request.
+    #[arg(long, env = "MOTCUA_PORTAL_HEADER_READ_TIMEOUT_SECS", default_value_t = DEFAULT_HEADER_READ_TIMEOUT_SECS)]
+    pub header_read_timeout_secs: u64,
+    /// Seconds a request body may go without sending a byte before the request fails and
+    /// its connection is closed. Only stalls count: a slow upload that keeps moving (a 2G
+    /// link) is never cut.
+    #[arg(long, env = "MOTCUA_PORTAL_BODY_STALL_TIMEOUT_SECS", default_value_t = DEFAULT_BODY_STALL_TIMEOUT_SECS)]
+    pub body_stall_timeout_secs: u64,
+    /// Most connections open at once from one client address (IPv6: one /64); more are
+    /// closed at once. 0: no limit (behind a reverse proxy every client has the proxy's
+    /// address: limit there, and set this to 0 or above the proxy's pool).
+    #[arg(long, env = "MOTCUA_PORTAL_MAX_CONNECTIONS_PER_CLIENT", default_value_t = DEFAULT_MAX_CONNECTIONS_PER_CLIENT)]
+    pub max_connections_per_client: usize,
+    /// Most connections open at once; more wait in the listen backlog. Keep it well below
+    /// the process's file-descriptor limit (`ulimit -n`), which the database, its WAL and
+    /// the upload files share.
+    #[arg(long, env = "MOTCUA_PORTAL_MAX_CONNECTIONS", default_value_t = DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
+    /// Seconds a shutdown waits for requests in flight before it closes the connections
+    /// still open.
+    #[arg(long, env = "MOTCUA_PORTAL_SHUTDOWN_DEADLINE_SECS", default_value_t = DEFAULT_SHUTDOWN_DEADLINE_SECS)]
+    pub shutdown_deadline_secs: u64,
 }
+
+/// Default `--header-read-timeout-secs`: a phone on a poor link sends a head in far less.
+pub const DEFAULT_HEADER_READ_TIMEOUT_SECS: u64 = 15;
+/// Default `--body-stall-timeout-secs`: longer than a mobile link's usual hiccups.
+pub const DEFAULT_BODY_STALL_TIMEOUT_SECS: u64 = 30;
+/// Default `--max-connections-per-client`: a browser opens 6, a phone a few; a family or
+/// an office behind one NAT address some more.
+pub const DEFAULT_MAX_CONNECTIONS_PER_CLIENT: usize = 32;
+/// Default `--max-connections`: below a 256-descriptor limit with room for the rest.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 200;
+/// Default `--shutdown-deadline-secs`.
+pub const DEFAULT_SHUTDOWN_DEADLINE_SECS: u64 = 10;
 
 impl PortalConfig {
     /// A configuration for tests: the given data directory, an ephemeral port on
@@ -176,6 +212,11 @@ impl PortalConfig {
             desk_session_ttl_secs: 8 * 3600,
             // Fast for tests; never use so few outside them.
             staff_password_iterations: 1_000,
+            header_read_timeout_secs: DEFAULT_HEADER_READ_TIMEOUT_SECS,
+            body_stall_timeout_secs: DEFAULT_BODY_STALL_TIMEOUT_SECS,
+            max_connections_per_client: DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            shutdown_deadline_secs: DEFAULT_SHUTDOWN_DEADLINE_SECS,
         }
     }
 }
@@ -440,15 +481,17 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
 
     let app = router(state.clone());
     let (stop, stopped) = oneshot::channel::<()>();
-    let server = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let limits = server::ConnectionLimits {
+        header_read_timeout: Duration::from_secs(config.header_read_timeout_secs.max(1)),
+        body_stall_timeout: Duration::from_secs(config.body_stall_timeout_secs.max(1)),
+        max_connections_per_peer: config.max_connections_per_client,
+        max_connections: config.max_connections,
+        shutdown_deadline: Duration::from_secs(config.shutdown_deadline_secs),
+    };
+    let task = tokio::spawn(server::serve(listener, app, limits, async move {
         // A send or a dropped sender both mean: stop.
         let _ = stopped.await;
-    });
-    let task = tokio::spawn(async move { server.await });
+    }));
     Ok(RunningPortal {
         base_url,
         issuer: trusted_issuer,
