@@ -15,7 +15,6 @@ import androidx.navigation.compose.currentBackStackEntryAsState
 import androidx.navigation.compose.rememberNavController
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.MutableStateFlow
-import vn.motcua.app.AppGraph
 import vn.motcua.presentation.AssistState
 import vn.motcua.presentation.AssistSummaryViewModel
 import vn.motcua.presentation.AssistedSessionPort

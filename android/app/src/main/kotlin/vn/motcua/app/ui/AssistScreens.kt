@@ -1,12 +1,9 @@
 package vn.motcua.app.ui
 
-import android.content.Context
-import android.content.Intent
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
-import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.text.font.FontWeight
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
@@ -116,7 +113,7 @@ fun AssistEndScreen(assist: AssistViewModel, onBack: () -> Unit) {
 @Composable
 fun HandoffScreen(handoff: HandoffViewModel, onBack: () -> Unit, onReceipt: (String) -> Unit, onDone: () -> Unit) {
     val state by handoff.state.collectAsStateWithLifecycle()
-    val context = LocalContext.current
+    val device = LocalDevice.current
     Screen(
         title = stringResource(R.string.handoff_title),
         onBack = onBack,
@@ -130,11 +127,11 @@ fun HandoffScreen(handoff: HandoffViewModel, onBack: () -> Unit, onReceipt: (Str
                 s.appointment?.let { Text(stringResource(R.string.handoff_appointment, it), style = MaterialTheme.typography.titleMedium) }
                 for (line in s.lines) Text(line, style = MaterialTheme.typography.bodyLarge)
                 if (s.receipt != null) {
-                    SecondaryButton(stringResource(R.string.handoff_show_receipt)) { onReceipt(s.slip.dossierCode) }
+                    SecondaryButton(stringResource(R.string.handoff_show_receipt), { onReceipt(s.slip.dossierCode) })
                 } else {
                     s.receiptNote?.let { Banner(it, offline = false) }
                 }
-                SecondaryButton(stringResource(R.string.handoff_share)) { shareText(context, s.slip.dossierCode, s.shareText) }
+                SecondaryButton(stringResource(R.string.handoff_share), { device.shareText(s.slip.dossierCode, s.shareText, "text/plain") })
                 SecondaryButton(stringResource(R.string.handoff_refresh), handoff::refresh)
             }
         }
@@ -148,13 +145,14 @@ fun HandoffScreen(handoff: HandoffViewModel, onBack: () -> Unit, onReceipt: (Str
 @Composable
 fun AssistSummaryScreen(summary: AssistSummaryViewModel, onBack: () -> Unit) {
     val state by summary.state.collectAsStateWithLifecycle()
-    val context = LocalContext.current
+    val device = LocalDevice.current
     val shown = state as? SummaryState.Shown
     Screen(
         title = stringResource(R.string.assist_summary_title),
         onBack = onBack,
         primary = shown?.takeIf { it.days.isNotEmpty() }?.let { s ->
-            primaryAction(stringResource(R.string.assist_summary_share)) { shareCsv(context, s.csv) }
+            // The CSV as a text share (mail, chat, Drive all take text/csv as text).
+            primaryAction(stringResource(R.string.assist_summary_share)) { device.shareText("motcua-ho-tro.csv", s.csv, "text/csv") }
         },
     ) {
         when (val s = state) {
@@ -174,19 +172,4 @@ fun AssistSummaryScreen(summary: AssistSummaryViewModel, onBack: () -> Unit) {
             }
         }
     }
-}
-
-private fun shareText(context: Context, subject: String, text: String) {
-    val send = Intent(Intent.ACTION_SEND).setType("text/plain")
-        .putExtra(Intent.EXTRA_SUBJECT, subject)
-        .putExtra(Intent.EXTRA_TEXT, text)
-    context.startActivity(Intent.createChooser(send, null))
-}
-
-/** The CSV as a text share (mail, chat, Drive all take text/csv as text). */
-private fun shareCsv(context: Context, csv: String) {
-    val send = Intent(Intent.ACTION_SEND).setType("text/csv")
-        .putExtra(Intent.EXTRA_SUBJECT, "motcua-ho-tro.csv")
-        .putExtra(Intent.EXTRA_TEXT, csv)
-    context.startActivity(Intent.createChooser(send, null))
 }

@@ -14,6 +14,7 @@ import androidx.compose.foundation.layout.imePadding
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.layout.size
 import androidx.compose.foundation.layout.width
+import androidx.compose.foundation.layout.windowInsetsPadding
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.shape.RoundedCornerShape
 import androidx.compose.foundation.verticalScroll
@@ -31,7 +32,6 @@ import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
-import androidx.compose.material3.TopAppBar
 import androidx.compose.material3.TopAppBarDefaults
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.Alignment
@@ -85,23 +85,7 @@ fun Screen(
     Scaffold(
         topBar = {
             Column {
-                TopAppBar(
-                    title = { Text(title, modifier = Modifier.semantics { heading() }, maxLines = 2) },
-                    navigationIcon = {
-                        if (onBack != null) {
-                            IconButton(onClick = onBack, modifier = Modifier.size(TouchHeight)) {
-                                Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = stringResource(R.string.action_back))
-                            }
-                        }
-                    },
-                    actions = { actions() },
-                    colors = TopAppBarDefaults.topAppBarColors(
-                        containerColor = MaterialTheme.colorScheme.primary,
-                        titleContentColor = MaterialTheme.colorScheme.onPrimary,
-                        navigationIconContentColor = MaterialTheme.colorScheme.onPrimary,
-                        actionIconContentColor = MaterialTheme.colorScheme.onPrimary,
-                    ),
-                )
+                TopBar(title, onBack, actions)
                 if (assisting != null) AssistBannerBar(assisting)
             }
         },
@@ -120,6 +104,41 @@ fun Screen(
             verticalArrangement = Arrangement.spacedBy(12.dp),
             content = content,
         )
+    }
+}
+
+/**
+ * The top bar: back, the title, the actions. Not Material's TopAppBar, whose fixed 64 dp
+ * cut the title at large text sizes ("Tìm thủ tục" showed as "Tìm thủ" at 200%): this one
+ * is at least 64 dp and grows with the title, which wraps onto as many lines as it needs.
+ */
+@OptIn(ExperimentalMaterial3Api::class)
+@Composable
+private fun TopBar(title: String, onBack: (() -> Unit)?, actions: @Composable () -> Unit) {
+    androidx.compose.material3.Surface(color = MaterialTheme.colorScheme.primary, contentColor = MaterialTheme.colorScheme.onPrimary) {
+        Row(
+            modifier = Modifier
+                .fillMaxWidth()
+                .windowInsetsPadding(TopAppBarDefaults.windowInsets)
+                .heightIn(min = 64.dp)
+                .padding(horizontal = 4.dp, vertical = 8.dp),
+            verticalAlignment = Alignment.CenterVertically,
+        ) {
+            if (onBack != null) {
+                IconButton(onClick = onBack, modifier = Modifier.size(TouchHeight)) {
+                    Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = stringResource(R.string.action_back))
+                }
+            }
+            Text(
+                title,
+                style = MaterialTheme.typography.titleLarge,
+                modifier = Modifier
+                    .weight(1f)
+                    .padding(horizontal = if (onBack == null) 12.dp else 4.dp)
+                    .semantics { heading() },
+            )
+            actions()
+        }
     }
 }
 

@@ -23,9 +23,6 @@ import androidx.compose.ui.semantics.liveRegion
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
-import com.journeyapps.barcodescanner.ScanContract
-import com.journeyapps.barcodescanner.ScanOptions
-import androidx.activity.compose.rememberLauncherForActivityResult
 import vn.motcua.app.R
 import vn.motcua.presentation.DeskScanState
 import vn.motcua.presentation.DeskScanViewModel
@@ -39,18 +36,7 @@ import vn.motcua.presentation.DeskScanViewModel
 fun DeskScanScreen(scan: DeskScanViewModel, onBack: () -> Unit) {
     val state by scan.state.collectAsStateWithLifecycle()
     val prompt = stringResource(R.string.desk_scan_prompt)
-    val camera = rememberLauncherForActivityResult(ScanContract()) { result ->
-        result.contents?.let(scan::onScanned)
-    }
-    val launch = {
-        camera.launch(
-            ScanOptions()
-                .setDesiredBarcodeFormats(ScanOptions.QR_CODE)
-                .setPrompt(prompt)
-                .setBeepEnabled(true)
-                .setOrientationLocked(false),
-        )
-    }
+    val launch = LocalDevice.current.rememberQrScanner(prompt, scan::onScanned)
     Screen(
         title = stringResource(R.string.desk_title),
         onBack = onBack,
@@ -113,7 +99,7 @@ private fun ApplicantCheck(verdict: DeskScanState.Verdict, scan: DeskScanViewMod
     if (verdict.checking) {
         Waiting(stringResource(R.string.desk_applicant_checking))
     } else {
-        SecondaryButton(stringResource(R.string.desk_applicant_check)) { scan.checkApplicant(id) }
+        SecondaryButton(stringResource(R.string.desk_applicant_check), { scan.checkApplicant(id) })
     }
     verdict.applicant?.let { Text(it, style = MaterialTheme.typography.titleMedium) }
     verdict.problem?.let { ErrorText(it.message) }

@@ -61,7 +61,7 @@ fun DossierScreen(
             is DossierDetailState.Shown -> {
                 s.banner?.let { Banner(it) }
                 Text(stringResource(R.string.dossier_code_label, s.code), style = MaterialTheme.typography.bodyLarge)
-                onHandoff?.let { SecondaryButton(stringResource(R.string.handoff_open)) { it(s.code) } }
+                onHandoff?.let { handoff -> SecondaryButton(stringResource(R.string.handoff_open), { handoff(s.code) }) }
                 Text(s.status, style = MaterialTheme.typography.titleLarge)
                 s.deadline?.let { Text(it, style = MaterialTheme.typography.bodyLarge) }
                 if (s.overdue) ErrorText(stringResource(R.string.dossier_overdue_explained))

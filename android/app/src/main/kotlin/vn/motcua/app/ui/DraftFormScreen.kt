@@ -1,11 +1,5 @@
 package vn.motcua.app.ui
 
-import android.app.DatePickerDialog
-import android.content.Context
-import android.net.Uri
-import android.provider.OpenableColumns
-import androidx.activity.compose.rememberLauncherForActivityResult
-import androidx.activity.result.contract.ActivityResultContracts
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.Row
@@ -27,12 +21,9 @@ import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
-import androidx.compose.runtime.rememberCoroutineScope
-import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
-import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.Role
 import androidx.compose.ui.semantics.contentDescription
@@ -41,13 +32,8 @@ import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.semantics.stateDescription
 import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.unit.dp
-import androidx.core.content.FileProvider
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
-import java.io.File
 import java.time.LocalDate
-import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.launch
-import kotlinx.coroutines.withContext
 import vn.motcua.FieldKind
 import vn.motcua.app.R
 import vn.motcua.presentation.DocumentUi
@@ -154,12 +140,18 @@ private fun FieldInput(field: FieldUi, lang: Lang, readOnly: Boolean, onChange: 
                 }
             }
             FieldKind.DATE -> {
-                val context = LocalContext.current
+                val device = LocalDevice.current
                 val shown = field.value.takeIf { it.isNotBlank() }?.let { Format(lang).date(it) }
                 Text(label, style = MaterialTheme.typography.bodyLarge)
                 SecondaryButton(
                     text = shown ?: stringResource(R.string.field_pick_date),
-                    onClick = { if (!readOnly) pickDate(context, field.value, onChange) },
+                    onClick = {
+                        if (!readOnly) {
+                            // The value is kept as `YYYY-MM-DD`, shown the Vietnamese way.
+                            val current = runCatching { LocalDate.parse(field.value) }.getOrNull()
+                            device.pickDate(current) { picked -> onChange(picked.toString()) }
+                        }
+                    },
                 )
             }
             else -> {
@@ -193,39 +185,18 @@ private fun keyboardFor(kind: FieldKind) = when (kind) {
     else -> KeyboardType.Text
 }
 
-/** The platform's date picker; the value is kept as `YYYY-MM-DD`, shown the Vietnamese way. */
-private fun pickDate(context: Context, current: String, onChange: (String) -> Unit) {
-    val start = runCatching { LocalDate.parse(current) }.getOrElse { LocalDate.now() }
-    DatePickerDialog(
-        context,
-        { _, year, month, day -> onChange(LocalDate.of(year, month + 1, day).toString()) },
-        start.year,
-        start.monthValue - 1,
-        start.dayOfMonth,
-    ).show()
-}
-
 /** A document requirement: what is attached, and the camera or a file to add one. */
 @Composable
 private fun DocumentInput(doc: DocumentUi, readOnly: Boolean, form: DraftFormViewModel) {
-    val context = LocalContext.current
-    val scope = rememberCoroutineScope()
-    var photo by rememberSaveable { mutableStateOf<String?>(null) }
+    val device = LocalDevice.current
     var tooLarge by remember { mutableStateOf(false) }
-    val attach = { uri: Uri ->
-        scope.launch {
-            val (name, bytes) = withContext(Dispatchers.IO) { read(context, uri) }
-            tooLarge = bytes == null
-            if (bytes != null) form.attach(doc.requirement, name, bytes)
-        }
+    val attach = { picked: PickedFile ->
+        tooLarge = picked.bytes == null
+        picked.bytes?.let { form.attach(doc.requirement, picked.name, it) }
+        Unit
     }
-    val camera = rememberLauncherForActivityResult(ActivityResultContracts.TakePicture()) { taken ->
-        val path = photo
-        if (taken && path != null) {
-            attach(Uri.fromFile(File(path)))
-        }
-    }
-    val files = rememberLauncherForActivityResult(ActivityResultContracts.OpenDocument()) { uri -> uri?.let { attach(it) } }
+    val takePhoto = device.rememberCamera(attach)
+    val chooseFile = device.rememberFilePicker(attach)
     val mark = stringResource(if (doc.required) R.string.document_required else R.string.document_optional)
     Column(verticalArrangement = Arrangement.spacedBy(4.dp)) {
         Text("${doc.name} ($mark)", style = MaterialTheme.typography.bodyLarge)
@@ -242,45 +213,11 @@ private fun DocumentInput(doc: DocumentUi, readOnly: Boolean, form: DraftFormVie
         }
         if (!readOnly) {
             Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                SecondaryButton(stringResource(R.string.file_camera), {
-                    val dir = File(context.cacheDir, "camera").apply { mkdirs() }
-                    val file = File.createTempFile("photo-", ".jpg", dir)
-                    photo = file.path
-                    camera.launch(FileProvider.getUriForFile(context, context.packageName + ".files", file))
-                }, Modifier.weight(1f))
-                SecondaryButton(stringResource(R.string.file_choose), {
-                    files.launch(arrayOf("image/jpeg", "image/png", "application/pdf"))
-                }, Modifier.weight(1f))
+                SecondaryButton(stringResource(R.string.file_camera), takePhoto, Modifier.weight(1f))
+                SecondaryButton(stringResource(R.string.file_choose), chooseFile, Modifier.weight(1f))
             }
         }
         if (tooLarge) ErrorText(stringResource(R.string.file_too_large))
         doc.error?.let { ErrorText(it) }
     }
 }
-
-/** A picked file's display name and bytes (10 MiB at most: the portal's limit). */
-private fun read(context: Context, uri: Uri): Pair<String, ByteArray?> {
-    if (uri.scheme == "file") {
-        val file = File(requireNotNull(uri.path))
-        val bytes = file.takeIf { it.length() <= MAX_BYTES }?.readBytes()
-        file.delete() // the camera's scratch copy; the core keeps its own sealed one
-        return file.name to bytes
-    }
-    val name = context.contentResolver.query(uri, arrayOf(OpenableColumns.DISPLAY_NAME), null, null, null)?.use { c ->
-        if (c.moveToFirst()) c.getString(0) else null
-    } ?: "tep-dinh-kem"
-    val bytes = context.contentResolver.openInputStream(uri)?.use { input ->
-        // Read at most one byte past the limit (readNBytes needs API 33).
-        val out = java.io.ByteArrayOutputStream()
-        val buffer = ByteArray(64 * 1024)
-        while (out.size() <= MAX_BYTES) {
-            val n = input.read(buffer)
-            if (n < 0) break
-            out.write(buffer, 0, n)
-        }
-        out.toByteArray().takeIf { it.size <= MAX_BYTES }
-    }
-    return name to bytes
-}
-
-private const val MAX_BYTES = 10 * 1024 * 1024

@@ -1,9 +1,5 @@
 package vn.motcua.app.ui
 
-import android.Manifest
-import android.os.Build
-import androidx.activity.compose.rememberLauncherForActivityResult
-import androidx.activity.result.contract.ActivityResultContracts
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
@@ -30,10 +26,7 @@ fun HomeScreen(
 ) {
     val state by home.state.collectAsStateWithLifecycle()
     // Status-change notifications need the person's permission on Android 13+.
-    val askNotifications = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { }
-    LaunchedEffect(Unit) {
-        if (Build.VERSION.SDK_INT >= 33) askNotifications.launch(Manifest.permission.POST_NOTIFICATIONS)
-    }
+    LocalDevice.current.AskNotificationPermission()
     LaunchedEffect(state.loggedOut) { state.loggedOut?.let(onLoggedOut) }
     Screen(
         title = stringResource(R.string.home_title),

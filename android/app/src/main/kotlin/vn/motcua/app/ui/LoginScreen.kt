@@ -1,9 +1,5 @@
 package vn.motcua.app.ui
 
-import android.content.Context
-import android.net.Uri
-import androidx.browser.customtabs.CustomTabsClient
-import androidx.browser.customtabs.CustomTabsIntent
 import androidx.compose.foundation.Image
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.size
@@ -13,7 +9,6 @@ import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.ui.Modifier
-import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.painterResource
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.text.style.TextAlign
@@ -31,7 +26,7 @@ import vn.motcua.presentation.SessionViewModel
  *
  * [assisted]: the person a volunteer helps logs in here, on the volunteer's phone, into the
  * session's own core; the page then opens in an ephemeral Custom Tab where the browser
- * offers one (see [openLoginPage]).
+ * offers one (see [Device.openLoginPage]; MainActivity explains the limits).
  */
 @Composable
 fun LoginScreen(
@@ -42,11 +37,11 @@ fun LoginScreen(
     onSettings: () -> Unit,
 ) {
     val state by session.state.collectAsStateWithLifecycle()
-    val context = LocalContext.current
+    val device = LocalDevice.current
     val open = state as? SessionState.OpenBrowser
     LaunchedEffect(open) {
         if (open != null) {
-            openLoginPage(context, open.url, ephemeral = assisted)
+            device.openLoginPage(open.url, ephemeral = assisted)
         }
     }
     Screen(
@@ -85,24 +80,4 @@ fun LoginScreen(
             SessionState.Erasing -> Waiting(stringResource(R.string.settings_erasing))
         }
     }
-}
-
-/**
- * Opens the provider's login page in a Custom Tab. [ephemeral] (an assisted session): an
- * Ephemeral Custom Tab when the default browser supports one (Chrome 136+ through
- * androidx.browser 1.9): its cookies, history and saved passwords exist only for that tab,
- * so the person's login leaves nothing in the volunteer's browser and nothing of the
- * volunteer's browser (a provider's login cookie, a saved password) offers itself to the
- * person. Elsewhere it is an ordinary tab that shares the browser's state; the core's login
- * is still the person's own (PKCE, its own tokens in the session's scoped keys), and the
- * session's home shows whose account it is.
- */
-private fun openLoginPage(context: Context, url: String, ephemeral: Boolean) {
-    val builder = CustomTabsIntent.Builder().setShowTitle(true)
-    val browser = if (ephemeral) CustomTabsClient.getPackageName(context, null) else null
-    val isolated = browser != null && CustomTabsClient.isEphemeralBrowsingSupported(context, browser)
-    if (isolated) builder.setEphemeralBrowsingEnabled(true)
-    val tab = builder.build()
-    if (isolated) tab.intent.setPackage(browser)
-    tab.launchUrl(context, Uri.parse(url))
 }
