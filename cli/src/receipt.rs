@@ -218,8 +218,8 @@ pub const VERIFY_EXIT_CODES: &str = "Exit status:
   16  valid receipt that carries nothing to check the applicant against";
 
 /// `motcua verify <text | image> [--id-number N] [--offline]`: the verdict, from the
-/// cached trust list (refreshed first unless `--offline`; a failed refresh keeps the
-/// cached list and says so). Returns the exit status ([`verify_exit_code`]).
+/// cached trust list (refreshed first unless `--offline`; a failed refresh, whatever its
+/// cause, keeps the cached list and says so: `trust_list_refresh` in JSON). Returns the exit status ([`verify_exit_code`]).
 pub async fn verify(
     out: &Output,
     client: &ClientContext,
@@ -234,21 +234,48 @@ pub async fn verify(
         input.to_owned()
     };
     let area = client.core.receipt();
-    if !offline && let Err(error) = area.refresh_trust_list().await {
-        match error {
-            ReceiptError::Network(_) if !out.json => {
-                eprintln!("({})", error.message(out.lang));
+    // A refresh that fails for any reason (the portal unreachable, or answering a list
+    // that is garbage, wrongly signed or older than the one held: the core keeps its
+    // cached list then) falls back to the cached list with a warning: the desk must go
+    // on verifying offline whatever the server does. Only a missing root key stops here.
+    let refresh_problem = if offline {
+        None
+    } else {
+        match area.refresh_trust_list().await {
+            Ok(_) => None,
+            Err(error @ ReceiptError::NoTrustAnchor) => return Err(error.into()),
+            Err(error) => {
+                tracing::warn!(
+                    code = error.code(),
+                    "trust list not refreshed: using the cached one"
+                );
+                if !out.json {
+                    eprintln!(
+                        "({} [{}] {})",
+                        error.message(out.lang),
+                        error.code(),
+                        out.t(
+                            "Dùng danh sách khóa đã lưu trên máy này.",
+                            "Using the key list kept on this computer."
+                        )
+                    );
+                }
+                Some(error)
             }
-            ReceiptError::Network(_) => {}
-            other => return Err(other.into()),
         }
-    }
+    };
     let verification = area.verify_receipt(&text)?;
     let applicant = match id_number {
         Some(id) if verification.verdict.is_valid() => Some(area.check_applicant(&text, id).await?),
         _ => None,
     };
     let mut value = verdict_json(&verification, out.lang);
+    if let Some(problem) = &refresh_problem {
+        value["trust_list_refresh"] = json!({
+            "code": problem.code(),
+            "message": problem.message(out.lang),
+        });
+    }
     if let Some(check) = applicant {
         value["applicant"] = json!(match check {
             ApplicantCheck::Matches => "matches",

@@ -3,7 +3,10 @@
 //! process, supplement, ready, return), the citizen answers the supplement and follows
 //! the timeline; refusals come back as typed errors with a non-zero exit.
 
+use std::io::{Read as _, Write as _};
+use std::net::TcpListener;
 use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
 
 use motcua_cli::browser::{Browser, Landing};
 use motcua_protocol::identity::IdentityLevel;
@@ -45,6 +48,40 @@ fn ok(command: &mut Command) -> serde_json::Value {
 fn verified(command: &mut Command) -> (i32, serde_json::Value) {
     let output = command.output().unwrap();
     (output.status.code().expect("exited"), json_of(&output))
+}
+
+/// A stand-in portal on loopback (a plain thread, one request per connection): its
+/// client configuration is `config`, its trust list whatever `trust_list` holds, every
+/// other path 404.
+fn fake_portal(config: Vec<u8>, trust_list: Arc<Mutex<Vec<u8>>>) -> url::Url {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = url::Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+                head.push(byte[0]);
+            }
+            let head = String::from_utf8_lossy(&head);
+            let path = head.split(' ').nth(1).unwrap_or("");
+            let (status, body) = if path.starts_with("/api/v1/client-config") {
+                ("200 OK", config.clone())
+            } else if path.starts_with("/api/v1/receipt-keys") {
+                ("200 OK", trust_list.lock().unwrap().clone())
+            } else {
+                ("404 Not Found", Vec::new())
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(&body);
+        }
+    });
+    url
 }
 
 /// Runs a command that must fail; returns its error code.
@@ -186,6 +223,44 @@ async fn a_dossier_moves_through_the_desk_commands_and_the_citizen_answers() {
     ]));
     assert_eq!(verdict["verdict"], "receipt_malformed");
     assert_eq!(status, 14, "another kind of QR code");
+    // A portal answering garbage instead of its key list, or an older list (rollback):
+    // verify falls back to the list kept on the desk PC, says why, and still answers.
+    let real = |path: &str| base.join(path).unwrap();
+    let config = reqwest::get(real("/api/v1/client-config")).await.unwrap();
+    let config = config.bytes().await.unwrap().to_vec();
+    let old_list = reqwest::get(real("/api/v1/receipt-keys")).await.unwrap();
+    let old_list = old_list.bytes().await.unwrap().to_vec();
+    let served = Arc::new(Mutex::new(b"{\"not\": \"a trust list\"}".to_vec()));
+    let fake = fake_portal(config, served.clone());
+    let (status, verdict) = verified(motcua(&fake, desk_pc.path()).args(["verify", qr_text]));
+    assert_eq!(verdict["verdict"], "receipt_valid", "{verdict}");
+    assert_eq!(status, 0);
+    let garbage_code = verdict["trust_list_refresh"]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(garbage_code, "network_unavailable", "{verdict}");
+    ok(Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .arg("--json")
+        .args(["portal", "receipt-keys", "rotate", "--data-dir"])
+        .arg(portal_dir.path()));
+    let (status, verdict) = verified(motcua(&base, desk_pc.path()).args(["verify", qr_text]));
+    assert_eq!(
+        (status, &verdict["trust_list_refresh"]),
+        (0, &serde_json::Value::Null),
+        "{verdict}"
+    );
+    *served.lock().unwrap() = old_list;
+    let (status, verdict) = verified(motcua(&fake, desk_pc.path()).args(["verify", qr_text]));
+    assert_eq!(verdict["verdict"], "receipt_valid", "{verdict}");
+    assert_eq!(status, 0);
+    let rollback_code = verdict["trust_list_refresh"]["code"].as_str().unwrap();
+    assert_ne!(rollback_code, "network_unavailable", "{verdict}");
+    assert_ne!(
+        rollback_code, garbage_code,
+        "a rollback is told apart from garbage"
+    );
+
     // A draft id that starts with '-' (made before ids were alphanumeric) is read as an id,
     // not an option: the answer is the core's typed refusal, not a usage error.
     let old_style = motcua(&base, phone.path())
