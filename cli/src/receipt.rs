@@ -212,7 +212,7 @@ pub const VERIFY_EXIT_CODES: &str = "Exit status:
   10  tampered: the content does not match the signature
   11  signed with a key not on the key list (refresh it, or a forgery)
   12  signed with a revoked key
-  13  signed outside the key's period of use
+  13  signed outside the key's period of use, or dated more than an hour ahead
   14  not a receipt, or damaged
   15  valid receipt, but the ID number is NOT the applicant's
   16  valid receipt that carries nothing to check the applicant against";

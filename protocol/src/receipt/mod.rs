@@ -352,15 +352,31 @@ fn envelope_of(text: &str) -> Result<cose::Envelope, Malformed> {
     })
 }
 
-/// Verifies a scanned receipt text against a trust list. Surrounding whitespace is
+/// How far ahead of the verifier's clock a receipt's receiving time may be: clocks of
+/// desk PCs and portals drift, but no key can have signed a receipt at a time that has
+/// not come yet. A receipt from beyond it is outside any key's period of use so far
+/// ([`Verdict::ExpiredKey`]): a signing key in the wrong hands, or a portal whose clock
+/// is wrong.
+pub const MAX_FUTURE_SKEW: chrono::Duration = chrono::Duration::hours(1);
+
+/// Verifies a scanned receipt text against a trust list, now. Surrounding whitespace is
 /// ignored (scanners add line ends); everything else must be exact.
 pub fn verify(text: &str, trust: &TrustList) -> Verdict {
-    match open(text, trust) {
+    verify_at(text, trust, chrono::Utc::now())
+}
+
+/// [`verify`] at the time `now` (of the verifier's clock).
+pub fn verify_at(text: &str, trust: &TrustList, now: chrono::DateTime<chrono::Utc>) -> Verdict {
+    match open(text, trust, now) {
         Ok(verdict) | Err(verdict) => verdict,
     }
 }
 
-fn open(text: &str, trust: &TrustList) -> Result<Verdict, Verdict> {
+fn open(
+    text: &str,
+    trust: &TrustList,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Verdict, Verdict> {
     let envelope = envelope_of(text).map_err(Verdict::Malformed)?;
     let kid = envelope.kid();
     let key = trust.key(kid).ok_or(Verdict::UnknownKey { kid })?;
@@ -372,7 +388,7 @@ fn open(text: &str, trust: &TrustList) -> Result<Verdict, Verdict> {
     }
     let fields = ReceiptFields::from_cbor(envelope.payload())
         .map_err(|problem| Verdict::Malformed(Malformed::Payload(problem)))?;
-    if !key.covers(fields.received_at) {
+    if !key.covers(fields.received_at) || fields.received_at > now + MAX_FUTURE_SKEW {
         return Err(Verdict::ExpiredKey { kid });
     }
     Ok(Verdict::Valid { kid, fields })

@@ -150,6 +150,31 @@ fn every_verdict_has_a_vector() {
             kid: w.signer.kid()
         }
     );
+    // Audit item 11 (issue 16): a receipt received 50 years ahead verified valid. From
+    // beyond the skew it is outside every key's period of use so far; within, valid.
+    let mut late = fields();
+    late.received_at = at(RECEIVED + 50 * 365 * 86_400);
+    let from_the_future = w.signer.sign_receipt(&late).unwrap();
+    assert_eq!(
+        verify_at(&from_the_future, &w.trust, at(RECEIVED)),
+        Verdict::ExpiredKey {
+            kid: w.signer.kid()
+        }
+    );
+    assert_eq!(
+        verify(&from_the_future, &w.trust),
+        Verdict::ExpiredKey {
+            kid: w.signer.kid()
+        }
+    );
+    let skew = MAX_FUTURE_SKEW.num_seconds();
+    assert_eq!(
+        verify_at(&text, &w.trust, at(RECEIVED - skew - 1)),
+        Verdict::ExpiredKey {
+            kid: w.signer.kid()
+        }
+    );
+    assert!(verify_at(&text, &w.trust, at(RECEIVED - skew)).is_valid());
     let mut future = w.trust.clone();
     future.keys[0].not_before = at(RECEIVED + 1);
     assert_eq!(
@@ -423,6 +448,8 @@ proptest! {
         key.not_before = at(0);
         let trust = TrustList { sequence: 1, issued_at: at(0), keys: vec![key] };
         let text = signer.sign_receipt(&fields).unwrap();
-        prop_assert_eq!(verify(&text, &trust), Verdict::Valid { kid: signer.kid(), fields });
+        // Verified when it was received: any time up to 2106 round-trips.
+        let now = fields.received_at;
+        prop_assert_eq!(verify_at(&text, &trust, now), Verdict::Valid { kid: signer.kid(), fields });
     }
 }
