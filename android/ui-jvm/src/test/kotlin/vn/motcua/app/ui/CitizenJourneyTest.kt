@@ -32,7 +32,7 @@ import vn.motcua.presentation.Lang
  */
 @OptIn(ExperimentalTestApi::class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(value = 300, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CitizenJourneyTest {
     private lateinit var portal: Portal
 
