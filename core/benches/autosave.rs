@@ -1,4 +1,4 @@
-//! Autosave and start-up benchmark (DESIGN.md budgets: a field change saved < 2 ms; opening
+//! Autosave and start-up benchmark (docs/ARCHITECTURE.md budgets: a field change saved < 2 ms; opening
 //! the core with 2,000 procedures and 1,000 drafts cached < 30 ms). Real files in a
 //! temporary directory, the real SQLite (WAL), sealing with AES-256-GCM.
 //!

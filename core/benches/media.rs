@@ -1,7 +1,7 @@
 //! Attachment preparation benchmark: a synthetic 12 MP photo of an A4 page (4000×3000
 //! JPEG, quality 92, EXIF orientation 6, as a phone held upright stores it) prepared for
 //! upload five times. Prints the input size, the output size and dimensions, p50 and max
-//! time, and the time of each stage of the median run. Budget (DESIGN.md): ≤ 300 KB and
+//! time, and the time of each stage of the median run. Budget (docs/ARCHITECTURE.md): ≤ 300 KB and
 //! < 1 s on a desktop.
 //!
 //! Run: `cargo bench -p motcua-core --bench media`

@@ -1,4 +1,4 @@
-//! Receipt benchmark (DESIGN.md budgets: issue + encode + render a receipt QR < 5 ms;
+//! Receipt benchmark (docs/ARCHITECTURE.md budgets: issue + encode + render a receipt QR < 5 ms;
 //! verify < 0.5 ms; QR version ≤ 8 at level M). Prints the times (p50 / p99), the QR
 //! version and error-correction level of a typical and a worst-case receipt, and of the same
 //! data DCC-style (zlib + COSE + Base45, as the EU COVID certificate does).

@@ -1,4 +1,4 @@
-//! Receipts (DESIGN.md, "Receipts"): the receipt-signing keys (generated, rotated,
+//! Receipts (docs/ARCHITECTURE.md, "Receipts"): the receipt-signing keys (generated, rotated,
 //! revoked, kept in SQLite), the province root key that signs their trust list, the trust
 //! list endpoint, and the receipt issued when the desk accepts a dossier.
 //!

@@ -1,4 +1,4 @@
-//! Submission throughput (DESIGN.md budget: 2,000 submissions/s sustained on SQLite, two
+//! Submission throughput (docs/ARCHITECTURE.md budget: 2,000 submissions/s sustained on SQLite, two
 //! cores). Ignored by default; run in release mode, the load generator shares the machine:
 //!
 //! ```sh

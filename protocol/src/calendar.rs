@@ -801,7 +801,7 @@ mod tests {
             list[8].name_vi,
             "Nghỉ bù Giỗ Tổ Hùng Vương (10/3 Âm lịch), trùng Chủ nhật 26/04/2026"
         );
-        // DOMAIN.md: Tết off 14–22 Feb; 29 Aug – 2 Sep off, Saturday 22 Aug worked for Monday 31 Aug.
+        // docs/domain.md: Tết off 14–22 Feb; 29 Aug – 2 Sep off, Saturday 22 Aug worked for Monday 31 Aug.
         let cal = WorkingCalendar::official();
         assert_break(cal, ymd(2026, 2, 14), ymd(2026, 2, 22));
         assert_break(cal, ymd(2026, 8, 29), ymd(2026, 9, 2));

@@ -81,7 +81,7 @@ pub struct DossierSubmission {
     pub attachments: Vec<AttachmentRef>,
 }
 
-/// Where a dossier is in its life (DESIGN.md, "Dossier lifecycle"). The numbers are the
+/// Where a dossier is in its life (docs/ARCHITECTURE.md, "The dossier lifecycle"). The numbers are the
 /// status codes portals synchronise to the national portal ([`DossierStatus::national_code`]);
 /// the transitions between them are decided by [`crate::lifecycle::transition`] only.
 ///

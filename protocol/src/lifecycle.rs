@@ -1,4 +1,4 @@
-//! The dossier lifecycle (DESIGN.md, "Dossier lifecycle"): the status machine, who may do
+//! The dossier lifecycle (docs/ARCHITECTURE.md, "The dossier lifecycle"): the status machine, who may do
 //! what, the processing clock, overdue by the national scorecard rules, the timeline's
 //! events, and the wire types of the desk (officers), tracking (sync) and public lookup.
 //!
@@ -79,7 +79,7 @@ impl DossierStatus {
         DossierStatus::Rejected,
     ];
 
-    /// The status code synchronised to the national portal (DOMAIN.md): 1 submitted online,
+    /// The status code synchronised to the national portal (docs/domain.md): 1 submitted online,
     /// awaiting intake; 2 accepted; 3 refused at intake; 4 processing; 5 additional
     /// documents requested; 6 fee or tax payment requested; 7 withdrawal requested; 8
     /// processing stopped; 9 result ready; 10 result handed over.
@@ -811,7 +811,7 @@ fn civil_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, month, day)
 }
 
-/// Whether a dossier counts as late by the national scorecard rules (DOMAIN.md).
+/// Whether a dossier counts as late by the national scorecard rules (docs/domain.md).
 ///
 /// - More than one supplement request counts the dossier as late, whatever the dates.
 /// - Otherwise it is late when the end of processing is after the appointment date; while
@@ -1169,7 +1169,7 @@ mod tests {
     use DossierStatus::*;
 
     /// Every legal (from, action, role) triple and where it leads, written out by hand
-    /// from DESIGN.md, independently of the rule table.
+    /// from docs/ARCHITECTURE.md, independently of the rule table.
     const LEGAL: &[(DossierStatus, ActionKind, ActorRole, DossierStatus)] = &[
         (Submitted, ActionKind::Accept, Reception, Received),
         (Submitted, ActionKind::RefuseIntake, Reception, NotAccepted),

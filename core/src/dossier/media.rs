@@ -525,7 +525,7 @@ fn downscale(image: DynamicImage, width: u32, height: u32) -> DynamicImage {
     let ratio = f64::from(image.width().max(image.height())) / f64::from(width.max(height));
     // The same resamplers as `DynamicImage::thumbnail_exact` / `resize_exact`, called on
     // the two layouts `flatten` leaves: through `DynamicImage` they would be compiled for
-    // all ten pixel layouts, about 45 KB of the app's library (DESIGN.md budgets it).
+    // all ten pixel layouts, about 45 KB of the app's library (docs/ARCHITECTURE.md budgets it).
     fn resample<P: Pixel<Subpixel = u8> + 'static>(
         buffer: &ImageBuffer<P, Vec<u8>>,
         width: u32,

@@ -1,5 +1,5 @@
 //! Drawing a receipt's QR code: the module matrix (so native code draws it crisply at any
-//! size), an SVG, and a PNG. Always error-correction level M (DESIGN.md budget: version ≤ 8
+//! size), an SVG, and a PNG. Always error-correction level M (docs/ARCHITECTURE.md budget: version ≤ 8
 //! at M); the version is the smallest that holds the text.
 
 use qrcode::{Color, EcLevel, QrCode, Version};

@@ -6,7 +6,7 @@
 //!
 //! A 12-digit ID number has little entropy: digits 1–3 are the province of birth
 //! registration (63 codes), digit 4 the century and sex, 5–6 the birth year, and only
-//! 7–12 are random (DOMAIN.md). Anyone who scans a receipt could try every number: with a
+//! 7–12 are random (docs/domain.md). Anyone who scans a receipt could try every number: with a
 //! fast hash (SHA-256) that is 10⁶ guesses for someone who knows the person's province,
 //! sex and birth year, a fraction of a second. So the digest is PBKDF2-HMAC-SHA256 with
 //! [`ITERATIONS`] iterations (29 ms p50 on the 2-core development machine, under load; see

@@ -1,5 +1,5 @@
 //! Receipts ("Giấy tiếp nhận hồ sơ và hẹn trả kết quả") as QR codes that a desk trusts
-//! without a network (DESIGN.md, "Receipts").
+//! without a network (docs/ARCHITECTURE.md, "Receipts").
 //!
 //! The shape is the EU Digital COVID Certificate's, made smaller: a tagged COSE_Sign1
 //! (EdDSA over Ed25519, a 4-byte key id in the protected header, nothing unprotected)
