@@ -376,6 +376,18 @@ const MIGRATIONS: &[M<'static>] = &[
     CREATE INDEX used_id_tokens_by_expiry ON used_id_tokens (expires_at);
     "#,
     ),
+    M::up(
+        r#"
+    -- When an upload last made progress (creation, a PATCH, its last byte): one that no
+    -- dossier references expires a configured time after it (uploads::UploadPolicy).
+    ALTER TABLE uploads ADD COLUMN touched_at INTEGER NOT NULL DEFAULT 0;
+    UPDATE uploads SET touched_at = COALESCE(completed_at, created_at);
+    -- Blobs are shared by digest: one goes when no upload of its digest is left.
+    CREATE INDEX uploads_sha256 ON uploads (sha256);
+    -- Whether a dossier references an upload (quotas, expiry, termination).
+    CREATE INDEX dossier_attachments_upload ON dossier_attachments (upload_id);
+    "#,
+    ),
 ];
 
 /// The migration list.

@@ -89,6 +89,14 @@ impl ApiError {
         }
     }
 
+    /// The same error with a `Retry-After` header (whole seconds, at least 1).
+    pub fn with_retry_after(self, seconds: u64) -> ApiError {
+        ApiError {
+            retry_after: Some(seconds.max(1)),
+            ..self
+        }
+    }
+
     /// 422 `validation_failed` with each field's problem.
     pub fn validation(fields: Vec<FieldProblem>) -> ApiError {
         ApiError {

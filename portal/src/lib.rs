@@ -17,6 +17,7 @@ mod server;
 mod session;
 mod staff;
 mod tracking;
+mod upload_cleanup;
 mod uploads;
 mod vn_time;
 mod workflow;
@@ -65,6 +66,7 @@ pub use staff::{
     AuthenticatedStaff, DEFAULT_DESK_DEMO_PASSWORD, DEFAULT_PASSWORD_ITERATIONS, DemoStaff,
     demo_staff,
 };
+pub use upload_cleanup::UploadSweep;
 
 /// The scopes clients request.
 const SCOPES: &str = "openid profile address";
@@ -177,6 +179,25 @@ pub struct PortalConfig {
     /// still open.
     #[arg(long, env = "MOTCUA_PORTAL_SHUTDOWN_DEADLINE_SECS", default_value_t = DEFAULT_SHUTDOWN_DEADLINE_SECS)]
     pub shutdown_deadline_secs: u64,
+    /// Most uploads one citizen may hold that no dossier references yet, finished or not;
+    /// one more is refused (429 `upload_quota_exceeded`, with `Retry-After`) until some are
+    /// attached to a dossier, deleted (tus termination) or expire.
+    #[arg(long, env = "MOTCUA_PORTAL_UPLOAD_QUOTA_COUNT", default_value_t = DEFAULT_UPLOAD_QUOTA_COUNT)]
+    pub upload_quota_count: u64,
+    /// Most bytes (declared lengths) of the uploads one citizen may hold that no dossier
+    /// references yet, finished or not; an upload that would go over is refused (413
+    /// `upload_quota_exceeded`).
+    #[arg(long, env = "MOTCUA_PORTAL_UPLOAD_QUOTA_BYTES", default_value_t = DEFAULT_UPLOAD_QUOTA_BYTES)]
+    pub upload_quota_bytes: u64,
+    /// Seconds an upload that no dossier references is kept after its last progress
+    /// (creation, a PATCH, its last byte): then it expires (tus `Upload-Expires`), is
+    /// answered 410 and is removed with its bytes at the next sweep.
+    #[arg(long, env = "MOTCUA_PORTAL_UPLOAD_EXPIRY_SECS", default_value_t = DEFAULT_UPLOAD_EXPIRY_SECS)]
+    pub upload_expiry_secs: u64,
+    /// Seconds between sweeps that remove expired uploads, their files, and blob or part
+    /// files no upload owns (one sweep also runs at start).
+    #[arg(long, env = "MOTCUA_PORTAL_UPLOAD_SWEEP_INTERVAL_SECS", default_value_t = DEFAULT_UPLOAD_SWEEP_INTERVAL_SECS)]
+    pub upload_sweep_interval_secs: u64,
 }
 
 /// Default `--header-read-timeout-secs`: a phone on a poor link sends a head in far less.
@@ -190,6 +211,18 @@ pub const DEFAULT_MAX_CONNECTIONS_PER_CLIENT: usize = 32;
 pub const DEFAULT_MAX_CONNECTIONS: usize = 200;
 /// Default `--shutdown-deadline-secs`.
 pub const DEFAULT_SHUTDOWN_DEADLINE_SECS: u64 = 10;
+/// Default `--upload-quota-count`: the largest procedure of the catalog asks for 8
+/// documents; several pages each, a few times over (a refused submission re-sent, a second
+/// device) fit.
+pub const DEFAULT_UPLOAD_QUOTA_COUNT: u64 = 50;
+/// Default `--upload-quota-bytes` (256 MiB): the largest procedure's 8 documents at the
+/// 10 MiB limit each, three times over; prepared photos are 300 KB.
+pub const DEFAULT_UPLOAD_QUOTA_BYTES: u64 = 256 * 1024 * 1024;
+/// Default `--upload-expiry-secs` (a day): a phone that lost its link resumes within that;
+/// one that comes back later uploads again.
+pub const DEFAULT_UPLOAD_EXPIRY_SECS: u64 = 24 * 3600;
+/// Default `--upload-sweep-interval-secs`.
+pub const DEFAULT_UPLOAD_SWEEP_INTERVAL_SECS: u64 = 600;
 
 impl PortalConfig {
     /// A configuration for tests: the given data directory, an ephemeral port on
@@ -217,6 +250,10 @@ impl PortalConfig {
             max_connections_per_client: DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             shutdown_deadline_secs: DEFAULT_SHUTDOWN_DEADLINE_SECS,
+            upload_quota_count: DEFAULT_UPLOAD_QUOTA_COUNT,
+            upload_quota_bytes: DEFAULT_UPLOAD_QUOTA_BYTES,
+            upload_expiry_secs: DEFAULT_UPLOAD_EXPIRY_SECS,
+            upload_sweep_interval_secs: DEFAULT_UPLOAD_SWEEP_INTERVAL_SECS,
         }
     }
 }
@@ -322,6 +359,12 @@ impl RunningPortal {
             .call(move |conn| provider::keys::rotate(conn, &rng))
             .await
             .map_err(|_| PortalError::Task("key rotation failed".into()))?
+    }
+
+    /// Runs a sweep of the uploads now, as the periodic one does: removes expired uploads
+    /// (their rows, part files and blobs no other upload shares) and files no upload owns.
+    pub async fn sweep_uploads(&self) -> Result<UploadSweep, PortalError> {
+        upload_cleanup::sweep(&self.state).await
     }
 
     /// Stops accepting connections, finishes the requests in flight, and returns.
@@ -431,6 +474,11 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
     let demo_staff_off = config.no_demo_staff;
     let demo_password = config.desk_demo_password.clone();
     let iterations = config.staff_password_iterations;
+    let upload_policy = uploads::UploadPolicy {
+        quota_count: config.upload_quota_count,
+        quota_bytes: config.upload_quota_bytes,
+        expiry_secs: config.upload_expiry_secs.max(1),
+    };
     let (conn, uploads, receipt_root) =
         tokio::task::spawn_blocking(move || -> Result<_, PortalError> {
             let mut conn = db::open(&data_dir)?;
@@ -445,11 +493,8 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
                 &demo_password,
                 iterations,
             )?;
-            let uploads = uploads::UploadStore::open(&data_dir)?;
-            let removed = uploads.sweep(&conn)?;
-            if removed > 0 {
-                tracing::info!(removed, "removed part files of finished uploads");
-            }
+            let uploads = uploads::UploadStore::open(&data_dir, upload_policy)?;
+            upload_cleanup::sweep_now(&mut conn, &uploads)?.log();
             Ok((conn, uploads, receipt_root))
         })
         .await
@@ -481,6 +526,13 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
 
     let app = router(state.clone());
     let (stop, stopped) = oneshot::channel::<()>();
+    // The sweeper runs until the server begins to shut down (this sender is dropped then).
+    let (sweeper_alive, sweeper_stop) = tokio::sync::watch::channel(());
+    tokio::spawn(upload_cleanup::sweep_periodically(
+        state.clone(),
+        Duration::from_secs(config.upload_sweep_interval_secs.max(1)),
+        sweeper_stop,
+    ));
     let limits = server::ConnectionLimits {
         header_read_timeout: Duration::from_secs(config.header_read_timeout_secs.max(1)),
         body_stall_timeout: Duration::from_secs(config.body_stall_timeout_secs.max(1)),
@@ -489,6 +541,7 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
         shutdown_deadline: Duration::from_secs(config.shutdown_deadline_secs),
     };
     let task = tokio::spawn(server::serve(listener, app, limits, async move {
+        let _sweeper_alive = sweeper_alive;
         // A send or a dropped sender both mean: stop.
         let _ = stopped.await;
     }));
@@ -624,6 +677,7 @@ fn upload_routes() -> Router<AppState> {
             PATH_UPLOAD,
             head(uploads::head)
                 .patch(uploads::patch)
+                .delete(upload_cleanup::terminate)
                 .layer(DefaultBodyLimit::max(MAX_PATCH_BYTES)),
         )
         .layer(middleware::map_response(uploads::tus_headers))

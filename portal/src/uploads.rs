@@ -1,5 +1,9 @@
-//! Attachment uploads: tus 1.0 (core protocol and the `creation` extension), each upload
-//! owned by the citizen who created it.
+//! Attachment uploads: tus 1.0 (core protocol and the `creation`, `expiration` and
+//! `termination` extensions), each upload owned by the citizen who created it.
+//!
+//! Until a dossier references it, an upload counts against its citizen's quotas
+//! ([`UploadPolicy`]) and expires `expiry_secs` after its last progress; expiry and
+//! termination are in `upload_cleanup`.
 //!
 //! Bytes go to `<data dir>/uploads/<id>.part`. A `PATCH` writes its body at the recorded
 //! offset, syncs the file, and only then records the new offset in SQLite, so the recorded
@@ -49,22 +53,42 @@ const UPLOAD_LENGTH: HeaderName = HeaderName::from_static("upload-length");
 const UPLOAD_OFFSET: HeaderName = HeaderName::from_static("upload-offset");
 const UPLOAD_METADATA: HeaderName = HeaderName::from_static("upload-metadata");
 const UPLOAD_DEFER_LENGTH: HeaderName = HeaderName::from_static("upload-defer-length");
-
-/// Uploads a citizen may have in progress at once (each up to `MAX_ATTACHMENT_BYTES`).
-pub(crate) const MAX_OPEN_UPLOADS: i64 = 100;
+const UPLOAD_EXPIRES: HeaderName = HeaderName::from_static("upload-expires");
+/// The tus extensions served.
+const EXTENSIONS: &str = "creation,expiration,termination";
 /// Longest file name kept (characters).
 pub(crate) const MAX_FILE_NAME_CHARS: usize = 255;
 
-/// Where upload bytes live, and which uploads a `PATCH` is writing right now.
+/// Limits on the uploads a citizen holds that no dossier references yet.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct UploadPolicy {
+    /// Most such uploads per citizen, finished or not.
+    pub quota_count: u64,
+    /// Most bytes (declared lengths) of such uploads per citizen.
+    pub quota_bytes: u64,
+    /// Seconds after its last progress that such an upload expires (at least 1).
+    pub expiry_secs: u64,
+}
+
+impl UploadPolicy {
+    /// The expiry in seconds, as a database offset.
+    pub(crate) fn expiry(&self) -> i64 {
+        crate::db::secs(self.expiry_secs)
+    }
+}
+
+/// Where upload bytes live, the limits, and which uploads a request is writing or
+/// removing right now.
 pub(crate) struct UploadStore {
     uploads_dir: PathBuf,
-    blobs_dir: PathBuf,
+    pub(crate) blobs_dir: PathBuf,
+    pub(crate) policy: UploadPolicy,
     busy: Mutex<HashSet<String>>,
 }
 
 impl UploadStore {
     /// The store under `data_dir` (creates `uploads/` and `blobs/`).
-    pub(crate) fn open(data_dir: &Path) -> Result<UploadStore, PortalError> {
+    pub(crate) fn open(data_dir: &Path, policy: UploadPolicy) -> Result<UploadStore, PortalError> {
         let uploads_dir = data_dir.join("uploads");
         let blobs_dir = data_dir.join("blobs");
         for dir in [&uploads_dir, &blobs_dir] {
@@ -76,47 +100,30 @@ impl UploadStore {
         Ok(UploadStore {
             uploads_dir,
             blobs_dir,
+            policy,
             busy: Mutex::new(HashSet::new()),
         })
     }
 
-    fn part_path(&self, id: &UploadId) -> PathBuf {
+    pub(crate) fn part_path(&self, id: &UploadId) -> PathBuf {
         self.uploads_dir.join(format!("{}.part", id.0))
     }
 
-    /// Removes `.part` files left by uploads that are no longer receiving (a crash after
-    /// completion, before the file was removed). Returns how many were removed.
-    pub(crate) fn sweep(&self, conn: &Connection) -> Result<usize, PortalError> {
-        let io_error = |source| PortalError::Io {
-            context: "cannot clean the upload directory",
-            source,
-        };
-        let mut removed = 0;
-        for entry in fs::read_dir(&self.uploads_dir).map_err(io_error)? {
-            let entry = entry.map_err(io_error)?;
-            let name = entry.file_name();
-            let Some(id) = name
-                .to_str()
-                .and_then(|name| name.strip_suffix(".part"))
-                .and_then(UploadId::parse)
-            else {
-                continue;
-            };
-            let status: Option<String> = conn
-                .query_row("SELECT status FROM uploads WHERE id = ?1", [&id.0], |row| {
-                    row.get(0)
-                })
-                .optional()?;
-            if status.as_deref() != Some("receiving") {
-                fs::remove_file(entry.path()).map_err(io_error)?;
-                removed += 1;
-            }
-        }
-        Ok(removed)
+    /// The directory of part files.
+    pub(crate) fn uploads_dir(&self) -> &Path {
+        &self.uploads_dir
     }
 
-    /// Marks `id` as being written; `None` when another `PATCH` holds it.
-    fn claim(state: &AppState, id: &UploadId) -> Option<Claim> {
+    /// The uploads a request holds right now (a `PATCH` writing, a `DELETE` removing).
+    pub(crate) fn busy_ids(&self) -> HashSet<String> {
+        self.busy
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Marks `id` as being written or removed; `None` when another request holds it.
+    pub(crate) fn claim(state: &AppState, id: &UploadId) -> Option<Claim> {
         let mut busy = state
             .uploads
             .busy
@@ -129,8 +136,9 @@ impl UploadStore {
     }
 }
 
-/// An upload being written by one `PATCH`; released when dropped.
-struct Claim {
+/// An upload being written by one `PATCH` (or removed by one `DELETE`); released when
+/// dropped.
+pub(crate) struct Claim {
     state: AppState,
     id: String,
 }
@@ -146,13 +154,13 @@ impl Drop for Claim {
     }
 }
 
-fn blob_path(blobs_dir: &Path, sha256: &str) -> PathBuf {
+pub(crate) fn blob_path(blobs_dir: &Path, sha256: &str) -> PathBuf {
     blobs_dir.join(sha256.get(..2).unwrap_or("00")).join(sha256)
 }
 
 /// An upload id: 32 lower-case hex digits (128 random bits).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct UploadId(String);
+pub(crate) struct UploadId(pub(crate) String);
 
 impl UploadId {
     pub(crate) fn parse(text: &str) -> Option<UploadId> {
@@ -226,6 +234,14 @@ struct UploadRow {
     offset: u64,
     status: UploadStatus,
     sha256: String,
+    /// When it expires (Unix seconds); `None` once a dossier references it.
+    expires_at: Option<i64>,
+}
+
+impl UploadRow {
+    fn expired(&self, now: i64) -> bool {
+        self.expires_at.is_some_and(|at| at <= now)
+    }
 }
 
 fn to_u64(value: i64) -> u64 {
@@ -242,19 +258,24 @@ async fn load(
     citizen: AuthenticatedCitizen,
 ) -> Result<Option<UploadRow>, ApiError> {
     let id = id.0.clone();
+    let expiry = state.uploads.policy.expiry();
     let row = state
         .db
         .call(move |conn| {
             conn.prepare_cached(
-                "SELECT length, upload_offset, status, sha256 FROM uploads
-                 WHERE id = ?1 AND citizen_id = ?2",
+                "SELECT length, upload_offset, status, sha256, touched_at,
+                        EXISTS (SELECT 1 FROM dossier_attachments a WHERE a.upload_id = u.id)
+                 FROM uploads u WHERE id = ?1 AND citizen_id = ?2",
             )?
             .query_row(params![id, citizen.citizen_id], |row| {
+                let touched_at: i64 = row.get(4)?;
+                let referenced: bool = row.get(5)?;
                 Ok(UploadRow {
                     length: to_u64(row.get(0)?),
                     offset: to_u64(row.get(1)?),
                     status: UploadStatus::from_db(&row.get::<_, String>(2)?),
                     sha256: row.get(3)?,
+                    expires_at: (!referenced).then(|| touched_at.saturating_add(expiry)),
                 })
             })
             .optional()
@@ -274,7 +295,7 @@ pub(crate) async fn tus_headers(mut response: Response) -> Response {
     response
 }
 
-fn require_tus(headers: &HeaderMap) -> Result<(), ApiError> {
+pub(crate) fn require_tus(headers: &HeaderMap) -> Result<(), ApiError> {
     match headers.get(TUS_RESUMABLE) {
         Some(value) if value.as_bytes() == TUS_VERSION.as_bytes() => Ok(()),
         _ => Err(ApiError::new(
@@ -311,10 +332,31 @@ fn number(headers: &HeaderMap, name: &HeaderName) -> Result<Option<u64>, ()> {
     }
 }
 
-fn upload_id(path: Result<UrlPath<String>, PathRejection>) -> Result<UploadId, ApiError> {
+pub(crate) fn upload_id(
+    path: Result<UrlPath<String>, PathRejection>,
+) -> Result<UploadId, ApiError> {
     path.ok()
         .and_then(|UrlPath(id)| UploadId::parse(&id))
         .ok_or_else(ApiError::not_found)
+}
+
+/// 410 `upload_expired`: the upload expired but the sweep has not removed it yet (after
+/// that it is unknown: 404).
+fn expired() -> ApiError {
+    ApiError::new(
+        StatusCode::GONE,
+        ApiErrorCode::UploadExpired,
+        "the upload expired; create a new one",
+    )
+}
+
+/// An RFC 9110 HTTP date (IMF-fixdate), e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
+pub(crate) fn http_date(unix: i64) -> HeaderValue {
+    let text = chrono::DateTime::from_timestamp(unix, 0)
+        .unwrap_or_default()
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string();
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 fn gone() -> ApiError {
@@ -343,7 +385,7 @@ pub(crate) async fn options(_citizen: AuthenticatedCitizen) -> Response {
     let headers = response.headers_mut();
     headers.insert(TUS_VERSION_HEADER, HeaderValue::from_static(TUS_VERSION));
     headers.insert(TUS_MAX_SIZE, header_value(MAX_ATTACHMENT_BYTES));
-    headers.insert(TUS_EXTENSION, HeaderValue::from_static("creation"));
+    headers.insert(TUS_EXTENSION, HeaderValue::from_static(EXTENSIONS));
     response
 }
 
@@ -426,22 +468,28 @@ pub(crate) async fn create(
     let declared = declared(&headers)?;
     let id = UploadId::random(&state)?;
     let row_id = id.0.clone();
-    let created = state
+    let policy = state.uploads.policy;
+    let created_at = now();
+    let outcome = state
         .db
-        .call(move |conn| -> rusqlite::Result<bool> {
+        .call(move |conn| -> rusqlite::Result<Result<(), QuotaReached>> {
+            // Immediate: two creations of one citizen at once cannot both pass the check.
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let open: i64 = tx.query_row(
-                "SELECT count(*) FROM uploads WHERE citizen_id = ?1 AND status = 'receiving'",
-                [citizen.citizen_id],
-                |row| row.get(0),
-            )?;
-            if open >= MAX_OPEN_UPLOADS {
-                return Ok(false);
+            let held = held(&tx, citizen.citizen_id, created_at, policy.expiry())?;
+            let retry_after = held
+                .oldest_touched_at
+                .map(|at| to_u64(at.saturating_add(policy.expiry()) - created_at).max(1));
+            if held.count.saturating_add(1) > policy.quota_count {
+                return Ok(Err(QuotaReached::Count { retry_after }));
+            }
+            if held.bytes.saturating_add(declared.length) > policy.quota_bytes {
+                return Ok(Err(QuotaReached::Bytes { retry_after }));
             }
             tx.execute(
                 "INSERT INTO uploads
-                 (id, citizen_id, length, media_type, file_name, sha256, status, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'receiving', ?7)",
+                 (id, citizen_id, length, media_type, file_name, sha256, status, created_at,
+                  touched_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'receiving', ?7, ?7)",
                 params![
                     row_id,
                     citizen.citizen_id,
@@ -449,25 +497,99 @@ pub(crate) async fn create(
                     declared.media_type,
                     declared.file_name,
                     declared.sha256,
-                    now()
+                    created_at
                 ],
             )?;
             tx.commit()?;
-            Ok(true)
+            Ok(Ok(()))
         })
         .await??;
-    if !created {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            ApiErrorCode::RateLimited,
-            format!("at most {MAX_OPEN_UPLOADS} uploads may be in progress at once"),
-        ));
+    if let Err(reached) = outcome {
+        tracing::info!(
+            quota = reached.kind(),
+            "an upload was refused: quota reached"
+        );
+        return Err(reached.into_error(&policy));
     }
     let location = HeaderValue::from_str(&format!("{PATH_UPLOADS}/{}", id.0))
         .map_err(|_| ApiError::internal())?;
     let mut response = StatusCode::CREATED.into_response();
-    response.headers_mut().insert(header::LOCATION, location);
+    let headers = response.headers_mut();
+    headers.insert(header::LOCATION, location);
+    headers.insert(
+        UPLOAD_EXPIRES,
+        http_date(created_at.saturating_add(policy.expiry())),
+    );
     Ok(response)
+}
+
+/// What a citizen holds that no dossier references and has not expired.
+struct Held {
+    count: u64,
+    bytes: u64,
+    /// The last progress of the one that expires first.
+    oldest_touched_at: Option<i64>,
+}
+
+fn held(tx: &Connection, citizen_id: i64, now: i64, expiry: i64) -> rusqlite::Result<Held> {
+    tx.prepare_cached(
+        "SELECT count(*), COALESCE(sum(length), 0), min(touched_at) FROM uploads u
+         WHERE citizen_id = ?1 AND touched_at > ?2
+           AND NOT EXISTS (SELECT 1 FROM dossier_attachments a WHERE a.upload_id = u.id)",
+    )?
+    .query_row(params![citizen_id, now.saturating_sub(expiry)], |row| {
+        Ok(Held {
+            count: to_u64(row.get(0)?),
+            bytes: to_u64(row.get(1)?),
+            oldest_touched_at: row.get(2)?,
+        })
+    })
+}
+
+/// Which quota a creation would break; `retry_after`: seconds until the first held upload
+/// expires (none when nothing is held: the upload alone is over the quota).
+enum QuotaReached {
+    Count { retry_after: Option<u64> },
+    Bytes { retry_after: Option<u64> },
+}
+
+impl QuotaReached {
+    fn kind(&self) -> &'static str {
+        match self {
+            QuotaReached::Count { .. } => "count",
+            QuotaReached::Bytes { .. } => "bytes",
+        }
+    }
+
+    /// Count: 429, like tus servers' other "not now" answers; bytes: 413, the status tus
+    /// gives a creation whose length is over what the server takes. Both `Retry-After`.
+    fn into_error(self, policy: &UploadPolicy) -> ApiError {
+        let (status, message, retry_after) = match self {
+            QuotaReached::Count { retry_after } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "at most {} uploads not yet attached to a dossier may be held at once; \
+                     delete abandoned ones or wait for them to expire",
+                    policy.quota_count
+                ),
+                retry_after,
+            ),
+            QuotaReached::Bytes { retry_after } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "at most {} bytes of uploads not yet attached to a dossier may be held \
+                     at once; delete abandoned ones or wait for them to expire",
+                    policy.quota_bytes
+                ),
+                retry_after,
+            ),
+        };
+        let error = ApiError::new(status, ApiErrorCode::UploadQuotaExceeded, message);
+        match retry_after {
+            Some(seconds) => error.with_retry_after(seconds),
+            None => error,
+        }
+    }
 }
 
 /// `HEAD /api/v1/uploads/{id}`: the offset to resume from.
@@ -482,6 +604,9 @@ pub(crate) async fn head(
     let row = load(&state, &id, citizen)
         .await?
         .ok_or_else(ApiError::not_found)?;
+    if row.expired(now()) {
+        return Err(expired());
+    }
     if row.status == UploadStatus::Failed {
         return Err(gone());
     }
@@ -490,14 +615,20 @@ pub(crate) async fn head(
     headers.insert(UPLOAD_OFFSET, header_value(row.offset));
     headers.insert(UPLOAD_LENGTH, header_value(row.length));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(at) = row.expires_at {
+        headers.insert(UPLOAD_EXPIRES, http_date(at));
+    }
     Ok(response)
 }
 
-fn patch_answer(offset: u64) -> Response {
+/// 204 with the new offset and, while no dossier references the upload, its expiry.
+fn patch_answer(offset: u64, expires_at: Option<i64>) -> Response {
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response
-        .headers_mut()
-        .insert(UPLOAD_OFFSET, header_value(offset));
+    let headers = response.headers_mut();
+    headers.insert(UPLOAD_OFFSET, header_value(offset));
+    if let Some(at) = expires_at {
+        headers.insert(UPLOAD_EXPIRES, http_date(at));
+    }
     response
 }
 
@@ -593,6 +724,9 @@ async fn append(
     let row = load(&state, &id, citizen)
         .await?
         .ok_or_else(ApiError::not_found)?;
+    if row.expired(now()) {
+        return Err(expired());
+    }
     if row.status == UploadStatus::Failed {
         return Err(gone());
     }
@@ -607,8 +741,9 @@ async fn append(
         ));
     }
     if body.is_empty() {
-        return Ok(patch_answer(offset));
+        return Ok(patch_answer(offset, row.expires_at));
     }
+    let expiry = state.uploads.policy.expiry();
 
     let part = state.uploads.part_path(&id);
     let target = part.clone();
@@ -632,11 +767,13 @@ async fn append(
 
     if end < row.length {
         let upload = id.0.clone();
+        let touched_at = now();
+        // Progress moves the expiry on: a slow link that keeps sending never loses its upload.
         let changed = state
             .db
             .call(move |conn| {
                 conn.prepare_cached(
-                    "UPDATE uploads SET upload_offset = ?1
+                    "UPDATE uploads SET upload_offset = ?1, touched_at = ?5
                      WHERE id = ?2 AND citizen_id = ?3 AND upload_offset = ?4
                        AND status = 'receiving'",
                 )?
@@ -644,13 +781,14 @@ async fn append(
                     to_i64(end),
                     upload,
                     citizen.citizen_id,
-                    to_i64(offset)
+                    to_i64(offset),
+                    touched_at
                 ])
             })
             .await??;
         drop(claim);
         return if changed == 1 {
-            Ok(patch_answer(end))
+            Ok(patch_answer(end, Some(touched_at.saturating_add(expiry))))
         } else {
             Err(offset_mismatch(row.offset))
         };
@@ -666,14 +804,22 @@ async fn append(
         Verdict::Mismatch => "failed",
     };
     let upload = id.0.clone();
+    let completed_at = now();
     state
         .db
         .call(move |conn| {
             conn.execute(
-                "UPDATE uploads SET upload_offset = length, status = ?1, completed_at = ?2
+                "UPDATE uploads
+                 SET upload_offset = length, status = ?1, completed_at = ?2, touched_at = ?2
                  WHERE id = ?3 AND citizen_id = ?4 AND upload_offset = ?5
                    AND status = 'receiving'",
-                params![status, now(), upload, citizen.citizen_id, to_i64(offset)],
+                params![
+                    status,
+                    completed_at,
+                    upload,
+                    citizen.citizen_id,
+                    to_i64(offset)
+                ],
             )
         })
         .await??;
@@ -687,7 +833,7 @@ async fn append(
     }
     drop(claim);
     match verdict {
-        Verdict::Stored => Ok(patch_answer(end)),
+        Verdict::Stored => Ok(patch_answer(end, Some(completed_at.saturating_add(expiry)))),
         Verdict::Mismatch => {
             tracing::info!("an upload did not match its declared SHA-256");
             Err(ApiError::new(

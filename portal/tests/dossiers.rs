@@ -269,7 +269,7 @@ async fn options_and_the_tus_version_are_checked() {
     let headers = response.headers();
     assert_eq!(headers["tus-resumable"], "1.0.0");
     assert_eq!(headers["tus-version"], "1.0.0");
-    assert_eq!(headers["tus-extension"], "creation");
+    assert_eq!(headers["tus-extension"], "creation,expiration,termination");
     assert_eq!(
         headers["tus-max-size"],
         MAX_ATTACHMENT_BYTES.to_string().as_str()

@@ -126,6 +126,13 @@ pub enum ApiErrorCode {
     /// The action does not apply to the dossier in its current status
     /// (`motcua_protocol::lifecycle::transition`); the dossier was not changed.
     IllegalTransition,
+    /// The citizen's uploads that no dossier references yet are at their count or byte
+    /// quota: attach them to a dossier, delete abandoned ones (tus termination), or wait
+    /// for stale ones to expire (`Retry-After`).
+    UploadQuotaExceeded,
+    /// The upload expired before it was finished or attached to a dossier (tus
+    /// expiration): create a new one.
+    UploadExpired,
 }
 
 impl ApiErrorCode {
@@ -150,6 +157,8 @@ impl ApiErrorCode {
             ApiErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ApiErrorCode::Internal => "internal",
             ApiErrorCode::IllegalTransition => "illegal_transition",
+            ApiErrorCode::UploadQuotaExceeded => "upload_quota_exceeded",
+            ApiErrorCode::UploadExpired => "upload_expired",
         }
     }
 }
@@ -198,6 +207,8 @@ mod tests {
             ApiErrorCode::IdTokenRejected,
             ApiErrorCode::InvalidRefreshToken,
             ApiErrorCode::IllegalTransition,
+            ApiErrorCode::UploadQuotaExceeded,
+            ApiErrorCode::UploadExpired,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

@@ -16,7 +16,8 @@ use crate::lifecycle::Event;
 
 /// `POST` (tus creation, bearer): creates an upload; `OPTIONS` tells the tus capabilities.
 pub const PATH_UPLOADS: &str = "/api/v1/uploads";
-/// `HEAD` / `PATCH` on `PATH_UPLOADS/{id}`: offset, and appending bytes.
+/// `HEAD` / `PATCH` on `PATH_UPLOADS/{id}`: offset, and appending bytes; `DELETE` (tus
+/// termination) removes an upload no dossier references yet.
 pub const PATH_UPLOAD: &str = "/api/v1/uploads/{id}";
 /// `POST` [`DossierSubmission`] (bearer, idempotency key) → [`DossierSummary`];
 /// `GET` → the citizen's own dossiers, `Vec<DossierSummary>`, newest first.
@@ -38,6 +39,9 @@ pub const HEADER_UPLOAD_OFFSET: &str = "Upload-Offset";
 /// tus: metadata at creation: comma-separated `key base64(value)` pairs. Keys we send:
 /// `filename`, `filetype` (media type), `sha256` (hex digest of the whole file).
 pub const HEADER_UPLOAD_METADATA: &str = "Upload-Metadata";
+/// tus expiration: when an upload not yet attached to a dossier expires (an RFC 9110
+/// HTTP date), on the answers to creation, `HEAD` and `PATCH`.
+pub const HEADER_UPLOAD_EXPIRES: &str = "Upload-Expires";
 /// tus: the content type of a `PATCH` body.
 pub const TUS_PATCH_CONTENT_TYPE: &str = "application/offset+octet-stream";
 

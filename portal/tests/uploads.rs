@@ -1,0 +1,494 @@
+//! Upload quotas, expiry (tus `expiration`), deletion (tus `termination`) and the sweep of
+//! files no upload owns, over HTTP against a portal on a real SQLite file.
+//!
+//! Expiry is configured short (1 s) where a test needs it, and tests wait past it; they
+//! never assert how long anything took.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use common::{Harness, harness, harness_with};
+use motcua_portal::{PortalConfig, start};
+use motcua_protocol::api::{ApiErrorBody, ApiErrorCode};
+use motcua_protocol::dossier::{PATH_DOSSIERS, PATH_UPLOADS, format_upload_metadata};
+use reqwest::header::HeaderMap;
+use reqwest::{Method, Response};
+use serde_json::{Value, json};
+
+/// Re-issue of a building permit (1.013228): level 2, one required document.
+const PROCEDURE: &str = "1.013228";
+const REQUIREMENT: &str = "application";
+/// Level 2 citizens.
+const LAN: &str = "demo-0001";
+const BINH: &str = "demo-0002";
+
+/// Waits past an expiry of 1 s (the portal counts whole seconds).
+async fn wait_past_short_expiry() {
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    ring::digest::digest(&ring::digest::SHA256, bytes)
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Deterministic test content, distinct per seed.
+fn content(len: usize, seed: u8) -> Vec<u8> {
+    let mut state = u32::from(seed).wrapping_mul(2_654_435_761).wrapping_add(7);
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state.to_le_bytes()[0]
+        })
+        .collect()
+}
+
+/// Checks a JSON error answer; returns its headers.
+async fn expect_error(response: Response, status: u16, code: ApiErrorCode) -> HeaderMap {
+    assert_eq!(response.status(), status, "{:?}", response.headers());
+    let headers = response.headers().clone();
+    let body: ApiErrorBody = response.json().await.unwrap();
+    assert_eq!(body.error.code, code, "{:?}", body.error);
+    headers
+}
+
+struct Tus<'a> {
+    h: &'a Harness,
+    token: String,
+}
+
+impl Tus<'_> {
+    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.h
+            .http
+            .request(method, self.h.url(path))
+            .bearer_auth(&self.token)
+            .header("Tus-Resumable", "1.0.0")
+    }
+
+    async fn create_raw(&self, len: usize, sha256: &str) -> Response {
+        let metadata = format_upload_metadata(&[
+            ("filename", "giấy tờ.pdf"),
+            ("filetype", "application/pdf"),
+            ("sha256", sha256),
+        ]);
+        self.request(Method::POST, PATH_UPLOADS)
+            .header("Upload-Length", len.to_string())
+            .header("Upload-Metadata", metadata)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Creates an upload of `bytes`; returns its path.
+    async fn create(&self, bytes: &[u8]) -> String {
+        let response = self.create_raw(bytes.len(), &sha256_hex(bytes)).await;
+        assert_eq!(response.status(), 201);
+        expires_header(&response);
+        response.headers()["location"].to_str().unwrap().to_owned()
+    }
+
+    async fn patch(&self, location: &str, offset: usize, bytes: &[u8]) -> Response {
+        self.request(Method::PATCH, location)
+            .header("Content-Type", "application/offset+octet-stream")
+            .header("Upload-Offset", offset.to_string())
+            .body(bytes.to_vec())
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Creates and finishes an upload; returns its path.
+    async fn upload(&self, bytes: &[u8]) -> String {
+        let location = self.create(bytes).await;
+        let response = self.patch(&location, 0, bytes).await;
+        assert_eq!(response.status(), 204);
+        expires_header(&response);
+        location
+    }
+
+    async fn head(&self, location: &str) -> Response {
+        self.request(Method::HEAD, location).send().await.unwrap()
+    }
+
+    async fn delete(&self, location: &str) -> Response {
+        self.request(Method::DELETE, location).send().await.unwrap()
+    }
+
+    async fn submit(&self, key: &str, location: &str, bytes: &[u8]) -> Response {
+        let body = json!({
+            "procedure_code": PROCEDURE,
+            "fields": {
+                "owner_name": "Nguyễn Thị Lan",
+                "reason": "lost",
+                "permit_unit": "00004",
+                "phone": "0912 345 678",
+            },
+            "attachments": [attachment(location, bytes)],
+        });
+        self.h
+            .http
+            .post(self.h.url(PATH_DOSSIERS))
+            .bearer_auth(&self.token)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+fn attachment(location: &str, bytes: &[u8]) -> Value {
+    json!({
+        "requirement": REQUIREMENT,
+        "upload_id": upload_id(location),
+        "sha256": sha256_hex(bytes),
+        "size": bytes.len(),
+        "media_type": "application/pdf",
+        "file_name": "giấy tờ.pdf",
+    })
+}
+
+async fn tus<'a>(h: &'a Harness, subject: &str) -> Tus<'a> {
+    Tus {
+        h,
+        token: h.open_session(subject).await.access_token,
+    }
+}
+
+fn upload_id(location: &str) -> &str {
+    location.rsplit('/').next().unwrap()
+}
+
+/// The `Upload-Expires` of an answer: an RFC 9110 date (IMF-fixdate, GMT) in the future.
+fn expires_header(response: &Response) -> chrono::DateTime<chrono::FixedOffset> {
+    let text = response.headers()["upload-expires"].to_str().unwrap();
+    assert!(text.ends_with(" GMT"), "{text}");
+    let at = chrono::DateTime::parse_from_rfc2822(text).unwrap();
+    assert_eq!(
+        at.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
+        text,
+        "not IMF-fixdate"
+    );
+    assert!(
+        at.timestamp() > chrono::Utc::now().timestamp() - 5,
+        "{text}"
+    );
+    at
+}
+
+fn blob(dir: &Path, bytes: &[u8]) -> PathBuf {
+    let digest = sha256_hex(bytes);
+    dir.join("blobs").join(&digest[..2]).join(digest)
+}
+
+fn part(dir: &Path, location: &str) -> PathBuf {
+    dir.join("uploads")
+        .join(format!("{}.part", upload_id(location)))
+}
+
+fn retry_after(headers: &HeaderMap) -> u64 {
+    headers["retry-after"].to_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn the_tus_extensions_are_announced_and_answers_carry_the_expiry() {
+    let h = harness().await;
+    let lan = tus(&h, LAN).await;
+    let response = lan
+        .request(Method::OPTIONS, PATH_UPLOADS)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    let extensions = response.headers()["tus-extension"].to_str().unwrap();
+    let extensions: Vec<&str> = extensions.split(',').map(str::trim).collect();
+    for extension in ["creation", "expiration", "termination"] {
+        assert!(extensions.contains(&extension), "{extensions:?}");
+    }
+
+    let bytes = content(3000, 1);
+    let location = lan.create(&bytes).await;
+    let response = lan.patch(&location, 0, &bytes[..1000]).await;
+    assert_eq!(response.status(), 204);
+    let after_patch = expires_header(&response);
+    let response = lan.head(&location).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(expires_header(&response), after_patch);
+    // The default expiry is a day after the last progress.
+    let ahead = after_patch.timestamp() - chrono::Utc::now().timestamp();
+    assert!((23 * 3600..=24 * 3600 + 5).contains(&ahead), "{ahead}");
+
+    // Once a dossier references it, the upload no longer expires: no header.
+    let response = lan.patch(&location, 1000, &bytes[1000..]).await;
+    assert_eq!(response.status(), 204);
+    let response = lan.submit("expires-1", &location, &bytes).await;
+    assert_eq!(response.status(), 201);
+    let response = lan.head(&location).await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().get("upload-expires").is_none());
+}
+
+#[tokio::test]
+async fn the_quotas_refuse_with_a_typed_error_until_an_upload_is_deleted() {
+    let h = harness_with(|config| {
+        config.upload_quota_count = 3;
+        config.upload_quota_bytes = 10_000;
+    })
+    .await;
+    let lan = tus(&h, LAN).await;
+    // One finished, two abandoned half-way: all three count.
+    let finished = content(1000, 1);
+    let finished_at = lan.upload(&finished).await;
+    let mut abandoned = Vec::new();
+    for seed in [2, 3] {
+        let bytes = content(1000, seed);
+        let location = lan.create(&bytes).await;
+        assert_eq!(lan.patch(&location, 0, &bytes[..10]).await.status(), 204);
+        abandoned.push(location);
+    }
+    let fourth = content(1000, 4);
+    let response = lan.create_raw(fourth.len(), &sha256_hex(&fourth)).await;
+    let headers = expect_error(response, 429, ApiErrorCode::UploadQuotaExceeded).await;
+    assert!(retry_after(&headers) >= 1);
+    assert_eq!(headers["tus-resumable"], "1.0.0");
+
+    // Another citizen has a quota of their own.
+    let binh = tus(&h, BINH).await;
+    binh.upload(&content(1000, 5)).await;
+
+    // Deleting an abandoned one makes room.
+    let response = lan.delete(&abandoned[0]).await;
+    assert_eq!(response.status(), 204);
+    assert_eq!(response.headers()["tus-resumable"], "1.0.0");
+    assert!(!part(h.dir.path(), &abandoned[0]).exists());
+    lan.create(&fourth).await;
+
+    // An upload a dossier references no longer counts.
+    assert_eq!(
+        lan.create_raw(10, &sha256_hex(b"0123456789"))
+            .await
+            .status(),
+        429
+    );
+    let response = lan.submit("quota-1", &finished_at, &finished).await;
+    assert_eq!(response.status(), 201);
+    lan.create(&content(1000, 6)).await;
+
+    // Bytes: 2 × 1000 held of 10 000 once the other abandoned one is deleted; 8 001 more
+    // would go over (413), 8 000 fit.
+    let response = lan.delete(&abandoned[1]).await;
+    assert_eq!(response.status(), 204);
+    let big = content(8001, 7);
+    let response = lan.create_raw(big.len(), &sha256_hex(&big)).await;
+    let headers = expect_error(response, 413, ApiErrorCode::UploadQuotaExceeded).await;
+    assert!(retry_after(&headers) >= 1);
+    lan.create(&content(8000, 8)).await;
+}
+
+#[tokio::test]
+async fn termination_removes_only_ones_own_unattached_uploads() {
+    let h = harness().await;
+    let lan = tus(&h, LAN).await;
+    let binh = tus(&h, BINH).await;
+
+    // A finished upload: its row, and its blob (no other upload has these bytes).
+    let bytes = content(2000, 11);
+    let location = lan.upload(&bytes).await;
+    assert!(blob(h.dir.path(), &bytes).exists());
+
+    // Another citizen's id is answered like an unknown one, and nothing is removed.
+    let unknown = format!("{PATH_UPLOADS}/{}", "0".repeat(32));
+    for (who, target) in [(&binh, &location), (&lan, &unknown)] {
+        let response = who.delete(target).await;
+        expect_error(response, 404, ApiErrorCode::NotFound).await;
+    }
+    assert_eq!(lan.head(&location).await.status(), 200);
+    // Without the tus header: 412, like the other tus requests.
+    let response = h
+        .http
+        .delete(h.url(&location))
+        .bearer_auth(&lan.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 412);
+
+    let response = lan.delete(&location).await;
+    assert_eq!(response.status(), 204);
+    assert!(!blob(h.dir.path(), &bytes).exists());
+    assert_eq!(lan.head(&location).await.status(), 404);
+    expect_error(lan.delete(&location).await, 404, ApiErrorCode::NotFound).await;
+    // A submission naming it now finds no upload.
+    let response = lan.submit("terminated-1", &location, &bytes).await;
+    expect_error(response, 422, ApiErrorCode::AttachmentInvalid).await;
+
+    // An unfinished one: its part file goes too.
+    let half = content(3000, 12);
+    let location = lan.create(&half).await;
+    assert_eq!(lan.patch(&location, 0, &half[..100]).await.status(), 204);
+    assert!(part(h.dir.path(), &location).exists());
+    assert_eq!(lan.delete(&location).await.status(), 204);
+    assert!(!part(h.dir.path(), &location).exists());
+    assert_eq!(lan.head(&location).await.status(), 404);
+
+    // Attached to a dossier: kept.
+    let kept = content(2000, 13);
+    let location = lan.upload(&kept).await;
+    assert_eq!(
+        lan.submit("terminated-2", &location, &kept).await.status(),
+        201
+    );
+    expect_error(lan.delete(&location).await, 403, ApiErrorCode::Forbidden).await;
+    assert!(blob(h.dir.path(), &kept).exists());
+
+    // The same bytes uploaded again share the blob: deleting the second copy keeps it.
+    let copy = lan.upload(&kept).await;
+    assert_eq!(lan.delete(&copy).await.status(), 204);
+    assert!(blob(h.dir.path(), &kept).exists());
+}
+
+#[tokio::test]
+async fn stale_uploads_expire_answer_410_and_are_swept() {
+    let h = harness_with(|config| {
+        config.upload_expiry_secs = 1;
+        config.upload_quota_count = 1;
+        // The test runs the sweep itself.
+        config.upload_sweep_interval_secs = 3600;
+    })
+    .await;
+    let lan = tus(&h, LAN).await;
+    let bytes = content(3000, 21);
+    let location = lan.create(&bytes).await;
+    assert_eq!(lan.patch(&location, 0, &bytes[..1000]).await.status(), 204);
+    assert!(part(h.dir.path(), &location).exists());
+    wait_past_short_expiry().await;
+
+    assert_eq!(lan.head(&location).await.status(), 410);
+    let response = lan.patch(&location, 1000, &bytes[1000..]).await;
+    expect_error(response, 410, ApiErrorCode::UploadExpired).await;
+    // An expired upload no longer counts against the quota, even before the sweep.
+    let fresh = content(500, 22);
+    let fresh_at = lan.create(&fresh).await;
+
+    let sweep = h.portal.sweep_uploads().await.unwrap();
+    assert_eq!(sweep.expired, 1, "{sweep:?}");
+    assert!(!part(h.dir.path(), &location).exists());
+    assert_eq!(lan.head(&location).await.status(), 404);
+    // The fresh one is still there.
+    assert_eq!(lan.head(&fresh_at).await.status(), 200);
+}
+
+#[tokio::test]
+async fn files_no_dossier_needs_are_removed_and_referenced_blobs_survive() {
+    let h = harness().await;
+    let lan = tus(&h, LAN).await;
+    let dir = h.dir.path().to_path_buf();
+
+    let referenced = content(2000, 31);
+    let referenced_at = lan.upload(&referenced).await;
+    let response = lan.submit("orphans-1", &referenced_at, &referenced).await;
+    assert_eq!(response.status(), 201);
+    let dossier: Value = response.json().await.unwrap();
+    let code = dossier["code"].as_str().unwrap().to_owned();
+    // A second upload of the same bytes, never attached: it goes, the shared blob stays.
+    let _copy = lan.upload(&referenced).await;
+    let unattached = content(2000, 32);
+    lan.upload(&unattached).await;
+    let half = content(3000, 33);
+    let half_at = lan.create(&half).await;
+    assert_eq!(lan.patch(&half_at, 0, &half[..100]).await.status(), 204);
+    // Files no upload owns (a crash, a removal that failed).
+    let stray_blob = blob(&dir, b"nobody uploaded this");
+    std::fs::create_dir_all(stray_blob.parent().unwrap()).unwrap();
+    std::fs::write(&stray_blob, b"nobody uploaded this").unwrap();
+    let stray_part = dir
+        .join("uploads")
+        .join(format!("{}.part", "ab".repeat(16)));
+    std::fs::write(&stray_part, b"half").unwrap();
+    // Not named as the portal names its files: left alone.
+    let foreign = dir.join("blobs").join("README");
+    std::fs::write(&foreign, b"x").unwrap();
+
+    // A sweep while the portal runs: only the files nobody owns go.
+    let sweep = h.portal.sweep_uploads().await.unwrap();
+    assert_eq!(sweep.expired, 0, "{sweep:?}");
+    assert!(!stray_blob.exists() && !stray_part.exists());
+    assert!(blob(&dir, &unattached).exists() && part(&dir, &half_at).exists());
+    assert!(foreign.exists());
+
+    // Restarted with a short expiry after a while: the start's sweep removes the rest.
+    // (The session outlives the restart; a new login would be another issuer's citizen,
+    // the built-in provider's issuer being on another port.)
+    let token = lan.token.clone();
+    let Harness {
+        portal,
+        http,
+        dir: temp,
+    } = h;
+    portal.shutdown().await;
+    wait_past_short_expiry().await;
+    let mut config = PortalConfig::for_tests(temp.path());
+    config.upload_expiry_secs = 1;
+    let h = Harness {
+        portal: start(config).await.unwrap(),
+        http,
+        dir: temp,
+    };
+    assert!(!blob(&dir, &unattached).exists());
+    assert!(!part(&dir, &half_at).exists());
+    assert!(blob(&dir, &referenced).exists());
+    let lan = Tus { h: &h, token };
+    assert_eq!(lan.head(&half_at).await.status(), 404);
+    assert_eq!(lan.head(&referenced_at).await.status(), 200);
+    let response = h
+        .http
+        .get(h.url(&format!("{PATH_DOSSIERS}/{code}")))
+        .bearer_auth(&lan.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    // The referenced upload is never swept, however long it waits.
+    wait_past_short_expiry().await;
+    h.portal.sweep_uploads().await.unwrap();
+    assert!(blob(&dir, &referenced).exists());
+}
+
+/// A submission that references an expired upload while a sweep runs: either the dossier
+/// has the upload and its blob stays, or the sweep took it and the submission is refused.
+#[tokio::test]
+async fn a_sweep_never_removes_what_a_concurrent_submission_references() {
+    let h = harness_with(|config| {
+        config.upload_expiry_secs = 1;
+        config.upload_sweep_interval_secs = 3600;
+    })
+    .await;
+    let lan = tus(&h, LAN).await;
+    // One expired upload per round, so that every round is a race.
+    for round in 0..3u8 {
+        let bytes = content(1500, 40 + round);
+        let location = lan.upload(&bytes).await;
+        wait_past_short_expiry().await;
+        let key = format!("race-{round}");
+        let (submitted, swept) = tokio::join!(
+            lan.submit(&key, &location, &bytes),
+            h.portal.sweep_uploads()
+        );
+        swept.unwrap();
+        // A later sweep must not change the outcome either.
+        h.portal.sweep_uploads().await.unwrap();
+        match submitted.status().as_u16() {
+            201 => assert!(blob(h.dir.path(), &bytes).exists(), "round {round}"),
+            422 => assert!(!blob(h.dir.path(), &bytes).exists(), "round {round}"),
+            other => panic!("round {round}: {other}"),
+        }
+    }
+}
