@@ -35,7 +35,7 @@ pub enum StoreError {
 }
 
 /// The schema version this build migrates to (the number of migrations).
-pub const SCHEMA_VERSION: usize = 7;
+pub const SCHEMA_VERSION: usize = 8;
 
 /// The schema, one entry per version; append only, never edit a released one.
 fn migrations() -> Migrations<'static> {
@@ -199,6 +199,15 @@ fn migrations() -> Migrations<'static> {
                 fetched_at INTEGER NOT NULL
             ) STRICT;",
         ),
+        // 8: uploads the phone gave up (an attachment removed from a draft, a draft
+        // deleted), to delete on the portal (tus termination) at the next delivery run;
+        // a portal that never hears of it lets them expire.
+        M::up(
+            "CREATE TABLE abandoned_uploads (
+                url TEXT PRIMARY KEY NOT NULL,
+                abandoned_at INTEGER NOT NULL
+            ) STRICT;",
+        ),
     ])
 }
 
@@ -271,6 +280,7 @@ impl Database {
              DELETE FROM dossiers;
              DELETE FROM receipts;
              DELETE FROM sync_state;
+             DELETE FROM abandoned_uploads;
              UPDATE assisted_sessions SET assisted_by = NULL;",
         )?;
         tx.commit()?;

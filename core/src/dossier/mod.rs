@@ -599,18 +599,26 @@ impl DossierArea {
         draft_id: &str,
         attachment_id: i64,
     ) -> Result<(), DossierError> {
-        let connection = self.database.connection()?;
+        let mut connection = self.database.connection()?;
         let row = drafts::load_draft(&connection, draft_id)?;
         if row.state != DraftState::Editing {
             return Err(DossierError::NotEditable);
         }
-        let blob: Option<String> = connection
+        let tx = connection.transaction()?;
+        let removed: Option<(String, Option<String>)> = tx
             .query_row(
-                "DELETE FROM draft_attachments WHERE id = ?1 AND draft_id = ?2 RETURNING blob",
+                "DELETE FROM draft_attachments WHERE id = ?1 AND draft_id = ?2
+                 RETURNING blob, upload_url",
                 params![attachment_id, draft_id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .ok();
+        // Its upload, if it was made, is given up: the portal is asked to delete it.
+        if let Some((_, url)) = &removed {
+            outbox::abandon_uploads(&tx, url.as_slice())?;
+        }
+        tx.commit()?;
+        let blob = removed.map(|(blob, _)| blob);
         drop(connection);
         if let Some(blob) = blob {
             let _ = std::fs::remove_file(self.attachments_dir.join(blob));
@@ -727,12 +735,18 @@ impl DossierArea {
             return Err(DossierError::NotEditable);
         }
         let tx = connection.transaction()?;
-        let blobs: Vec<String> = {
+        let attachments: Vec<(String, Option<String>)> = {
             let mut statement =
-                tx.prepare("SELECT blob FROM draft_attachments WHERE draft_id = ?1")?;
-            let rows = statement.query_map(params![draft_id], |r| r.get(0))?;
+                tx.prepare("SELECT blob, upload_url FROM draft_attachments WHERE draft_id = ?1")?;
+            let rows = statement.query_map(params![draft_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<Result<_, _>>()?
         };
+        let (blobs, urls): (Vec<String>, Vec<Option<String>>) = attachments.into_iter().unzip();
+        // A submitted draft's uploads belong to its dossier now: only an unsent one's are
+        // given up.
+        if row.state == DraftState::Editing {
+            outbox::abandon_uploads(&tx, &urls.into_iter().flatten().collect::<Vec<_>>())?;
+        }
         tx.execute("DELETE FROM drafts WHERE id = ?1", params![draft_id])?;
         tx.commit()?;
         drop(connection);
@@ -827,6 +841,8 @@ impl DossierArea {
             rows.collect::<Result<_, _>>()?
         };
         let listener = self.upload_fan_out(listener);
+        // Best-effort: the portal expires what it is not told about.
+        self.outbox.delete_abandoned_uploads(self).await;
         let mut outcomes = Vec::new();
         for code in self.queued_withdrawals()? {
             match self.outbox.deliver_withdrawal(self, &code, force).await {

@@ -65,6 +65,9 @@ enum Failure {
     Permanent(String),
     /// A local problem (database, sealed data).
     Local(DossierError),
+    /// The portal no longer has an upload (it expired, or failed its check): the
+    /// attachment's upload was reset and must be made again.
+    UploadGone,
 }
 
 impl From<DossierError> for Failure {
@@ -93,6 +96,10 @@ fn classify(error: HttpError) -> Failure {
             code,
             message,
         } => match code {
+            // Held uploads expire or get attached: room comes back (Retry-After says when).
+            ApiErrorCode::UploadQuotaExceeded => {
+                Failure::Transient(format!("{}: {message}", code.as_str()))
+            }
             ApiErrorCode::ValidationFailed
             | ApiErrorCode::AttachmentInvalid
             | ApiErrorCode::UnsupportedMediaType
@@ -229,10 +236,52 @@ impl Outbox {
                 Err(DossierError::Refused(reason))
             }
             Err(Failure::Local(error)) => Err(error),
+            // `attempt` retries a gone upload itself; twice in one attempt is a portal
+            // that keeps forgetting: try again later.
+            Err(Failure::UploadGone) => self.postpone(area, draft_id, attempts).await,
         }
     }
 
+    async fn postpone(
+        &self,
+        area: &DossierArea,
+        draft_id: &str,
+        attempts: i64,
+    ) -> Result<DeliveryOutcome, DossierError> {
+        let reason = "an upload expired on the portal".to_owned();
+        let delay = backoff(attempts + 1);
+        area.database.connection()?.execute(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3
+             WHERE draft_id = ?1",
+            params![draft_id, unix_now() + delay, reason],
+        )?;
+        Ok(DeliveryOutcome::Pending {
+            reason,
+            retry_in_secs: delay,
+        })
+    }
+
+    /// Uploads what is missing and posts the submission (or supplement answer). An upload
+    /// the portal no longer has (expired before it was finished, or before the submission
+    /// referenced it) is made again once within the attempt, with the same idempotency
+    /// key: a refused submission left nothing on the portal, so exactly-once holds.
     async fn attempt(
+        &self,
+        area: &DossierArea,
+        draft_id: &str,
+        key: &str,
+        listener: Option<&dyn super::UploadListener>,
+    ) -> Result<DossierSummary, Failure> {
+        match self.attempt_once(area, draft_id, key, listener).await {
+            Err(Failure::UploadGone) => {
+                tracing::info!("an upload expired on the portal; uploading it again");
+                self.attempt_once(area, draft_id, key, listener).await
+            }
+            other => other,
+        }
+    }
+
+    async fn attempt_once(
         &self,
         area: &DossierArea,
         draft_id: &str,
@@ -294,7 +343,55 @@ impl Outbox {
         let request = request
             .bearer_auth(&token)
             .header(HEADER_IDEMPOTENCY_KEY, key);
-        Ok(self.http.json(request).await?)
+        match self.http.json(request).await {
+            Ok(summary) => Ok(summary),
+            // Perhaps a finished upload expired before this submission referenced it: the
+            // answer does not say which, so ask the portal about each.
+            Err(
+                error @ HttpError::Api {
+                    code: ApiErrorCode::AttachmentInvalid,
+                    ..
+                },
+            ) => {
+                let mut gone = false;
+                for attachment in &attachments {
+                    gone |= self.forget_if_gone(area, attachment, &token).await?;
+                }
+                Err(if gone {
+                    Failure::UploadGone
+                } else {
+                    error.into()
+                })
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Whether the portal no longer has the attachment's upload; if so, the attachment is
+    /// marked to be uploaded again.
+    async fn forget_if_gone(
+        &self,
+        area: &DossierArea,
+        attachment: &StoredAttachment,
+        token: &str,
+    ) -> Result<bool, Failure> {
+        let Some(url) = &attachment.upload_url else {
+            return Ok(false);
+        };
+        let head = self
+            .http
+            .raw()
+            .head(url)
+            .bearer_auth(token)
+            .header(HEADER_TUS_RESUMABLE, TUS_VERSION);
+        match self.http.send(head).await {
+            Ok(_) => Ok(false),
+            Err(error) if upload_gone(&error) => {
+                forget_upload(area, attachment.id)?;
+                Ok(true)
+            }
+            Err(error) => Err(error.into()),
+        }
     }
 
     /// One delivery attempt of the queued withdrawal of dossier `code` (if it is due, or
@@ -348,7 +445,12 @@ impl Outbox {
                     dossier_code: summary.code,
                 })
             }
-            Err(Failure::Transient(reason)) => {
+            // (A withdrawal uploads nothing: no upload can be gone.)
+            Err(failure @ (Failure::Transient(_) | Failure::UploadGone)) => {
+                let reason = match failure {
+                    Failure::Transient(reason) => reason,
+                    _ => "an upload expired on the portal".to_owned(),
+                };
                 let delay = backoff(pending.attempts + 1);
                 area.database.connection()?.execute(
                     "UPDATE pending_withdrawals
@@ -371,6 +473,75 @@ impl Outbox {
                 Err(DossierError::Refused(reason))
             }
             Err(Failure::Local(error)) => Err(error),
+        }
+    }
+
+    /// Asks the portal to delete the uploads the phone gave up (tus termination), so they
+    /// stop counting against the citizen's quota. Best-effort: what cannot be deleted now
+    /// (offline, not logged in) is tried at the next run, and forgotten once the portal
+    /// has expired it anyway.
+    pub(crate) async fn delete_abandoned_uploads(&self, area: &DossierArea) {
+        let pending: Vec<(String, i64)> = match area.database.connection() {
+            Ok(connection) => {
+                let listed = connection
+                    .prepare(
+                        "SELECT url, abandoned_at FROM abandoned_uploads ORDER BY abandoned_at",
+                    )
+                    .and_then(|mut statement| {
+                        statement
+                            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                            .collect::<Result<Vec<_>, _>>()
+                    });
+                match listed {
+                    Ok(pending) => pending,
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot list abandoned uploads");
+                        return;
+                    }
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot list abandoned uploads");
+                return;
+            }
+        };
+        if pending.is_empty() {
+            return;
+        }
+        let Ok(token) = area.identity.access_token().await else {
+            return;
+        };
+        for (url, abandoned_at) in pending {
+            let done = if unix_now() - abandoned_at > ABANDONED_UPLOAD_MAX_AGE_SECS {
+                true
+            } else {
+                let request = self
+                    .http
+                    .raw()
+                    .delete(&url)
+                    .bearer_auth(&token)
+                    .header(HEADER_TUS_RESUMABLE, TUS_VERSION);
+                match self.http.send(request).await {
+                    Ok(_) => true,
+                    // Gone already, or attached to a dossier after all: nothing to do.
+                    Err(HttpError::Api {
+                        status: 403 | 404 | 410,
+                        ..
+                    }) => true,
+                    Err(HttpError::Network(_)) => break,
+                    Err(error) => {
+                        tracing::debug!(%error, "an abandoned upload was not deleted yet");
+                        false
+                    }
+                }
+            };
+            if done
+                && let Ok(connection) = area.database.connection()
+                && let Err(error) =
+                    connection.execute("DELETE FROM abandoned_uploads WHERE url = ?1", [&url])
+            {
+                tracing::warn!(%error, "cannot forget an abandoned upload");
+            }
         }
     }
 
@@ -446,13 +617,10 @@ impl Outbox {
         let mut offset = match self.http.send(head).await {
             Ok(response) => header_u64(&response, HEADER_UPLOAD_OFFSET)
                 .ok_or_else(|| Failure::Transient("HEAD without Upload-Offset".into()))?,
-            Err(HttpError::Api { status: 404, .. }) => {
-                // The portal forgot the upload (expired): start a new one next attempt.
-                area.database.connection().map_err(DossierError::from)?.execute(
-                    "UPDATE draft_attachments SET upload_url = NULL, upload_offset = 0 WHERE id = ?1",
-                    params![attachment.id],
-                )?;
-                return Err(Failure::Transient("upload expired on the portal".into()));
+            Err(error) if upload_gone(&error) => {
+                // The portal forgot the upload (expired): start a new one.
+                forget_upload(area, attachment.id)?;
+                return Err(Failure::UploadGone);
             }
             Err(error) => return Err(error.into()),
         };
@@ -476,7 +644,14 @@ impl Outbox {
                 .header(HEADER_UPLOAD_OFFSET, offset)
                 .header(reqwest::header::CONTENT_TYPE, TUS_PATCH_CONTENT_TYPE)
                 .body(bytes[start..end].to_vec());
-            let response = self.http.send(request).await?;
+            let response = match self.http.send(request).await {
+                Ok(response) => response,
+                Err(error) if upload_gone(&error) => {
+                    forget_upload(area, attachment.id)?;
+                    return Err(Failure::UploadGone);
+                }
+                Err(error) => return Err(error.into()),
+            };
             offset = header_u64(&response, HEADER_UPLOAD_OFFSET)
                 .ok_or_else(|| Failure::Transient("PATCH without Upload-Offset".into()))?;
             area.database
@@ -504,6 +679,53 @@ impl Outbox {
         }
         Ok(upload_id)
     }
+}
+
+/// How long an abandoned upload is worth deleting: the portal expires it by itself after
+/// a day by default.
+const ABANDONED_UPLOAD_MAX_AGE_SECS: i64 = 2 * 24 * 3600;
+
+/// Records uploads the phone gave up, for [`Outbox::delete_abandoned_uploads`].
+pub(crate) fn abandon_uploads(
+    connection: &rusqlite::Connection,
+    urls: &[String],
+) -> rusqlite::Result<()> {
+    for url in urls {
+        connection.execute(
+            "INSERT OR IGNORE INTO abandoned_uploads (url, abandoned_at) VALUES (?1, ?2)",
+            params![url, unix_now()],
+        )?;
+    }
+    Ok(())
+}
+
+/// Whether an answer about an upload says the portal no longer has it: 404 (unknown:
+/// expired and removed) or 410 (expired, or failed its check: either way, upload again).
+/// An answer to `HEAD` has no body, so it is not one of the portal's typed errors.
+fn upload_gone(error: &HttpError) -> bool {
+    matches!(
+        error,
+        HttpError::Api {
+            status: 404 | 410,
+            ..
+        } | HttpError::Unexpected {
+            status: 404 | 410,
+            ..
+        }
+    )
+}
+
+/// Marks an attachment to be uploaded from scratch.
+fn forget_upload(area: &DossierArea, attachment_id: i64) -> Result<(), Failure> {
+    area.database
+        .connection()
+        .map_err(DossierError::from)?
+        .execute(
+            "UPDATE draft_attachments SET upload_url = NULL, upload_offset = 0, uploaded = 0
+         WHERE id = ?1",
+            params![attachment_id],
+        )?;
+    Ok(())
 }
 
 /// Records what the portal answered about a dossier after a citizen's action.
