@@ -51,6 +51,7 @@ pub enum DeskCommand {
     Process(ActionArgs),
     /// Ask the citizen for a supplement (the clock pauses); list what is missing.
     Supplement {
+        /// The dossier and the officer's note.
         #[command(flatten)]
         args: ActionArgs,
         /// One missing document or correction (repeat for several).
@@ -63,6 +64,7 @@ pub enum DeskCommand {
     Return(ActionArgs),
     /// Reject the dossier (with a reason).
     Reject {
+        /// The dossier and the officer's note.
         #[command(flatten)]
         args: ActionArgs,
         /// Why.
@@ -71,6 +73,7 @@ pub enum DeskCommand {
     },
     /// Refuse a submitted dossier at intake (with a reason).
     Refuse {
+        /// The dossier and the officer's note.
         #[command(flatten)]
         args: ActionArgs,
         /// Why.
