@@ -39,6 +39,7 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.Color
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.LiveRegionMode
+import androidx.compose.ui.semantics.invisibleToUser
 import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.liveRegion
@@ -139,6 +140,48 @@ private fun TopBar(title: String, onBack: (() -> Unit)?, actions: @Composable ()
             )
             actions()
         }
+    }
+}
+
+/**
+ * A text field with its label above it, always shown, in body text, not Material's label
+ * inside the outline: that label floats onto the outline and, at large text sizes, runs
+ * into the outline and over what is above the field (seen at 200%). The label is the
+ * field's name for TalkBack too ([contentDescription] of the field).
+ */
+@OptIn(androidx.compose.ui.ExperimentalComposeUiApi::class)
+@Composable
+fun LabelledField(
+    value: String,
+    onValueChange: (String) -> Unit,
+    label: String,
+    modifier: Modifier = Modifier,
+    placeholder: String? = null,
+    readOnly: Boolean = false,
+    singleLine: Boolean = true,
+    minLines: Int = 1,
+    isError: Boolean = false,
+    keyboardOptions: androidx.compose.foundation.text.KeyboardOptions = androidx.compose.foundation.text.KeyboardOptions.Default,
+    semantics: androidx.compose.ui.semantics.SemanticsPropertyReceiver.() -> Unit = {},
+) {
+    Column(verticalArrangement = Arrangement.spacedBy(4.dp)) {
+        // Seen, not read twice: TalkBack reads the label as the field's name.
+        Text(label, style = MaterialTheme.typography.bodyLarge, modifier = Modifier.semantics { invisibleToUser() })
+        androidx.compose.material3.OutlinedTextField(
+            value = value,
+            onValueChange = onValueChange,
+            readOnly = readOnly,
+            placeholder = placeholder?.let { { Text(it) } },
+            textStyle = MaterialTheme.typography.bodyLarge,
+            singleLine = singleLine,
+            minLines = minLines,
+            isError = isError,
+            keyboardOptions = keyboardOptions,
+            modifier = modifier.fillMaxWidth().heightIn(min = TouchHeight).semantics {
+                contentDescription = label
+                semantics()
+            },
+        )
     }
 }
 

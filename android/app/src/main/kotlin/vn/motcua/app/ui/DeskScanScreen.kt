@@ -9,7 +9,6 @@ import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.foundation.text.KeyboardOptions
-import androidx.compose.material3.OutlinedTextField
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.saveable.rememberSaveable
@@ -88,13 +87,11 @@ fun DeskScanScreen(scan: DeskScanViewModel, onBack: () -> Unit) {
 private fun ApplicantCheck(verdict: DeskScanState.Verdict, scan: DeskScanViewModel) {
     var id by rememberSaveable { mutableStateOf("") }
     SectionTitle(stringResource(R.string.desk_applicant_title))
-    OutlinedTextField(
+    LabelledField(
         value = id,
         onValueChange = { typed -> id = typed.filter(Char::isDigit).take(12) },
-        label = { Text(stringResource(R.string.desk_applicant_id)) },
+        label = stringResource(R.string.desk_applicant_id),
         keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.NumberPassword),
-        singleLine = true,
-        modifier = Modifier.fillMaxWidth(),
     )
     if (verdict.checking) {
         Waiting(stringResource(R.string.desk_applicant_checking))

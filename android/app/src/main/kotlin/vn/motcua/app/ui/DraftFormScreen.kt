@@ -13,7 +13,6 @@ import androidx.compose.foundation.text.KeyboardOptions
 import androidx.compose.material3.Checkbox
 import androidx.compose.material3.LinearProgressIndicator
 import androidx.compose.material3.MaterialTheme
-import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.RadioButton
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
@@ -155,17 +154,16 @@ private fun FieldInput(field: FieldUi, lang: Lang, readOnly: Boolean, onChange: 
                 )
             }
             else -> {
-                OutlinedTextField(
+                LabelledField(
                     value = field.value,
                     onValueChange = onChange,
+                    label = label,
                     readOnly = readOnly,
-                    label = { Text(label) },
-                    textStyle = MaterialTheme.typography.bodyLarge,
                     singleLine = field.kind != FieldKind.LONG_TEXT,
                     minLines = if (field.kind == FieldKind.LONG_TEXT) 3 else 1,
                     isError = field.error != null,
                     keyboardOptions = KeyboardOptions(keyboardType = keyboardFor(field.kind)),
-                    modifier = Modifier.fillMaxWidth().semantics {
+                    semantics = {
                         prefilled?.let { stateDescription = it }
                         field.error?.let { error(it) }
                     },

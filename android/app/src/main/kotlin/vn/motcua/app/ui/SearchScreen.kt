@@ -1,9 +1,7 @@
 package vn.motcua.app.ui
 
-import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.text.KeyboardOptions
 import androidx.compose.material3.MaterialTheme
-import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
@@ -25,14 +23,12 @@ import vn.motcua.presentation.SearchViewModel
 fun SearchScreen(search: SearchViewModel, onBack: () -> Unit, onProcedure: (String) -> Unit) {
     val state by search.state.collectAsStateWithLifecycle()
     Screen(title = stringResource(R.string.search_title), onBack = onBack) {
-        OutlinedTextField(
+        LabelledField(
             value = state.query,
             onValueChange = search::onQueryChange,
-            label = { Text(stringResource(R.string.search_label)) },
-            placeholder = { Text(stringResource(R.string.search_hint)) },
-            textStyle = MaterialTheme.typography.bodyLarge,
+            label = stringResource(R.string.search_label),
+            placeholder = stringResource(R.string.search_hint),
             keyboardOptions = KeyboardOptions(imeAction = ImeAction.Search),
-            modifier = Modifier.fillMaxWidth(),
         )
         state.banner?.let { Banner(it) }
         if (state.refreshing) Waiting(stringResource(R.string.search_refreshing))

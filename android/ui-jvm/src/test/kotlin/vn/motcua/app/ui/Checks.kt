@@ -17,18 +17,29 @@ import javax.imageio.ImageIO
 import vn.motcua.app.jvm.JvmResources
 import vn.motcua.presentation.Lang
 
-/** One look at the screens: a language and Android's font scale, at 360 dp wide. */
+/**
+ * One look at the screens: a language and Android's font scale, at 360 dp wide. A journey
+ * is driven in one look ([JOURNEYS]: each language at the largest scale, where the most
+ * has to wrap and scroll) and every screen on the way is checked and photographed at
+ * every scale of [SCALES] ([checkScreen]).
+ */
 data class Look(val lang: Lang, val fontScale: Float) {
     val locale: Locale get() = Locale.forLanguageTag(lang.tag)
 
     /** The app's string [id] in this look's language, as the screens show it. */
     fun text(id: Int, vararg args: Any): String = if (args.isEmpty()) JvmResources.string(id, locale) else JvmResources.string(id, locale, *args)
 
+    /** Which demo citizen (of the portal's level-2 ones) this look's journeys log in as: one per language, so that runs on one portal do not see each other's dossiers. */
+    val citizen: Int get() = Lang.entries.indexOf(lang)
+
     override fun toString() = "${lang.tag}-${(fontScale * 100).toInt()}"
 
     companion object {
-        /** Every language the app speaks at font scale 1.0, 1.5 and 2.0 (the largest Android offers). */
-        val ALL: List<Look> = listOf(Lang.VI, Lang.EN).flatMap { lang -> listOf(1.0f, 1.5f, 2.0f).map { Look(lang, it) } }
+        /** Android's font scale 1.0, 1.5 and 2.0 (the largest it offers). */
+        val SCALES = listOf(1.0f, 1.5f, 2.0f)
+
+        /** Every language the app speaks, driven at font scale 2.0. */
+        val JOURNEYS: List<Look> = Lang.entries.map { Look(it, 2.0f) }
     }
 }
 
@@ -141,33 +152,55 @@ private fun SemanticsNode.isAncestorOf(other: SemanticsNode): Boolean = other.an
 
 private fun SemanticsNode.descendantsAndSelf(): List<SemanticsNode> = listOf(this) + children.flatMap { it.descendantsAndSelf() }
 
-/** Where a test's screenshots go: `target/screenshots/<test>/<look>/`. */
-class Screenshots(test: String, private val look: Look) {
-    private val dir = File(System.getProperty("motcua.screenshots") ?: "target/screenshots", "$test/$look").apply {
-        deleteRecursively()
-        mkdirs()
+/** Where a test's screenshots go: `target/screenshots/<test>/<lang>-<scale>/NN-name.png`. */
+class Screenshots(private val test: String, private val look: Look) {
+    private val dirs = Look.SCALES.associateWith { scale ->
+        File(System.getProperty("motcua.screenshots") ?: "target/screenshots", "$test/${look.copy(fontScale = scale)}").apply {
+            deleteRecursively()
+            mkdirs()
+        }
     }
     private var count = 0
 
-    /** Writes what the screen shows now as `NN-name.png`; returns the file. */
+    /** The number of the next screen. */
+    fun next(): Int = ++count
+
+    /** Writes what the screen shows now, at [scale], as screen number [number] named [name]; returns the file. */
     @OptIn(ExperimentalTestApi::class)
-    fun take(test: SkikoComposeUiTest, name: String): File {
-        val file = File(dir, "%02d-%s.png".format(++count, name))
+    fun take(test: SkikoComposeUiTest, number: Int, name: String, scale: Float): File {
+        val file = File(dirs.getValue(scale), "%02d-%s.png".format(number, name))
         ImageIO.write(test.captureToImage().toAwtImage(), "png", file)
         return file
     }
 }
 
+/** Every screen checked so far in this JVM: "name (lang)" → the scales it was checked at. */
+val screensChecked = java.util.concurrent.ConcurrentHashMap<String, MutableSet<Float>>()
+
 /**
- * Waits for the screen to settle, writes its screenshot, and fails with every layout and
- * accessibility problem found on it ([layoutProblems]).
+ * Shows the screen at each font scale of [Look.SCALES] (Android's font size changing, as a
+ * person does in the system settings), waits for it to settle, writes its screenshot and
+ * checks it ([layoutProblems]); fails with every problem found, at every scale; then goes
+ * back to the scale the journey is driven at.
  */
 @OptIn(ExperimentalTestApi::class)
-fun SkikoComposeUiTest.checkScreen(shots: Screenshots, name: String) {
-    waitForIdle()
-    val file = shots.take(this, name)
-    val problems = layoutProblems(name)
-    if (problems.isNotEmpty()) throw AssertionError("${problems.size} problem(s) on $name (${file.path}):\n" + problems.joinToString("\n"))
+fun SkikoComposeUiTest.checkScreen(phone: TestPhone, shots: Screenshots, look: Look, name: String) {
+    val number = shots.next()
+    val problems = mutableListOf<String>()
+    val files = mutableListOf<File>()
+    try {
+        for (scale in Look.SCALES) {
+            phone.fontScale = scale
+            waitForIdle()
+            files += shots.take(this, number, name, scale)
+            problems += layoutProblems("$name (${look.copy(fontScale = scale)})")
+            screensChecked.getOrPut("$name (${look.lang.tag})") { java.util.concurrent.ConcurrentHashMap.newKeySet() } += scale
+        }
+    } finally {
+        phone.fontScale = look.fontScale
+        waitForIdle()
+    }
+    if (problems.isNotEmpty()) throw AssertionError("${problems.size} problem(s) on $name (${files.joinToString { it.path }}):\n" + problems.joinToString("\n"))
 }
 
 /** Nodes whose (merged) text or description contains [text]. */

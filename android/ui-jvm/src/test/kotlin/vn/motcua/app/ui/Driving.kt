@@ -42,9 +42,10 @@ fun onScreen(phone: TestPhone, look: Look, block: SkikoComposeUiTest.() -> Unit)
     val width = (SCREEN_WIDTH_DP * DENSITY).toInt()
     val height = (SCREEN_HEIGHT_DP * DENSITY).toInt()
     Dispatchers.setMain(Dispatchers.Unconfined)
+    phone.fontScale = look.fontScale
     try {
         SkikoComposeUiTest(width, height, EmptyCoroutineContext, Density(DENSITY)).runTest {
-            setContent { phone.App(look.fontScale) }
+            setContent { phone.App() }
             block()
         }
     } finally {
@@ -54,21 +55,23 @@ fun onScreen(phone: TestPhone, look: Look, block: SkikoComposeUiTest.() -> Unit)
 
 /** Waits until something matching [matcher] is on screen; fails naming [what], with the tree. */
 @OptIn(ExperimentalTestApi::class)
-fun SkikoComposeUiTest.waitFor(what: String, matcher: SemanticsMatcher) {
-    try {
-        waitUntil(what, WAIT_MS) { onAllNodes(matcher).fetchSemanticsNodes().isNotEmpty() }
-    } catch (e: Throwable) {
-        throw AssertionError("not on screen within ${WAIT_MS / 1000} s: $what\n${screenTree()}", e)
-    }
-}
+fun SkikoComposeUiTest.waitFor(what: String, matcher: SemanticsMatcher) =
+    waitUntilTrue("on screen: $what") { onAllNodes(matcher).fetchSemanticsNodes().isNotEmpty() }
 
-/** Waits until [condition] holds; fails naming [what], with the tree. */
+/**
+ * Waits until [condition] holds, frame by frame; fails naming [what], with the tree.
+ *
+ * Not `SkikoComposeUiTest.waitUntil`: in Compose Multiplatform 1.7.3 it builds its timeout
+ * message and never throws it, so a condition that never comes true loops for ever (what
+ * made the journeys hang instead of failing with a message).
+ */
 @OptIn(ExperimentalTestApi::class)
 fun SkikoComposeUiTest.waitUntilTrue(what: String, condition: () -> Boolean) {
-    try {
-        waitUntil(what, WAIT_MS, condition)
-    } catch (e: Throwable) {
-        throw AssertionError("not within ${WAIT_MS / 1000} s: $what\n${screenTree()}", e)
+    val deadline = System.nanoTime() + WAIT_MS * 1_000_000
+    while (!condition()) {
+        if (System.nanoTime() > deadline) throw AssertionError("not within ${WAIT_MS / 1000} s: $what\n${screenTree()}")
+        mainClock.advanceTimeByFrame()
+        Thread.sleep(5)
     }
 }
 

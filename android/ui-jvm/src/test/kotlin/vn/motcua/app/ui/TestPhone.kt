@@ -90,13 +90,17 @@ class TestPhone(private val portal: Portal, lang: Lang) : AutoCloseable {
         old.core.close()
     }
 
+    /** The system font scale (Android's font size setting); the tests change it on a screen to check it at each size. */
+    var fontScale by mutableStateOf(1f)
+
     /**
      * The app as MainActivity shows it: the device, the language's resources, the system
-     * font scale [systemFontScale] (Android's font size setting), the app's own text size
+     * font scale [fontScale] (Android's font size setting), the app's own text size
      * on top (MotCuaTheme), and the navigation.
      */
     @Composable
-    fun App(systemFontScale: Float) {
+    fun App() {
+        val systemFontScale = fontScale
         val prefs by settings.state.collectAsState()
         val current = graph
         val density = LocalDensity.current
