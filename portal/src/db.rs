@@ -9,6 +9,8 @@ use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
 use crate::error::PortalError;
+use crate::keystore::{KEYS_FILE, KeyStore, Purpose};
+use crate::private_files;
 
 /// Name of the database file inside the data directory.
 pub const DB_FILE: &str = "portal.sqlite";
@@ -388,6 +390,23 @@ const MIGRATIONS: &[M<'static>] = &[
     CREATE INDEX dossier_attachments_upload ON dossier_attachments (upload_id);
     "#,
     ),
+    M::up(
+        r#"
+    -- The private halves of the signing keys live in the key store (keys.sqlite,
+    -- keystore.rs) from now on: `open` copied the signing ones there before this ran.
+    -- Retired keys only verify, so their private halves are gone for good.
+    ALTER TABLE signing_keys DROP COLUMN pkcs8;
+    ALTER TABLE receipt_keys DROP COLUMN pkcs8;
+    -- Set once the file was rewritten without the removed key bytes (`scrub_moved_keys`);
+    -- a crash between this migration and the rewrite leaves it unset, so the next start
+    -- rewrites the file then.
+    CREATE TABLE private_keys_moved (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        scrubbed_at INTEGER
+    ) STRICT;
+    INSERT INTO private_keys_moved (id) VALUES (1);
+    "#,
+    ),
 ];
 
 /// The migration list.
@@ -400,13 +419,22 @@ pub(crate) fn db_path(data_dir: &Path) -> PathBuf {
     data_dir.join(DB_FILE)
 }
 
-/// Opens (creating the directory and file if needed) and migrates the database.
+/// Opens (creating the directory and file if needed, both private: see
+/// [`crate::private_files`]) and migrates the database. Before the migration that removes
+/// the private keys from this file, copies the signing ones into the key store, and after
+/// it rewrites the file so that their bytes are gone.
 pub(crate) fn open(data_dir: &Path) -> Result<Connection, PortalError> {
-    std::fs::create_dir_all(data_dir).map_err(|source| PortalError::Io {
-        context: "cannot create the data directory",
-        source,
-    })?;
-    let mut conn = Connection::open(db_path(data_dir))?;
+    private_files::prepare_data_dir(data_dir)?;
+    let path = db_path(data_dir);
+    // SQLite keeps an existing file's mode and gives `-wal` and `-shm` the main file's.
+    private_files::create_empty(&path)?;
+    for sidecar in ["-wal", "-shm"] {
+        private_files::tighten(
+            &data_dir.join(format!("{DB_FILE}{sidecar}")),
+            private_files::FILE_MODE,
+        )?;
+    }
+    let mut conn = Connection::open(&path)?;
     conn.busy_timeout(Duration::from_secs(5))?;
     let mode: String =
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
@@ -417,9 +445,84 @@ pub(crate) fn open(data_dir: &Path) -> Result<Connection, PortalError> {
     // Migrations that rebuild a table need foreign keys off (SQLite's "other kinds of
     // table schema changes"); each such migration checks them before it commits.
     conn.pragma_update(None, "foreign_keys", "OFF")?;
+    copy_private_keys(&conn, data_dir)?;
     migrations().to_latest(&mut conn)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    scrub_moved_keys(&conn)?;
     Ok(conn)
+}
+
+/// The tables that held private keys before the key store, with the key store's purpose
+/// and the condition of the key that signs.
+const KEY_TABLES: [(&str, Purpose, &str); 2] = [
+    ("signing_keys", Purpose::IdToken, "status = 'active'"),
+    ("receipt_keys", Purpose::Receipt, "active = 1"),
+];
+
+/// Copies the private halves of the signing keys of a database from before the key store
+/// into it (retired keys only verify: theirs are dropped with the column). Committed
+/// before the migration drops them here, so a crash in between loses nothing; copying
+/// again is harmless.
+fn copy_private_keys(conn: &Connection, data_dir: &Path) -> Result<(), PortalError> {
+    let mut store = None;
+    for (table, purpose, signing) in KEY_TABLES {
+        let legacy: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = 'pkcs8')",
+            [table],
+            |row| row.get(0),
+        )?;
+        if !legacy {
+            continue;
+        }
+        let rows: Vec<(String, Vec<u8>)> = conn
+            .prepare(&format!("SELECT kid, pkcs8 FROM {table} WHERE {signing}"))?
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        if rows.is_empty() {
+            continue;
+        }
+        let store = match &mut store {
+            Some(store) => store,
+            None => store.insert(KeyStore::open(data_dir)?),
+        };
+        for (kid, pkcs8) in &rows {
+            store.put(purpose, kid, pkcs8)?;
+        }
+        tracing::info!(
+            keys = rows.len(),
+            table,
+            file = KEYS_FILE,
+            "moved private keys out of the main database into the key store"
+        );
+    }
+    Ok(())
+}
+
+/// Rewrites the main file once after the private keys left it (VACUUM, with the
+/// write-ahead log emptied before and after), so that their bytes are not left in free
+/// pages or old log frames.
+fn scrub_moved_keys(conn: &Connection) -> Result<(), PortalError> {
+    let pending: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM private_keys_moved WHERE scrubbed_at IS NULL)",
+        [],
+        |row| row.get(0),
+    )?;
+    if !pending {
+        return Ok(());
+    }
+    let checkpoint = |conn: &Connection| -> rusqlite::Result<bool> {
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+            Ok(row.get::<_, i64>(0)? == 0)
+        })
+    };
+    checkpoint(conn)?;
+    conn.execute_batch("VACUUM")?;
+    conn.execute("UPDATE private_keys_moved SET scrubbed_at = ?1", [now()])?;
+    if !checkpoint(conn)? {
+        // Another connection reads: the log is emptied at a later checkpoint instead.
+        tracing::warn!("the write-ahead log could not be emptied after removing the keys");
+    }
+    Ok(())
 }
 
 /// A blocking task failed (panicked); the detail was logged.
@@ -600,6 +703,58 @@ mod tests {
                 conn.execute("UPDATE dossiers SET status = 'bogus' WHERE id = 7", [])
                     .is_err()
             );
+        }
+    }
+
+    /// A database from before the key store, with an active and a retired key of each
+    /// kind: the active ones move to the key store, the retired ones are dropped, and no
+    /// key byte stays in the main file or its log.
+    #[test]
+    fn private_keys_move_to_the_key_store_and_leave_no_bytes_behind() {
+        let before = MIGRATIONS
+            .iter()
+            .position(|m| format!("{m:?}").contains("DROP COLUMN pkcs8"))
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let secrets: Vec<Vec<u8>> = (0xa1..=0xa4u8).map(|b| vec![b; 64]).collect();
+        {
+            let mut conn = Connection::open(db_path(dir.path())).unwrap();
+            conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+            migrations().to_version(&mut conn, before).unwrap();
+            conn.execute(
+                "INSERT INTO signing_keys (kid, pkcs8, public_key, created_at, status)
+                 VALUES ('s1', ?1, x'04', 1, 'retired'), ('s2', ?2, x'04', 2, 'active')",
+                [&secrets[0], &secrets[1]],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO receipt_keys (kid, pkcs8, public_key, not_before, active)
+                 VALUES ('r1', ?1, zeroblob(32), 1, 0), ('r2', ?2, zeroblob(32), 2, 1)",
+                [&secrets[2], &secrets[3]],
+            )
+            .unwrap();
+        }
+        drop(open(dir.path()).unwrap());
+        let keys = KeyStore::open(dir.path()).unwrap();
+        assert_eq!(
+            keys.get(Purpose::IdToken, "s2").unwrap(),
+            Some(secrets[1].clone())
+        );
+        assert_eq!(
+            keys.get(Purpose::Receipt, "r2").unwrap(),
+            Some(secrets[3].clone())
+        );
+        assert_eq!(keys.get(Purpose::IdToken, "s1").unwrap(), None);
+        assert_eq!(keys.get(Purpose::Receipt, "r1").unwrap(), None);
+        for file in [DB_FILE.to_owned(), format!("{DB_FILE}-wal")] {
+            let bytes = std::fs::read(dir.path().join(&file)).unwrap_or_default();
+            for secret in &secrets {
+                assert!(
+                    !bytes.windows(secret.len()).any(|w| w == &secret[..]),
+                    "{file} still holds {:02x}",
+                    secret[0]
+                );
+            }
         }
     }
 

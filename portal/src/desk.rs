@@ -248,8 +248,14 @@ pub(crate) async fn act(
                 let answer = match applied {
                     Ok(next) => {
                         if action.kind() == ActionKind::Accept {
-                            receipts::issue(&tx, &next, &inner.settings.agency_code, applicant)
-                                .map_err(receipts::IssueError::into_sqlite)?;
+                            receipts::issue(
+                                &tx,
+                                &inner.keys,
+                                &next,
+                                &inner.settings.agency_code,
+                                applicant,
+                            )
+                            .map_err(receipts::IssueError::into_sqlite)?;
                         }
                         Ok(desk_dossier(&tx, &inner, next, staff.role)?)
                     }

@@ -42,6 +42,10 @@ pub enum PortalError {
     /// A background task panicked or was cancelled.
     #[error("background task failed: {0}")]
     Task(String),
+    /// A private file or directory is not private (or cannot be made so): the portal will
+    /// not use it. The message names the file and the fix.
+    #[error(transparent)]
+    Files(#[from] crate::private_files::PrivateFileError),
 }
 
 /// An error answer of the portal API: an HTTP status and an [`ApiErrorBody`].

@@ -8,7 +8,9 @@ mod deadline;
 mod desk;
 mod dossiers;
 mod error;
+mod keystore;
 mod plain_errors;
+mod private_files;
 mod provider;
 mod ratelimit;
 mod receipts;
@@ -58,6 +60,8 @@ pub use catalog::builtin_catalog;
 pub use citizens::{DemoCitizen, demo_citizens};
 pub use db::DB_FILE;
 pub use error::{ApiBytes, ApiError, ApiJson, PortalError};
+pub use keystore::KEYS_FILE;
+pub use private_files::PrivateFileError;
 pub use receipts::{
     ROOT_KEY_FILE, ReceiptKeyInfo, Revocation, receipt_keys, revoke_receipt_key, rotate_receipt_key,
 };
@@ -289,6 +293,8 @@ pub(crate) struct Shared {
     pub trust: session::IssuerTrust,
     pub catalog: catalog::PublishedCatalog,
     pub uploads: uploads::UploadStore,
+    /// The private halves of the signing keys (`keys.sqlite`).
+    pub keys: keystore::KeyStore,
     /// Public lookups per client.
     pub lookup_limiter: ratelimit::RateLimiter,
     /// Staff login attempts per client.
@@ -354,9 +360,10 @@ impl RunningPortal {
     /// the new key id.
     pub async fn rotate_signing_key(&self) -> Result<String, PortalError> {
         let rng = SystemRandom::new();
+        let keys = self.state.keys.clone();
         self.state
             .db
-            .call(move |conn| provider::keys::rotate(conn, &rng))
+            .call(move |conn| provider::keys::rotate(conn, &keys, &rng))
             .await
             .map_err(|_| PortalError::Task("key rotation failed".into()))?
     }
@@ -397,7 +404,8 @@ async fn join(task: JoinHandle<std::io::Result<()>>) -> Result<(), PortalError> 
 /// verify. Returns the new key id. Safe while the portal runs (it reads keys per token).
 pub fn rotate_signing_key(data_dir: &Path) -> Result<String, PortalError> {
     let mut conn = db::open(data_dir)?;
-    provider::keys::rotate(&mut conn, &SystemRandom::new())
+    let keys = keystore::KeyStore::open(data_dir)?;
+    provider::keys::rotate(&mut conn, &keys, &SystemRandom::new())
 }
 
 fn base_url_for(config: &PortalConfig, local_addr: SocketAddr) -> Result<Url, PortalError> {
@@ -479,12 +487,13 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
         quota_bytes: config.upload_quota_bytes,
         expiry_secs: config.upload_expiry_secs.max(1),
     };
-    let (conn, uploads, receipt_root) =
+    let (conn, keys, uploads, receipt_root) =
         tokio::task::spawn_blocking(move || -> Result<_, PortalError> {
             let mut conn = db::open(&data_dir)?;
-            provider::keys::ensure_active(&mut conn, &SystemRandom::new())?;
+            let keys = keystore::KeyStore::open(&data_dir)?;
+            provider::keys::ensure_active(&mut conn, &keys, &SystemRandom::new())?;
             let receipt_root = receipts::load_or_create_root(&data_dir)?;
-            receipts::ensure_active(&mut conn)?;
+            receipts::ensure_active(&mut conn, &keys)?;
             citizens::seed(&conn)?;
             staff::seed(
                 &conn,
@@ -495,7 +504,7 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
             )?;
             let uploads = uploads::UploadStore::open(&data_dir, upload_policy)?;
             upload_cleanup::sweep_now(&mut conn, &uploads)?.log();
-            Ok((conn, uploads, receipt_root))
+            Ok((conn, keys, uploads, receipt_root))
         })
         .await
         .map_err(|error| PortalError::Task(error.to_string()))??;
@@ -519,6 +528,7 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
         trust,
         catalog,
         uploads,
+        keys,
         lookup_limiter: ratelimit::RateLimiter::new(LOOKUP_BURST, LOOKUP_REFILL),
         login_limiter: ratelimit::RateLimiter::new(LOGIN_BURST, LOGIN_REFILL),
         receipt_root,

@@ -1,9 +1,11 @@
 //! Receipts (docs/ARCHITECTURE.md, "Receipts"): the receipt-signing keys (generated, rotated,
-//! revoked, kept in SQLite), the province root key that signs their trust list, the trust
+//! revoked; their status and public halves in `portal.sqlite`, the private half of the
+//! active one in the key store, [`crate::keystore`]), the province root key that signs their trust list, the trust
 //! list endpoint, and the receipt issued when the desk accepts a dossier.
 //!
 //! The root key here is a development stand-in: generated on first start into
-//! `receipt-root-key.pk8` (mode 0600) in the data directory. A province keeps its root key
+//! `receipt-root-key.pk8` (mode 0600) in the data directory; the portal refuses to start
+//! when other users can read it ([`crate::private_files::check_key_file`]). A province keeps its root key
 //! offline (an HSM or an air-gapped machine) and signs the trust list there; the portal
 //! would then only serve the list it was given. The apps carry the root public key in
 //! their branding (`CoreConfig::receipt_root_key`).
@@ -23,6 +25,7 @@ use rusqlite::{Connection, OptionalExtension as _, Transaction, params};
 use crate::AppState;
 use crate::db::now;
 use crate::error::{ApiError, PortalError};
+use crate::keystore::{KeyStore, Purpose};
 use crate::workflow::DossierRow;
 
 /// The development root key's file in the data directory.
@@ -53,6 +56,7 @@ pub struct ReceiptKeyInfo {
 /// Reads the development root key, creating it on first use.
 pub(crate) fn load_or_create_root(data_dir: &Path) -> Result<SigningKey, PortalError> {
     let path = data_dir.join(ROOT_KEY_FILE);
+    crate::private_files::check_key_file(&path)?;
     let io = |context| move |source| PortalError::Io { context, source };
     let pkcs8 = match std::fs::read(&path) {
         Ok(bytes) => bytes,
@@ -71,14 +75,10 @@ pub(crate) fn load_or_create_root(data_dir: &Path) -> Result<SigningKey, PortalE
 
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
+    let mut file = crate::private_files::open(
+        path,
+        std::fs::OpenOptions::new().write(true).create_new(true),
+    )?;
     file.write_all(bytes)?;
     file.sync_all()
 }
@@ -92,8 +92,9 @@ fn bump_sequence(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Makes a new active key (the caller retired the previous one).
-fn generate(tx: &Transaction<'_>, not_before: i64) -> Result<KeyId, PortalError> {
+/// Makes a new active key (the caller retired the previous one): its private half goes to
+/// the key store, committed before `tx` (which the caller commits) makes it active here.
+fn generate(tx: &Transaction<'_>, keys: &KeyStore, not_before: i64) -> Result<KeyId, PortalError> {
     let rng = SystemRandom::new();
     for _ in 0..KID_ATTEMPTS {
         let pkcs8 = SigningKey::generate_pkcs8(&rng)
@@ -102,16 +103,12 @@ fn generate(tx: &Transaction<'_>, not_before: i64) -> Result<KeyId, PortalError>
             .map_err(|_| PortalError::Crypto("cannot parse a generated receipt key"))?;
         let kid = key.kid();
         let inserted = tx.execute(
-            "INSERT INTO receipt_keys (kid, pkcs8, public_key, not_before, active)
-             VALUES (?1, ?2, ?3, ?4, 1) ON CONFLICT (kid) DO NOTHING",
-            params![
-                kid.to_string(),
-                pkcs8,
-                key.public_key().as_slice(),
-                not_before
-            ],
+            "INSERT INTO receipt_keys (kid, public_key, not_before, active)
+             VALUES (?1, ?2, ?3, 1) ON CONFLICT (kid) DO NOTHING",
+            params![kid.to_string(), key.public_key().as_slice(), not_before],
         )?;
         if inserted == 1 {
+            keys.put(Purpose::Receipt, &kid.to_string(), &pkcs8)?;
             bump_sequence(tx)?;
             return Ok(kid);
         }
@@ -119,33 +116,61 @@ fn generate(tx: &Transaction<'_>, not_before: i64) -> Result<KeyId, PortalError>
     Err(PortalError::Crypto("no fresh receipt key id"))
 }
 
-/// Makes sure an active receipt key exists (first start); returns its id.
-pub(crate) fn ensure_active(conn: &mut Connection) -> Result<KeyId, PortalError> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let existing: Option<String> = tx
+/// Removes from the key store the private halves of every receipt key but `signing`.
+fn prune(conn: &Connection, keys: &KeyStore, signing: KeyId) -> Result<(), PortalError> {
+    let removed = keys.prune(Purpose::Receipt, &signing.to_string(), |kid| {
+        conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM receipt_keys WHERE kid = ?1)",
+            [kid],
+            |row| row.get(0),
+        )
+    })?;
+    if removed > 0 {
+        tracing::info!(removed, "removed private receipt keys that no longer sign");
+    }
+    Ok(())
+}
+
+/// Makes sure an active receipt key exists and the key store holds its private half
+/// (first start; a key store lost or restored from an older backup gets a new key by a
+/// rotation, so receipts signed before stay valid); returns its id.
+pub(crate) fn ensure_active(conn: &mut Connection, keys: &KeyStore) -> Result<KeyId, PortalError> {
+    let existing: Option<String> = conn
         .query_row("SELECT kid FROM receipt_keys WHERE active = 1", [], |row| {
             row.get(0)
         })
         .optional()?;
-    let kid = match existing.as_deref().and_then(KeyId::parse_hex) {
-        Some(kid) => kid,
-        None => generate(&tx, now())?,
-    };
-    tx.commit()?;
-    Ok(kid)
+    if let Some(kid) = existing.as_deref().and_then(KeyId::parse_hex) {
+        if keys.get(Purpose::Receipt, &kid.to_string())?.is_some() {
+            prune(conn, keys, kid)?;
+            return Ok(kid);
+        }
+        tracing::warn!(
+            "the key store lacks the private half of the active receipt key; rotating to a new one"
+        );
+    }
+    rotate(conn, keys)
 }
 
-/// Retires the active key (its receipts stay valid: it stays on the trust list, signing
-/// period closed now) and makes a new one; returns the new id.
-pub(crate) fn rotate(conn: &mut Connection) -> Result<KeyId, PortalError> {
+/// Retires the active key, if any (its receipts stay valid: it stays on the trust list,
+/// signing period closed now; its private half is removed), and makes a new one; returns
+/// the new id.
+pub(crate) fn rotate(conn: &mut Connection, keys: &KeyStore) -> Result<KeyId, PortalError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let at = now();
-    tx.execute(
+    let retired = tx.execute(
         "UPDATE receipt_keys SET active = 0, not_after = ?1 WHERE active = 1",
         [at],
     )?;
-    let kid = generate(&tx, at - ROTATION_GRACE_SECS)?;
+    // A first key signs from now; a successor also what was received just before.
+    let not_before = if retired > 0 {
+        at - ROTATION_GRACE_SECS
+    } else {
+        at
+    };
+    let kid = generate(&tx, keys, not_before)?;
     tx.commit()?;
+    prune(conn, keys, kid)?;
     Ok(kid)
 }
 
@@ -165,7 +190,11 @@ pub enum Revocation {
 
 /// Revokes a key: every receipt it signed stops verifying once verifiers refresh the
 /// trust list. Revoking the active key makes a new one, so the desk can keep accepting.
-pub(crate) fn revoke(conn: &mut Connection, kid: KeyId) -> Result<Revocation, PortalError> {
+pub(crate) fn revoke(
+    conn: &mut Connection,
+    keys: &KeyStore,
+    kid: KeyId,
+) -> Result<Revocation, PortalError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let found: Option<(Option<i64>, bool)> = tx
         .query_row(
@@ -187,7 +216,7 @@ pub(crate) fn revoke(conn: &mut Connection, kid: KeyId) -> Result<Revocation, Po
             )?;
             bump_sequence(&tx)?;
             let replaced_by = if active {
-                Some(generate(&tx, at)?)
+                Some(generate(&tx, keys, at)?)
             } else {
                 None
             };
@@ -195,6 +224,12 @@ pub(crate) fn revoke(conn: &mut Connection, kid: KeyId) -> Result<Revocation, Po
         }
     };
     tx.commit()?;
+    if let Revocation::Revoked {
+        replaced_by: Some(signing),
+    } = outcome
+    {
+        prune(conn, keys, signing)?;
+    }
     Ok(outcome)
 }
 
@@ -316,15 +351,17 @@ pub(crate) async fn applicant_digest(
 /// the accept's transaction, and returns its text.
 pub(crate) fn issue(
     tx: &Transaction<'_>,
+    keys: &KeyStore,
     row: &DossierRow,
     agency_code: &str,
     applicant: Option<ApplicantDigest>,
 ) -> Result<String, IssueError> {
-    let (kid, pkcs8): (String, Vec<u8>) = tx
-        .prepare_cached("SELECT kid, pkcs8 FROM receipt_keys WHERE active = 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+    let kid: String = tx
+        .prepare_cached("SELECT kid FROM receipt_keys WHERE active = 1")?
+        .query_row([], |r| r.get(0))
         .optional()?
         .ok_or(IssueError::NoKey)?;
+    let pkcs8 = keys.get(Purpose::Receipt, &kid)?.ok_or(IssueError::NoKey)?;
     let key = SigningKey::from_pkcs8(&pkcs8).map_err(|_| IssueError::NoKey)?;
     let received_at = row
         .received_at
@@ -393,8 +430,9 @@ impl IssueError {
 /// while it runs: keys are read per receipt). Returns the new key id.
 pub fn rotate_receipt_key(data_dir: &Path) -> Result<String, PortalError> {
     let mut conn = crate::db::open(data_dir)?;
-    ensure_active(&mut conn)?;
-    Ok(rotate(&mut conn)?.to_string())
+    let keys = KeyStore::open(data_dir)?;
+    ensure_active(&mut conn, &keys)?;
+    Ok(rotate(&mut conn, &keys)?.to_string())
 }
 
 /// Revokes the receipt-signing key `kid` (hex) of the portal in `data_dir`.
@@ -402,7 +440,8 @@ pub fn revoke_receipt_key(data_dir: &Path, kid: &str) -> Result<Revocation, Port
     let kid = KeyId::parse_hex(kid)
         .ok_or_else(|| PortalError::Config("a key id is 8 hexadecimal digits".into()))?;
     let mut conn = crate::db::open(data_dir)?;
-    revoke(&mut conn, kid)
+    let keys = KeyStore::open(data_dir)?;
+    revoke(&mut conn, &keys, kid)
 }
 
 /// The receipt-signing keys of the portal in `data_dir`, newest first, and the root public
@@ -410,7 +449,8 @@ pub fn revoke_receipt_key(data_dir: &Path, kid: &str) -> Result<Revocation, Port
 pub fn receipt_keys(data_dir: &Path) -> Result<(Vec<ReceiptKeyInfo>, String), PortalError> {
     let root = load_or_create_root(data_dir)?;
     let mut conn = crate::db::open(data_dir)?;
-    ensure_active(&mut conn)?;
+    let keys = KeyStore::open(data_dir)?;
+    ensure_active(&mut conn, &keys)?;
     Ok((list(&conn)?, root.root_key().to_string()))
 }
 
@@ -464,13 +504,15 @@ mod tests {
             assert_eq!(mode & 0o777, 0o600);
         }
         let mut conn = crate::db::open(dir.path()).unwrap();
+        let keys = KeyStore::open(dir.path()).unwrap();
         insert_dossier(&conn);
-        let first = ensure_active(&mut conn).unwrap();
-        assert_eq!(ensure_active(&mut conn).unwrap(), first);
+        let first = ensure_active(&mut conn, &keys).unwrap();
+        assert_eq!(ensure_active(&mut conn, &keys).unwrap(), first);
 
         let tx = conn.transaction().unwrap();
         let old_receipt = issue(
             &tx,
+            &keys,
             &row("000.00.00.H00-260216-0001"),
             "000.00.00.H00",
             None,
@@ -478,7 +520,7 @@ mod tests {
         .unwrap();
         tx.commit().unwrap();
 
-        let second = rotate(&mut conn).unwrap();
+        let second = rotate(&mut conn, &keys).unwrap();
         assert_ne!(first, second);
         let published = trust_list(&conn).unwrap();
         assert_eq!(published.sequence, 2);
@@ -493,6 +535,7 @@ mod tests {
         let tx = conn.transaction().unwrap();
         let new_receipt = issue(
             &tx,
+            &keys,
             &row("000.00.00.H00-260216-0001"),
             "000.00.00.H00",
             None,
@@ -502,15 +545,15 @@ mod tests {
         assert!(verify(&new_receipt, &opened).is_valid());
 
         assert_eq!(
-            revoke(&mut conn, first).unwrap(),
+            revoke(&mut conn, &keys, first).unwrap(),
             Revocation::Revoked { replaced_by: None }
         );
         assert_eq!(
-            revoke(&mut conn, first).unwrap(),
+            revoke(&mut conn, &keys, first).unwrap(),
             Revocation::AlreadyRevoked
         );
         assert_eq!(
-            revoke(&mut conn, KeyId([0; 4])).unwrap(),
+            revoke(&mut conn, &keys, KeyId([0; 4])).unwrap(),
             Revocation::Unknown
         );
         let after = trust_list(&conn).unwrap();
@@ -524,7 +567,7 @@ mod tests {
         // Revoking the active key puts a new one in its place.
         let Revocation::Revoked {
             replaced_by: Some(third),
-        } = revoke(&mut conn, second).unwrap()
+        } = revoke(&mut conn, &keys, second).unwrap()
         else {
             panic!("the active key is replaced");
         };

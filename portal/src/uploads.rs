@@ -92,10 +92,7 @@ impl UploadStore {
         let uploads_dir = data_dir.join("uploads");
         let blobs_dir = data_dir.join("blobs");
         for dir in [&uploads_dir, &blobs_dir] {
-            fs::create_dir_all(dir).map_err(|source| PortalError::Io {
-                context: "cannot create the upload directories",
-                source,
-            })?;
+            crate::private_files::create_dir_all(dir)?;
         }
         Ok(UploadStore {
             uploads_dir,
@@ -849,11 +846,10 @@ async fn append(
 /// before a crash that lost their offset update) are cut off first.
 fn write_at(path: &Path, offset: u64, bytes: &[u8]) -> io::Result<Written> {
     let created = !path.exists();
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path)?;
+    let mut file = crate::private_files::open(
+        path,
+        OpenOptions::new().write(true).create(true).truncate(false),
+    )?;
     let on_disk = file.metadata()?.len();
     if on_disk < offset {
         return Ok(Written::Short(on_disk));
@@ -893,7 +889,7 @@ fn finish(part: &Path, blobs_dir: &Path, declared: &str) -> io::Result<Verdict> 
         return Err(io::Error::other("blob path without a directory"));
     };
     if !dir.exists() {
-        fs::create_dir_all(dir)?;
+        crate::private_files::create_dir_all(dir)?;
         sync_dir(blobs_dir)?;
     }
     // Blobs appear only by renaming a complete, synced, verified file, so an existing one

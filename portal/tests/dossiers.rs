@@ -240,6 +240,8 @@ fn stored_files(h: &Harness) -> Vec<PathBuf> {
         .into_iter()
         .filter(|path| !path.to_string_lossy().starts_with("portal.sqlite"))
         .filter(|path| !path.ends_with(motcua_portal::ROOT_KEY_FILE))
+        // The key store (and its journal while a write is under way).
+        .filter(|path| !path.to_string_lossy().starts_with(motcua_portal::KEYS_FILE))
         .collect()
 }
 

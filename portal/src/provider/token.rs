@@ -319,7 +319,7 @@ async fn redeem(
                     now + ACCESS_TOKEN_TTL_SECS
                 ],
             )?;
-            let key = keys::active(&tx, &task_state.rng).map_err(|error| {
+            let key = keys::active(&tx, &task_state.keys, &task_state.rng).map_err(|error| {
                 tracing::error!(%error, "cannot load the signing key");
                 TokenError::server_error()
             })?;
