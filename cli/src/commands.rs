@@ -1,6 +1,6 @@
 //! Argument parsing and the commands other than `demo`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -672,9 +672,8 @@ impl ClientContext {
                     portal: portal.to_string(),
                     config: config.clone(),
                 };
-                std::fs::create_dir_all(&data_dir)?;
                 if let Ok(json) = serde_json::to_vec(&cached) {
-                    std::fs::write(&cache, json)?;
+                    write_private(&data_dir, &cache, &json)?;
                 }
                 config
             }
@@ -719,6 +718,33 @@ impl ClientContext {
 
 /// File in the data directory with the last client configuration (public data).
 const CLIENT_CONFIG_CACHE: &str = "client-config.json";
+
+/// Writes `bytes` to `file` in `data_dir`, both private whatever the umask: the directory
+/// `0700` (it holds the core's store, the profile's personal data, which on a desktop only
+/// these modes keep from other local users; the core tightens it too when it opens its
+/// store), the file `0600`.
+fn write_private(data_dir: &Path, file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _};
+        builder.mode(0o700);
+        options.mode(0o600);
+    }
+    builder.create(data_dir)?;
+    let mut handle = options.open(file)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        // An existing file keeps its mode through open: tighten one an older CLI left.
+        handle.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    handle.write_all(bytes)
+}
 
 #[derive(Serialize, serde::Deserialize)]
 struct CachedClientConfig {

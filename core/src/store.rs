@@ -211,6 +211,47 @@ fn migrations() -> Migrations<'static> {
     ])
 }
 
+/// Makes `dir` (created if missing) `0700` and the database file in it (created empty
+/// if missing, with its `-wal` and `-shm` when present) `0600`, tightening wider ones.
+/// On a phone the app's sandbox already keeps other apps out; on a desktop (the CLI) only
+/// these modes keep other local users from the profile's data, whatever the umask. SQLite
+/// keeps an existing database file's mode and gives `-wal` and `-shm` the same one.
+fn make_private(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)?;
+    let file = dir.join(DATABASE_FILE);
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    drop(options.open(&file)?);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let wal = dir.join(format!("{DATABASE_FILE}-wal"));
+        let shm = dir.join(format!("{DATABASE_FILE}-shm"));
+        for (path, mode) in [
+            (dir, 0o700),
+            (&*file, 0o600),
+            (&*wal, 0o600),
+            (&*shm, 0o600),
+        ] {
+            match std::fs::metadata(path) {
+                Ok(metadata) if metadata.permissions().mode() & 0o7777 != mode => {
+                    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+                }
+                Ok(_) => {}
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => return Err(error),
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The profile database. One connection behind a mutex: the phone is the only writer and
 /// every statement is short.
 pub struct Database {
@@ -218,9 +259,10 @@ pub struct Database {
 }
 
 impl Database {
-    /// Opens `dir/motcua.sqlite`, creating the directory and file, and migrates it.
+    /// Opens `dir/motcua.sqlite`, creating the directory and file, and migrates it. Both
+    /// are private whatever the umask (see [`make_private`]).
     pub fn open(dir: &Path) -> Result<Database, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::Directory {
+        make_private(dir).map_err(|source| StoreError::Directory {
             path: dir.to_owned(),
             source,
         })?;
