@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test of the project, from a fresh clone: installs what the tests need (the npm
-# OpenID provider used as an independent peer), checks formatting and lints, then runs
-# the whole Rust test suite (unit, portal integration, end-to-end), then the Kotlin
+# OpenID provider used as an independent peer), checks formatting, lints and the dependency
+# graph (cargo-deny), then runs the whole Rust test suite (unit, portal integration,
+# end-to-end), the size gate of the shipped library, then the Kotlin
 # bindings on the JVM (needs JDK 17 and Maven), the iOS side compiled and tested with a
 # Swift toolchain in a Debian 13 chroot (scripts/test-ios.sh; needs root), then the Android app's presentation layer on the JVM against the same
 # library and a real portal.
@@ -32,8 +33,19 @@ cargo fmt --all -- --check
 echo "==> cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+echo "==> cargo deny: licences, duplicate versions, sources (deny.toml)"
+# Built from crates.io once, then reused from ~/.cargo/bin. The advisories check needs the
+# RustSec database on GitHub, which this machine cannot reach (deny.toml says so).
+if ! cargo deny --version 2>/dev/null | grep -q "^cargo-deny 0.20.2$"; then
+    cargo install --locked cargo-deny@0.20.2
+fi
+cargo deny --offline check licenses bans sources
+
 echo "==> cargo test"
 cargo test --workspace --locked
+
+echo "==> the shipped library's size (release-mobile, stripped) under its 6 MB budget"
+bash scripts/check-library-size.sh
 
 echo "==> Kotlin bindings on the JVM"
 command -v mvn >/dev/null || { echo "mvn (Maven) and a JDK 17 are required for the Kotlin tests" >&2; exit 1; }
