@@ -185,6 +185,40 @@ fun LabelledField(
     }
 }
 
+/**
+ * A question before something that cannot be undone: the title, the explanation (it
+ * scrolls when large text needs more room than the dialog has), and two choices stacked
+ * full width, each at least 48 dp high (side by side they ran over each other at 150%).
+ * [first] is the one on top; [danger] colours [second] as the destructive choice.
+ */
+@Composable
+fun ConfirmDialog(
+    title: String,
+    text: String,
+    first: String,
+    onFirst: () -> Unit,
+    second: String,
+    onSecond: () -> Unit,
+    onDismiss: () -> Unit,
+    danger: Boolean = false,
+) {
+    androidx.compose.material3.AlertDialog(
+        onDismissRequest = onDismiss,
+        title = { Text(title) },
+        text = { Text(text, style = MaterialTheme.typography.bodyLarge, modifier = Modifier.verticalScroll(rememberScrollState())) },
+        confirmButton = {
+            Column(Modifier.fillMaxWidth()) {
+                androidx.compose.material3.TextButton(onClick = onFirst, modifier = Modifier.fillMaxWidth().heightIn(min = TouchHeight)) {
+                    Text(first, style = MaterialTheme.typography.bodyLarge)
+                }
+                androidx.compose.material3.TextButton(onClick = onSecond, modifier = Modifier.fillMaxWidth().heightIn(min = TouchHeight)) {
+                    Text(second, style = MaterialTheme.typography.bodyLarge, color = if (danger) MaterialTheme.colorScheme.error else Color.Unspecified)
+                }
+            }
+        },
+    )
+}
+
 /** The screen's one primary action: full width, at least 56 dp high, text that wraps. */
 @Composable
 fun PrimaryButton(text: String, onClick: () -> Unit, enabled: Boolean = true) {
@@ -300,17 +334,18 @@ fun primaryAction(text: String, enabled: Boolean = true, onClick: () -> Unit): @
  */
 @Composable
 private fun AssistBannerBar(banner: AssistBanner) {
-    Row(
+    // The text above the button, not beside it: side by side, at large text sizes the
+    // button took the whole width and squeezed the text to a column of single letters.
+    Column(
         modifier = Modifier
             .fillMaxWidth()
             .background(Color(0xFF5B2C83))
             .padding(horizontal = 16.dp, vertical = 8.dp)
             .semantics { liveRegion = LiveRegionMode.Polite },
-        verticalAlignment = Alignment.CenterVertically,
+        verticalArrangement = Arrangement.spacedBy(8.dp),
     ) {
-        Text(banner.text, color = Color.White, style = MaterialTheme.typography.bodyMedium, modifier = Modifier.weight(1f))
-        Spacer(Modifier.width(8.dp))
-        OutlinedButton(onClick = banner.onEnd, modifier = Modifier.heightIn(min = TouchHeight)) {
+        Text(banner.text, color = Color.White, style = MaterialTheme.typography.bodyMedium)
+        OutlinedButton(onClick = banner.onEnd, modifier = Modifier.align(Alignment.End).heightIn(min = TouchHeight)) {
             Text(stringResource(R.string.assist_end), color = Color.White)
         }
     }

@@ -4,10 +4,8 @@ import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
-import androidx.compose.material3.AlertDialog
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Text
-import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
@@ -89,16 +87,15 @@ fun DossierScreen(
         }
     }
     if (confirmWithdraw) {
-        AlertDialog(
-            onDismissRequest = { confirmWithdraw = false },
-            title = { Text(stringResource(R.string.dossier_withdraw_confirm_title)) },
-            text = { Text(stringResource(R.string.dossier_withdraw_confirm_text)) },
-            confirmButton = {
-                TextButton(onClick = { confirmWithdraw = false; detail.withdraw(null) }) { Text(stringResource(R.string.dossier_withdraw)) }
-            },
-            dismissButton = {
-                TextButton(onClick = { confirmWithdraw = false }) { Text(stringResource(R.string.action_cancel)) }
-            },
+        ConfirmDialog(
+            title = stringResource(R.string.dossier_withdraw_confirm_title),
+            text = stringResource(R.string.dossier_withdraw_confirm_text),
+            first = stringResource(R.string.action_cancel),
+            onFirst = { confirmWithdraw = false },
+            second = stringResource(R.string.dossier_withdraw),
+            onSecond = { confirmWithdraw = false; detail.withdraw(null) },
+            onDismiss = { confirmWithdraw = false },
+            danger = true,
         )
     }
 }

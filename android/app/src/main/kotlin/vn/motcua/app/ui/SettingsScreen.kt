@@ -8,9 +8,7 @@ import androidx.compose.foundation.selection.selectable
 import androidx.compose.foundation.selection.selectableGroup
 import androidx.compose.foundation.selection.toggleable
 import androidx.compose.foundation.layout.Column
-import androidx.compose.material3.AlertDialog
 import androidx.compose.material3.MaterialTheme
-import androidx.compose.material3.TextButton
 import androidx.compose.material3.RadioButton
 import androidx.compose.material3.Switch
 import androidx.compose.material3.Text
@@ -98,21 +96,16 @@ fun SettingsScreen(
         }
     }
     if (eraseWarning != null) {
-        AlertDialog(
-            onDismissRequest = onKeepData,
-            title = { Text(stringResource(R.string.settings_logout_erase)) },
-            text = { Text(eraseWarning, style = MaterialTheme.typography.bodyLarge) },
-            // The safe choice is the primary one.
-            confirmButton = {
-                TextButton(onClick = onKeepData, modifier = Modifier.heightIn(min = TouchHeight)) {
-                    Text(stringResource(R.string.settings_keep_data))
-                }
-            },
-            dismissButton = {
-                TextButton(onClick = { onLogoutAndErase(true) }, modifier = Modifier.heightIn(min = TouchHeight)) {
-                    Text(stringResource(R.string.settings_erase_anyway), color = MaterialTheme.colorScheme.error)
-                }
-            },
+        // The safe choice is the first one.
+        ConfirmDialog(
+            title = stringResource(R.string.settings_logout_erase),
+            text = eraseWarning,
+            first = stringResource(R.string.settings_keep_data),
+            onFirst = onKeepData,
+            second = stringResource(R.string.settings_erase_anyway),
+            onSecond = { onLogoutAndErase(true) },
+            onDismiss = onKeepData,
+            danger = true,
         )
     }
 }

@@ -134,11 +134,13 @@ fun SkikoComposeUiTest.onAllNodesWithRegex(regex: Regex): List<String> =
  */
 @OptIn(ExperimentalTestApi::class)
 fun SkikoComposeUiTest.fillMaritalStatusForm(phone: TestPhone, look: Look) {
-    val form = phone.graph.core.catalog().use { it.procedure(MARITAL_STATUS) }!!.form.associateBy { it.id }
+    // The core the screens run on: an assisted session's own while one is open.
+    val areas = phone.graph.assistHolder?.areas?.value ?: phone.graph.own
+    val form = areas.catalog.procedure(MARITAL_STATUS)!!.form.associateBy { it.id }
     fun label(id: String) = form.getValue(id).let { if (look.lang == Lang.VI) it.labelVi else it.labelEn }
     fun option(id: String, value: String) = form.getValue(id).options.first { it.value == value }.let { if (look.lang == Lang.VI) it.labelVi else it.labelEn }
     if (shows(hasClickAction() and hasLabel(look.text(R.string.field_pick_date)))) {
-        phone.device.dateToPick = LocalDate.parse(phone.profile()!!.birthDate!!)
+        phone.device.dateToPick = LocalDate.parse(areas.identity.profile()!!.birthDate!!)
         click(look.text(R.string.field_pick_date))
     }
     click(option("current_status", "never_married"))

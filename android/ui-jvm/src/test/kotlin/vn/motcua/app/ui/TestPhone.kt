@@ -50,7 +50,11 @@ class TestPhone(private val portal: Portal, lang: Lang) : AutoCloseable {
     private val keystore = MemoryPlatform()
     private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
     val device = TestDevice()
-    val settings = SettingsViewModel(SettingsFile(dir.resolve("settings.properties").toFile()), scope)
+    /** The person's settings, in [lang] from the start (as after choosing it once: the app opens the core in the saved language). */
+    val settings = SettingsFile(dir.resolve("settings.properties").toFile()).let { file ->
+        file.save(file.load().copy(lang = lang))
+        SettingsViewModel(file, scope)
+    }
     val branding: Branding = checkNotNull(TestPhone::class.java.getResourceAsStream("/branding.properties")) {
         "the app's assets/branding.properties is not on the class path"
     }.reader(Charsets.UTF_8).use { Branding.read(it) }
