@@ -57,3 +57,6 @@ bash scripts/test-ios.sh
 
 echo "==> Android presentation layer on the JVM"
 mvn -B -ntp -f android/presentation/pom.xml test
+
+echo "==> Android screens on the JVM (Compose desktop)"
+bash scripts/test-android-ui.sh
