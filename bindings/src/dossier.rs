@@ -12,6 +12,7 @@ use motcua_core::dossier::{
 };
 use motcua_core::identity::IdentityError;
 use motcua_core::{Lang, Localized};
+use motcua_protocol::on_behalf::{OnBehalfOf, RepresentationBasis as CoreBasis};
 use motcua_protocol::validation::FieldError;
 use tokio::runtime::Handle;
 
@@ -40,7 +41,8 @@ pub enum DossierException {
         /// Localised message to show.
         user_message: String,
     },
-    /// The draft was submitted and can no longer change.
+    /// The draft was submitted and can no longer change, or the field is locked to the
+    /// verified identity (`field_locked`).
     #[error("{code}: {user_message}")]
     NotEditable {
         /// Machine code.
@@ -131,7 +133,9 @@ impl DossierException {
             | DossierError::Catalog(CatalogError::NotDownloaded) => {
                 DossierException::NotFound { code, user_message }
             }
-            DossierError::NotEditable => DossierException::NotEditable { code, user_message },
+            DossierError::NotEditable | DossierError::FieldLocked(_) => {
+                DossierException::NotEditable { code, user_message }
+            }
             DossierError::NotAllowed(_) => DossierException::NotAllowed { code, user_message },
             DossierError::Invalid(problems) => DossierException::Invalid {
                 problems: problems
@@ -224,6 +228,9 @@ pub struct FieldState {
     pub value: Option<String>,
     /// Filled in by the app (identity, earlier dossier), not typed.
     pub prefilled: bool,
+    /// Bound to the verified identity (or, when filing on behalf, to the person filed
+    /// for): show it read-only; `setField` refuses to change it (`field_locked`).
+    pub locked: bool,
     /// What is wrong with the value, or that a required value is missing.
     pub error: Option<FieldProblem>,
 }
@@ -235,6 +242,7 @@ impl FieldState {
             field_id: state.field_id,
             value: state.value,
             prefilled: state.prefilled,
+            locked: state.locked,
         }
     }
 }
@@ -293,6 +301,89 @@ pub struct Draft {
     pub answers_dossier: Option<String>,
     /// For a supplement answer: what the desk asked for, one item each.
     pub requested: Vec<String>,
+    /// Set when the draft is filed on behalf of someone else (`setOnBehalf`).
+    pub on_behalf_of: Option<OnBehalf>,
+}
+
+/// What entitles the citizen to file for another person: the citizen's relation to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum RepresentationBasis {
+    /// The citizen is the person's parent.
+    Parent,
+    /// The citizen is the person's child.
+    Child,
+    /// The citizen is the person's spouse.
+    Spouse,
+    /// The citizen is the person's sibling.
+    Sibling,
+    /// The citizen is the person's legal guardian.
+    Guardian,
+    /// The citizen holds a written authorisation (named in `detail`, required).
+    Authorised,
+}
+
+impl From<RepresentationBasis> for CoreBasis {
+    fn from(basis: RepresentationBasis) -> Self {
+        match basis {
+            RepresentationBasis::Parent => CoreBasis::Parent,
+            RepresentationBasis::Child => CoreBasis::Child,
+            RepresentationBasis::Spouse => CoreBasis::Spouse,
+            RepresentationBasis::Sibling => CoreBasis::Sibling,
+            RepresentationBasis::Guardian => CoreBasis::Guardian,
+            RepresentationBasis::Authorised => CoreBasis::Authorised,
+        }
+    }
+}
+
+impl From<CoreBasis> for RepresentationBasis {
+    fn from(basis: CoreBasis) -> Self {
+        match basis {
+            CoreBasis::Parent => RepresentationBasis::Parent,
+            CoreBasis::Child => RepresentationBasis::Child,
+            CoreBasis::Spouse => RepresentationBasis::Spouse,
+            CoreBasis::Sibling => RepresentationBasis::Sibling,
+            CoreBasis::Guardian => RepresentationBasis::Guardian,
+            CoreBasis::Authorised => RepresentationBasis::Authorised,
+        }
+    }
+}
+
+/// The person a draft is filed for, when it is not the logged-in citizen.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct OnBehalf {
+    /// The person's full name.
+    pub full_name: String,
+    /// The person's 12-digit personal ID number.
+    pub personal_id: String,
+    /// The citizen's relation to the person.
+    pub basis: RepresentationBasis,
+    /// The document behind it (required for `Authorised`).
+    pub detail: Option<String>,
+    /// The basis in words, in the app's language (e.g. "người được ủy quyền").
+    pub basis_label: String,
+}
+
+impl OnBehalf {
+    fn new(person: OnBehalfOf, lang: Lang) -> Self {
+        OnBehalf {
+            basis_label: person.basis.label(lang).to_owned(),
+            full_name: person.full_name,
+            personal_id: person.personal_id,
+            basis: person.basis.into(),
+            detail: person.detail,
+        }
+    }
+}
+
+impl From<OnBehalf> for OnBehalfOf {
+    fn from(person: OnBehalf) -> Self {
+        OnBehalfOf {
+            full_name: person.full_name,
+            personal_id: person.personal_id,
+            basis: person.basis.into(),
+            detail: person.detail,
+        }
+    }
 }
 
 impl Draft {
@@ -312,6 +403,7 @@ impl Draft {
             dossier_code: view.dossier_code,
             answers_dossier: view.answers_dossier,
             requested: view.requested,
+            on_behalf_of: view.on_behalf_of.map(|p| OnBehalf::new(p, lang)),
         }
     }
 }
@@ -465,6 +557,22 @@ impl Dossiers {
             .dossier()
             .set_field(&draft_id, &field_id, &value)
             .map(|state| FieldState::new(state, self.lang))
+            .map_err(|e| DossierException::from_core(e, self.lang))
+    }
+
+    /// Files the draft on behalf of another person (`onBehalf`), or for the logged-in
+    /// citizen again (`null`): the name and ID fields are then locked to that person (or
+    /// back to the identity's), birth date and address typed. Returns the draft; a
+    /// record that is not valid is `Invalid` with its problems (`on_behalf_of.*`).
+    pub fn set_on_behalf(
+        &self,
+        draft_id: String,
+        on_behalf: Option<OnBehalf>,
+    ) -> Result<Draft, DossierException> {
+        self.core
+            .dossier()
+            .set_on_behalf(&draft_id, on_behalf.map(OnBehalfOf::from))
+            .map(|view| Draft::new(view, self.lang))
             .map_err(|e| DossierException::from_core(e, self.lang))
     }
 

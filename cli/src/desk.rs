@@ -10,6 +10,7 @@ use clap::Subcommand;
 use motcua_core::desk::{DeskClient, DeskError};
 use motcua_core::secure_store::DevFileSecureStore;
 use motcua_protocol::dossier::DossierStatus;
+use motcua_protocol::i18n::Lang;
 use motcua_protocol::lifecycle::{ActionKind, DeskActionRequest, DeskDossier, StaffProfile};
 use url::Url;
 
@@ -210,6 +211,12 @@ async fn queue(
                     item.procedure_code,
                     item.applicant_name
                 );
+                if let Some(person) = &item.on_behalf_of_name {
+                    line.push_str(&format!(
+                        " ({} {person})",
+                        out.t("nộp thay cho", "on behalf of")
+                    ));
+                }
                 if let Some(date) = &item.appointment_date {
                     line.push_str(&format!("  ({} {date})", out.t("hẹn trả", "appointment")));
                 }
@@ -250,6 +257,25 @@ fn dossier_text(out: &Output, dossier: &DeskDossier) -> String {
                 .unwrap_or_default()
         ),
     ];
+    // Who filed for whom must not escape the officer: its own line, right under the
+    // applicant.
+    let notice = match out.lang {
+        Lang::Vi => dossier.filing_notice_vi.as_ref(),
+        Lang::En => dossier.filing_notice_en.as_ref(),
+    };
+    if let Some(notice) = notice {
+        lines.push(format!("{}: {notice}", out.t("NỘP THAY", "ON BEHALF")));
+    }
+    if !dossier.identity_mismatches.is_empty() {
+        lines.push(format!(
+            "{}: {}",
+            out.t(
+                "CẢNH BÁO — khác với định danh đã xác thực của người nộp",
+                "WARNING — not the applicant's verified identity"
+            ),
+            dossier.identity_mismatches.join(", ")
+        ));
+    }
     if let Some(date) = &dossier.appointment_date {
         lines.push(format!("{}: {date}", out.t("Hẹn trả", "Appointment")));
     }
@@ -290,4 +316,112 @@ fn dossier_text(out: &Output, dossier: &DeskDossier) -> String {
         ));
     }
     lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use motcua_protocol::identity::IdentityLevel;
+    use motcua_protocol::lifecycle::Applicant;
+    use motcua_protocol::on_behalf::{OnBehalfOf, RepresentationBasis};
+
+    use super::*;
+
+    fn dossier() -> DeskDossier {
+        DeskDossier {
+            code: "000.00.14.H56-261202-0001".into(),
+            procedure_code: "2.000635".into(),
+            procedure_name_vi: None,
+            procedure_name_en: None,
+            status: DossierStatus::Submitted,
+            submitted_at: "2026-12-02T08:00:00+07:00".into(),
+            received_at: None,
+            appointment_date: None,
+            overdue: false,
+            supplement_requests: 0,
+            clock_paused_since: None,
+            available_actions: Vec::new(),
+            applicant: Applicant {
+                full_name: "Nguyễn Thị Lan".into(),
+                personal_id: Some("046187004213".into()),
+                birth_date: None,
+                address: None,
+                identity_level: IdentityLevel::Level2,
+            },
+            on_behalf_of: None,
+            filing_notice_vi: None,
+            filing_notice_en: None,
+            identity_mismatches: Vec::new(),
+            fields: Default::default(),
+            attachments: Vec::new(),
+            timeline: Vec::new(),
+            receipt: None,
+        }
+    }
+
+    /// `motcua desk show` says who filed for whom, in the officer's language, and warns
+    /// of an older dossier whose identity fields name someone else.
+    #[test]
+    fn the_dossier_text_says_filed_by_x_on_behalf_of_y() {
+        let person = OnBehalfOf {
+            full_name: "Trần Văn Bình".into(),
+            personal_id: "001052007381".into(),
+            basis: RepresentationBasis::Child,
+            detail: None,
+        };
+        let mut filed = dossier();
+        filed.filing_notice_vi = Some(person.filing_notice("Nguyễn Thị Lan", Lang::Vi));
+        filed.filing_notice_en = Some(person.filing_notice("Nguyễn Thị Lan", Lang::En));
+        filed.on_behalf_of = Some(person);
+        let vi = dossier_text(
+            &Output {
+                json: false,
+                lang: Lang::Vi,
+            },
+            &filed,
+        );
+        assert!(
+            vi.contains(
+                "NỘP THAY: Nộp bởi Nguyễn Thị Lan (con) thay cho Trần Văn Bình, số định danh 001052007381"
+            ),
+            "{vi}"
+        );
+        let en = dossier_text(
+            &Output {
+                json: false,
+                lang: Lang::En,
+            },
+            &filed,
+        );
+        assert!(
+            en.contains(
+                "ON BEHALF: Filed by Nguyễn Thị Lan (child) on behalf of Trần Văn Bình, personal ID 001052007381"
+            ),
+            "{en}"
+        );
+        let own = dossier_text(
+            &Output {
+                json: false,
+                lang: Lang::En,
+            },
+            &dossier(),
+        );
+        assert!(
+            !own.contains("ON BEHALF") && !own.contains("WARNING"),
+            "{own}"
+        );
+        let mut older = dossier();
+        older.identity_mismatches = vec!["applicant_personal_id".into()];
+        let warned = dossier_text(
+            &Output {
+                json: false,
+                lang: Lang::En,
+            },
+            &older,
+        );
+        assert!(
+            warned
+                .contains("WARNING — not the applicant's verified identity: applicant_personal_id"),
+            "{warned}"
+        );
+    }
 }

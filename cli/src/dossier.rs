@@ -23,6 +23,8 @@ struct FieldJson<'a> {
     field: &'a str,
     value: Option<&'a str>,
     prefilled: bool,
+    /// Bound to the verified identity (or the person filed for): `draft set` refuses it.
+    locked: bool,
     error: Option<ErrorJson>,
 }
 
@@ -71,6 +73,7 @@ fn field_json<'a>(out: &Output, field: &'a FieldState) -> FieldJson<'a> {
         field: &field.field_id,
         value: field.value.as_deref(),
         prefilled: field.prefilled,
+        locked: field.locked,
         error: field.error.as_ref().map(|e| ErrorJson {
             code: e.code(),
             message: e.message(out.lang),
@@ -124,7 +127,9 @@ pub(crate) fn print_draft(out: &Output, draft: &DraftView) {
         }
         for field in &draft.fields {
             let value = field.value.as_deref().unwrap_or("—");
-            let mark = if field.prefilled {
+            let mark = if field.locked {
+                out.t(" (theo định danh, khóa)", " (from the identity, locked)")
+            } else if field.prefilled {
                 out.t(" (điền sẵn)", " (pre-filled)")
             } else {
                 ""

@@ -35,7 +35,7 @@ pub enum StoreError {
 }
 
 /// The schema version this build migrates to (the number of migrations).
-pub const SCHEMA_VERSION: usize = 8;
+pub const SCHEMA_VERSION: usize = 9;
 
 /// The schema, one entry per version; append only, never edit a released one.
 fn migrations() -> Migrations<'static> {
@@ -208,6 +208,10 @@ fn migrations() -> Migrations<'static> {
                 abandoned_at INTEGER NOT NULL
             ) STRICT;",
         ),
+        // 9: filing on behalf of someone else (motcua_protocol::on_behalf): the person and
+        // the basis, sealed like the field values; NULL when the citizen files for
+        // themselves.
+        M::up("ALTER TABLE drafts ADD COLUMN on_behalf_of BLOB;"),
     ])
 }
 

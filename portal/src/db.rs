@@ -407,6 +407,16 @@ const MIGRATIONS: &[M<'static>] = &[
     INSERT INTO private_keys_moved (id) VALUES (1);
     "#,
     ),
+    M::up(
+        r#"
+    -- Filing on behalf of someone else (motcua_protocol::on_behalf), recorded: the person
+    -- and the basis as JSON on the dossier (the desk view) and on its submission event
+    -- (the history). NULL for a dossier the citizen filed for themselves, and for every
+    -- dossier filed before this existed.
+    ALTER TABLE dossiers ADD COLUMN on_behalf_of TEXT;
+    ALTER TABLE dossier_events ADD COLUMN on_behalf_of TEXT;
+    "#,
+    ),
 ];
 
 /// The migration list.

@@ -14,6 +14,7 @@ use motcua_protocol::lifecycle::{
     ActionKind, Applicant, DeskActionRequest, DeskAttachment, DeskDossier, DeskQueueItem,
     DossierStatus, StaffRole, TransitionError,
 };
+use motcua_protocol::validation::ValidationContext;
 use rusqlite::{Connection, params};
 use serde::Deserialize;
 
@@ -21,6 +22,7 @@ use crate::AppState;
 use crate::deadline::date_of;
 use crate::dossiers::{json_answer, json_of};
 use crate::error::{ApiError, ApiJson};
+use crate::identity_binding;
 use crate::receipts;
 use crate::staff::AuthenticatedStaff;
 use crate::vn_time::VnTime;
@@ -74,7 +76,7 @@ pub(crate) async fn queue(
         .call(move |conn| -> rusqlite::Result<Vec<DeskQueueItem>> {
             let today = date_of(&VnTime::now());
             conn.prepare_cached(&format!(
-                "SELECT {ROW_COLUMNS}, c.full_name
+                "SELECT {ROW_COLUMNS}, c.full_name, d.on_behalf_of
                  FROM dossiers d JOIN citizens c ON c.id = d.citizen_id
                  WHERE (?1 IS NULL OR d.status = ?1)
                  ORDER BY d.id LIMIT ?2 OFFSET ?3"
@@ -84,6 +86,8 @@ pub(crate) async fn queue(
                 |row| {
                     let dossier = DossierRow::from_row(row)?;
                     let applicant_name: String = row.get(ROW_COLUMN_COUNT)?;
+                    let on_behalf_of =
+                        identity_binding::from_column(row.get(ROW_COLUMN_COUNT + 1)?)?;
                     let overdue = dossier.overdue(today);
                     let procedure_name_vi = catalog_state
                         .catalog
@@ -100,6 +104,7 @@ pub(crate) async fn queue(
                         overdue,
                         supplement_requests: dossier.supplement_requests,
                         applicant_name,
+                        on_behalf_of_name: on_behalf_of.map(|person| person.full_name),
                     })
                 },
             )?
@@ -116,10 +121,10 @@ fn desk_dossier(
     row: DossierRow,
     role: StaffRole,
 ) -> rusqlite::Result<DeskDossier> {
-    let (applicant, fields): (Applicant, String) = conn
+    let (applicant, fields, on_behalf_of): (Applicant, String, Option<String>) = conn
         .prepare_cached(
             "SELECT c.full_name, c.personal_id, c.birth_date, c.address, c.identity_level,
-                    d.fields
+                    d.fields, d.on_behalf_of
              FROM dossiers d JOIN citizens c ON c.id = d.citizen_id WHERE d.id = ?1",
         )?
         .query_row([row.id], |r| {
@@ -132,11 +137,17 @@ fn desk_dossier(
                     identity_level: IdentityLevel::from_number(r.get(4)?),
                 },
                 r.get(5)?,
+                r.get(6)?,
             ))
         })?;
     let fields = serde_json::from_str(&fields).map_err(|error| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(error))
     })?;
+    let on_behalf_of = identity_binding::from_column(on_behalf_of)?;
+    let (filing_notice_vi, filing_notice_en) = on_behalf_of
+        .as_ref()
+        .map(|person| identity_binding::notices(&applicant.full_name, person))
+        .unzip();
     let attachments = conn
         .prepare_cached(
             "SELECT requirement, sha256, size, media_type, file_name FROM dossier_attachments
@@ -157,7 +168,25 @@ fn desk_dossier(
     let timeline = workflow::timeline(conn, row.id)?;
     let receipt = receipts::text_of(conn, row.id)?;
     let procedure = state.catalog.procedure(&row.procedure_code);
-    let overdue = row.overdue(date_of(&VnTime::now()));
+    let now = VnTime::now();
+    let overdue = row.overdue(date_of(&now));
+    // Intake checks the binding since it exists; an older dossier may name someone else
+    // without saying so, and the officer is told.
+    let identity_mismatches = match (
+        procedure,
+        identity_binding::StoredIdentity::load(conn, row.citizen_id)?,
+    ) {
+        (Some(procedure), Some(identity)) => {
+            let (year, month, day) = now.date();
+            identity.mismatches(
+                procedure,
+                &fields,
+                on_behalf_of.as_ref(),
+                &ValidationContext::new(year, month, day),
+            )
+        }
+        _ => Vec::new(),
+    };
     Ok(DeskDossier {
         procedure_name_vi: procedure.map(|p| p.name_vi.clone()),
         procedure_name_en: procedure.map(|p| p.name_en.clone()),
@@ -172,6 +201,10 @@ fn desk_dossier(
         supplement_requests: row.supplement_requests,
         clock_paused_since: row.paused_since,
         applicant,
+        on_behalf_of,
+        filing_notice_vi,
+        filing_notice_en,
+        identity_mismatches,
         fields,
         attachments,
         timeline,

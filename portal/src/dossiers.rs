@@ -24,6 +24,7 @@ use motcua_protocol::dossier::{
 };
 use motcua_protocol::i18n::{Lang, Localized};
 use motcua_protocol::identity::IdentityLevel;
+use motcua_protocol::on_behalf::OnBehalfOf;
 use motcua_protocol::validation::{FieldError, ValidationContext, validate_and_normalize_form};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
@@ -31,6 +32,7 @@ use crate::AppState;
 use crate::db::now;
 use crate::deadline::date_of;
 use crate::error::{ApiError, ApiJson};
+use crate::identity_binding::{self, StoredIdentity};
 use crate::session::AuthenticatedCitizen;
 use crate::uploads::{UploadId, UploadStatus, accepted_media_type, parse_sha256, valid_file_name};
 use crate::vn_time::VnTime;
@@ -184,6 +186,12 @@ struct Checked {
     required_level: IdentityLevel,
     /// The form values as `validation` normalises them (what is stored).
     fields: BTreeMap<String, String>,
+    /// The person filed for, normalised, when the citizen files on behalf of someone.
+    on_behalf: Option<OnBehalfOf>,
+    /// The procedure, for the identity check in the transaction.
+    procedure: Procedure,
+    /// The day the checks are made on.
+    context: ValidationContext,
 }
 
 /// The checks that need no database: the procedure, its form rules, its documents, and
@@ -208,6 +216,20 @@ fn check(
                 problems.push(error.field.clone(), &error);
             }
             BTreeMap::new()
+        }
+    };
+    let on_behalf = match submission
+        .on_behalf_of
+        .as_ref()
+        .map(|p| p.normalized(&context))
+    {
+        None => None,
+        Some(Ok(person)) => Some(person),
+        Some(Err(errors)) => {
+            for error in errors {
+                problems.push(error.field.clone(), &error);
+            }
+            None
         }
     };
     for attachment in &submission.attachments {
@@ -256,6 +278,9 @@ fn check(
     Ok(Checked {
         required_level: procedure.required_identity_level,
         fields,
+        on_behalf,
+        procedure: procedure.clone(),
+        context,
     })
 }
 
@@ -364,6 +389,9 @@ fn store(conn: &mut Connection, input: Submission) -> rusqlite::Result<Outcome> 
     let Checked {
         required_level,
         fields,
+        on_behalf,
+        procedure,
+        context,
     } = match input.checked {
         Ok(checked) => checked,
         Err(error) => return Ok(Outcome::Refused(error)),
@@ -386,6 +414,14 @@ fn store(conn: &mut Connection, input: Submission) -> rusqlite::Result<Outcome> 
     if !problems.is_empty() {
         return Ok(Outcome::Refused(attachment_invalid(problems)));
     }
+    // The fields filled from the identity are the token's citizen's, or the person they
+    // deliberately file for.
+    let identity = StoredIdentity::load(&tx, input.citizen_id)?;
+    if let Some(identity) = identity
+        && let Err(error) = identity.check(&procedure, &fields, on_behalf.as_ref(), &context)
+    {
+        return Ok(Outcome::Refused(error));
+    }
 
     let day = input.at.yymmdd();
     let sequence: i64 = tx
@@ -400,13 +436,14 @@ fn store(conn: &mut Connection, input: Submission) -> rusqlite::Result<Outcome> 
     let submitted_at = input.at.rfc3339();
     let status = DossierStatus::Submitted;
     let fields = serde_json::to_string(&fields).map_err(conversion)?;
+    let on_behalf_column = identity_binding::to_column(on_behalf.as_ref())?;
     let created_at = now();
     let dossier_id: i64 = tx
         .prepare_cached(
             "INSERT INTO dossiers
              (code, citizen_id, procedure_code, fields, status, submitted_at, created_at,
-              updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) RETURNING id",
+              updated_at, on_behalf_of)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8) RETURNING id",
         )?
         .query_row(
             params![
@@ -416,7 +453,8 @@ fn store(conn: &mut Connection, input: Submission) -> rusqlite::Result<Outcome> 
                 fields,
                 status.as_str(),
                 submitted_at,
-                created_at
+                created_at,
+                on_behalf_column
             ],
             |row| row.get(0),
         )?;
@@ -449,7 +487,8 @@ fn store(conn: &mut Connection, input: Submission) -> rusqlite::Result<Outcome> 
             });
         }
     }
-    let event = workflow::record_submission(&tx, dossier_id, input.citizen_id, &input.at)?;
+    let event =
+        workflow::record_submission(&tx, dossier_id, input.citizen_id, &input.at, on_behalf)?;
     let summary = DossierSummary {
         code,
         procedure_code: submission.procedure_code,
@@ -747,6 +786,7 @@ mod tests {
             procedure_code: "9.999999".into(),
             fields: Default::default(),
             attachments: vec![],
+            on_behalf_of: None,
         };
         let error = check(None, &submission, (2025, 1, 1), true).unwrap_err();
         assert_eq!(error.code(), ApiErrorCode::ValidationFailed);

@@ -8,6 +8,7 @@ mod deadline;
 mod desk;
 mod dossiers;
 mod error;
+mod identity_binding;
 mod keystore;
 mod plain_errors;
 mod private_files;

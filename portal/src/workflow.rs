@@ -12,6 +12,7 @@ use motcua_protocol::lifecycle::{
     Action, ActionKind, ActorRole, Clock, DossierStatus, Event, StaffRole, TransitionError,
     check_note, clock_change, is_overdue, transition,
 };
+use motcua_protocol::on_behalf::OnBehalfOf;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use crate::db::now;
@@ -125,7 +126,7 @@ pub(crate) fn load_by_code(conn: &Connection, code: &str) -> rusqlite::Result<Op
 pub(crate) fn timeline(conn: &Connection, dossier_id: i64) -> rusqlite::Result<Vec<Event>> {
     conn.prepare_cached(
         "SELECT at, status, from_status, action, actor_role, note, reason, missing, clock,
-                paused_working_days, appointment_date
+                paused_working_days, appointment_date, on_behalf_of
          FROM dossier_events WHERE dossier_id = ?1 ORDER BY seq",
     )?
     .query_map([dossier_id], event_from_row)?
@@ -141,13 +142,14 @@ pub(crate) fn citizen_events(
 ) -> rusqlite::Result<Vec<(i64, Event)>> {
     conn.prepare_cached(
         "SELECT e.at, e.status, e.from_status, e.action, e.actor_role, e.note, e.reason,
-                e.missing, e.clock, e.paused_working_days, e.appointment_date, e.dossier_id
+                e.missing, e.clock, e.paused_working_days, e.appointment_date, e.on_behalf_of,
+                e.dossier_id
          FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id
          WHERE e.citizen_id = ?1 AND (?2 IS NULL OR d.code = ?2)
          ORDER BY e.seq",
     )?
     .query_map(params![citizen_id, code], |row| {
-        Ok((row.get(11)?, event_from_row(row)?))
+        Ok((row.get(12)?, event_from_row(row)?))
     })?
     .collect()
 }
@@ -192,6 +194,7 @@ fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
         clock: clock.as_deref().map(clock_from_db).transpose()?,
         paused_working_days: row.get(9)?,
         appointment_date: row.get(10)?,
+        on_behalf_of: crate::identity_binding::from_column(row.get(11)?)?,
     })
 }
 
@@ -234,8 +237,8 @@ fn insert_event(
     tx.prepare_cached(
         "INSERT INTO dossier_events
          (dossier_id, citizen_id, at, status, from_status, action, actor_role, note, reason,
-          missing, clock, paused_working_days, appointment_date)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+          missing, clock, paused_working_days, appointment_date, on_behalf_of)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
          RETURNING seq",
     )?
     .query_row(
@@ -253,6 +256,7 @@ fn insert_event(
             event.clock.map(clock_name),
             event.paused_working_days,
             event.appointment_date,
+            crate::identity_binding::to_column(event.on_behalf_of.as_ref())?,
         ],
         |row| row.get(0),
     )
@@ -293,13 +297,14 @@ fn audit(tx: &Transaction<'_>, entry: Audit<'_>) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Records a new submission (status `submitted`): its event and audit row. Returns the
-/// event.
+/// Records a new submission (status `submitted`): its event, with the person filed for
+/// when the citizen files on behalf of someone, and audit row. Returns the event.
 pub(crate) fn record_submission(
     tx: &Transaction<'_>,
     dossier_id: i64,
     citizen_id: i64,
     at: &VnTime,
+    on_behalf_of: Option<OnBehalfOf>,
 ) -> rusqlite::Result<Event> {
     let event = Event {
         at: at.rfc3339(),
@@ -313,6 +318,7 @@ pub(crate) fn record_submission(
         clock: None,
         paused_working_days: None,
         appointment_date: None,
+        on_behalf_of,
     };
     let seq = insert_event(tx, dossier_id, citizen_id, &event)?;
     audit(
@@ -444,6 +450,7 @@ pub(crate) fn apply(
         clock,
         paused_working_days,
         appointment_date: next.appointment_date.clone(),
+        on_behalf_of: None,
     };
     let seq = insert_event(tx, row.id, row.citizen_id, &event)?;
     audit(

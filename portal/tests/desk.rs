@@ -80,6 +80,10 @@ fn form() -> Value {
 }
 
 async fn submit_with(h: &Harness, token: &str, key: &str, attachments: Value) -> DossierSummary {
+    // The owner's name is filled from the identity: it must be the token's citizen's.
+    let me: Value = get(h, token, PATH_ME).await.json().await.unwrap();
+    let mut fields = form();
+    fields["owner_name"] = me["full_name"].clone();
     let response = h
         .http
         .post(h.url(PATH_DOSSIERS))
@@ -87,7 +91,7 @@ async fn submit_with(h: &Harness, token: &str, key: &str, attachments: Value) ->
         .header("Idempotency-Key", key)
         .json(&json!({
             "procedure_code": PROCEDURE,
-            "fields": form(),
+            "fields": fields,
             "attachments": attachments,
         }))
         .send()

@@ -139,7 +139,8 @@ async fn logs_have_routes_but_no_secrets_or_personal_data() {
         .json(&serde_json::json!({
             "procedure_code": "1.013228",
             "fields": {
-                "owner_name": "Chủ Đầu Tư Bí Mật",
+                // Filled from the identity: it must be the citizen's own name.
+                "owner_name": "Nguyễn Thị Lan",
                 "reason": "lost",
                 "permit_unit": "00004",
                 "phone": "0912345678",
@@ -186,7 +187,6 @@ async fn logs_have_routes_but_no_secrets_or_personal_data() {
         citizen.birth_date,
         "query-value",
         "don-cua-ba-Lan",
-        "Chủ Đầu Tư Bí Mật",
         "0912345678",
         "idem-key-in-logs",
         second_id_token.as_str(),

@@ -123,6 +123,10 @@ pub enum ApiErrorCode {
     UnsupportedMediaType,
     /// A fault on the portal's side.
     Internal,
+    /// Form fields bound to the verified identity name someone else, and the dossier is
+    /// not filed on behalf of another person (`motcua_protocol::on_behalf`); `fields`
+    /// names them.
+    IdentityMismatch,
     /// The action does not apply to the dossier in its current status
     /// (`motcua_protocol::lifecycle::transition`); the dossier was not changed.
     IllegalTransition,
@@ -156,6 +160,7 @@ impl ApiErrorCode {
             ApiErrorCode::AttachmentInvalid => "attachment_invalid",
             ApiErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ApiErrorCode::Internal => "internal",
+            ApiErrorCode::IdentityMismatch => "identity_mismatch",
             ApiErrorCode::IllegalTransition => "illegal_transition",
             ApiErrorCode::UploadQuotaExceeded => "upload_quota_exceeded",
             ApiErrorCode::UploadExpired => "upload_expired",
@@ -206,6 +211,7 @@ mod tests {
             ApiErrorCode::TokenExpired,
             ApiErrorCode::IdTokenRejected,
             ApiErrorCode::InvalidRefreshToken,
+            ApiErrorCode::IdentityMismatch,
             ApiErrorCode::IllegalTransition,
             ApiErrorCode::UploadQuotaExceeded,
             ApiErrorCode::UploadExpired,

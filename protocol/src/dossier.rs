@@ -83,6 +83,12 @@ pub struct DossierSubmission {
     pub fields: BTreeMap<String, String>,
     /// Attachments.
     pub attachments: Vec<AttachmentRef>,
+    /// Set when the citizen deliberately files for another person
+    /// ([`crate::on_behalf`]): the form's name and ID fields bound to the identity then
+    /// name that person. Absent (not `null`) otherwise, so submissions without it hash as
+    /// they did before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<crate::on_behalf::OnBehalfOf>,
 }
 
 /// Where a dossier is in its life (docs/ARCHITECTURE.md, "The dossier lifecycle"). The numbers are the

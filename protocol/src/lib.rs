@@ -12,6 +12,7 @@ pub mod jose;
 pub mod lifecycle;
 pub mod lunar;
 pub mod oidc;
+pub mod on_behalf;
 pub mod receipt;
 pub mod synthetic;
 pub mod text;

@@ -777,6 +777,10 @@ pub struct Event {
     /// The appointment date after the change (`YYYY-MM-DD`), when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appointment_date: Option<String>,
+    /// On the submission of a dossier filed on behalf of someone else: that person and
+    /// the basis, as recorded at intake.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<crate::on_behalf::OnBehalfOf>,
 }
 
 /// A civil date `YYYY-MM-DD` (a longer text such as an RFC 3339 time is read by its first
@@ -1012,6 +1016,9 @@ pub struct DeskQueueItem {
     pub supplement_requests: u32,
     /// The applicant's name.
     pub applicant_name: String,
+    /// When filed on behalf of someone else: that person's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of_name: Option<String>,
 }
 
 /// An attachment as the desk sees it (with the file name the citizen gave).
@@ -1059,8 +1066,21 @@ pub struct DeskDossier {
     /// What the role asking may do next.
     #[serde(default)]
     pub available_actions: Vec<ActionKind>,
-    /// The applicant.
+    /// The applicant: the verified identity that filed.
     pub applicant: Applicant,
+    /// When the applicant filed on behalf of someone else: that person and the basis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<crate::on_behalf::OnBehalfOf>,
+    /// "Nộp bởi X (…) thay cho Y, …", when filed on behalf of someone else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filing_notice_vi: Option<String>,
+    /// "Filed by X (…) on behalf of Y, …", when filed on behalf of someone else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filing_notice_en: Option<String>,
+    /// Fields bound to the identity whose values are not the verified (or on-behalf)
+    /// person's: only dossiers filed before the portal checked this can have any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identity_mismatches: Vec<String>,
     /// The form values, by field id.
     pub fields: BTreeMap<String, String>,
     /// The attachments.
@@ -1713,6 +1733,7 @@ mod tests {
             clock: Some(Clock::Paused),
             paused_working_days: None,
             appointment_date: Some("2025-01-09".into()),
+            on_behalf_of: None,
         };
         let json = serde_json::to_string(&event).unwrap();
         assert!(!json.contains("reason"));

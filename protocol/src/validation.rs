@@ -277,6 +277,12 @@ pub enum FieldErrorKind {
     /// A required document of the dossier has no attachment (on field
     /// `attachments.<requirement>`; the same code as the portal's).
     DocumentRequired,
+    /// The field is filled from the verified identity and differs from it
+    /// (`crate::on_behalf`): only a dossier filed on behalf of someone else may name
+    /// another person there.
+    IdentityMismatch,
+    /// The person a dossier is filed on behalf of is the filer themselves.
+    OnBehalfOfSelf,
 }
 
 /// One problem with one field.
@@ -436,6 +442,14 @@ impl FieldError {
                 "cần đính kèm thành phần hồ sơ bắt buộc này",
                 "this required document must be attached",
             ),
+            K::IdentityMismatch => text(
+                "phải đúng với tài khoản định danh điện tử đã đăng nhập; nếu nộp thay cho người khác, hãy chọn \"Nộp thay\" và ghi người đó",
+                "must match the electronic identity logged in; to file for someone else, choose \"File on behalf of\" and name that person",
+            ),
+            K::OnBehalfOfSelf => text(
+                "người được nộp thay không được là chính người nộp",
+                "the person filed for cannot be the filer themselves",
+            ),
         }
     }
 }
@@ -470,6 +484,8 @@ impl Localized for FieldError {
             K::UnknownAdminUnit => "unknown_admin_unit",
             K::ControlCharacters => "control_characters",
             K::DocumentRequired => "document_required",
+            K::IdentityMismatch => "identity_mismatch",
+            K::OnBehalfOfSelf => "on_behalf_of_self",
         }
     }
 

@@ -8,6 +8,7 @@
 //! (resumable uploads, then the post with the key) can be interrupted anywhere and
 //! resumed, and the portal answers a repeated key with the same dossier.
 
+mod binding;
 mod drafts;
 pub mod media;
 mod outbox;
@@ -23,6 +24,7 @@ use motcua_protocol::catalog::{PrefillSource, Procedure};
 use motcua_protocol::i18n::{Lang, Localized};
 use motcua_protocol::identity::CitizenProfile;
 use motcua_protocol::lifecycle::{ActionKind, DossierStatus, TransitionError};
+use motcua_protocol::on_behalf::OnBehalfOf;
 use motcua_protocol::validation::{FieldError, ValidationContext, validate_form, validate_value};
 use rusqlite::params;
 
@@ -61,6 +63,9 @@ pub struct FieldState {
     pub value: Option<String>,
     /// Filled in by the app (from the identity or an earlier dossier), not typed.
     pub prefilled: bool,
+    /// Bound to the verified identity (or, when filing on behalf, to the person filed
+    /// for): shown read-only, `set_field` refuses to change it.
+    pub locked: bool,
     /// What is wrong with the value (or that a required value is missing).
     pub error: Option<FieldError>,
 }
@@ -106,6 +111,9 @@ pub struct DraftView {
     pub answers_dossier: Option<String>,
     /// For a supplement answer: what the desk asked for, one item per line.
     pub requested: Vec<String>,
+    /// Set when the citizen files this draft on behalf of someone else
+    /// ([`DossierArea::set_on_behalf`]).
+    pub on_behalf_of: Option<OnBehalfOf>,
 }
 
 /// A line of the drafts list.
@@ -192,6 +200,10 @@ pub enum DossierError {
     /// The action does not apply to the dossier as it stands (the lifecycle's rule).
     #[error(transparent)]
     NotAllowed(#[from] TransitionError),
+    /// The field is filled from the verified identity (or the person filed for) and
+    /// cannot be changed; filing for someone else is [`DossierArea::set_on_behalf`].
+    #[error("field {0} is locked to the verified identity")]
+    FieldLocked(String),
 }
 
 impl From<rusqlite::Error> for DossierError {
@@ -219,6 +231,7 @@ impl Localized for DossierError {
             DossierError::IdentityLevelTooLow { .. } => "identity_level_too_low",
             DossierError::UnknownDossier(_) => "unknown_dossier",
             DossierError::NotAllowed(e) => e.code(),
+            DossierError::FieldLocked(_) => "field_locked",
         }
     }
 
@@ -232,6 +245,10 @@ impl Localized for DossierError {
             DossierError::UnknownDossier(code) => pick(
                 format!("Không có hồ sơ {code} trên máy này. Hãy đồng bộ rồi thử lại."),
                 format!("There is no dossier {code} on this device. Sync and try again."),
+            ),
+            DossierError::FieldLocked(_) => pick(
+                "Thông tin này lấy từ tài khoản định danh điện tử và không sửa được. Nếu nộp thay cho người khác, hãy chọn \"Nộp thay\" và ghi người đó.".into(),
+                "This comes from the electronic identity and cannot be changed. To file for someone else, choose \"File on behalf of\" and name that person.".into(),
             ),
             DossierError::UnknownDraft(_) => pick(
                 "Không tìm thấy hồ sơ nháp này.".into(),
@@ -469,6 +486,7 @@ impl DossierArea {
                 .iter()
                 .find(|f| f.id == field_id)
                 .ok_or_else(|| DossierError::UnknownField(field_id.to_owned()))?;
+            self.check_unlocked(draft_id, field, value)?;
             if value.trim().is_empty() {
                 (None, field.required.then(|| FieldError::required(field_id)))
             } else {
@@ -519,6 +537,8 @@ impl DossierArea {
             field_id: field_id.to_owned(),
             value: stored,
             prefilled: false,
+            // A locked field only gets here with its own value: it stays locked.
+            locked: false,
             error,
         })
     }
@@ -636,6 +656,7 @@ impl DossierArea {
             Some(code) => supplement::requested_items(&connection, code)?,
             None => Vec::new(),
         };
+        let on_behalf_of = binding::load(&connection, &self.sealer, draft_id)?;
         drop(connection);
         let procedure = self.procedure(&row.procedure_code)?;
         if row.answers_dossier.is_some() {
@@ -650,16 +671,26 @@ impl DossierArea {
                 dossier_code: row.dossier_code,
                 answers_dossier: row.answers_dossier,
                 requested,
+                on_behalf_of: None,
             });
         }
         let context = validation_context();
+        let profile = self.identity.profile()?;
+        let locks = binding::Locks::new(profile.as_ref(), on_behalf_of.as_ref());
+        let values: BTreeMap<String, String> = stored
+            .iter()
+            .map(|f| (f.field_id.clone(), f.value.clone()))
+            .collect();
+        let mismatches = locks.problems(&procedure, &values);
         let fields = procedure
             .form
             .iter()
             .map(|field| {
                 let value = stored.iter().find(|s| s.field_id == field.id);
                 let error = match value {
-                    Some(v) => validate_value(field, &v.value, &context).err(),
+                    Some(v) => validate_value(field, &v.value, &context)
+                        .err()
+                        .or_else(|| mismatches.iter().find(|m| m.field == field.id).cloned()),
                     None if field.required => Some(FieldError::required(&field.id)),
                     None => None,
                 };
@@ -667,6 +698,7 @@ impl DossierArea {
                     field_id: field.id.clone(),
                     value: value.map(|v| v.value.clone()),
                     prefilled: value.is_some_and(|v| v.prefilled),
+                    locked: locks.value(field).is_some(),
                     error,
                 }
             })
@@ -682,6 +714,7 @@ impl DossierArea {
             dossier_code: row.dossier_code,
             answers_dossier: None,
             requested,
+            on_behalf_of,
         })
     }
 
@@ -691,6 +724,7 @@ impl DossierArea {
         let row = drafts::load_draft(&connection, draft_id)?;
         let stored = drafts::load_fields(&connection, &self.sealer, draft_id)?;
         let attachments = drafts::load_attachments(&connection, &self.sealer, draft_id)?;
+        let on_behalf_of = binding::load(&connection, &self.sealer, draft_id)?;
         drop(connection);
         if row.answers_dossier.is_some() {
             return Ok(supplement::problems(&stored, &attachments));
@@ -699,6 +733,12 @@ impl DossierArea {
         let values: BTreeMap<String, String> =
             stored.into_iter().map(|f| (f.field_id, f.value)).collect();
         let mut problems = validate_form(&procedure, &values, &validation_context());
+        // What the portal would refuse at intake, found before the network is needed.
+        let profile = self.identity.profile()?;
+        problems.extend(
+            binding::Locks::new(profile.as_ref(), on_behalf_of.as_ref())
+                .problems(&procedure, &values),
+        );
         for document in procedure.documents.iter().filter(|d| d.required) {
             if !attachments.iter().any(|a| a.requirement == document.id) {
                 problems.push(FieldError::missing_document(

@@ -293,12 +293,13 @@ impl Outbox {
             Err(IdentityError::Network(detail)) => return Err(Failure::Transient(detail)),
             Err(error) => return Err(Failure::Local(error.into())),
         };
-        let (row, fields, attachments) = {
+        let (row, fields, attachments, on_behalf_of) = {
             let connection = area.database.connection().map_err(DossierError::from)?;
             let row = drafts::load_draft(&connection, draft_id)?;
             let fields = drafts::load_fields(&connection, &area.sealer, draft_id)?;
             let attachments = drafts::load_attachments(&connection, &area.sealer, draft_id)?;
-            (row, fields, attachments)
+            let on_behalf_of = super::binding::load(&connection, &area.sealer, draft_id)?;
+            (row, fields, attachments, on_behalf_of)
         };
         let mut references = Vec::with_capacity(attachments.len());
         for attachment in &attachments {
@@ -333,6 +334,7 @@ impl Outbox {
                     procedure_code: row.procedure_code,
                     fields: fields.into_iter().map(|f| (f.field_id, f.value)).collect(),
                     attachments: references,
+                    on_behalf_of,
                 };
                 self.http
                     .raw()

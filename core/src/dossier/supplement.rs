@@ -111,6 +111,7 @@ pub(super) fn note_field_state(stored: &[StoredField]) -> FieldState {
         field_id: SUPPLEMENT_NOTE_FIELD.to_owned(),
         value,
         prefilled: false,
+        locked: false,
         error,
     }
 }

@@ -262,7 +262,7 @@ private func phase(_ state: DraftState) -> DraftPhase {
 }
 
 private func fieldValue(_ f: FieldState) -> FieldValue {
-    FieldValue(fieldID: f.fieldId, value: f.value, prefilled: f.prefilled, error: f.error?.userMessage)
+    FieldValue(fieldID: f.fieldId, value: f.value, prefilled: f.prefilled, error: f.error?.userMessage, locked: f.locked)
 }
 
 private func attached(_ a: Attachment) -> AttachedFile {

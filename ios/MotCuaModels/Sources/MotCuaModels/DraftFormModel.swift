@@ -22,6 +22,9 @@ public struct FieldUI: Equatable, Sendable, Identifiable {
     public var prefilled: Bool
     /// Shown under the field, in red with an icon, and read by VoiceOver.
     public var error: String?
+    /// Filled from the verified electronic identity (or the person filed for) and locked
+    /// to it: render it read-only (the core refuses a change; `valueChanged` ignores one).
+    public var readOnly: Bool = false
 }
 
 /// A required (or optional) document with what is attached to it.
@@ -141,6 +144,8 @@ public final class DraftFormModel {
     @discardableResult
     public func valueChanged(fieldID: String, value: String) -> Task<Void, Never> {
         guard case .editing(var form) = state else { return Task {} }
+        // A field locked to the identity keeps its value: nothing to show, nothing to save.
+        if form.fields.contains(where: { $0.id == fieldID && $0.readOnly }) { return Task {} }
         form.edit(fieldID) { field in
             field.value = value
             field.prefilled = false
@@ -295,7 +300,8 @@ public final class DraftFormModel {
                 value: v?.value ?? "",
                 prefilled: v?.prefilled ?? false,
                 // Before a submission attempt only wrong values are shown, not empty ones.
-                error: issueOf[f.id] ?? (v?.value != nil ? v?.error : nil)
+                error: issueOf[f.id] ?? (v?.value != nil ? v?.error : nil),
+                readOnly: v?.locked ?? false
             )
         }
         let documents = p.documents.map { d in

@@ -245,12 +245,15 @@ public struct FieldValue: Equatable, Sendable {
     public let prefilled: Bool
     /// What is wrong, in the configured language.
     public let error: String?
+    /// Bound to the verified identity (or the person filed for): the core refuses a change.
+    public let locked: Bool
 
-    public init(fieldID: String, value: String?, prefilled: Bool, error: String?) {
+    public init(fieldID: String, value: String?, prefilled: Bool, error: String?, locked: Bool = false) {
         self.fieldID = fieldID
         self.value = value
         self.prefilled = prefilled
         self.error = error
+        self.locked = locked
     }
 }
 

@@ -26,6 +26,27 @@ final class DossierScreensTests: XCTestCase {
         XCTAssertEqual(form.documents.map(\.requirement), ["birth_certificate", "marriage"])
     }
 
+    func testFieldsLockedToTheIdentityAreReadOnlyAndTypingThereIsIgnored() async {
+        let dossiers = FakeDossiers()
+        dossiers.current = DraftSnapshot(
+            id: "d1", procedureCode: "1.001193", procedureName: "Đăng ký khai sinh", phase: .editing,
+            fields: [
+                FieldValue(fieldID: "applicant_name", value: "Nguyễn Văn An", prefilled: true, error: nil, locked: true),
+                FieldValue(fieldID: "phone", value: "0912345678", prefilled: true, error: nil),
+            ],
+            attachments: [], failure: nil, dossierCode: nil)
+        let model = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: dossiers, catalog: FakeCatalog(), lang: .vi)
+        await model.load()
+        guard let loaded = editing(model) else { return }
+        XCTAssertTrue(loaded.fields[0].readOnly, "the name comes from the identity")
+        XCTAssertFalse(loaded.fields[1].readOnly, "an earlier dossier's phone stays editable")
+        await model.valueChanged(fieldID: "applicant_name", value: "Nguyễn Văn Bình").value
+        guard let form = editing(model) else { return }
+        XCTAssertEqual(form.fields[0].value, "Nguyễn Văn An")
+        XCTAssertTrue(form.fields[0].prefilled)
+        XCTAssertEqual(dossiers.savedValues, [], "nothing sent to the core")
+    }
+
     func testTypingClearsThePrefilledMarkAndShowsTheCoresError() async {
         let dossiers = FakeDossiers()
         let model = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: dossiers, catalog: FakeCatalog(), lang: .vi)

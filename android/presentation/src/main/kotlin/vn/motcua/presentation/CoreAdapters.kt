@@ -73,7 +73,7 @@ private fun DraftState.phase() = when (this) {
     DraftState.SUBMITTED -> DraftPhase.SUBMITTED
 }
 
-private fun FieldState.value() = FieldValue(fieldId, value, prefilled, error?.userMessage)
+private fun FieldState.value() = FieldValue(fieldId, value, prefilled, error?.userMessage, locked)
 
 private fun Attachment.file() = AttachedFile(id, requirement, fileName, size.toLong(), uploaded)
 

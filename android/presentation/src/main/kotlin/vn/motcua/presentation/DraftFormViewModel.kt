@@ -27,6 +27,12 @@ data class FieldUi(
     val prefilled: Boolean,
     /** Shown under the field, in red and read by TalkBack. */
     val error: String?,
+    /**
+     * Filled from the verified electronic identity (or the person filed for) and locked to
+     * it: render it read-only (the core refuses a change; [DraftFormViewModel.onValueChange]
+     * ignores one).
+     */
+    val readOnly: Boolean = false,
 )
 
 /** A required (or optional) document with what is attached to it. */
@@ -118,6 +124,8 @@ class DraftFormViewModel(
     /** Each keystroke or choice: shown at once, saved by the core, error from the core. */
     fun onValueChange(fieldId: String, value: String) {
         val editing = state.value as? DraftFormState.Editing ?: return
+        // A field locked to the identity keeps its value: nothing to show, nothing to save.
+        if (editing.fields.any { it.id == fieldId && it.readOnly }) return
         update { s -> (s as? DraftFormState.Editing)?.withField(fieldId) { it.copy(value = value, prefilled = false) } ?: s }
         scope.launch {
             val saved = saving.withLock {
@@ -235,6 +243,7 @@ class DraftFormViewModel(
                 choices = f.options.map { Choice(it.value, if (vi) it.labelVi else it.labelEn) },
                 value = v?.value ?: "",
                 prefilled = v?.prefilled == true,
+                readOnly = v?.locked == true,
                 // Before a submission attempt only wrong values are shown, not empty ones.
                 error = issueOf[f.id] ?: v?.error?.takeIf { v.value != null },
             )

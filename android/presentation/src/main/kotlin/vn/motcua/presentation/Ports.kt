@@ -22,6 +22,8 @@ data class FieldValue(
     val prefilled: Boolean,
     /** What is wrong, in the configured language. */
     val error: String?,
+    /** Bound to the verified identity (or the person filed for): the core refuses a change. */
+    val locked: Boolean = false,
 )
 
 /** An attachment of a draft. */

@@ -92,6 +92,9 @@ class DossierScreensTest {
             val profile = phone.identity.profile()!!
             val name = s.fields.first { it.id == "applicant_name" }
             assertTrue(name.prefilled)
+            assertTrue(name.readOnly, "fields from the identity are read-only")
+            assertTrue(s.fields.first { it.id == "applicant_personal_id" }.readOnly)
+            assertFalse(s.fields.first { it.id == "phone" }.readOnly, "earlier-dossier values stay editable")
             assertEquals(profile.fullName, name.value)
             assertEquals("Họ, chữ đệm và tên người yêu cầu", name.label)
             assertTrue(s.fields.first { it.id == "applicant_personal_id" }.prefilled)
@@ -104,9 +107,15 @@ class DossierScreensTest {
             val error = bad.fields.first { it.id == "phone" }.error!!
             assertTrue(error.contains("số điện thoại", ignoreCase = true) || error.contains("Số điện thoại"), error)
 
-            // A prefilled value changed by the person is no longer marked.
+            // A value from the identity is not changed by typing: the screen keeps it and
+            // the core, asked directly, refuses (field_locked).
             vm.onValueChange("applicant_name", "Nguyễn Văn Khác")
-            vm.editing("name saved") { e -> e.fields.first { it.id == "applicant_name" }.let { !it.prefilled && it.value == "Nguyễn Văn Khác" } }
+            vm.onValueChange("intended_spouse", "Trần Văn Bình")
+            val kept = vm.editing("spouse saved") { e -> e.fields.first { it.id == "intended_spouse" }.value == "Trần Văn Bình" }
+            assertEquals(profile.fullName, kept.fields.first { it.id == "applicant_name" }.value)
+            assertTrue(kept.fields.first { it.id == "applicant_name" }.prefilled)
+            val refused = runCatching { phone.dossiers().setField(vm.draftId!!, "applicant_name", "Nguyễn Văn Khác") }
+            assertEquals("field_locked", refused.exceptionOrNull()?.toProblem(phone.texts)?.code, "$refused")
 
             // Submitting an incomplete draft: every problem next to its field, nothing sent.
             vm.submit()
