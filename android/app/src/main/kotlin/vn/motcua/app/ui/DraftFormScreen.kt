@@ -98,9 +98,15 @@ fun DraftFormScreen(form: DraftFormViewModel, lang: Lang, onBack: () -> Unit, on
 
 /** One field, its widget chosen by kind; label, hint, prefill mark and error around it. */
 @Composable
-private fun FieldInput(field: FieldUi, lang: Lang, readOnly: Boolean, onChange: (String) -> Unit) {
+private fun FieldInput(field: FieldUi, lang: Lang, formReadOnly: Boolean, onChange: (String) -> Unit) {
+    // A field the core locks to the verified identity cannot be edited, whatever the form.
+    val readOnly = formReadOnly || field.readOnly
     val label = field.label + if (field.required) " *" else ""
-    val prefilled = if (field.prefilled) stringResource(R.string.field_prefilled) else null
+    val prefilled = when {
+        field.readOnly -> stringResource(R.string.field_locked)
+        field.prefilled -> stringResource(R.string.field_prefilled)
+        else -> null
+    }
     Column(verticalArrangement = Arrangement.spacedBy(4.dp)) {
         when (field.kind) {
             FieldKind.SELECT -> {

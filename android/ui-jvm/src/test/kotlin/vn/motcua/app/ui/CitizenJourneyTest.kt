@@ -76,7 +76,8 @@ class CitizenJourneyTest {
 
             click(look.text(R.string.procedure_file))
             waitFor("the form", hasClickAction() and hasLabel(look.text(R.string.draft_submit)))
-            waitFor("a value from the electronic identity, marked", hasText("✓ " + look.text(R.string.field_prefilled)))
+            // The identity's fields are the core's locked ones: marked as such, not as merely prefilled.
+            waitFor("a value from the electronic identity, marked locked", hasText("✓ " + look.text(R.string.field_locked)))
             checkScreen(phone, shots, look, "form")
             fillMaritalStatusForm(phone, look)
             checkScreen(phone, shots, look, "form-filled")

@@ -39,7 +39,7 @@ fun SkikoComposeUiTest.fillAndSubmitMaritalStatus(phone: TestPhone, look: Look) 
     val procedure = catalog.procedure(MARITAL_STATUS)!!
     click(procedure.nameVi)
     click(look.text(R.string.procedure_file))
-    waitFor("a value from the electronic identity, marked", hasText("✓ " + look.text(R.string.field_prefilled)))
+    waitFor("a value from the electronic identity, marked locked", hasText("✓ " + look.text(R.string.field_locked)))
     fillMaritalStatusForm(phone, look)
     click(look.text(R.string.draft_submit))
     waitFor("submitted", hasClickAction() and hasLabel(look.text(R.string.action_home)))
