@@ -110,7 +110,7 @@ private struct FieldEditor: View {
                 .font(.headline)
                 .accessibilityHidden(true)
             editor
-                .disabled(locked)
+                .disabled(locked || field.readOnly)  // locked to the identity by the core
                 .accessibilityLabel(field.label)
                 .accessibilityValue(accessibleValue)
                 .accessibilityHint(field.help ?? "")
