@@ -39,6 +39,10 @@ echo "==> cargo deny: licences, duplicate versions, sources (deny.toml)"
 if ! cargo deny --version 2>/dev/null | grep -q "^cargo-deny 0.20.2$"; then
     cargo install --locked cargo-deny@0.20.2
 fi
+# `cargo metadata` (which cargo-deny runs) needs the crates of every target platform, also
+# those this host never builds (windows-sys, android_system_properties): fetched first, so a
+# cold ~/.cargo passes the offline check too.
+cargo fetch --locked
 cargo deny --offline check licenses bans sources
 
 echo "==> cargo test"
