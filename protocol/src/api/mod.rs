@@ -3,6 +3,9 @@
 //! Every error the portal answers is `{"error": {"code": "...", "message": "..."}}` where
 //! `code` is one of [`ApiErrorCode`]; clients branch on the code, never on the message.
 
+pub mod desk;
+pub mod tracking;
+
 use serde::{Deserialize, Serialize};
 
 use crate::identity::CitizenProfile;
