@@ -1,5 +1,8 @@
-//! Helpers shared by the end-to-end tests and the kill-test worker binary: filling a
-//! draft with valid values the way a person would, and small unique PDF files.
+//! Helpers shared by the end-to-end tests, benches and worker binaries: filling a
+//! draft with valid values the way a person would, and small unique PDF files;
+//! [`link`], the weak-link emulator.
+
+pub mod link;
 
 use motcua_core::dossier::{DossierArea, DossierError};
 use motcua_protocol::catalog::{FieldKind, Procedure};
