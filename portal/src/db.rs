@@ -417,6 +417,25 @@ const MIGRATIONS: &[M<'static>] = &[
     ALTER TABLE dossier_events ADD COLUMN on_behalf_of TEXT;
     "#,
     ),
+    M::up(
+        r#"
+    -- Every catalog version published (decision record 0006): each procedure's detail
+    -- version, so that a phone holding an earlier version (or the catalog shipped in its
+    -- app) gets only what changed since (`GET /api/v1/catalog/summary?since=`).
+    CREATE TABLE catalog_versions (
+        version            TEXT PRIMARY KEY,
+        aliases_digest     TEXT NOT NULL,
+        first_published_at INTEGER NOT NULL,
+        last_published_at  INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE catalog_version_procedures (
+        version TEXT NOT NULL REFERENCES catalog_versions (version) ON DELETE CASCADE,
+        code    TEXT NOT NULL,
+        detail  TEXT NOT NULL,
+        PRIMARY KEY (version, code)
+    ) STRICT;
+    "#,
+    ),
 ];
 
 /// The migration list.

@@ -15,6 +15,7 @@ mod private_files;
 mod provider;
 mod ratelimit;
 mod receipts;
+mod representation;
 mod secrets;
 mod server;
 mod session;
@@ -34,7 +35,7 @@ use std::time::{Duration, Instant};
 use axum::Json;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, head, options, post};
@@ -43,6 +44,7 @@ use motcua_protocol::api::{
     PATH_SESSION, PATH_SESSION_REFRESH,
 };
 use motcua_protocol::catalog::PATH_CATALOG;
+use motcua_protocol::catalog_delivery::{PATH_CATALOG_PROCEDURE, PATH_CATALOG_SUMMARY};
 use motcua_protocol::dossier::{
     MAX_PATCH_BYTES, MAX_SUBMISSION_BYTES, PATH_DOSSIER, PATH_DOSSIERS, PATH_UPLOAD, PATH_UPLOADS,
 };
@@ -488,7 +490,7 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
         quota_bytes: config.upload_quota_bytes,
         expiry_secs: config.upload_expiry_secs.max(1),
     };
-    let (conn, keys, uploads, receipt_root) =
+    let (conn, keys, uploads, receipt_root, catalog) =
         tokio::task::spawn_blocking(move || -> Result<_, PortalError> {
             let mut conn = db::open(&data_dir)?;
             let keys = keystore::KeyStore::open(&data_dir)?;
@@ -505,7 +507,8 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
             )?;
             let uploads = uploads::UploadStore::open(&data_dir, upload_policy)?;
             upload_cleanup::sweep_now(&mut conn, &uploads)?.log();
-            Ok((conn, keys, uploads, receipt_root))
+            let catalog = catalog.with_history(&mut conn)?;
+            Ok((conn, keys, uploads, receipt_root, catalog))
         })
         .await
         .map_err(|error| PortalError::Task(error.to_string()))??;
@@ -632,6 +635,8 @@ fn router(state: AppState) -> Router {
         .route(PATH_SESSION_REFRESH, post(session::refresh_session))
         .route(PATH_ME, get(session::me))
         .route(PATH_CATALOG, get(catalog::get_catalog))
+        .route(PATH_CATALOG_SUMMARY, get(catalog::get_summary))
+        .route(PATH_CATALOG_PROCEDURE, get(catalog::get_procedure))
         .merge(upload_routes())
         .route(
             PATH_DOSSIERS,
@@ -728,14 +733,20 @@ async fn health(State(state): State<AppState>) -> Result<Response, ApiError> {
     Ok(Json(serde_json::json!({ "status": "ok" })).into_response())
 }
 
-async fn client_config(State(state): State<AppState>) -> Json<ClientConfig> {
-    Json(ClientConfig {
+/// `GET /api/v1/client-config`, with an entity tag (a digest of the body) so that a client
+/// that keeps it revalidates with `If-None-Match` and a 304.
+async fn client_config(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let config = ClientConfig {
         issuer: state.settings.trusted_issuer.clone(),
         client_id: state.settings.client_id.clone(),
         scopes: SCOPES.into(),
         // Development: the CLI takes the trust anchor from the server it trusts anyway.
         receipt_root_key: Some(state.receipt_root.root_key().to_string()),
-    })
+    };
+    // Serialising our own type cannot fail.
+    let body = serde_json::to_vec(&config).unwrap_or_default();
+    let version = motcua_protocol::catalog_delivery::short_digest(&body);
+    representation::Representation::new(&version, body).serve(&headers)
 }
 
 async fn not_found() -> ApiError {

@@ -71,6 +71,12 @@ fn all_routes() -> Vec<(Method, String, Auth)> {
         (Method::POST, PATH_UPLOADS.into(), Auth::Citizen),
         (Method::GET, "/api/v1/me".into(), Auth::Citizen),
         (Method::GET, "/api/v1/catalog".into(), Auth::None),
+        (Method::GET, "/api/v1/catalog/summary".into(), Auth::None),
+        (
+            Method::GET,
+            "/api/v1/catalog/procedures/%FF%FE".into(),
+            Auth::None,
+        ),
         (Method::OPTIONS, PATH_UPLOADS.into(), Auth::Citizen),
         (
             Method::HEAD,

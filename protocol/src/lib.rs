@@ -5,6 +5,7 @@ pub mod admin_units;
 pub mod api;
 pub mod calendar;
 pub mod catalog;
+pub mod catalog_delivery;
 pub mod dossier;
 pub mod i18n;
 pub mod identity;
