@@ -17,4 +17,5 @@ pub mod on_behalf;
 pub mod receipt;
 pub mod synthetic;
 pub mod text;
+pub mod time;
 pub mod validation;
