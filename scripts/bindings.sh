@@ -50,7 +50,9 @@ esac
 
 echo "==> building the host library (motcua-ffi, $profile) and uniffi-bindgen"
 # Separate invocations: the generator's `uniffi/cli` feature must not reach the library.
-cargo build --locked "${cargo_profile[@]}" -p motcua-ffi
+# Only the shared library the generator and JNA read: the crate's static library (for the
+# iOS XCFramework, ios/scripts/build-xcframework.sh) is 130 MB in a debug build.
+cargo rustc --locked "${cargo_profile[@]}" -p motcua-ffi --lib --crate-type cdylib
 cargo build --locked -p motcua-uniffi-bindgen --bin uniffi-bindgen
 
 lib="$target_dir/$profile/$lib_file"

@@ -9,6 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# A clean clone gains nothing from incremental compilation, and its caches were a third of
+# target/ (1.5 of 4.3 GB): CI runs on a shared disk (docs/benchmarks.md, "Disk").
+export CARGO_INCREMENTAL=0
+
 command -v cargo >/dev/null || { echo "cargo is required (rustup)" >&2; exit 1; }
 command -v node >/dev/null || { echo "node is required for the oidc-provider tests" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "python3 is required for the receipt QR tests (ZXing)" >&2; exit 1; }
