@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use motcua_core::catalog::search::{MatchKind as CoreMatchKind, MatchedText};
-use motcua_core::catalog::{CatalogError, CatalogRefresh};
+use motcua_core::catalog::{BundleInstall, CatalogError, CatalogRefresh};
 use motcua_core::{Lang, Localized};
 use motcua_protocol::catalog as wire;
 
@@ -348,12 +348,69 @@ impl Catalog {
             .collect())
     }
 
-    /// One procedure from the saved catalog.
+    /// One procedure from the saved catalog. A procedure whose detail (documents, form)
+    /// was never opened is fetched here, waiting: call [`Catalog::open_procedure`] (async)
+    /// when it is opened instead.
     pub fn procedure(&self, code: String) -> Result<Option<Procedure>, CatalogException> {
-        self.core
-            .catalog()
-            .procedure(&code)
+        ensure_detail(&self.core, &self.runtime, &code)
             .map(|p| p.map(Procedure::from))
             .map_err(|e| CatalogException::from_core(e, self.lang))
     }
+
+    /// A procedure opened (its screen shown, a draft about to start): its detail, fetched
+    /// when not stored or not current, then kept; offline, the stored one.
+    pub async fn open_procedure(
+        &self,
+        code: String,
+    ) -> Result<Option<Procedure>, CatalogException> {
+        let core = self.core.clone();
+        crate::runtime::run(&self.runtime, async move {
+            core.catalog().open_procedure(&code).await
+        })
+        .await
+        .map(|p| p.map(Procedure::from))
+        .map_err(|e| CatalogException::from_core(e, self.lang))
+    }
+
+    /// Installs the catalog shipped with the app (the contents of `procedures.json` and
+    /// `aliases.json`), offline, when none is stored: call at the first start. Returns the
+    /// stored version; refreshes then bring only what changed since.
+    pub fn install_bundled_catalog(
+        &self,
+        procedures_json: String,
+        aliases_json: String,
+    ) -> Result<String, CatalogException> {
+        self.core
+            .catalog()
+            .install_bundled_catalog(&procedures_json, &aliases_json)
+            .map(|outcome| match outcome {
+                BundleInstall::Installed { version }
+                | BundleInstall::AlreadyInstalled { version } => version,
+            })
+            .map_err(|e| CatalogException::from_core(e, self.lang))
+    }
+}
+
+/// The stored detail of `code`; when the summary has the procedure but its detail was
+/// never opened, it is fetched on the bindings' runtime while this thread waits (the
+/// synchronous calls of apps written before details came apart from the summary).
+pub(crate) fn ensure_detail(
+    core: &Arc<motcua_core::MotCua>,
+    runtime: &tokio::runtime::Handle,
+    code: &str,
+) -> Result<Option<wire::Procedure>, CatalogError> {
+    if let Some(procedure) = core.catalog().procedure(code)? {
+        return Ok(Some(procedure));
+    }
+    if core.catalog().procedure_summary(code)?.is_none() {
+        return Ok(None);
+    }
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let (core, code) = (core.clone(), code.to_owned());
+    runtime.spawn(async move {
+        let _ = sender.send(core.catalog().open_procedure(&code).await);
+    });
+    receiver
+        .recv()
+        .map_err(|_| CatalogError::Unexpected("the fetch was dropped".into()))?
 }

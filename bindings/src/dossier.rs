@@ -538,6 +538,9 @@ pub struct Dossiers {
 impl Dossiers {
     /// Starts a draft of the procedure, pre-filled from the identity and earlier dossiers.
     pub fn create_draft(&self, procedure_code: String) -> Result<Draft, DossierException> {
+        // A procedure not opened before: its detail first (see `Catalog::procedure`).
+        crate::catalog::ensure_detail(&self.core, &self.runtime, &procedure_code)
+            .map_err(|e| DossierException::from_core(e.into(), self.lang))?;
         self.core
             .dossier()
             .create_draft(&procedure_code)

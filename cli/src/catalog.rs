@@ -13,8 +13,27 @@ use serde::Serialize;
 use crate::commands::{CliError, ClientContext};
 use crate::output::{Output, terminal_safe};
 
-/// Refreshes the catalog when possible; offline with a stored catalog is fine.
-async fn refresh_if_possible(out: &Output, client: &ClientContext) -> Result<(), CliError> {
+/// The catalog shipped with the CLI: the repository's, the one the portal builds in.
+const SHIPPED_PROCEDURES: &str = include_str!("../../data/catalog/procedures.json");
+const SHIPPED_ALIASES: &str = include_str!("../../data/catalog/aliases.json");
+
+/// Installs the shipped catalog when the profile has none (offline, no byte on the wire),
+/// as the apps do at their first start.
+pub(crate) fn install_shipped(client: &ClientContext) -> Result<(), CliError> {
+    client
+        .core
+        .catalog()
+        .install_bundled_catalog(SHIPPED_PROCEDURES, SHIPPED_ALIASES)?;
+    Ok(())
+}
+
+/// Installs the shipped catalog if none is stored, then asks the portal for what changed
+/// (one conditional request: a 304 or a delta); offline with a stored catalog is fine.
+pub(crate) async fn refresh_if_possible(
+    out: &Output,
+    client: &ClientContext,
+) -> Result<(), CliError> {
+    install_shipped(client)?;
     match client.core.catalog().refresh_catalog().await {
         Ok(_) => Ok(()),
         Err(CatalogError::Network(_)) if client.core.catalog().catalog_version()?.is_some() => {
@@ -140,7 +159,8 @@ pub async fn procedure(out: &Output, client: &ClientContext, code: &str) -> Resu
     let procedure = client
         .core
         .catalog()
-        .procedure(code)?
+        .open_procedure(code)
+        .await?
         .ok_or_else(|| CliError::NotFound(code.to_owned()))?;
     out.result(&procedure, || procedure_text(out, &procedure));
     Ok(())
@@ -268,8 +288,10 @@ fn procedure_text(out: &Output, p: &Procedure) -> String {
     lines.join("\n")
 }
 
-/// `motcua catalog refresh`.
+/// `motcua catalog refresh`: the shipped catalog first when none is stored, then what
+/// changed since.
 pub async fn refresh(out: &Output, client: &ClientContext) -> Result<(), CliError> {
+    install_shipped(client)?;
     let outcome = client.core.catalog().refresh_catalog().await?;
     #[derive(Serialize)]
     struct Refreshed {

@@ -257,6 +257,7 @@ pub async fn run(out: &Output) -> Result<(), CliError> {
 
     // A dossier: the marital status certificate, pre-filled from the identity.
     let dossier = core.dossier();
+    core.catalog().open_procedure(DEMO_PROCEDURE).await?;
     let draft = dossier.create_draft(DEMO_PROCEDURE)?;
     let prefilled: Vec<&str> = draft
         .fields

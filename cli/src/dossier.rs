@@ -172,9 +172,10 @@ pub async fn new(
     client: &ClientContext,
     procedure_code: &str,
 ) -> Result<(), CliError> {
-    if client.core.catalog().catalog_version()?.is_none() {
-        client.core.catalog().refresh_catalog().await?;
-    }
+    // The shipped catalog, if none is stored, and what changed since; then the
+    // procedure's detail (documents, form) if the stored one is not current.
+    crate::catalog::refresh_if_possible(out, client).await?;
+    client.core.catalog().open_procedure(procedure_code).await?;
     let draft = client.core.dossier().create_draft(procedure_code)?;
     print_draft(out, &draft);
     Ok(())

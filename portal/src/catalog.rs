@@ -235,7 +235,29 @@ pub(crate) async fn get_summary(
     Query(query): Query<SummaryQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let catalog = &state.catalog;
+    summary_answer(&state.catalog, &query, &headers, Representation::serve)
+}
+
+/// `GET /api/v1/catalog/summary.gz[?since=V]`: the same, as a gzip file.
+pub(crate) async fn get_summary_gz(
+    State(state): State<AppState>,
+    Query(query): Query<SummaryQuery>,
+    headers: HeaderMap,
+) -> Response {
+    summary_answer(
+        &state.catalog,
+        &query,
+        &headers,
+        Representation::serve_gzip_file,
+    )
+}
+
+fn summary_answer(
+    catalog: &PublishedCatalog,
+    query: &SummaryQuery,
+    headers: &HeaderMap,
+    serve: fn(&Representation, &HeaderMap) -> Response,
+) -> Response {
     let representation = query
         .since
         .as_deref()
@@ -250,22 +272,25 @@ pub(crate) async fn get_summary(
             .any(|value| names_version(value, catalog.summary.version()))
     {
         // The phone is already at the current version: same answer as for the summary.
-        return catalog.summary.serve(&headers);
+        return serve(&catalog.summary, headers);
     }
-    representation.serve(&headers)
+    serve(representation, headers)
 }
 
-/// `GET /api/v1/catalog/procedures/{code}`: one procedure's detail.
+/// `GET /api/v1/catalog/procedures/{code}`: one procedure's detail; `{code}.gz`: the
+/// same as a gzip file.
 pub(crate) async fn get_procedure(
     State(state): State<AppState>,
     AxumPath(code): AxumPath<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    state
-        .catalog
-        .details
-        .get(&code)
-        .map(|detail| detail.serve(&headers))
+    let details = &state.catalog.details;
+    if let Some(detail) = details.get(&code) {
+        return Ok(detail.serve(&headers));
+    }
+    code.strip_suffix(".gz")
+        .and_then(|code| details.get(code))
+        .map(|detail| detail.serve_gzip_file(&headers))
         .ok_or_else(ApiError::not_found)
 }
 

@@ -44,7 +44,9 @@ use motcua_protocol::api::{
     PATH_SESSION, PATH_SESSION_REFRESH,
 };
 use motcua_protocol::catalog::PATH_CATALOG;
-use motcua_protocol::catalog_delivery::{PATH_CATALOG_PROCEDURE, PATH_CATALOG_SUMMARY};
+use motcua_protocol::catalog_delivery::{
+    PATH_CATALOG_PROCEDURE, PATH_CATALOG_SUMMARY, PATH_CATALOG_SUMMARY_GZ,
+};
 use motcua_protocol::dossier::{
     MAX_PATCH_BYTES, MAX_SUBMISSION_BYTES, PATH_DOSSIER, PATH_DOSSIERS, PATH_UPLOAD, PATH_UPLOADS,
 };
@@ -636,6 +638,7 @@ fn router(state: AppState) -> Router {
         .route(PATH_ME, get(session::me))
         .route(PATH_CATALOG, get(catalog::get_catalog))
         .route(PATH_CATALOG_SUMMARY, get(catalog::get_summary))
+        .route(PATH_CATALOG_SUMMARY_GZ, get(catalog::get_summary_gz))
         .route(PATH_CATALOG_PROCEDURE, get(catalog::get_procedure))
         .merge(upload_routes())
         .route(

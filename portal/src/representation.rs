@@ -53,14 +53,39 @@ impl Representation {
         self.identity.clone()
     }
 
-    /// The answer to a `GET` with these request headers.
+    /// The answer to a `GET` with these request headers: the JSON, gzip-encoded
+    /// (`Content-Encoding`) when the client accepts it.
     pub(crate) fn serve(&self, headers: &HeaderMap) -> Response {
-        let gzip = accepts_gzip(headers);
-        let (bytes, tag) = if gzip {
-            (&self.gzip, format!("\"{}.gz\"", self.version))
+        if accepts_gzip(headers) {
+            let tag = format!("\"{}.gz\"", self.version);
+            let mut response = self.serve_bytes(headers, &self.gzip, &tag, "application/json");
+            if response.headers().contains_key(header::CONTENT_TYPE) {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
+            response
         } else {
-            (&self.identity, format!("\"{}\"", self.version))
-        };
+            let tag = format!("\"{}\"", self.version);
+            self.serve_bytes(headers, &self.identity, &tag, "application/json")
+        }
+    }
+
+    /// The gzip bytes as a file of their own (`application/gzip`, no `Content-Encoding`):
+    /// an HTTP stack that decodes gzip by itself leaves them alone, so a client can keep
+    /// the bytes of a cut download and ask for the rest by range.
+    pub(crate) fn serve_gzip_file(&self, headers: &HeaderMap) -> Response {
+        let tag = format!("\"{}.gz\"", self.version);
+        self.serve_bytes(headers, &self.gzip, &tag, "application/gzip")
+    }
+
+    fn serve_bytes(
+        &self,
+        headers: &HeaderMap,
+        bytes: &Bytes,
+        tag: &str,
+        content_type: &'static str,
+    ) -> Response {
         let mut response = if headers
             .get_all(header::IF_NONE_MATCH)
             .iter()
@@ -69,10 +94,10 @@ impl Representation {
         {
             StatusCode::NOT_MODIFIED.into_response()
         } else {
-            match requested_range(headers, &tag, bytes.len()) {
-                RangeAsked::Whole => full(bytes.clone()),
+            match requested_range(headers, tag, bytes.len()) {
+                RangeAsked::Whole => full(bytes.clone(), content_type),
                 RangeAsked::Part(start, end) => {
-                    let mut response = full(bytes.slice(start..=end));
+                    let mut response = full(bytes.slice(start..=end), content_type);
                     *response.status_mut() = StatusCode::PARTIAL_CONTENT;
                     insert(
                         &mut response,
@@ -92,11 +117,8 @@ impl Representation {
                 }
             }
         };
-        insert(&mut response, header::ETAG, &tag);
+        insert(&mut response, header::ETAG, tag);
         let out = response.headers_mut();
-        if gzip && out.contains_key(header::CONTENT_TYPE) {
-            out.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        }
         out.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         out.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
         // Clients must revalidate, which costs one small request thanks to the tag.
@@ -105,12 +127,11 @@ impl Representation {
     }
 }
 
-fn full(bytes: Bytes) -> Response {
+fn full(bytes: Bytes, content_type: &'static str) -> Response {
     let mut response = Response::new(Body::from(bytes));
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
 }
 

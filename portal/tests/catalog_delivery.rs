@@ -8,10 +8,14 @@ use std::io::Read as _;
 
 use motcua_portal::builtin_catalog;
 use motcua_protocol::catalog::{Procedure, ProceduresFile};
-use motcua_protocol::catalog_delivery::{CatalogSummary, PATH_CATALOG_SUMMARY, procedure_path};
+use motcua_protocol::catalog_delivery::{
+    CatalogSummary, PATH_CATALOG_SUMMARY, PATH_CATALOG_SUMMARY_GZ, procedure_gz_path,
+    procedure_path,
+};
 use reqwest::StatusCode;
 use reqwest::header::{
-    ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_RANGE, ETAG, IF_NONE_MATCH, IF_RANGE, RANGE,
+    ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_RANGE, CONTENT_TYPE, ETAG, IF_NONE_MATCH, IF_RANGE,
+    RANGE,
 };
 
 fn gunzip(bytes: &[u8]) -> Vec<u8> {
@@ -231,6 +235,51 @@ async fn a_phone_on_an_earlier_version_gets_only_what_changed() {
     // summary.
     assert!(gz.len() < 4_000, "delta {} bytes", gz.len());
     second.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_gzip_files_are_served_as_they_are_and_by_range() {
+    let h = common::harness().await;
+    let json = h
+        .http
+        .get(h.url(PATH_CATALOG_SUMMARY))
+        .send()
+        .await
+        .unwrap();
+    let json = json.bytes().await.unwrap();
+    let file = h
+        .http
+        .get(h.url(PATH_CATALOG_SUMMARY_GZ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.headers()[CONTENT_TYPE], "application/gzip");
+    assert!(file.headers().get(CONTENT_ENCODING).is_none());
+    let tag = file.headers()[ETAG].to_str().unwrap().to_owned();
+    let gz = file.bytes().await.unwrap();
+    assert_eq!(gunzip(&gz), json);
+    let rest = h
+        .http
+        .get(h.url(PATH_CATALOG_SUMMARY_GZ))
+        .header(RANGE, "bytes=100-")
+        .header(IF_RANGE, &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rest.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(rest.bytes().await.unwrap(), gz.slice(100..));
+
+    let (procedures, _) = builtin_catalog();
+    let detail = h
+        .http
+        .get(h.url(&procedure_gz_path(&procedures[1].code)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(detail.headers()[CONTENT_TYPE], "application/gzip");
+    let procedure: Procedure =
+        serde_json::from_slice(&gunzip(&detail.bytes().await.unwrap())).unwrap();
+    assert_eq!(procedure, procedures[1]);
 }
 
 #[tokio::test]

@@ -18,9 +18,19 @@ use crate::identity::IdentityLevel;
 /// carry `ETag`, honour `Range` / `If-Range` (one range) and come gzip-encoded when asked.
 pub const PATH_CATALOG_SUMMARY: &str = "/api/v1/catalog/summary";
 
+/// `GET`: the summary's gzip bytes as a file (`application/gzip`, tag `"<version>.gz"`),
+/// same query and conditions: what the core downloads, so that the bytes of a cut download
+/// are kept as they came and the rest is asked for by range.
+pub const PATH_CATALOG_SUMMARY_GZ: &str = "/api/v1/catalog/summary.gz";
+
 /// `GET`: one procedure's detail (a [`Procedure`]), `{code}` its national code. `ETag` is
 /// `"<detail version>"`; `If-None-Match`, `Range` and gzip as for the summary.
 pub const PATH_CATALOG_PROCEDURE: &str = "/api/v1/catalog/procedures/{code}";
+
+/// The path of one procedure's detail as a gzip file (`{code}.gz`), as the summary's.
+pub fn procedure_gz_path(code: &str) -> String {
+    format!("{}.gz", procedure_path(code))
+}
 
 /// The path of one procedure's detail.
 pub fn procedure_path(code: &str) -> String {

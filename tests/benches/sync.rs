@@ -54,6 +54,12 @@ async fn main() {
         .refresh_catalog()
         .await
         .expect("catalog");
+    filer
+        .core
+        .catalog()
+        .open_procedure(PROCEDURE)
+        .await
+        .expect("procedure detail");
     let procedure = filer
         .core
         .catalog()

@@ -107,6 +107,10 @@ async fn volunteer_with_own_draft(dir: &Path, portal: &Portal) -> (MotCua, Strin
     let core = open_volunteer(dir, portal);
     log_in(&core, volunteer().subject).await;
     core.catalog().refresh_catalog().await.unwrap();
+    core.catalog()
+        .open_procedure(MARITAL_STATUS)
+        .await
+        .expect("procedure detail");
     let own = core.dossier().create_draft(MARITAL_STATUS).unwrap();
     core.dossier()
         .set_field(&own.id, "phone", VOLUNTEER_PHONE)

@@ -1,5 +1,6 @@
 //! The procedure catalog end to end: the portal publishes the repository's catalog, the
-//! core syncs it conditionally (ETag / 304), stores it, and searches it offline.
+//! core syncs its summary conditionally (ETag / 304), fetches a procedure's detail when it
+//! is opened, stores both, and searches offline.
 
 mod common;
 
@@ -19,7 +20,14 @@ fn code_whose_name_contains(phone: &Phone, needle: &str) -> String {
         .min_by_key(|p| p.name_vi.len())
         .map(|p| p.code.clone())
         .unwrap_or_else(|| panic!("a procedure named with {needle:?}"));
-    assert!(phone.core.catalog().procedure(&code).unwrap().is_some());
+    assert!(
+        phone
+            .core
+            .catalog()
+            .procedure_summary(&code)
+            .unwrap()
+            .is_some()
+    );
     code
 }
 
@@ -59,11 +67,15 @@ async fn sync_is_conditional_and_search_works_offline() {
     );
 
     // The same on the wire.
-    let url = format!("{}api/v1/catalog", portal.running.base_url());
+    let url = format!("{}api/v1/catalog/summary", portal.running.base_url());
     let client = reqwest::Client::new();
     let full = client.get(&url).send().await.unwrap();
     let etag = full.headers()["etag"].to_str().unwrap().to_owned();
-    assert_eq!(etag, format!("\"{version}\""));
+    // The tag names the version (with `.gz` when the client took it gzip-encoded).
+    assert!(
+        [format!("\"{version}\""), format!("\"{version}.gz\"")].contains(&etag),
+        "{etag}"
+    );
     let again = client
         .get(&url)
         .header("If-None-Match", &etag)
@@ -73,16 +85,24 @@ async fn sync_is_conditional_and_search_works_offline() {
     assert_eq!(again.status().as_u16(), 304);
     assert!(again.bytes().await.unwrap().is_empty());
 
+    // The summary has no details: a procedure's comes when it is opened, then stays.
+    assert!(catalog.procedure(BIRTH_REGISTRATION).unwrap().is_none());
     let birth = catalog
-        .procedure(BIRTH_REGISTRATION)
+        .open_procedure(BIRTH_REGISTRATION)
+        .await
         .unwrap()
         .expect("birth registration");
+    assert!(!birth.form.is_empty() && !birth.documents.is_empty());
+    assert_eq!(
+        catalog.procedure(BIRTH_REGISTRATION).unwrap(),
+        Some(birth.clone())
+    );
     assert!(
         birth.name_vi.to_lowercase().contains("đăng ký khai sinh"),
         "{}",
         birth.name_vi
     );
-    assert!(catalog.procedure("9.999999").unwrap().is_none());
+    assert!(catalog.open_procedure("9.999999").await.unwrap().is_none());
 
     assert_eq!(first_hit(&phone, "dang ky khai sinh"), BIRTH_REGISTRATION);
     assert_eq!(
@@ -92,7 +112,11 @@ async fn sync_is_conditional_and_search_works_offline() {
     let marital = code_whose_name_contains(&phone, "tình trạng hôn nhân");
     assert_eq!(first_hit(&phone, "giay doc than"), marital);
     let residence = first_hit(&phone, "hộ khẩu");
-    let residence_name = catalog.procedure(&residence).unwrap().unwrap().name_vi;
+    let residence_name = catalog
+        .procedure_summary(&residence)
+        .unwrap()
+        .unwrap()
+        .name_vi;
     assert!(residence_name.contains("thường trú"), "{residence_name}");
 
     // The portal goes away: search and lookup keep working, refresh says so.
@@ -101,7 +125,13 @@ async fn sync_is_conditional_and_search_works_offline() {
     assert_eq!(err.code(), "network_unavailable");
     assert_eq!(first_hit(&phone, "dang ky khai sinh"), BIRTH_REGISTRATION);
     assert_eq!(first_hit(&phone, "giấy độc thân"), marital);
-    assert!(catalog.procedure(BIRTH_REGISTRATION).unwrap().is_some());
+    assert_eq!(
+        catalog.open_procedure(BIRTH_REGISTRATION).await.unwrap(),
+        Some(birth),
+        "an opened procedure opens offline"
+    );
+    let never_opened = catalog.open_procedure(&marital).await.unwrap_err();
+    assert_eq!(never_opened.code(), "network_unavailable");
 
     // And after the app restarts, offline.
     let reopened = motcua_core::MotCua::open(

@@ -50,6 +50,12 @@ async fn logged_in_phone(portal: &Portal) -> Phone {
         .await
         .expect("catalog");
     phone
+        .core
+        .catalog()
+        .open_procedure(MARITAL_STATUS)
+        .await
+        .expect("procedure detail");
+    phone
 }
 
 fn procedure(phone: &Phone) -> motcua_protocol::catalog::Procedure {
@@ -247,6 +253,11 @@ async fn two_hundred_dossiers_through_a_faulty_network_arrive_exactly_once() {
         .await;
         direct.identity().complete_login(&callback).await.unwrap();
         direct.catalog().refresh_catalog().await.unwrap();
+        direct
+            .catalog()
+            .open_procedure(MARITAL_STATUS)
+            .await
+            .expect("procedure detail");
     }
     let core = open(&proxy.url());
     let dossier = core.dossier();
@@ -389,6 +400,10 @@ async fn a_process_killed_at_random_points_loses_no_saved_field_and_files_each_d
         .await;
         core.identity().complete_login(&callback).await.unwrap();
         core.catalog().refresh_catalog().await.unwrap();
+        core.catalog()
+            .open_procedure(MARITAL_STATUS)
+            .await
+            .expect("procedure detail");
         core.dossier().create_draft(MARITAL_STATUS).unwrap().id
     };
 
@@ -494,6 +509,12 @@ async fn a_level_one_identity_cannot_submit_a_level_two_procedure() {
         .unwrap();
     login(&phone, level1.subject).await;
     phone.core.catalog().refresh_catalog().await.unwrap();
+    phone
+        .core
+        .catalog()
+        .open_procedure(MARITAL_STATUS)
+        .await
+        .expect("procedure detail");
     let dossier = phone.core.dossier();
     let draft = dossier.create_draft(MARITAL_STATUS).unwrap();
     motcua_tests::complete_draft(dossier, &procedure(&phone), &draft.id, 3).unwrap();

@@ -54,6 +54,12 @@ async fn locked_fields_refuse_edits_and_filing_on_behalf_reaches_the_desk() {
     let phone = phone_for(&portal);
     let me = login(&phone, LAN).await;
     phone.core.catalog().refresh_catalog().await.unwrap();
+    phone
+        .core
+        .catalog()
+        .open_procedure(EXTRACT)
+        .await
+        .expect("procedure detail");
     let dossier = phone.core.dossier();
 
     let draft = dossier.create_draft(EXTRACT).unwrap();

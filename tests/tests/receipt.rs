@@ -94,6 +94,12 @@ async fn logged_in_phone(portal: &Portal) -> Phone {
     login(&phone, level2_citizen().subject).await;
     phone.core.catalog().refresh_catalog().await.unwrap();
     phone
+        .core
+        .catalog()
+        .open_procedure(MARITAL_STATUS)
+        .await
+        .expect("procedure detail");
+    phone
 }
 
 /// Runs a decoder; a decoder that is not installed fails the test with what to install.

@@ -80,6 +80,10 @@ async fn another_citizen_finds_nothing_of_the_first_and_the_first_finds_their_dr
         );
         log_in(&core, first.subject).await.unwrap();
         core.catalog().refresh_catalog().await.unwrap();
+        core.catalog()
+            .open_procedure(MARITAL_STATUS)
+            .await
+            .expect("procedure detail");
         let filed = complete_draft(&core, 1);
         code = match core.dossier().submit(&filed, None).await.unwrap() {
             DeliveryOutcome::Delivered { dossier_code } => dossier_code,
@@ -190,6 +194,10 @@ async fn another_citizen_waits_while_the_first_ones_submission_is_undelivered() 
         let core = open_at(dir.path(), &portal.running.base_url(), &issuer);
         log_in(&core, first.subject).await.unwrap();
         core.catalog().refresh_catalog().await.unwrap();
+        core.catalog()
+            .open_procedure(MARITAL_STATUS)
+            .await
+            .expect("procedure detail");
         frozen = complete_draft(&core, 4);
     }
     {
@@ -269,6 +277,10 @@ async fn logout_and_erase_leaves_nothing_of_the_citizen() {
     );
     log_in(&core, first.subject).await.unwrap();
     core.catalog().refresh_catalog().await.unwrap();
+    core.catalog()
+        .open_procedure(MARITAL_STATUS)
+        .await
+        .expect("procedure detail");
     let filed = complete_draft(&core, 5);
     let code = match core.dossier().submit(&filed, None).await.unwrap() {
         DeliveryOutcome::Delivered { dossier_code } => dossier_code,

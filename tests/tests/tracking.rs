@@ -96,6 +96,12 @@ async fn phone_with_dossier(portal: &Portal, seed: u64) -> (Phone, String) {
         .unwrap();
     login(&phone, citizen.subject).await;
     phone.core.catalog().refresh_catalog().await.unwrap();
+    phone
+        .core
+        .catalog()
+        .open_procedure(MARITAL_STATUS)
+        .await
+        .expect("procedure detail");
     let dossier = phone.core.dossier();
     let procedure = phone
         .core
@@ -123,6 +129,12 @@ async fn the_desk_accepts_and_the_phone_syncs_the_change_and_keeps_it_offline() 
         .unwrap();
     login(&phone, citizen.subject).await;
     phone.core.catalog().refresh_catalog().await.unwrap();
+    phone
+        .core
+        .catalog()
+        .open_procedure(MARITAL_STATUS)
+        .await
+        .expect("procedure detail");
     let dossier = phone.core.dossier();
     let procedure = phone
         .core

@@ -33,6 +33,12 @@ async fn logged_in_phone(portal: &Portal) -> Phone {
         .await
         .expect("catalog");
     phone
+        .core
+        .catalog()
+        .open_procedure(MARITAL_STATUS)
+        .await
+        .expect("procedure detail");
+    phone
 }
 
 /// A complete draft with two attachments.

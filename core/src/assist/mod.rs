@@ -458,6 +458,7 @@ impl AssistArea {
              INSERT OR IGNORE INTO assisted.catalog_meta SELECT * FROM main.catalog_meta;
              INSERT OR IGNORE INTO assisted.procedures SELECT * FROM main.procedures;
              INSERT INTO assisted.procedure_aliases SELECT * FROM main.procedure_aliases;
+             INSERT OR IGNORE INTO assisted.procedure_details SELECT * FROM main.procedure_details;
              INSERT OR IGNORE INTO assisted.provider_cache SELECT * FROM main.provider_cache;
              COMMIT;",
         );

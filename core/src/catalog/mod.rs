@@ -1,15 +1,23 @@
-//! The procedure catalog on the device: synced from the portal (versioned, conditional on
-//! the ETag), stored whole in SQLite, and searchable offline.
+//! The procedure catalog on the device, in two parts (decision record 0006): the summary
+//! of every procedure (what search and lists need), refreshed with a conditional request
+//! and afterwards only as a delta of what changed; and each procedure's detail (documents,
+//! form), fetched when the procedure is opened or a draft of it is started, then kept.
+//! A catalog shipped with the app installs offline. Cut downloads continue with `Range`.
 
+mod cache;
+mod download;
 pub mod search;
 
 use std::sync::{Arc, RwLock};
 
-use motcua_protocol::catalog::{Catalog, PATH_CATALOG, Procedure};
+use motcua_protocol::catalog::{AliasesFile, Catalog, Procedure, ProceduresFile, assemble};
+use motcua_protocol::catalog_delivery::{
+    CatalogSummary, PATH_CATALOG_SUMMARY_GZ, ProcedureSummary, detail_version, procedure_gz_path,
+};
 use motcua_protocol::i18n::{Lang, Localized};
-use rusqlite::{OptionalExtension as _, params};
 
-use self::search::{SearchDocument, SearchHit, SearchIndex};
+use self::download::Download;
+use self::search::{SearchHit, SearchIndex};
 use crate::CoreConfig;
 use crate::http::{HttpClient, HttpError};
 use crate::store::{Database, StoreError};
@@ -85,16 +93,32 @@ impl Localized for CatalogError {
 /// What a refresh did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CatalogRefresh {
-    /// A new catalog was stored.
+    /// A new catalog summary was stored (whole, or a delta applied).
     Updated {
         /// Its version.
         version: String,
-        /// Number of procedures.
+        /// Number of procedures the answer carried (all of them, or those that changed).
         procedures: usize,
     },
     /// The portal said 304 Not Modified.
     Unchanged {
         /// The version kept.
+        version: String,
+    },
+}
+
+/// What installing the catalog shipped with the app did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BundleInstall {
+    /// Nothing was stored: the shipped catalog now is, details included.
+    Installed {
+        /// Its version.
+        version: String,
+    },
+    /// A catalog was already stored (installed or downloaded earlier): kept; refreshes
+    /// bring only what changed since.
+    AlreadyInstalled {
+        /// The stored version.
         version: String,
     },
 }
@@ -118,85 +142,167 @@ impl CatalogArea {
         }
     }
 
-    /// Fetches the catalog if it changed since the stored version (`If-None-Match`), and
-    /// stores it in one transaction. Public data: no login needed.
+    fn base(&self) -> &str {
+        self.config.portal_url.as_str()
+    }
+
+    /// Brings the summary up to date: one conditional request (`?since=<stored version>`,
+    /// `If-None-Match`) answered by 304, a delta of what changed, or the whole summary
+    /// when nothing is stored or the portal no longer knows the stored version. A cut
+    /// answer continues where it stopped. Public data: no login needed.
     pub async fn refresh_catalog(&self) -> Result<CatalogRefresh, CatalogError> {
-        let stored = self.stored_meta()?;
-        let url = format!(
-            "{}{PATH_CATALOG}",
-            self.config.portal_url.as_str().trim_end_matches('/')
-        );
-        let mut request = self.http.raw().get(url);
-        if let Some((_, Some(etag))) = &stored {
-            request = request.header(reqwest::header::IF_NONE_MATCH, etag);
-        }
-        let response = request.send().await.map_err(|e| {
-            CatalogError::Network(
-                if e.is_timeout() {
-                    "timed out"
-                } else {
-                    "could not connect"
-                }
-                .into(),
-            )
-        })?;
-        if response.status() == reqwest::StatusCode::NOT_MODIFIED {
-            let version = stored.map(|(v, _)| v).ok_or_else(|| {
-                CatalogError::Unexpected("304 Not Modified without a stored catalog".into())
-            })?;
-            tracing::debug!("catalog unchanged");
-            return Ok(CatalogRefresh::Unchanged { version });
-        }
-        let etag = response
-            .headers()
-            .get(reqwest::header::ETAG)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let catalog: Catalog = self.http.json_from(response).await?;
-        let count = catalog.procedures.len();
-        let version = catalog.version.clone();
+        let stored = cache::meta(&self.database)?;
+        let (path, tag) = match &stored {
+            Some(version) => (
+                format!("{PATH_CATALOG_SUMMARY_GZ}?since={version}"),
+                Some(format!("\"{version}\"")),
+            ),
+            None => (PATH_CATALOG_SUMMARY_GZ.to_owned(), None),
+        };
+        let body = match download::download(
+            &self.http,
+            &self.database,
+            self.base(),
+            &path,
+            tag.as_deref(),
+        )
+        .await?
+        {
+            Download::NotModified => {
+                let version = stored.ok_or_else(|| {
+                    CatalogError::Unexpected("304 Not Modified without a stored catalog".into())
+                })?;
+                tracing::debug!("catalog unchanged");
+                return Ok(CatalogRefresh::Unchanged { version });
+            }
+            Download::Body(body) => body,
+        };
+        let summary: CatalogSummary = serde_json::from_slice(&body)
+            .map_err(|e| CatalogError::Unexpected(format!("catalog summary: {e}")))?;
+        let count = summary.procedures.len();
+        let version = summary.version.clone();
+        let delta = summary.base.is_some();
         let database = self.database.clone();
         // Storing a few thousand rows takes tens of milliseconds: off the async threads.
-        tokio::task::spawn_blocking(move || store_catalog(&database, &catalog, etag.as_deref()))
+        tokio::task::spawn_blocking(move || cache::apply_summary(&database, &summary))
             .await
             .map_err(|e| CatalogError::Unexpected(e.to_string()))??;
         *self.index.write().map_err(|_| StoreError::Poisoned)? = None;
-        tracing::info!(procedures = count, "catalog updated");
+        tracing::info!(procedures = count, delta, "catalog updated");
         Ok(CatalogRefresh::Updated {
             version,
             procedures: count,
         })
     }
 
-    /// Stores a catalog the app already has (e.g. one shipped inside the app, so that
-    /// search works on the very first start without network), as a refresh would.
+    /// Stores a whole catalog (summary and every detail), replacing what is stored.
     pub fn install_catalog(&self, catalog: &Catalog) -> Result<(), CatalogError> {
-        store_catalog(&self.database, catalog, None)?;
+        cache::store_whole(&self.database, catalog)?;
         *self.index.write().map_err(|_| StoreError::Poisoned)? = None;
         Ok(())
     }
 
-    /// The stored catalog's version, if any.
-    pub fn catalog_version(&self) -> Result<Option<String>, CatalogError> {
-        Ok(self.stored_meta()?.map(|(version, _)| version))
+    /// Installs the catalog shipped with the app (`procedures.json` and `aliases.json` of
+    /// `data/catalog`), offline, when no catalog is stored yet: search and drafts work on
+    /// the very first start, and the first refresh asks only for what changed since. Its
+    /// version is the one the portal publishes for the same data.
+    pub fn install_bundled_catalog(
+        &self,
+        procedures_json: &str,
+        aliases_json: &str,
+    ) -> Result<BundleInstall, CatalogError> {
+        if let Some(version) = cache::meta(&self.database)? {
+            return Ok(BundleInstall::AlreadyInstalled { version });
+        }
+        let procedures: ProceduresFile = serde_json::from_str(procedures_json)
+            .map_err(|e| CatalogError::Unexpected(format!("shipped procedures: {e}")))?;
+        let aliases: AliasesFile = serde_json::from_str(aliases_json)
+            .map_err(|e| CatalogError::Unexpected(format!("shipped aliases: {e}")))?;
+        let catalog = assemble(procedures.procedures, aliases.aliases)
+            .map_err(|e| CatalogError::Unexpected(format!("shipped catalog: {e}")))?;
+        self.install_catalog(&catalog)?;
+        tracing::info!(
+            procedures = catalog.procedures.len(),
+            "shipped catalog installed"
+        );
+        Ok(BundleInstall::Installed {
+            version: catalog.version,
+        })
     }
 
-    /// One procedure from the stored catalog.
+    /// The stored catalog's version, if any.
+    pub fn catalog_version(&self) -> Result<Option<String>, CatalogError> {
+        cache::meta(&self.database)
+    }
+
+    /// One procedure's summary from the stored catalog.
+    pub fn procedure_summary(&self, code: &str) -> Result<Option<ProcedureSummary>, CatalogError> {
+        cache::summary(&self.database, code.trim())
+    }
+
+    /// One procedure's detail as stored, without network: `None` when it was never
+    /// opened (see [`CatalogArea::open_procedure`]). It may be older than the summary says
+    /// when a refresh changed it and it was not opened since.
     pub fn procedure(&self, code: &str) -> Result<Option<Procedure>, CatalogError> {
-        let body: Option<String> = self
-            .database
-            .connection()?
-            .query_row(
-                "SELECT body FROM procedures WHERE code = ?1",
-                params![code.trim()],
-                |row| row.get(0),
-            )
-            .optional()?;
-        body.map(|json| {
-            serde_json::from_str(&json)
-                .map_err(|e| CatalogError::Unexpected(format!("stored procedure: {e}")))
-        })
-        .transpose()
+        Ok(cache::detail(&self.database, code.trim())?.map(|(procedure, _)| procedure))
+    }
+
+    /// A procedure opened (its screen shown, a draft about to start): its detail, fetched
+    /// when the stored one is missing or not the version the summary names (a cut
+    /// download continues), and kept. Offline, a stored older detail is returned; with
+    /// none, the network error. `Ok(None)`: the catalog has no such procedure.
+    pub async fn open_procedure(&self, code: &str) -> Result<Option<Procedure>, CatalogError> {
+        let code = code.trim();
+        let Some(summary) = cache::summary(&self.database, code)? else {
+            if cache::meta(&self.database)?.is_none() {
+                return Err(CatalogError::NotDownloaded);
+            }
+            return Ok(None);
+        };
+        let stored = cache::detail(&self.database, code)?;
+        if let Some((procedure, version)) = &stored
+            && *version == summary.detail
+        {
+            return Ok(Some(procedure.clone()));
+        }
+        let tag = stored.as_ref().map(|(_, version)| format!("\"{version}\""));
+        let fetched = download::download(
+            &self.http,
+            &self.database,
+            self.base(),
+            &procedure_gz_path(code),
+            tag.as_deref(),
+        )
+        .await;
+        let body = match fetched {
+            Ok(Download::Body(body)) => body,
+            Ok(Download::NotModified) => return Ok(stored.map(|(procedure, _)| procedure)),
+            Err(CatalogError::Network(detail)) => {
+                return match stored {
+                    Some((procedure, _)) => {
+                        tracing::info!(%detail, "offline: an older detail of the procedure");
+                        Ok(Some(procedure))
+                    }
+                    None => Err(CatalogError::Network(detail)),
+                };
+            }
+            Err(other) => return Err(other),
+        };
+        let procedure: Procedure = serde_json::from_slice(&body)
+            .map_err(|e| CatalogError::Unexpected(format!("procedure detail: {e}")))?;
+        if procedure.code != code {
+            return Err(CatalogError::Unexpected(format!(
+                "asked for {code}, got {}",
+                procedure.code
+            )));
+        }
+        if detail_version(&procedure) != summary.detail {
+            // Newer than the stored summary (the catalog changed since the last refresh):
+            // kept; the next refresh names it.
+            tracing::debug!(code, "detail newer than the stored summary");
+        }
+        cache::put_detail(&self.database, &procedure)?;
+        Ok(Some(procedure))
     }
 
     /// Searches the stored catalog, offline. Any text is accepted.
@@ -217,102 +323,11 @@ impl CatalogArea {
         {
             return Ok(index.clone());
         }
-        if self.stored_meta()?.is_none() {
+        if cache::meta(&self.database)?.is_none() {
             return Err(CatalogError::NotDownloaded);
         }
-        let index = Arc::new(SearchIndex::build(load_documents(&self.database)?));
+        let index = Arc::new(SearchIndex::build(cache::search_documents(&self.database)?));
         *self.index.write().map_err(|_| StoreError::Poisoned)? = Some(index.clone());
         Ok(index)
     }
-
-    fn stored_meta(&self) -> Result<Option<(String, Option<String>)>, CatalogError> {
-        Ok(self
-            .database
-            .connection()?
-            .query_row(
-                "SELECT version, etag FROM catalog_meta WHERE id = 1",
-                [],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?)
-    }
-}
-
-fn store_catalog(
-    database: &Database,
-    catalog: &Catalog,
-    etag: Option<&str>,
-) -> Result<(), CatalogError> {
-    let mut connection = database.connection()?;
-    let tx = connection.transaction()?;
-    tx.execute("DELETE FROM procedure_aliases", [])?;
-    tx.execute("DELETE FROM procedures", [])?;
-    {
-        let mut insert = tx.prepare(
-            "INSERT INTO procedures (code, name_vi, name_en, field_vi, popularity, body)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        for procedure in &catalog.procedures {
-            let body = serde_json::to_string(procedure)
-                .map_err(|e| CatalogError::Unexpected(e.to_string()))?;
-            insert.execute(params![
-                procedure.code,
-                procedure.name_vi,
-                procedure.name_en,
-                procedure.field_vi,
-                procedure.popularity,
-                body
-            ])?;
-        }
-        let mut alias =
-            tx.prepare("INSERT INTO procedure_aliases (phrase, code) VALUES (?1, ?2)")?;
-        for entry in &catalog.aliases {
-            for code in &entry.codes {
-                alias.execute(params![entry.phrase, code])?;
-            }
-        }
-    }
-    tx.execute(
-        "INSERT INTO catalog_meta (id, version, etag, synthetic, fetched_at)
-         VALUES (1, ?1, ?2, ?3, strftime('%s','now'))
-         ON CONFLICT(id) DO UPDATE SET version = ?1, etag = ?2, synthetic = ?3,
-             fetched_at = strftime('%s','now')",
-        params![catalog.version, etag, catalog.synthetic],
-    )?;
-    tx.commit()?;
-    Ok(())
-}
-
-fn load_documents(database: &Database) -> Result<Vec<SearchDocument>, CatalogError> {
-    let connection = database.connection()?;
-    let mut aliases: std::collections::HashMap<String, Vec<String>> = Default::default();
-    let mut statement =
-        connection.prepare("SELECT code, phrase FROM procedure_aliases ORDER BY rowid")?;
-    let rows = statement.query_map([], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-    })?;
-    for row in rows {
-        let (code, phrase) = row?;
-        aliases.entry(code).or_default().push(phrase);
-    }
-    let mut statement = connection.prepare(
-        "SELECT code, name_vi, name_en, field_vi, popularity FROM procedures ORDER BY code",
-    )?;
-    let rows = statement.query_map([], |row| {
-        Ok(SearchDocument {
-            code: row.get(0)?,
-            name_vi: row.get(1)?,
-            name_en: row.get(2)?,
-            field_vi: row.get(3)?,
-            aliases: Vec::new(),
-            popularity: row.get(4)?,
-        })
-    })?;
-    let mut documents = Vec::new();
-    for row in rows {
-        let mut document = row?;
-        document.aliases = aliases.remove(&document.code).unwrap_or_default();
-        documents.push(document);
-    }
-    Ok(documents)
 }

@@ -67,7 +67,7 @@ async fn run(args: &[String]) -> i32 {
     let _ = dossier.run_outbox(true, None).await;
     let draft = &args[4];
     let start: u64 = args[5].parse().unwrap_or(0);
-    let Ok(Some(procedure)) = core.catalog().procedure(PROCEDURE) else {
+    let Ok(Some(procedure)) = core.catalog().open_procedure(PROCEDURE).await else {
         eprintln!("catalog missing");
         return 1;
     };
