@@ -1,18 +1,15 @@
 //! Argument parsing and the commands other than `demo`.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use motcua_core::identity::IdentityError;
-use motcua_core::secure_store::DevFileSecureStore;
-use motcua_core::{CoreConfig, Lang, Localized, MotCua, OpenError};
-use motcua_protocol::api::{ClientConfig, PATH_CLIENT_CONFIG};
-use motcua_protocol::receipt::RootKey;
+use motcua_core::{Lang, Localized, OpenError};
 use serde::Serialize;
 use url::Url;
 
+pub use crate::client::{ClientContext, ConfigUse, fetch_client_config};
 use crate::output::{Output, profile_text};
 
 /// The `motcua` command line.
@@ -113,7 +110,8 @@ pub enum Command {
     Dossiers,
     /// Fetch the status changes of your dossiers since the last sync.
     Sync,
-    /// Where your dossiers are; with a code, that dossier's timeline.
+    /// Where your dossiers are, as this device holds them (no network; `sync` first for
+    /// the latest); with a code, that dossier's timeline.
     Status {
         /// Dossier code.
         code: Option<String>,
@@ -457,8 +455,14 @@ pub async fn run(cli: Cli) -> i32 {
             png,
             root_key,
         } => {
-            match ClientContext::open(&cli.portal, cli.data_dir, cli.assisted, root_key.as_deref())
-                .await
+            match ClientContext::open(
+                &cli.portal,
+                cli.data_dir,
+                cli.assisted,
+                root_key.as_deref(),
+                ConfigUse::Revalidate,
+            )
+            .await
             {
                 Ok(client) => crate::receipt::receipt(&out, &client, &code, png.as_deref()).await,
                 Err(e) => Err(e),
@@ -471,11 +475,18 @@ pub async fn run(cli: Cli) -> i32 {
             root_key,
         } => {
             // The only command whose exit status tells more than success or failure.
+            // Offline verification needs no network: none is opened.
+            let config_use = if offline {
+                ConfigUse::Offline
+            } else {
+                ConfigUse::Revalidate
+            };
             let verified = match ClientContext::open(
                 &cli.portal,
                 cli.data_dir,
                 cli.assisted,
                 root_key.as_deref(),
+                config_use,
             )
             .await
             {
@@ -495,7 +506,15 @@ pub async fn run(cli: Cli) -> i32 {
         }
         Command::Demo => crate::demo::run(&out).await,
         Command::Login { step, timeout_secs } => {
-            let client = ClientContext::new(&cli.portal, cli.data_dir, cli.assisted).await;
+            // Logging in depends on the issuer and client id: revalidated.
+            let client = ClientContext::open(
+                &cli.portal,
+                cli.data_dir,
+                cli.assisted,
+                None,
+                ConfigUse::Revalidate,
+            )
+            .await;
             match (client, step) {
                 (Err(e), _) => Err(e),
                 (Ok(client), None) => login_loopback(&out, &client, timeout_secs).await,
@@ -578,7 +597,16 @@ pub async fn run(cli: Cli) -> i32 {
             Err(e) => Err(e),
         },
         Command::Status { code } => {
-            match ClientContext::new(&cli.portal, cli.data_dir, cli.assisted).await {
+            // What the device holds: no network (`motcua sync` fetches).
+            match ClientContext::open(
+                &cli.portal,
+                cli.data_dir,
+                cli.assisted,
+                None,
+                ConfigUse::Offline,
+            )
+            .await
+            {
                 Ok(client) => crate::tracking::status(&out, &client, code.as_deref()).await,
                 Err(e) => Err(e),
             }
@@ -634,96 +662,11 @@ pub async fn run(cli: Cli) -> i32 {
     }
 }
 
-/// The client core opened for the CLI: the profile in the data directory, tokens in the
-/// development secret store (a desk PC or a developer's machine, not a phone).
-pub struct ClientContext {
-    /// The opened core: the volunteer's (or user's) own profile, or with `--assisted` the
-    /// open assisted session's profile.
-    pub core: Arc<MotCua>,
-}
-
-impl ClientContext {
-    /// Opens the profile in `data_dir` for `portal`. The portal's client configuration is
-    /// fetched, or taken from the last fetch when the portal cannot be reached, so that
-    /// offline commands (search, procedure) still work.
-    pub async fn new(
-        portal: &Url,
-        data_dir: Option<PathBuf>,
-        assisted: bool,
-    ) -> Result<ClientContext, CliError> {
-        ClientContext::open(portal, data_dir, assisted, None).await
-    }
-
-    /// [`ClientContext::new`] with the receipt trust anchor: `root_key` (`ed25519:…`) when
-    /// given, else the one the portal's client configuration announces. Taking the anchor
-    /// from the server whose receipts it checks is acceptable only for this development
-    /// CLI; the apps carry it in their branding.
-    pub async fn open(
-        portal: &Url,
-        data_dir: Option<PathBuf>,
-        assisted: bool,
-        root_key: Option<&str>,
-    ) -> Result<ClientContext, CliError> {
-        let data_dir = data_dir_or_default(data_dir);
-        let cache = data_dir.join(CLIENT_CONFIG_CACHE);
-        let config = match fetch_client_config(portal).await {
-            Ok(config) => {
-                let cached = CachedClientConfig {
-                    portal: portal.to_string(),
-                    config: config.clone(),
-                };
-                if let Ok(json) = serde_json::to_vec(&cached) {
-                    write_private(&data_dir, &cache, &json)?;
-                }
-                config
-            }
-            Err(error @ CliError::PortalUnreachable(_)) => std::fs::read(&cache)
-                .ok()
-                .and_then(|bytes| serde_json::from_slice::<CachedClientConfig>(&bytes).ok())
-                .filter(|cached| cached.portal == portal.as_str())
-                .map(|cached| cached.config)
-                .ok_or(error)?,
-            Err(error) => return Err(error),
-        };
-        let root_key = match root_key.or(config.receipt_root_key.as_deref()) {
-            Some(text) => Some(RootKey::parse(text).ok_or_else(|| {
-                CliError::InvalidArgument(format!("{text:?} is not an ed25519:… root key"))
-            })?),
-            None => None,
-        };
-        let mut core_config = CoreConfig::new(
-            data_dir.clone(),
-            portal.clone(),
-            config.issuer,
-            config.client_id,
-        );
-        core_config.receipt_root_key = root_key;
-        // A session spans several commands here (begin, login, draft…, end): it is kept
-        // until `motcua assist end`, not erased as an app erases a killed session.
-        core_config.resume_assisted_session = true;
-        let secrets = Arc::new(DevFileSecureStore::new(&data_dir));
-        let core = MotCua::open(core_config, secrets)?;
-        let core = if assisted {
-            core.assist()
-                .resume_assisted_session()
-                .map_err(CliError::Assist)?
-                .core()
-                .clone()
-        } else {
-            Arc::new(core)
-        };
-        Ok(ClientContext { core })
-    }
-}
-
-/// File in the data directory with the last client configuration (public data).
-const CLIENT_CONFIG_CACHE: &str = "client-config.json";
-
 /// Writes `bytes` to `file` in `data_dir`, both private whatever the umask: the directory
 /// `0700` (it holds the core's store, the profile's personal data, which on a desktop only
 /// these modes keep from other local users; the core tightens it too when it opens its
 /// store), the file `0600`.
-fn write_private(data_dir: &Path, file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_private(data_dir: &Path, file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
@@ -744,36 +687,6 @@ fn write_private(data_dir: &Path, file: &Path, bytes: &[u8]) -> std::io::Result<
         handle.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     }
     handle.write_all(bytes)
-}
-
-#[derive(Serialize, serde::Deserialize)]
-struct CachedClientConfig {
-    portal: String,
-    config: ClientConfig,
-}
-
-/// Asks the portal which issuer and client id to log in with.
-pub async fn fetch_client_config(portal: &Url) -> Result<ClientConfig, CliError> {
-    let url = format!(
-        "{}{PATH_CLIENT_CONFIG}",
-        portal.as_str().trim_end_matches('/')
-    );
-    let unreachable = |e: reqwest::Error| {
-        CliError::PortalUnreachable(if e.is_connect() {
-            format!("{} {}", portal.as_str(), "refused the connection")
-        } else {
-            e.without_url().to_string()
-        })
-    };
-    let response = reqwest::Client::new()
-        .get(url)
-        .timeout(Duration::from_secs(15))
-        .send()
-        .await
-        .map_err(unreachable)?
-        .error_for_status()
-        .map_err(unreachable)?;
-    response.json().await.map_err(unreachable)
 }
 
 /// The data directory given, or the user's default one.

@@ -6,6 +6,7 @@ pub mod assist;
 pub mod browser;
 pub mod calendar;
 pub mod catalog;
+pub mod client;
 pub mod commands;
 pub mod demo;
 pub mod desk;

@@ -41,18 +41,14 @@ pub async fn sync(out: &Output, client: &ClientContext) -> Result<(), CliError> 
     Ok(())
 }
 
-/// `motcua status [<code>]`: one dossier with its timeline, or all of them.
+/// `motcua status [<code>]`: one dossier with its timeline, or all of them, as the
+/// device holds them (no network: `motcua sync` first for the latest).
 pub async fn status(
     out: &Output,
     client: &ClientContext,
     code: Option<&str>,
 ) -> Result<(), CliError> {
-    // Fresh when the portal answers; from the device otherwise.
-    if let Err(error) = client.core.tracking().sync().await
-        && !out.json
-    {
-        eprintln!("({})", motcua_core::Localized::message(&error, out.lang));
-    }
+    // What the device holds, without network (`motcua sync` brings it up to date).
     match code {
         Some(code) => {
             let dossier = client.core.tracking().dossier(code)?.ok_or_else(|| {

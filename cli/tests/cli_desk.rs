@@ -324,6 +324,8 @@ async fn a_dossier_moves_through_the_desk_commands_and_the_citizen_answers() {
     let returned = ok(motcua(&base, desk_pc.path()).args(["desk", "return", &code]));
     assert_eq!(returned["status"], "returned");
 
+    // `status` shows what the device holds: sync first.
+    ok(motcua(&base, phone.path()).args(["sync"]));
     let status = ok(motcua(&base, phone.path()).args(["status", &code]));
     assert_eq!(status["status"], "returned");
     let statuses: Vec<&str> = status["timeline"]
@@ -354,7 +356,38 @@ async fn a_dossier_moves_through_the_desk_commands_and_the_citizen_answers() {
         refused(motcua(&base, desk_pc.path()).args(["desk", "show", &code])),
         "staff_not_logged_in"
     );
+    let address = portal.local_addr();
     portal.shutdown().await;
+
+    // The portal is down, its address taken by a listener that counts connections:
+    // commands that need no network succeed and never connect (issue 18, item 6).
+    let down = TcpListener::bind(address).unwrap();
+    let attempts = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = attempts.clone();
+    std::thread::spawn(move || {
+        for stream in down.incoming() {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    let status = ok(motcua(&base, phone.path()).args(["status", &code]));
+    assert_eq!(status["status"], "returned");
+    ok(motcua(&base, phone.path()).args(["status"]));
+    let (status, verdict) =
+        verified(motcua(&base, desk_pc.path()).args(["verify", "--offline", qr_text]));
+    assert_eq!(
+        (status, verdict["verdict"].as_str()),
+        (0, Some("receipt_valid"))
+    );
+    ok(motcua(&base, phone.path()).args(["drafts"]));
+    assert_eq!(
+        attempts.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "a command that needs no network connected"
+    );
+    // One that needs the network does connect (the count is not blind).
+    let _ = motcua(&base, phone.path()).args(["sync"]).output().unwrap();
+    assert!(attempts.load(std::sync::atomic::Ordering::SeqCst) > 0);
 }
 
 /// A one-page PDF (the same as the demo's declaration form).

@@ -136,8 +136,20 @@ impl MotCua {
     /// Opens (creating on first use) the profile in `config.data_dir`, running the local
     /// database's migrations. `secure_store` is the platform's keystore.
     pub fn open(config: CoreConfig, secure_store: Arc<dyn SecureStore>) -> Result<Self, OpenError> {
+        MotCua::open_with_client(config, secure_store, None)
+    }
+
+    /// [`MotCua::open`] with the process's HTTP client (one connection pool for every
+    /// request of the process: a tool that asks the portal something before it opens the
+    /// core gives its client here, so a weak link pays for one connection, not two).
+    /// `None`: a client of the core's own.
+    pub fn open_with_client(
+        config: CoreConfig,
+        secure_store: Arc<dyn SecureStore>,
+        http: Option<http::HttpClient>,
+    ) -> Result<Self, OpenError> {
         let resume = config.resume_assisted_session;
-        let core = MotCua::open_isolated(config, secure_store)?;
+        let core = MotCua::open_isolated_with(config, secure_store, http)?;
         if !resume {
             core.assist
                 .erase_abandoned()
@@ -152,8 +164,19 @@ impl MotCua {
         config: CoreConfig,
         secure_store: Arc<dyn SecureStore>,
     ) -> Result<Self, OpenError> {
+        MotCua::open_isolated_with(config, secure_store, None)
+    }
+
+    fn open_isolated_with(
+        config: CoreConfig,
+        secure_store: Arc<dyn SecureStore>,
+        http: Option<http::HttpClient>,
+    ) -> Result<Self, OpenError> {
         let database = Arc::new(Database::open(&config.data_dir)?);
-        let http = http::HttpClient::new().map_err(|e| OpenError::Http(e.to_string()))?;
+        let http = match http {
+            Some(http) => http,
+            None => http::HttpClient::new().map_err(|e| OpenError::Http(e.to_string()))?,
+        };
         let config = Arc::new(config);
         let catalog = Arc::new(CatalogArea::new(
             config.clone(),
