@@ -59,6 +59,10 @@ pub struct CoreConfig {
     /// app (never fetched from the portal it is meant to check). `None`: receipts are
     /// shown but not verified.
     pub receipt_root_key: Option<motcua_protocol::receipt::RootKey>,
+    /// How long an exchange with the portal or the provider may go without progress (no
+    /// byte moving either way) before it is abandoned; slow transfers that keep moving are
+    /// never cut ([`http::DEFAULT_STALL_TIMEOUT`]; tests on an emulated link use less).
+    pub stall_timeout: std::time::Duration,
 }
 
 impl CoreConfig {
@@ -73,6 +77,7 @@ impl CoreConfig {
             scopes: DEFAULT_SCOPES.to_owned(),
             resume_assisted_session: false,
             receipt_root_key: None,
+            stall_timeout: http::DEFAULT_STALL_TIMEOUT,
         }
     }
 }
@@ -172,10 +177,11 @@ impl MotCua {
         secure_store: Arc<dyn SecureStore>,
         http: Option<http::HttpClient>,
     ) -> Result<Self, OpenError> {
-        let database = Arc::new(Database::open(&config.data_dir)?);
+        let database = Arc::new(Database::open(&config.data_dir, secure_store.clone())?);
         let http = match http {
             Some(http) => http,
-            None => http::HttpClient::new().map_err(|e| OpenError::Http(e.to_string()))?,
+            None => http::HttpClient::with_stall_timeout(config.stall_timeout)
+                .map_err(|e| OpenError::Http(e.to_string()))?,
         };
         let config = Arc::new(config);
         let catalog = Arc::new(CatalogArea::new(
@@ -206,7 +212,6 @@ impl MotCua {
             config,
             http,
             database,
-            secure_store,
             identity.clone(),
             catalog.clone(),
         );

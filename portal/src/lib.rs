@@ -665,8 +665,29 @@ fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::map_response(plain_errors::json_errors))
+        // Outside the error mapping, so that error bodies are compressed too; bodies
+        // already encoded (a precomputed gzip) or partial (Range) are left alone.
+        .layer(compression())
         .layer(middleware::from_fn(trace_request))
         .with_state(state)
+}
+
+/// Compression of answers: gzip or br as the client asks (`Accept-Encoding`), for bodies
+/// of 256 bytes or more (smaller ones gain nothing over the headers it adds), never for
+/// images and PDFs (already compressed).
+fn compression()
+-> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::predicate::{NotForContentType, Predicate as _, SizeAbove};
+    tower_http::compression::CompressionLayer::new()
+        .gzip(true)
+        .br(true)
+        .compress_when(
+            SizeAbove::new(256)
+                .and(NotForContentType::IMAGES)
+                .and(NotForContentType::const_new("application/pdf"))
+                .and(NotForContentType::GRPC)
+                .and(NotForContentType::SSE),
+        )
 }
 
 /// The desk (officers') endpoints; staff tokens only.

@@ -10,6 +10,12 @@
 //!   and overall, so one client cannot take every file descriptor: past the per-peer cap
 //!   a new connection is closed at once; at the overall cap the portal stops accepting
 //!   until one ends (the kernel's backlog holds the rest);
+//! - an answer must make progress too: a write the client does not take for the body
+//!   stall timeout ends the connection (a client that stopped reading, or vanished);
+//! - the kernel watches for dead peers (issue 18): TCP keepalive probes an idle
+//!   connection after [`KEEPALIVE_IDLE`], and on Linux data left unacknowledged for the
+//!   body stall timeout closes the connection (`TCP_USER_TIMEOUT`), so a phone that left
+//!   its link does not hold a connection (and a shutdown) for the kernel's 15 minutes;
 //! - a shutdown stops accepting, lets the requests in flight finish, and closes what is
 //!   still open when the shutdown deadline passes.
 
@@ -33,6 +39,13 @@ use tokio::time::{Instant, Sleep};
 use tower::ServiceExt as _;
 
 use crate::ratelimit::bucket_key;
+
+/// Idle time before the first keepalive probe.
+pub(crate) const KEEPALIVE_IDLE: Duration = Duration::from_secs(30);
+/// Between keepalive probes.
+const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(10);
+/// Probes unanswered before the kernel drops the connection.
+const KEEPALIVE_RETRIES: u32 = 3;
 
 /// How the server treats its connections.
 #[derive(Debug, Clone, Copy)]
@@ -166,6 +179,8 @@ async fn serve_connection(
 ) {
     let _held = held;
     let _ = stream.set_nodelay(true);
+    watch_for_a_dead_peer(&stream, limits.body_stall_timeout);
+    let stream = WriteStallTimeout::new(stream, limits.body_stall_timeout);
     let body_stall = limits.body_stall_timeout;
     let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
         request.extensions_mut().insert(ConnectInfo(peer));
@@ -201,6 +216,122 @@ async fn serve_connection(
                 }
             }
         }
+    }
+}
+
+/// Keepalive probes, and (Linux, Android) a limit on unacknowledged data; best effort.
+fn watch_for_a_dead_peer(stream: &tokio::net::TcpStream, unacknowledged: Duration) {
+    let socket = socket2::SockRef::from(stream);
+    let keepalive = socket2::TcpKeepalive::new()
+        .with_time(KEEPALIVE_IDLE)
+        .with_interval(KEEPALIVE_INTERVAL);
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let keepalive = keepalive.with_retries(KEEPALIVE_RETRIES);
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let _ = KEEPALIVE_RETRIES;
+    if let Err(error) = socket.set_tcp_keepalive(&keepalive) {
+        tracing::debug!(%error, "cannot set TCP keepalive");
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    if let Err(error) = socket.set_tcp_user_timeout(Some(unacknowledged)) {
+        tracing::debug!(%error, "cannot set TCP_USER_TIMEOUT");
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let _ = unacknowledged;
+}
+
+/// A connection whose writes fail when the peer takes nothing for `limit`: an answer to a
+/// client that stopped reading (or vanished) does not hold the connection.
+struct WriteStallTimeout<S> {
+    inner: S,
+    limit: Duration,
+    deadline: Pin<Box<Sleep>>,
+    /// Whether `deadline` belongs to the current wait.
+    waiting: bool,
+}
+
+impl<S> WriteStallTimeout<S> {
+    fn new(inner: S, limit: Duration) -> WriteStallTimeout<S> {
+        WriteStallTimeout {
+            inner,
+            limit,
+            deadline: Box::pin(tokio::time::sleep(limit)),
+            waiting: false,
+        }
+    }
+
+    /// Turns a write that is still pending after the limit into an error.
+    fn watch<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        poll: Poll<std::io::Result<T>>,
+    ) -> Poll<std::io::Result<T>> {
+        match poll {
+            Poll::Ready(result) => {
+                self.waiting = false;
+                Poll::Ready(result)
+            }
+            Poll::Pending => {
+                if !self.waiting {
+                    self.waiting = true;
+                    let deadline = Instant::now() + self.limit;
+                    self.deadline.as_mut().reset(deadline);
+                }
+                match self.deadline.as_mut().poll(cx) {
+                    Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "the client stopped taking the answer",
+                    ))),
+                    Poll::Pending => Poll::Pending,
+                }
+            }
+        }
+    }
+}
+
+impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for WriteStallTimeout<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for WriteStallTimeout<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let this = &mut *self;
+        let poll = Pin::new(&mut this.inner).poll_write(cx, buf);
+        this.watch(cx, poll)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let this = &mut *self;
+        let poll = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+        this.watch(cx, poll)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let this = &mut *self;
+        let poll = Pin::new(&mut this.inner).poll_flush(cx);
+        this.watch(cx, poll)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 }
 

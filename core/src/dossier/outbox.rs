@@ -7,23 +7,22 @@
 use motcua_protocol::api::ApiErrorCode;
 use motcua_protocol::dossier::{
     AttachmentRef, DossierSubmission, DossierSummary, HEADER_IDEMPOTENCY_KEY, HEADER_TUS_RESUMABLE,
-    HEADER_UPLOAD_LENGTH, HEADER_UPLOAD_METADATA, HEADER_UPLOAD_OFFSET, PATH_DOSSIERS,
-    PATH_UPLOADS, TUS_PATCH_CONTENT_TYPE, TUS_VERSION, format_upload_metadata,
+    PATH_DOSSIERS, TUS_VERSION,
 };
 use motcua_protocol::lifecycle::{
     PATH_DOSSIER_SUPPLEMENT, PATH_DOSSIER_WITHDRAW, SupplementAnswer, WithdrawalRequest,
 };
 use rusqlite::params;
 
-use super::drafts::{self, StoredAttachment, blob_context};
+use super::drafts::{self, StoredAttachment};
 use super::{DossierArea, DossierError, DraftState, unix_now};
 use crate::CoreConfig;
+use crate::store::policy::{DRAFT_FAILURE, OUTBOX_LAST_ERROR, WITHDRAWAL_LAST_ERROR};
 use crate::http::{HttpClient, HttpError};
 use crate::identity::IdentityError;
 
-/// Bytes per tus `PATCH`: small enough to make progress on a weak link, large enough to
-/// keep round trips few.
-const CHUNK_BYTES: usize = 256 * 1024;
+mod tus;
+
 /// First retry delay; doubled per attempt up to [`MAX_BACKOFF_SECS`].
 const BASE_BACKOFF_SECS: i64 = 2;
 /// Longest delay between attempts.
@@ -97,7 +96,9 @@ fn classify(error: HttpError) -> Failure {
             message,
         } => match code {
             // Held uploads expire or get attached: room comes back (Retry-After says when).
-            ApiErrorCode::UploadQuotaExceeded => {
+            // An offset mismatch is a race with another PATCH (an abandoned one still
+            // arriving): settled with HEAD at the next try, never a refusal of the dossier.
+            ApiErrorCode::UploadQuotaExceeded | ApiErrorCode::UploadOffsetMismatch => {
                 Failure::Transient(format!("{}: {message}", code.as_str()))
             }
             ApiErrorCode::ValidationFailed
@@ -125,6 +126,8 @@ pub(crate) struct Outbox {
     http: HttpClient,
     /// One delivery at a time: two concurrent ones would create two uploads of a file.
     lock: tokio::sync::Mutex<()>,
+    /// The size of the next tus chunk, from the throughput measured so far.
+    chunks: tus::ChunkSizer,
 }
 
 impl Outbox {
@@ -133,6 +136,7 @@ impl Outbox {
             config,
             http,
             lock: tokio::sync::Mutex::new(()),
+            chunks: tus::ChunkSizer::default(),
         }
     }
 
@@ -215,7 +219,11 @@ impl Outbox {
                 area.database.connection()?.execute(
                     "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3
                      WHERE draft_id = ?1",
-                    params![draft_id, unix_now() + delay, reason],
+                    params![
+                        draft_id,
+                        unix_now() + delay,
+                        OUTBOX_LAST_ERROR.seal(&area.sealer, draft_id, &reason)?
+                    ],
                 )?;
                 tracing::warn!(attempts = attempts + 1, reason = %reason, "delivery postponed");
                 Ok(DeliveryOutcome::Pending {
@@ -228,7 +236,11 @@ impl Outbox {
                 let tx = connection.transaction()?;
                 tx.execute(
                     "UPDATE drafts SET state = 'editing', failure = ?2, updated_at = ?3 WHERE id = ?1",
-                    params![draft_id, reason, unix_now()],
+                    params![
+                        draft_id,
+                        DRAFT_FAILURE.seal(&area.sealer, draft_id, &reason)?,
+                        unix_now()
+                    ],
                 )?;
                 tx.execute("DELETE FROM outbox WHERE draft_id = ?1", params![draft_id])?;
                 tx.commit()?;
@@ -253,7 +265,11 @@ impl Outbox {
         area.database.connection()?.execute(
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3
              WHERE draft_id = ?1",
-            params![draft_id, unix_now() + delay, reason],
+            params![
+                draft_id,
+                unix_now() + delay,
+                OUTBOX_LAST_ERROR.seal(&area.sealer, draft_id, &reason)?
+            ],
         )?;
         Ok(DeliveryOutcome::Pending {
             reason,
@@ -458,7 +474,11 @@ impl Outbox {
                     "UPDATE pending_withdrawals
                      SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3
                      WHERE dossier_code = ?1",
-                    params![code, unix_now() + delay, reason],
+                    params![
+                        code,
+                        unix_now() + delay,
+                        WITHDRAWAL_LAST_ERROR.seal(&area.sealer, code, &reason)?
+                    ],
                 )?;
                 tracing::warn!(attempts = pending.attempts + 1, reason = %reason, "withdrawal postponed");
                 Ok(DeliveryOutcome::Pending {
@@ -545,141 +565,6 @@ impl Outbox {
                 tracing::warn!(%error, "cannot forget an abandoned upload");
             }
         }
-    }
-
-    /// Uploads one attachment from where the portal says it stands; returns its upload id.
-    async fn upload(
-        &self,
-        area: &DossierArea,
-        draft_id: &str,
-        attachment: &StoredAttachment,
-        token: &str,
-        listener: Option<&dyn super::UploadListener>,
-    ) -> Result<String, Failure> {
-        let url = match &attachment.upload_url {
-            Some(url) => url.clone(),
-            None => {
-                let metadata = format_upload_metadata(&[
-                    ("filename", &attachment.file_name),
-                    ("filetype", &attachment.media_type),
-                    ("sha256", &attachment.sha256),
-                ]);
-                let request = self
-                    .http
-                    .raw()
-                    .post(self.endpoint(PATH_UPLOADS))
-                    .bearer_auth(token)
-                    .header(HEADER_TUS_RESUMABLE, TUS_VERSION)
-                    .header(HEADER_UPLOAD_LENGTH, attachment.size)
-                    .header(HEADER_UPLOAD_METADATA, metadata);
-                let response = self.http.send(request).await?;
-                let location = response
-                    .headers()
-                    .get(reqwest::header::LOCATION)
-                    .and_then(|v| v.to_str().ok())
-                    .ok_or_else(|| {
-                        Failure::Transient("upload created without a Location".into())
-                    })?;
-                let url = response
-                    .url()
-                    .join(location)
-                    .map_err(|_| Failure::Transient("upload Location is not a URL".into()))?
-                    .to_string();
-                // Persist at once: a retry must resume this upload, not start another.
-                area.database.connection().map_err(DossierError::from)?.execute(
-                    "UPDATE draft_attachments SET upload_url = ?2, upload_offset = 0 WHERE id = ?1",
-                    params![attachment.id, url],
-                )?;
-                url
-            }
-        };
-        let upload_id = url
-            .rsplit('/')
-            .next()
-            .filter(|id| !id.is_empty())
-            .ok_or_else(|| Failure::Transient("upload URL without an id".into()))?
-            .to_owned();
-        if attachment.uploaded {
-            return Ok(upload_id);
-        }
-        let sealed = std::fs::read(area.attachments_dir.join(&attachment.blob))
-            .map_err(|e| Failure::Local(DossierError::File(e.to_string())))?;
-        let bytes = area
-            .sealer
-            .open(&blob_context(&attachment.blob), &sealed)
-            .map_err(DossierError::from)?;
-
-        // Ask the portal where it stands: the answer to our last PATCH may have been lost.
-        let head = self
-            .http
-            .raw()
-            .head(&url)
-            .bearer_auth(token)
-            .header(HEADER_TUS_RESUMABLE, TUS_VERSION);
-        let mut offset = match self.http.send(head).await {
-            Ok(response) => header_u64(&response, HEADER_UPLOAD_OFFSET)
-                .ok_or_else(|| Failure::Transient("HEAD without Upload-Offset".into()))?,
-            Err(error) if upload_gone(&error) => {
-                // The portal forgot the upload (expired): start a new one.
-                forget_upload(area, attachment.id)?;
-                return Err(Failure::UploadGone);
-            }
-            Err(error) => return Err(error.into()),
-        };
-        while offset < bytes.len() as u64 {
-            if let Some(listener) = listener {
-                listener.on_upload_progress(
-                    draft_id,
-                    &attachment.requirement,
-                    offset,
-                    bytes.len() as u64,
-                );
-            }
-            let start = offset as usize;
-            let end = (start + CHUNK_BYTES).min(bytes.len());
-            let request = self
-                .http
-                .raw()
-                .patch(&url)
-                .bearer_auth(token)
-                .header(HEADER_TUS_RESUMABLE, TUS_VERSION)
-                .header(HEADER_UPLOAD_OFFSET, offset)
-                .header(reqwest::header::CONTENT_TYPE, TUS_PATCH_CONTENT_TYPE)
-                .body(bytes[start..end].to_vec());
-            let response = match self.http.send(request).await {
-                Ok(response) => response,
-                Err(error) if upload_gone(&error) => {
-                    forget_upload(area, attachment.id)?;
-                    return Err(Failure::UploadGone);
-                }
-                Err(error) => return Err(error.into()),
-            };
-            offset = header_u64(&response, HEADER_UPLOAD_OFFSET)
-                .ok_or_else(|| Failure::Transient("PATCH without Upload-Offset".into()))?;
-            area.database
-                .connection()
-                .map_err(DossierError::from)?
-                .execute(
-                    "UPDATE draft_attachments SET upload_offset = ?2 WHERE id = ?1",
-                    params![attachment.id, offset as i64],
-                )?;
-        }
-        area.database
-            .connection()
-            .map_err(DossierError::from)?
-            .execute(
-                "UPDATE draft_attachments SET uploaded = 1, upload_offset = ?2 WHERE id = ?1",
-                params![attachment.id, offset as i64],
-            )?;
-        if let Some(listener) = listener {
-            listener.on_upload_progress(
-                draft_id,
-                &attachment.requirement,
-                offset,
-                bytes.len() as u64,
-            );
-        }
-        Ok(upload_id)
     }
 }
 

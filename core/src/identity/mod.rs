@@ -469,27 +469,19 @@ impl Identity {
             ("client_id", self.config.client_id.as_str()),
             ("code_verifier", pending.code_verifier.as_str()),
         ];
-        let response = self
+        let request = self
             .http
             .raw()
             .post(token_endpoint)
             .header(reqwest::header::ACCEPT, "application/json")
-            .form(&form)
-            .send()
-            .await
-            .map_err(|e| {
-                IdentityError::Network(
-                    if e.is_timeout() {
-                        "timed out"
-                    } else {
-                        "token endpoint not reached"
-                    }
-                    .into(),
-                )
-            })?;
+            .form(&form);
+        let response = self.http.send_any(request).await.map_err(|error| {
+            IdentityError::Network(format!("token endpoint not reached ({error})"))
+        })?;
         let status = response.status();
-        let body = response
-            .bytes()
+        let body = self
+            .http
+            .bytes(response)
             .await
             .map_err(|_| IdentityError::Network("connection broke while reading".into()))?;
         if status.is_success() {

@@ -16,6 +16,8 @@ use rusqlite::{OptionalExtension as _, params};
 
 use crate::CoreConfig;
 use crate::http::HttpClient;
+use crate::dossier::seal::Sealer;
+use crate::store::policy::RECEIPT_TEXT;
 use crate::store::{Database, StoreError};
 
 pub use render::{QrMatrix, RenderedQr};
@@ -239,9 +241,7 @@ impl ReceiptArea {
         );
         let response = self
             .http
-            .raw()
-            .get(url)
-            .send()
+            .send_any(self.http.raw().get(url))
             .await
             .map_err(|error| ReceiptError::Network(error.to_string()))?;
         if !response.status().is_success() {
@@ -256,8 +256,9 @@ impl ReceiptArea {
         {
             return Err(TrustListError::Malformed("too large").into());
         }
-        let signed = response
-            .bytes()
+        let signed = self
+            .http
+            .bytes(response)
             .await
             .map_err(|error| ReceiptError::Network(error.to_string()))?;
         let list = TrustList::open(&signed, &root)?;
@@ -348,6 +349,9 @@ impl ReceiptArea {
             )
             .optional()?;
         let text = text.ok_or_else(|| ReceiptError::NotIssued(dossier_code.to_owned()))?;
+        let text = RECEIPT_TEXT
+            .open(self.database.sealer(), dossier_code, &text)
+            .map_err(StoreError::from)?;
         let (kid, fields) = receipt::read_unverified(&text)
             .map_err(|_| ReceiptError::NotIssued(dossier_code.to_owned()))?;
         let verdict = match self.cached() {
@@ -368,9 +372,10 @@ impl ReceiptArea {
 /// not a receipt at all is not stored (and logged without its content).
 pub(crate) fn store_synced(
     tx: &rusqlite::Transaction<'_>,
+    sealer: &Sealer,
     code: &str,
     text: &str,
-) -> rusqlite::Result<()> {
+) -> Result<(), StoreError> {
     if receipt::read_unverified(text).is_err() {
         tracing::warn!("the portal sent a receipt that does not read; not stored");
         return Ok(());
@@ -378,7 +383,7 @@ pub(crate) fn store_synced(
     tx.execute(
         "INSERT INTO receipts (code, text) VALUES (?1, ?2)
          ON CONFLICT (code) DO UPDATE SET text = ?2",
-        params![code, text],
+        params![code, RECEIPT_TEXT.seal(sealer, code, text)?],
     )?;
     Ok(())
 }

@@ -5,8 +5,9 @@
 //! ([`UploadPolicy`]) and expires `expiry_secs` after its last progress; expiry and
 //! termination are in `upload_cleanup`.
 //!
-//! Bytes go to `<data dir>/uploads/<id>.part`. A `PATCH` writes its body at the recorded
-//! offset, syncs the file, and only then records the new offset in SQLite, so the recorded
+//! Bytes go to `<data dir>/uploads/<id>.part`. A `PATCH` streams its body to the file at the
+//! recorded offset as it arrives (`patch`: what arrived is kept when the body is cut), syncs
+//! the file, and only then records the new offset in SQLite, so the recorded
 //! offset never exceeds the bytes on disk: after a crash between the two the file is
 //! longer than the offset, the client resumes from the offset (it asks with `HEAD`), and the
 //! stale tail is cut off before the next write. When the last byte arrives the file is
@@ -20,20 +21,16 @@
 //! digits before it is used in a path; the file name is display data only.
 
 use std::collections::HashSet;
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use motcua_protocol::api::ApiErrorCode;
 use motcua_protocol::dossier::{
-    ACCEPTED_MEDIA_TYPES, MAX_ATTACHMENT_BYTES, PATH_UPLOADS, TUS_PATCH_CONTENT_TYPE, TUS_VERSION,
-    parse_upload_metadata,
+    ACCEPTED_MEDIA_TYPES, MAX_ATTACHMENT_BYTES, PATH_UPLOADS, TUS_VERSION, parse_upload_metadata,
 };
 use ring::rand::SecureRandom as _;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -42,6 +39,10 @@ use crate::AppState;
 use crate::db::now;
 use crate::error::{ApiError, PortalError};
 use crate::session::AuthenticatedCitizen;
+
+mod patch;
+
+pub(crate) use patch::patch;
 
 // The tus headers (`HeaderName::from_static` wants them in lower case; a test checks them
 // against the protocol's constants).
@@ -618,302 +619,6 @@ pub(crate) async fn head(
     Ok(response)
 }
 
-/// 204 with the new offset and, while no dossier references the upload, its expiry.
-fn patch_answer(offset: u64, expires_at: Option<i64>) -> Response {
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    let headers = response.headers_mut();
-    headers.insert(UPLOAD_OFFSET, header_value(offset));
-    if let Some(at) = expires_at {
-        headers.insert(UPLOAD_EXPIRES, http_date(at));
-    }
-    response
-}
-
-/// `PATCH /api/v1/uploads/{id}`: appends the body at `Upload-Offset`.
-pub(crate) async fn patch(
-    State(state): State<AppState>,
-    citizen: AuthenticatedCitizen,
-    headers: HeaderMap,
-    path: Result<UrlPath<String>, PathRejection>,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    require_tus(&headers)?;
-    let content_type = single(&headers, &header::CONTENT_TYPE).ok().flatten();
-    if !content_type.is_some_and(|value| value.trim().eq_ignore_ascii_case(TUS_PATCH_CONTENT_TYPE))
-    {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiErrorCode::UnsupportedMediaType,
-            "a PATCH body must be Content-Type: application/offset+octet-stream",
-        ));
-    }
-    let offset = match number(&headers, &UPLOAD_OFFSET) {
-        Ok(Some(offset)) => offset,
-        _ => {
-            return Err(ApiError::invalid_request(
-                "Upload-Offset is required: the offset this body starts at",
-            ));
-        }
-    };
-    let id = upload_id(path)?;
-    let body = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::too_large("a PATCH body may be at most 1 MiB")
-        } else {
-            ApiError::invalid_request("the body could not be read")
-        }
-    })?;
-    let claim = UploadStore::claim(&state, &id).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::CONFLICT,
-            ApiErrorCode::UploadOffsetMismatch,
-            "another PATCH of this upload is in progress; ask for the offset with HEAD",
-        )
-    })?;
-    // The write runs to its end even if the client goes away: the claim travels with it.
-    tokio::spawn(append(state, claim, id, citizen, offset, body))
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, "upload task failed");
-            ApiError::internal()
-        })?
-}
-
-/// What writing a body found on disk.
-enum Written {
-    Done,
-    /// The file is shorter than the recorded offset (it lost bytes): its length.
-    Short(u64),
-}
-
-/// The verdict on a complete file.
-enum Verdict {
-    Stored,
-    Mismatch,
-}
-
-fn io_failure(error: &io::Error) -> ApiError {
-    tracing::error!(%error, "upload storage failed");
-    ApiError::internal()
-}
-
-async fn blocking<R: Send + 'static>(
-    work: impl FnOnce() -> io::Result<R> + Send + 'static,
-) -> Result<R, ApiError> {
-    match tokio::task::spawn_blocking(work).await {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(error)) => Err(io_failure(&error)),
-        Err(error) => {
-            tracing::error!(%error, "upload storage task failed");
-            Err(ApiError::internal())
-        }
-    }
-}
-
-async fn append(
-    state: AppState,
-    claim: Claim,
-    id: UploadId,
-    citizen: AuthenticatedCitizen,
-    offset: u64,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let row = load(&state, &id, citizen)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if row.expired(now()) {
-        return Err(expired());
-    }
-    if row.status == UploadStatus::Failed {
-        return Err(gone());
-    }
-    if offset != row.offset {
-        return Err(offset_mismatch(row.offset));
-    }
-    let body_len = u64::try_from(body.len()).unwrap_or(u64::MAX);
-    let end = offset.saturating_add(body_len);
-    if end > row.length {
-        return Err(ApiError::too_large(
-            "the body goes beyond the declared Upload-Length",
-        ));
-    }
-    if body.is_empty() {
-        return Ok(patch_answer(offset, row.expires_at));
-    }
-    let expiry = state.uploads.policy.expiry();
-
-    let part = state.uploads.part_path(&id);
-    let target = part.clone();
-    let written = blocking(move || write_at(&target, offset, &body)).await?;
-    if let Written::Short(on_disk) = written {
-        // Never claim bytes the disk does not have: fall back to what it has.
-        tracing::warn!("an upload's file is shorter than its recorded offset; rewinding");
-        let upload = id.0.clone();
-        state
-            .db
-            .call(move |conn| {
-                conn.execute(
-                    "UPDATE uploads SET upload_offset = ?1
-                     WHERE id = ?2 AND upload_offset = ?3 AND status = 'receiving'",
-                    params![to_i64(on_disk), upload, to_i64(offset)],
-                )
-            })
-            .await??;
-        return Err(offset_mismatch(on_disk));
-    }
-
-    if end < row.length {
-        let upload = id.0.clone();
-        let touched_at = now();
-        // Progress moves the expiry on: a slow link that keeps sending never loses its upload.
-        let changed = state
-            .db
-            .call(move |conn| {
-                conn.prepare_cached(
-                    "UPDATE uploads SET upload_offset = ?1, touched_at = ?5
-                     WHERE id = ?2 AND citizen_id = ?3 AND upload_offset = ?4
-                       AND status = 'receiving'",
-                )?
-                .execute(params![
-                    to_i64(end),
-                    upload,
-                    citizen.citizen_id,
-                    to_i64(offset),
-                    touched_at
-                ])
-            })
-            .await??;
-        drop(claim);
-        return if changed == 1 {
-            Ok(patch_answer(end, Some(touched_at.saturating_add(expiry))))
-        } else {
-            Err(offset_mismatch(row.offset))
-        };
-    }
-
-    // The last byte arrived: verify, store the blob, then record the outcome in one update.
-    let declared = row.sha256.clone();
-    let blobs_dir = state.uploads.blobs_dir.clone();
-    let source = part.clone();
-    let verdict = blocking(move || finish(&source, &blobs_dir, &declared)).await?;
-    let status = match verdict {
-        Verdict::Stored => "complete",
-        Verdict::Mismatch => "failed",
-    };
-    let upload = id.0.clone();
-    let completed_at = now();
-    state
-        .db
-        .call(move |conn| {
-            conn.execute(
-                "UPDATE uploads
-                 SET upload_offset = length, status = ?1, completed_at = ?2, touched_at = ?2
-                 WHERE id = ?3 AND citizen_id = ?4 AND upload_offset = ?5
-                   AND status = 'receiving'",
-                params![
-                    status,
-                    completed_at,
-                    upload,
-                    citizen.citizen_id,
-                    to_i64(offset)
-                ],
-            )
-        })
-        .await??;
-    // A part file left (a mismatch, or content that was already a blob) is no longer
-    // needed; a crash before this leaves it for the sweep at the next start.
-    match tokio::fs::remove_file(&part).await {
-        Err(error) if error.kind() != io::ErrorKind::NotFound => {
-            tracing::warn!(%error, "cannot remove a finished upload's part file");
-        }
-        _ => {}
-    }
-    drop(claim);
-    match verdict {
-        Verdict::Stored => Ok(patch_answer(end, Some(completed_at.saturating_add(expiry)))),
-        Verdict::Mismatch => {
-            tracing::info!("an upload did not match its declared SHA-256");
-            Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ApiErrorCode::AttachmentInvalid,
-                "the file's SHA-256 is not the declared one; upload it again",
-            ))
-        }
-    }
-}
-
-/// Writes `bytes` at `offset` of the part file and syncs it. Bytes past `offset` (written
-/// before a crash that lost their offset update) are cut off first.
-fn write_at(path: &Path, offset: u64, bytes: &[u8]) -> io::Result<Written> {
-    let created = !path.exists();
-    let mut file = crate::private_files::open(
-        path,
-        OpenOptions::new().write(true).create(true).truncate(false),
-    )?;
-    let on_disk = file.metadata()?.len();
-    if on_disk < offset {
-        return Ok(Written::Short(on_disk));
-    }
-    if on_disk > offset {
-        file.set_len(offset)?;
-    }
-    file.seek(SeekFrom::Start(offset))?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    if created && let Some(dir) = path.parent() {
-        sync_dir(dir)?;
-    }
-    Ok(Written::Done)
-}
-
-/// Hashes the complete part file; when it matches, makes it the blob of its digest (a
-/// rename, unless that blob exists already: then the part file stays for the caller to
-/// remove).
-fn finish(part: &Path, blobs_dir: &Path, declared: &str) -> io::Result<Verdict> {
-    let mut file = File::open(part)?;
-    let mut context = ring::digest::Context::new(&ring::digest::SHA256);
-    let mut buffer = vec![0u8; 64 * 1024];
-    loop {
-        let read = file.read(&mut buffer)?;
-        if read == 0 {
-            break;
-        }
-        context.update(&buffer[..read]);
-    }
-    drop(file);
-    if hex(context.finish().as_ref()) != declared {
-        return Ok(Verdict::Mismatch);
-    }
-    let blob = blob_path(blobs_dir, declared);
-    let Some(dir) = blob.parent() else {
-        return Err(io::Error::other("blob path without a directory"));
-    };
-    if !dir.exists() {
-        crate::private_files::create_dir_all(dir)?;
-        sync_dir(blobs_dir)?;
-    }
-    // Blobs appear only by renaming a complete, synced, verified file, so an existing one
-    // holds exactly these bytes.
-    if !blob.exists() {
-        fs::rename(part, &blob)?;
-        sync_dir(dir)?;
-    }
-    Ok(Verdict::Stored)
-}
-
-/// Makes a directory's entries durable (a created or linked file survives a crash).
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        File::open(dir)?.sync_all()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -966,60 +671,5 @@ mod tests {
         assert!(!valid_file_name("a\nb"));
         assert!(!valid_file_name(&"x".repeat(256)));
         assert_eq!(hex(&[0x00, 0xab, 0xff]), "00abff");
-    }
-
-    #[test]
-    fn a_stale_tail_is_cut_and_a_short_file_is_reported() {
-        let dir = tempfile::tempdir().unwrap();
-        let part = dir.path().join("x.part");
-        assert!(matches!(
-            write_at(&part, 0, b"hello").unwrap(),
-            Written::Done
-        ));
-        // A crash left bytes past the recorded offset 5.
-        std::fs::write(&part, b"helloSTALE").unwrap();
-        assert!(matches!(
-            write_at(&part, 5, b" world").unwrap(),
-            Written::Done
-        ));
-        assert_eq!(std::fs::read(&part).unwrap(), b"hello world");
-        assert!(matches!(
-            write_at(&part, 20, b"!").unwrap(),
-            Written::Short(11)
-        ));
-    }
-
-    #[test]
-    fn finishing_verifies_and_deduplicates() {
-        let dir = tempfile::tempdir().unwrap();
-        let blobs = dir.path().join("blobs");
-        std::fs::create_dir_all(&blobs).unwrap();
-        let content = b"the same bytes";
-        let digest = hex(ring::digest::digest(&ring::digest::SHA256, content).as_ref());
-        let first = dir.path().join("a.part");
-        let second = dir.path().join("b.part");
-        for part in [&first, &second] {
-            std::fs::write(part, content).unwrap();
-            assert!(matches!(
-                finish(part, &blobs, &digest).unwrap(),
-                Verdict::Stored
-            ));
-        }
-        // The first became the blob; the second was not needed.
-        assert!(!first.exists());
-        assert!(second.exists());
-        let blob = blob_path(&blobs, &digest);
-        assert_eq!(std::fs::read(&blob).unwrap(), content);
-        assert_eq!(
-            std::fs::read_dir(blob.parent().unwrap()).unwrap().count(),
-            1
-        );
-        let part = dir.path().join("c.part");
-        std::fs::write(&part, b"other bytes").unwrap();
-        assert!(matches!(
-            finish(&part, &blobs, &digest).unwrap(),
-            Verdict::Mismatch
-        ));
-        assert_eq!(std::fs::read(&blob).unwrap(), content);
     }
 }
