@@ -1,6 +1,5 @@
-//! The journey through the link emulator (issue 18, item 7): a 2G-class link (here
-//! 200 kbit/s each way with 250 ms delay, to keep the run short) cut in the middle of an
-//! upload. The delivery completes in one call without a manual retry, the dossier exists
+//! The journey through the link emulator (issue 18, item 7): a 2G-class link (50 kbit/s
+//! and 250 ms each way) cut in the middle of an upload. The delivery completes in one call without a manual retry, the dossier exists
 //! once, and the bytes sent again after the cut stay under 32 KiB.
 
 mod common;
@@ -56,11 +55,7 @@ async fn an_upload_cut_in_the_middle_completes_in_one_delivery_and_files_once() 
         .await
         .expect("catalog");
 
-    let link = Link::start(
-        portal.running.local_addr(),
-        LinkConfig::symmetric(200_000, Duration::from_millis(250)),
-    )
-    .await;
+    let link = Link::start(portal.running.local_addr(), LinkConfig::rural_2g()).await;
     let mut config = CoreConfig::new(
         phone.dir.path().join("profile"),
         link.url(),
