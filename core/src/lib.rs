@@ -208,13 +208,7 @@ impl MotCua {
             database.clone(),
             identity.clone(),
         );
-        let dossier = DossierArea::new(
-            config,
-            http,
-            database,
-            identity.clone(),
-            catalog.clone(),
-        );
+        let dossier = DossierArea::new(config, http, database, identity.clone(), catalog.clone());
         Ok(MotCua {
             identity,
             catalog,

@@ -1,10 +1,17 @@
-//! The local SQLite database of one profile: WAL, versioned migrations run at open.
+//! The local SQLite database of one profile: WAL, versioned migrations run at open, and
+//! every personal column sealed under the profile's data key ([`policy`]).
+
+pub mod policy;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
+
+use crate::dossier::SealError;
+use crate::dossier::seal::Sealer;
+use crate::secure_store::SecureStore;
 
 /// File name of the profile database inside the data directory.
 pub const DATABASE_FILE: &str = "motcua.sqlite";
@@ -32,6 +39,9 @@ pub enum StoreError {
     /// A previous holder of the connection panicked.
     #[error("database lock poisoned")]
     Poisoned,
+    /// A personal value could not be sealed or opened (see [`policy`]).
+    #[error(transparent)]
+    Seal(#[from] SealError),
 }
 
 /// The schema version this build migrates to (the number of migrations).
@@ -303,12 +313,16 @@ fn make_private(dir: &Path) -> std::io::Result<()> {
 /// every statement is short.
 pub struct Database {
     connection: Mutex<Connection>,
+    /// The one sealer of the profile (its data key in `secure_store`), shared by the areas.
+    sealer: Arc<Sealer>,
 }
 
 impl Database {
-    /// Opens `dir/motcua.sqlite`, creating the directory and file, and migrates it. Both
-    /// are private whatever the umask (see [`make_private`]).
-    pub fn open(dir: &Path) -> Result<Database, StoreError> {
+    /// Opens `dir/motcua.sqlite`, creating the directory and file, migrates it, and seals
+    /// what an older build left in plaintext ([`policy::seal_existing`]). Both are private
+    /// whatever the umask (see [`make_private`]). `secure_store` keeps the profile's data
+    /// key (created when the first personal value is sealed).
+    pub fn open(dir: &Path, secure_store: Arc<dyn SecureStore>) -> Result<Database, StoreError> {
         make_private(dir).map_err(|source| StoreError::Directory {
             path: dir.to_owned(),
             source,
@@ -319,9 +333,18 @@ impl Database {
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut connection)?;
+        let sealer = Arc::new(Sealer::new(secure_store));
+        policy::seal_existing(&mut connection, &sealer)?;
         Ok(Database {
             connection: Mutex::new(connection),
+            sealer,
         })
+    }
+
+    /// The profile's sealer, for the columns [`policy`] seals and the values sealed at
+    /// their source.
+    pub(crate) fn sealer(&self) -> &Arc<Sealer> {
+        &self.sealer
     }
 
     /// The connection, for one short unit of work.
@@ -381,12 +404,17 @@ impl Database {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::secure_store::MemorySecureStore;
+
+    fn open(dir: &Path) -> Result<Database, StoreError> {
+        Database::open(dir, Arc::new(MemorySecureStore::new()))
+    }
 
     #[test]
     fn migrations_are_valid_and_counted() {
         assert!(migrations().validate().is_ok());
         let dir = tempfile::tempdir().unwrap();
-        let db = Database::open(dir.path()).unwrap();
+        let db = open(dir.path()).unwrap();
         assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION as i64);
     }
 
@@ -394,11 +422,11 @@ mod tests {
     fn opens_fresh_and_reopens_at_the_latest_version() {
         let dir = tempfile::tempdir().unwrap();
         let nested = dir.path().join("profile");
-        let first = Database::open(&nested).unwrap();
+        let first = open(&nested).unwrap();
         let version = first.schema_version().unwrap();
         assert!(version >= 1);
         drop(first);
-        let again = Database::open(&nested).unwrap();
+        let again = open(&nested).unwrap();
         assert_eq!(again.schema_version().unwrap(), version);
         let mode: String = again
             .connection()
@@ -418,7 +446,7 @@ mod tests {
             let mut conn = Connection::open(&path).unwrap();
             migrations().to_version(&mut conn, version).unwrap();
             drop(conn);
-            let db = Database::open(dir.path()).unwrap();
+            let db = open(dir.path()).unwrap();
             assert_eq!(db.schema_version().unwrap(), count as i64, "from {version}");
             assert!(
                 db.connection()
@@ -432,13 +460,10 @@ mod tests {
     #[test]
     fn a_file_from_a_newer_app_is_refused_not_damaged() {
         let dir = tempfile::tempdir().unwrap();
-        drop(Database::open(dir.path()).unwrap());
+        drop(open(dir.path()).unwrap());
         let conn = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
         conn.pragma_update(None, "user_version", 99).unwrap();
         drop(conn);
-        assert!(matches!(
-            Database::open(dir.path()),
-            Err(StoreError::Migration(_))
-        ));
+        assert!(matches!(open(dir.path()), Err(StoreError::Migration(_))));
     }
 }

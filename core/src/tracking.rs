@@ -15,6 +15,9 @@ use crate::CoreConfig;
 use crate::http::{HttpClient, HttpError};
 use crate::identity::{Identity, IdentityError};
 use crate::listeners::{ListenerId, Listeners};
+use crate::store::policy::{
+    DOSSIER_EVENT_MISSING, DOSSIER_EVENT_NOTE, DOSSIER_EVENT_REASON, SealedColumn,
+};
 use crate::store::{Database, StoreError};
 
 /// Most pages one `sync` fetches (1,000 changes a page); the rest waits for the next sync.
@@ -256,6 +259,12 @@ impl TrackingArea {
     }
 
     fn store_page(&self, page: &SyncResponse) -> Result<(), TrackingError> {
+        let sealer = self.database.sealer().clone();
+        let seal = |column: &SealedColumn, row: &str, plain: Option<&str>| {
+            column
+                .seal_opt(&sealer, row, plain)
+                .map_err(|error| TrackingError::Storage(error.into()))
+        };
         let mut connection = self.database.connection()?;
         let tx = connection.transaction()?;
         for change in &page.changes {
@@ -265,6 +274,7 @@ impl TrackingArea {
             } else {
                 serde_json::to_string(&change.missing).ok()
             };
+            let row = change.seq.to_string();
             tx.execute(
                 "INSERT OR IGNORE INTO dossier_events
                      (seq, code, status, at, note, appointment_date, reason, missing)
@@ -274,10 +284,10 @@ impl TrackingArea {
                     change.code,
                     status,
                     change.at,
-                    change.note,
+                    seal(&DOSSIER_EVENT_NOTE, &row, change.note.as_deref())?,
                     change.appointment_date,
-                    change.reason,
-                    missing
+                    seal(&DOSSIER_EVENT_REASON, &row, change.reason.as_deref())?,
+                    seal(&DOSSIER_EVENT_MISSING, &row, missing.as_deref())?,
                 ],
             )?;
             tx.execute(
@@ -288,7 +298,7 @@ impl TrackingArea {
                 params![change.code, status, change.at, change.appointment_date],
             )?;
             if let Some(text) = &change.receipt {
-                crate::receipt::store_synced(&tx, &change.code, text)?;
+                crate::receipt::store_synced(&tx, &sealer, &change.code, text)?;
             }
         }
         tx.execute(
@@ -317,24 +327,39 @@ impl TrackingArea {
             "SELECT seq, status, at, note, appointment_date, reason, missing FROM dossier_events
              WHERE code = ?1 ORDER BY seq",
         )?;
-        let timeline = statement
+        type EventRow = (i64, String, String, Option<String>, Option<String>);
+        let rows = statement
             .query_map(params![code], |r| {
-                Ok(StatusChange {
-                    seq: r.get::<_, i64>(0)?.max(0) as u64,
-                    code: code.to_owned(),
-                    status: status_of(&r.get::<_, String>(1)?),
-                    at: r.get(2)?,
-                    note: r.get(3)?,
-                    appointment_date: r.get(4)?,
-                    reason: r.get(5)?,
-                    missing: r
-                        .get::<_, Option<String>>(6)?
-                        .and_then(|text| serde_json::from_str(&text).ok())
-                        .unwrap_or_default(),
-                    receipt: None,
-                })
+                let row: EventRow = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+                Ok((
+                    row,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
+        let sealer = self.database.sealer();
+        let open = |column: &SealedColumn, seq: i64, stored: Option<String>| {
+            column
+                .open_opt(sealer, &seq.to_string(), stored.as_deref())
+                .map_err(|error| TrackingError::Storage(error.into()))
+        };
+        let mut timeline = Vec::with_capacity(rows.len());
+        for ((seq, status, at, note, appointment_date), reason, missing) in rows {
+            timeline.push(StatusChange {
+                seq: seq.max(0) as u64,
+                code: code.to_owned(),
+                status: status_of(&status),
+                at,
+                note: open(&DOSSIER_EVENT_NOTE, seq, note)?,
+                appointment_date,
+                reason: open(&DOSSIER_EVENT_REASON, seq, reason)?,
+                missing: open(&DOSSIER_EVENT_MISSING, seq, missing)?
+                    .and_then(|text| serde_json::from_str(&text).ok())
+                    .unwrap_or_default(),
+                receipt: None,
+            });
+        }
         Ok(Some(TrackedDossier {
             overdue: overdue(appointment_date.as_deref(), &timeline),
             code: code.to_owned(),

@@ -29,6 +29,7 @@ use self::scoped_store::ScopedSecureStore;
 use crate::dossier::{DossierError, DraftState, KEY_DATA_KEY};
 use crate::identity::Identity;
 use crate::secure_store::{SecureStore, SecureStoreError};
+use crate::store::policy::ASSISTED_BY;
 use crate::store::{DATABASE_FILE, Database, StoreError};
 use crate::{CoreConfig, MotCua, OpenError};
 
@@ -432,6 +433,9 @@ impl AssistArea {
         let id = random_session_id()?;
         let now = unix_now();
         let assisted_by = self.identity.profile().ok().flatten().map(|p| p.subject);
+        let assisted_by = ASSISTED_BY
+            .seal_opt(self.database.sealer(), &id, assisted_by.as_deref())
+            .map_err(StoreError::from)?;
         // Recorded before anything of the citizen exists, so that a kill at any later
         // point leaves a row that says what to erase.
         self.database.connection()?.execute(

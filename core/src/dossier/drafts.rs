@@ -44,6 +44,7 @@ pub(crate) struct DraftRow {
     pub(crate) procedure_code: String,
     pub(crate) state: DraftState,
     pub(crate) updated_at: i64,
+    /// Sealed ([`crate::store::policy::DRAFT_FAILURE`]).
     pub(crate) failure: Option<String>,
     pub(crate) dossier_code: Option<String>,
     /// For a supplement answer: the dossier it answers.

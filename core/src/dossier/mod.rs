@@ -12,7 +12,7 @@ mod binding;
 mod drafts;
 pub mod media;
 mod outbox;
-mod seal;
+pub(crate) mod seal;
 mod supplement;
 mod withdrawal;
 
@@ -40,7 +40,7 @@ use crate::catalog::{CatalogArea, CatalogError};
 use crate::http::HttpClient;
 use crate::identity::{Identity, IdentityError};
 use crate::listeners::{ListenerId, Listeners};
-use crate::secure_store::SecureStore;
+use crate::store::policy::DRAFT_FAILURE;
 use crate::store::{Database, StoreError};
 
 /// Where a draft is.
@@ -310,7 +310,7 @@ impl Localized for DossierError {
 /// The dossier area of the core.
 pub struct DossierArea {
     database: Arc<Database>,
-    sealer: Sealer,
+    sealer: Arc<Sealer>,
     identity: Arc<Identity>,
     catalog: Arc<CatalogArea>,
     attachments_dir: PathBuf,
@@ -382,15 +382,14 @@ impl DossierArea {
         config: Arc<CoreConfig>,
         http: HttpClient,
         database: Arc<Database>,
-        secure: Arc<dyn SecureStore>,
         identity: Arc<Identity>,
         catalog: Arc<CatalogArea>,
     ) -> DossierArea {
         let attachments_dir = config.data_dir.join(crate::store::ATTACHMENTS_DIR);
         DossierArea {
             outbox: outbox::Outbox::new(config, http),
+            sealer: database.sealer().clone(),
             database,
-            sealer: Sealer::new(secure),
             identity,
             catalog,
             attachments_dir,
@@ -650,10 +649,11 @@ impl DossierArea {
     pub fn draft(&self, draft_id: &str) -> Result<DraftView, DossierError> {
         let connection = self.database.connection()?;
         let row = drafts::load_draft(&connection, draft_id)?;
+        let failure = DRAFT_FAILURE.open_opt(&self.sealer, &row.id, row.failure.as_deref())?;
         let stored = drafts::load_fields(&connection, &self.sealer, draft_id)?;
         let attachments = drafts::load_attachments(&connection, &self.sealer, draft_id)?;
         let requested = match &row.answers_dossier {
-            Some(code) => supplement::requested_items(&connection, code)?,
+            Some(code) => supplement::requested_items(&connection, &self.sealer, code)?,
             None => Vec::new(),
         };
         let on_behalf_of = binding::load(&connection, &self.sealer, draft_id)?;
@@ -667,7 +667,7 @@ impl DossierArea {
                 state: row.state,
                 fields: vec![supplement::note_field_state(&stored)],
                 attachments: attachments.iter().map(|a| a.view()).collect(),
-                failure: row.failure,
+                failure,
                 dossier_code: row.dossier_code,
                 answers_dossier: row.answers_dossier,
                 requested,
@@ -710,7 +710,7 @@ impl DossierArea {
             state: row.state,
             fields,
             attachments: attachments.iter().map(|a| a.view()).collect(),
-            failure: row.failure,
+            failure,
             dossier_code: row.dossier_code,
             answers_dossier: None,
             requested,

@@ -17,9 +17,9 @@ use rusqlite::params;
 use super::drafts::{self, StoredAttachment};
 use super::{DossierArea, DossierError, DraftState, unix_now};
 use crate::CoreConfig;
-use crate::store::policy::{DRAFT_FAILURE, OUTBOX_LAST_ERROR, WITHDRAWAL_LAST_ERROR};
 use crate::http::{HttpClient, HttpError};
 use crate::identity::IdentityError;
+use crate::store::policy::{DRAFT_FAILURE, OUTBOX_LAST_ERROR, WITHDRAWAL_LAST_ERROR};
 
 mod tus;
 

@@ -5,10 +5,12 @@
 
 use motcua_protocol::lifecycle::{ActionKind, MAX_NOTE_CHARS};
 use motcua_protocol::validation::{FieldError, FieldErrorKind, is_forbidden_in_free_text};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension as _, params};
 
 use super::drafts::{self, StoredAttachment, StoredField};
+use super::seal::Sealer;
 use super::{DossierArea, DossierError, DraftView, FieldState, new_draft_id, unix_now};
+use crate::store::policy::DOSSIER_EVENT_MISSING;
 
 /// The one field of a supplement answer: the citizen's note to the desk (optional, at
 /// most [`MAX_NOTE_CHARS`] characters).
@@ -135,19 +137,26 @@ pub(super) fn problems(
 }
 
 /// What the desk asked for in its latest supplement request of dossier `code`.
-pub(super) fn requested_items(conn: &Connection, code: &str) -> Result<Vec<String>, DossierError> {
-    let missing: Option<String> = conn
+pub(super) fn requested_items(
+    conn: &Connection,
+    sealer: &Sealer,
+    code: &str,
+) -> Result<Vec<String>, DossierError> {
+    let row: Option<(i64, Option<String>)> = conn
         .query_row(
-            "SELECT missing FROM dossier_events
+            "SELECT seq, missing FROM dossier_events
              WHERE code = ?1 AND status = 'supplement_requested'
              ORDER BY seq DESC LIMIT 1",
             params![code],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
-        .or_else(|e| match e {
-            rusqlite::Error::QueryReturnedNoRows => Ok(None),
-            other => Err(other),
-        })?;
+        .optional()?;
+    let missing = match row {
+        Some((seq, stored)) => {
+            DOSSIER_EVENT_MISSING.open_opt(sealer, &seq.to_string(), stored.as_deref())?
+        }
+        None => None,
+    };
     Ok(missing
         .and_then(|text| serde_json::from_str(&text).ok())
         .unwrap_or_default())

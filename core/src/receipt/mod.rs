@@ -15,8 +15,8 @@ use motcua_protocol::receipt::{
 use rusqlite::{OptionalExtension as _, params};
 
 use crate::CoreConfig;
-use crate::http::HttpClient;
 use crate::dossier::seal::Sealer;
+use crate::http::HttpClient;
 use crate::store::policy::RECEIPT_TEXT;
 use crate::store::{Database, StoreError};
 
