@@ -515,3 +515,95 @@ async fn sync_resumes_after_the_portal_was_down_and_came_back() {
     assert_eq!(synced.timeline.len(), 3);
     assert_eq!(synced.status, DossierStatus::Processing);
 }
+
+/// Every byte of every file under `dir` (the database, its WAL, attachments, anything).
+fn all_file_bytes(dir: &std::path::Path) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(path) = pending.pop() {
+        if path.is_dir() {
+            pending.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else if let Ok(content) = std::fs::read(&path) {
+            bytes.extend(content);
+        }
+    }
+    bytes
+}
+
+fn holds(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle.as_bytes())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_the_desk_writes_and_the_receipt_are_sealed_on_the_phone_yet_shown_offline() {
+    let portal = start_portal().await;
+    let base = portal.running.base_url();
+    let (phone, code) = phone_with_dossier(&portal, 31).await;
+    let tracking = phone.core.tracking();
+    let reception = desk_token(&base).await;
+    let specialist = staff_token(&base, "chuyenvien").await;
+    let note = "Ghi chú cho ông Trần Văn NOTE-7431";
+    assert_eq!(
+        desk_action_with(
+            &base,
+            &reception,
+            &code,
+            serde_json::json!({"action": "accept", "note": note}),
+        )
+        .await,
+        200
+    );
+    assert_eq!(
+        desk_action(&base, &specialist, &code, "start_processing").await,
+        200
+    );
+    let missing = "Bản sao sổ hộ khẩu MISSING-5519";
+    assert_eq!(
+        desk_action_with(
+            &base,
+            &specialist,
+            &code,
+            serde_json::json!({"action": "request_supplement", "missing": [missing]}),
+        )
+        .await,
+        200
+    );
+    tracking.sync().await.unwrap();
+    let receipt = phone.core.receipt().receipt(&code).unwrap();
+    portal.running.shutdown().await;
+
+    // Shown from the device, portal down.
+    let offline = tracking
+        .dossier(&code)
+        .unwrap()
+        .expect("kept on the device");
+    assert!(
+        offline
+            .timeline
+            .iter()
+            .any(|c| c.note.as_deref() == Some(note))
+    );
+    assert!(
+        offline
+            .timeline
+            .iter()
+            .any(|c| c.missing.iter().any(|m| m == missing))
+    );
+    assert_eq!(
+        phone.core.receipt().receipt(&code).unwrap().qr_text,
+        receipt.qr_text
+    );
+
+    // Not readable in any file the phone keeps.
+    let bytes = all_file_bytes(phone.dir.path());
+    for secret in ["NOTE-7431", "MISSING-5519", receipt.qr_text.as_str()] {
+        assert!(
+            !holds(&bytes, secret),
+            "{secret:?} readable on the phone's disk"
+        );
+    }
+    // The check can fail: the desk's code (not personal) is there in plain text.
+    assert!(holds(&bytes, &code));
+}

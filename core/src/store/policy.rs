@@ -576,7 +576,10 @@ mod tests {
             column.open(db.sealer(), row, &stored).unwrap()
         };
         assert_eq!(read(&db, &DOSSIER_EVENT_NOTE, "1"), "ghi chú LEGACY-NOTE");
-        assert_eq!(read(&db, &DOSSIER_EVENT_MISSING, "1"), "[\"LEGACY-MISSING\"]");
+        assert_eq!(
+            read(&db, &DOSSIER_EVENT_MISSING, "1"),
+            "[\"LEGACY-MISSING\"]"
+        );
         assert_eq!(read(&db, &RECEIPT_TEXT, "D1"), "MC1:LEGACY-RECEIPT");
         assert_eq!(read(&db, &ASSISTED_BY, "s"), "LEGACY-VOLUNTEER");
         let before: String = db

@@ -22,9 +22,13 @@ pub struct Harness {
     pub dir: TempDir,
 }
 
+/// A client that shows the wire as sent: no redirects followed and no automatic gzip
+/// (the core turns on reqwest's `gzip` feature for the whole workspace; these tests ask
+/// for encodings and check them themselves).
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .no_gzip()
         .build()
         .unwrap()
 }
