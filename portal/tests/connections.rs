@@ -1,6 +1,7 @@
-//! Slow and greedy clients over real TCP connections (issue 16, item 1): half a request
-//! head, an announced body that never comes, many connections from one address, a stuck
-//! connection at shutdown. The portal runs with timeouts of 1–2 s; every assertion allows
+//! Slow and greedy clients over real TCP connections (issue 16, item 1; issue 18, item 5):
+//! half a request head, an idle kept-alive connection, an announced body that never comes,
+//! an answer the client stops reading, many connections from one address, stuck and idle
+//! connections at shutdown. The portal runs with timeouts of 1–2 s; every assertion allows
 //! many times that, so a loaded machine only makes the tests slower, never wrong.
 
 mod common;
@@ -12,7 +13,7 @@ use common::raw::{self, RawResponse};
 use common::{Harness, harness_with};
 use motcua_portal::PortalConfig;
 use motcua_protocol::api::{ApiErrorBody, ApiErrorCode};
-use tokio::io::AsyncWriteExt as _;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpSocket, TcpStream};
 
 /// Far longer than any timeout the tests configure.
@@ -237,6 +238,76 @@ async fn a_slow_body_that_keeps_moving_is_not_cut() {
     );
 }
 
+/// A connection that can hold little of an answer: a 4 KiB receive buffer, and small
+/// segments (a loopback connection's 64 KiB segments would let the portal's kernel take
+/// megabytes into its send buffer, so that nothing is left for the portal to write).
+fn narrow_connection(portal: SocketAddr) -> TcpStream {
+    let socket = socket2::Socket::new(
+        socket2::Domain::IPV4,
+        socket2::Type::STREAM,
+        Some(socket2::Protocol::TCP),
+    )
+    .unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    socket.set_tcp_mss(536).unwrap();
+    socket.connect(&portal.into()).unwrap();
+    socket.set_nonblocking(true).unwrap();
+    TcpStream::from_std(socket.into()).unwrap()
+}
+
+#[tokio::test]
+async fn an_answer_the_client_stops_reading_ends_the_connection_after_the_stall_timeout() {
+    // Only the write stall timeout (or the kernel's TCP_USER_TIMEOUT, set to the same
+    // limit) can end this connection: the header (and idle) timeout is an hour.
+    let h = harness_with(|config| {
+        config.header_read_timeout_secs = 3600;
+        config.body_stall_timeout_secs = 1;
+    })
+    .await;
+    // The whole catalog, uncompressed (no Accept-Encoding): hundreds of KB.
+    let mut stream = narrow_connection(h.portal.local_addr());
+    stream
+        .write_all(b"GET /api/v1/catalog HTTP/1.1\r\nhost: portal\r\n\r\n")
+        .await
+        .unwrap();
+    // The client takes nothing for several times the limit (a phone that left its link)…
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    // …then reads what there is: part of the answer, and the end of the connection.
+    let mut received = Vec::new();
+    let ended = tokio::time::timeout(GENEROUS, async {
+        let mut chunk = [0u8; 16 * 1024];
+        loop {
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(read) => received.extend_from_slice(&chunk[..read]),
+            }
+        }
+    })
+    .await;
+    assert!(
+        ended.is_ok(),
+        "the connection was still open long after the write stall timeout"
+    );
+    let head_end = received
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("the answer's head came");
+    let head = String::from_utf8_lossy(&received[..head_end]).to_lowercase();
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    let length: usize = head
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .and_then(|value| value.trim().parse().ok())
+        .expect("a content length");
+    let body = received.len() - head_end - 4;
+    println!("answer of {length} B: {body} B taken before the portal gave up");
+    assert!(
+        body < length,
+        "the whole answer fitted in the buffers: the test proves nothing"
+    );
+    served(&h).await;
+}
+
 #[tokio::test]
 async fn shutdown_finishes_within_its_deadline_with_stuck_connections_open() {
     let h = harness_with(|config| {
@@ -258,7 +329,10 @@ async fn shutdown_finishes_within_its_deadline_with_stuck_connections_open() {
         .write_all(withdraw_head(&token, 1000).as_bytes())
         .await
         .unwrap();
-    // Both are being served (the portal accepted them) before the shutdown begins.
+    // A kept-alive connection, answered and idle (its idle timeout is an hour).
+    let mut idle = TcpStream::connect(addr).await.unwrap();
+    assert_eq!(health_on(&mut idle).await.status, 200);
+    // All are being served (the portal accepted them) before the shutdown begins.
     served(&h).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     tokio::time::timeout(GENEROUS, h.portal.shutdown())
@@ -266,4 +340,5 @@ async fn shutdown_finishes_within_its_deadline_with_stuck_connections_open() {
         .expect("the shutdown finished within its deadline");
     assert!(raw::closed_within(&mut half_head, GENEROUS).await);
     assert!(raw::closed_within(&mut no_body, GENEROUS).await);
+    assert!(raw::closed_within(&mut idle, GENEROUS).await);
 }
