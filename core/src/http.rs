@@ -33,6 +33,10 @@ pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(30);
 /// Bytes of a request body handed to the connection at a time: each piece taken is
 /// progress.
 const BODY_PIECE_BYTES: usize = 4 * 1024;
+/// The detail of [`HttpError::Network`] when an exchange was abandoned for its stall.
+pub(crate) const STALLED: &str = "stalled: no progress";
+/// The detail of [`HttpError::Network`] when no connection could be opened.
+pub(crate) const COULD_NOT_CONNECT: &str = "could not connect";
 
 /// Why an HTTP exchange failed.
 #[derive(Debug, thiserror::Error)]
@@ -142,7 +146,7 @@ impl HttpClient {
             let left = self.stall.saturating_sub(progress.idle());
             if left.is_zero() {
                 tracing::debug!(stall_secs = self.stall.as_secs(), "exchange stalled");
-                return Err(HttpError::Network("stalled: no progress".into()));
+                return Err(HttpError::Network(STALLED.into()));
             }
             tokio::select! {
                 output = &mut work => return Ok(output),
@@ -200,18 +204,24 @@ impl HttpClient {
     /// Reads an answer's body (decoded), failing when it stops arriving for the stall
     /// timeout; a slow body that keeps arriving is read to its end.
     pub async fn bytes(&self, mut response: reqwest::Response) -> Result<Bytes, HttpError> {
-        let progress = Progress::new();
         let mut body = Vec::new();
-        loop {
-            match self.watched(&progress, response.chunk()).await? {
-                Ok(Some(chunk)) => {
-                    progress.touch();
-                    body.extend_from_slice(&chunk);
-                }
-                Ok(None) => return Ok(Bytes::from(body)),
-                Err(error) => return Err(network(error)),
-            }
+        while let Some(chunk) = self.chunk(&mut response).await? {
+            body.extend_from_slice(&chunk);
         }
+        Ok(Bytes::from(body))
+    }
+
+    /// The next piece of an answer's body (decoded), or `None` at its end; fails when
+    /// nothing arrives for the stall timeout (the answer is then dropped by the caller,
+    /// which closes its connection).
+    pub async fn chunk(
+        &self,
+        response: &mut reqwest::Response,
+    ) -> Result<Option<Bytes>, HttpError> {
+        let progress = Progress::new();
+        self.watched(&progress, response.chunk())
+            .await?
+            .map_err(network)
     }
 
     /// Sends a request and checks for a 2xx answer, returning it unread.
@@ -313,7 +323,7 @@ fn network(error: reqwest::Error) -> HttpError {
     let kind = if error.is_timeout() {
         "timed out"
     } else if error.is_connect() {
-        "could not connect"
+        COULD_NOT_CONNECT
     } else if error.is_body() || error.is_decode() {
         "connection broke while reading"
     } else {

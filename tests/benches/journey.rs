@@ -262,16 +262,8 @@ async fn main() {
         &mut cut_steps,
         &link,
         "catalog: first install, cut halfway",
-        async {
-            let mut attempts = 0;
-            loop {
-                attempts += 1;
-                match cut.core.catalog().refresh_catalog().await {
-                    Ok(_) => break attempts,
-                    Err(_) => tokio::time::sleep(Duration::from_secs(1)).await,
-                }
-            }
-        },
+        // One call: the core tries again by itself (decision 0005).
+        async { cut.core.catalog().refresh_catalog().await.expect("catalog") },
     )
     .await;
     print(

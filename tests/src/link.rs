@@ -28,6 +28,8 @@
 //! // Cut every connection once 20,000 more bytes went towards the phone, and keep the
 //! // link down for two seconds.
 //! link.cut_after(Way::Down, 20_000, Duration::from_secs(2));
+//! // Cut once 5,000 more bytes reached the phone (it holds part of an answer).
+//! link.cut_after_delivered(Way::Down, 5_000, Duration::from_secs(2));
 //! // Let nothing through for 10 s once 30,000 more bytes went towards the portal
 //! // (connections stay open: the core's stall timeout has to notice).
 //! link.stall_after(Way::Up, 30_000, Duration::from_secs(10));
@@ -134,6 +136,12 @@ pub struct LinkCounters {
     pub connections: u64,
     /// Cuts so far.
     pub cuts: u64,
+    /// Connections the phone closed (or reset) first, the portal's end still open (a cut
+    /// is counted in `cuts`, not here). While the link is stalled nothing is read, so a
+    /// close is seen once the link moves again.
+    pub closed_by_phone: u64,
+    /// Connections the portal closed (or reset) first.
+    pub closed_by_portal: u64,
 }
 
 impl LinkCounters {
@@ -146,6 +154,8 @@ impl LinkCounters {
             down_delivered: self.down_delivered - earlier.down_delivered,
             connections: self.connections - earlier.connections,
             cuts: self.cuts - earlier.cuts,
+            closed_by_phone: self.closed_by_phone - earlier.closed_by_phone,
+            closed_by_portal: self.closed_by_portal - earlier.closed_by_portal,
         }
     }
 
@@ -164,10 +174,20 @@ enum Event {
     Stall(Duration),
 }
 
+/// Which counter of a direction a trigger watches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Counter {
+    /// Bytes that entered the link.
+    Sent,
+    /// Bytes that reached the far end.
+    Delivered,
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Trigger {
     way: Way,
-    /// When the direction's `sent` counter reaches this.
+    counter: Counter,
+    /// When the direction's counter reaches this.
     at: u64,
     event: Event,
 }
@@ -179,6 +199,8 @@ struct Shared {
     delivered: [AtomicU64; 2],
     connections: AtomicU64,
     cuts: AtomicU64,
+    closed_by_phone: AtomicU64,
+    closed_by_portal: AtomicU64,
     /// When each direction is free to carry the next packet.
     next_free: [Mutex<Instant>; 2],
     /// Bumped at every cut; connections watch it.
@@ -204,11 +226,21 @@ impl Shared {
 
     fn count_sent(&self, way: Way, bytes: usize) {
         let total = self.sent[way.index()].fetch_add(bytes as u64, Ordering::SeqCst) + bytes as u64;
+        self.check_triggers(way, Counter::Sent, total);
+    }
+
+    fn count_delivered(&self, way: Way, bytes: usize) {
+        let total =
+            self.delivered[way.index()].fetch_add(bytes as u64, Ordering::SeqCst) + bytes as u64;
+        self.check_triggers(way, Counter::Delivered, total);
+    }
+
+    fn check_triggers(&self, way: Way, counter: Counter, total: u64) {
         let fired: Vec<Trigger> = {
             let mut triggers = self.triggers.lock().unwrap_or_else(|p| p.into_inner());
             let (fired, kept) = triggers
                 .drain(..)
-                .partition(|t| t.way == way && total >= t.at);
+                .partition(|t| t.way == way && t.counter == counter && total >= t.at);
             *triggers = kept;
             fired
         };
@@ -295,6 +327,8 @@ impl Link {
             delivered: [AtomicU64::new(0), AtomicU64::new(0)],
             connections: AtomicU64::new(0),
             cuts: AtomicU64::new(0),
+            closed_by_phone: AtomicU64::new(0),
+            closed_by_portal: AtomicU64::new(0),
             next_free: [Mutex::new(now), Mutex::new(now)],
             cut: watch::channel(0).0,
             stalled_until: watch::channel(now).0,
@@ -337,6 +371,8 @@ impl Link {
             down_delivered: s.delivered[1].load(Ordering::SeqCst),
             connections: s.connections.load(Ordering::SeqCst),
             cuts: s.cuts.load(Ordering::SeqCst),
+            closed_by_phone: s.closed_by_phone.load(Ordering::SeqCst),
+            closed_by_portal: s.closed_by_portal.load(Ordering::SeqCst),
         }
     }
 
@@ -348,7 +384,14 @@ impl Link {
 
     /// Cuts as [`Link::cut`] does once `bytes` more bytes entered the link going `way`.
     pub fn cut_after(&self, way: Way, bytes: u64, outage: Duration) {
-        self.arm(way, bytes, Event::Cut(outage));
+        self.arm(way, Counter::Sent, bytes, Event::Cut(outage));
+    }
+
+    /// Cuts as [`Link::cut`] does once `bytes` more bytes reached the far end going `way`
+    /// (with [`Way::Down`], the phone holds that much of what was sent to it; what is
+    /// still inside the link is lost).
+    pub fn cut_after_delivered(&self, way: Way, bytes: u64, outage: Duration) {
+        self.arm(way, Counter::Delivered, bytes, Event::Cut(outage));
     }
 
     /// Lets nothing through for `duration`, starting now; connections stay open.
@@ -359,7 +402,7 @@ impl Link {
     /// Stalls as [`Link::stall`] does once `bytes` more bytes entered the link going
     /// `way`.
     pub fn stall_after(&self, way: Way, bytes: u64, duration: Duration) {
-        self.arm(way, bytes, Event::Stall(duration));
+        self.arm(way, Counter::Sent, bytes, Event::Stall(duration));
     }
 
     /// Ends a stall or an outage now.
@@ -377,13 +420,22 @@ impl Link {
             .is_empty()
     }
 
-    fn arm(&self, way: Way, bytes: u64, event: Event) {
-        let at = self.shared.sent[way.index()].load(Ordering::SeqCst) + bytes;
+    fn arm(&self, way: Way, counter: Counter, bytes: u64, event: Event) {
+        let counters = match counter {
+            Counter::Sent => &self.shared.sent,
+            Counter::Delivered => &self.shared.delivered,
+        };
+        let at = counters[way.index()].load(Ordering::SeqCst) + bytes;
         self.shared
             .triggers
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .push(Trigger { way, at, event });
+            .push(Trigger {
+                way,
+                counter,
+                at,
+                event,
+            });
     }
 }
 
@@ -421,11 +473,12 @@ async fn connection(client: TcpStream, shared: Arc<Shared>) {
     cut.borrow_and_update();
     let (mut client_read, mut client_write) = client.into_split();
     let (mut server_read, mut server_write) = server.into_split();
+    let ended = AtomicU64::new(NOT_ENDED);
     let cut_now = tokio::select! {
         () = async {
             tokio::join!(
-                pump(&shared, Way::Up, &mut client_read, &mut server_write),
-                pump(&shared, Way::Down, &mut server_read, &mut client_write),
+                pump(&shared, Way::Up, &mut client_read, &mut server_write, &ended),
+                pump(&shared, Way::Down, &mut server_read, &mut client_write, &ended),
             );
         } => false,
         changed = cut.changed() => changed.is_ok(),
@@ -437,13 +490,44 @@ async fn connection(client: TcpStream, shared: Arc<Shared>) {
     }
 }
 
+/// Which end of a connection closed first (`ended` of [`pump`]).
+const NOT_ENDED: u64 = 0;
+const ENDED_BY_PHONE: u64 = 1;
+const ENDED_BY_PORTAL: u64 = 2;
+
+/// Records that `end` closed its side, and counts it when it was the first of the two.
+fn ended_at(shared: &Shared, ended: &AtomicU64, end: u64) {
+    if ended
+        .compare_exchange(NOT_ENDED, end, Ordering::SeqCst, Ordering::SeqCst)
+        .is_ok()
+    {
+        let counter = if end == ENDED_BY_PHONE {
+            &shared.closed_by_phone
+        } else {
+            &shared.closed_by_portal
+        };
+        counter.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
 struct Packet {
     arrival: Instant,
     data: Vec<u8>,
 }
 
-/// Carries one direction of a connection until its sender closes it or a write fails.
-async fn pump(shared: &Shared, way: Way, from: &mut OwnedReadHalf, to: &mut OwnedWriteHalf) {
+/// Carries one direction of a connection until its sender closes it or a write fails;
+/// records in `ended` which end went first.
+async fn pump(
+    shared: &Shared,
+    way: Way,
+    from: &mut OwnedReadHalf,
+    to: &mut OwnedWriteHalf,
+    ended: &AtomicU64,
+) {
+    let (sender, receiver) = match way {
+        Way::Up => (ENDED_BY_PHONE, ENDED_BY_PORTAL),
+        Way::Down => (ENDED_BY_PORTAL, ENDED_BY_PHONE),
+    };
     let capacity = (shared.config.queue_bytes / PACKET_BYTES).max(1);
     let (queue, mut arriving) = mpsc::channel::<Packet>(capacity);
     let reader = async move {
@@ -451,7 +535,10 @@ async fn pump(shared: &Shared, way: Way, from: &mut OwnedReadHalf, to: &mut Owne
         loop {
             shared.wait_while_stalled().await;
             let read = match from.read(&mut buffer).await {
-                Ok(0) | Err(_) => break,
+                Ok(0) | Err(_) => {
+                    ended_at(shared, ended, sender);
+                    break;
+                }
                 Ok(read) => read,
             };
             let arrival = shared.book(way, read);
@@ -470,9 +557,10 @@ async fn pump(shared: &Shared, way: Way, from: &mut OwnedReadHalf, to: &mut Owne
             tokio::time::sleep_until(packet.arrival).await;
             shared.wait_while_stalled().await;
             if to.write_all(&packet.data).await.is_err() {
+                ended_at(shared, ended, receiver);
                 break;
             }
-            shared.delivered[way.index()].fetch_add(packet.data.len() as u64, Ordering::SeqCst);
+            shared.count_delivered(way, packet.data.len());
         }
         let _ = to.shutdown().await;
     };

@@ -1,7 +1,11 @@
 //! A catalog body downloaded patiently: conditional (`If-None-Match`), and when the link is
 //! cut halfway the bytes that arrived are kept (in SQLite, every [`KEEP_EVERY`] bytes and
 //! at the cut) and the rest is asked for with `Range` + `If-Range`, in the same call while
-//! each attempt makes progress, or at the next call (decision record 0006).
+//! each attempt makes progress, or at the next call (decision record 0006). An exchange
+//! that broke before any byte of the body came through (a cut loses what the link held)
+//! is tried again after [`PAUSES`]; a stall (no progress for the stall timeout, decision
+//! record 0005) or a connection that cannot be opened ends the call at once: the link is
+//! down, and the kept bytes wait for the next call.
 //!
 //! What is downloaded is the portal's gzip file of the body (`….gz`, `application/gzip`,
 //! no `Content-Encoding`), so the HTTP stack's own gzip decoding leaves it alone: the kept
@@ -13,15 +17,24 @@ use reqwest::header::{CONTENT_RANGE, ETAG, IF_NONE_MATCH, IF_RANGE, RANGE};
 use rusqlite::{OptionalExtension as _, params};
 
 use super::CatalogError;
-use crate::http::HttpClient;
+use crate::http::{COULD_NOT_CONNECT, HttpClient, STALLED};
 use crate::store::Database;
 
 /// Bytes received between two saves of a cut download's prefix: a process killed mid-body
 /// loses at most this much.
 pub(crate) const KEEP_EVERY: usize = 16 * 1024;
 
-/// Attempts within one call, as long as each one receives more bytes.
-const ATTEMPTS: usize = 6;
+/// Attempts within one call, as long as each one receives more bytes (or broke before
+/// any came, see [`PAUSES`]).
+const ATTEMPTS: usize = 8;
+
+/// Pauses before trying again after exchanges that broke without bringing a byte, one per
+/// such failure in a row; when they are spent the call fails.
+const PAUSES: [std::time::Duration; 3] = [
+    std::time::Duration::from_secs(1),
+    std::time::Duration::from_secs(2),
+    std::time::Duration::from_secs(4),
+];
 
 /// What came back.
 pub(crate) enum Download {
@@ -42,18 +55,29 @@ pub(crate) async fn download(
 ) -> Result<Download, CatalogError> {
     let url = format!("{}{path}", base.trim_end_matches('/'));
     let mut last_error = None;
+    let mut fruitless = 0;
     for attempt in 0..ATTEMPTS {
         let before = kept(database, path)?.map(|(_, bytes)| bytes.len());
         match attempt_once(http, database, &url, path, if_none_match).await {
             Ok(done) => return Ok(done),
-            Err(error @ CatalogError::Network(_)) => {
+            Err(CatalogError::Network(detail)) => {
                 let after = kept(database, path)?.map(|(_, bytes)| bytes.len());
-                tracing::info!(attempt, ?before, ?after, "catalog download cut");
-                if after.unwrap_or(0) <= before.unwrap_or(0) {
-                    // No progress: the link is down; the kept bytes wait for the next call.
-                    return Err(error);
+                tracing::info!(attempt, ?before, ?after, %detail, "catalog download cut");
+                let progressed = after.unwrap_or(0) > before.unwrap_or(0);
+                if progressed {
+                    fruitless = 0;
+                } else if detail == STALLED || detail == COULD_NOT_CONNECT {
+                    // The link is down or not moving; the kept bytes wait for the next call.
+                    return Err(CatalogError::Network(detail));
+                } else {
+                    // Broke before a byte came through (a cut loses what the link held).
+                    let Some(pause) = PAUSES.get(fruitless) else {
+                        return Err(CatalogError::Network(detail));
+                    };
+                    fruitless += 1;
+                    tokio::time::sleep(*pause).await;
                 }
-                last_error = Some(error);
+                last_error = Some(CatalogError::Network(detail));
             }
             Err(other) => return Err(other),
         }
@@ -82,7 +106,7 @@ async fn attempt_once(
             .header(RANGE, format!("bytes={}-", bytes.len()))
             .header(IF_RANGE, validator.as_str());
     }
-    let mut response = request.send().await.map_err(network)?;
+    let mut response = http.send_any(request).await?;
     let status = response.status();
     if status == StatusCode::NOT_MODIFIED {
         forget(database, path)?;
@@ -131,7 +155,7 @@ async fn attempt_once(
     };
     let mut saved = body.len();
     loop {
-        match response.chunk().await {
+        match http.chunk(&mut response).await {
             Ok(Some(chunk)) => {
                 body.extend_from_slice(&chunk);
                 if body.len() - saved >= KEEP_EVERY
@@ -148,7 +172,7 @@ async fn attempt_once(
                 {
                     keep(database, path, validator, &body)?;
                 }
-                return Err(network(error));
+                return Err(error.into());
             }
         }
     }
@@ -157,19 +181,6 @@ async fn attempt_once(
     std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut json)
         .map_err(|e| CatalogError::Unexpected(format!("not a gzip body: {e}")))?;
     Ok(Download::Body(json))
-}
-
-fn network(error: reqwest::Error) -> CatalogError {
-    CatalogError::Network(
-        if error.is_timeout() {
-            "timed out"
-        } else if error.is_connect() {
-            "could not connect"
-        } else {
-            "connection broke"
-        }
-        .into(),
-    )
 }
 
 /// The kept prefix of a cut download of `path`, with its validator.
