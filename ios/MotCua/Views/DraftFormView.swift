@@ -45,6 +45,12 @@ struct DraftFormView: View {
                     Banner(text: message, kind: .problem)
                 }
             }
+            // Who the dossier is for comes before the fields it decides.
+            if let onBehalf = form.onBehalf {
+                Section(tr("onBehalf.title")) {
+                    OnBehalfEditor(onBehalf: onBehalf, locked: form.submit != .idle, model: model)
+                }
+            }
             Section(tr("draft.fields")) {
                 ForEach(form.fields) { field in
                     FieldEditor(field: field, locked: form.submit != .idle) { value in
@@ -199,6 +205,85 @@ private struct FieldEditor: View {
             .autocorrectionDisabled()
             .textFieldStyle(.roundedBorder)
             .frame(minHeight: 44)
+    }
+}
+
+/// "Nộp thay": a switch, and once on, the relation and the person. What the form then locks
+/// or frees is the core's answer (the fields below follow it); this only asks.
+@MainActor
+private struct OnBehalfEditor: View {
+    @Environment(\.tr) private var tr
+    let onBehalf: OnBehalfUI
+    let locked: Bool
+    let model: DraftFormModel
+
+    var body: some View {
+        Toggle(isOn: Binding(get: { onBehalf.on }, set: { model.fileOnBehalf($0) })) {
+            VStack(alignment: .leading, spacing: 4) {
+                Text(tr("onBehalf.switch")).font(.headline)
+                Text(tr("onBehalf.explanation")).font(.subheadline).foregroundStyle(.secondary)
+            }
+        }
+        .frame(minHeight: 44)
+        .disabled(locked)
+        if onBehalf.on {
+            if onBehalf.held == nil {
+                Text(tr("onBehalf.pending")).font(.subheadline).foregroundStyle(.secondary)
+            }
+            Picker(tr("onBehalf.basis"), selection: Binding(get: { onBehalf.basis }, set: { basis in
+                if let basis { model.onBehalfChanged(basis: basis) }
+            })) {
+                Text(tr("draft.choose")).tag(RepresentationBasis?.none)
+                ForEach(RepresentationBasis.allCases, id: \.self) { basis in
+                    Text(label(basis)).tag(RepresentationBasis?.some(basis))
+                }
+            }
+            .pickerStyle(.menu)
+            .frame(minHeight: 44)
+            .disabled(locked)
+            problem("basis")
+            typed(tr("onBehalf.name"), onBehalf.fullName, keyboard: .default, member: "full_name") { model.onBehalfChanged(fullName: $0) }
+            typed(tr("onBehalf.personalID"), onBehalf.personalID, keyboard: .numberPad, member: "personal_id") { model.onBehalfChanged(personalID: $0) }
+            typed(tr("onBehalf.detail"), onBehalf.detail, keyboard: .default, member: "detail") { model.onBehalfChanged(detail: $0) }
+        }
+    }
+
+    /// The words for each relation the core knows.
+    private func label(_ basis: RepresentationBasis) -> String {
+        switch basis {
+        case .parent: return tr("onBehalf.basis.parent")
+        case .child: return tr("onBehalf.basis.child")
+        case .spouse: return tr("onBehalf.basis.spouse")
+        case .sibling: return tr("onBehalf.basis.sibling")
+        case .guardian: return tr("onBehalf.basis.guardian")
+        case .authorised: return tr("onBehalf.basis.authorised")
+        }
+    }
+
+    @ViewBuilder
+    private func problem(_ member: String) -> some View {
+        if let error = onBehalf.errors[member] {
+            Label(error, systemImage: "exclamationmark.circle.fill")
+                .font(.subheadline.bold())
+                .foregroundStyle(.red)
+        }
+    }
+
+    private func typed(_ label: String, _ value: String, keyboard: UIKeyboardType, member: String,
+                       changed: @escaping (String) -> Void) -> some View {
+        VStack(alignment: .leading, spacing: 6) {
+            Text(label).font(.headline).accessibilityHidden(true)
+            TextField("", text: Binding(get: { value }, set: { changed($0) }))
+                .keyboardType(keyboard)
+                .autocorrectionDisabled()
+                .textFieldStyle(.roundedBorder)
+                .frame(minHeight: 44)
+                .disabled(locked)
+                .accessibilityLabel(label)
+                .accessibilityValue([value.isEmpty ? tr("draft.empty") : value, onBehalf.errors[member]].compactMap { $0 }.joined(separator: ", "))
+            problem(member)
+        }
+        .padding(.vertical, 6)
     }
 }
 

@@ -170,6 +170,24 @@ final class CoreDossiers: DossierPort, CitizenActionsPort {
         try mapped { try core.removeAttachment(draftId: draftID, attachmentId: attachmentID) }
     }
 
+    func setOnBehalf(draftID: String, person: OnBehalfPerson?) async throws -> OnBehalfChange {
+        // `basisLabel` is the core's words on the way out; it is not read on the way in.
+        let record = person.map {
+            OnBehalf(fullName: $0.fullName, personalId: $0.personalID, basis: bindingsBasis($0.basis), detail: $0.detail, basisLabel: "")
+        }
+        do {
+            return .recorded(snapshot(try core.setOnBehalf(draftId: draftID, onBehalf: record)))
+        } catch DossierException.Invalid(_, _, let problems) {
+            // Problems are named `on_behalf_of.<member>`.
+            return .invalid(problems.map { problem in
+                let member = problem.field.hasPrefix("on_behalf_of.") ? String(problem.field.dropFirst("on_behalf_of.".count)) : problem.field
+                return FieldIssue(fieldID: member, message: problem.userMessage)
+            })
+        } catch {
+            throw problem(from: error)
+        }
+    }
+
     func draft(id: String) async throws -> DraftSnapshot {
         snapshot(try mapped { try core.draft(draftId: id) })
     }
@@ -261,6 +279,28 @@ private func phase(_ state: DraftState) -> DraftPhase {
     }
 }
 
+private func bindingsBasis(_ basis: MotCuaModels.RepresentationBasis) -> MotCuaBindings.RepresentationBasis {
+    switch basis {
+    case .parent: return .parent
+    case .child: return .child
+    case .spouse: return .spouse
+    case .sibling: return .sibling
+    case .guardian: return .guardian
+    case .authorised: return .authorised
+    }
+}
+
+private func modelBasis(_ basis: MotCuaBindings.RepresentationBasis) -> MotCuaModels.RepresentationBasis {
+    switch basis {
+    case .parent: return .parent
+    case .child: return .child
+    case .spouse: return .spouse
+    case .sibling: return .sibling
+    case .guardian: return .guardian
+    case .authorised: return .authorised
+    }
+}
+
 private func fieldValue(_ f: FieldState) -> FieldValue {
     FieldValue(fieldID: f.fieldId, value: f.value, prefilled: f.prefilled, error: f.error?.userMessage, locked: f.locked)
 }
@@ -280,7 +320,10 @@ private func snapshot(_ d: Draft) -> DraftSnapshot {
         failure: d.failure,
         dossierCode: d.dossierCode,
         answersDossier: d.answersDossier,
-        requested: d.requested
+        requested: d.requested,
+        onBehalf: d.onBehalfOf.map {
+            OnBehalfPerson(fullName: $0.fullName, personalID: $0.personalId, basis: modelBasis($0.basis), detail: $0.detail)
+        }
     )
 }
 

@@ -39,6 +39,42 @@ public struct DocumentUI: Equatable, Sendable, Identifiable {
     public var id: String { requirement }
 }
 
+/// Filing on behalf of someone else ("Nộp thay"): the switch and the person as typed. What
+/// the form then locks, and to which values, is the core's (`FieldUI.readOnly` and the values
+/// of the draft it returns); nothing here decides it.
+public struct OnBehalfUI: Equatable, Sendable {
+    /// The switch: the person files for someone else.
+    public var on = false
+    /// The filer's relation to the person; chosen, never assumed.
+    public var basis: RepresentationBasis? = nil
+    public var fullName = ""
+    public var personalID = ""
+    /// The document behind it (the core requires one for `.authorised`).
+    public var detail = ""
+    /// The core's problems with what is typed, by member: `full_name`, `personal_id`, `basis`, `detail`.
+    public var errors: [String: String] = [:]
+    /// The core holds what the switch and the typing say (the person, or nobody when off).
+    public var recorded = true
+    /// The person the core has on the draft now (the form's name and ID are theirs), if any.
+    public var held: OnBehalfPerson? = nil
+
+    public init() {}
+
+    /// The record the switch and the typing ask for: nil when off, or no relation chosen yet.
+    public var person: OnBehalfPerson? {
+        guard on, let basis else { return nil }
+        let detail = detail.trimmingCharacters(in: .whitespacesAndNewlines)
+        return OnBehalfPerson(fullName: fullName.trimmingCharacters(in: .whitespacesAndNewlines),
+                              personalID: personalID.trimmingCharacters(in: .whitespacesAndNewlines),
+                              basis: basis, detail: detail.isEmpty ? nil : detail)
+    }
+
+    /// The same switch and typing, whatever the problems shown and the core's state.
+    func same(_ other: OnBehalfUI) -> Bool {
+        on == other.on && basis == other.basis && fullName == other.fullName && personalID == other.personalID && detail == other.detail
+    }
+}
+
 /// The submission under way or done.
 public enum SubmitUI: Equatable, Sendable {
     case idle
@@ -66,6 +102,9 @@ public struct DraftForm: Equatable, Sendable {
     public var message: String?
     /// A file is being prepared (straightened, shrunk) by the core.
     public var attaching = false
+    /// Filing on behalf of someone else; nil when the draft does not offer it (a supplement
+    /// answer, no field bound to an identity).
+    public var onBehalf: OnBehalfUI? = nil
 }
 
 /// The draft form screen.
@@ -172,6 +211,112 @@ public final class DraftFormModel {
         return save
     }
 
+    /// Turns filing on behalf of someone else on or off. Off, the core is told at once (the
+    /// name and ID fields go back to the citizen's identity); on, as soon as a relation is
+    /// chosen and the person typed (`onBehalfChanged`). Returns the save, for tests.
+    @discardableResult
+    public func fileOnBehalf(_ on: Bool) -> Task<Void, Never> {
+        guard case .editing(var form) = state, var current = form.onBehalf, case .idle = form.submit, current.on != on else {
+            return Task {}
+        }
+        current.on = on
+        current.errors = [:]
+        current.recorded = false
+        form.onBehalf = current
+        state = .editing(form)
+        return queueOnBehalf()
+    }
+
+    /// The person filed for, as typed: each change is offered to the core, which records a
+    /// valid person (and locks the form's name and ID to them) or says what is wrong. Only
+    /// problems with something typed are shown before a submission attempt.
+    @discardableResult
+    public func onBehalfChanged(fullName: String? = nil, personalID: String? = nil,
+                                basis: RepresentationBasis? = nil, detail: String? = nil) -> Task<Void, Never> {
+        guard case .editing(var form) = state, var current = form.onBehalf, current.on, case .idle = form.submit else {
+            return Task {}
+        }
+        if let fullName { current.fullName = fullName }
+        if let personalID { current.personalID = personalID }
+        if let basis { current.basis = basis }
+        if let detail { current.detail = detail }
+        current.recorded = false
+        form.onBehalf = current
+        state = .editing(form)
+        return queueOnBehalf()
+    }
+
+    /// Records the on-behalf choice after the saves before it, in order.
+    private func queueOnBehalf() -> Task<Void, Never> {
+        let previous = lastSave
+        let save = Task {
+            await previous?.value
+            _ = await recordOnBehalf(showAll: false)
+        }
+        lastSave = save
+        return save
+    }
+
+    /// Tells the core what the switch and the typing ask for; whether it now holds it.
+    /// `showAll`: every problem (a submission attempt), not only those with something typed.
+    private func recordOnBehalf(showAll: Bool) async -> Bool {
+        guard case .editing(let form) = state, let asked = form.onBehalf else { return true }
+        guard let procedure else { return false }
+        let person = asked.person
+        if asked.on && person == nil {
+            // No relation chosen yet: nothing the core could record.
+            if showAll { editOnBehalf(asked) { $0.errors = ["basis": self.texts.onBehalfChooseBasis] } }
+            return false
+        }
+        let change: OnBehalfChange
+        do {
+            change = try await dossiers.setOnBehalf(draftID: form.draftID, person: person)
+        } catch {
+            let problem = Problem.from(error, texts: texts)
+            update { $0.message = problem.code == "not_available" ? self.texts.notYetAvailable : problem.message }
+            return false
+        }
+        switch change {
+        case .recorded(let draft):
+            update { form in
+                let fresh = self.render(procedure, draft, issues: [])
+                // The fields bound to an identity (locked before or after) are the core's now;
+                // the others keep what is on screen, saves of theirs may be pending.
+                let wasLocked = Set(form.fields.filter(\.readOnly).map(\.id))
+                let byID = Dictionary(fresh.fields.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                form.fields = form.fields.map { f in
+                    guard let new = byID[f.id], new.readOnly || wasLocked.contains(f.id) else { return f }
+                    return new
+                }
+                if var current = form.onBehalf {
+                    if current.same(asked) {
+                        current.errors = [:]
+                        current.recorded = true
+                    }
+                    current.held = draft.onBehalf
+                    form.onBehalf = current
+                }
+            }
+            return true
+        case .invalid(let issues):
+            editOnBehalf(asked) { ob in
+                let typed = ["full_name": ob.fullName, "personal_id": ob.personalID, "detail": ob.detail]
+                let shown = issues.filter { showAll || !(typed[$0.fieldID] ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
+                ob.errors = Dictionary(shown.map { ($0.fieldID, $0.message) }, uniquingKeysWith: { first, _ in first })
+            }
+            return false
+        }
+    }
+
+    /// Changes the on-behalf part, unless the person typed on meanwhile (a newer save follows).
+    private func editOnBehalf(_ asked: OnBehalfUI, _ change: (inout OnBehalfUI) -> Void) {
+        update { form in
+            guard var current = form.onBehalf, current.same(asked) else { return }
+            change(&current)
+            form.onBehalf = current
+        }
+    }
+
     /// A photo from the camera or a file chosen (bytes read by the app).
     public func attach(requirement: String, fileName: String, bytes: Data) async {
         guard let draftID else { return }
@@ -203,6 +348,11 @@ public final class DraftFormModel {
         guard case .editing(let form) = state else { return }
         if case .sending = form.submit { return }
         await lastSave?.value
+        // What the switch says is what is filed: recorded first, or its problems shown.
+        if case .editing(let now) = state, now.onBehalf?.recorded == false, !(await recordOnBehalf(showAll: true)) {
+            update { form in form.message = self.texts.problemsToFix(max(form.onBehalf?.errors.count ?? 0, 1)) }
+            return
+        }
         let issues: [FieldIssue]
         do {
             issues = try await dossiers.validate(draftID: form.draftID)
@@ -259,6 +409,11 @@ public final class DraftFormModel {
         guard let procedure, let draftID else { return }
         do {
             var form = render(procedure, try await dossiers.draft(id: draftID), issues: issues)
+            // The on-behalf part as on screen (the person may be typing ahead of the core).
+            if case .editing(let shown) = state, var typed = shown.onBehalf, form.onBehalf != nil {
+                typed.held = form.onBehalf?.held
+                form.onBehalf = typed
+            }
             if let message { form.message = message }
             state = .editing(form)
         } catch {
@@ -336,8 +491,25 @@ public final class DraftFormModel {
             fields: fields,
             documents: documents,
             submit: submit,
-            message: draft.failure.map { texts.refused($0) }
+            message: draft.failure.map { texts.refused($0) },
+            onBehalf: onBehalf(of: draft)
         )
+    }
+
+    /// The on-behalf part as the core holds it: offered when the core binds some field to
+    /// an identity (it marks those locked) or already files for someone.
+    private func onBehalf(of draft: DraftSnapshot) -> OnBehalfUI? {
+        guard draft.answersDossier == nil, draft.onBehalf != nil || draft.fields.contains(where: \.locked) else { return nil }
+        var ui = OnBehalfUI()
+        if let person = draft.onBehalf {
+            ui.on = true
+            ui.basis = person.basis
+            ui.fullName = person.fullName
+            ui.personalID = person.personalID
+            ui.detail = person.detail ?? ""
+            ui.held = person
+        }
+        return ui
     }
 }
 

@@ -114,6 +114,10 @@ public struct Texts: Sendable, Equatable {
         pick("Hồ sơ chưa được nhận: \(reason)", "The dossier was not accepted: \(reason)")
     }
 
+    public var onBehalfChooseBasis: String {
+        pick("Hãy chọn bạn là gì của người được nộp thay.", "Choose how you are related to the person you file for.")
+    }
+
     public func problemsToFix(_ count: Int) -> String {
         pick("Còn \(count) chỗ cần sửa trước khi nộp", "\(count) things to fix before submitting")
     }

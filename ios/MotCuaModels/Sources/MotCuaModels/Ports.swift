@@ -290,10 +290,12 @@ public struct DraftSnapshot: Equatable, Sendable {
     public let answersDossier: String?
     /// For a supplement answer: what the desk asked for, one item per line.
     public let requested: [String]
+    /// The person the draft is filed for, when it is not the logged-in citizen (`setOnBehalf`).
+    public let onBehalf: OnBehalfPerson?
 
     public init(id: String, procedureCode: String, procedureName: String, phase: DraftPhase, fields: [FieldValue],
                 attachments: [AttachedFile], failure: String?, dossierCode: String?,
-                answersDossier: String? = nil, requested: [String] = []) {
+                answersDossier: String? = nil, requested: [String] = [], onBehalf: OnBehalfPerson? = nil) {
         self.id = id
         self.procedureCode = procedureCode
         self.procedureName = procedureName
@@ -304,10 +306,43 @@ public struct DraftSnapshot: Equatable, Sendable {
         self.dossierCode = dossierCode
         self.answersDossier = answersDossier
         self.requested = requested
+        self.onBehalf = onBehalf
     }
 
     /// The id of a supplement answer's note field.
     public static let supplementNoteField = "supplement_note"
+}
+
+/// The filer's relation to the person filed for, in the order the core offers them.
+public enum RepresentationBasis: String, CaseIterable, Equatable, Sendable {
+    case parent, child, spouse, sibling, guardian
+    /// A written authorisation; the core then requires `OnBehalfPerson.detail`.
+    case authorised
+}
+
+/// The person a draft is filed for ("nộp thay"), as the core records it.
+public struct OnBehalfPerson: Equatable, Sendable {
+    public let fullName: String
+    /// The 12-digit personal ID number.
+    public let personalID: String
+    public let basis: RepresentationBasis
+    /// The document behind it (required by the core for `.authorised`).
+    public let detail: String?
+
+    public init(fullName: String, personalID: String, basis: RepresentationBasis, detail: String?) {
+        self.fullName = fullName
+        self.personalID = personalID
+        self.basis = basis
+        self.detail = detail
+    }
+}
+
+/// What `DossierPort.setOnBehalf` did.
+public enum OnBehalfChange: Equatable, Sendable {
+    /// Recorded: the draft as the core holds it now (its identity fields follow the choice).
+    case recorded(DraftSnapshot)
+    /// Refused, nothing changed: each problem by member (`full_name`, `personal_id`, `detail`, `basis`).
+    case invalid([FieldIssue])
 }
 
 /// A line of the drafts list.
@@ -390,6 +425,10 @@ public protocol DossierPort: Sendable {
     func setField(draftID: String, fieldID: String, value: String) async throws -> FieldValue
     func addAttachment(draftID: String, requirement: String, fileName: String, bytes: Data) async throws -> AttachedFile
     func removeAttachment(draftID: String, attachmentID: Int64) async throws
+    /// Files the draft on behalf of `person`, or for the logged-in citizen again (nil). The
+    /// core decides what follows: name and ID fields locked to the person, the birth date
+    /// and address it filled from the citizen's identity cleared for typing.
+    func setOnBehalf(draftID: String, person: OnBehalfPerson?) async throws -> OnBehalfChange
     func draft(id: String) async throws -> DraftSnapshot
     func drafts() async throws -> [DraftLine]
     func deleteDraft(id: String) async throws
@@ -401,6 +440,15 @@ public protocol DossierPort: Sendable {
     /// Tells `onStep` about every upload until the token is cancelled. Called on the
     /// core's threads.
     func watchUploads(_ onStep: @escaping @Sendable (UploadStep) -> Void) -> ListenerToken
+}
+
+extension DossierPort {
+    /// A port without the call (a fake of the tests, an older build): the feature is not
+    /// in this version. The default keeps such ports compiling.
+    public func setOnBehalf(draftID: String, person: OnBehalfPerson?) async throws -> OnBehalfChange {
+        // No message here: the model says it in its language (`Texts.notYetAvailable`).
+        throw Problem(code: "not_available", message: "")
+    }
 }
 
 // MARK: - Tracking

@@ -47,6 +47,61 @@ final class DossierScreensTests: XCTestCase {
         XCTAssertEqual(dossiers.savedValues, [], "nothing sent to the core")
     }
 
+    func testFilingOnBehalfAsksTheCoreAndTheFormFollowsItsAnswer() async {
+        let dossiers = FakeDossiers()
+        dossiers.current = DraftSnapshot(
+            id: "d1", procedureCode: "1.001193", procedureName: "Đăng ký khai sinh", phase: .editing,
+            fields: [
+                FieldValue(fieldID: "applicant_name", value: "Nguyễn Văn An", prefilled: true, error: nil, locked: true),
+                FieldValue(fieldID: "phone", value: "0912345678", prefilled: true, error: nil),
+            ],
+            attachments: [], failure: nil, dossierCode: nil)
+        let model = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: dossiers, catalog: FakeCatalog(), lang: .vi)
+        await model.load()
+        XCTAssertEqual(editing(model)?.onBehalf, OnBehalfUI(), "offered (a field is bound to the identity), off")
+
+        // On, no relation chosen: nothing the core could record, and submitting says so.
+        await model.fileOnBehalf(true).value
+        XCTAssertEqual(dossiers.onBehalfCalls, [])
+        await model.submit()
+        guard let unchosen = editing(model) else { return }
+        XCTAssertEqual(unchosen.onBehalf?.errors["basis"], Texts(lang: .vi).onBehalfChooseBasis)
+        XCTAssertEqual(unchosen.message, "Còn 1 chỗ cần sửa trước khi nộp")
+        XCTAssertEqual(unchosen.submit, .idle, "not filed in the citizen's name behind the switch")
+
+        // Typing: the core's problem with the number; the name is not flagged; nothing held.
+        await model.onBehalfChanged(basis: .child).value
+        await model.onBehalfChanged(fullName: "Trần Văn Bình").value
+        await model.onBehalfChanged(personalID: "0010").value
+        guard let typing = editing(model) else { return }
+        XCTAssertEqual(typing.onBehalf?.errors, ["personal_id": "Số định danh phải có 12 chữ số"])
+        XCTAssertNil(typing.onBehalf?.held)
+        XCTAssertEqual(typing.fields[0].value, "Nguyễn Văn An")
+
+        // Recorded: the form's name is the person's, still locked (the core's answer).
+        await model.onBehalfChanged(personalID: "001052007381").value
+        guard let filed = editing(model) else { return }
+        let binh = OnBehalfPerson(fullName: "Trần Văn Bình", personalID: "001052007381", basis: .child, detail: nil)
+        XCTAssertEqual(filed.onBehalf?.held, binh)
+        XCTAssertEqual(filed.onBehalf?.recorded, true)
+        XCTAssertEqual(filed.onBehalf?.errors, [:])
+        XCTAssertEqual(filed.fields[0].value, "Trần Văn Bình")
+        XCTAssertTrue(filed.fields[0].readOnly)
+        XCTAssertEqual(dossiers.onBehalfCalls.last, binh)
+
+        // Off: told to the core at once, the citizen's name back.
+        await model.fileOnBehalf(false).value
+        guard let off = editing(model) else { return }
+        XCTAssertEqual(dossiers.onBehalfCalls.last, .some(nil))
+        XCTAssertNil(off.onBehalf?.held)
+        XCTAssertEqual(off.fields[0].value, "Nguyễn Văn An")
+
+        // A supplement answer or a form with nothing bound to an identity offers no switch.
+        let plain = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: FakeDossiers(), catalog: FakeCatalog(), lang: .vi)
+        await plain.load()
+        XCTAssertNil(editing(plain)?.onBehalf)
+    }
+
     func testTypingClearsThePrefilledMarkAndShowsTheCoresError() async {
         let dossiers = FakeDossiers()
         let model = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: dossiers, catalog: FakeCatalog(), lang: .vi)

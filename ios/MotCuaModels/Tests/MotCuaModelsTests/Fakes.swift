@@ -170,6 +170,27 @@ final class FakeDossiers: DossierPort, @unchecked Sendable {
 
     func removeAttachment(draftID: String, attachmentID: Int64) async throws {}
 
+    /// Every on-behalf record asked for, in order.
+    var onBehalfCalls: [OnBehalfPerson?] = []
+
+    /// As the core does it, for one locked name field: a number that is not 12 digits is
+    /// refused on `personal_id`; a valid person takes the name field, nil gives it back.
+    func setOnBehalf(draftID: String, person: OnBehalfPerson?) async throws -> OnBehalfChange {
+        onBehalfCalls.append(person)
+        if let person, person.personalID.count != 12 {
+            return .invalid([FieldIssue(fieldID: "personal_id", message: "Số định danh phải có 12 chữ số")])
+        }
+        let fields = current.fields.map { f in
+            f.fieldID == "applicant_name"
+                ? FieldValue(fieldID: f.fieldID, value: person?.fullName ?? "Nguyễn Văn An", prefilled: true, error: nil, locked: true)
+                : f
+        }
+        current = DraftSnapshot(id: current.id, procedureCode: current.procedureCode, procedureName: current.procedureName,
+                                phase: current.phase, fields: fields, attachments: current.attachments,
+                                failure: current.failure, dossierCode: current.dossierCode, onBehalf: person)
+        return .recorded(current)
+    }
+
     func draft(id: String) async throws -> DraftSnapshot {
         current
     }

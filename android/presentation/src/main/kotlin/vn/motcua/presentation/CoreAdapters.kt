@@ -1,11 +1,13 @@
 package vn.motcua.presentation
 
 import vn.motcua.Attachment
+import vn.motcua.DossierException
 import vn.motcua.Draft
 import vn.motcua.DraftState
 import vn.motcua.DossiersInterface
 import vn.motcua.FieldState
 import vn.motcua.ListenerHandle
+import vn.motcua.OnBehalf
 import vn.motcua.StatusChange
 import vn.motcua.StatusListener
 import vn.motcua.SubmitOutcome
@@ -29,6 +31,14 @@ class CoreDossiers(private val core: DossiersInterface) : DossierPort, CitizenAc
         core.addAttachmentBytes(draftId, requirement, fileName, bytes).file()
 
     override fun removeAttachment(draftId: String, attachmentId: Long) = core.removeAttachment(draftId, attachmentId)
+
+    override fun setOnBehalf(draftId: String, person: OnBehalfPerson?): OnBehalfChange = try {
+        val record = person?.let { OnBehalf(it.fullName, it.personalId, it.basis, it.detail, basisLabel = "") }
+        OnBehalfChange.Recorded(core.setOnBehalf(draftId, record).snapshot())
+    } catch (e: DossierException.Invalid) {
+        // Problems are named `on_behalf_of.<member>`.
+        OnBehalfChange.Invalid(e.problems.map { FieldIssue(it.field.substringAfter("on_behalf_of."), it.userMessage) })
+    }
 
     override fun draft(draftId: String) = core.draft(draftId).snapshot()
 
@@ -88,6 +98,7 @@ private fun Draft.snapshot() = DraftSnapshot(
     dossierCode = dossierCode,
     answersDossier = answersDossier,
     requested = requested,
+    onBehalf = onBehalfOf?.let { OnBehalfPerson(it.fullName, it.personalId, it.basis, it.detail) },
 )
 
 private fun SubmitOutcome.delivery(): Delivery = when (this) {

@@ -10,6 +10,7 @@ import kotlinx.coroutines.withContext
 import vn.motcua.CatalogInterface
 import vn.motcua.FieldKind
 import vn.motcua.Procedure
+import vn.motcua.RepresentationBasis
 
 /** A choice of a select field. */
 data class Choice(val value: String, val label: String)
@@ -45,6 +46,35 @@ data class DocumentUi(
     val error: String?,
 )
 
+/**
+ * Filing on behalf of someone else ("Nộp thay"): the switch and the person as typed. What
+ * the form then locks, and to which values, is the core's ([FieldUi.readOnly] and the
+ * values of the draft it returns); nothing here decides it.
+ */
+data class OnBehalfUi(
+    /** The switch: the person files for someone else. */
+    val on: Boolean = false,
+    /** The filer's relation to the person; chosen, never assumed. */
+    val basis: RepresentationBasis? = null,
+    val fullName: String = "",
+    val personalId: String = "",
+    /** The document behind it (the core requires one for [RepresentationBasis.AUTHORISED]). */
+    val detail: String = "",
+    /** The core's problems with what is typed, by member: `full_name`, `personal_id`, `basis`, `detail`. */
+    val errors: Map<String, String> = emptyMap(),
+    /**
+     * The core holds what the switch and the typing say (the person, or nobody when off):
+     * the form's name and ID fields are then the person's. False while typing ahead of it.
+     */
+    val recorded: Boolean = true,
+    /** The person the core has on the draft now (the form's name and ID are theirs), if any. */
+    val held: OnBehalfPerson? = null,
+) {
+    /** The record the switch and the typing ask for: null when off, or when no relation is chosen yet. */
+    fun person(): OnBehalfPerson? =
+        if (!on) null else basis?.let { OnBehalfPerson(fullName.trim(), personalId.trim(), it, detail.trim().ifEmpty { null }) }
+}
+
 /** The submission under way or done. */
 sealed interface SubmitUi {
     data object Idle : SubmitUi
@@ -73,6 +103,8 @@ sealed interface DraftFormState {
         /** "Còn 2 chỗ cần sửa trước khi nộp", or the portal's refusal. */
         val message: String? = null,
         val attaching: Boolean = false,
+        /** Filing on behalf of someone else; null when the draft does not offer it (a supplement answer, no field bound to an identity). */
+        val onBehalf: OnBehalfUi? = null,
     ) : DraftFormState
 
     data class Failed(val problem: Problem) : DraftFormState
@@ -141,6 +173,110 @@ class DraftFormViewModel(
         }
     }
 
+    /**
+     * Turns filing on behalf of someone else on or off. Off, the core is told at once (the
+     * name and ID fields go back to the citizen's identity); on, it is told as soon as a
+     * relation is chosen and the person typed ([onBehalfChange]).
+     */
+    fun fileOnBehalf(on: Boolean) {
+        val editing = state.value as? DraftFormState.Editing ?: return
+        val current = editing.onBehalf ?: return
+        if (editing.submit !is SubmitUi.Idle || current.on == on) return
+        update { s -> (s as? DraftFormState.Editing)?.let { e -> e.copy(onBehalf = e.onBehalf?.copy(on = on, errors = emptyMap(), recorded = false)) } ?: s }
+        scope.launch { recordOnBehalf(showAll = false) }
+    }
+
+    /**
+     * The person filed for, as typed: each change is offered to the core, which records a
+     * valid person (and locks the form's name and ID to them) or says what is wrong. Only
+     * problems with something typed are shown before a submission attempt.
+     */
+    fun onBehalfChange(
+        fullName: String? = null,
+        personalId: String? = null,
+        basis: RepresentationBasis? = null,
+        detail: String? = null,
+    ) {
+        val editing = state.value as? DraftFormState.Editing ?: return
+        if (editing.onBehalf?.on != true || editing.submit !is SubmitUi.Idle) return
+        update { s ->
+            (s as? DraftFormState.Editing)?.let { e ->
+                e.copy(
+                    onBehalf = e.onBehalf?.copy(
+                        fullName = fullName ?: e.onBehalf.fullName,
+                        personalId = personalId ?: e.onBehalf.personalId,
+                        basis = basis ?: e.onBehalf.basis,
+                        detail = detail ?: e.onBehalf.detail,
+                        recorded = false,
+                    ),
+                )
+            } ?: s
+        }
+        scope.launch { recordOnBehalf(showAll = false) }
+    }
+
+    /**
+     * Tells the core what the switch and the typing ask for. Returns whether the core now
+     * holds it. [showAll]: show every problem (a submission attempt), not only those with
+     * something typed.
+     */
+    private suspend fun recordOnBehalf(showAll: Boolean): Boolean {
+        val asked = (state.value as? DraftFormState.Editing)?.onBehalf ?: return true
+        val p = procedure ?: return false
+        val id = draftId ?: return false
+        val person = asked.person()
+        if (asked.on && person == null) {
+            // No relation chosen yet: nothing the core could record.
+            if (showAll) update { s -> s.withOnBehalf(asked) { it.copy(errors = mapOf("basis" to texts.onBehalfChooseBasis)) } }
+            return false
+        }
+        val outcome = saving.withLock { runCatching { withContext(io) { dossiers.setOnBehalf(id, person) } } }
+        val change = outcome.getOrElse { err ->
+            update { s -> (s as? DraftFormState.Editing)?.copy(message = err.toProblem(texts).message) ?: s }
+            return false
+        }
+        return when (change) {
+            is OnBehalfChange.Recorded -> {
+                update { s ->
+                    val e = s as? DraftFormState.Editing ?: return@update s
+                    val fresh = render(p, change.draft, issues = emptyList(), typed = e.onBehalf)
+                    // The fields bound to an identity (locked before or after) are the core's
+                    // now; the others keep what is on screen, saves of theirs may be pending.
+                    val wasLocked = e.fields.filter { it.readOnly }.map { it.id }.toSet()
+                    val byId = fresh.fields.associateBy { it.id }
+                    e.copy(
+                        fields = e.fields.map { f -> byId[f.id]?.takeIf { it.readOnly || f.id in wasLocked } ?: f },
+                        // Recorded is what was asked; typed on since, a newer save follows.
+                        onBehalf = e.onBehalf?.let { ob ->
+                            if (ob.same(asked)) ob.copy(errors = emptyMap(), recorded = true, held = change.draft.onBehalf) else ob.copy(held = change.draft.onBehalf)
+                        },
+                    )
+                }
+                true
+            }
+            is OnBehalfChange.Invalid -> {
+                update { s ->
+                    s.withOnBehalf(asked) { ob ->
+                        val typed = mapOf("full_name" to ob.fullName, "personal_id" to ob.personalId, "detail" to ob.detail)
+                        ob.copy(errors = change.issues.filter { showAll || typed[it.fieldId].orEmpty().isNotBlank() }.associate { it.fieldId to it.message })
+                    }
+                }
+                false
+            }
+        }
+    }
+
+    /** Changes the on-behalf part, unless the person typed on meanwhile (a newer save follows). */
+    private fun DraftFormState.withOnBehalf(asked: OnBehalfUi, change: (OnBehalfUi) -> OnBehalfUi): DraftFormState {
+        val e = this as? DraftFormState.Editing ?: return this
+        val current = e.onBehalf ?: return this
+        if (!current.same(asked)) return this
+        return e.copy(onBehalf = change(current))
+    }
+
+    /** The same switch and typing (whatever the problems shown and the core's state). */
+    private fun OnBehalfUi.same(other: OnBehalfUi) = copy(errors = emptyMap(), recorded = false, held = null) == other.copy(errors = emptyMap(), recorded = false, held = null)
+
     /** A photo from the camera or a file chosen (bytes read by the app). */
     fun attach(requirement: String, fileName: String, bytes: ByteArray) {
         val editing = state.value as? DraftFormState.Editing ?: return
@@ -168,6 +304,12 @@ class DraftFormViewModel(
         val editing = state.value as? DraftFormState.Editing ?: return
         if (editing.submit is SubmitUi.Sending) return
         scope.launch {
+            // What the switch says is what is filed: recorded first, or its problems shown.
+            if (editing.onBehalf?.recorded == false && !recordOnBehalf(showAll = true)) {
+                val count = (state.value as? DraftFormState.Editing)?.onBehalf?.errors?.size ?: 0
+                update { s -> (s as? DraftFormState.Editing)?.copy(message = texts.problemsToFix(count.coerceAtLeast(1))) ?: s }
+                return@launch
+            }
             val issues = try {
                 withContext(io) { saving.withLock { dossiers.validate(editing.draftId) } }
             } catch (e: Exception) {
@@ -220,14 +362,19 @@ class DraftFormViewModel(
         val p = procedure ?: return
         val id = draftId ?: return
         val next = try {
-            withContext(io) { render(p, dossiers.draft(id), issues) }.copy(message = message)
+            val typed = (state.value as? DraftFormState.Editing)?.onBehalf
+            withContext(io) { render(p, dossiers.draft(id), issues, typed) }.copy(message = message)
         } catch (e: Exception) {
             DraftFormState.Failed(e.toProblem(texts))
         }
         update { next }
     }
 
-    private fun render(p: Procedure, draft: DraftSnapshot, issues: List<FieldIssue>): DraftFormState.Editing {
+    /**
+     * The form from the core's draft. [typed]: the on-behalf part as on screen, kept (the
+     * person may be typing ahead of the core); without it, the core's record is shown.
+     */
+    private fun render(p: Procedure, draft: DraftSnapshot, issues: List<FieldIssue>, typed: OnBehalfUi? = null): DraftFormState.Editing {
         if (draft.answersDossier != null) return renderAnswer(p, draft, issues)
         val vi = lang == Lang.VI
         val values = draft.fields.associateBy { it.fieldId }
@@ -270,7 +417,19 @@ class DraftFormViewModel(
             documents = documents,
             submit = submit,
             message = draft.failure?.let { texts.refused(it) },
+            onBehalf = onBehalfOf(draft, typed),
         )
+    }
+
+    /**
+     * The on-behalf part: offered when the core binds some field to an identity (it marks
+     * those locked) or already files for someone; [typed] kept when the person is ahead.
+     */
+    private fun onBehalfOf(draft: DraftSnapshot, typed: OnBehalfUi?): OnBehalfUi? {
+        if (draft.onBehalf == null && draft.fields.none { it.locked }) return null
+        if (typed != null) return typed.copy(held = draft.onBehalf)
+        val person = draft.onBehalf ?: return OnBehalfUi()
+        return OnBehalfUi(on = true, basis = person.basis, fullName = person.fullName, personalId = person.personalId, detail = person.detail.orEmpty(), held = person)
     }
 
     /**

@@ -50,7 +50,30 @@ data class DraftSnapshot(
     val answersDossier: String? = null,
     /** For a supplement answer: what the desk asked for. */
     val requested: List<String> = emptyList(),
+    /** The person the draft is filed for, when it is not the logged-in citizen ([DossierPort.setOnBehalf]). */
+    val onBehalf: OnBehalfPerson? = null,
 )
+
+/**
+ * The person a draft is filed for ("nộp thay"), as the core records it: their name and
+ * 12-digit personal ID number, the filer's relation to them, and the document behind it
+ * (required by the core for [RepresentationBasis.AUTHORISED]).
+ */
+data class OnBehalfPerson(
+    val fullName: String,
+    val personalId: String,
+    val basis: vn.motcua.RepresentationBasis,
+    val detail: String?,
+)
+
+/** What [DossierPort.setOnBehalf] did. */
+sealed interface OnBehalfChange {
+    /** Recorded: the draft as the core holds it now (the identity fields locked to the person, or back to the citizen). */
+    data class Recorded(val draft: DraftSnapshot) : OnBehalfChange
+
+    /** The core refused the record: each problem by member (`full_name`, `personal_id`, `detail`, `basis`). Nothing changed. */
+    data class Invalid(val issues: List<FieldIssue>) : OnBehalfChange
+}
 
 /** A line of the drafts list. */
 data class DraftLine(
@@ -88,6 +111,19 @@ interface DossierPort {
     fun setField(draftId: String, fieldId: String, value: String): FieldValue
     suspend fun addAttachment(draftId: String, requirement: String, fileName: String, bytes: ByteArray): AttachedFile
     fun removeAttachment(draftId: String, attachmentId: Long)
+
+    /**
+     * Files [draftId] on behalf of [person], or for the logged-in citizen again (null). The
+     * core decides what follows: the fields bound to the name and ID number are locked to
+     * the person's, those it filled from the citizen's identity and cannot vouch for (birth
+     * date, address) are cleared for typing; back to the citizen, they are theirs again.
+     *
+     * Not abstract so that test doubles of this port keep compiling: a port without it
+     * says the feature is not in this version.
+     */
+    fun setOnBehalf(draftId: String, person: OnBehalfPerson?): OnBehalfChange =
+        throw UnsupportedOperationException("filing on behalf is not supported by this dossier port")
+
     fun draft(draftId: String): DraftSnapshot
     fun drafts(): List<DraftLine>
     fun deleteDraft(draftId: String)

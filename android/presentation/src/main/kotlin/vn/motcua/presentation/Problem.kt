@@ -64,6 +64,8 @@ fun Throwable.toProblem(texts: Texts): Problem = when (this) {
     is ReceiptException.NotValid -> Problem(code, userMessage)
     is ReceiptException.Storage -> Problem(code, userMessage)
     is ReceiptException.Other -> Problem(code, userMessage)
+    // A port without the call (a test double, an older build): the feature is not there.
+    is UnsupportedOperationException -> Problem("not_supported", texts.notYetAvailable)
     else -> coreProblem(this) ?: Problem("unexpected", texts.unexpected)
 }
 

@@ -52,6 +52,11 @@ class Texts(val lang: Lang) {
         "This feature is not in this version of the app yet.",
     )
 
+    val onBehalfChooseBasis get() = pick(
+        "Hãy chọn bạn là gì của người được nộp thay.",
+        "Choose how you are related to the person you file for.",
+    )
+
     val supplementNote get() = pick("Lời nhắn cho cán bộ (không bắt buộc)", "Message to the officer (optional)")
     val withdrawalQueued get() = pick(
         "Yêu cầu rút hồ sơ đã được lưu trên máy và sẽ tự gửi khi có mạng.",
@@ -67,9 +72,12 @@ class Texts(val lang: Lang) {
     fun problemsToFix(count: Int) = pick("Còn $count chỗ cần sửa trước khi nộp", "$count things to fix before submitting")
 
     // Assisted sessions (a volunteer's phone). The banner names nobody: see AssistViewModel.
+    // It sits above every screen's content, so it is short: at 200 % text the longer
+    // sentence it had ("Mọi thao tác là của người được hỗ trợ…", said by the consent and
+    // the session's login) left the draft form no room at all.
     fun assistBanner(since: String) = pick(
-        "Đang hỗ trợ người dân (từ $since). Mọi thao tác là của người được hỗ trợ, không phải của bạn.",
-        "Helping someone (since $since). Everything here is theirs, not yours.",
+        "Đang hỗ trợ người dân, từ $since",
+        "Helping someone, since $since",
     )
     val assistNotLoggedIn get() = pick(
         "Người được hỗ trợ hãy tự đăng nhập bằng tài khoản định danh điện tử của mình.",

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.Timeout
 import vn.motcua.FieldKind
+import vn.motcua.RepresentationBasis
 import vn.motcua.jvmtests.Desk
 import vn.motcua.jvmtests.Portal
 import vn.motcua.jvmtests.samplePng
@@ -124,6 +125,82 @@ class DossierScreensTest {
             assertNotNull(checked.fields.first { it.id == "purpose" }.error)
             assertNotNull(checked.documents.first { it.requirement == "declaration_form" }.error)
             assertEquals(SubmitUi.Idle, checked.submit)
+        }
+    }
+
+    @Test
+    fun `filing on behalf - the switch, the person checked and recorded by the core, the fields it frees, the desk sees it`() = runBlocking<Unit> {
+        phone().use { phone ->
+            val profile = phone.identity.profile()!!
+            val vm = form(phone, "1.004873")
+            val start = vm.editing()
+            assertEquals(OnBehalfUi(), start.onBehalf, "offered (the form has identity fields), off")
+            assertTrue(start.fields.first { it.id == "applicant_address" }.readOnly)
+
+            // On, nothing chosen: still the citizen's dossier, and submitting says what is missing.
+            vm.fileOnBehalf(true)
+            vm.editing("switched on") { it.onBehalf?.on == true }
+            vm.submit()
+            val unchosen = vm.editing("the relation asked for") { it.message != null }
+            assertEquals(phone.texts.onBehalfChooseBasis, unchosen.onBehalf!!.errors["basis"])
+            assertEquals(SubmitUi.Idle, unchosen.submit, "not filed in the citizen's name behind the switch")
+            assertNull(unchosen.onBehalf!!.held)
+            assertEquals(profile.fullName, unchosen.fields.first { it.id == "applicant_name" }.value)
+
+            // Typing: the core's problem with a half-typed number, nothing recorded yet.
+            vm.onBehalfChange(basis = RepresentationBasis.CHILD)
+            vm.onBehalfChange(fullName = "Trần Văn Bình")
+            vm.onBehalfChange(personalId = "0010520")
+            val typing = vm.editing("the ID's problem") { it.onBehalf?.personalId == "0010520" && it.onBehalf.errors.containsKey("personal_id") }
+            assertNull(typing.onBehalf!!.held)
+            assertFalse(typing.onBehalf!!.errors.containsKey("full_name"), "${typing.onBehalf}")
+
+            // The whole number: recorded; the form's name and ID are his, locked; the address is freed.
+            vm.onBehalfChange(personalId = "001052007381")
+            val filed = vm.editing("recorded") { it.onBehalf?.held != null && it.onBehalf.recorded }
+            assertEquals(OnBehalfPerson("Trần Văn Bình", "001052007381", RepresentationBasis.CHILD, null), filed.onBehalf!!.held)
+            assertEquals(emptyMap<String, String>(), filed.onBehalf!!.errors)
+            filed.fields.first { it.id == "applicant_name" }.let { assertEquals("Trần Văn Bình", it.value); assertTrue(it.readOnly) }
+            filed.fields.first { it.id == "applicant_personal_id" }.let { assertEquals("001052007381", it.value); assertTrue(it.readOnly) }
+            filed.fields.first { it.id == "applicant_address" }.let { assertEquals("", it.value); assertFalse(it.readOnly) }
+
+            // Off and on again: the citizen's values back, then his.
+            vm.fileOnBehalf(false)
+            val off = vm.editing("off") { it.onBehalf?.on == false && it.onBehalf.recorded }
+            assertNull(off.onBehalf!!.held)
+            assertEquals(profile.personalId, off.fields.first { it.id == "applicant_personal_id" }.value)
+            assertTrue(off.fields.first { it.id == "applicant_address" }.readOnly)
+            vm.fileOnBehalf(true)
+            vm.editing("on again, as typed") { it.onBehalf?.held?.fullName == "Trần Văn Bình" && it.fields.first { f -> f.id == "applicant_name" }.value == "Trần Văn Bình" }
+
+            // A re-created form shows what the core recorded.
+            val again = DraftFormViewModel(phone.dossiers(), phone.catalog, Lang.VI, phone.texts, phone.scope, draftId = vm.draftId!!).editing()
+            assertEquals(true, again.onBehalf?.on)
+            assertEquals("001052007381", again.onBehalf?.personalId)
+            assertEquals("Trần Văn Bình", again.fields.first { it.id == "applicant_name" }.value)
+
+            fillMaritalStatus(vm, phone)
+            // His birth date: his ID number says 1952 (digits 4 to 6), and the core checks
+            // that the two agree.
+            vm.onValueChange("applicant_birth_date", "1952-03-14")
+            vm.onValueChange("applicant_address", "12 Lê Lợi, phường Thuận Hóa, Huế")
+            vm.editing("address typed") { s -> s.fields.first { it.id == "applicant_address" }.value.startsWith("12 Lê Lợi") }
+            eventually("the address and birth date saved") {
+                phone.dossiers().draft(vm.draftId!!).fields.let { fields ->
+                    fields.first { it.fieldId == "applicant_address" }.value != null &&
+                        fields.first { it.fieldId == "applicant_birth_date" }.value == "1952-03-14"
+                }
+            }
+            vm.submit()
+            val done = vm.editing("submitted") { it.submit is SubmitUi.Submitted || it.message != null }
+            val code = (done.submit as? SubmitUi.Submitted ?: throw AssertionError("not submitted: ${done.message}; core: ${phone.dossiers().validate(vm.draftId!!)}")).dossierCode
+            val (status, body) = Desk.login(portal, "tiepnhan").dossier(code)
+            assertEquals(200, status, body)
+            assertTrue(body.contains("\"personal_id\":\"001052007381\""), body)
+            assertTrue(vn.motcua.jvmtests.jsonString(body, "filing_notice_vi").contains("(con) thay cho Trần Văn Bình"), body)
+            // Submitted: the switch no longer changes anything.
+            vm.fileOnBehalf(false)
+            assertEquals(true, (vm.state.value as DraftFormState.Editing).onBehalf?.on)
         }
     }
 

@@ -255,6 +255,21 @@ class Desk private constructor(private val portal: Portal, private val token: St
         return response.statusCode() to response.body()
     }
 
+    /**
+     * Dossier [code] as the desk sees it: HTTP status and JSON body (the applicant, and
+     * for a dossier filed on behalf of someone, `on_behalf_of` and `filing_notice_vi`/`_en`).
+     */
+    fun dossier(code: String): Pair<Int, String> {
+        val response = http.send(
+            HttpRequest.newBuilder(URI("${portal.baseUrl}/api/v1/desk/dossiers/$code"))
+                .header("Authorization", "Bearer $token")
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString(),
+        )
+        return response.statusCode() to response.body()
+    }
+
     companion object {
         /** Logs in a demo officer (`tiepnhan`: reception, `chuyenvien`: specialist). */
         fun login(portal: Portal, username: String): Desk {

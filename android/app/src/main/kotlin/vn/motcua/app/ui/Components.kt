@@ -9,6 +9,7 @@ import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.Spacer
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.BoxWithConstraints
 import androidx.compose.foundation.layout.heightIn
 import androidx.compose.foundation.layout.imePadding
 import androidx.compose.foundation.layout.padding
@@ -83,28 +84,34 @@ fun Screen(
     content: @Composable ColumnScope.() -> Unit,
 ) {
     val assisting = LocalAssistBanner.current
-    Scaffold(
-        topBar = {
-            Column {
-                TopBar(title, onBack, actions)
-                if (assisting != null) AssistBannerBar(assisting)
-            }
-        },
-        bottomBar = {
-            if (primary != null) {
-                Box(Modifier.fillMaxWidth().padding(16.dp).imePadding()) { primary() }
-            }
-        },
-    ) { padding ->
-        Column(
-            modifier = Modifier
-                .fillMaxSize()
-                .padding(padding)
-                .verticalScroll(rememberScrollState())
-                .padding(horizontal = 16.dp, vertical = 12.dp),
-            verticalArrangement = Arrangement.spacedBy(12.dp),
-            content = content,
-        )
+    // The pinned header (title, session banner) never takes more than 40 % of the height:
+    // at 200 % text a long title and the banner once left the content no room at all (the
+    // form could not be reached). Beyond that it scrolls within itself; nothing is cut.
+    BoxWithConstraints(Modifier.fillMaxSize()) {
+        val headerMax = maxHeight * 0.4f
+        Scaffold(
+            topBar = {
+                Column(Modifier.heightIn(max = headerMax).verticalScroll(rememberScrollState())) {
+                    TopBar(title, onBack, actions)
+                    if (assisting != null) AssistBannerBar(assisting)
+                }
+            },
+            bottomBar = {
+                if (primary != null) {
+                    Box(Modifier.fillMaxWidth().padding(16.dp).imePadding()) { primary() }
+                }
+            },
+        ) { padding ->
+            Column(
+                modifier = Modifier
+                    .fillMaxSize()
+                    .padding(padding)
+                    .verticalScroll(rememberScrollState())
+                    .padding(horizontal = 16.dp, vertical = 12.dp),
+                verticalArrangement = Arrangement.spacedBy(12.dp),
+                content = content,
+            )
+        }
     }
 }
 

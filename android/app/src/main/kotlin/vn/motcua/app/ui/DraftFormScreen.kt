@@ -14,6 +14,7 @@ import androidx.compose.material3.Checkbox
 import androidx.compose.material3.LinearProgressIndicator
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.RadioButton
+import androidx.compose.material3.Switch
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
@@ -26,6 +27,7 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.Role
 import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.error
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.semantics.stateDescription
@@ -34,6 +36,7 @@ import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import java.time.LocalDate
 import vn.motcua.FieldKind
+import vn.motcua.RepresentationBasis
 import vn.motcua.app.R
 import vn.motcua.presentation.DocumentUi
 import vn.motcua.presentation.DraftFormState
@@ -41,6 +44,7 @@ import vn.motcua.presentation.DraftFormViewModel
 import vn.motcua.presentation.FieldUi
 import vn.motcua.presentation.Format
 import vn.motcua.presentation.Lang
+import vn.motcua.presentation.OnBehalfUi
 import vn.motcua.presentation.SubmitUi
 
 /**
@@ -54,7 +58,9 @@ fun DraftFormScreen(form: DraftFormViewModel, lang: Lang, onBack: () -> Unit, on
     val editing = state as? DraftFormState.Editing
     val submit = editing?.submit
     Screen(
-        title = editing?.procedureName ?: stringResource(R.string.draft_title),
+        // A short title: procedure names run to a dozen words, which at 200 % text filled
+        // the pinned bar. The name heads the content instead.
+        title = stringResource(R.string.draft_title),
         onBack = onBack,
         primary = when (submit) {
             null -> null
@@ -67,6 +73,7 @@ fun DraftFormScreen(form: DraftFormViewModel, lang: Lang, onBack: () -> Unit, on
             DraftFormState.Loading -> Waiting(stringResource(R.string.loading))
             is DraftFormState.Failed -> ErrorText(s.problem.message)
             is DraftFormState.Editing -> {
+                Text(s.procedureName, style = MaterialTheme.typography.titleMedium, modifier = Modifier.semantics { heading() })
                 s.message?.let { ErrorText(it) }
                 when (val sub = s.submit) {
                     is SubmitUi.Sending -> {
@@ -87,7 +94,10 @@ fun DraftFormScreen(form: DraftFormViewModel, lang: Lang, onBack: () -> Unit, on
                 }
                 val readOnly = s.submit !is SubmitUi.Idle
                 Text(stringResource(R.string.draft_autosave), style = MaterialTheme.typography.bodyMedium)
-                for (field in s.fields) FieldInput(field, lang, readOnly) { form.onValueChange(field.id, it) }
+                // Who the dossier is for comes before the fields it decides.
+                s.onBehalf?.let { OnBehalfInput(it, readOnly, form) }
+                val filedFor = s.onBehalf?.held != null
+                for (field in s.fields) FieldInput(field, lang, readOnly, filedFor) { form.onValueChange(field.id, it) }
                 SectionTitle(stringResource(R.string.draft_documents))
                 if (s.attaching) Waiting(stringResource(R.string.file_preparing))
                 for (doc in s.documents) DocumentInput(doc, readOnly, form)
@@ -98,11 +108,13 @@ fun DraftFormScreen(form: DraftFormViewModel, lang: Lang, onBack: () -> Unit, on
 
 /** One field, its widget chosen by kind; label, hint, prefill mark and error around it. */
 @Composable
-private fun FieldInput(field: FieldUi, lang: Lang, formReadOnly: Boolean, onChange: (String) -> Unit) {
+private fun FieldInput(field: FieldUi, lang: Lang, formReadOnly: Boolean, filedFor: Boolean, onChange: (String) -> Unit) {
     // A field the core locks to the verified identity cannot be edited, whatever the form.
     val readOnly = formReadOnly || field.readOnly
     val label = field.label + if (field.required) " *" else ""
     val prefilled = when {
+        // Filing for someone else, the core locks these to that person: say where they are changed.
+        field.readOnly && filedFor -> stringResource(R.string.field_locked_on_behalf)
         field.readOnly -> stringResource(R.string.field_locked)
         field.prefilled -> stringResource(R.string.field_prefilled)
         else -> null
@@ -223,5 +235,87 @@ private fun DocumentInput(doc: DocumentUi, readOnly: Boolean, form: DraftFormVie
         }
         if (tooLarge) ErrorText(stringResource(R.string.file_too_large))
         doc.error?.let { ErrorText(it) }
+    }
+}
+
+/** The words for each relation the core knows, in the order it offers them. */
+private fun basisLabel(basis: RepresentationBasis) = when (basis) {
+    RepresentationBasis.PARENT -> R.string.on_behalf_basis_parent
+    RepresentationBasis.CHILD -> R.string.on_behalf_basis_child
+    RepresentationBasis.SPOUSE -> R.string.on_behalf_basis_spouse
+    RepresentationBasis.SIBLING -> R.string.on_behalf_basis_sibling
+    RepresentationBasis.GUARDIAN -> R.string.on_behalf_basis_guardian
+    RepresentationBasis.AUTHORISED -> R.string.on_behalf_basis_authorised
+}
+
+/**
+ * "Nộp thay": a switch, and once on, the relation and the person. What the form then
+ * locks or frees is the core's answer (the fields below follow it); this only asks.
+ */
+@Composable
+private fun OnBehalfInput(onBehalf: OnBehalfUi, readOnly: Boolean, form: DraftFormViewModel) {
+    val title = stringResource(R.string.on_behalf_switch)
+    Column(verticalArrangement = Arrangement.spacedBy(4.dp)) {
+        Row(
+            Modifier
+                .fillMaxWidth()
+                .heightIn(min = TouchHeight)
+                .toggleable(value = onBehalf.on, enabled = !readOnly, role = Role.Switch) { form.fileOnBehalf(it) },
+            verticalAlignment = Alignment.CenterVertically,
+        ) {
+            Text(title, style = MaterialTheme.typography.titleMedium, modifier = Modifier.weight(1f).padding(end = 12.dp))
+            Switch(checked = onBehalf.on, onCheckedChange = null)
+        }
+        Text(stringResource(R.string.on_behalf_explanation), style = MaterialTheme.typography.bodyMedium)
+        if (!onBehalf.on) return@Column
+        if (onBehalf.held == null) Text(stringResource(R.string.on_behalf_pending), style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.secondary)
+        Text(stringResource(R.string.on_behalf_basis) + " *", style = MaterialTheme.typography.bodyLarge)
+        Column(Modifier.selectableGroup()) {
+            for (basis in RepresentationBasis.entries) {
+                Row(
+                    Modifier
+                        .fillMaxWidth()
+                        .heightIn(min = TouchHeight)
+                        .selectable(
+                            selected = onBehalf.basis == basis,
+                            enabled = !readOnly,
+                            role = Role.RadioButton,
+                            onClick = { form.onBehalfChange(basis = basis) },
+                        ),
+                    verticalAlignment = Alignment.CenterVertically,
+                ) {
+                    RadioButton(selected = onBehalf.basis == basis, onClick = null)
+                    Text(stringResource(basisLabel(basis)), style = MaterialTheme.typography.bodyLarge, modifier = Modifier.padding(start = 12.dp))
+                }
+            }
+        }
+        onBehalf.errors["basis"]?.let { ErrorText(it) }
+        OnBehalfField(onBehalf.fullName, stringResource(R.string.on_behalf_name) + " *", onBehalf.errors["full_name"], readOnly, KeyboardType.Text) {
+            form.onBehalfChange(fullName = it)
+        }
+        OnBehalfField(onBehalf.personalId, stringResource(R.string.on_behalf_id) + " *", onBehalf.errors["personal_id"], readOnly, KeyboardType.Number) {
+            form.onBehalfChange(personalId = it)
+        }
+        OnBehalfField(onBehalf.detail, stringResource(R.string.on_behalf_detail), onBehalf.errors["detail"], readOnly, KeyboardType.Text, stringResource(R.string.on_behalf_detail_help)) {
+            form.onBehalfChange(detail = it)
+        }
+    }
+}
+
+/** One typed part of the person filed for: label above, help and the core's problem below. */
+@Composable
+private fun OnBehalfField(value: String, label: String, error: String?, readOnly: Boolean, keyboard: KeyboardType, help: String? = null, onChange: (String) -> Unit) {
+    Column(verticalArrangement = Arrangement.spacedBy(4.dp)) {
+        LabelledField(
+            value = value,
+            onValueChange = onChange,
+            label = label,
+            readOnly = readOnly,
+            isError = error != null,
+            keyboardOptions = KeyboardOptions(keyboardType = keyboard),
+            semantics = { error?.let { error(it) } },
+        )
+        help?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
+        error?.let { ErrorText(it) }
     }
 }

@@ -130,18 +130,18 @@ fun SkikoComposeUiTest.onAllNodesWithRegex(regex: Regex): List<String> =
 
 /**
  * Fills the marital-status form as the person does: the birth date with the date picker
- * (when not already filled from the identity), the two choices by their labels, the
+ * (when not already filled; [birthDate], or the logged-in person's), the two choices by their labels, the
  * commune code and the phone typed, the declaration photographed.
  */
 @OptIn(ExperimentalTestApi::class)
-fun SkikoComposeUiTest.fillMaritalStatusForm(phone: TestPhone, look: Look) {
+fun SkikoComposeUiTest.fillMaritalStatusForm(phone: TestPhone, look: Look, birthDate: LocalDate? = null) {
     // The core the screens run on: an assisted session's own while one is open.
     val areas = phone.graph.assistHolder?.areas?.value ?: phone.graph.own
     val form = areas.catalog.procedure(MARITAL_STATUS)!!.form.associateBy { it.id }
     fun label(id: String) = form.getValue(id).let { if (look.lang == Lang.VI) it.labelVi else it.labelEn }
     fun option(id: String, value: String) = form.getValue(id).options.first { it.value == value }.let { if (look.lang == Lang.VI) it.labelVi else it.labelEn }
     if (shows(hasClickAction() and hasLabel(look.text(R.string.field_pick_date)))) {
-        phone.device.dateToPick = LocalDate.parse(areas.identity.profile()!!.birthDate!!)
+        phone.device.dateToPick = birthDate ?: LocalDate.parse(areas.identity.profile()!!.birthDate!!)
         click(look.text(R.string.field_pick_date))
     }
     click(option("current_status", "never_married"))
