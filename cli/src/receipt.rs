@@ -52,17 +52,11 @@ fn fields_json(fields: &ReceiptFields) -> serde_json::Value {
 }
 
 fn fields_text(out: &Output, fields: &ReceiptFields) -> String {
-    // Vietnam is UTC+7 all year.
-    let received = chrono::FixedOffset::east_opt(7 * 3600).map_or_else(
-        || fields.received_at.to_rfc3339(),
-        |vietnam| {
-            fields
-                .received_at
-                .with_timezone(&vietnam)
-                .format("%H:%M %d/%m/%Y")
-                .to_string()
-        },
-    );
+    let received = fields
+        .received_at
+        .with_timezone(&motcua_protocol::time::vietnam_offset())
+        .format("%H:%M %d/%m/%Y")
+        .to_string();
     let mut lines = vec![
         format!(
             "{}: {}",

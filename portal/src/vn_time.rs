@@ -1,10 +1,10 @@
 //! Vietnam's civil time (UTC+7, no daylight saving): dossier codes and submission times are
-//! in it, and "today" for form rules is its date.
+//! in it, and "today" for form rules is its date. The calendar is chrono's, through
+//! [`motcua_protocol::time`], the one place both the portal and the phone keep Vietnam's
+//! offset.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-/// Vietnam's offset from UTC, in seconds.
-const OFFSET_SECS: i64 = 7 * 3600;
+use chrono::{Datelike as _, Timelike as _};
+use motcua_protocol::time::{unix_now, vietnam_time_of};
 
 /// A moment in Vietnam's civil time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,28 +20,32 @@ pub(crate) struct VnTime {
 impl VnTime {
     /// Now.
     pub(crate) fn now() -> VnTime {
-        let unix = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2))
-            .unwrap_or(0);
-        VnTime::from_unix(unix)
+        VnTime::from_unix(unix_now())
     }
 
-    /// The moment `unix` seconds after the epoch.
+    /// The moment `unix` seconds after the epoch (clamped to chrono's range, about
+    /// ±262,000 years).
     pub(crate) fn from_unix(unix: i64) -> VnTime {
-        let local = unix.saturating_add(OFFSET_SECS);
-        let days = local.div_euclid(86_400);
-        let secs = local.rem_euclid(86_400);
-        let (year, month, day) = civil_from_days(days);
-        // `secs` is in 0..86400, so the parts fit.
-        let part = |value: i64| u32::try_from(value).unwrap_or(0);
+        // chrono's range in seconds: its first and last representable instants.
+        let first = chrono::DateTime::<chrono::Utc>::MIN_UTC.timestamp();
+        let last = chrono::DateTime::<chrono::Utc>::MAX_UTC.timestamp() - 7 * 3600;
+        let Some(time) = vietnam_time_of(unix.clamp(first, last)) else {
+            return VnTime {
+                year: 1970,
+                month: 1,
+                day: 1,
+                hour: 7,
+                minute: 0,
+                second: 0,
+            };
+        };
         VnTime {
-            year,
-            month,
-            day,
-            hour: part(secs / 3600),
-            minute: part(secs % 3600 / 60),
-            second: part(secs % 60),
+            year: time.year(),
+            month: time.month(),
+            day: time.day(),
+            hour: time.hour(),
+            minute: time.minute(),
+            second: time.second(),
         }
     }
 
@@ -67,25 +71,6 @@ impl VnTime {
             self.year, self.month, self.day, self.hour, self.minute, self.second
         )
     }
-}
-
-/// Year, month, day of a count of days since 1970-01-01 (proleptic Gregorian; H. Hinnant's
-/// `civil_from_days`).
-fn civil_from_days(days: i64) -> (i32, u32, u32) {
-    let z = days.saturating_add(719_468);
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097); // [0, 146096]
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
-    let mp = (5 * doy + 2) / 153; // [0, 11]
-    let day = doy - (153 * mp + 2) / 5 + 1; // [1, 31]
-    let month = if mp < 10 { mp + 3 } else { mp - 9 }; // [1, 12]
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        i32::try_from(year).unwrap_or(i32::MAX),
-        u32::try_from(month).unwrap_or(1),
-        u32::try_from(day).unwrap_or(1),
-    )
 }
 
 #[cfg(test)]

@@ -1,9 +1,15 @@
 //! Time in Vietnam: one fixed offset, UTC+7 with no daylight saving, for every civil date
 //! the portal and the phone derive from an instant (form rules' "today", dossier codes,
-//! appointment dates, the day of an assisted session). Nothing here reads the clock: callers
-//! pass Unix seconds.
+//! appointment dates, the day of an assisted session). Only [`unix_now`] reads the clock:
+//! everything else takes Unix seconds, so it can be tested at any instant.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset as _, Utc};
+
+/// Seconds since the Unix epoch, now (the one reading of the system clock the portal, the
+/// core and the CLI share; 0 if the clock is set before 1970).
+pub fn unix_now() -> i64 {
+    Utc::now().timestamp().max(0)
+}
 
 /// Vietnam's offset from UTC, in seconds.
 pub const VIETNAM_UTC_OFFSET_SECS: i32 = 7 * 3600;

@@ -361,14 +361,12 @@ pub struct AssistArea {
     identity: Arc<Identity>,
 }
 
-fn unix_now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
+use motcua_protocol::time::unix_now;
 
+/// The day in Vietnam of the instant `unix`, `YYYY-MM-DD` (the day an assisted session is
+/// counted on).
 fn vietnam_day(unix: i64) -> String {
-    chrono::DateTime::from_timestamp(unix + 7 * 3600, 0)
-        .map(|t| t.date_naive().to_string())
-        .unwrap_or_default()
+    motcua_protocol::time::vietnam_date_of(unix).to_string()
 }
 
 fn random_session_id() -> Result<String, AssistError> {

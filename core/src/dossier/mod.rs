@@ -333,9 +333,7 @@ impl UploadListener for UploadFanOut {
     }
 }
 
-pub(crate) fn unix_now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
+pub(crate) use motcua_protocol::time::unix_now;
 
 /// Today in Vietnam (UTC+7), for date rules.
 pub(crate) fn validation_context() -> ValidationContext {

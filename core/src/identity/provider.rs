@@ -2,7 +2,6 @@
 //! cached in the profile database, the keys refetched when a token names an unknown `kid`.
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use motcua_protocol::jose::JwkSet;
 use motcua_protocol::oidc::{DISCOVERY_PATH, PKCE_METHOD_S256, ProviderMetadata};
@@ -125,9 +124,4 @@ impl Provider {
     }
 }
 
-pub(crate) fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
-}
+pub(crate) use motcua_protocol::time::unix_now;

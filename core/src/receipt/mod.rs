@@ -180,9 +180,7 @@ pub struct ReceiptArea {
     cache: Mutex<Option<Arc<CachedList>>>,
 }
 
-fn unix_now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
+use motcua_protocol::time::unix_now;
 
 impl ReceiptArea {
     pub(crate) fn new(
