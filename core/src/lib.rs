@@ -8,6 +8,7 @@ pub mod dossier;
 pub mod http;
 pub mod identity;
 pub mod listeners;
+pub(crate) mod random;
 pub mod receipt;
 pub mod secure_store;
 pub mod store;

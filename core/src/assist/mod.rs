@@ -370,10 +370,7 @@ fn vietnam_day(unix: i64) -> String {
 }
 
 fn random_session_id() -> Result<String, AssistError> {
-    use ring::rand::SecureRandom as _;
-    let mut bytes = [0u8; 12];
-    ring::rand::SystemRandom::new()
-        .fill(&mut bytes)
+    let bytes = crate::random::bytes::<12>()
         .map_err(|_| AssistError::SecureStore(SecureStoreError("no randomness".into())))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }

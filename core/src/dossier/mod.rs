@@ -353,10 +353,7 @@ const DRAFT_ID_LEN: usize = 16;
 /// [`DRAFT_ID_ALPHABET`]. Ids made before it (base64url, which may start with `-`) stay
 /// valid.
 fn new_draft_id() -> Result<String, DossierError> {
-    use ring::rand::SecureRandom as _;
-    let mut buffer = [0u8; DRAFT_ID_LEN];
-    ring::rand::SystemRandom::new()
-        .fill(&mut buffer)
+    let buffer = crate::random::bytes::<DRAFT_ID_LEN>()
         .map_err(|_| DossierError::Seal(SealError::Cipher))?;
     // 32 divides 256: every letter is equally likely.
     Ok(buffer
@@ -365,14 +362,9 @@ fn new_draft_id() -> Result<String, DossierError> {
         .collect())
 }
 
+/// `bytes` random bytes, base64url ([`crate::random::token`]): blob names, idempotency keys.
 fn random_id(bytes: usize) -> Result<String, DossierError> {
-    use base64::Engine as _;
-    use ring::rand::SecureRandom as _;
-    let mut buffer = vec![0u8; bytes];
-    ring::rand::SystemRandom::new()
-        .fill(&mut buffer)
-        .map_err(|_| DossierError::Seal(SealError::Cipher))?;
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buffer))
+    crate::random::token(bytes).map_err(|_| DossierError::Seal(SealError::Cipher))
 }
 
 impl DossierArea {

@@ -643,12 +643,11 @@ fn header_u64(response: &reqwest::Response, name: &str) -> Option<u64> {
 /// Delay before attempt `attempt` (1-based): exponential with full jitter in [½, 1] of the
 /// step, so that many phones coming back online do not retry in lockstep.
 fn backoff(attempt: i64) -> i64 {
-    use ring::rand::SecureRandom as _;
     let step = BASE_BACKOFF_SECS
         .saturating_mul(1i64 << attempt.clamp(0, 20))
         .min(MAX_BACKOFF_SECS);
-    let mut byte = [0u8; 1];
-    let _ = ring::rand::SystemRandom::new().fill(&mut byte);
+    // Without randomness (never on supported platforms) the full step.
+    let byte = crate::random::bytes::<1>().unwrap_or([255]);
     let jitter = f64::from(byte[0]) / 255.0;
     (step as f64 * (0.5 + 0.5 * jitter)).round().max(1.0) as i64
 }

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use ring::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
-use ring::rand::{SecureRandom as _, SystemRandom};
 
 use crate::secure_store::{SecureStore, SecureStoreError};
 
@@ -52,10 +51,9 @@ impl Sealer {
                 .decode(&encoded)
                 .map_err(|_| SealError::Unreadable)?,
             None => {
-                let mut fresh = vec![0u8; 32];
-                SystemRandom::new()
-                    .fill(&mut fresh)
-                    .map_err(|_| SealError::Cipher)?;
+                let fresh = crate::random::bytes::<32>()
+                    .map_err(|_| SealError::Cipher)?
+                    .to_vec();
                 self.secure
                     .set(KEY_DATA_KEY, STANDARD.encode(&fresh).as_bytes())?;
                 fresh
@@ -71,10 +69,7 @@ impl Sealer {
     /// another place does not open. Output: nonce ‖ ciphertext ‖ tag.
     pub(crate) fn seal(&self, context: &str, plain: &[u8]) -> Result<Vec<u8>, SealError> {
         let key = self.key()?;
-        let mut nonce = [0u8; NONCE_LEN];
-        SystemRandom::new()
-            .fill(&mut nonce)
-            .map_err(|_| SealError::Cipher)?;
+        let nonce = crate::random::bytes::<NONCE_LEN>().map_err(|_| SealError::Cipher)?;
         let mut buffer = plain.to_vec();
         key.seal_in_place_append_tag(
             Nonce::assume_unique_for_key(nonce),

@@ -2,10 +2,7 @@
 //! request, kept in secure storage between `begin_login` and `complete_login` (the app may
 //! be killed while the browser is open), and the parsing of the callback.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use motcua_protocol::oidc::{PKCE_METHOD_S256, pkce_challenge_s256};
-use ring::rand::{SecureRandom as _, SystemRandom};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -38,13 +35,9 @@ impl std::fmt::Debug for PendingLogin {
     }
 }
 
-/// `n` bytes from the operating system's CSPRNG, base64url without padding.
+/// `n` random bytes, base64url without padding ([`crate::random::token`]).
 pub(crate) fn random_token(n: usize) -> Result<String, IdentityError> {
-    let mut bytes = vec![0u8; n];
-    SystemRandom::new()
-        .fill(&mut bytes)
-        .map_err(|_| IdentityError::Unexpected("the system random generator failed".into()))?;
-    Ok(URL_SAFE_NO_PAD.encode(bytes))
+    crate::random::token(n).map_err(|e| IdentityError::Unexpected(e.to_string()))
 }
 
 impl PendingLogin {
