@@ -153,7 +153,7 @@ impl DeskClient {
     }
 
     fn endpoint(&self, path: &str) -> String {
-        format!("{}{path}", self.portal_url.as_str().trim_end_matches('/'))
+        crate::portal_endpoint(&self.portal_url, path)
     }
 
     fn session(&self) -> Result<StoredStaffSession, DeskError> {

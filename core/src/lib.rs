@@ -66,7 +66,18 @@ pub struct CoreConfig {
     pub stall_timeout: std::time::Duration,
 }
 
+/// The URL of the portal's API path `path` (which starts with `/`, e.g.
+/// `/api/v1/dossiers`) on the portal at `portal_url`, whether or not that URL ends with `/`.
+pub fn portal_endpoint(portal_url: &Url, path: &str) -> String {
+    format!("{}{path}", portal_url.as_str().trim_end_matches('/'))
+}
+
 impl CoreConfig {
+    /// [`portal_endpoint`] on this configuration's portal.
+    pub(crate) fn endpoint(&self, path: &str) -> String {
+        portal_endpoint(&self.portal_url, path)
+    }
+
     /// A configuration with the app's default redirect URI and scopes.
     pub fn new(data_dir: PathBuf, portal_url: Url, issuer: String, client_id: String) -> Self {
         CoreConfig {

@@ -194,10 +194,7 @@ impl TrackingArea {
     }
 
     fn endpoint(&self, path: &str) -> String {
-        format!(
-            "{}{path}",
-            self.config.portal_url.as_str().trim_end_matches('/')
-        )
+        self.config.endpoint(path)
     }
 
     /// Sets (or clears) the listener told about status changes.

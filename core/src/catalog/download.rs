@@ -44,16 +44,16 @@ pub(crate) enum Download {
     Body(Vec<u8>),
 }
 
-/// Downloads `path` of the portal at `base`, conditional on `if_none_match`, continuing a
+/// Downloads `path` of the portal at `portal_url`, conditional on `if_none_match`, continuing a
 /// download of the same path that was cut earlier.
 pub(crate) async fn download(
     http: &HttpClient,
     database: &Database,
-    base: &str,
+    portal_url: &url::Url,
     path: &str,
     if_none_match: Option<&str>,
 ) -> Result<Download, CatalogError> {
-    let url = format!("{}{path}", base.trim_end_matches('/'));
+    let url = crate::portal_endpoint(portal_url, path);
     let mut last_error = None;
     let mut fruitless = 0;
     for attempt in 0..ATTEMPTS {

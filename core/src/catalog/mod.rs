@@ -142,10 +142,6 @@ impl CatalogArea {
         }
     }
 
-    fn base(&self) -> &str {
-        self.config.portal_url.as_str()
-    }
-
     /// Brings the summary up to date: one conditional request (`?since=<stored version>`,
     /// `If-None-Match`) answered by 304, a delta of what changed, or the whole summary
     /// when nothing is stored or the portal no longer knows the stored version. A cut
@@ -162,7 +158,7 @@ impl CatalogArea {
         let body = match download::download(
             &self.http,
             &self.database,
-            self.base(),
+            &self.config.portal_url,
             &path,
             tag.as_deref(),
         )
@@ -269,7 +265,7 @@ impl CatalogArea {
         let fetched = download::download(
             &self.http,
             &self.database,
-            self.base(),
+            &self.config.portal_url,
             &procedure_gz_path(code),
             tag.as_deref(),
         )

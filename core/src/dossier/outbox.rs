@@ -141,10 +141,7 @@ impl Outbox {
     }
 
     fn endpoint(&self, path: &str) -> String {
-        format!(
-            "{}{path}",
-            self.config.portal_url.as_str().trim_end_matches('/')
-        )
+        self.config.endpoint(path)
     }
 
     /// One delivery attempt of `draft_id` (if it is due, or `force`).

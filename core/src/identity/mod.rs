@@ -543,10 +543,7 @@ impl Identity {
     }
 
     fn portal_endpoint(&self, path: &str) -> String {
-        format!(
-            "{}{path}",
-            self.config.portal_url.as_str().trim_end_matches('/')
-        )
+        self.config.endpoint(path)
     }
 
     fn get_json<T: serde::de::DeserializeOwned>(

@@ -233,10 +233,7 @@ impl ReceiptArea {
     /// the cached list, and caches it.
     pub async fn refresh_trust_list(&self) -> Result<TrustListInfo, ReceiptError> {
         let root = self.root()?;
-        let url = format!(
-            "{}{PATH_RECEIPT_KEYS}",
-            self.config.portal_url.as_str().trim_end_matches('/')
-        );
+        let url = self.config.endpoint(PATH_RECEIPT_KEYS);
         let response = self
             .http
             .send_any(self.http.raw().get(url))
