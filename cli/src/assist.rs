@@ -7,7 +7,8 @@ use clap::Subcommand;
 use motcua_core::assist::{CONSENT_STATEMENT_VERSION, consent_statement};
 use serde::Serialize;
 
-use crate::commands::{CliError, ClientContext};
+use crate::client::ClientContext;
+use crate::error::CliError;
 use crate::output::Output;
 
 /// Assist commands.

@@ -6,7 +6,7 @@ use chrono::{Datelike as _, NaiveDate};
 use motcua_protocol::calendar::{HolidayKind, WorkingCalendar};
 use serde::Serialize;
 
-use crate::commands::CliError;
+use crate::error::CliError;
 use crate::output::Output;
 
 fn parse_date(text: &str) -> Result<NaiveDate, CliError> {

@@ -10,7 +10,8 @@ use motcua_core::catalog::search::{MatchKind, MatchedText, SearchHit};
 use motcua_protocol::catalog::{AgencyLevel, Fact, FieldKind, Procedure, ServiceLevel};
 use serde::Serialize;
 
-use crate::commands::{CliError, ClientContext};
+use crate::client::ClientContext;
+use crate::error::CliError;
 use crate::output::{Output, terminal_safe};
 
 /// The catalog shipped with the CLI: the repository's, the one the portal builds in.

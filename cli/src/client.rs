@@ -23,7 +23,7 @@ use reqwest::header::{ETAG, IF_NONE_MATCH};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::commands::CliError;
+use crate::error::CliError;
 
 /// File in the data directory with the last client configuration (public data).
 pub const CLIENT_CONFIG_CACHE: &str = "client-config.json";
@@ -83,7 +83,7 @@ impl ClientContext {
         root_key: Option<&str>,
         config_use: ConfigUse,
     ) -> Result<ClientContext, CliError> {
-        let data_dir = crate::commands::data_dir_or_default(data_dir);
+        let data_dir = crate::files::data_dir_or_default(data_dir);
         let kept = read_kept(&data_dir, portal);
         let (config, http) = match (config_use, kept) {
             (ConfigUse::Offline, kept) => (
@@ -190,7 +190,7 @@ fn keep(data_dir: &Path, portal: &Url, kept: KeptConfig) -> Result<(), CliError>
     all.portals.insert(portal.to_string(), kept);
     if let Ok(json) = serde_json::to_vec(&all) {
         let file = data_dir.join(CLIENT_CONFIG_CACHE);
-        crate::commands::write_private(data_dir, &file, &json)?;
+        crate::files::write_private(data_dir, &file, &json)?;
     }
     Ok(())
 }

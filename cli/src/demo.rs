@@ -15,7 +15,8 @@ use motcua_core::desk::DeskClient;
 use motcua_protocol::lifecycle::{ActionKind, DeskActionRequest, StatusChange};
 
 use crate::browser::{Browser, Landing};
-use crate::commands::{CliError, fetch_client_config};
+use crate::client::fetch_client_config;
+use crate::error::CliError;
 use crate::output::{Output, profile_text};
 
 /// The procedure the demo files: the marital status certificate ("giấy độc thân").

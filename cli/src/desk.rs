@@ -14,7 +14,8 @@ use motcua_protocol::i18n::Lang;
 use motcua_protocol::lifecycle::{ActionKind, DeskActionRequest, DeskDossier, StaffProfile};
 use url::Url;
 
-use crate::commands::{CliError, data_dir_or_default};
+use crate::error::CliError;
+use crate::files::data_dir_or_default;
 use crate::output::{Output, mask_id};
 
 /// Environment variable read for the staff password (else one line of standard input).

@@ -10,7 +10,8 @@ use motcua_core::Localized as _;
 use motcua_core::dossier::{DeliveryOutcome, DraftState, DraftView, FieldState, UploadListener};
 use serde::Serialize;
 
-use crate::commands::{CliError, ClientContext};
+use crate::client::ClientContext;
+use crate::error::CliError;
 use crate::output::Output;
 
 /// How many delivery attempts `motcua submit` makes before leaving the dossier queued.

@@ -2,6 +2,7 @@
 //! walks the whole journey in `motcua demo`. A front end over `motcua-core` (and, for
 //! `portal serve` and `demo`, `motcua-portal`): it formats, it does not decide.
 
+pub mod args;
 pub mod assist;
 pub mod browser;
 pub mod calendar;
@@ -11,6 +12,9 @@ pub mod commands;
 pub mod demo;
 pub mod desk;
 pub mod dossier;
+pub mod error;
+pub mod files;
+pub mod login;
 pub mod output;
 pub mod receipt;
 pub mod tracking;

@@ -5,8 +5,8 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() {
-    let cli = motcua_cli::commands::Cli::parse();
-    let serving = matches!(cli.command, motcua_cli::commands::Command::Portal { .. });
+    let cli = motcua_cli::args::Cli::parse();
+    let serving = matches!(cli.command, motcua_cli::args::Command::Portal { .. });
     let filter = EnvFilter::try_from_env("MOTCUA_LOG")
         .unwrap_or_else(|_| EnvFilter::new(if serving { "info" } else { "warn" }));
     // Logs go to stderr so that `--json` output on stdout stays machine-readable; with

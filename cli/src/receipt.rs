@@ -9,7 +9,8 @@ use motcua_core::{Lang, Localized};
 use motcua_protocol::receipt::{ReceiptFields, Verdict};
 use serde_json::json;
 
-use crate::commands::{CliError, ClientContext};
+use crate::client::ClientContext;
+use crate::error::CliError;
 use crate::output::Output;
 
 /// Largest image `motcua verify` reads (a phone photo of a slip is a few megabytes).
@@ -322,9 +323,9 @@ pub async fn verify(
 pub fn keys(
     out: &Output,
     data_dir: &Path,
-    command: &crate::commands::ReceiptKeysCommand,
+    command: &crate::args::ReceiptKeysCommand,
 ) -> Result<(), CliError> {
-    use crate::commands::ReceiptKeysCommand;
+    use crate::args::ReceiptKeysCommand;
     let portal = |e: motcua_portal::PortalError| CliError::Portal(e.to_string());
     match command {
         ReceiptKeysCommand::List => {

@@ -4,7 +4,8 @@ use motcua_protocol::dossier::DossierStatus;
 use motcua_protocol::lifecycle::StatusChange;
 use serde::Serialize;
 
-use crate::commands::{CliError, ClientContext};
+use crate::client::ClientContext;
+use crate::error::CliError;
 use crate::output::Output;
 
 fn change_line(out: &Output, change: &StatusChange) -> String {
