@@ -10,9 +10,10 @@ use std::collections::BTreeSet;
 use std::time::Instant;
 
 use chrono::{Duration, NaiveDate, Utc};
+use common::answers::{expect_error, sha256_hex};
 use common::{Harness, harness_with};
 use motcua_portal::{DB_FILE, DEFAULT_DESK_DEMO_PASSWORD};
-use motcua_protocol::api::{ApiErrorBody, ApiErrorCode, PATH_ME};
+use motcua_protocol::api::{ApiErrorCode, PATH_ME};
 use motcua_protocol::calendar::WorkingCalendar;
 use motcua_protocol::dossier::{
     DossierSummary, PATH_DOSSIERS, PATH_UPLOADS, format_upload_metadata,
@@ -61,13 +62,6 @@ async fn staff_login(h: &Harness, username: &str) -> String {
     assert_eq!(session.expires_in, 8 * 3600);
     assert_eq!(session.staff.username, username);
     session.access_token
-}
-
-async fn expect_error(response: Response, status: u16, code: ApiErrorCode) -> ApiErrorBody {
-    assert_eq!(response.status(), status);
-    let body: ApiErrorBody = response.json().await.unwrap();
-    assert_eq!(body.error.code, code, "{:?}", body.error);
-    body
 }
 
 fn form() -> Value {
@@ -238,14 +232,6 @@ fn staff_id(h: &Harness, username: &str) -> i64 {
 
 fn statuses(timeline: &[motcua_protocol::lifecycle::Event]) -> Vec<DossierStatus> {
     timeline.iter().map(|event| event.status).collect()
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    ring::digest::digest(&ring::digest::SHA256, bytes)
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Uploads `bytes` as a PDF with tus; returns the attachment reference for `requirement`.

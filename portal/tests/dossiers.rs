@@ -6,9 +6,10 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::answers::{expect_error, sha256_hex};
 use common::{Harness, harness, harness_with};
 use motcua_portal::{DB_FILE, PortalConfig, start};
-use motcua_protocol::api::{ApiErrorBody, ApiErrorCode};
+use motcua_protocol::api::ApiErrorCode;
 use motcua_protocol::dossier::{
     DossierStatus, DossierSummary, MAX_ATTACHMENT_BYTES, MAX_PATCH_BYTES, MAX_SUBMISSION_BYTES,
     PATH_DOSSIERS, PATH_UPLOADS, format_upload_metadata,
@@ -30,14 +31,6 @@ async fn login(h: &Harness, subject: &str) -> String {
     h.open_session(subject).await.access_token
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    ring::digest::digest(&ring::digest::SHA256, bytes)
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// Deterministic, not very compressible test content.
 fn content(len: usize, seed: u8) -> Vec<u8> {
     let mut state = u32::from(seed).wrapping_mul(2_654_435_761).wrapping_add(1);
@@ -49,17 +42,6 @@ fn content(len: usize, seed: u8) -> Vec<u8> {
             state.to_le_bytes()[0]
         })
         .collect()
-}
-
-async fn error_of(response: Response, status: u16) -> ApiErrorBody {
-    assert_eq!(response.status(), status, "{:?}", response.headers());
-    response.json().await.unwrap()
-}
-
-async fn expect_error(response: Response, status: u16, code: ApiErrorCode) -> ApiErrorBody {
-    let body = error_of(response, status).await;
-    assert_eq!(body.error.code, code, "{:?}", body.error);
-    body
 }
 
 struct Tus<'a> {

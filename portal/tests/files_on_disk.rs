@@ -13,6 +13,7 @@ use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 use std::sync::Once;
 
+use common::answers::sha256_hex;
 use common::{Harness, client};
 use motcua_portal::{
     DB_FILE, KEYS_FILE, PortalConfig, PortalError, PrivateFileError, ROOT_KEY_FILE, start,
@@ -65,14 +66,6 @@ async fn start_in(data_dir: &Path) -> Harness {
         // The caller keeps the real directory; this one is only the harness's field.
         dir: tempfile::tempdir().unwrap(),
     }
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    ring::digest::digest(&ring::digest::SHA256, bytes)
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Uploads `bytes` with tus (create, one PATCH).

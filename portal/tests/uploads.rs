@@ -9,9 +9,10 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use common::answers::{expect_error_headers, sha256_hex};
 use common::{Harness, harness, harness_with};
 use motcua_portal::{PortalConfig, start};
-use motcua_protocol::api::{ApiErrorBody, ApiErrorCode};
+use motcua_protocol::api::ApiErrorCode;
 use motcua_protocol::dossier::{PATH_DOSSIERS, PATH_UPLOADS, format_upload_metadata};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, Response};
@@ -29,14 +30,6 @@ async fn wait_past_short_expiry() {
     tokio::time::sleep(Duration::from_millis(2_100)).await;
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    ring::digest::digest(&ring::digest::SHA256, bytes)
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// Deterministic test content, distinct per seed.
 fn content(len: usize, seed: u8) -> Vec<u8> {
     let mut state = u32::from(seed).wrapping_mul(2_654_435_761).wrapping_add(7);
@@ -48,15 +41,6 @@ fn content(len: usize, seed: u8) -> Vec<u8> {
             state.to_le_bytes()[0]
         })
         .collect()
-}
-
-/// Checks a JSON error answer; returns its headers.
-async fn expect_error(response: Response, status: u16, code: ApiErrorCode) -> HeaderMap {
-    assert_eq!(response.status(), status, "{:?}", response.headers());
-    let headers = response.headers().clone();
-    let body: ApiErrorBody = response.json().await.unwrap();
-    assert_eq!(body.error.code, code, "{:?}", body.error);
-    headers
 }
 
 struct Tus<'a> {
@@ -256,7 +240,7 @@ async fn the_quotas_refuse_with_a_typed_error_until_an_upload_is_deleted() {
     }
     let fourth = content(1000, 4);
     let response = lan.create_raw(fourth.len(), &sha256_hex(&fourth)).await;
-    let headers = expect_error(response, 429, ApiErrorCode::UploadQuotaExceeded).await;
+    let headers = expect_error_headers(response, 429, ApiErrorCode::UploadQuotaExceeded).await;
     assert!(retry_after(&headers) >= 1);
     assert_eq!(headers["tus-resumable"], "1.0.0");
 
@@ -288,7 +272,7 @@ async fn the_quotas_refuse_with_a_typed_error_until_an_upload_is_deleted() {
     assert_eq!(response.status(), 204);
     let big = content(8001, 7);
     let response = lan.create_raw(big.len(), &sha256_hex(&big)).await;
-    let headers = expect_error(response, 413, ApiErrorCode::UploadQuotaExceeded).await;
+    let headers = expect_error_headers(response, 413, ApiErrorCode::UploadQuotaExceeded).await;
     assert!(retry_after(&headers) >= 1);
     lan.create(&content(8000, 8)).await;
 }
@@ -308,7 +292,7 @@ async fn termination_removes_only_ones_own_unattached_uploads() {
     let unknown = format!("{PATH_UPLOADS}/{}", "0".repeat(32));
     for (who, target) in [(&binh, &location), (&lan, &unknown)] {
         let response = who.delete(target).await;
-        expect_error(response, 404, ApiErrorCode::NotFound).await;
+        expect_error_headers(response, 404, ApiErrorCode::NotFound).await;
     }
     assert_eq!(lan.head(&location).await.status(), 200);
     // Without the tus header: 412, like the other tus requests.
@@ -325,10 +309,10 @@ async fn termination_removes_only_ones_own_unattached_uploads() {
     assert_eq!(response.status(), 204);
     assert!(!blob(h.dir.path(), &bytes).exists());
     assert_eq!(lan.head(&location).await.status(), 404);
-    expect_error(lan.delete(&location).await, 404, ApiErrorCode::NotFound).await;
+    expect_error_headers(lan.delete(&location).await, 404, ApiErrorCode::NotFound).await;
     // A submission naming it now finds no upload.
     let response = lan.submit("terminated-1", &location, &bytes).await;
-    expect_error(response, 422, ApiErrorCode::AttachmentInvalid).await;
+    expect_error_headers(response, 422, ApiErrorCode::AttachmentInvalid).await;
 
     // An unfinished one: its part file goes too.
     let half = content(3000, 12);
@@ -346,7 +330,7 @@ async fn termination_removes_only_ones_own_unattached_uploads() {
         lan.submit("terminated-2", &location, &kept).await.status(),
         201
     );
-    expect_error(lan.delete(&location).await, 403, ApiErrorCode::Forbidden).await;
+    expect_error_headers(lan.delete(&location).await, 403, ApiErrorCode::Forbidden).await;
     assert!(blob(h.dir.path(), &kept).exists());
 
     // The same bytes uploaded again share the blob: deleting the second copy keeps it.
@@ -373,7 +357,7 @@ async fn stale_uploads_expire_answer_410_and_are_swept() {
 
     assert_eq!(lan.head(&location).await.status(), 410);
     let response = lan.patch(&location, 1000, &bytes[1000..]).await;
-    expect_error(response, 410, ApiErrorCode::UploadExpired).await;
+    expect_error_headers(response, 410, ApiErrorCode::UploadExpired).await;
     // An expired upload no longer counts against the quota, even before the sweep.
     let fresh = content(500, 22);
     let fresh_at = lan.create(&fresh).await;

@@ -11,6 +11,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 use tempfile::TempDir;
 use url::Url;
 
+pub mod answers;
 pub mod raw;
 
 pub const CLIENT_ID: &str = "motcua-app";
