@@ -60,7 +60,7 @@ async fn logs_in_with_oidc_provider_and_the_portal_accepts_its_id_token() {
     let portal = start_portal_with(|c| c.issuer = Some(url::Url::parse(&issuer).unwrap())).await;
 
     // The portal tells apps which issuer it trusts.
-    let config = motcua_cli::commands::fetch_client_config(&portal.running.base_url())
+    let config = motcua_cli::client::fetch_client_config(&portal.running.base_url())
         .await
         .expect("client config");
     assert_eq!(config.issuer, issuer);
