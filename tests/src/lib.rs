@@ -3,6 +3,7 @@
 //! [`link`], the weak-link emulator.
 
 pub mod link;
+pub mod worker;
 
 use motcua_core::dossier::{DossierArea, DossierError};
 use motcua_protocol::catalog::{FieldKind, Procedure};

@@ -6,46 +6,22 @@
 //! Usage: motcua-assist-worker <data-dir> <portal-url> <issuer>
 
 use std::io::{BufRead as _, Write as _};
-use std::path::PathBuf;
-use std::sync::Arc;
 
 use motcua_core::assist::CONSENT_STATEMENT_VERSION;
-use motcua_core::secure_store::DevFileSecureStore;
-use motcua_core::{CoreConfig, MotCua};
-
-/// The procedure the worker drafts (marital status certificate).
-const PROCEDURE: &str = "1.004873";
+use motcua_tests::worker::{PROCEDURE, ack, main_with, open_core};
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    if args.len() < 4 {
-        eprintln!("usage: motcua-assist-worker <data-dir> <portal> <issuer>");
-        std::process::exit(2);
-    }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    std::process::exit(runtime.block_on(run(&args)));
+    main_with(
+        "motcua-assist-worker <data-dir> <portal> <issuer>",
+        4,
+        |args| async move { run(&args).await },
+    )
 }
 
 async fn run(args: &[String]) -> i32 {
-    let data_dir = PathBuf::from(&args[1]);
-    let Ok(portal) = url::Url::parse(&args[2]) else {
-        return 2;
-    };
-    let config = CoreConfig::new(
-        data_dir.clone(),
-        portal,
-        args[3].clone(),
-        "motcua-app".into(),
-    );
-    let volunteer = match MotCua::open(config, Arc::new(DevFileSecureStore::new(&data_dir))) {
+    let volunteer = match open_core(args) {
         Ok(core) => core,
-        Err(error) => {
-            eprintln!("open: {error}");
-            return 1;
-        }
+        Err(code) => return code,
     };
     let session = match volunteer
         .assist()
@@ -97,7 +73,6 @@ async fn run(args: &[String]) -> i32 {
             eprintln!("set: {error}");
             return 1;
         }
-        println!("ack {n}");
-        let _ = std::io::stdout().flush();
+        ack(n);
     }
 }

@@ -5,48 +5,21 @@
 //! Usage: motcua-kill-worker <data-dir> <portal-url> <issuer> <edit-draft-id> <start> [finish]
 
 use std::io::Write as _;
-use std::path::PathBuf;
-use std::sync::Arc;
 
-use motcua_core::secure_store::DevFileSecureStore;
-use motcua_core::{CoreConfig, MotCua};
-
-/// The procedure the worker submits (marital status certificate).
-const PROCEDURE: &str = "1.004873";
+use motcua_tests::worker::{PROCEDURE, ack, main_with, open_core};
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    if args.len() < 6 {
-        eprintln!(
-            "usage: motcua-kill-worker <data-dir> <portal> <issuer> <draft> <start> [finish]"
-        );
-        std::process::exit(2);
-    }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let code = runtime.block_on(run(&args));
-    std::process::exit(code);
+    main_with(
+        "motcua-kill-worker <data-dir> <portal> <issuer> <draft> <start> [finish]",
+        6,
+        |args| async move { run(&args).await },
+    )
 }
 
 async fn run(args: &[String]) -> i32 {
-    let data_dir = PathBuf::from(&args[1]);
-    let Ok(portal) = url::Url::parse(&args[2]) else {
-        return 2;
-    };
-    let config = CoreConfig::new(
-        data_dir.clone(),
-        portal,
-        args[3].clone(),
-        "motcua-app".into(),
-    );
-    let core = match MotCua::open(config, Arc::new(DevFileSecureStore::new(&data_dir))) {
+    let core = match open_core(args) {
         Ok(core) => core,
-        Err(error) => {
-            eprintln!("open: {error}");
-            return 1;
-        }
+        Err(code) => return code,
     };
     let dossier = core.dossier();
     let finish = args.get(6).is_some_and(|m| m == "finish");
@@ -74,10 +47,7 @@ async fn run(args: &[String]) -> i32 {
     let mut stdout = std::io::stdout();
     for i in start.. {
         match dossier.set_field(draft, "intended_spouse", &format!("v{i}")) {
-            Ok(_) => {
-                let _ = writeln!(stdout, "ack {i}");
-                let _ = stdout.flush();
-            }
+            Ok(_) => ack(i),
             Err(error) => {
                 eprintln!("set_field: {error}");
                 return 1;
