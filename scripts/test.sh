@@ -5,7 +5,8 @@
 # end-to-end), then the Kotlin
 # bindings on the JVM (needs JDK 17 and Maven), the iOS side compiled and tested with a
 # Swift toolchain in a Debian 13 chroot (scripts/test-ios.sh; needs root), then the Android app's presentation layer on the JVM against the same
-# library and a real portal.
+# library and a real portal, and last the size gate: the library the apps ship, stripped,
+# under its 6 MB budget (scripts/check-library-size.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -66,3 +67,9 @@ mvn -B -ntp -f android/presentation/pom.xml test
 
 echo "==> Android screens on the JVM (Compose desktop)"
 bash scripts/test-android-ui.sh
+
+# Last, so that every test above has run when it fails: the shipped library (stripped,
+# profile release-mobile) must stay under its 6 MB budget (docs/ARCHITECTURE.md, "Budgets").
+# About 5.5 minutes cold, 1 to 2 minutes warm (docs/benchmarks.md, "Library size").
+echo "==> size gate: the release library under 6 MB"
+bash scripts/check-library-size.sh
