@@ -140,6 +140,11 @@ pub enum ApiErrorCode {
     /// The upload expired before it was finished or attached to a dossier (tus
     /// expiration): create a new one.
     UploadExpired,
+    /// A code this build does not know (a newer portal's): read as unknown rather than
+    /// making the whole answer unreadable; clients act on the HTTP status. The portal
+    /// never sends it.
+    #[serde(other)]
+    Unknown,
 }
 
 impl ApiErrorCode {
@@ -167,6 +172,7 @@ impl ApiErrorCode {
             ApiErrorCode::IllegalTransition => "illegal_transition",
             ApiErrorCode::UploadQuotaExceeded => "upload_quota_exceeded",
             ApiErrorCode::UploadExpired => "upload_expired",
+            ApiErrorCode::Unknown => "unknown",
         }
     }
 }
@@ -245,5 +251,19 @@ mod tests {
         let text = format!("{session:?}");
         assert!(!text.contains("secret"));
         assert!(!text.contains("Bình"));
+    }
+
+    #[test]
+    fn a_code_this_build_does_not_know_is_read_as_unknown_with_the_rest_of_the_answer() {
+        let body: ApiErrorBody = serde_json::from_str(
+            r#"{"error":{"code":"fee_not_paid","message":"pay first","fields":[]}}"#,
+        )
+        .unwrap();
+        assert_eq!(body.error.code, ApiErrorCode::Unknown);
+        assert_eq!(body.error.message, "pay first");
+        let known: ApiErrorBody =
+            serde_json::from_str(r#"{"error":{"code":"not_found","message":"m"}}"#).unwrap();
+        assert_eq!(known.error.code, ApiErrorCode::NotFound);
+        assert_eq!(ApiErrorCode::Unknown.as_str(), "unknown");
     }
 }
