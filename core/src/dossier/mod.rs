@@ -10,10 +10,12 @@
 
 mod binding;
 mod drafts;
+mod error;
 pub mod media;
 mod outbox;
 pub(crate) mod seal;
 mod supplement;
+mod view;
 mod withdrawal;
 
 use std::collections::BTreeMap;
@@ -21,291 +23,28 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use motcua_protocol::catalog::{PrefillSource, Procedure};
-use motcua_protocol::i18n::{Lang, Localized};
 use motcua_protocol::identity::CitizenProfile;
-use motcua_protocol::lifecycle::{ActionKind, DossierStatus, TransitionError};
-use motcua_protocol::on_behalf::OnBehalfOf;
+use motcua_protocol::lifecycle::{ActionKind, DossierStatus};
 use motcua_protocol::validation::{FieldError, ValidationContext, validate_form, validate_value};
 use rusqlite::params;
 
 use self::drafts::{blob_context, field_context, file_name_context};
-use self::media::MediaError;
+pub use self::error::DossierError;
 pub use self::outbox::{DeliveryOutcome, UploadListener};
 pub(crate) use self::seal::KEY_DATA_KEY;
 pub use self::seal::SealError;
 use self::seal::Sealer;
 pub use self::supplement::SUPPLEMENT_NOTE_FIELD;
+pub use self::view::{
+    AttachmentView, DraftState, DraftSummary, DraftView, FieldState, LocalDossier,
+};
 use crate::CoreConfig;
-use crate::catalog::{CatalogArea, CatalogError};
+use crate::catalog::CatalogArea;
 use crate::http::HttpClient;
 use crate::identity::{Identity, IdentityError};
 use crate::listeners::{ListenerId, Listeners};
+use crate::store::Database;
 use crate::store::policy::DRAFT_FAILURE;
-use crate::store::{Database, StoreError};
-
-/// Where a draft is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DraftState {
-    /// Being filled in.
-    Editing,
-    /// Frozen and in the outbox: being delivered.
-    Submitting,
-    /// Delivered: the portal gave it a dossier code.
-    Submitted,
-}
-
-/// A field as the form shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldState {
-    /// Field id.
-    pub field_id: String,
-    /// The value, if any.
-    pub value: Option<String>,
-    /// Filled in by the app (from the identity or an earlier dossier), not typed.
-    pub prefilled: bool,
-    /// Bound to the verified identity (or, when filing on behalf, to the person filed
-    /// for): shown read-only, `set_field` refuses to change it.
-    pub locked: bool,
-    /// What is wrong with the value (or that a required value is missing).
-    pub error: Option<FieldError>,
-}
-
-/// An attachment of a draft.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AttachmentView {
-    /// Local id (to remove it).
-    pub id: i64,
-    /// The document requirement it answers.
-    pub requirement: String,
-    /// The file name the person chose.
-    pub file_name: String,
-    /// Media type after preparation.
-    pub media_type: String,
-    /// Size after preparation, in bytes.
-    pub size: u64,
-    /// Completely uploaded.
-    pub uploaded: bool,
-}
-
-/// A draft with its fields in form order.
-#[derive(Debug, Clone)]
-pub struct DraftView {
-    /// Draft id.
-    pub id: String,
-    /// Procedure code.
-    pub procedure_code: String,
-    /// Procedure name (Vietnamese).
-    pub procedure_name: String,
-    /// State.
-    pub state: DraftState,
-    /// Every field of the procedure's form, in order.
-    pub fields: Vec<FieldState>,
-    /// Attachments.
-    pub attachments: Vec<AttachmentView>,
-    /// Why the last submission was refused, if it was.
-    pub failure: Option<String>,
-    /// The dossier code once submitted (for a supplement answer: the dossier it answers).
-    pub dossier_code: Option<String>,
-    /// For a supplement answer: the dossier it answers. Its only field is
-    /// [`SUPPLEMENT_NOTE_FIELD`]; its attachments may answer any document of the procedure.
-    pub answers_dossier: Option<String>,
-    /// For a supplement answer: what the desk asked for, one item per line.
-    pub requested: Vec<String>,
-    /// Set when the citizen files this draft on behalf of someone else
-    /// ([`DossierArea::set_on_behalf`]).
-    pub on_behalf_of: Option<OnBehalfOf>,
-}
-
-/// A line of the drafts list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DraftSummary {
-    /// Draft id.
-    pub id: String,
-    /// Procedure code.
-    pub procedure_code: String,
-    /// State.
-    pub state: DraftState,
-    /// Last change, seconds since the epoch.
-    pub updated_at: i64,
-    /// The dossier code once submitted.
-    pub dossier_code: Option<String>,
-    /// For a supplement answer: the dossier it answers.
-    pub answers_dossier: Option<String>,
-}
-
-/// A dossier the citizen submitted from this device.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LocalDossier {
-    /// Dossier code.
-    pub code: String,
-    /// Procedure code.
-    pub procedure_code: String,
-    /// Status as last known.
-    pub status: String,
-    /// When the portal received it (RFC 3339).
-    pub submitted_at: String,
-}
-
-/// Why a dossier operation failed.
-#[derive(Debug, thiserror::Error)]
-pub enum DossierError {
-    /// No such draft.
-    #[error("no draft {0}")]
-    UnknownDraft(String),
-    /// The procedure is not in the catalog (or the catalog is not downloaded).
-    #[error("no procedure {0}")]
-    UnknownProcedure(String),
-    /// The field is not in the procedure's form.
-    #[error("no field {0} in this form")]
-    UnknownField(String),
-    /// The document requirement is not in the procedure.
-    #[error("no document requirement {0} in this procedure")]
-    UnknownRequirement(String),
-    /// The draft was submitted: it cannot change any more.
-    #[error("the draft is already submitted")]
-    NotEditable,
-    /// The draft has problems; each field says which.
-    #[error("the draft is not complete or not valid ({} problems)", .0.len())]
-    Invalid(Vec<FieldError>),
-    /// The file cannot be attached.
-    #[error(transparent)]
-    Attachment(#[from] MediaError),
-    /// Login or session.
-    #[error(transparent)]
-    Identity(#[from] IdentityError),
-    /// The catalog.
-    #[error(transparent)]
-    Catalog(#[from] CatalogError),
-    /// The local database.
-    #[error(transparent)]
-    Storage(#[from] StoreError),
-    /// Sealed data could not be sealed or opened.
-    #[error(transparent)]
-    Seal(#[from] SealError),
-    /// A local file.
-    #[error("file: {0}")]
-    File(String),
-    /// The portal refused the dossier for good (the draft is editable again).
-    #[error("the portal refused the dossier: {0}")]
-    Refused(String),
-    /// The procedure needs a stronger electronic identity than the one logged in.
-    #[error("identity level {required} is required")]
-    IdentityLevelTooLow {
-        /// The level the procedure requires (1 or 2).
-        required: u8,
-    },
-    /// No dossier with this code on this device (sync first).
-    #[error("no dossier {0} on this device")]
-    UnknownDossier(String),
-    /// The action does not apply to the dossier as it stands (the lifecycle's rule).
-    #[error(transparent)]
-    NotAllowed(#[from] TransitionError),
-    /// The field is filled from the verified identity (or the person filed for) and
-    /// cannot be changed; filing for someone else is [`DossierArea::set_on_behalf`].
-    #[error("field {0} is locked to the verified identity")]
-    FieldLocked(String),
-}
-
-impl From<rusqlite::Error> for DossierError {
-    fn from(error: rusqlite::Error) -> Self {
-        DossierError::Storage(StoreError::from(error))
-    }
-}
-
-impl Localized for DossierError {
-    fn code(&self) -> &'static str {
-        match self {
-            DossierError::UnknownDraft(_) => "unknown_draft",
-            DossierError::UnknownProcedure(_) => "unknown_procedure",
-            DossierError::UnknownField(_) => "unknown_field",
-            DossierError::UnknownRequirement(_) => "unknown_requirement",
-            DossierError::NotEditable => "draft_not_editable",
-            DossierError::Invalid(_) => "draft_invalid",
-            DossierError::Attachment(e) => e.code(),
-            DossierError::Identity(e) => e.code(),
-            DossierError::Catalog(e) => e.code(),
-            DossierError::Storage(_) => "storage_failed",
-            DossierError::Seal(_) => "sealed_data_unreadable",
-            DossierError::File(_) => "file_unreadable",
-            DossierError::Refused(_) => "dossier_refused",
-            DossierError::IdentityLevelTooLow { .. } => "identity_level_too_low",
-            DossierError::UnknownDossier(_) => "unknown_dossier",
-            DossierError::NotAllowed(e) => e.code(),
-            DossierError::FieldLocked(_) => "field_locked",
-        }
-    }
-
-    fn message(&self, lang: Lang) -> String {
-        let pick = |vi: String, en: String| if lang == Lang::Vi { vi } else { en };
-        match self {
-            DossierError::Attachment(e) => e.message(lang),
-            DossierError::Identity(e) => e.message(lang),
-            DossierError::Catalog(e) => e.message(lang),
-            DossierError::NotAllowed(e) => e.message(lang),
-            DossierError::UnknownDossier(code) => pick(
-                format!("Không có hồ sơ {code} trên máy này. Hãy đồng bộ rồi thử lại."),
-                format!("There is no dossier {code} on this device. Sync and try again."),
-            ),
-            DossierError::FieldLocked(_) => pick(
-                "Thông tin này lấy từ tài khoản định danh điện tử và không sửa được. Nếu nộp thay cho người khác, hãy chọn \"Nộp thay\" và ghi người đó.".into(),
-                "This comes from the electronic identity and cannot be changed. To file for someone else, choose \"File on behalf of\" and name that person.".into(),
-            ),
-            DossierError::UnknownDraft(_) => pick(
-                "Không tìm thấy hồ sơ nháp này.".into(),
-                "This draft was not found.".into(),
-            ),
-            DossierError::UnknownProcedure(code) => pick(
-                format!("Không có thủ tục mã {code} trong danh mục."),
-                format!("There is no procedure {code} in the catalog."),
-            ),
-            DossierError::UnknownField(field) => pick(
-                format!("Biểu mẫu không có mục \"{field}\"."),
-                format!("The form has no field \"{field}\"."),
-            ),
-            DossierError::UnknownRequirement(id) => pick(
-                format!("Thủ tục không yêu cầu giấy tờ \"{id}\"."),
-                format!("The procedure has no document \"{id}\"."),
-            ),
-            DossierError::NotEditable => pick(
-                "Hồ sơ đã nộp nên không sửa được nữa.".into(),
-                "The dossier was submitted and can no longer be changed.".into(),
-            ),
-            DossierError::Invalid(problems) => {
-                let list: Vec<String> = problems.iter().map(|p| p.message(lang)).collect();
-                pick(
-                    format!(
-                        "Hồ sơ còn {} chỗ cần sửa: {}",
-                        problems.len(),
-                        list.join("; ")
-                    ),
-                    format!(
-                        "The dossier has {} problems to fix: {}",
-                        problems.len(),
-                        list.join("; ")
-                    ),
-                )
-            }
-            DossierError::Storage(_) | DossierError::Seal(_) | DossierError::File(_) => pick(
-                "Không đọc/ghi được dữ liệu trên máy.".into(),
-                "Data on this device could not be read or written.".into(),
-            ),
-            DossierError::IdentityLevelTooLow { required } => pick(
-                format!(
-                    "Thủ tục này cần tài khoản định danh điện tử mức {required}. Hãy nâng cấp tài khoản VNeID (đăng ký tại công an xã/phường) rồi nộp lại."
-                ),
-                format!(
-                    "This procedure needs an electronic identity of level {required}. Upgrade the VNeID account (at the commune police) and submit again."
-                ),
-            ),
-            DossierError::Refused(reason) => pick(
-                format!("Cổng dịch vụ công không nhận hồ sơ: {reason}. Hãy sửa rồi nộp lại."),
-                format!(
-                    "The portal did not accept the dossier: {reason}. Correct it and submit again."
-                ),
-            ),
-        }
-    }
-}
 
 /// The dossier area of the core.
 pub struct DossierArea {
