@@ -110,12 +110,19 @@ fun AppNavigation(
         }
     }
     // The session opened: its login, with nothing of the volunteer's screens behind it.
-    // It ended: back to the assist screen (what was erased), over the volunteer's home.
     LaunchedEffect(k) {
         onAssisting(areas.assisted)
         if (areas.assisted) {
             nav.navigate(Route.LOGIN) { popUpTo(nav.graph.id) { inclusive = true } }
-        } else if (assistState is AssistState.Ended) {
+        }
+    }
+    // It ended: back to the assist screen (what was erased), over the volunteer's home. Once
+    // both are seen, the end and the volunteer's areas: they come from two flows, collected
+    // apart, so a frame may show the areas back while the state still says Ending (deciding
+    // when the areas changed then left the end screen on, with no button).
+    val ended = assistState is AssistState.Ended && !areas.assisted
+    LaunchedEffect(ended) {
+        if (ended) {
             nav.navigate(Route.HOME) { popUpTo(nav.graph.id) { inclusive = true } }
             nav.navigate(Route.ASSIST)
         }

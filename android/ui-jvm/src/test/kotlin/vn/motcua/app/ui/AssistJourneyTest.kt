@@ -1,13 +1,3 @@
-// PENDING (not compiled: outside src/test): the assisted-session journey. History: on
-// 2026-12-02 the photo taken on the session's form never showed as attached in vi: at
-// 200 % text the title bar and the session banner took the whole height, the form had
-// 0 px and clicks on it landed nowhere (fixed 2026-12-03: a short form title, a short
-// banner, the pinned header capped at 40 % of the height). On 2026-12-03 the whole journey
-// passed in en at 200 % and in vi got as far as the end of the session: after "Kết thúc
-// hỗ trợ" on the confirmation screen the state stayed at Ending ("Đang tải…") for more
-// than 30 s (the core's end_assisted_session: run_outbox, logout at the portal, record,
-// erase; which of them waits is not diagnosed). Move this file back to
-// src/test/kotlin/vn/motcua/app/ui/ once it passes 3 runs in a row.
 package vn.motcua.app.ui
 
 import androidx.compose.ui.test.ExperimentalTestApi
