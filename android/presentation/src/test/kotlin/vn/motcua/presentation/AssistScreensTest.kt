@@ -108,7 +108,7 @@ class AssistScreensTest {
             // Accepted: a session with its banner, which names nobody.
             vm.accept(consent.version)
             val open = vm.state.await("open") { it is AssistState.Open } as AssistState.Open
-            assertTrue(open.banner.startsWith("Đang hỗ trợ người dân (từ "), open.banner)
+            assertTrue(open.banner.startsWith("Đang hỗ trợ người dân, từ "), open.banner)
             assertFalse(open.banner.contains(phone.identity.profile()!!.fullName))
             assertEquals(1, phone.sessionDirs().size)
             vm.end()
