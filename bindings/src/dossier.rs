@@ -303,6 +303,10 @@ pub struct Draft {
     pub requested: Vec<String>,
     /// Set when the draft is filed on behalf of someone else (`setOnBehalf`).
     pub on_behalf_of: Option<OnBehalf>,
+    /// Whether the form offers filing on behalf of someone else (the core's rule: a
+    /// field bound to the verified identity, or already filed for another person; never a
+    /// supplement answer).
+    pub on_behalf_offered: bool,
 }
 
 /// What entitles the citizen to file for another person: the citizen's relation to them.
@@ -404,6 +408,7 @@ impl Draft {
             answers_dossier: view.answers_dossier,
             requested: view.requested,
             on_behalf_of: view.on_behalf_of.map(|p| OnBehalf::new(p, lang)),
+            on_behalf_offered: view.on_behalf_offered,
         }
     }
 }

@@ -401,6 +401,7 @@ impl DossierArea {
                 answers_dossier: row.answers_dossier,
                 requested,
                 on_behalf_of: None,
+                on_behalf_offered: false,
             });
         }
         let context = validation_context();
@@ -411,7 +412,7 @@ impl DossierArea {
             .map(|f| (f.field_id.clone(), f.value.clone()))
             .collect();
         let mismatches = locks.problems(&procedure, &values);
-        let fields = procedure
+        let fields: Vec<FieldState> = procedure
             .form
             .iter()
             .map(|field| {
@@ -432,6 +433,7 @@ impl DossierArea {
                 }
             })
             .collect();
+        let on_behalf_offered = on_behalf_of.is_some() || fields.iter().any(|f| f.locked);
         Ok(DraftView {
             id: row.id,
             procedure_code: row.procedure_code,
@@ -443,6 +445,7 @@ impl DossierArea {
             dossier_code: row.dossier_code,
             answers_dossier: None,
             requested,
+            on_behalf_offered,
             on_behalf_of,
         })
     }

@@ -75,6 +75,10 @@ pub struct DraftView {
     /// Set when the citizen files this draft on behalf of someone else
     /// ([`DossierArea::set_on_behalf`]).
     pub on_behalf_of: Option<OnBehalfOf>,
+    /// Whether the form offers filing on behalf of someone else: some field is bound to
+    /// the verified identity (or the draft already files for another person); never for
+    /// a supplement answer.
+    pub on_behalf_offered: bool,
 }
 
 /// A line of the drafts list.

@@ -323,7 +323,8 @@ private func snapshot(_ d: Draft) -> DraftSnapshot {
         requested: d.requested,
         onBehalf: d.onBehalfOf.map {
             OnBehalfPerson(fullName: $0.fullName, personalID: $0.personalId, basis: modelBasis($0.basis), detail: $0.detail)
-        }
+        },
+        onBehalfOffered: d.onBehalfOffered
     )
 }
 

@@ -496,10 +496,10 @@ public final class DraftFormModel {
         )
     }
 
-    /// The on-behalf part as the core holds it: offered when the core binds some field to
-    /// an identity (it marks those locked) or already files for someone.
+    /// The on-behalf part as the core holds it, when the core offers it
+    /// (`DraftSnapshot.onBehalfOffered`).
     private func onBehalf(of draft: DraftSnapshot) -> OnBehalfUI? {
-        guard draft.answersDossier == nil, draft.onBehalf != nil || draft.fields.contains(where: \.locked) else { return nil }
+        guard draft.onBehalfOffered else { return nil }
         var ui = OnBehalfUI()
         if let person = draft.onBehalf {
             ui.on = true

@@ -292,10 +292,13 @@ public struct DraftSnapshot: Equatable, Sendable {
     public let requested: [String]
     /// The person the draft is filed for, when it is not the logged-in citizen (`setOnBehalf`).
     public let onBehalf: OnBehalfPerson?
+    /// Whether the form offers filing on behalf of someone else (the core decides).
+    public let onBehalfOffered: Bool
 
     public init(id: String, procedureCode: String, procedureName: String, phase: DraftPhase, fields: [FieldValue],
                 attachments: [AttachedFile], failure: String?, dossierCode: String?,
-                answersDossier: String? = nil, requested: [String] = [], onBehalf: OnBehalfPerson? = nil) {
+                answersDossier: String? = nil, requested: [String] = [], onBehalf: OnBehalfPerson? = nil,
+                onBehalfOffered: Bool = false) {
         self.id = id
         self.procedureCode = procedureCode
         self.procedureName = procedureName
@@ -307,6 +310,7 @@ public struct DraftSnapshot: Equatable, Sendable {
         self.answersDossier = answersDossier
         self.requested = requested
         self.onBehalf = onBehalf
+        self.onBehalfOffered = onBehalfOffered
     }
 
     /// The id of a supplement answer's note field.

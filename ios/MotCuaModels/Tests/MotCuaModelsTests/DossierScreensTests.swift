@@ -55,7 +55,7 @@ final class DossierScreensTests: XCTestCase {
                 FieldValue(fieldID: "applicant_name", value: "Nguyễn Văn An", prefilled: true, error: nil, locked: true),
                 FieldValue(fieldID: "phone", value: "0912345678", prefilled: true, error: nil),
             ],
-            attachments: [], failure: nil, dossierCode: nil)
+            attachments: [], failure: nil, dossierCode: nil, onBehalfOffered: true)
         let model = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: dossiers, catalog: FakeCatalog(), lang: .vi)
         await model.load()
         XCTAssertEqual(editing(model)?.onBehalf, OnBehalfUI(), "offered (a field is bound to the identity), off")

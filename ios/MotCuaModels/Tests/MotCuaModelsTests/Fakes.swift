@@ -164,7 +164,8 @@ final class FakeDossiers: DossierPort, @unchecked Sendable {
                                 size: UInt64(bytes.count), uploaded: false)
         current = DraftSnapshot(id: current.id, procedureCode: current.procedureCode, procedureName: current.procedureName,
                               phase: current.phase, fields: current.fields, attachments: current.attachments + [file],
-                              failure: current.failure, dossierCode: current.dossierCode)
+                              failure: current.failure, dossierCode: current.dossierCode,
+                              onBehalf: current.onBehalf, onBehalfOffered: current.onBehalfOffered)
         return file
     }
 
@@ -187,7 +188,8 @@ final class FakeDossiers: DossierPort, @unchecked Sendable {
         }
         current = DraftSnapshot(id: current.id, procedureCode: current.procedureCode, procedureName: current.procedureName,
                                 phase: current.phase, fields: fields, attachments: current.attachments,
-                                failure: current.failure, dossierCode: current.dossierCode, onBehalf: person)
+                                failure: current.failure, dossierCode: current.dossierCode, onBehalf: person,
+                                onBehalfOffered: current.onBehalfOffered)
         return .recorded(current)
     }
 

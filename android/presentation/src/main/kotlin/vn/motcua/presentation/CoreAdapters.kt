@@ -99,6 +99,7 @@ private fun Draft.snapshot() = DraftSnapshot(
     answersDossier = answersDossier,
     requested = requested,
     onBehalf = onBehalfOf?.let { OnBehalfPerson(it.fullName, it.personalId, it.basis, it.detail) },
+    onBehalfOffered = onBehalfOffered,
 )
 
 private fun SubmitOutcome.delivery(): Delivery = when (this) {

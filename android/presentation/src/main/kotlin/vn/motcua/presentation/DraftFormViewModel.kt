@@ -422,11 +422,11 @@ class DraftFormViewModel(
     }
 
     /**
-     * The on-behalf part: offered when the core binds some field to an identity (it marks
-     * those locked) or already files for someone; [typed] kept when the person is ahead.
+     * The on-behalf part, when the core offers it ([DraftSnapshot.onBehalfOffered]);
+     * [typed] kept when the person is ahead.
      */
     private fun onBehalfOf(draft: DraftSnapshot, typed: OnBehalfUi?): OnBehalfUi? {
-        if (draft.onBehalf == null && draft.fields.none { it.locked }) return null
+        if (!draft.onBehalfOffered) return null
         if (typed != null) return typed.copy(held = draft.onBehalf)
         val person = draft.onBehalf ?: return OnBehalfUi()
         return OnBehalfUi(on = true, basis = person.basis, fullName = person.fullName, personalId = person.personalId, detail = person.detail.orEmpty(), held = person)

@@ -52,6 +52,8 @@ data class DraftSnapshot(
     val requested: List<String> = emptyList(),
     /** The person the draft is filed for, when it is not the logged-in citizen ([DossierPort.setOnBehalf]). */
     val onBehalf: OnBehalfPerson? = null,
+    /** Whether the form offers filing on behalf of someone else (the core decides). */
+    val onBehalfOffered: Boolean = false,
 )
 
 /**
