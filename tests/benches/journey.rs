@@ -307,26 +307,10 @@ async fn large_catalog() {
     let mut config = motcua_portal::PortalConfig::for_tests(&dir.path().join("portal"));
     config.catalog = Some(catalog_dir);
     let portal = motcua_portal::start(config).await.expect("portal");
-    let client = reqwest::Client::new();
+    let base = portal.base_url();
     let size = |path: String| {
-        let client = client.clone();
-        let url = format!(
-            "{}{}",
-            portal.base_url().as_str().trim_end_matches('/'),
-            path
-        );
-        async move {
-            client
-                .get(url)
-                .header("accept-encoding", "identity")
-                .send()
-                .await
-                .expect("answer")
-                .bytes()
-                .await
-                .expect("body")
-                .len() as u64
-        }
+        let base = base.clone();
+        async move { motcua_tests::served_size(&base, &path).await }
     };
     let whole_json = size("/api/v1/catalog".into()).await;
     let summary_json = size("/api/v1/catalog/summary".into()).await;

@@ -102,3 +102,18 @@ fn birth_date_for(personal_id: &str) -> String {
     let year = century + digits[4] * 10 + digits[5];
     format!("{year}-01-01")
 }
+
+/// The size of `path` as the portal at `portal_url` serves it without compression (asked
+/// over loopback, outside any emulated link): what a transfer's bytes are compared with.
+pub async fn served_size(portal_url: &url::Url, path: &str) -> u64 {
+    reqwest::Client::new()
+        .get(motcua_core::portal_endpoint(portal_url, path))
+        .header("accept-encoding", "identity")
+        .send()
+        .await
+        .expect("answer")
+        .bytes()
+        .await
+        .expect("body")
+        .len() as u64
+}

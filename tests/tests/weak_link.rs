@@ -74,20 +74,7 @@ fn phone_through(portal_url: &url::Url, issuer: &str, stall: Duration) -> Phone 
 
 /// The size of `path` as the portal serves it without compression, asked over loopback.
 async fn served_size(portal: &Portal, path: &str) -> u64 {
-    let url = format!(
-        "{}{path}",
-        portal.running.base_url().as_str().trim_end_matches('/')
-    );
-    reqwest::Client::new()
-        .get(url)
-        .header("accept-encoding", "identity")
-        .send()
-        .await
-        .expect("answer")
-        .bytes()
-        .await
-        .expect("body")
-        .len() as u64
+    motcua_tests::served_size(&portal.running.base_url(), path).await
 }
 
 /// Runs `step` and returns its value with what it cost on `link`.
