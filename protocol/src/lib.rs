@@ -19,3 +19,4 @@ pub mod synthetic;
 pub mod text;
 pub mod time;
 pub mod validation;
+pub mod vietqr;
