@@ -4,6 +4,7 @@
 //! `code` is one of [`ApiErrorCode`]; clients branch on the code, never on the message.
 
 pub mod desk;
+pub mod payments;
 pub mod tracking;
 
 use serde::{Deserialize, Serialize};
