@@ -8,7 +8,7 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use motcua_protocol::dossier::StoredAttachment;
+use motcua_protocol::api::dossiers::StoredAttachment;
 use motcua_protocol::identity::IdentityLevel;
 use motcua_protocol::lifecycle::{
     ActionKind, Applicant, DeskActionRequest, DeskAttachment, DeskDossier, DeskQueueItem,

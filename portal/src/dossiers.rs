@@ -16,12 +16,13 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use motcua_protocol::api::dossiers::{
+    AttachmentRef, DossierSubmission, DossierSummary, PATH_DOSSIERS, StoredAttachment,
+};
+use motcua_protocol::api::uploads::MAX_ATTACHMENT_BYTES;
 use motcua_protocol::api::{ApiErrorCode, FieldProblem};
 use motcua_protocol::catalog::Procedure;
-use motcua_protocol::dossier::{
-    AttachmentRef, DossierStatus, DossierSubmission, DossierSummary, MAX_ATTACHMENT_BYTES,
-    PATH_DOSSIERS, StoredAttachment,
-};
+use motcua_protocol::dossier::DossierStatus;
 use motcua_protocol::i18n::{Lang, Localized};
 use motcua_protocol::identity::IdentityLevel;
 use motcua_protocol::on_behalf::OnBehalfOf;

@@ -9,7 +9,7 @@ use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use motcua_protocol::api::ApiErrorCode;
-use motcua_protocol::dossier::{AttachmentRef, DossierSummary};
+use motcua_protocol::api::dossiers::{AttachmentRef, DossierSummary};
 use motcua_protocol::lifecycle::{
     Action, ActionKind, DossierStatus, PublicLookup, SYNC_PAGE_SIZE, StatusChange,
     SupplementAnswer, SyncResponse, WithdrawalRequest, transition,

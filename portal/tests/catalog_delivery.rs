@@ -7,11 +7,11 @@ mod common;
 use std::io::Read as _;
 
 use motcua_portal::builtin_catalog;
-use motcua_protocol::catalog::{Procedure, ProceduresFile};
-use motcua_protocol::catalog_delivery::{
-    CatalogSummary, PATH_CATALOG_SUMMARY, PATH_CATALOG_SUMMARY_GZ, procedure_gz_path,
-    procedure_path,
+use motcua_protocol::api::catalog::{
+    PATH_CATALOG_SUMMARY, PATH_CATALOG_SUMMARY_GZ, procedure_gz_path, procedure_path,
 };
+use motcua_protocol::catalog::{Procedure, ProceduresFile};
+use motcua_protocol::catalog_delivery::CatalogSummary;
 use reqwest::StatusCode;
 use reqwest::header::{
     ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_RANGE, CONTENT_TYPE, ETAG, IF_NONE_MATCH, IF_RANGE,

@@ -13,11 +13,10 @@ use chrono::{Duration, NaiveDate, Utc};
 use common::answers::{expect_error, sha256_hex};
 use common::{Harness, harness_with};
 use motcua_portal::{DB_FILE, DEFAULT_DESK_DEMO_PASSWORD};
+use motcua_protocol::api::dossiers::{DossierSummary, PATH_DOSSIERS};
+use motcua_protocol::api::uploads::{PATH_UPLOADS, format_upload_metadata};
 use motcua_protocol::api::{ApiErrorCode, PATH_ME};
 use motcua_protocol::calendar::WorkingCalendar;
-use motcua_protocol::dossier::{
-    DossierSummary, PATH_DOSSIERS, PATH_UPLOADS, format_upload_metadata,
-};
 use motcua_protocol::lifecycle::{
     ActionKind, ActorRole, Clock, DeskDossier, DeskQueueItem, DossierStatus, PATH_DESK_DOSSIERS,
     PATH_DESK_ME, PATH_DESK_SESSION, PATH_SYNC, PublicLookup, SYNC_PAGE_SIZE, StaffProfile,

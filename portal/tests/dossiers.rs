@@ -10,10 +10,11 @@ use common::answers::{expect_error, sha256_hex};
 use common::{Harness, harness, harness_with};
 use motcua_portal::{DB_FILE, PortalConfig, start};
 use motcua_protocol::api::ApiErrorCode;
-use motcua_protocol::dossier::{
-    DossierStatus, DossierSummary, MAX_ATTACHMENT_BYTES, MAX_PATCH_BYTES, MAX_SUBMISSION_BYTES,
-    PATH_DOSSIERS, PATH_UPLOADS, format_upload_metadata,
+use motcua_protocol::api::dossiers::{DossierSummary, MAX_SUBMISSION_BYTES, PATH_DOSSIERS};
+use motcua_protocol::api::uploads::{
+    MAX_ATTACHMENT_BYTES, MAX_PATCH_BYTES, PATH_UPLOADS, format_upload_metadata,
 };
+use motcua_protocol::dossier::DossierStatus;
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
 

@@ -18,10 +18,12 @@ use common::{Harness, client};
 use motcua_portal::{
     DB_FILE, KEYS_FILE, PortalConfig, PortalError, PrivateFileError, ROOT_KEY_FILE, start,
 };
-use motcua_protocol::dossier::{PATH_DOSSIERS, PATH_UPLOADS, format_upload_metadata};
+use motcua_protocol::api::dossiers::PATH_DOSSIERS;
+use motcua_protocol::api::receipts::PATH_RECEIPT_KEYS;
+use motcua_protocol::api::uploads::{PATH_UPLOADS, format_upload_metadata};
 use motcua_protocol::jose::{Algorithm, CompactJws};
 use motcua_protocol::lifecycle::PATH_DESK_SESSION;
-use motcua_protocol::receipt::{PATH_RECEIPT_KEYS, RootKey, TrustList, verify};
+use motcua_protocol::receipt::{RootKey, TrustList, verify};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 

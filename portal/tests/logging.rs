@@ -7,8 +7,9 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use common::{REDIRECT_URI, harness};
+use motcua_protocol::api::dossiers::PATH_DOSSIERS;
+use motcua_protocol::api::uploads::{PATH_UPLOADS, format_upload_metadata};
 use motcua_protocol::api::{PATH_ME, PATH_SESSION, PATH_SESSION_REFRESH, SessionResponse};
-use motcua_protocol::dossier::{PATH_DOSSIERS, PATH_UPLOADS, format_upload_metadata};
 
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);

@@ -7,8 +7,8 @@ mod common;
 
 use common::{Harness, harness_with};
 use motcua_portal::DEFAULT_DESK_DEMO_PASSWORD;
+use motcua_protocol::api::dossiers::{DossierSummary, PATH_DOSSIERS};
 use motcua_protocol::api::{ApiErrorBody, ApiErrorCode};
-use motcua_protocol::dossier::{DossierSummary, PATH_DOSSIERS};
 use motcua_protocol::lifecycle::{
     DeskDossier, DeskQueueItem, PATH_DESK_DOSSIERS, PATH_DESK_SESSION, StaffSessionResponse,
 };

@@ -13,7 +13,8 @@ mod common;
 use std::time::Instant;
 
 use common::harness;
-use motcua_protocol::dossier::{PATH_DOSSIERS, PATH_UPLOADS, format_upload_metadata};
+use motcua_protocol::api::dossiers::PATH_DOSSIERS;
+use motcua_protocol::api::uploads::{PATH_UPLOADS, format_upload_metadata};
 use serde_json::json;
 
 fn env_number(name: &str, default: usize) -> usize {

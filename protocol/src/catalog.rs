@@ -9,9 +9,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::identity::IdentityLevel;
 
-/// `GET`: the whole catalog; conditional with `If-None-Match` (answers 304 when unchanged).
-pub const PATH_CATALOG: &str = "/api/v1/catalog";
-
 /// A fact that may not be established: the value, or why it is unknown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]

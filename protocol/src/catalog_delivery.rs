@@ -6,46 +6,12 @@
 //! Every part is versioned by content: a procedure's `detail` version is a digest of the
 //! whole [`Procedure`], and the catalog's version is the one [`crate::catalog::assemble`]
 //! computes, so a catalog shipped inside the app has the version the portal publishes for
-//! the same data.
+//! the same data. The paths it is served at are in [`crate::api::catalog`].
 
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{AgencyLevel, Alias, Catalog, Fact, Procedure, ServiceLevel};
 use crate::identity::IdentityLevel;
-
-/// `GET`: the catalog summary ([`CatalogSummary`]). `?since=<version>` asks for a delta from
-/// that version; `If-None-Match: "<version>"` answers 304 when nothing changed. Answers
-/// carry `ETag`, honour `Range` / `If-Range` (one range) and come gzip-encoded when asked.
-pub const PATH_CATALOG_SUMMARY: &str = "/api/v1/catalog/summary";
-
-/// `GET`: the summary's gzip bytes as a file (`application/gzip`, tag `"<version>.gz"`),
-/// same query and conditions: what the core downloads, so that the bytes of a cut download
-/// are kept as they came and the rest is asked for by range.
-pub const PATH_CATALOG_SUMMARY_GZ: &str = "/api/v1/catalog/summary.gz";
-
-/// `GET`: one procedure's detail (a [`Procedure`]), `{code}` its national code. `ETag` is
-/// `"<detail version>"`; `If-None-Match`, `Range` and gzip as for the summary.
-pub const PATH_CATALOG_PROCEDURE: &str = "/api/v1/catalog/procedures/{code}";
-
-/// The path of one procedure's detail as a gzip file (`{code}.gz`), as the summary's.
-pub fn procedure_gz_path(code: &str) -> String {
-    format!("{}.gz", procedure_path(code))
-}
-
-/// The path of one procedure's detail.
-pub fn procedure_path(code: &str) -> String {
-    // National codes are digits and dots; anything else is escaped, never spliced raw.
-    let escaped: String = code
-        .bytes()
-        .map(|b| match b {
-            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'.' | b'-' | b'_' => {
-                char::from(b).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect();
-    PATH_CATALOG_PROCEDURE.replace("{code}", &escaped)
-}
 
 /// The fee as a list shows it: the amounts, without the notes (those are in the detail).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -258,15 +224,10 @@ mod tests {
     }
 
     #[test]
-    fn the_detail_version_follows_any_change_and_paths_are_escaped() {
+    fn the_detail_version_follows_any_change() {
         let mut procedure = sample("1.001193");
         let before = ProcedureSummary::of(&procedure).detail;
         procedure.legal_basis.push("Luật Hộ tịch 2014".into());
         assert_ne!(ProcedureSummary::of(&procedure).detail, before);
-        assert_eq!(
-            procedure_path("1.001193"),
-            "/api/v1/catalog/procedures/1.001193"
-        );
-        assert_eq!(procedure_path("a/b"), "/api/v1/catalog/procedures/a%2Fb");
     }
 }

@@ -317,7 +317,7 @@ async fn large_catalog() {
     let summary_gz = size("/api/v1/catalog/summary.gz".into()).await;
     let mut details = 0;
     for procedure in procedures.iter().take(50) {
-        details += size(motcua_protocol::catalog_delivery::procedure_gz_path(
+        details += size(motcua_protocol::api::catalog::procedure_gz_path(
             &procedure.code,
         ))
         .await;

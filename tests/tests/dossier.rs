@@ -15,7 +15,7 @@ use common::*;
 use motcua_core::dossier::{DeliveryOutcome, DossierError, DraftState, UploadListener};
 use motcua_core::secure_store::DevFileSecureStore;
 use motcua_core::{CoreConfig, Localized as _, MotCua};
-use motcua_protocol::dossier::DossierSummary;
+use motcua_protocol::api::dossiers::DossierSummary;
 use motcua_protocol::identity::IdentityLevel;
 
 const MARITAL_STATUS: &str = "1.004873";

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use common::*;
 use motcua_core::dossier::{DeliveryOutcome, DossierError, DraftState};
-use motcua_protocol::dossier::{DossierSummary, format_upload_metadata};
+use motcua_protocol::api::dossiers::DossierSummary;
+use motcua_protocol::api::uploads::format_upload_metadata;
 use motcua_protocol::identity::IdentityLevel;
 
 const MARITAL_STATUS: &str = "1.004873";

@@ -21,7 +21,7 @@ use motcua_core::catalog::CatalogError;
 use motcua_core::dossier::DeliveryOutcome;
 use motcua_core::secure_store::MemorySecureStore;
 use motcua_core::{CoreConfig, MotCua};
-use motcua_protocol::catalog_delivery::{PATH_CATALOG_SUMMARY_GZ, procedure_gz_path};
+use motcua_protocol::api::catalog::{PATH_CATALOG_SUMMARY_GZ, procedure_gz_path};
 use motcua_protocol::identity::IdentityLevel;
 use motcua_tests::link::{Link, LinkConfig, LinkCounters, Way};
 

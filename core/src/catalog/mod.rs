@@ -10,10 +10,9 @@ pub mod search;
 
 use std::sync::{Arc, RwLock};
 
+use motcua_protocol::api::catalog::{PATH_CATALOG_SUMMARY_GZ, procedure_gz_path};
 use motcua_protocol::catalog::{AliasesFile, Catalog, Procedure, ProceduresFile, assemble};
-use motcua_protocol::catalog_delivery::{
-    CatalogSummary, PATH_CATALOG_SUMMARY_GZ, ProcedureSummary, detail_version, procedure_gz_path,
-};
+use motcua_protocol::catalog_delivery::{CatalogSummary, ProcedureSummary, detail_version};
 use motcua_protocol::i18n::{Lang, Localized};
 
 use self::download::Download;

@@ -31,7 +31,7 @@ use image::codecs::png::PngDecoder;
 use image::imageops::{self, FilterType};
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageBuffer, ImageDecoder, ImageError, Limits, Pixel};
-use motcua_protocol::dossier::MAX_ATTACHMENT_BYTES;
+use motcua_protocol::api::uploads::MAX_ATTACHMENT_BYTES;
 use motcua_protocol::i18n::{Lang, Localized};
 
 /// Largest photo accepted before preparation (a 12 MP phone photo is 3–8 MB; after
@@ -60,7 +60,7 @@ const PDF_EOF_WINDOW: usize = 1024;
 pub struct PreparedAttachment {
     /// The bytes to upload.
     pub bytes: Vec<u8>,
-    /// Their media type, one of `motcua_protocol::dossier::ACCEPTED_MEDIA_TYPES`.
+    /// Their media type, one of `motcua_protocol::api::uploads::ACCEPTED_MEDIA_TYPES`.
     pub media_type: &'static str,
     /// Width in pixels of an image (upright), `None` for a PDF.
     pub width: Option<u32>,
@@ -802,7 +802,7 @@ mod tests {
         let out = prepare_attachment(input, Some(&recorder)).unwrap();
 
         assert_eq!(out.media_type, "image/jpeg");
-        assert!(motcua_protocol::dossier::ACCEPTED_MEDIA_TYPES.contains(&out.media_type));
+        assert!(motcua_protocol::api::uploads::ACCEPTED_MEDIA_TYPES.contains(&out.media_type));
         assert!(out.bytes.starts_with(&[0xFF, 0xD8, 0xFF]));
         assert!(
             out.bytes.len() <= TARGET_IMAGE_BYTES,

@@ -5,10 +5,10 @@
 //! a repeated key with the same dossier.
 
 use motcua_protocol::api::ApiErrorCode;
-use motcua_protocol::dossier::{
-    AttachmentRef, DossierSubmission, DossierSummary, HEADER_IDEMPOTENCY_KEY, HEADER_TUS_RESUMABLE,
-    PATH_DOSSIERS, TUS_VERSION,
+use motcua_protocol::api::dossiers::{
+    AttachmentRef, DossierSubmission, DossierSummary, HEADER_IDEMPOTENCY_KEY, PATH_DOSSIERS,
 };
+use motcua_protocol::api::uploads::{HEADER_TUS_RESUMABLE, TUS_VERSION};
 use motcua_protocol::lifecycle::{
     PATH_DOSSIER_SUPPLEMENT, PATH_DOSSIER_WITHDRAW, SupplementAnswer, WithdrawalRequest,
 };

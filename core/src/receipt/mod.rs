@@ -7,10 +7,10 @@ pub mod render;
 
 use std::sync::{Arc, Mutex};
 
+use motcua_protocol::api::receipts::PATH_RECEIPT_KEYS;
 use motcua_protocol::i18n::{Lang, Localized};
 use motcua_protocol::receipt::{
-    self, IdNumber, KeyId, PATH_RECEIPT_KEYS, ReceiptFields, RootKey, TrustList, TrustListError,
-    Verdict,
+    self, IdNumber, KeyId, ReceiptFields, RootKey, TrustList, TrustListError, Verdict,
 };
 use rusqlite::{OptionalExtension as _, params};
 

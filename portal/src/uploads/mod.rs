@@ -29,7 +29,7 @@ use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use motcua_protocol::api::ApiErrorCode;
-use motcua_protocol::dossier::{
+use motcua_protocol::api::uploads::{
     ACCEPTED_MEDIA_TYPES, MAX_ATTACHMENT_BYTES, PATH_UPLOADS, TUS_VERSION, parse_upload_metadata,
 };
 use ring::rand::SecureRandom as _;
@@ -622,7 +622,7 @@ pub(crate) async fn head(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use motcua_protocol::dossier::{
+    use motcua_protocol::api::uploads::{
         HEADER_TUS_RESUMABLE, HEADER_UPLOAD_LENGTH, HEADER_UPLOAD_METADATA, HEADER_UPLOAD_OFFSET,
     };
 

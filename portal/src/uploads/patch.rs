@@ -21,7 +21,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use http_body::Body as _;
 use motcua_protocol::api::ApiErrorCode;
-use motcua_protocol::dossier::{MAX_PATCH_BYTES, TUS_PATCH_CONTENT_TYPE};
+use motcua_protocol::api::uploads::{MAX_PATCH_BYTES, TUS_PATCH_CONTENT_TYPE};
 use rusqlite::params;
 use tokio::io::AsyncWriteExt as _;
 

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::dossier::{DossierStatus, StoredAttachment};
+use crate::api::dossiers::StoredAttachment;
+use crate::dossier::DossierStatus;
 use crate::identity::IdentityLevel;
 use crate::lifecycle::{Action, ActionKind, ActorRole, Event};
 

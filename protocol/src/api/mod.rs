@@ -1,11 +1,18 @@
-//! The portal API: paths, request and response bodies, and the stable error codes.
+//! The portal API: paths, request and response bodies, and the stable error codes. This
+//! module holds sessions and errors; one module per area holds the rest: [`catalog`],
+//! [`uploads`] (tus), [`dossiers`] (submission and answer), [`tracking`] (sync, withdrawal,
+//! supplement, lookup), [`receipts`] (the trust list) and [`desk`] (officers). Every path
+//! the portal serves is a `PATH_*` constant here or in one of them.
 //!
 //! Every error the portal answers is `{"error": {"code": "...", "message": "..."}}` where
 //! `code` is one of [`ApiErrorCode`]; clients branch on the code, never on the message.
 
+pub mod catalog;
 pub mod desk;
-pub mod payments;
+pub mod dossiers;
+pub mod receipts;
 pub mod tracking;
+pub mod uploads;
 
 use serde::{Deserialize, Serialize};
 

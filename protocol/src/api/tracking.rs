@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::dossier::{AttachmentRef, DossierStatus};
+use crate::api::dossiers::AttachmentRef;
+use crate::dossier::DossierStatus;
 
 /// `POST` (citizen bearer) [`WithdrawalRequest`] → `DossierSummary`: asks to withdraw one
 /// of the citizen's dossiers (before a result).

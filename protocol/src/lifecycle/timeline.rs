@@ -86,7 +86,7 @@ mod tests {
     fn old_summaries_still_parse_and_events_round_trip() {
         let old = r#"{"code":"X-250101-0001","procedure_code":"1.000001","status":"submitted",
             "submitted_at":"2025-01-01T08:00:00+07:00","attachments":[]}"#;
-        let summary: crate::dossier::DossierSummary = serde_json::from_str(old).unwrap();
+        let summary: crate::api::dossiers::DossierSummary = serde_json::from_str(old).unwrap();
         assert!(summary.timeline.is_empty());
         assert_eq!(summary.appointment_date, None);
         assert!(!summary.overdue);

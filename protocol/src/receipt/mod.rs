@@ -12,7 +12,6 @@
 //! Nothing here does I/O or reads the clock.
 
 pub mod applicant;
-pub mod fee;
 mod cose;
 pub mod payload;
 pub mod trust;
@@ -21,15 +20,10 @@ use ring::rand::SecureRandom;
 use ring::signature::{Ed25519KeyPair, KeyPair as _};
 
 pub use applicant::{ApplicantDigest, IdNumber, NotAnIdNumber};
-pub use fee::{FeeReceiptFields, FeeReceiptProblem, FeeVerdict, verify_fee_receipt};
 pub use payload::{FORMAT_VERSION, PayloadProblem, ReceiptFields};
 pub use trust::{RootKey, TrustList, TrustListError, TrustedKey};
 
 use crate::i18n::{Lang, Localized};
-
-/// `GET` → the trust list: a COSE_Sign1 ([`TrustList::open`]), media type
-/// `application/cose`. Public: it holds public keys only.
-pub const PATH_RECEIPT_KEYS: &str = "/api/v1/receipt-keys";
 
 /// What every receipt text starts with ("MotCua, version 1"); `:` is in the QR
 /// alphanumeric set.

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use motcua_protocol::api::ApiErrorCode;
-use motcua_protocol::dossier::{
+use motcua_protocol::api::uploads::{
     HEADER_TUS_RESUMABLE, HEADER_UPLOAD_LENGTH, HEADER_UPLOAD_METADATA, HEADER_UPLOAD_OFFSET,
     MAX_PATCH_BYTES, PATH_UPLOADS, TUS_PATCH_CONTENT_TYPE, TUS_VERSION, format_upload_metadata,
 };
