@@ -10,6 +10,7 @@
 pub mod catalog;
 pub mod desk;
 pub mod dossiers;
+pub mod payments;
 pub mod receipts;
 pub mod tracking;
 pub mod uploads;

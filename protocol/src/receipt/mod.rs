@@ -13,6 +13,7 @@
 
 pub mod applicant;
 mod cose;
+pub mod fee;
 pub mod payload;
 pub mod trust;
 
@@ -20,6 +21,7 @@ use ring::rand::SecureRandom;
 use ring::signature::{Ed25519KeyPair, KeyPair as _};
 
 pub use applicant::{ApplicantDigest, IdNumber, NotAnIdNumber};
+pub use fee::{FeeReceiptFields, FeeReceiptProblem, FeeVerdict, verify_fee_receipt};
 pub use payload::{FORMAT_VERSION, PayloadProblem, ReceiptFields};
 pub use trust::{RootKey, TrustList, TrustListError, TrustedKey};
 
