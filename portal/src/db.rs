@@ -436,6 +436,10 @@ const MIGRATIONS: &[M<'static>] = &[
     ) STRICT;
     "#,
     ),
+    // Fee payments (decision record 0007): payment requests and the intermediary's
+    // transactions, paid or held for the desk. Its own file, which never changes once
+    // shipped, like every entry here.
+    M::up(include_str!("payments/schema.sql")),
 ];
 
 /// The migration list.

@@ -10,6 +10,7 @@ mod dossiers;
 mod error;
 mod identity_binding;
 mod keystore;
+mod payments;
 mod plain_errors;
 mod private_files;
 mod provider;
@@ -64,6 +65,7 @@ pub use citizens::{DemoCitizen, demo_citizens};
 pub use db::DB_FILE;
 pub use error::{ApiBytes, ApiError, ApiJson, PortalError};
 pub use keystore::KEYS_FILE;
+pub use payments::{DEFAULT_PAYMENTS_DUE_DAYS, DEFAULT_PAYMENTS_SECRET, PaymentsArgs};
 pub use private_files::PrivateFileError;
 pub use receipts::{
     ROOT_KEY_FILE, ReceiptKeyInfo, Revocation, receipt_keys, revoke_receipt_key, rotate_receipt_key,
@@ -205,6 +207,10 @@ pub struct PortalConfig {
     /// files no upload owns (one sweep also runs at start).
     #[arg(long, env = "MOTCUA_PORTAL_UPLOAD_SWEEP_INTERVAL_SECS", default_value_t = DEFAULT_UPLOAD_SWEEP_INTERVAL_SECS)]
     pub upload_sweep_interval_secs: u64,
+    /// Fee payments: the intermediary's shared secret, the beneficiary accounts, the days
+    /// to pay.
+    #[command(flatten)]
+    pub payments: PaymentsArgs,
 }
 
 /// Default `--header-read-timeout-secs`: a phone on a poor link sends a head in far less.
@@ -261,6 +267,7 @@ impl PortalConfig {
             upload_quota_bytes: DEFAULT_UPLOAD_QUOTA_BYTES,
             upload_expiry_secs: DEFAULT_UPLOAD_EXPIRY_SECS,
             upload_sweep_interval_secs: DEFAULT_UPLOAD_SWEEP_INTERVAL_SECS,
+            payments: PaymentsArgs::for_tests(),
         }
     }
 }
@@ -304,6 +311,8 @@ pub(crate) struct Shared {
     pub login_limiter: ratelimit::RateLimiter,
     /// The province root key that signs the receipt trust list (development stand-in).
     pub receipt_root: motcua_protocol::receipt::SigningKey,
+    /// Fee payments: the secret, the accounts, the due days.
+    pub payments: payments::PaymentsConfig,
 }
 
 /// The handlers' state (cheap to clone).
@@ -440,6 +449,7 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
                 .into(),
         ));
     }
+    let payments = payments::PaymentsConfig::load(&config.payments, &config.agency_code)?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|source| PortalError::Io {
@@ -536,6 +546,7 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
         lookup_limiter: ratelimit::RateLimiter::new(LOOKUP_BURST, LOOKUP_REFILL),
         login_limiter: ratelimit::RateLimiter::new(LOGIN_BURST, LOGIN_REFILL),
         receipt_root,
+        payments,
     }));
 
     let app = router(state.clone());
@@ -659,6 +670,7 @@ fn router(state: AppState) -> Router {
         .route(PATH_LOOKUP, get(tracking::lookup))
         .route(PATH_RECEIPT_KEYS, get(receipts::get_trust_list))
         .merge(desk_routes())
+        .merge(payments::routes())
         .merge(provider::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -356,13 +356,7 @@ pub(crate) fn issue(
     agency_code: &str,
     applicant: Option<ApplicantDigest>,
 ) -> Result<String, IssueError> {
-    let kid: String = tx
-        .prepare_cached("SELECT kid FROM receipt_keys WHERE active = 1")?
-        .query_row([], |r| r.get(0))
-        .optional()?
-        .ok_or(IssueError::NoKey)?;
-    let pkcs8 = keys.get(Purpose::Receipt, &kid)?.ok_or(IssueError::NoKey)?;
-    let key = SigningKey::from_pkcs8(&pkcs8).map_err(|_| IssueError::NoKey)?;
+    let (kid, key) = active_signing_key(tx, keys)?;
     let received_at = row
         .received_at
         .as_deref()
@@ -393,6 +387,22 @@ pub(crate) fn issue(
     )?
     .execute(params![row.id, kid, text, now()])?;
     Ok(text)
+}
+
+/// The active receipt-signing key (its id and private half): it signs dossier receipts
+/// and fee e-receipts alike, so both verify against the one trust list.
+pub(crate) fn active_signing_key(
+    conn: &Connection,
+    keys: &KeyStore,
+) -> Result<(String, SigningKey), IssueError> {
+    let kid: String = conn
+        .prepare_cached("SELECT kid FROM receipt_keys WHERE active = 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .ok_or(IssueError::NoKey)?;
+    let pkcs8 = keys.get(Purpose::Receipt, &kid)?.ok_or(IssueError::NoKey)?;
+    let key = SigningKey::from_pkcs8(&pkcs8).map_err(|_| IssueError::NoKey)?;
+    Ok((kid, key))
 }
 
 /// The receipt text of a dossier, once issued.

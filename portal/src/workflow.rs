@@ -27,6 +27,9 @@ pub(crate) enum Actor {
     Staff { id: i64, role: StaffRole },
     /// The dossier's applicant.
     Citizen(i64),
+    /// The portal itself, on an integrated system's word (a payment intermediary's
+    /// notification of a credited transfer).
+    System,
 }
 
 impl Actor {
@@ -34,6 +37,7 @@ impl Actor {
         match self {
             Actor::Staff { role, .. } => role.actor(),
             Actor::Citizen(_) => ActorRole::Citizen,
+            Actor::System => ActorRole::System,
         }
     }
 
@@ -41,12 +45,15 @@ impl Actor {
         match self {
             Actor::Staff { .. } => "staff",
             Actor::Citizen(_) => "citizen",
+            Actor::System => "system",
         }
     }
 
-    fn id(self) -> i64 {
+    /// The staff or citizen row id; none for the system.
+    fn id(self) -> Option<i64> {
         match self {
-            Actor::Staff { id, .. } | Actor::Citizen(id) => id,
+            Actor::Staff { id, .. } | Actor::Citizen(id) => Some(id),
+            Actor::System => None,
         }
     }
 }
