@@ -108,7 +108,16 @@ func cancel\(\)
 func sync\(\) async throws +-> \[StatusChange\]
 func dossiers\(\) throws +-> \[DossierSummary\]
 func dossier\(code: String\) throws +-> TrackedDossier\?
-func statusLabel\(status: DossierStatus\) +-> String
+public let statusLabel: String
+public let label: String
+public let actions: DossierActions
+public let available: \[CitizenAction\]
+public let primary: CitizenAction\?
+public func dossierActions\(status: DossierStatus, holdsReceipt: Bool\) +-> DossierActions
+public init\( ?code: String, procedureCode: String, status: DossierStatus, statusLabel: String, appointmentDate: String\?, timeline: \[StatusChange\], overdue: Bool, actions: DossierActions, missing: \[String\] ?\)
+case showReceipt
+case answerSupplement
+case withdraw
 func addStatusListener\(listener: StatusListener\) +-> ListenerHandle
 public protocol StatusListener: AnyObject, Sendable
 func onStatusChange\(change: StatusChange\) throws
@@ -178,38 +187,15 @@ case malformed\(
 case matches
 case doesNotMatch
 case noDigest
-enum ReceiptException: Swift.Error
-case NoTrustAnchor\(
-case NoTrustList\(
-case TrustListRefused\(
-case NotIssued\(
-case NotAnIdNumber\(
-case NotValid\(
-enum AssistException: Swift.Error
-case ConsentRequired\(
-case SessionOpen\(
-case NoSession\(
-case SubmissionsPending\(
-enum IdentityException: Swift.Error
-enum CatalogException: Swift.Error
-enum DossierException: Swift.Error
-enum TrackingException: Swift.Error
+enum CoreException: Swift.Error
 enum PlatformError: Swift.Error
-case NotDownloaded\(
-case LoginRejected\(
-case Cancelled\(
-case NotAllowed\(
-case NotEditable\(
-case Invalid\(
-case AttachmentRejected\(
-case IdentityLevelTooLow\(
-case Refused\(
-case RateLimited\(
-case LoggedOut\(
-case Storage\(
-case Network\(
-case NotFound\(
-case Other\(
+public enum ErrorReason
+case catalogNotDownloaded
+case trustListMissing
+case submissionsPending\( ?count: UInt32 ?\)
+case identityLevelTooLow\( ?required: UInt8 ?\)
+case consentRequired\( ?statement: String ?\)
+case previousCitizenUndelivered\( ?count: UInt32 ?\)
 LIST
 )
 
@@ -231,24 +217,27 @@ while IFS= read -r pattern; do
     fi
 done <<<"$expectations"
 
-# The exception cases are matched without labels in Problems.swift: their values must be
-# (code, userMessage, ...) in that order for the positional patterns to bind the right ones.
-for exception_case in Network LoggedOut Other NotFound Storage SessionOpen NoSession NoTrustAnchor NoTrustList TrustListRefused NotIssued NotAnIdNumber NotValid; do
-    if ! grep -Eq -- "case $exception_case\\( ?code: String, userMessage: String ?\\)" "$flat"; then
+# The exception's cases are matched without labels in Problems.swift: their values must be
+# (code, userMessage, detail, reason[, problems]) in that order for the positional patterns
+# to bind the right ones.
+for exception_case in Network LoggedOut NotFound NotAllowed RateLimited Storage Cancelled Unexpected; do
+    if ! grep -Eq -- "case $exception_case\\( ?code: String, userMessage: String, detail: String, reason: ErrorReason\\? ?\\)" "$flat"; then
         missing=$((missing + 1))
-        echo "missing in $swift_file: case $exception_case(code: String, userMessage: String)"
+        echo "missing in $swift_file: case $exception_case(code: String, userMessage: String, detail: String, reason: ErrorReason?)"
     else
         found=$((found + 1))
     fi
 done
-for exception_case in Invalid IdentityLevelTooLow ConsentRequired SubmissionsPending; do
-    if ! grep -Eq -- "case $exception_case\\( ?code: String, userMessage: String, " "$flat"; then
-        missing=$((missing + 1))
-        echo "missing in $swift_file: case $exception_case(code: String, userMessage: String, ...)"
-    else
-        found=$((found + 1))
-    fi
-done
+if ! grep -Eq -- "case InvalidInput\\( ?code: String, userMessage: String, detail: String, reason: ErrorReason\\?, problems: \\[FieldProblem\\] ?\\)" "$flat"; then
+    missing=$((missing + 1))
+    echo "missing in $swift_file: case InvalidInput(code: String, userMessage: String, detail: String, reason: ErrorReason?, problems: [FieldProblem])"
+else
+    found=$((found + 1))
+fi
 
 echo "bindings API used by ios/: $found passed, $missing failed"
 [ "$missing" -eq 0 ]
+
+# And that the names are used to display, not to decide: no status or error-code strings in
+# the presentation code (run here so that every caller of this check runs it too).
+bash ios/scripts/check-core-decides.sh

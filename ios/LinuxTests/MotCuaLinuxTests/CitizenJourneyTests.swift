@@ -134,6 +134,12 @@ final class CitizenJourneyTests: XCTestCase {
         XCTAssertEqual(shown.timeline.map(\.label), ["Đã tiếp nhận", "Đã nộp, chờ tiếp nhận"])
         XCTAssertTrue(shown.timeline.first?.details.contains("Hồ sơ đầy đủ") ?? false, "\(shown.timeline)")
         XCTAssertEqual(shown.deadline, appointment)
+        // What the citizen may do is the core's answer for the dossier it holds, as it says it.
+        let received = try await app.tracking.dossier(code: code)
+        let tracked = try XCTUnwrap(received)
+        XCTAssertEqual(tracked.actions, [.showReceipt, .withdraw], "a received dossier, its receipt synced")
+        XCTAssertEqual(tracked.primary, .showReceipt)
+        XCTAssertEqual(shown.actions, tracked.actions)
         XCTAssertEqual(shown.primary, .showReceipt)
         XCTAssertTrue(shown.withdrawable)
         XCTAssertNil(shown.unavailable)
@@ -203,6 +209,9 @@ final class CitizenJourneyTests: XCTestCase {
         XCTAssertEqual(shown.status, "Yêu cầu bổ sung hồ sơ")
         XCTAssertEqual(shown.missing, [asked])
         XCTAssertEqual(shown.primary, .answerSupplement)
+        let supplementRequested = try await app.tracking.dossier(code: code)
+        XCTAssertEqual(shown.actions, try XCTUnwrap(supplementRequested).actions)
+        XCTAssertTrue(shown.actions.contains(.answerSupplement))
 
         // The answer: the note and a document; empty, the core's words say what is missing.
         let answer = DraftFormModel(origin: .supplementAnswer(dossierCode: code), dossiers: app.dossiers,
@@ -229,13 +238,17 @@ final class CitizenJourneyTests: XCTestCase {
         await dossier.load()
         XCTAssertEqual(try dossier.shown().status, "Đang xử lý", "the answer resumed processing")
 
-        // Withdrawn by the citizen: no action left but waiting for the desk.
+        // Withdrawal asked by the citizen: nothing left to ask, the receipt still shown.
         await dossier.withdraw(note: "Không còn nhu cầu")
         shown = try dossier.shown()
         XCTAssertNil(shown.banner)
         XCTAssertEqual(shown.status, "Xin rút hồ sơ")
         XCTAssertFalse(shown.withdrawable)
-        XCTAssertNil(shown.primary)
+        let afterWithdrawal = try await app.tracking.dossier(code: code)
+        let withdrawalRequested = try XCTUnwrap(afterWithdrawal)
+        XCTAssertEqual(shown.actions, withdrawalRequested.actions)
+        XCTAssertEqual(shown.primary, withdrawalRequested.primary)
+        XCTAssertEqual(shown.primary, .showReceipt, "the core: the receipt is on the phone until the desk decides")
         XCTAssertEqual(shown.timeline.first?.label, "Xin rút hồ sơ")
 
         // Offline: the portal is gone. What is on the phones still works, and says so.

@@ -4,7 +4,7 @@ import MotCuaModels
 import XCTest
 
 /// The core's typed errors as the screens meet them: logged out, invalid input, offline
-/// (and the network coming back), each a `Problem` with the core's code and words, or the
+/// (and the network coming back), each a `Problem` with the core's kind and words, or the
 /// models' own sentence for what will happen.
 @MainActor
 final class ProblemTests: XCTestCase {
@@ -28,6 +28,7 @@ final class ProblemTests: XCTestCase {
         let home = HomeModel(dossiers: app.dossiers, tracking: app.tracking, catalog: app.catalog, lang: .vi)
         await home.refresh()
         let notLoggedIn = try XCTUnwrap(home.loggedOut, "banner: \(String(describing: home.banner))")
+        XCTAssertEqual(notLoggedIn.kind, .loggedOut)
         XCTAssertTrue(notLoggedIn.loggedOut)
         XCTAssertFalse(notLoggedIn.offline)
         XCTAssertFalse(notLoggedIn.message.isEmpty)
@@ -50,12 +51,14 @@ final class ProblemTests: XCTestCase {
         await unknown.load()
         guard case .failed(let unknownProcedure) = unknown.state else { return XCTFail("\(unknown.state)") }
         XCTAssertEqual(unknownProcedure.code, "unknown_procedure")
+        XCTAssertEqual(unknownProcedure.kind, .notFound)
         XCTAssertTrue(unknownProcedure.message.contains("9.999999"), unknownProcedure.message)
         let lost = DraftFormModel(origin: .existing(draftID: "no-such-draft"), dossiers: app.dossiers,
                                   catalog: app.catalog, lang: .vi)
         await lost.load()
         guard case .failed(let unknownDraft) = lost.state else { return XCTFail("\(lost.state)") }
         XCTAssertEqual(unknownDraft.code, "unknown_draft")
+        XCTAssertEqual(unknownDraft.kind, .notFound)
         let nowhere = DossierDetailModel(tracking: app.tracking, actions: app.actions, code: "000.00.00.H00-000000-9999", lang: .vi)
         await nowhere.load()
         XCTAssertEqual(nowhere.state, .notFound(code: "000.00.00.H00-000000-9999"))
@@ -106,6 +109,7 @@ final class ProblemTests: XCTestCase {
         let offlineLogin = SessionModel(identity: second.identity, texts: texts)
         await offlineLogin.beginLogin()
         guard case .loggedOut(let loginProblem?) = offlineLogin.state else { return XCTFail("\(offlineLogin.state)") }
+        XCTAssertEqual(loginProblem.kind, .network)
         XCTAssertTrue(loginProblem.offline)
         XCTAssertEqual(loginProblem.message, texts.offlineLogin)
 
@@ -136,6 +140,7 @@ final class ProblemTests: XCTestCase {
         XCTAssertEqual(session.state, .loggedOut(nil))
         await home.refresh()
         let ended = try XCTUnwrap(home.loggedOut)
+        XCTAssertEqual(ended.kind, .loggedOut)
         XCTAssertTrue(ended.loggedOut)
         XCTAssertFalse(ended.offline)
         XCTAssertEqual(ended.code, notLoggedIn.code)
@@ -152,6 +157,7 @@ final class ProblemTests: XCTestCase {
             ), platform: phone.keystore)
             XCTFail("opened on a portal address that is none")
         } catch let problem as Problem {
+            XCTAssertEqual(problem.kind, .invalidInput, "\(problem)")
             XCTAssertFalse(problem.code.isEmpty)
             XCTAssertFalse(problem.message.isEmpty)
         }

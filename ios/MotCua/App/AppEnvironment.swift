@@ -74,7 +74,7 @@ final class AppEnvironment {
 
     private func open() async {
         guard let branding else {
-            phase = .failed(Problem(code: "invalid_branding", message: brandingError ?? ""))
+            phase = .failed(Problem(kind: .invalidInput, code: "invalid_branding", message: brandingError ?? ""))
             return
         }
         phase = .opening
@@ -158,7 +158,7 @@ final class AppEnvironment {
 
 /// The identity before the core is open: nobody is logged in yet.
 private struct UnopenedIdentity: IdentityPort {
-    private var notOpen: Problem { Problem(code: "core_not_open", message: "") }
+    private var notOpen: Problem { Problem(kind: .unexpected, code: "core_not_open", message: "") }
 
     func beginLogin() async throws -> LoginStart { throw notOpen }
     func completeLogin(callbackURL: String) async throws -> Citizen { throw notOpen }

@@ -2,8 +2,8 @@ import SwiftUI
 import MotCuaModels
 
 /// A dossier: its status, the appointment date, the timeline, and what the citizen may do
-/// now (show the receipt, answer a supplement request; withdraw as a secondary action,
-/// confirmed first).
+/// now, as the core says (show the receipt, answer a supplement request; withdraw as a
+/// secondary action, confirmed first).
 @MainActor
 struct DossierDetailView: View {
     @Environment(\.tr) private var tr
@@ -92,16 +92,17 @@ struct DossierDetailView: View {
 
     @ViewBuilder
     private func primaryAction(_ d: DossierDetail) -> some View {
+        // The core's primary action, as a button when this build can take it.
         switch d.primary {
-        case .showReceipt:
+        case .showReceipt? where d.actions.contains(.showReceipt):
             Button(tr("dossier.showReceipt")) { open(.receipt(d.code)) }
                 .buttonStyle(PrimaryButtonStyle())
                 .listRowInsets(EdgeInsets(top: 8, leading: 16, bottom: 8, trailing: 16))
-        case .answerSupplement where d.unavailable == nil:
+        case .answerSupplement? where d.actions.contains(.answerSupplement):
             Button(tr("dossier.answerSupplement")) { open(.supplement(d.code)) }
                 .buttonStyle(PrimaryButtonStyle())
                 .listRowInsets(EdgeInsets(top: 8, leading: 16, bottom: 8, trailing: 16))
-        case .answerSupplement, .none:
+        default:
             EmptyView()
         }
     }

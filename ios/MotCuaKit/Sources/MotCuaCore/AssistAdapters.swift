@@ -34,7 +34,7 @@ final class CoreAssist: AssistPort {
 
     func end(_ session: AssistedSessionPort, force: Bool) async throws -> MotCuaModels.SessionOutcome {
         guard let session = session as? CoreAssistedSession else {
-            throw Problem(code: "no_assisted_session", message: "")
+            throw Problem(kind: .unexpected, code: "no_assisted_session", message: "")
         }
         let outcome = try await mappedAsync { try await core.endAssistedSession(session: session.core, force: force) }
         return MotCuaModels.SessionOutcome(helped: outcome.helped, submitted: outcome.submitted, notSent: outcome.notSent,

@@ -20,7 +20,7 @@ final class CoreIdentity: IdentityPort {
     func beginLogin() async throws -> LoginStart {
         let request = try await mappedAsync { try await core.beginLogin() }
         guard let url = URL(string: request.url) else {
-            throw Problem(code: "invalid_login_url", message: request.url)
+            throw Problem(kind: .unexpected, code: "invalid_login_url", message: request.url)
         }
         return LoginStart(url: url, redirectURI: request.redirectUri)
     }
@@ -177,7 +177,7 @@ final class CoreDossiers: DossierPort, CitizenActionsPort {
         }
         do {
             return .recorded(snapshot(try core.setOnBehalf(draftId: draftID, onBehalf: record)))
-        } catch DossierException.Invalid(_, _, let problems) {
+        } catch CoreException.InvalidInput(_, _, _, _, let problems) where !problems.isEmpty {
             // Problems are named `on_behalf_of.<member>`.
             return .invalid(problems.map { problem in
                 let member = problem.field.hasPrefix("on_behalf_of.") ? String(problem.field.dropFirst("on_behalf_of.".count)) : problem.field
@@ -346,68 +346,75 @@ final class CoreTracking: TrackingPort {
     }
 
     func sync() async throws -> [StatusEvent] {
-        try await mappedAsync { try await core.sync() }.map(event)
+        try await mappedAsync { try await core.sync() }.map(statusEvent)
     }
 
     func dossiers() async throws -> [DossierLine] {
         try mapped { try core.dossiers() }.map {
-            DossierLine(code: $0.code, procedureCode: $0.procedureCode, status: wireName($0.status),
-                        label: core.statusLabel(status: $0.status), submittedAt: $0.submittedAt)
+            DossierLine(code: $0.code, procedureCode: $0.procedureCode, status: modelStatus($0.status),
+                        label: $0.statusLabel, submittedAt: $0.submittedAt)
         }
     }
 
     func dossier(code: String) async throws -> DossierRecord? {
-        try mapped { try core.dossier(code: code) }.map { d in
-            DossierRecord(code: d.code, procedureCode: d.procedureCode, status: wireName(d.status),
-                          label: core.statusLabel(status: d.status), appointmentDate: d.appointmentDate,
-                          overdue: d.overdue, timeline: d.timeline.map(event))
-        }
+        try mapped { try core.dossier(code: code) }.map(DossierRecord.init(core:))
     }
 
     func watchStatus(_ onChange: @escaping @Sendable (StatusEvent) -> Void) -> ListenerToken {
-        let relay = StatusRelay(label: { [core] in core.statusLabel(status: $0) }, onChange: onChange)
-        return HandleToken(core.addStatusListener(listener: relay))
-    }
-
-    private func event(_ change: StatusChange) -> StatusEvent {
-        statusEvent(change, label: core.statusLabel(status: change.status))
+        HandleToken(core.addStatusListener(listener: StatusRelay(onChange)))
     }
 }
 
-private func statusEvent(_ c: StatusChange, label: String) -> StatusEvent {
-    StatusEvent(code: c.code, status: wireName(c.status), label: label, at: c.at, note: c.note, reason: c.reason,
+extension DossierRecord {
+    /// The core's view of a tracked dossier, as the models' record: its label, actions,
+    /// primary action and what the desk asks for are the core's, converted, not derived.
+    public init(core d: TrackedDossier) {
+        self.init(code: d.code, procedureCode: d.procedureCode, status: modelStatus(d.status), label: d.statusLabel,
+                  appointmentDate: d.appointmentDate, overdue: d.overdue, timeline: d.timeline.map(statusEvent),
+                  actions: d.actions.available.map(modelAction), primary: d.actions.primary.map(modelAction),
+                  missing: d.missing)
+    }
+}
+
+private func statusEvent(_ c: StatusChange) -> StatusEvent {
+    StatusEvent(code: c.code, status: modelStatus(c.status), label: c.label, at: c.at, note: c.note, reason: c.reason,
                 missing: c.missing, appointmentDate: c.appointmentDate)
 }
 
 /// The bindings' status listener, handing each change to the app (on the core's thread).
 private final class StatusRelay: StatusListener {
-    private let label: @Sendable (DossierStatus) -> String
     private let onChange: @Sendable (StatusEvent) -> Void
 
-    init(label: @escaping @Sendable (DossierStatus) -> String, onChange: @escaping @Sendable (StatusEvent) -> Void) {
-        self.label = label
+    init(_ onChange: @escaping @Sendable (StatusEvent) -> Void) {
         self.onChange = onChange
     }
 
     func onStatusChange(change: StatusChange) throws {
-        onChange(statusEvent(change, label: label(change.status)))
+        onChange(statusEvent(change))
     }
 }
 
-/// The portal's wire name of a status (`supplement_requested`), which the models compare.
-private func wireName(_ status: DossierStatus) -> String {
+private func modelStatus(_ status: MotCuaBindings.DossierStatus) -> MotCuaModels.DossierStatus {
     switch status {
-    case .submitted: return "submitted"
-    case .received: return "received"
-    case .notAccepted: return "not_accepted"
-    case .processing: return "processing"
-    case .supplementRequested: return "supplement_requested"
-    case .paymentRequested: return "payment_requested"
-    case .withdrawalRequested: return "withdrawal_requested"
-    case .stopped: return "stopped"
-    case .resultReady: return "result_ready"
-    case .returned: return "returned"
-    case .withdrawn: return "withdrawn"
-    case .rejected: return "rejected"
+    case .submitted: return .submitted
+    case .received: return .received
+    case .notAccepted: return .notAccepted
+    case .processing: return .processing
+    case .supplementRequested: return .supplementRequested
+    case .paymentRequested: return .paymentRequested
+    case .withdrawalRequested: return .withdrawalRequested
+    case .stopped: return .stopped
+    case .resultReady: return .resultReady
+    case .returned: return .returned
+    case .withdrawn: return .withdrawn
+    case .rejected: return .rejected
+    }
+}
+
+private func modelAction(_ action: MotCuaBindings.CitizenAction) -> MotCuaModels.CitizenAction {
+    switch action {
+    case .showReceipt: return .showReceipt
+    case .answerSupplement: return .answerSupplement
+    case .withdraw: return .withdraw
     }
 }

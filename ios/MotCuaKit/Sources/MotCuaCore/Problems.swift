@@ -2,72 +2,42 @@ import Foundation
 import MotCuaBindings
 import MotCuaModels
 
-/// The core's typed exceptions as the models' `Problem`: its machine code, its message in
-/// the configured language, and whether it is the network or an ended session (the two
-/// cases the screens handle differently). Anything else passes through unchanged (and the
-/// models show it as unexpected).
+/// The core's one error type as the models' `Problem`: its case is the kind, its reason the
+/// case a screen handles on its own; code, message and detail pass through. A translation,
+/// one case each, no decision. Anything that is not a `CoreException` passes through
+/// unchanged (and the models show it as unexpected).
 func problem(from error: Error) -> Error {
-    switch error {
-    case let e as IdentityException:
-        switch e {
-        case .Network(let code, let message):
-            return Problem(code: code, message: message, offline: true)
-        case .LoggedOut(let code, let message):
-            return Problem(code: code, message: message, loggedOut: true)
-        case .Cancelled(let code, let message), .LoginRejected(let code, let message),
-             .Storage(let code, let message), .Other(let code, let message):
-            return Problem(code: code, message: message)
-        }
-    case let e as CatalogException:
-        switch e {
-        case .Network(let code, let message), .NotDownloaded(let code, let message):
-            return Problem(code: code, message: message, offline: true)
-        case .Other(let code, let message):
-            return Problem(code: code, message: message)
-        }
-    case let e as DossierException:
-        switch e {
-        case .Network(let code, let message):
-            return Problem(code: code, message: message, offline: true)
-        case .LoggedOut(let code, let message):
-            return Problem(code: code, message: message, loggedOut: true)
-        case .Invalid(let code, let message, _), .IdentityLevelTooLow(let code, let message, _):
-            return Problem(code: code, message: message)
-        case .NotFound(let code, let message), .NotAllowed(let code, let message), .NotEditable(let code, let message),
-             .AttachmentRejected(let code, let message), .Refused(let code, let message),
-             .Storage(let code, let message), .Other(let code, let message):
-            return Problem(code: code, message: message)
-        }
-    case let e as TrackingException:
-        switch e {
-        case .Network(let code, let message):
-            return Problem(code: code, message: message, offline: true)
-        case .LoggedOut(let code, let message):
-            return Problem(code: code, message: message, loggedOut: true)
-        case .NotFound(let code, let message), .RateLimited(let code, let message),
-             .Storage(let code, let message), .Other(let code, let message):
-            return Problem(code: code, message: message)
-        }
-    case let e as ReceiptException:
-        switch e {
-        case .Network(let code, let message):
-            return Problem(code: code, message: message, offline: true)
-        // `receipt_no_trust_list` is told apart by its code (the desk offers to fetch it).
-        case .NoTrustAnchor(let code, let message), .NoTrustList(let code, let message),
-             .TrustListRefused(let code, let message), .NotIssued(let code, let message),
-             .NotAnIdNumber(let code, let message), .NotValid(let code, let message),
-             .Storage(let code, let message), .Other(let code, let message):
-            return Problem(code: code, message: message)
-        }
-    case let e as AssistException:
-        switch e {
-        // `submissions_pending` is told apart by its code (the model asks to force).
-        case .ConsentRequired(let code, let message, _), .SubmissionsPending(let code, let message, _),
-             .SessionOpen(let code, let message), .NoSession(let code, let message), .Storage(let code, let message):
-            return Problem(code: code, message: message)
-        }
-    default:
-        return error
+    guard let e = error as? CoreException else { return error }
+    switch e {
+    case .Network(let code, let message, let detail, let reason):
+        return Problem(kind: .network, code: code, message: message, detail: detail, reason: reason.map(problemReason))
+    case .LoggedOut(let code, let message, let detail, let reason):
+        return Problem(kind: .loggedOut, code: code, message: message, detail: detail, reason: reason.map(problemReason))
+    case .NotFound(let code, let message, let detail, let reason):
+        return Problem(kind: .notFound, code: code, message: message, detail: detail, reason: reason.map(problemReason))
+    case .InvalidInput(let code, let message, let detail, let reason, _):
+        return Problem(kind: .invalidInput, code: code, message: message, detail: detail, reason: reason.map(problemReason))
+    case .NotAllowed(let code, let message, let detail, let reason):
+        return Problem(kind: .notAllowed, code: code, message: message, detail: detail, reason: reason.map(problemReason))
+    case .RateLimited(let code, let message, let detail, let reason):
+        return Problem(kind: .rateLimited, code: code, message: message, detail: detail, reason: reason.map(problemReason))
+    case .Storage(let code, let message, let detail, let reason):
+        return Problem(kind: .storage, code: code, message: message, detail: detail, reason: reason.map(problemReason))
+    case .Cancelled(let code, let message, let detail, let reason):
+        return Problem(kind: .cancelled, code: code, message: message, detail: detail, reason: reason.map(problemReason))
+    case .Unexpected(let code, let message, let detail, let reason):
+        return Problem(kind: .unexpected, code: code, message: message, detail: detail, reason: reason.map(problemReason))
+    }
+}
+
+private func problemReason(_ reason: ErrorReason) -> ProblemReason {
+    switch reason {
+    case .catalogNotDownloaded: return .catalogNotDownloaded
+    case .trustListMissing: return .trustListMissing
+    case .submissionsPending(let count): return .submissionsPending(count: Int(count))
+    case .identityLevelTooLow(let required): return .identityLevelTooLow(required: Int(required))
+    case .consentRequired(let statement): return .consentRequired(statement: statement)
+    case .previousCitizenUndelivered(let count): return .previousCitizenUndelivered(count: Int(count))
     }
 }
 

@@ -90,7 +90,7 @@ public final class AssistModel {
     public func begin(citizenConsented: Bool) async {
         guard let assist, citizenConsented, stage == .consent else { return }
         guard let statement else {
-            problem = Problem(code: "consent_required", message: texts.consentMissing)
+            problem = Problem(kind: .notAllowed, code: "consent_required", message: texts.consentMissing)
             return
         }
         problem = nil
@@ -164,7 +164,7 @@ public final class AssistModel {
             await loadSummary()
         } catch {
             let problem = Problem.from(error, texts: texts)
-            if problem.code == "submissions_pending" && !force {
+            if case .submissionsPending? = problem.reason, !force {
                 stage = .confirmForcedEnd(message: problem.message)
             } else {
                 stage = .active

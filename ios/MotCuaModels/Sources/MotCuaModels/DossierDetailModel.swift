@@ -10,17 +10,10 @@ public struct TimelineItem: Equatable, Sendable {
     public let details: [String]
 }
 
-/// What the citizen may do now.
-public enum CitizenAction: Equatable, Sendable {
-    /// Show the receipt at the desk.
-    case showReceipt
-    /// Send the papers the desk asked for.
-    case answerSupplement
-}
-
 /// The dossier detail screen while shown.
 public struct DossierDetail: Equatable, Sendable {
     public let code: String
+    /// The status in words, from the core.
     public let status: String
     /// "Hẹn trả kết quả: Thứ Ba, 03/03/2026".
     public let deadline: String?
@@ -29,13 +22,18 @@ public struct DossierDetail: Equatable, Sendable {
     public let timeline: [TimelineItem]
     /// What the desk asked for, when a supplement is requested.
     public let missing: [String]
-    /// The one primary action, if any.
+    /// What the citizen may do now, in the core's order: the core's actions, less those
+    /// this build cannot take (no `CitizenActionsPort`).
+    public let actions: [CitizenAction]
+    /// The one action to put forward, if any: the core's. The screen shows it as a button
+    /// only when it is among `actions` (this build can take it); else `unavailable` says why.
     public let primary: CitizenAction?
-    /// The dossier may still be withdrawn (a secondary action, confirmed first).
-    public let withdrawable: Bool
-    /// Actions this app version cannot take yet, with why.
+    /// Actions the core offers that this app version cannot take yet, with why.
     public let unavailable: String?
     public let banner: String?
+
+    /// The dossier may still be withdrawn (a secondary action, confirmed first).
+    public var withdrawable: Bool { actions.contains(.withdraw) }
 }
 
 /// The dossier detail screen.
@@ -47,9 +45,10 @@ public enum DossierDetailState: Equatable, Sendable {
 }
 
 /// A dossier with its timeline and deadline, from the phone (offline) and refreshed by a
-/// sync. Withdraw and supplement answer need `actions` (the answer itself is a draft form,
-/// `DraftFormModel.Origin.supplementAnswer`); without them the screen says the feature is
-/// not in this version.
+/// sync. What the citizen may do, and the action put forward, are the core's
+/// (`DossierRecord.actions`, `.primary`). Withdraw and supplement answer need `actions`
+/// (the answer itself is a draft form, `DraftFormModel.Origin.supplementAnswer`); without
+/// them the screen says the feature is not in this version.
 @MainActor
 @Observable
 public final class DossierDetailModel {
@@ -118,17 +117,9 @@ public final class DossierDetailModel {
     private func describe(_ d: DossierRecord, banner: String?) -> DossierDetail {
         let vi = lang == .vi
         let format = Format(lang: lang)
-        let latest = d.timeline.last
-        let missing = d.status == "supplement_requested" ? (latest?.missing ?? []) : []
-        let primary: CitizenAction?
-        switch d.status {
-        case "supplement_requested": primary = .answerSupplement
-        case "received", "processing", "payment_requested", "result_ready": primary = .showReceipt
-        default: primary = nil
-        }
-        let withdrawable = ["submitted", "received", "processing", "supplement_requested", "payment_requested"]
-            .contains(d.status)
-        let needsActions = primary == .answerSupplement || withdrawable
+        // What the core offers, as it says it; only the wiring is this build's: an action
+        // that needs the citizen-actions port is not offered without it.
+        let takeable = d.actions.filter { actions != nil || !Self.needsActionsPort($0) }
         return DossierDetail(
             code: d.code,
             status: d.label,
@@ -141,11 +132,19 @@ public final class DossierDetailModel {
                     details: [e.note, e.reason].compactMap { $0 } + e.missing
                 )
             },
-            missing: missing,
-            primary: primary,
-            withdrawable: withdrawable && actions != nil,
-            unavailable: needsActions && actions == nil ? texts.notYetAvailable : nil,
+            missing: d.missing,
+            actions: takeable,
+            primary: d.primary,
+            unavailable: takeable.count < d.actions.count ? texts.notYetAvailable : nil,
             banner: banner
         )
+    }
+
+    /// Whether taking `action` goes through `CitizenActionsPort` (the receipt does not).
+    private static func needsActionsPort(_ action: CitizenAction) -> Bool {
+        switch action {
+        case .showReceipt: return false
+        case .answerSupplement, .withdraw: return true
+        }
     }
 }

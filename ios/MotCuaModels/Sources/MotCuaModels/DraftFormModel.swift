@@ -165,11 +165,11 @@ public final class DraftFormModel {
             case .newDraft(let code): draft = try await dossiers.createDraft(procedureCode: code)
             case .existing(let id): draft = try await dossiers.draft(id: id)
             case .supplementAnswer(let code):
-                guard let actions else { throw Problem(code: "not_available", message: texts.notYetAvailable) }
+                guard let actions else { throw Problem.notSupported(texts.notYetAvailable) }
                 draft = try await actions.answerSupplement(code: code)
             }
             guard let sheet = try await catalog.procedure(code: draft.procedureCode) else {
-                throw Problem(code: "unknown_procedure", message: texts.unexpected)
+                throw Problem(kind: .notFound, code: "unknown_procedure", message: texts.unexpected)
             }
             procedure = sheet
             state = .editing(render(sheet, draft, issues: []))
@@ -273,7 +273,7 @@ public final class DraftFormModel {
             change = try await dossiers.setOnBehalf(draftID: form.draftID, person: person)
         } catch {
             let problem = Problem.from(error, texts: texts)
-            update { $0.message = problem.code == "not_available" ? self.texts.notYetAvailable : problem.message }
+            update { $0.message = problem.kind == .notSupported ? self.texts.notYetAvailable : problem.message }
             return false
         }
         switch change {

@@ -8,7 +8,9 @@ import Foundation
  * stand-in result. The receipt and assist shapes follow the core's (`core/src/receipt`,
  * `core/src/assist`).
  *
- * Failures are thrown as `Problem`, carrying the core's localised message. Every call is
+ * Failures are thrown as `Problem`: the core's kind of failure (and the case it names,
+ * if any) and its localised message; screens branch on the kind and reason, never on a
+ * machine code, and on the core's view data, never on a status. Every call is
  * `async`: the models are main-actor isolated and a nonisolated async call runs off the
  * main thread (SE-0338), so SQLite and sealing never block the UI.
  */
@@ -451,17 +453,45 @@ extension DossierPort {
     /// in this version. The default keeps such ports compiling.
     public func setOnBehalf(draftID: String, person: OnBehalfPerson?) async throws -> OnBehalfChange {
         // No message here: the model says it in its language (`Texts.notYetAvailable`).
-        throw Problem(code: "not_available", message: "")
+        throw Problem.notSupported("")
     }
 }
 
 // MARK: - Tracking
 
+/// A dossier's status (the lifecycle's, `protocol::lifecycle`). The screens show the core's
+/// label of it, never words of their own, and take what the citizen may do from the core
+/// (`DossierRecord.actions`), never from the status.
+public enum DossierStatus: Sendable, Equatable, Hashable, CaseIterable {
+    case submitted
+    case received
+    case notAccepted
+    case processing
+    case supplementRequested
+    case paymentRequested
+    case withdrawalRequested
+    case stopped
+    case resultReady
+    case returned
+    case withdrawn
+    case rejected
+}
+
+/// What the citizen may do with a dossier (the core's `CitizenAction`).
+public enum CitizenAction: Equatable, Sendable, Hashable {
+    /// Show the receipt at the desk.
+    case showReceipt
+    /// Send the papers the desk asked for.
+    case answerSupplement
+    /// Ask to withdraw the dossier: secondary, confirmed first.
+    case withdraw
+}
+
 /// One event of a dossier's timeline.
 public struct StatusEvent: Equatable, Sendable {
     public let code: String
-    /// Wire name of the status (`received`, `supplement_requested`...).
-    public let status: String
+    /// The status after the change.
+    public let status: DossierStatus
     /// In words, from the core ("Đã tiếp nhận").
     public let label: String
     /// RFC 3339.
@@ -471,7 +501,7 @@ public struct StatusEvent: Equatable, Sendable {
     public let missing: [String]
     public let appointmentDate: String?
 
-    public init(code: String, status: String, label: String, at: String, note: String?, reason: String?,
+    public init(code: String, status: DossierStatus, label: String, at: String, note: String?, reason: String?,
                 missing: [String], appointmentDate: String?) {
         self.code = code
         self.status = status
@@ -488,11 +518,12 @@ public struct StatusEvent: Equatable, Sendable {
 public struct DossierLine: Equatable, Sendable {
     public let code: String
     public let procedureCode: String
-    public let status: String
+    public let status: DossierStatus
+    /// The status in words, from the core.
     public let label: String
     public let submittedAt: String
 
-    public init(code: String, procedureCode: String, status: String, label: String, submittedAt: String) {
+    public init(code: String, procedureCode: String, status: DossierStatus, label: String, submittedAt: String) {
         self.code = code
         self.procedureCode = procedureCode
         self.status = status
@@ -501,19 +532,29 @@ public struct DossierLine: Equatable, Sendable {
     }
 }
 
-/// A dossier with its timeline, kept on the phone for offline viewing.
+/// A dossier with its timeline, kept on the phone for offline viewing, and what the core
+/// says the citizen may do with it now.
 public struct DossierRecord: Equatable, Sendable {
     public let code: String
     public let procedureCode: String
-    public let status: String
+    public let status: DossierStatus
+    /// The status in words, from the core.
     public let label: String
     public let appointmentDate: String?
     public let overdue: Bool
     /// Oldest first.
     public let timeline: [StatusEvent]
+    /// Every action the citizen may take, in the order to list them (the core decides).
+    public let actions: [CitizenAction]
+    /// The one action to put forward, if any (the core decides; never `.withdraw`).
+    public let primary: CitizenAction?
+    /// What the desk asks the citizen to supply now (empty unless a supplement request
+    /// waits for its answer).
+    public let missing: [String]
 
-    public init(code: String, procedureCode: String, status: String, label: String, appointmentDate: String?,
-                overdue: Bool, timeline: [StatusEvent]) {
+    public init(code: String, procedureCode: String, status: DossierStatus, label: String, appointmentDate: String?,
+                overdue: Bool, timeline: [StatusEvent], actions: [CitizenAction], primary: CitizenAction?,
+                missing: [String]) {
         self.code = code
         self.procedureCode = procedureCode
         self.status = status
@@ -521,6 +562,9 @@ public struct DossierRecord: Equatable, Sendable {
         self.appointmentDate = appointmentDate
         self.overdue = overdue
         self.timeline = timeline
+        self.actions = actions
+        self.primary = primary
+        self.missing = missing
     }
 }
 
@@ -688,8 +732,8 @@ public struct TrustListStatus: Equatable, Sendable {
 }
 
 /// Receipts: the citizen's own (from the phone, no network) and the desk's offline check.
-/// Failures are `Problem`s; `receipt_no_trust_list` means the desk must fetch the list
-/// once, online.
+/// Failures are `Problem`s; the reason `.trustListMissing` means the desk must fetch the
+/// list once, online.
 public protocol ReceiptPort: Sendable {
     func receipt(dossierCode: String) async throws -> ReceiptSlip
     func verifyReceipt(scannedText: String) async throws -> ReceiptCheck
@@ -811,8 +855,8 @@ public protocol AssistPort: Sendable {
     func consentStatement() async throws -> ConsentStatement
     /// Refused (a `Problem`) when `consentVersion` is not the current statement's.
     func begin(consentVersion: String) async throws -> AssistedSessionPort
-    /// Logs the citizen out and erases their profile. Refused with the problem code
-    /// `submissions_pending` while submissions wait for the network, unless `force`.
+    /// Logs the citizen out and erases their profile. Refused (`.notAllowed`, reason
+    /// `.submissionsPending`) while submissions wait for the network, unless `force`.
     func end(_ session: AssistedSessionPort, force: Bool) async throws -> SessionOutcome
     /// The volunteer's summary by day: counts only.
     func summary() async throws -> [AssistDay]

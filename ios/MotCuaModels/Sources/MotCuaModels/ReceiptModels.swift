@@ -213,7 +213,7 @@ public final class DeskScanModel {
             state = .verdict(await describe(check))
         } catch {
             let problem = Problem.from(error, texts: texts)
-            state = .failed(message: problem.message, needsTrustList: problem.code == "receipt_no_trust_list")
+            state = .failed(message: problem.message, needsTrustList: problem.reason == .trustListMissing)
         }
     }
 

@@ -98,7 +98,7 @@ public final class SearchModel {
             try await catalog.refreshCatalog()
         } catch {
             let problem = Problem.from(error, texts: texts)
-            if problem.code == "catalog_not_downloaded" {
+            if problem.reason == .catalogNotDownloaded {
                 next = texts.catalogNeverDownloaded
             } else if problem.offline {
                 next = await hasSavedCatalog() ? texts.offlineCatalog : texts.catalogNeverDownloaded

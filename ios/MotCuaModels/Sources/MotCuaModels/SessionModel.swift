@@ -69,7 +69,9 @@ public final class SessionModel {
         do {
             state = .loggedIn(try await identity.completeLogin(callbackURL: callbackURL))
         } catch {
-            state = .loggedOut(Problem.from(error, texts: texts))
+            let problem = Problem.from(error, texts: texts)
+            // A cancelled or superseded login is the person's own doing: nothing to show.
+            state = .loggedOut(problem.kind == .cancelled ? nil : problem)
         }
     }
 

@@ -37,7 +37,7 @@ final class AssistTests: XCTestCase {
 
     func testAStatementThatCannotLoadIsSaidAndBlocksTheStart() async {
         let assist = FakeAssist()
-        assist.statementFailure = Problem(code: "storage_failed", message: "Không đọc/ghi được dữ liệu trên máy.")
+        assist.statementFailure = Problem(kind: .storage, code: "storage_failed", message: "Không đọc/ghi được dữ liệu trên máy.")
         let model = AssistModel(assist: assist, lang: .vi)
         await model.load()
         XCTAssertNil(model.statement)
@@ -124,7 +124,7 @@ final class AssistTests: XCTestCase {
         let model = AssistModel(assist: assist, lang: .vi)
         await model.load()
         await model.begin(citizenConsented: true)
-        assist.eraseFailure = Problem(code: "storage_failed", message: "Không xóa được")
+        assist.eraseFailure = Problem(kind: .storage, code: "storage_failed", message: "Không xóa được")
         await model.end()
         XCTAssertEqual(model.stage, .active, "a failed erase keeps the session open")
         XCTAssertEqual(model.problem?.message, "Không xóa được")

@@ -167,8 +167,9 @@ final class DossierScreensTests: XCTestCase {
         dossiers.failure = offline
         dossiers.pending = 1
         let tracking = FakeTracking()
-        tracking.records["A"] = DossierRecord(code: "A", procedureCode: "1.001193", status: "received", label: "Đã tiếp nhận",
-                                              appointmentDate: "2026-03-03", overdue: false, timeline: [])
+        tracking.records["A"] = DossierRecord(code: "A", procedureCode: "1.001193", status: .received, label: "Đã tiếp nhận",
+                                              appointmentDate: "2026-03-03", overdue: false, timeline: [],
+                                              actions: [.showReceipt, .withdraw], primary: .showReceipt, missing: [])
         let home = HomeModel(dossiers: dossiers, tracking: tracking, catalog: FakeCatalog(), lang: .vi)
         await home.refresh()
         XCTAssertFalse(home.loading)
@@ -194,10 +195,11 @@ final class DossierScreensTests: XCTestCase {
     func testASupplementRequestIsThePrimaryActionAndSaysWhenTheAppCannotAnswerYet() async {
         let tracking = FakeTracking()
         tracking.records["A"] = DossierRecord(
-            code: "A", procedureCode: "1.001193", status: "supplement_requested", label: "Yêu cầu bổ sung",
+            code: "A", procedureCode: "1.001193", status: .supplementRequested, label: "Yêu cầu bổ sung",
             appointmentDate: "2026-03-03", overdue: true,
-            timeline: [event("submitted", "Đã nộp", at: "2026-03-02T02:00:00Z"),
-                       event("supplement_requested", "Yêu cầu bổ sung", at: "2026-03-02T03:00:00Z", missing: ["Bản sao CCCD"])])
+            timeline: [event(.submitted, "Đã nộp", at: "2026-03-02T02:00:00Z"),
+                       event(.supplementRequested, "Yêu cầu bổ sung", at: "2026-03-02T03:00:00Z", missing: ["Bản sao CCCD"])],
+            actions: [.answerSupplement, .withdraw], primary: .answerSupplement, missing: ["Bản sao CCCD"])
         let model = DossierDetailModel(tracking: tracking, actions: nil, code: "A", lang: .vi)
         await model.load()
         guard case .shown(let detail) = model.state else { return XCTFail("\(model.state)") }
@@ -206,6 +208,7 @@ final class DossierScreensTests: XCTestCase {
         XCTAssertEqual(detail.timeline.map(\.label), ["Yêu cầu bổ sung", "Đã nộp"], "newest first")
         XCTAssertEqual(detail.timeline.first?.at, "10:00, Thứ Hai, 02/03/2026")
         XCTAssertEqual(detail.unavailable, Texts(lang: .vi).notYetAvailable)
+        XCTAssertEqual(detail.actions, [], "without the citizen-actions port, neither answer nor withdrawal is offered")
         XCTAssertFalse(detail.withdrawable)
         XCTAssertTrue(detail.overdue)
     }
@@ -213,8 +216,9 @@ final class DossierScreensTests: XCTestCase {
     func testDetailOfflineKeepsWhatIsOnThePhone() async {
         let tracking = FakeTracking()
         tracking.failure = offline
-        tracking.records["A"] = DossierRecord(code: "A", procedureCode: "1.001193", status: "returned", label: "Đã trả kết quả",
-                                              appointmentDate: nil, overdue: false, timeline: [])
+        tracking.records["A"] = DossierRecord(code: "A", procedureCode: "1.001193", status: .returned, label: "Đã trả kết quả",
+                                              appointmentDate: nil, overdue: false, timeline: [],
+                                              actions: [], primary: nil, missing: [])
         let model = DossierDetailModel(tracking: tracking, actions: nil, code: "A", lang: .en)
         await model.load()
         guard case .shown(let detail) = model.state else { return XCTFail("\(model.state)") }
@@ -240,13 +244,14 @@ final class DossierScreensTests: XCTestCase {
 
         let withoutActions = DraftFormModel(origin: .supplementAnswer(dossierCode: "A"), dossiers: dossiers, catalog: FakeCatalog(), lang: .vi)
         await withoutActions.load()
-        XCTAssertEqual(withoutActions.state, .failed(Problem(code: "not_available", message: Texts(lang: .vi).notYetAvailable)))
+        XCTAssertEqual(withoutActions.state, .failed(Problem.notSupported(Texts(lang: .vi).notYetAvailable)))
     }
 
     func testAWithdrawalWithoutNetworkWaitsInTheOutboxAndSaysSo() async {
         let tracking = FakeTracking()
-        tracking.records["A"] = DossierRecord(code: "A", procedureCode: "1.001193", status: "processing", label: "Đang giải quyết",
-                                              appointmentDate: nil, overdue: false, timeline: [])
+        tracking.records["A"] = DossierRecord(code: "A", procedureCode: "1.001193", status: .processing, label: "Đang giải quyết",
+                                              appointmentDate: nil, overdue: false, timeline: [],
+                                              actions: [.showReceipt, .withdraw], primary: .showReceipt, missing: [])
         let actions = FakeActions()
         let model = DossierDetailModel(tracking: tracking, actions: actions, code: "A", lang: .vi)
         await model.load()
@@ -258,5 +263,31 @@ final class DossierScreensTests: XCTestCase {
         guard case .shown(let after) = model.state else { return XCTFail("\(model.state)") }
         XCTAssertEqual(after.banner, Texts(lang: .vi).withdrawalQueued)
         XCTAssertEqual(actions.withdrawn.first?.1, "Nộp nhầm thủ tục")
+    }
+
+    func testTheActionsAndThePrimaryAreTheCoresWhateverTheStatus() async {
+        // Answers no status rule would give: the screen shows what the core says, nothing else.
+        let tracking = FakeTracking()
+        tracking.records["A"] = DossierRecord(code: "A", procedureCode: "1.001193", status: .received, label: "Đã tiếp nhận",
+                                              appointmentDate: nil, overdue: false, timeline: [],
+                                              actions: [.withdraw], primary: nil, missing: [])
+        tracking.records["B"] = DossierRecord(code: "B", procedureCode: "1.001193", status: .returned, label: "Đã trả kết quả",
+                                              appointmentDate: nil, overdue: false, timeline: [],
+                                              actions: [.showReceipt], primary: .showReceipt, missing: ["Bản chính"])
+        let a = DossierDetailModel(tracking: tracking, actions: FakeActions(), code: "A", lang: .vi)
+        await a.load()
+        guard case .shown(let onlyWithdraw) = a.state else { return XCTFail("\(a.state)") }
+        XCTAssertEqual(onlyWithdraw.actions, [.withdraw])
+        XCTAssertNil(onlyWithdraw.primary)
+        XCTAssertTrue(onlyWithdraw.withdrawable)
+        XCTAssertEqual(onlyWithdraw.missing, [])
+        let b = DossierDetailModel(tracking: tracking, actions: nil, code: "B", lang: .vi)
+        await b.load()
+        guard case .shown(let receipt) = b.state else { return XCTFail("\(b.state)") }
+        XCTAssertEqual(receipt.actions, [.showReceipt], "the receipt needs no citizen-actions port")
+        XCTAssertEqual(receipt.primary, .showReceipt)
+        XCTAssertFalse(receipt.withdrawable)
+        XCTAssertNil(receipt.unavailable)
+        XCTAssertEqual(receipt.missing, ["Bản chính"], "what the desk asks for is the core's")
     }
 }

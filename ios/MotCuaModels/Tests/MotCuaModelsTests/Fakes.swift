@@ -29,8 +29,8 @@ final class Locked<Value>: @unchecked Sendable {
     }
 }
 
-let offline = Problem(code: "network_unavailable", message: "Không kết nối được", offline: true)
-let sessionEnded = Problem(code: "session_ended", message: "Phiên đăng nhập đã hết", loggedOut: true)
+let offline = Problem(kind: .network, code: "network_unavailable", message: "Không kết nối được")
+let sessionEnded = Problem(kind: .loggedOut, code: "session_ended", message: "Phiên đăng nhập đã hết")
 
 let citizen = Citizen(fullName: "Nguyễn Văn An", personalID: "056090000123", birthDate: "1990-01-02",
                       address: "Nha Trang", tier: .level2)
@@ -48,7 +48,7 @@ final class FakeIdentity: IdentityPort, @unchecked Sendable {
     func completeLogin(callbackURL: String) async throws -> Citizen {
         if let failure { throw failure }
         guard callbackURL.hasPrefix("vn.motcua.app:/oauth2redirect?code=") else {
-            throw Problem(code: "state_mismatch", message: "Phiên đăng nhập không khớp")
+            throw Problem(kind: .notAllowed, code: "state_mismatch", message: "Phiên đăng nhập không khớp")
         }
         saved = citizen
         return citizen
@@ -109,7 +109,7 @@ final class FakeCatalog: CatalogPort, @unchecked Sendable {
 
     func searchProcedures(_ query: String, limit: Int) async throws -> [ProcedureMatch] {
         searches.append(query)
-        guard downloaded else { throw Problem(code: "catalog_not_downloaded", message: "Chưa tải danh mục") }
+        guard downloaded else { throw Problem(kind: .network, code: "catalog_not_downloaded", message: "Chưa tải danh mục", reason: .catalogNotDownloaded) }
         let name = "Đăng ký khai sinh"
         guard "dang ky khai sinh".hasPrefix(query) || query == "giay khai sinh" else { return [] }
         return [ProcedureMatch(code: "1.001193", nameVi: name, nameEn: "Birth registration", quality: .prefix,
@@ -159,7 +159,7 @@ final class FakeDossiers: DossierPort, @unchecked Sendable {
     }
 
     func addAttachment(draftID: String, requirement: String, fileName: String, bytes: Data) async throws -> AttachedFile {
-        if bytes.isEmpty { throw Problem(code: "attachment_empty", message: "Tệp trống") }
+        if bytes.isEmpty { throw Problem(kind: .invalidInput, code: "attachment_empty", message: "Tệp trống") }
         let file = AttachedFile(id: Int64(current.attachments.count + 1), requirement: requirement, fileName: fileName,
                                 size: UInt64(bytes.count), uploaded: false)
         current = DraftSnapshot(id: current.id, procedureCode: current.procedureCode, procedureName: current.procedureName,
@@ -233,7 +233,7 @@ final class FakeDossiers: DossierPort, @unchecked Sendable {
     }
 }
 
-func event(_ status: String, _ label: String, at: String = "2026-03-02T02:30:00Z", missing: [String] = [],
+func event(_ status: DossierStatus, _ label: String, at: String = "2026-03-02T02:30:00Z", missing: [String] = [],
            appointment: String? = nil) -> StatusEvent {
     StatusEvent(code: "000.00.14.H56-260302-0001", status: status, label: label, at: at, note: nil, reason: nil,
                 missing: missing, appointmentDate: appointment)
@@ -283,7 +283,7 @@ final class FakeReceipts: ReceiptPort, @unchecked Sendable {
 
     func receipt(dossierCode: String) async throws -> ReceiptSlip {
         guard issued.contains(dossierCode) else {
-            throw Problem(code: "receipt_not_issued", message: "Hồ sơ chưa có giấy tiếp nhận")
+            throw Problem(kind: .notFound, code: "receipt_not_issued", message: "Hồ sơ chưa có giấy tiếp nhận")
         }
         return ReceiptSlip(qrText: "MC1:ABC", qrSVG: "<svg/>", qrPNG: Data([0x89, 0x50]), modules: sampleModules,
                            details: ReceiptDetails(dossierCode: dossierCode, procedureCode: "1.001193",
@@ -293,7 +293,7 @@ final class FakeReceipts: ReceiptPort, @unchecked Sendable {
 
     func verifyReceipt(scannedText: String) async throws -> ReceiptCheck {
         guard let trustList else {
-            throw Problem(code: "receipt_no_trust_list", message: "Chưa có danh sách khóa ký")
+            throw Problem(kind: .notFound, code: "receipt_no_trust_list", message: "Chưa có danh sách khóa ký", reason: .trustListMissing)
         }
         let verdict = verdicts[scannedText] ?? .malformed
         return ReceiptCheck(verdict: verdict, message: "core on \(scannedText)", trustListSequence: trustList.sequence,
@@ -303,10 +303,10 @@ final class FakeReceipts: ReceiptPort, @unchecked Sendable {
     func checkApplicant(scannedText: String, idNumber: String) async throws -> ApplicantMatch {
         applicantChecks.append(idNumber)
         guard idNumber.count == 12, idNumber.allSatisfy(\.isNumber) else {
-            throw Problem(code: "not_an_id_number", message: "Số định danh cá nhân gồm đúng 12 chữ số.")
+            throw Problem(kind: .invalidInput, code: "not_an_id_number", message: "Số định danh cá nhân gồm đúng 12 chữ số.")
         }
         guard case .valid(let details)? = verdicts[scannedText] else {
-            throw Problem(code: "receipt_tampered", message: "Giấy không hợp lệ")
+            throw Problem(kind: .notAllowed, code: "receipt_tampered", message: "Giấy không hợp lệ")
         }
         if !details.carriesApplicant { return .noDigest }
         return idNumber == applicantID ? .matches : .doesNotMatch
@@ -357,9 +357,9 @@ final class FakeAssist: AssistPort, @unchecked Sendable {
 
     func begin(consentVersion: String) async throws -> AssistedSessionPort {
         guard consentVersion == Self.version else {
-            throw Problem(code: "consent_required", message: "Cần người được hỗ trợ đồng ý trước khi bắt đầu.")
+            throw Problem(kind: .notAllowed, code: "consent_required", message: "Cần người được hỗ trợ đồng ý trước khi bắt đầu.", reason: .consentRequired(statement: Self.version))
         }
-        guard open == nil else { throw Problem(code: "assisted_session_open", message: "Đang có một phiên hỗ trợ.") }
+        guard open == nil else { throw Problem(kind: .notAllowed, code: "assisted_session_open", message: "Đang có một phiên hỗ trợ.") }
         sessions += 1
         let session = FakeSession(id: "s\(sessions)")
         open = session
@@ -367,11 +367,11 @@ final class FakeAssist: AssistPort, @unchecked Sendable {
     }
 
     func end(_ session: AssistedSessionPort, force: Bool) async throws -> SessionOutcome {
-        guard let open, open === session else { throw Problem(code: "no_assisted_session", message: "Không có phiên hỗ trợ nào đang mở.") }
+        guard let open, open === session else { throw Problem(kind: .notAllowed, code: "no_assisted_session", message: "Không có phiên hỗ trợ nào đang mở.") }
         endedWith.append(force)
         let pending = open.dossiers.pending
         if pending > 0 && !force {
-            throw Problem(code: "submissions_pending", message: "Còn \(pending) hồ sơ chưa gửi được (chưa có mạng).")
+            throw Problem(kind: .notAllowed, code: "submissions_pending", message: "Còn \(pending) hồ sơ chưa gửi được (chưa có mạng).", reason: .submissionsPending(count: pending))
         }
         if let eraseFailure { throw eraseFailure }
         self.open = nil

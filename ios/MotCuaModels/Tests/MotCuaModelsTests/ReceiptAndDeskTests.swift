@@ -40,7 +40,7 @@ final class ReceiptAndDeskTests: XCTestCase {
     func testADossierWithoutAReceiptYetSaysSo() async {
         let model = ReceiptModel(receipts: FakeReceipts(), dossierCode: "000.00.14.H56-260302-0002", lang: .vi)
         await model.load()
-        XCTAssertEqual(model.state, .failed(Problem(code: "receipt_not_issued", message: "Hồ sơ chưa có giấy tiếp nhận")))
+        XCTAssertEqual(model.state, .failed(Problem(kind: .notFound, code: "receipt_not_issued", message: "Hồ sơ chưa có giấy tiếp nhận")))
     }
 
     func testEveryModuleIsAWholeNumberOfPixelsAndTheCodeFits() async {

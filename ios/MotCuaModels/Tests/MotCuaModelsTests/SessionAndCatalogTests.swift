@@ -34,7 +34,15 @@ final class SessionAndCatalogTests: XCTestCase {
     func testARejectedCallbackShowsTheCoresMessage() async {
         let session = SessionModel(identity: FakeIdentity(), texts: Texts(lang: .vi))
         await session.completeLogin(callbackURL: "vn.motcua.app:/oauth2redirect?error=access_denied")
-        XCTAssertEqual(session.state, .loggedOut(Problem(code: "state_mismatch", message: "Phiên đăng nhập không khớp")))
+        XCTAssertEqual(session.state, .loggedOut(Problem(kind: .notAllowed, code: "state_mismatch", message: "Phiên đăng nhập không khớp")))
+    }
+
+    func testACancelledLoginIsNotAProblemToShow() async {
+        let identity = FakeIdentity()
+        identity.failure = Problem(kind: .cancelled, code: "login_superseded", message: "Đã có lần đăng nhập mới hơn")
+        let session = SessionModel(identity: identity, texts: Texts(lang: .vi))
+        await session.completeLogin(callbackURL: "vn.motcua.app:/oauth2redirect?code=c")
+        XCTAssertEqual(session.state, .loggedOut(nil))
     }
 
     func testLogoutForgetsTheSessionEvenOffline() async {
@@ -103,6 +111,15 @@ final class SessionAndCatalogTests: XCTestCase {
         catalog.downloaded = false
         await search.refresh()
         XCTAssertEqual(search.banner, Texts(lang: .vi).catalogNeverDownloaded)
+    }
+
+    func testARefreshTheCoreSaysHasNoCatalogYetAsksToConnectOnce() async {
+        let catalog = FakeCatalog()
+        // The reason, not the kind nor the code, tells the case apart.
+        catalog.refreshFailure = Problem(kind: .unexpected, code: "anything", message: "…", reason: .catalogNotDownloaded)
+        let search = SearchModel(catalog: catalog, texts: Texts(lang: .en))
+        await search.refresh()
+        XCTAssertEqual(search.banner, Texts(lang: .en).catalogNeverDownloaded)
     }
 
     func testProcedureDetailPutsTheFeeAndItsOnlineDiscountUpFront() async {

@@ -58,7 +58,7 @@ final class SettingsAndBackgroundTests: XCTestCase {
         dossiers.outbox = [OutboxResult(draftID: "d1", delivery: .delivered(dossierCode: "B")),
                            OutboxResult(draftID: "d2", delivery: .queued(retryInSeconds: 60))]
         let tracking = FakeTracking()
-        tracking.changes = [event("received", "Đã tiếp nhận", appointment: "2026-03-03")]
+        tracking.changes = [event(.received, "Đã tiếp nhận", appointment: "2026-03-03")]
         let notices = await BackgroundRefreshJob(dossiers: dossiers, tracking: tracking, lang: .vi).run()
         XCTAssertEqual(notices.map(\.title), ["Hồ sơ B", "Hồ sơ 000.00.14.H56-260302-0001"])
         XCTAssertEqual(notices.last?.body, "Đã tiếp nhận. Hẹn trả kết quả: Thứ Ba, 03/03/2026")

@@ -1,0 +1,166 @@
+import Foundation
+import MotCuaBindings
+import MotCuaCore
+import MotCuaModels
+import XCTest
+
+/*
+ * "The core decides, the apps display": what the citizen may do with a dossier comes from
+ * the core's rule (`dossierActions(status:holdsReceipt:)`, the lifecycle's), and an error
+ * of the core reaches the screens as its kind and reason. Both through MotCuaCore's
+ * conversions and the app's models, against the real library.
+ */
+
+/// Every status of the lifecycle; the switch breaks the build when the core adds one.
+private let everyStatus: [MotCuaBindings.DossierStatus] = [
+    .submitted, .received, .notAccepted, .processing, .supplementRequested, .paymentRequested,
+    .withdrawalRequested, .stopped, .resultReady, .returned, .withdrawn, .rejected,
+]
+
+private func listed(_ status: MotCuaBindings.DossierStatus) -> Bool {
+    switch status {
+    case .submitted, .received, .notAccepted, .processing, .supplementRequested, .paymentRequested,
+         .withdrawalRequested, .stopped, .resultReady, .returned, .withdrawn, .rejected:
+        return everyStatus.contains(status)
+    }
+}
+
+/// The models' action for the core's, written out here (not MotCuaCore's conversion) so
+/// that the test checks that conversion too.
+private func expected(_ action: MotCuaBindings.CitizenAction) -> MotCuaModels.CitizenAction {
+    switch action {
+    case .showReceipt: return .showReceipt
+    case .answerSupplement: return .answerSupplement
+    case .withdraw: return .withdraw
+    }
+}
+
+/// One dossier, as the core's tracking would hand it over; nothing else.
+private final class OneDossier: TrackingPort, @unchecked Sendable {
+    let record: DossierRecord
+
+    init(_ record: DossierRecord) {
+        self.record = record
+    }
+
+    func sync() async throws -> [StatusEvent] { [] }
+    func dossiers() async throws -> [DossierLine] { [] }
+    func dossier(code: String) async throws -> DossierRecord? { code == record.code ? record : nil }
+    func watchStatus(_ onChange: @escaping @Sendable (StatusEvent) -> Void) -> ListenerToken { NoToken() }
+}
+
+private struct NoToken: ListenerToken {
+    func cancel() {}
+}
+
+/// A citizen-actions port that is wired but never called by loading a screen.
+private struct UncalledActions: CitizenActionsPort {
+    func withdraw(code: String, note: String?) async throws -> Delivery {
+        throw Problem(kind: .unexpected, code: "not_called", message: "")
+    }
+
+    func answerSupplement(code: String) async throws -> DraftSnapshot {
+        throw Problem(kind: .unexpected, code: "not_called", message: "")
+    }
+}
+
+@MainActor
+final class CoreDecidesTests: XCTestCase {
+    private let texts = Texts(lang: .vi)
+
+    func testEveryStatusShowsExactlyTheCoresActionsAndPrimary() async throws {
+        XCTAssertEqual(Set(everyStatus.map { "\($0)" }).count, 12)
+        XCTAssertTrue(everyStatus.allSatisfy(listed))
+        var answers: [String: [MotCuaModels.CitizenAction]] = [:]
+        for status in everyStatus {
+            for holdsReceipt in [true, false] {
+                let core = dossierActions(status: status, holdsReceipt: holdsReceipt)
+                let label = "label of \(status)"
+                let tracked = TrackedDossier(
+                    code: "000.00.14.H56-260302-0001", procedureCode: maritalStatus, status: status, statusLabel: label,
+                    appointmentDate: nil, timeline: [], overdue: false, actions: core,
+                    missing: status == .supplementRequested ? ["Bản sao giấy xác nhận"] : []
+                )
+                let want = core.available.map(expected)
+                let wantPrimary = core.primary.map(expected)
+                answers["\(status) \(holdsReceipt)"] = want
+                let context = "\(status), holds a receipt: \(holdsReceipt)"
+
+                // Wired as the app is: every action the core offers is on the screen.
+                let model = DossierDetailModel(tracking: OneDossier(DossierRecord(core: tracked)), actions: UncalledActions(),
+                                               code: tracked.code, lang: .vi)
+                await model.load()
+                let shown = try model.shown()
+                XCTAssertEqual(shown.actions, want, context)
+                XCTAssertEqual(shown.primary, wantPrimary, context)
+                XCTAssertEqual(shown.withdrawable, want.contains(.withdraw), context)
+                XCTAssertNil(shown.unavailable, context)
+                XCTAssertEqual(shown.status, label, "the core's label: \(context)")
+                XCTAssertEqual(shown.missing, tracked.missing, context)
+
+                // Without the citizen-actions port: the receipt stays, the rest is "not yet".
+                let unwired = DossierDetailModel(tracking: OneDossier(DossierRecord(core: tracked)), actions: nil,
+                                                 code: tracked.code, lang: .vi)
+                await unwired.load()
+                let partial = try unwired.shown()
+                XCTAssertEqual(partial.actions, want.filter { $0 == .showReceipt }, context)
+                XCTAssertEqual(partial.primary, wantPrimary, context)
+                XCTAssertFalse(partial.withdrawable, context)
+                XCTAssertEqual(partial.unavailable, want.contains { $0 != .showReceipt } ? texts.notYetAvailable : nil, context)
+            }
+        }
+        // The rule is not the status alone: the same status, with and without a receipt on
+        // the phone, gets different answers (a screen that derived them from the status
+        // would fail above).
+        XCTAssertTrue(everyStatus.contains { answers["\($0) true"] != answers["\($0) false"] }, "\(answers)")
+        XCTAssertTrue(answers.values.contains { $0.contains(.withdraw) })
+        XCTAssertTrue(answers.values.contains { $0.isEmpty })
+    }
+
+    func testTheCoresErrorsArriveAsTheirKindAndReason() async throws {
+        let portal = try await Portal.start()
+        let phone = try Phone()
+        addTeardownBlock {
+            portal.close()
+            phone.remove()
+        }
+        let app = try phone.open(portal)
+
+        // A search before any catalog was downloaded: the core's reason, not a code.
+        let search = SearchModel(catalog: app.catalog, texts: texts)
+        search.queryChanged("khai sinh")
+        await search.search()
+        let noCatalog = try XCTUnwrap(search.problem, "\(search.results)")
+        XCTAssertEqual(noCatalog.kind, .network)
+        XCTAssertEqual(noCatalog.reason, .catalogNotDownloaded)
+        XCTAssertFalse(noCatalog.message.isEmpty)
+        XCTAssertTrue(noCatalog.offline)
+
+        // A receipt verified before the trust list was ever fetched: the desk offers to fetch it.
+        let receipts = try XCTUnwrap(app.receipts)
+        do {
+            _ = try await receipts.verifyReceipt(scannedText: "MC1:NOTHING")
+            XCTFail("verified without a trust list")
+        } catch let problem as Problem {
+            XCTAssertEqual(problem.kind, .notFound)
+            XCTAssertEqual(problem.reason, .trustListMissing)
+            XCTAssertFalse(problem.message.isEmpty)
+        }
+        let desk = DeskScanModel(receipts: receipts, catalog: app.catalog, lang: .vi)
+        await desk.scanned("MC1:NOTHING")
+        guard case .failed(_, let needsTrustList) = desk.state else { return XCTFail("\(desk.state)") }
+        XCTAssertTrue(needsTrustList)
+        await desk.refreshTrustList()
+        XCTAssertEqual(desk.state, .scanning, "the list fetched: \(String(describing: desk.trustListNote))")
+        await desk.scanned("MC1:NOTHING")
+        guard case .verdict(let verdict) = desk.state else { return XCTFail("\(desk.state)") }
+        XCTAssertEqual(verdict.kind, .malformed)
+
+        // Asked for what is not there: the kind says so.
+        let receipt = ReceiptModel(receipts: receipts, catalog: app.catalog, dossierCode: "000.00.00.H00-000000-9999", lang: .vi)
+        await receipt.load()
+        guard case .failed(let notIssued) = receipt.state else { return XCTFail("\(receipt.state)") }
+        XCTAssertEqual(notIssued.kind, .notFound)
+        XCTAssertNil(notIssued.reason)
+    }
+}
