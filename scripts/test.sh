@@ -54,6 +54,9 @@ echo "==> cargo test"
 cargo test --workspace --locked
 
 
+echo "==> the apps display, the core decides: no status or error-code comparison in Kotlin or Swift"
+bash scripts/check-app-rules.sh
+
 echo "==> Kotlin bindings on the JVM"
 command -v mvn >/dev/null || { echo "mvn (Maven) and a JDK 17 are required for the Kotlin tests" >&2; exit 1; }
 bash scripts/bindings.sh

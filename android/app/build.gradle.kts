@@ -47,6 +47,8 @@ android {
     }
     buildFeatures {
         compose = true
+        // BuildConfig.DEBUG decides whether the core's logs go to logcat (MotCuaApplication).
+        buildConfig = true
     }
 }
 

@@ -9,15 +9,16 @@
 
 use std::sync::Arc;
 
+use motcua_core::Lang;
 use motcua_core::assist::{
     AssistDay as CoreAssistDay, AssistError, AssistedSession as CoreAssistedSession,
     Handoff as CoreHandoff, ProcedureCount as CoreProcedureCount,
     SessionOutcome as CoreSessionOutcome,
 };
-use motcua_core::{Lang, Localized};
 use tokio::runtime::Handle;
 
 use crate::MotCua;
+use crate::error::CoreException;
 use crate::runtime::run;
 
 /// The consent statement to show (or read) to the person being helped, in `language`
@@ -32,87 +33,6 @@ pub fn consent_statement(language: String) -> String {
 #[uniffi::export]
 pub fn consent_statement_version() -> String {
     motcua_core::assist::CONSENT_STATEMENT_VERSION.to_owned()
-}
-
-/// Failure of an assist call: a machine `code` and a `user_message` to show.
-#[derive(Debug, thiserror::Error, uniffi::Error)]
-pub enum AssistException {
-    /// The consent given is not for the current statement: show it again.
-    #[error("{code}: {user_message}")]
-    ConsentRequired {
-        /// Machine code (`consent_required`).
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-        /// The statement version the person must accept.
-        expected: String,
-    },
-    /// A session is already open: end it first.
-    #[error("{code}: {user_message}")]
-    SessionOpen {
-        /// Machine code (`assisted_session_open`).
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// No session is open (or this one has ended).
-    #[error("{code}: {user_message}")]
-    NoSession {
-        /// Machine code (`no_assisted_session`).
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// Submissions of the session still wait for the network; the session stays open.
-    /// End with `force` to give them up.
-    #[error("{code}: {user_message}")]
-    SubmissionsPending {
-        /// Machine code (`submissions_pending`).
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-        /// How many submissions wait.
-        count: u32,
-    },
-    /// Local storage, a file or the platform keystore failed.
-    #[error("{code}: {user_message}")]
-    Storage {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-}
-
-impl AssistException {
-    fn from_core(error: AssistError, lang: Lang) -> Self {
-        let code = error.code().to_owned();
-        let user_message = error.message(lang);
-        match error {
-            AssistError::ConsentRequired { expected } => AssistException::ConsentRequired {
-                code,
-                user_message,
-                expected: expected.to_owned(),
-            },
-            AssistError::SessionOpen => AssistException::SessionOpen { code, user_message },
-            AssistError::NoSession => AssistException::NoSession { code, user_message },
-            AssistError::SubmissionsPending { count } => AssistException::SubmissionsPending {
-                code,
-                user_message,
-                count: u32::try_from(count).unwrap_or(u32::MAX),
-            },
-            // Reading the session's own drafts and outbox: local data only.
-            AssistError::Open(_)
-            | AssistError::Storage(_)
-            | AssistError::SecureStore(_)
-            | AssistError::File(_)
-            | AssistError::Dossier(_) => AssistException::Storage { code, user_message },
-        }
-    }
-
-    fn ended(lang: Lang) -> Self {
-        AssistException::from_core(AssistError::NoSession, lang)
-    }
 }
 
 /// What the assisted citizen takes home (printed, or sent to a relative's phone).
@@ -237,22 +157,22 @@ impl Assist {
     pub fn begin_assisted_session(
         &self,
         consent_version: String,
-    ) -> Result<Arc<AssistedSession>, AssistException> {
+    ) -> Result<Arc<AssistedSession>, CoreException> {
         self.core
             .assist()
             .begin_assisted_session(&consent_version)
             .map(|session| self.session(session))
-            .map_err(|e| AssistException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// The session that is open in this profile, reopened (when the app lost its object).
     /// A session whose process died is erased when the core opens, never resumed.
-    pub fn resume_assisted_session(&self) -> Result<Arc<AssistedSession>, AssistException> {
+    pub fn resume_assisted_session(&self) -> Result<Arc<AssistedSession>, CoreException> {
         self.core
             .assist()
             .resume_assisted_session()
             .map(|session| self.session(session))
-            .map_err(|e| AssistException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// Ends `session`: sends what still waits, records the outcome (procedure codes, no
@@ -264,11 +184,11 @@ impl Assist {
         &self,
         session: Arc<AssistedSession>,
         force: bool,
-    ) -> Result<SessionOutcome, AssistException> {
+    ) -> Result<SessionOutcome, CoreException> {
         let lang = self.lang;
         let taken = session.session.clone();
         if taken.is_ended() {
-            return Err(AssistException::ended(lang));
+            return Err(CoreException::new(&AssistError::NoSession, lang));
         }
         if Arc::strong_count(taken.core()) > 1 {
             // Those objects would keep the erased files open until they are collected.
@@ -282,26 +202,26 @@ impl Assist {
         })
         .await
         .map(Into::into)
-        .map_err(|e| AssistException::from_core(e, lang))
+        .map_err(|e| CoreException::new(&e, lang))
     }
 
     /// The volunteer's summary by day, newest first: people helped, procedures and how
     /// they ended.
-    pub fn assist_summary(&self) -> Result<Vec<AssistDay>, AssistException> {
+    pub fn assist_summary(&self) -> Result<Vec<AssistDay>, CoreException> {
         self.core
             .assist()
             .assist_summary()
             .map(|days| days.into_iter().map(AssistDay::from).collect())
-            .map_err(|e| AssistException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// The summary as CSV for the community digital team's report, one line per day and
     /// procedure.
-    pub fn assist_summary_csv(&self) -> Result<String, AssistException> {
+    pub fn assist_summary_csv(&self) -> Result<String, CoreException> {
         self.core
             .assist()
             .assist_summary_csv()
-            .map_err(|e| AssistException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 }
 
@@ -317,9 +237,9 @@ pub struct AssistedSession {
 impl AssistedSession {
     /// The citizen's core: log in, search, draft, submit, track, as in the volunteer's own
     /// profile but isolated. `NoSession` once the session has ended.
-    pub fn core(&self) -> Result<Arc<MotCua>, AssistException> {
+    pub fn core(&self) -> Result<Arc<MotCua>, CoreException> {
         if self.session.is_ended() {
-            return Err(AssistException::ended(self.lang));
+            return Err(CoreException::new(&AssistError::NoSession, self.lang));
         }
         Ok(Arc::new(MotCua {
             core: self.session.core().clone(),
@@ -340,17 +260,18 @@ impl AssistedSession {
 
     /// What the citizen leaves with for dossier `code`: the code, the appointment and how
     /// to follow the dossier, in plain words and in the configured language.
-    pub fn handoff(&self, code: String) -> Result<Handoff, AssistException> {
+    pub fn handoff(&self, code: String) -> Result<Handoff, CoreException> {
         self.session
             .handoff(&code, self.lang)
             .map(Handoff::from)
-            .map_err(|e| AssistException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorReason;
     use crate::tests::{TestPlatform, config};
 
     #[tokio::test]
@@ -360,9 +281,13 @@ mod tests {
             MotCua::open(config(dir.path()), Arc::new(TestPlatform::default())).unwrap();
         let assist = volunteer.assist();
         match assist.begin_assisted_session("old-text".into()) {
-            Err(AssistException::ConsentRequired { code, expected, .. }) => {
+            Err(CoreException::NotAllowed {
+                code,
+                reason: Some(ErrorReason::ConsentRequired { statement }),
+                ..
+            }) => {
                 assert_eq!(code, "consent_required");
-                assert_eq!(expected, consent_statement_version());
+                assert_eq!(statement, consent_statement_version());
             }
             other => panic!("expected consent required, got {:?}", other.err()),
         }
@@ -372,7 +297,7 @@ mod tests {
         assert!(session.is_open());
         assert!(matches!(
             assist.begin_assisted_session(consent_statement_version()),
-            Err(AssistException::SessionOpen { .. })
+            Err(CoreException::NotAllowed { code, .. }) if code == "assisted_session_open"
         ));
         {
             let citizen = session.core().unwrap();
@@ -386,15 +311,15 @@ mod tests {
         assert!(!session.is_open());
         assert!(matches!(
             session.core(),
-            Err(AssistException::NoSession { .. })
+            Err(CoreException::NotAllowed { code, .. }) if code == "no_assisted_session"
         ));
         assert!(matches!(
             session.handoff("X".into()),
-            Err(AssistException::NoSession { .. })
+            Err(CoreException::NotAllowed { code, .. }) if code == "no_assisted_session"
         ));
         assert!(matches!(
             assist.end_assisted_session(session, false).await,
-            Err(AssistException::NoSession { code, .. }) if code == "no_assisted_session"
+            Err(CoreException::NotAllowed { code, .. }) if code == "no_assisted_session"
         ));
         let summary = assist.assist_summary().unwrap();
         assert_eq!(summary.len(), 1);

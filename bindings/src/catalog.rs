@@ -1,57 +1,15 @@
 //! The catalog area for Kotlin and Swift: sync, search with highlight ranges, and the
 //! procedure with its typed form. Conversions only.
 
+use crate::error::CoreException;
 use std::sync::Arc;
 
+use motcua_core::Lang;
 use motcua_core::catalog::search::{MatchKind as CoreMatchKind, MatchedText};
 use motcua_core::catalog::{BundleInstall, CatalogError, CatalogRefresh};
-use motcua_core::{Lang, Localized};
 use motcua_protocol::catalog as wire;
 
 use crate::IdentityLevel;
-
-/// Failure of a catalog call: a machine `code` and a `user_message` to show.
-#[derive(Debug, thiserror::Error, uniffi::Error)]
-pub enum CatalogException {
-    /// Offline: the saved catalog still works.
-    #[error("{code}: {user_message}")]
-    Network {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// Never downloaded: connect once.
-    #[error("{code}: {user_message}")]
-    NotDownloaded {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// Local storage or an unexpected answer.
-    #[error("{code}: {user_message}")]
-    Other {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-}
-
-impl CatalogException {
-    pub(crate) fn from_core(error: CatalogError, lang: Lang) -> Self {
-        let code = error.code().to_owned();
-        let user_message = error.message(lang);
-        match error {
-            CatalogError::Network(_) => CatalogException::Network { code, user_message },
-            CatalogError::NotDownloaded => CatalogException::NotDownloaded { code, user_message },
-            CatalogError::Storage(_) | CatalogError::Unexpected(_) => {
-                CatalogException::Other { code, user_message }
-            }
-        }
-    }
-}
 
 /// What a refresh did.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -286,13 +244,13 @@ pub struct Catalog {
 #[uniffi::export]
 impl Catalog {
     /// Downloads the catalog if it changed (a cheap conditional request otherwise).
-    pub async fn refresh_catalog(&self) -> Result<CatalogRefreshOutcome, CatalogException> {
+    pub async fn refresh_catalog(&self) -> Result<CatalogRefreshOutcome, CoreException> {
         let core = self.core.clone();
         let outcome = crate::runtime::run(&self.runtime, async move {
             core.catalog().refresh_catalog().await
         })
         .await
-        .map_err(|e| CatalogException::from_core(e, self.lang))?;
+        .map_err(|e| CoreException::new(&e, self.lang))?;
         Ok(match outcome {
             CatalogRefresh::Updated {
                 version,
@@ -315,12 +273,12 @@ impl Catalog {
         &self,
         query: String,
         limit: u32,
-    ) -> Result<Vec<SearchHit>, CatalogException> {
+    ) -> Result<Vec<SearchHit>, CoreException> {
         let hits = self
             .core
             .catalog()
             .search_procedures(&query, limit as usize)
-            .map_err(|e| CatalogException::from_core(e, self.lang))?;
+            .map_err(|e| CoreException::new(&e, self.lang))?;
         Ok(hits
             .into_iter()
             .map(|hit| SearchHit {
@@ -351,25 +309,22 @@ impl Catalog {
     /// One procedure from the saved catalog. A procedure whose detail (documents, form)
     /// was never opened is fetched here, waiting: call [`Catalog::open_procedure`] (async)
     /// when it is opened instead.
-    pub fn procedure(&self, code: String) -> Result<Option<Procedure>, CatalogException> {
+    pub fn procedure(&self, code: String) -> Result<Option<Procedure>, CoreException> {
         ensure_detail(&self.core, &self.runtime, &code)
             .map(|p| p.map(Procedure::from))
-            .map_err(|e| CatalogException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// A procedure opened (its screen shown, a draft about to start): its detail, fetched
     /// when not stored or not current, then kept; offline, the stored one.
-    pub async fn open_procedure(
-        &self,
-        code: String,
-    ) -> Result<Option<Procedure>, CatalogException> {
+    pub async fn open_procedure(&self, code: String) -> Result<Option<Procedure>, CoreException> {
         let core = self.core.clone();
         crate::runtime::run(&self.runtime, async move {
             core.catalog().open_procedure(&code).await
         })
         .await
         .map(|p| p.map(Procedure::from))
-        .map_err(|e| CatalogException::from_core(e, self.lang))
+        .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// Installs the catalog shipped with the app (the contents of `procedures.json` and
@@ -379,7 +334,7 @@ impl Catalog {
         &self,
         procedures_json: String,
         aliases_json: String,
-    ) -> Result<String, CatalogException> {
+    ) -> Result<String, CoreException> {
         self.core
             .catalog()
             .install_bundled_catalog(&procedures_json, &aliases_json)
@@ -387,7 +342,7 @@ impl Catalog {
                 BundleInstall::Installed { version }
                 | BundleInstall::AlreadyInstalled { version } => version,
             })
-            .map_err(|e| CatalogException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 }
 

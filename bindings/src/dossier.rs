@@ -4,199 +4,18 @@
 
 use std::sync::Arc;
 
-use motcua_core::catalog::CatalogError;
+use motcua_core::Lang;
 use motcua_core::dossier::{
     AttachmentView, DeliveryOutcome, DossierError, DraftState as CoreDraftState,
     DraftSummary as CoreDraftSummary, DraftView, FieldState as CoreFieldState,
     UploadListener as CoreUploadListener,
 };
-use motcua_core::identity::IdentityError;
-use motcua_core::{Lang, Localized};
 use motcua_protocol::on_behalf::{OnBehalfOf, RepresentationBasis as CoreBasis};
-use motcua_protocol::validation::FieldError;
 use tokio::runtime::Handle;
 
+use crate::error::{CoreException, FieldProblem};
 use crate::listener::{ListenerError, ListenerHandle, report};
 use crate::runtime::{run, run_blocking};
-
-/// Failure of a dossier call: a machine `code` and a `user_message` to show.
-#[derive(Debug, thiserror::Error, uniffi::Error)]
-pub enum DossierException {
-    /// No such draft, dossier (on this device), procedure (or no catalog yet), form field
-    /// or document requirement.
-    #[error("{code}: {user_message}")]
-    NotFound {
-        /// Machine code (`unknown_draft`, `unknown_dossier`, `unknown_procedure`,
-        /// `unknown_field`, `unknown_requirement`, `catalog_not_downloaded`).
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// The lifecycle does not allow this now (e.g. withdrawing a dossier whose result is
-    /// ready, answering when no supplement was asked).
-    #[error("{code}: {user_message}")]
-    NotAllowed {
-        /// Machine code (`illegal_transition`...).
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// The draft was submitted and can no longer change, or the field is locked to the
-    /// verified identity (`field_locked`).
-    #[error("{code}: {user_message}")]
-    NotEditable {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// The draft cannot be submitted yet: each problem names its field.
-    #[error("{code}: {user_message}")]
-    Invalid {
-        /// Machine code (`draft_invalid`).
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-        /// Every problem, to show next to its field.
-        problems: Vec<FieldProblem>,
-    },
-    /// The file cannot be attached (empty, too large, not JPEG/PNG/PDF, damaged...).
-    #[error("{code}: {user_message}")]
-    AttachmentRejected {
-        /// Machine code (`attachment_*`).
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// The procedure needs a stronger electronic identity than the logged-in one.
-    #[error("{code}: {user_message}")]
-    IdentityLevelTooLow {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-        /// The level the procedure requires (1 or 2).
-        required: u8,
-    },
-    /// The portal refused the dossier for good; the draft is editable again.
-    #[error("{code}: {user_message}")]
-    Refused {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// Not logged in, or the session ended: show the login screen.
-    #[error("{code}: {user_message}")]
-    LoggedOut {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// No network: try again later (drafts work offline).
-    #[error("{code}: {user_message}")]
-    Network {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// Local storage, sealed data, a file or the platform keystore failed.
-    #[error("{code}: {user_message}")]
-    Storage {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// Anything else (an unexpected answer).
-    #[error("{code}: {user_message}")]
-    Other {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-}
-
-impl DossierException {
-    pub(crate) fn from_core(error: DossierError, lang: Lang) -> Self {
-        let code = error.code().to_owned();
-        let user_message = error.message(lang);
-        match error {
-            DossierError::UnknownDraft(_)
-            | DossierError::UnknownDossier(_)
-            | DossierError::UnknownProcedure(_)
-            | DossierError::UnknownField(_)
-            | DossierError::UnknownRequirement(_)
-            | DossierError::Catalog(CatalogError::NotDownloaded) => {
-                DossierException::NotFound { code, user_message }
-            }
-            DossierError::NotEditable | DossierError::FieldLocked(_) => {
-                DossierException::NotEditable { code, user_message }
-            }
-            DossierError::NotAllowed(_) => DossierException::NotAllowed { code, user_message },
-            DossierError::Invalid(problems) => DossierException::Invalid {
-                problems: problems
-                    .iter()
-                    .map(|p| FieldProblem::new(p, lang))
-                    .collect(),
-                code,
-                user_message,
-            },
-            DossierError::Attachment(_) => {
-                DossierException::AttachmentRejected { code, user_message }
-            }
-            DossierError::IdentityLevelTooLow { required } => {
-                DossierException::IdentityLevelTooLow {
-                    code,
-                    user_message,
-                    required,
-                }
-            }
-            DossierError::Refused(_) => DossierException::Refused { code, user_message },
-            DossierError::Identity(IdentityError::NotLoggedIn | IdentityError::SessionEnded) => {
-                DossierException::LoggedOut { code, user_message }
-            }
-            DossierError::Identity(IdentityError::Network(_))
-            | DossierError::Catalog(CatalogError::Network(_)) => {
-                DossierException::Network { code, user_message }
-            }
-            DossierError::Storage(_)
-            | DossierError::Seal(_)
-            | DossierError::File(_)
-            | DossierError::Catalog(CatalogError::Storage(_))
-            | DossierError::Identity(IdentityError::SecureStorage(_) | IdentityError::Storage(_)) => {
-                DossierException::Storage { code, user_message }
-            }
-            DossierError::Identity(_) | DossierError::Catalog(_) => {
-                DossierException::Other { code, user_message }
-            }
-        }
-    }
-}
-
-/// One problem with one field (or, on `attachments.<requirement>`, a missing document).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct FieldProblem {
-    /// The field id.
-    pub field: String,
-    /// Machine code (`required`, `invalid_phone`, `document_required`...).
-    pub code: String,
-    /// Localised message to show next to the field.
-    pub user_message: String,
-}
-
-impl FieldProblem {
-    fn new(error: &FieldError, lang: Lang) -> Self {
-        FieldProblem {
-            field: error.field.clone(),
-            code: error.code().to_owned(),
-            user_message: error.message(lang),
-        }
-    }
-}
 
 /// Where a draft is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -542,15 +361,15 @@ pub struct Dossiers {
 #[uniffi::export]
 impl Dossiers {
     /// Starts a draft of the procedure, pre-filled from the identity and earlier dossiers.
-    pub fn create_draft(&self, procedure_code: String) -> Result<Draft, DossierException> {
+    pub fn create_draft(&self, procedure_code: String) -> Result<Draft, CoreException> {
         // A procedure not opened before: its detail first (see `Catalog::procedure`).
         crate::catalog::ensure_detail(&self.core, &self.runtime, &procedure_code)
-            .map_err(|e| DossierException::from_core(e.into(), self.lang))?;
+            .map_err(|e| CoreException::new(&DossierError::from(e), self.lang))?;
         self.core
             .dossier()
             .create_draft(&procedure_code)
             .map(|view| Draft::new(view, self.lang))
-            .map_err(|e| DossierException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// Sets (an empty value clears) one field and saves it at once. An invalid value is
@@ -560,12 +379,12 @@ impl Dossiers {
         draft_id: String,
         field_id: String,
         value: String,
-    ) -> Result<FieldState, DossierException> {
+    ) -> Result<FieldState, CoreException> {
         self.core
             .dossier()
             .set_field(&draft_id, &field_id, &value)
             .map(|state| FieldState::new(state, self.lang))
-            .map_err(|e| DossierException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// Files the draft on behalf of another person (`onBehalf`), or for the logged-in
@@ -576,12 +395,12 @@ impl Dossiers {
         &self,
         draft_id: String,
         on_behalf: Option<OnBehalf>,
-    ) -> Result<Draft, DossierException> {
+    ) -> Result<Draft, CoreException> {
         self.core
             .dossier()
             .set_on_behalf(&draft_id, on_behalf.map(OnBehalfOf::from))
             .map(|view| Draft::new(view, self.lang))
-            .map_err(|e| DossierException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// Attaches a file's bytes to a document requirement: images are straightened,
@@ -592,7 +411,7 @@ impl Dossiers {
         requirement: String,
         file_name: String,
         bytes: Vec<u8>,
-    ) -> Result<Attachment, DossierException> {
+    ) -> Result<Attachment, CoreException> {
         let core = self.core.clone();
         run_blocking(&self.runtime, move || {
             core.dossier()
@@ -600,7 +419,7 @@ impl Dossiers {
         })
         .await
         .map(Attachment::from)
-        .map_err(|e| DossierException::from_core(e, self.lang))
+        .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// Attaches the file at `path` (e.g. a photo the camera wrote to the app's cache); its
@@ -610,7 +429,7 @@ impl Dossiers {
         draft_id: String,
         requirement: String,
         path: String,
-    ) -> Result<Attachment, DossierException> {
+    ) -> Result<Attachment, CoreException> {
         let core = self.core.clone();
         run_blocking(&self.runtime, move || {
             let bytes = std::fs::read(&path).map_err(|e| DossierError::File(e.to_string()))?;
@@ -620,7 +439,7 @@ impl Dossiers {
         })
         .await
         .map(Attachment::from)
-        .map_err(|e| DossierException::from_core(e, self.lang))
+        .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// Removes an attachment from a draft being edited.
@@ -628,41 +447,41 @@ impl Dossiers {
         &self,
         draft_id: String,
         attachment_id: i64,
-    ) -> Result<(), DossierException> {
+    ) -> Result<(), CoreException> {
         self.core
             .dossier()
             .remove_attachment(&draft_id, attachment_id)
-            .map_err(|e| DossierException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// The draft with every field of its form.
-    pub fn draft(&self, draft_id: String) -> Result<Draft, DossierException> {
+    pub fn draft(&self, draft_id: String) -> Result<Draft, CoreException> {
         self.core
             .dossier()
             .draft(&draft_id)
             .map(|view| Draft::new(view, self.lang))
-            .map_err(|e| DossierException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// The drafts, most recently changed first.
-    pub fn drafts(&self) -> Result<Vec<DraftSummary>, DossierException> {
+    pub fn drafts(&self) -> Result<Vec<DraftSummary>, CoreException> {
         self.core
             .dossier()
             .drafts()
             .map(|list| list.into_iter().map(DraftSummary::from).collect())
-            .map_err(|e| DossierException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// Deletes a draft that is not being submitted, with its attachments.
-    pub fn delete_draft(&self, draft_id: String) -> Result<(), DossierException> {
+    pub fn delete_draft(&self, draft_id: String) -> Result<(), CoreException> {
         self.core
             .dossier()
             .delete_draft(&draft_id)
-            .map_err(|e| DossierException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// Every problem that would stop the draft from being submitted (empty: ready).
-    pub fn validate(&self, draft_id: String) -> Result<Vec<FieldProblem>, DossierException> {
+    pub fn validate(&self, draft_id: String) -> Result<Vec<FieldProblem>, CoreException> {
         self.core
             .dossier()
             .validate(&draft_id)
@@ -672,24 +491,24 @@ impl Dossiers {
                     .map(|p| FieldProblem::new(p, self.lang))
                     .collect()
             })
-            .map_err(|e| DossierException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// Submits the draft exactly once: freezes it into the outbox, then tries to deliver
     /// it. Cancelling the call after the freeze leaves it in the outbox (`runOutbox`).
-    pub async fn submit(&self, draft_id: String) -> Result<SubmitOutcome, DossierException> {
+    pub async fn submit(&self, draft_id: String) -> Result<SubmitOutcome, CoreException> {
         let core = self.core.clone();
         run(&self.runtime, async move {
             core.dossier().submit(&draft_id, None).await
         })
         .await
         .map(SubmitOutcome::from)
-        .map_err(|e| DossierException::from_core(e, self.lang))
+        .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// Delivers the outbox entries that are due (all with `force`): at start, when the
     /// network comes back, in a background job.
-    pub async fn run_outbox(&self, force: bool) -> Result<Vec<OutboxDelivery>, DossierException> {
+    pub async fn run_outbox(&self, force: bool) -> Result<Vec<OutboxDelivery>, CoreException> {
         let core = self.core.clone();
         run(&self.runtime, async move {
             core.dossier().run_outbox(force, None).await
@@ -704,7 +523,7 @@ impl Dossiers {
                 })
                 .collect()
         })
-        .map_err(|e| DossierException::from_core(e, self.lang))
+        .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// Asks the portal to withdraw dossier `code` (until a result is ready), with an
@@ -714,34 +533,34 @@ impl Dossiers {
         &self,
         code: String,
         note: Option<String>,
-    ) -> Result<SubmitOutcome, DossierException> {
+    ) -> Result<SubmitOutcome, CoreException> {
         let core = self.core.clone();
         run(&self.runtime, async move {
             core.dossier().withdraw(&code, note.as_deref()).await
         })
         .await
         .map(SubmitOutcome::from)
-        .map_err(|e| DossierException::from_core(e, self.lang))
+        .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// Starts (or reopens) the answer to dossier `code`'s supplement request: a draft whose
     /// note is the field `supplement_note` and whose attachments answer the request.
     /// Submit it with `submit`.
-    pub fn answer_supplement(&self, code: String) -> Result<Draft, DossierException> {
+    pub fn answer_supplement(&self, code: String) -> Result<Draft, CoreException> {
         self.core
             .dossier()
             .answer_supplement(&code)
             .map(|view| Draft::new(view, self.lang))
-            .map_err(|e| DossierException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// Number of submissions waiting in the outbox.
-    pub fn pending_submissions(&self) -> Result<u32, DossierException> {
+    pub fn pending_submissions(&self) -> Result<u32, CoreException> {
         self.core
             .dossier()
             .pending_submissions()
             .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
-            .map_err(|e| DossierException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// Listens to the upload progress of every delivery until the handle is cancelled.

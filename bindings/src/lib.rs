@@ -3,24 +3,27 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use motcua_core::identity::IdentityError;
 use motcua_core::secure_store::{SecureStore, SecureStoreError};
-use motcua_core::{CoreConfig, Lang, Localized, OpenError};
+use motcua_core::{CoreConfig, Lang, OpenError};
 
 mod assist;
 mod catalog;
 mod dossier;
+mod error;
 mod listener;
+mod logging;
 mod receipt;
 mod runtime;
 mod tracking;
 
-pub use assist::{Assist, AssistException, AssistedSession};
-pub use catalog::{Catalog, CatalogException};
-pub use dossier::{DossierException, Dossiers, UploadListener};
+pub use assist::{Assist, AssistedSession};
+pub use catalog::Catalog;
+pub use dossier::{Dossiers, UploadListener};
+pub use error::{CoreException, ErrorReason, FieldProblem};
 pub use listener::{ListenerError, ListenerHandle};
-pub use receipt::{ReceiptException, Receipts};
-pub use tracking::{StatusListener, Tracking, TrackingException};
+pub use logging::{LogLevel, LogRecord, LogSink, set_log_sink};
+pub use receipt::Receipts;
+pub use tracking::{StatusListener, Tracking};
 
 uniffi::setup_scaffolding!();
 
@@ -100,106 +103,6 @@ pub struct AppConfig {
     pub receipt_root_key: Option<String>,
 }
 
-/// Failure of an identity call: a stable machine `code` to branch on and a `user_message`
-/// in the configured language to show.
-///
-/// The field is not called `message`: in Kotlin every error variant is a `Throwable`, whose
-/// own `message` property the generated class would redeclare (uniffi-rs#1434, Kotlin fails
-/// to compile with "Conflicting declarations"). Errors of the other areas follow suit.
-#[derive(Debug, thiserror::Error, uniffi::Error)]
-pub enum IdentityException {
-    /// No network or the service is unreachable: try again later.
-    #[error("{code}: {user_message}")]
-    Network {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// The person cancelled at the provider (`login_cancelled`), or the app started a newer
-    /// login before this one stored its request (`login_superseded`).
-    #[error("{code}: {user_message}")]
-    Cancelled {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// The login answer was refused (state, issuer, code, ID token, portal).
-    #[error("{code}: {user_message}")]
-    LoginRejected {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// Not logged in, or the session ended: show the login screen.
-    #[error("{code}: {user_message}")]
-    LoggedOut {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// Local storage or the platform keystore failed.
-    #[error("{code}: {user_message}")]
-    Storage {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// Anything else (a misconfigured provider, an unexpected answer).
-    #[error("{code}: {user_message}")]
-    Other {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-}
-
-impl IdentityException {
-    fn from_core(error: IdentityError, lang: Lang) -> Self {
-        let code = error.code().to_owned();
-        let user_message = error.message(lang);
-        match error {
-            IdentityError::Network(_) => IdentityException::Network { code, user_message },
-            // A start overtaken by a newer one: the app abandoned it itself.
-            IdentityError::Cancelled | IdentityError::LoginSuperseded => {
-                IdentityException::Cancelled { code, user_message }
-            }
-            IdentityError::NoLoginInProgress
-            | IdentityError::MalformedCallback(_)
-            | IdentityError::StateMismatch
-            | IdentityError::IssuerMismatch
-            | IdentityError::ProviderRefused { .. }
-            | IdentityError::CodeRejected { .. }
-            | IdentityError::IdTokenRejected(_)
-            | IdentityError::PortalRefused(_)
-            | IdentityError::PreviousCitizenUndelivered { .. } => {
-                IdentityException::LoginRejected { code, user_message }
-            }
-            IdentityError::NotLoggedIn | IdentityError::SessionEnded => {
-                IdentityException::LoggedOut { code, user_message }
-            }
-            IdentityError::SecureStorage(_) | IdentityError::Storage(_) => {
-                IdentityException::Storage { code, user_message }
-            }
-            IdentityError::ProviderMisconfigured(_) | IdentityError::Unexpected(_) => {
-                IdentityException::Other { code, user_message }
-            }
-        }
-    }
-
-    fn from_open(error: OpenError, lang: Lang) -> Self {
-        IdentityException::Storage {
-            code: error.code().to_owned(),
-            user_message: error.message(lang),
-        }
-    }
-}
-
 /// What the app opens in the system browser to log in.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct LoginRequest {
@@ -267,20 +170,14 @@ impl MotCua {
     pub fn open(
         config: AppConfig,
         platform: Arc<dyn Platform>,
-    ) -> Result<Arc<MotCua>, IdentityException> {
+    ) -> Result<Arc<MotCua>, CoreException> {
         let lang = config
             .language
             .as_deref()
             .map(Lang::from_tag)
             .unwrap_or_default();
-        let portal_url =
-            url::Url::parse(&config.portal_url).map_err(|_| IdentityException::Other {
-                code: "invalid_config".into(),
-                user_message: match lang {
-                    Lang::Vi => "Cấu hình ứng dụng có địa chỉ cổng không hợp lệ.".into(),
-                    Lang::En => "The app configuration has an invalid portal address.".into(),
-                },
-            })?;
+        let portal_url = url::Url::parse(&config.portal_url)
+            .map_err(|_| CoreException::new(&OpenError::InvalidPortalUrl, lang))?;
         let mut core_config = CoreConfig::new(
             PathBuf::from(config.data_dir),
             portal_url,
@@ -292,27 +189,15 @@ impl MotCua {
         }
         if let Some(root_key) = config.receipt_root_key {
             core_config.receipt_root_key = Some(
-                motcua_protocol::receipt::RootKey::parse(&root_key).ok_or_else(|| {
-                    IdentityException::Other {
-                        code: "invalid_config".into(),
-                        user_message: match lang {
-                            Lang::Vi => "Cấu hình ứng dụng có khóa gốc không hợp lệ.".into(),
-                            Lang::En => "The app configuration has an invalid root key.".into(),
-                        },
-                    }
-                })?,
+                motcua_protocol::receipt::RootKey::parse(&root_key)
+                    .ok_or_else(|| CoreException::new(&OpenError::InvalidRootKey, lang))?,
             );
         }
-        let runtime = runtime::handle().map_err(|_| IdentityException::Other {
-            code: "internal".into(),
-            user_message: match lang {
-                Lang::Vi => "Lỗi nội bộ của ứng dụng.".into(),
-                Lang::En => "Internal error in the app.".into(),
-            },
-        })?;
+        let runtime = runtime::handle()
+            .map_err(|e| CoreException::new(&OpenError::Runtime(e.to_string()), lang))?;
         let store = Arc::new(PlatformSecureStore(platform));
         let core = motcua_core::MotCua::open(core_config, store)
-            .map_err(|e| IdentityException::from_open(e, lang))?;
+            .map_err(|e| CoreException::new(&e, lang))?;
         Ok(Arc::new(MotCua {
             core: Arc::new(core),
             lang,
@@ -387,7 +272,7 @@ pub struct Identity {
 #[uniffi::export]
 impl Identity {
     /// Starts a login; open the returned URL in the system browser.
-    pub async fn begin_login(&self) -> Result<LoginRequest, IdentityException> {
+    pub async fn begin_login(&self) -> Result<LoginRequest, CoreException> {
         // The place in the order of starts is taken here, in the app's call (uniffi polls
         // this first on the caller's thread), not when the task first runs on a worker: a
         // start the app cancelled before asking for a new one can then never store its
@@ -398,7 +283,7 @@ impl Identity {
             core.identity().begin_login_in_turn(ticket, None).await
         })
         .await
-        .map_err(|e| IdentityException::from_core(e, self.lang))?;
+        .map_err(|e| CoreException::new(&e, self.lang))?;
         Ok(LoginRequest {
             url: request.url,
             redirect_uri: request.redirect_uri,
@@ -406,92 +291,92 @@ impl Identity {
     }
 
     /// Completes the login with the URL the browser returned to.
-    pub async fn complete_login(&self, callback_url: String) -> Result<Profile, IdentityException> {
+    pub async fn complete_login(&self, callback_url: String) -> Result<Profile, CoreException> {
         let core = self.core.clone();
         runtime::run(&self.runtime, async move {
             core.identity().complete_login(&callback_url).await
         })
         .await
         .map(Profile::from)
-        .map_err(|e| IdentityException::from_core(e, self.lang))
+        .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// The logged-in citizen, from the device (no network); `None` when logged out.
-    pub fn profile(&self) -> Result<Option<Profile>, IdentityException> {
+    pub fn profile(&self) -> Result<Option<Profile>, CoreException> {
         self.core
             .identity()
             .profile()
             .map(|p| p.map(Profile::from))
-            .map_err(|e| IdentityException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// The identity level of the logged-in citizen, if any.
-    pub fn identity_level(&self) -> Result<Option<IdentityLevel>, IdentityException> {
+    pub fn identity_level(&self) -> Result<Option<IdentityLevel>, CoreException> {
         self.core
             .identity()
             .identity_level()
             .map(|l| l.map(level))
-            .map_err(|e| IdentityException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// Asks the portal who is logged in.
-    pub async fn whoami(&self) -> Result<Profile, IdentityException> {
+    pub async fn whoami(&self) -> Result<Profile, CoreException> {
         let core = self.core.clone();
         runtime::run(&self.runtime, async move { core.identity().whoami().await })
             .await
             .map(Profile::from)
-            .map_err(|e| IdentityException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// Refreshes the session now.
-    pub async fn refresh(&self) -> Result<(), IdentityException> {
+    pub async fn refresh(&self) -> Result<(), CoreException> {
         let core = self.core.clone();
         runtime::run(
             &self.runtime,
             async move { core.identity().refresh().await },
         )
         .await
-        .map_err(|e| IdentityException::from_core(e, self.lang))
+        .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// Logs out; returns whether the portal confirmed the revocation.
-    pub async fn logout(&self) -> Result<bool, IdentityException> {
+    pub async fn logout(&self) -> Result<bool, CoreException> {
         let core = self.core.clone();
         runtime::run(&self.runtime, async move { core.identity().logout().await })
             .await
             .map(|o| o.revoked_on_portal)
-            .map_err(|e| IdentityException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// Logs out and erases the citizen's data from this phone (a shared phone); returns
     /// whether the portal confirmed the revocation. Undelivered actions are lost: ask first
     /// when [`Identity::undelivered_actions`] is not zero.
-    pub async fn logout_and_erase(&self) -> Result<bool, IdentityException> {
+    pub async fn logout_and_erase(&self) -> Result<bool, CoreException> {
         let core = self.core.clone();
         runtime::run(&self.runtime, async move {
             core.identity().logout_and_erase().await
         })
         .await
         .map(|o| o.revoked_on_portal)
-        .map_err(|e| IdentityException::from_core(e, self.lang))
+        .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// The warning to confirm before [`Identity::logout_and_erase`] (what would be lost), in
     /// the app's language; `None` when nothing waits and erasing may go ahead at once.
-    pub fn erase_warning(&self) -> Result<Option<String>, IdentityException> {
+    pub fn erase_warning(&self) -> Result<Option<String>, CoreException> {
         self.core
             .identity()
             .erase_warning(self.lang)
-            .map_err(|e| IdentityException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// How many of the citizen's submissions, supplement answers and withdrawals still
     /// wait to reach the portal.
-    pub fn undelivered_actions(&self) -> Result<u32, IdentityException> {
+    pub fn undelivered_actions(&self) -> Result<u32, CoreException> {
         self.core
             .identity()
             .undelivered_actions()
-            .map_err(|e| IdentityException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 }
 
@@ -548,14 +433,27 @@ pub(crate) mod tests {
         let identity = core.identity();
         assert!(identity.profile().unwrap().is_none());
         match identity.begin_login().await {
-            Err(IdentityException::Network { code, user_message }) => {
+            Err(CoreException::Network {
+                code,
+                user_message,
+                detail,
+                reason,
+                ..
+            }) => {
                 assert_eq!(code, "network_unavailable");
                 assert!(user_message.contains("connect"), "{user_message}");
+                // The diagnostic names the cause but not the portal's paths.
+                assert!(detail.starts_with("network_unavailable: "), "{detail}");
+                assert!(
+                    !detail.contains("well-known") && !detail.contains("/oidc"),
+                    "{detail}"
+                );
+                assert_eq!(reason, None);
             }
             other => panic!("expected a network error, got {other:?}"),
         }
         match identity.whoami().await {
-            Err(IdentityException::LoggedOut { code, .. }) => assert_eq!(code, "not_logged_in"),
+            Err(CoreException::LoggedOut { code, .. }) => assert_eq!(code, "not_logged_in"),
             other => panic!("expected logged out, got {other:?}"),
         }
     }
@@ -569,7 +467,7 @@ pub(crate) mod tests {
         };
         let core = MotCua::open(config(dir.path()), Arc::new(platform)).unwrap();
         match core.identity().profile() {
-            Err(IdentityException::Storage { code, .. }) => {
+            Err(CoreException::Storage { code, .. }) => {
                 assert_eq!(code, "secure_storage_failed")
             }
             other => panic!("expected a storage error, got {other:?}"),
@@ -583,7 +481,7 @@ pub(crate) mod tests {
         bad.receipt_root_key = Some("ed25519:not-a-key".into());
         assert!(matches!(
             MotCua::open(bad, Arc::new(TestPlatform::default())),
-            Err(IdentityException::Other { code, .. }) if code == "invalid_config"
+            Err(CoreException::InvalidInput { code, .. }) if code == "invalid_config"
         ));
     }
 
@@ -594,7 +492,7 @@ pub(crate) mod tests {
         bad.portal_url = "not a url".into();
         assert!(matches!(
             MotCua::open(bad, Arc::new(TestPlatform::default())),
-            Err(IdentityException::Other { code, .. }) if code == "invalid_config"
+            Err(CoreException::InvalidInput { code, .. }) if code == "invalid_config"
         ));
     }
 }

@@ -6,111 +6,15 @@
 use std::sync::Arc;
 
 use motcua_core::receipt::{
-    ApplicantCheck as CoreApplicantCheck, ReceiptError, ReceiptView as CoreReceiptView,
+    ApplicantCheck as CoreApplicantCheck, ReceiptView as CoreReceiptView,
     TrustListInfo as CoreTrustListInfo, Verification as CoreVerification,
 };
 use motcua_core::{Lang, Localized};
 use motcua_protocol::receipt::{ReceiptFields as WireReceiptFields, Verdict as WireVerdict};
 use tokio::runtime::Handle;
 
+use crate::error::CoreException;
 use crate::runtime::run;
-
-/// Failure of a receipt call (a verdict is an answer, not a failure): a machine `code`
-/// and a `user_message` to show.
-#[derive(Debug, thiserror::Error, uniffi::Error)]
-pub enum ReceiptException {
-    /// The app was built without the province root key (`AppConfig.receiptRootKey`).
-    #[error("{code}: {user_message}")]
-    NoTrustAnchor {
-        /// Machine code (`receipt_no_trust_anchor`).
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// No trust list yet: `refreshTrustList()` once, online.
-    #[error("{code}: {user_message}")]
-    NoTrustList {
-        /// Machine code (`receipt_no_trust_list`).
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// The trust list fetched was refused (signature, older than the cached one, format);
-    /// the cached one is kept.
-    #[error("{code}: {user_message}")]
-    TrustListRefused {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// The portal could not be reached; the cached list is still used.
-    #[error("{code}: {user_message}")]
-    Network {
-        /// Machine code (`network_unavailable`).
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// No receipt for this dossier yet (not accepted, or not synced).
-    #[error("{code}: {user_message}")]
-    NotIssued {
-        /// Machine code (`receipt_not_issued`).
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// The ID number typed is not 12 digits.
-    #[error("{code}: {user_message}")]
-    NotAnIdNumber {
-        /// Machine code (`not_an_id_number`).
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// The applicant check needs a valid receipt; `code` is the verdict's.
-    #[error("{code}: {user_message}")]
-    NotValid {
-        /// Machine code (the verdict's: `receipt_tampered`...).
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// Local storage failed.
-    #[error("{code}: {user_message}")]
-    Storage {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// Anything else (the QR code could not be drawn).
-    #[error("{code}: {user_message}")]
-    Other {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-}
-
-impl ReceiptException {
-    fn from_core(error: ReceiptError, lang: Lang) -> Self {
-        let code = error.code().to_owned();
-        let user_message = error.message(lang);
-        match error {
-            ReceiptError::NoTrustAnchor => ReceiptException::NoTrustAnchor { code, user_message },
-            ReceiptError::NoTrustList => ReceiptException::NoTrustList { code, user_message },
-            ReceiptError::TrustList(_) => ReceiptException::TrustListRefused { code, user_message },
-            ReceiptError::Network(_) => ReceiptException::Network { code, user_message },
-            ReceiptError::NotIssued(_) => ReceiptException::NotIssued { code, user_message },
-            ReceiptError::NotAnIdNumber => ReceiptException::NotAnIdNumber { code, user_message },
-            ReceiptError::NotValid(_) => ReceiptException::NotValid { code, user_message },
-            ReceiptError::Storage(_) => ReceiptException::Storage { code, user_message },
-            ReceiptError::Render(_) => ReceiptException::Other { code, user_message },
-        }
-    }
-}
 
 /// What a receipt says.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -334,22 +238,22 @@ pub struct Receipts {
 #[uniffi::export]
 impl Receipts {
     /// The receipt of one of the citizen's dossiers, from the device (no network), drawn.
-    pub fn receipt(&self, dossier_code: String) -> Result<ReceiptView, ReceiptException> {
+    pub fn receipt(&self, dossier_code: String) -> Result<ReceiptView, CoreException> {
         self.core
             .receipt()
             .receipt(&dossier_code)
             .map(ReceiptView::from)
-            .map_err(|e| ReceiptException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// Verifies a scanned text with the cached trust list, without network. A forged,
     /// altered or unreadable text is a verdict, not an exception.
-    pub fn verify_receipt(&self, text: String) -> Result<Verification, ReceiptException> {
+    pub fn verify_receipt(&self, text: String) -> Result<Verification, CoreException> {
         self.core
             .receipt()
             .verify_receipt(&text)
             .map(|v| Verification::new(v, self.lang))
-            .map_err(|e| ReceiptException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// Whether `id_number` (typed from the card) is the applicant's; the receipt must
@@ -358,7 +262,7 @@ impl Receipts {
         &self,
         receipt_text: String,
         id_number: String,
-    ) -> Result<ApplicantCheck, ReceiptException> {
+    ) -> Result<ApplicantCheck, CoreException> {
         let core = self.core.clone();
         run(&self.runtime, async move {
             core.receipt()
@@ -367,27 +271,27 @@ impl Receipts {
         })
         .await
         .map(ApplicantCheck::from)
-        .map_err(|e| ReceiptException::from_core(e, self.lang))
+        .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// Fetches the trust list, verifies it against the root key, refuses one older than
     /// the cached list, and caches it.
-    pub async fn refresh_trust_list(&self) -> Result<TrustListInfo, ReceiptException> {
+    pub async fn refresh_trust_list(&self) -> Result<TrustListInfo, CoreException> {
         let core = self.core.clone();
         run(&self.runtime, async move {
             core.receipt().refresh_trust_list().await
         })
         .await
         .map(TrustListInfo::from)
-        .map_err(|e| ReceiptException::from_core(e, self.lang))
+        .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// The trust list cached, if any.
-    pub fn trust_list(&self) -> Result<Option<TrustListInfo>, ReceiptException> {
+    pub fn trust_list(&self) -> Result<Option<TrustListInfo>, CoreException> {
         self.core
             .receipt()
             .trust_list()
             .map(|t| t.map(TrustListInfo::from))
-            .map_err(|e| ReceiptException::from_core(e, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 }

@@ -4,105 +4,21 @@
 
 use std::sync::Arc;
 
-use motcua_core::dossier::{DossierError, LocalDossier as CoreLocalDossier};
-use motcua_core::identity::IdentityError;
+use motcua_core::Lang;
+use motcua_core::dossier::LocalDossier as CoreLocalDossier;
 use motcua_core::tracking::{
-    StatusListener as CoreStatusListener, TrackedDossier as CoreTrackedDossier, TrackingError,
+    CitizenAction as CoreCitizenAction, DossierActions as CoreDossierActions,
+    StatusListener as CoreStatusListener, TrackedDossier as CoreTrackedDossier,
 };
-use motcua_core::{Lang, Localized};
 use motcua_protocol::dossier::DossierStatus as WireStatus;
 use motcua_protocol::lifecycle::{
     PublicLookup as WirePublicLookup, StatusChange as WireStatusChange,
 };
 use tokio::runtime::Handle;
 
+use crate::error::CoreException;
 use crate::listener::{ListenerError, ListenerHandle, report};
 use crate::runtime::run;
-
-/// Failure of a tracking call: a machine `code` and a `user_message` to show.
-#[derive(Debug, thiserror::Error, uniffi::Error)]
-pub enum TrackingException {
-    /// The portal could not be reached; what was synced before is still on the device.
-    #[error("{code}: {user_message}")]
-    Network {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// Not logged in, or the session ended: show the login screen.
-    #[error("{code}: {user_message}")]
-    LoggedOut {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// No dossier has this code (public lookup).
-    #[error("{code}: {user_message}")]
-    NotFound {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// Too many lookups: wait a moment.
-    #[error("{code}: {user_message}")]
-    RateLimited {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// Local storage or the platform keystore failed.
-    #[error("{code}: {user_message}")]
-    Storage {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-    /// Anything else (an unexpected answer).
-    #[error("{code}: {user_message}")]
-    Other {
-        /// Machine code.
-        code: String,
-        /// Localised message to show.
-        user_message: String,
-    },
-}
-
-impl TrackingException {
-    fn from_core(error: TrackingError, lang: Lang) -> Self {
-        let code = error.code().to_owned();
-        let user_message = error.message(lang);
-        match error {
-            TrackingError::Network(_) | TrackingError::Identity(IdentityError::Network(_)) => {
-                TrackingException::Network { code, user_message }
-            }
-            TrackingError::Identity(IdentityError::NotLoggedIn | IdentityError::SessionEnded) => {
-                TrackingException::LoggedOut { code, user_message }
-            }
-            TrackingError::NotFound(_) => TrackingException::NotFound { code, user_message },
-            TrackingError::RateLimited => TrackingException::RateLimited { code, user_message },
-            TrackingError::Storage(_)
-            | TrackingError::Identity(
-                IdentityError::SecureStorage(_) | IdentityError::Storage(_),
-            ) => TrackingException::Storage { code, user_message },
-            TrackingError::Identity(_) | TrackingError::Unexpected(_) => {
-                TrackingException::Other { code, user_message }
-            }
-        }
-    }
-
-    /// The dossiers list comes from the dossier area's table: only storage can fail.
-    fn from_dossier(error: DossierError, lang: Lang) -> Self {
-        TrackingException::Storage {
-            code: error.code().to_owned(),
-            user_message: error.message(lang),
-        }
-    }
-}
 
 /// Where a dossier is on the portal; the national status codes are in comments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
@@ -180,6 +96,8 @@ pub struct StatusChange {
     pub code: String,
     /// The status after the change.
     pub status: DossierStatus,
+    /// The status in words, in the configured language ("Đã tiếp nhận").
+    pub label: String,
     /// When (RFC 3339).
     pub at: String,
     /// The officer's note, shown to the citizen.
@@ -192,11 +110,12 @@ pub struct StatusChange {
     pub missing: Vec<String>,
 }
 
-impl From<WireStatusChange> for StatusChange {
-    fn from(c: WireStatusChange) -> Self {
+impl StatusChange {
+    pub(crate) fn new(c: WireStatusChange, lang: Lang) -> Self {
         StatusChange {
             seq: c.seq,
             code: c.code,
+            label: c.status.label(lang).to_owned(),
             status: c.status.into(),
             at: c.at,
             note: c.note,
@@ -207,7 +126,83 @@ impl From<WireStatusChange> for StatusChange {
     }
 }
 
-/// A dossier with its timeline, as kept on the device.
+impl From<StatusChange> for WireStatusChange {
+    fn from(c: StatusChange) -> Self {
+        WireStatusChange {
+            seq: c.seq,
+            code: c.code,
+            status: c.status.into(),
+            at: c.at,
+            note: c.note,
+            appointment_date: c.appointment_date,
+            reason: c.reason,
+            missing: c.missing,
+            receipt: None,
+        }
+    }
+}
+
+/// A notification worth posting after a background sync, in the configured language.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Notice {
+    /// The dossier it is about: the notification opens it, and replaces the previous one
+    /// of the same dossier.
+    pub dossier_code: String,
+    /// The title.
+    pub title: String,
+    /// What happened.
+    pub body: String,
+}
+
+/// Something the citizen can do with one of their dossiers (the core decides which, from
+/// the lifecycle; the apps show a button for each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum CitizenAction {
+    /// Show the signed receipt at the desk.
+    ShowReceipt,
+    /// Send the documents the desk asked for (`Dossiers.answerSupplement`).
+    AnswerSupplement,
+    /// Ask to withdraw the dossier (`Dossiers.withdraw`): secondary, confirmed first.
+    Withdraw,
+}
+
+impl From<CoreCitizenAction> for CitizenAction {
+    fn from(action: CoreCitizenAction) -> Self {
+        match action {
+            CoreCitizenAction::ShowReceipt => CitizenAction::ShowReceipt,
+            CoreCitizenAction::AnswerSupplement => CitizenAction::AnswerSupplement,
+            CoreCitizenAction::Withdraw => CitizenAction::Withdraw,
+        }
+    }
+}
+
+/// The actions a dossier offers its citizen now, and the one to put forward.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct DossierActions {
+    /// Every action the citizen may take, in the order to list them.
+    pub available: Vec<CitizenAction>,
+    /// The one action to put forward (a filled button), if any; never `Withdraw`.
+    pub primary: Option<CitizenAction>,
+}
+
+impl From<CoreDossierActions> for DossierActions {
+    fn from(actions: CoreDossierActions) -> Self {
+        DossierActions {
+            available: actions.available.into_iter().map(Into::into).collect(),
+            primary: actions.primary.map(Into::into),
+        }
+    }
+}
+
+/// What a dossier in `status` offers its citizen, `holds_receipt` saying whether the phone
+/// has its receipt: the rule behind [`TrackedDossier::actions`], from the lifecycle, for
+/// the apps' tests to check their screens against every status.
+#[uniffi::export]
+pub fn dossier_actions(status: DossierStatus, holds_receipt: bool) -> DossierActions {
+    CoreDossierActions::for_dossier(status.into(), holds_receipt).into()
+}
+
+/// A dossier with its timeline, as kept on the device, and what its screen shows.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct TrackedDossier {
     /// Dossier code.
@@ -216,23 +211,37 @@ pub struct TrackedDossier {
     pub procedure_code: String,
     /// Current status.
     pub status: DossierStatus,
+    /// The status in words, in the configured language.
+    pub status_label: String,
     /// Appointment date (`YYYY-MM-DD`), once received at the desk.
     pub appointment_date: Option<String>,
     /// Every status change synced, oldest first.
     pub timeline: Vec<StatusChange>,
     /// Late by the national scorecard rules.
     pub overdue: bool,
+    /// What the citizen may do with it now, and the action to put forward.
+    pub actions: DossierActions,
+    /// What the desk asks the citizen to supply now (empty unless a supplement request
+    /// waits for its answer).
+    pub missing: Vec<String>,
 }
 
-impl From<CoreTrackedDossier> for TrackedDossier {
-    fn from(d: CoreTrackedDossier) -> Self {
+impl TrackedDossier {
+    fn new(d: CoreTrackedDossier, lang: Lang) -> Self {
         TrackedDossier {
+            status_label: d.status.label(lang).to_owned(),
             code: d.code,
             procedure_code: d.procedure_code,
             status: d.status.into(),
             appointment_date: d.appointment_date,
-            timeline: d.timeline.into_iter().map(StatusChange::from).collect(),
+            timeline: d
+                .timeline
+                .into_iter()
+                .map(|c| StatusChange::new(c, lang))
+                .collect(),
             overdue: d.overdue,
+            actions: d.actions.into(),
+            missing: d.missing,
         }
     }
 }
@@ -246,17 +255,17 @@ pub struct DossierSummary {
     pub procedure_code: String,
     /// Status as last synced.
     pub status: DossierStatus,
+    /// The status in words, in the configured language.
+    pub status_label: String,
     /// When the portal received it (RFC 3339).
     pub submitted_at: String,
 }
 
-impl From<CoreLocalDossier> for DossierSummary {
-    fn from(d: CoreLocalDossier) -> Self {
+impl DossierSummary {
+    fn new(d: CoreLocalDossier, lang: Lang) -> Self {
         DossierSummary {
-            // The table holds the protocol's own names (written from `as_str`).
-            status: WireStatus::parse(&d.status)
-                .unwrap_or(WireStatus::Submitted)
-                .into(),
+            status_label: d.status.label(lang).to_owned(),
+            status: d.status.into(),
             code: d.code,
             procedure_code: d.procedure_code,
             submitted_at: d.submitted_at,
@@ -306,11 +315,15 @@ pub trait StatusListener: Send + Sync {
 }
 
 /// The app's listener as the core's.
-struct StatusAdapter(Arc<dyn StatusListener>);
+struct StatusAdapter(Arc<dyn StatusListener>, Lang);
 
 impl CoreStatusListener for StatusAdapter {
     fn on_status_change(&self, change: &WireStatusChange) {
-        report("status", self.0.on_status_change(change.clone().into()));
+        report(
+            "status",
+            self.0
+                .on_status_change(StatusChange::new(change.clone(), self.1)),
+        );
     }
 }
 
@@ -326,42 +339,66 @@ pub struct Tracking {
 impl Tracking {
     /// Fetches the changes since the last sync, keeps them on the device, tells the
     /// listeners and returns them. Cancelling keeps every page already stored.
-    pub async fn sync(&self) -> Result<Vec<StatusChange>, TrackingException> {
+    pub async fn sync(&self) -> Result<Vec<StatusChange>, CoreException> {
         let core = self.core.clone();
         run(&self.runtime, async move { core.tracking().sync().await })
             .await
-            .map(|changes| changes.into_iter().map(StatusChange::from).collect())
-            .map_err(|e| TrackingException::from_core(e, self.lang))
+            .map(|changes| {
+                changes
+                    .into_iter()
+                    .map(|c| StatusChange::new(c, self.lang))
+                    .collect()
+            })
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// The citizen's dossiers on the device, newest first (no network).
-    pub fn dossiers(&self) -> Result<Vec<DossierSummary>, TrackingException> {
+    pub fn dossiers(&self) -> Result<Vec<DossierSummary>, CoreException> {
         self.core
             .dossier()
             .dossiers()
-            .map(|list| list.into_iter().map(DossierSummary::from).collect())
-            .map_err(|e| TrackingException::from_dossier(e, self.lang))
+            .map(|list| {
+                list.into_iter()
+                    .map(|d| DossierSummary::new(d, self.lang))
+                    .collect()
+            })
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// A dossier with its timeline, appointment date and overdue flag (no network);
     /// `None` when the device does not know the code.
-    pub fn dossier(&self, code: String) -> Result<Option<TrackedDossier>, TrackingException> {
+    pub fn dossier(&self, code: String) -> Result<Option<TrackedDossier>, CoreException> {
         self.core
             .tracking()
             .dossier(&code)
-            .map(|d| d.map(TrackedDossier::from))
-            .map_err(|e| TrackingException::from_core(e, self.lang))
+            .map(|d| d.map(|d| TrackedDossier::new(d, self.lang)))
+            .map_err(|e| CoreException::new(&e, self.lang))
     }
 
     /// The status of any dossier code, without login (little data; rate limited).
-    pub async fn public_lookup(&self, code: String) -> Result<PublicLookup, TrackingException> {
+    pub async fn public_lookup(&self, code: String) -> Result<PublicLookup, CoreException> {
         let core = self.core.clone();
         run(&self.runtime, async move {
             core.tracking().public_lookup(&code).await
         })
         .await
         .map(PublicLookup::from)
-        .map_err(|e| TrackingException::from_core(e, self.lang))
+        .map_err(|e| CoreException::new(&e, self.lang))
+    }
+
+    /// The notifications worth posting for what a background run found: `changes` as
+    /// `sync` returned them and the codes of the dossiers the outbox delivered meanwhile.
+    /// One per dossier; the phone's own submission is told only as a delivery.
+    pub fn notices(&self, changes: Vec<StatusChange>, delivered: Vec<String>) -> Vec<Notice> {
+        let changes: Vec<WireStatusChange> = changes.into_iter().map(Into::into).collect();
+        motcua_core::tracking::notices::notices(&changes, &delivered, self.lang)
+            .into_iter()
+            .map(|n| Notice {
+                dossier_code: n.dossier_code,
+                title: n.title,
+                body: n.body,
+            })
+            .collect()
     }
 
     /// The status's name in the configured language ("Đã tiếp nhận" / "Received").
@@ -374,7 +411,7 @@ impl Tracking {
         let id = self
             .core
             .tracking()
-            .add_listener(Arc::new(StatusAdapter(listener)));
+            .add_listener(Arc::new(StatusAdapter(listener, self.lang)));
         let core = self.core.clone();
         Arc::new(ListenerHandle::new(move || {
             core.tracking().remove_listener(id);

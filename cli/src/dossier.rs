@@ -407,7 +407,7 @@ pub async fn dossiers(out: &Output, client: &ClientContext) -> Result<(), CliErr
         .map(|d| Line {
             code: &d.code,
             procedure_code: &d.procedure_code,
-            status: &d.status,
+            status: d.status.as_str(),
             submitted_at: &d.submitted_at,
         })
         .collect();

@@ -112,7 +112,7 @@ pub async fn status(
                 .map(|d| Line {
                     code: &d.code,
                     procedure_code: &d.procedure_code,
-                    status: &d.status,
+                    status: d.status.as_str(),
                 })
                 .collect();
             out.result(&lines, || {

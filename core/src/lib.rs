@@ -5,6 +5,7 @@ pub mod assist;
 pub mod catalog;
 pub mod desk;
 pub mod dossier;
+pub mod error;
 pub mod http;
 pub mod identity;
 pub mod listeners;
@@ -106,14 +107,24 @@ pub enum OpenError {
     /// An abandoned assisted session could not be erased.
     #[error("erasing an abandoned assisted session: {0}")]
     Assist(String),
+    /// The app's configuration has a portal address that is not a URL.
+    #[error("the configured portal address is not a URL")]
+    InvalidPortalUrl,
+    /// The app's configuration has a receipt root key that is not a key.
+    #[error("the configured receipt root key is not a key")]
+    InvalidRootKey,
+    /// The runtime that runs the core's work could not start.
+    #[error("runtime: {0}")]
+    Runtime(String),
 }
 
 impl Localized for OpenError {
     fn code(&self) -> &'static str {
         match self {
             OpenError::Store(_) => "storage_failed",
-            OpenError::Http(_) => "internal",
+            OpenError::Http(_) | OpenError::Runtime(_) => "internal",
             OpenError::Assist(_) => "storage_failed",
+            OpenError::InvalidPortalUrl | OpenError::InvalidRootKey => "invalid_config",
         }
     }
 
@@ -132,8 +143,24 @@ impl Localized for OpenError {
             (OpenError::Assist(_), Lang::En) => {
                 "The data of an earlier assisted session could not be erased. Check storage and open again.".into()
             }
-            (OpenError::Http(_), Lang::Vi) => "Lỗi nội bộ của ứng dụng.".into(),
-            (OpenError::Http(_), Lang::En) => "Internal error in the app.".into(),
+            (OpenError::InvalidPortalUrl, Lang::Vi) => {
+                "Cấu hình ứng dụng có địa chỉ cổng không hợp lệ.".into()
+            }
+            (OpenError::InvalidPortalUrl, Lang::En) => {
+                "The app configuration has an invalid portal address.".into()
+            }
+            (OpenError::InvalidRootKey, Lang::Vi) => {
+                "Cấu hình ứng dụng có khóa gốc không hợp lệ.".into()
+            }
+            (OpenError::InvalidRootKey, Lang::En) => {
+                "The app configuration has an invalid root key.".into()
+            }
+            (OpenError::Http(_) | OpenError::Runtime(_), Lang::Vi) => {
+                "Lỗi nội bộ của ứng dụng.".into()
+            }
+            (OpenError::Http(_) | OpenError::Runtime(_), Lang::En) => {
+                "Internal error in the app.".into()
+            }
         }
     }
 }

@@ -42,6 +42,14 @@ pub enum StoreError {
     /// A personal value could not be sealed or opened (see [`policy`]).
     #[error(transparent)]
     Seal(#[from] SealError),
+    /// A column holds a value this build never writes (a damaged file).
+    #[error("{column} holds an unknown value {value:?}")]
+    UnknownValue {
+        /// The column.
+        column: &'static str,
+        /// What it holds.
+        value: String,
+    },
 }
 
 /// The schema version this build migrates to (the number of migrations).

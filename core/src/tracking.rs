@@ -2,6 +2,9 @@
 //! (only what changed since the last sync), kept on the device for offline viewing, and
 //! told to a listener.
 
+pub mod notices;
+pub mod view;
+
 use std::sync::{Arc, Mutex};
 
 use motcua_protocol::dossier::DossierStatus;
@@ -19,6 +22,7 @@ use crate::store::policy::{
     DOSSIER_EVENT_MISSING, DOSSIER_EVENT_NOTE, DOSSIER_EVENT_REASON, SealedColumn,
 };
 use crate::store::{Database, StoreError};
+pub use view::{CitizenAction, DossierActions};
 
 /// Most pages one `sync` fetches (1,000 changes a page); the rest waits for the next sync.
 const MAX_PAGES: usize = 100;
@@ -131,6 +135,11 @@ pub struct TrackedDossier {
     /// Late by the national scorecard rules: processing ended (or today is) after the
     /// appointment date, or more than one supplement was requested.
     pub overdue: bool,
+    /// What the citizen may do with it now, and the action to put forward.
+    pub actions: DossierActions,
+    /// What the desk asks the citizen to supply now (empty unless a supplement request
+    /// waits for its answer).
+    pub missing: Vec<String>,
 }
 
 /// Whether a dossier is late, from its appointment date and its timeline.
@@ -171,8 +180,13 @@ pub struct TrackingArea {
     lock: tokio::sync::Mutex<()>,
 }
 
-fn status_of(text: &str) -> DossierStatus {
-    DossierStatus::parse(text).unwrap_or(DossierStatus::Submitted)
+/// A status as the phone's tables hold it (the protocol's wire name, written from
+/// [`DossierStatus::as_str`]); anything else is a damaged database, never guessed.
+pub(crate) fn status_of(text: &str) -> Result<DossierStatus, StoreError> {
+    DossierStatus::parse(text).ok_or_else(|| StoreError::UnknownValue {
+        column: "status",
+        value: text.to_owned(),
+    })
 }
 
 impl TrackingArea {
@@ -346,7 +360,7 @@ impl TrackingArea {
             timeline.push(StatusChange {
                 seq: seq.max(0) as u64,
                 code: code.to_owned(),
-                status: status_of(&status),
+                status: status_of(&status)?,
                 at,
                 note: open(&DOSSIER_EVENT_NOTE, seq, note)?,
                 appointment_date,
@@ -357,11 +371,22 @@ impl TrackingArea {
                 receipt: None,
             });
         }
+        let status = status_of(&status)?;
+        let holds_receipt = connection
+            .query_row(
+                "SELECT 1 FROM receipts WHERE code = ?1",
+                params![code],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
         Ok(Some(TrackedDossier {
             overdue: overdue(appointment_date.as_deref(), &timeline),
+            actions: DossierActions::for_dossier(status, holds_receipt),
+            missing: view::missing_now(status, &timeline),
             code: code.to_owned(),
             procedure_code,
-            status: status_of(&status),
+            status,
             appointment_date,
             timeline,
         }))

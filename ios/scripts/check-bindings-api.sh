@@ -237,7 +237,3 @@ fi
 
 echo "bindings API used by ios/: $found passed, $missing failed"
 [ "$missing" -eq 0 ]
-
-# And that the names are used to display, not to decide: no status or error-code strings in
-# the presentation code (run here so that every caller of this check runs it too).
-bash ios/scripts/check-core-decides.sh

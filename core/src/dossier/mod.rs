@@ -657,15 +657,21 @@ impl DossierArea {
             "SELECT code, procedure_code, status, submitted_at FROM dossiers
              ORDER BY submitted_at DESC, code DESC",
         )?;
-        let rows = statement.query_map([], |r| {
-            Ok(LocalDossier {
-                code: r.get(0)?,
-                procedure_code: r.get(1)?,
-                status: r.get(2)?,
-                submitted_at: r.get(3)?,
+        let rows = statement
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get(3)?))
+            })?
+            .collect::<Result<Vec<(String, String, String, String)>, _>>()?;
+        rows.into_iter()
+            .map(|(code, procedure_code, status, submitted_at)| {
+                Ok(LocalDossier {
+                    status: crate::tracking::status_of(&status)?,
+                    code,
+                    procedure_code,
+                    submitted_at,
+                })
             })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            .collect()
     }
 }
 

@@ -1,6 +1,7 @@
 //! What the dossier area shows: drafts, their fields and attachments, the list of drafts
 //! and the dossiers kept on the device.
 
+use motcua_protocol::dossier::DossierStatus;
 use motcua_protocol::on_behalf::OnBehalfOf;
 use motcua_protocol::validation::FieldError;
 
@@ -106,7 +107,7 @@ pub struct LocalDossier {
     /// Procedure code.
     pub procedure_code: String,
     /// Status as last known.
-    pub status: String,
+    pub status: DossierStatus,
     /// When the portal received it (RFC 3339).
     pub submitted_at: String,
 }

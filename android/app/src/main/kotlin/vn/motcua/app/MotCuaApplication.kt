@@ -12,7 +12,11 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.async
 import vn.motcua.AppConfig
+import vn.motcua.LogLevel
+import vn.motcua.LogRecord
+import vn.motcua.LogSink
 import vn.motcua.MotCua
+import vn.motcua.setLogSink
 import vn.motcua.app.sync.SyncWorker
 import vn.motcua.app.ui.AppGraph
 import vn.motcua.presentation.Branding
@@ -44,6 +48,23 @@ class MotCuaApplication : Application(), Configuration.Provider {
         branding = assets.open("branding.properties").reader(Charsets.UTF_8).use { Branding.read(it) }
         settings = SettingsFile(File(filesDir, "settings.properties"))
         graph = open(settings.load().lang)
+        // The core's logs in logcat in debug builds only; release builds compile them out
+        // and install no sink.
+        if (BuildConfig.DEBUG) {
+            setLogSink(object : LogSink {
+                override fun log(record: LogRecord) {
+                    android.util.Log.println(
+                        when (record.level) {
+                            LogLevel.WARN -> android.util.Log.WARN
+                            LogLevel.INFO -> android.util.Log.INFO
+                            LogLevel.DEBUG -> android.util.Log.DEBUG
+                        },
+                        "MotCua",
+                        "${record.target}: ${record.message}",
+                    )
+                }
+            }, LogLevel.INFO)
+        }
         createNotificationChannel()
         SyncWorker.schedule(this)
     }

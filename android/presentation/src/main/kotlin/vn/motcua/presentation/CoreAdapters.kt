@@ -1,7 +1,7 @@
 package vn.motcua.presentation
 
 import vn.motcua.Attachment
-import vn.motcua.DossierException
+import vn.motcua.CoreException
 import vn.motcua.Draft
 import vn.motcua.DraftState
 import vn.motcua.DossiersInterface
@@ -35,7 +35,7 @@ class CoreDossiers(private val core: DossiersInterface) : DossierPort, CitizenAc
     override fun setOnBehalf(draftId: String, person: OnBehalfPerson?): OnBehalfChange = try {
         val record = person?.let { OnBehalf(it.fullName, it.personalId, it.basis, it.detail, basisLabel = "") }
         OnBehalfChange.Recorded(core.setOnBehalf(draftId, record).snapshot())
-    } catch (e: DossierException.Invalid) {
+    } catch (e: CoreException.InvalidInput) {
         // Problems are named `on_behalf_of.<member>`.
         OnBehalfChange.Invalid(e.problems.map { FieldIssue(it.field.substringAfter("on_behalf_of."), it.userMessage) })
     }
@@ -112,8 +112,10 @@ private fun SubmitOutcome.delivery(): Delivery = when (this) {
 class CoreTracking(private val core: TrackingInterface) : TrackingPort {
     override suspend fun sync() = core.sync().map { it.event() }
 
+    override suspend fun syncNotices(delivered: List<String>) = core.notices(core.sync(), delivered)
+
     override fun dossiers() = core.dossiers().map {
-        DossierLine(it.code, it.procedureCode, it.status.wireName(), core.statusLabel(it.status), it.submittedAt)
+        DossierLine(it.code, it.procedureCode, it.status, it.statusLabel, it.submittedAt)
     }
 
     override fun dossier(code: String) = core.dossier(code)?.record()
@@ -130,8 +132,8 @@ class CoreTracking(private val core: TrackingInterface) : TrackingPort {
 
     private fun StatusChange.event() = StatusEvent(
         code = code,
-        status = status.wireName(),
-        label = core.statusLabel(status),
+        status = status,
+        label = label,
         at = at,
         note = note,
         reason = reason,
@@ -142,13 +144,13 @@ class CoreTracking(private val core: TrackingInterface) : TrackingPort {
     private fun TrackedDossier.record() = DossierRecord(
         code = code,
         procedureCode = procedureCode,
-        status = status.wireName(),
-        label = core.statusLabel(status),
+        status = status,
+        label = statusLabel,
         appointmentDate = appointmentDate,
         overdue = overdue,
         timeline = timeline.map { it.event() },
+        actions = actions.available,
+        primary = actions.primary,
+        missing = missing,
     )
 }
-
-/** `SUPPLEMENT_REQUESTED` → `supplement_requested`, the portal's wire name. */
-private fun vn.motcua.DossierStatus.wireName() = name.lowercase()

@@ -2,9 +2,10 @@ package vn.motcua.presentation
 
 import java.util.UUID
 import vn.motcua.Assist
-import vn.motcua.AssistException
 import vn.motcua.AssistedSession
 import vn.motcua.CatalogInterface
+import vn.motcua.CoreException
+import vn.motcua.ErrorReason
 import vn.motcua.MotCua
 
 /*
@@ -39,10 +40,14 @@ class CoreAssist(
             SessionEnd.Ended(
                 SessionOutcome(outcome.helped, outcome.submitted, outcome.notSent, outcome.abandonedDrafts),
             )
-        } catch (e: AssistException.SubmissionsPending) {
+        } catch (e: CoreException.NotAllowed) {
+            val pending = e.reason as? ErrorReason.SubmissionsPending ?: run {
+                if (open.session.isOpen()) open.reopen()
+                throw e
+            }
             open.reopen()
-            SessionEnd.StillPending(e.count.toInt(), e.userMessage)
-        } catch (e: AssistException) {
+            SessionEnd.StillPending(pending.count.toInt(), e.userMessage)
+        } catch (e: CoreException) {
             if (open.session.isOpen()) open.reopen()
             throw e
         }

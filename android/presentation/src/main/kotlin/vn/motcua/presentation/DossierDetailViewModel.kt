@@ -5,6 +5,7 @@ import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
+import vn.motcua.CitizenAction
 
 /** One line of the timeline. */
 data class TimelineItem(
@@ -14,16 +15,6 @@ data class TimelineItem(
     /** Note, reason or the missing papers, in the officer's words. */
     val details: List<String>,
 )
-
-/** What the citizen may do now. */
-enum class CitizenAction {
-    /** Show the receipt at the desk. */
-    SHOW_RECEIPT,
-    /** Send the papers the desk asked for. */
-    ANSWER_SUPPLEMENT,
-    /** Withdraw the dossier. */
-    WITHDRAW,
-}
 
 /** The dossier detail screen. */
 sealed interface DossierDetailState {
@@ -129,20 +120,15 @@ class DossierDetailViewModel(
     }
 
     private fun describe(d: DossierRecord, banner: String?): DossierDetailState.Shown {
-        val vi = lang == Lang.VI
-        val latest = d.timeline.lastOrNull()
-        val missing = if (d.status == "supplement_requested") latest?.missing.orEmpty() else emptyList()
-        val primary = when (d.status) {
-            "supplement_requested" -> CitizenAction.ANSWER_SUPPLEMENT
-            "received", "processing", "payment_requested", "result_ready" -> CitizenAction.SHOW_RECEIPT
-            else -> null
-        }
-        val withdrawable = d.status in setOf("submitted", "received", "processing", "supplement_requested", "payment_requested")
-        val needsActions = primary == CitizenAction.ANSWER_SUPPLEMENT || withdrawable
+        // What the dossier offers is the core's (the lifecycle's) answer; the only thing
+        // decided here is wiring: without the actions port, the actions that need it are
+        // shown as not in this version.
+        val withdrawable = CitizenAction.WITHDRAW in d.actions
+        val needsActions = d.primary == CitizenAction.ANSWER_SUPPLEMENT || withdrawable
         return DossierDetailState.Shown(
             code = d.code,
             status = d.label,
-            deadline = d.appointmentDate?.let { (if (vi) "Hẹn trả kết quả: " else "Result due: ") + format.date(it) },
+            deadline = d.appointmentDate?.let { texts.resultDue(format.date(it)) },
             overdue = d.overdue,
             timeline = d.timeline.reversed().map { e ->
                 TimelineItem(
@@ -151,9 +137,9 @@ class DossierDetailViewModel(
                     details = listOfNotNull(e.note, e.reason) + e.missing,
                 )
             },
-            missing = missing,
-            primary = primary,
-            withdrawable = withdrawable,
+            missing = d.missing,
+            primary = d.primary,
+            withdrawable = withdrawable && actions != null,
             unavailable = if (needsActions && actions == null) texts.notYetAvailable else null,
             banner = banner,
         )

@@ -104,5 +104,5 @@ class HomeViewModel(
     }
 
     private fun appointment(date: String) =
-        (if (lang == Lang.VI) "Hẹn trả kết quả: " else "Result due: ") + format.date(date)
+        texts.resultDue(format.date(date))
 }

@@ -8,8 +8,13 @@ package vn.motcua.presentation
  * without an area) makes the screen say the feature is not in this version.
  *
  * Failures are the bindings' typed exceptions, turned into a [Problem] (Problem.kt) with the
- * core's localised message.
+ * core's localised message. The status and the citizen's actions are the bindings' own enums
+ * ([DossierStatus], [CitizenAction]): the core decides them, nothing here re-derives them.
  */
+
+import vn.motcua.CitizenAction
+import vn.motcua.DossierStatus
+import vn.motcua.Notice
 
 /** A draft's state. */
 enum class DraftPhase { EDITING, SUBMITTING, SUBMITTED }
@@ -145,8 +150,7 @@ interface DossierPort {
 /** One event of a dossier's timeline. */
 data class StatusEvent(
     val code: String,
-    /** Wire name of the status (`received`, `supplement_requested`...). */
-    val status: String,
+    val status: DossierStatus,
     /** In words, from the core ("Đã tiếp nhận"). */
     val label: String,
     /** RFC 3339. */
@@ -161,25 +165,38 @@ data class StatusEvent(
 data class DossierLine(
     val code: String,
     val procedureCode: String,
-    val status: String,
+    val status: DossierStatus,
     val label: String,
     val submittedAt: String,
 )
 
-/** A dossier with its timeline, kept on the phone for offline viewing. */
+/** A dossier with its timeline, kept on the phone for offline viewing, and what the core says its screen offers. */
 data class DossierRecord(
     val code: String,
     val procedureCode: String,
-    val status: String,
+    val status: DossierStatus,
     val label: String,
     val appointmentDate: String?,
     val overdue: Boolean,
     val timeline: List<StatusEvent>,
+    /** What the citizen may do now, in the order to list them (the core's lifecycle rule). */
+    val actions: List<CitizenAction> = emptyList(),
+    /** The one action to put forward, if any; never [CitizenAction.WITHDRAW]. */
+    val primary: CitizenAction? = null,
+    /** What the desk asks for now (empty unless a supplement request waits for its answer). */
+    val missing: List<String> = emptyList(),
 )
 
 /** The tracking area: sync with the portal and what is kept on the phone. */
 interface TrackingPort {
     suspend fun sync(): List<StatusEvent>
+
+    /**
+     * A background run's sync: the changes since the last sync, as the notifications worth
+     * posting for them and for [delivered] (codes of dossiers the outbox just sent), with
+     * their words (the core's policy: one per dossier, the own submission only as sent).
+     */
+    suspend fun syncNotices(delivered: List<String>): List<Notice>
     fun dossiers(): List<DossierLine>
     fun dossier(code: String): DossierRecord?
     /** Tells [onChange] about every status change synced until the handle is closed. */

@@ -1,72 +1,59 @@
 package vn.motcua.presentation
 
-import vn.motcua.AssistException
-import vn.motcua.CatalogException
-import vn.motcua.DossierException
-import vn.motcua.IdentityException
-import vn.motcua.ReceiptException
-import vn.motcua.TrackingException
+import vn.motcua.CoreException
+import vn.motcua.ErrorReason
 
 /**
- * Something went wrong, in words for the person: the core's localised message, and
- * whether it is only the network (then the screen says what will happen meanwhile).
+ * Something went wrong, in words for the person: the core's localised message, what kind
+ * of failure it is (what the screen does about it) and, for the few cases a screen
+ * handles on its own, the core's reason. Screens branch on [kind] and [reason], never on
+ * [code].
  */
 data class Problem(
-    /** The core's stable machine code (for logs and tests, never shown). */
+    /** The core's stable machine code (for logs and tests, never shown, never branched on). */
     val code: String,
     /** What to show, in the configured language. */
     val message: String,
+    val kind: Kind = Kind.UNEXPECTED,
+    /** The case a screen handles on its own, if it is one (the core's [ErrorReason]). */
+    val reason: ErrorReason? = null,
+    /** For diagnostics (logs, bug reports); the core keeps personal data out of it. */
+    val detail: String = code,
+) {
+    /** The core's error kinds, and one of the app's own. */
+    enum class Kind {
+        NETWORK, LOGGED_OUT, NOT_FOUND, INVALID_INPUT, NOT_ALLOWED, RATE_LIMITED, STORAGE, CANCELLED, UNEXPECTED,
+
+        /** A port without the call (a test double, an older build): the feature is not there. */
+        NOT_SUPPORTED,
+    }
+
     /** No connection to the portal: what is on the phone still works. */
-    val offline: Boolean = false,
+    val offline: Boolean get() = kind == Kind.NETWORK
+
     /** The session ended: the screen offers to log in again. */
-    val loggedOut: Boolean = false,
-)
+    val loggedOut: Boolean get() = kind == Kind.LOGGED_OUT
+}
 
 /** The [Problem] a failed core call stands for; anything unknown is not hidden. */
 fun Throwable.toProblem(texts: Texts): Problem = when (this) {
-    is IdentityException.Network -> Problem(code, userMessage, offline = true)
-    is IdentityException.LoggedOut -> Problem(code, userMessage, loggedOut = true)
-    is IdentityException.Cancelled -> Problem(code, userMessage)
-    is IdentityException.LoginRejected -> Problem(code, userMessage)
-    is IdentityException.Storage -> Problem(code, userMessage)
-    is IdentityException.Other -> Problem(code, userMessage)
-    is CatalogException.Network -> Problem(code, userMessage, offline = true)
-    is CatalogException.NotDownloaded -> Problem(code, userMessage, offline = true)
-    is CatalogException.Other -> Problem(code, userMessage)
-    is DossierException.Network -> Problem(code, userMessage, offline = true)
-    is DossierException.LoggedOut -> Problem(code, userMessage, loggedOut = true)
-    is DossierException.NotFound -> Problem(code, userMessage)
-    is DossierException.NotEditable -> Problem(code, userMessage)
-    is DossierException.NotAllowed -> Problem(code, userMessage)
-    is DossierException.Invalid -> Problem(code, userMessage)
-    is DossierException.AttachmentRejected -> Problem(code, userMessage)
-    is DossierException.IdentityLevelTooLow -> Problem(code, userMessage)
-    is DossierException.Refused -> Problem(code, userMessage)
-    is DossierException.Storage -> Problem(code, userMessage)
-    is DossierException.Other -> Problem(code, userMessage)
-    is TrackingException.Network -> Problem(code, userMessage, offline = true)
-    is TrackingException.LoggedOut -> Problem(code, userMessage, loggedOut = true)
-    is TrackingException.NotFound -> Problem(code, userMessage)
-    is TrackingException.RateLimited -> Problem(code, userMessage)
-    is TrackingException.Storage -> Problem(code, userMessage)
-    is TrackingException.Other -> Problem(code, userMessage)
-    is AssistException.ConsentRequired -> Problem(code, userMessage)
-    is AssistException.SessionOpen -> Problem(code, userMessage)
-    is AssistException.NoSession -> Problem(code, userMessage)
-    is AssistException.SubmissionsPending -> Problem(code, userMessage)
-    is AssistException.Storage -> Problem(code, userMessage)
-    is ReceiptException.Network -> Problem(code, userMessage, offline = true)
-    is ReceiptException.NoTrustAnchor -> Problem(code, userMessage)
-    is ReceiptException.NoTrustList -> Problem(code, userMessage)
-    is ReceiptException.TrustListRefused -> Problem(code, userMessage)
-    is ReceiptException.NotIssued -> Problem(code, userMessage)
-    is ReceiptException.NotAnIdNumber -> Problem(code, userMessage)
-    is ReceiptException.NotValid -> Problem(code, userMessage)
-    is ReceiptException.Storage -> Problem(code, userMessage)
-    is ReceiptException.Other -> Problem(code, userMessage)
-    // A port without the call (a test double, an older build): the feature is not there.
-    is UnsupportedOperationException -> Problem("not_supported", texts.notYetAvailable)
-    else -> coreProblem(this) ?: Problem("unexpected", texts.unexpected)
+    is CoreException -> problem()
+    is ProblemException -> problem
+    is UnsupportedOperationException -> Problem("not_supported", texts.notYetAvailable, Problem.Kind.NOT_SUPPORTED)
+    else -> Problem("unexpected", texts.unexpected)
+}
+
+/** The core's error as a [Problem]: a translation, one line per kind. */
+private fun CoreException.problem(): Problem = when (this) {
+    is CoreException.Network -> Problem(code, userMessage, Problem.Kind.NETWORK, reason, detail)
+    is CoreException.LoggedOut -> Problem(code, userMessage, Problem.Kind.LOGGED_OUT, reason, detail)
+    is CoreException.NotFound -> Problem(code, userMessage, Problem.Kind.NOT_FOUND, reason, detail)
+    is CoreException.InvalidInput -> Problem(code, userMessage, Problem.Kind.INVALID_INPUT, reason, detail)
+    is CoreException.NotAllowed -> Problem(code, userMessage, Problem.Kind.NOT_ALLOWED, reason, detail)
+    is CoreException.RateLimited -> Problem(code, userMessage, Problem.Kind.RATE_LIMITED, reason, detail)
+    is CoreException.Storage -> Problem(code, userMessage, Problem.Kind.STORAGE, reason, detail)
+    is CoreException.Cancelled -> Problem(code, userMessage, Problem.Kind.CANCELLED, reason, detail)
+    is CoreException.Unexpected -> Problem(code, userMessage, Problem.Kind.UNEXPECTED, reason, detail)
 }
 
 /**
@@ -74,5 +61,3 @@ fun Throwable.toProblem(texts: Texts): Problem = when (this) {
  * tracking, receipts) carry a [Problem] themselves.
  */
 class ProblemException(val problem: Problem) : Exception(problem.code)
-
-private fun coreProblem(error: Throwable): Problem? = (error as? ProblemException)?.problem

@@ -11,6 +11,7 @@ import kotlinx.coroutines.flow.onEach
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import vn.motcua.CatalogInterface
+import vn.motcua.ErrorReason
 import vn.motcua.MatchKind
 import vn.motcua.SearchHit
 
@@ -93,7 +94,7 @@ class SearchViewModel(
             } catch (e: Exception) {
                 val problem = e.toProblem(texts)
                 when {
-                    problem.code == "catalog_not_downloaded" -> texts.catalogNeverDownloaded
+                    problem.reason is ErrorReason.CatalogNotDownloaded -> texts.catalogNeverDownloaded
                     problem.offline && hasSavedCatalog() -> texts.offlineCatalog
                     problem.offline -> texts.catalogNeverDownloaded
                     else -> problem.message

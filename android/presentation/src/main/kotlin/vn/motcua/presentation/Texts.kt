@@ -20,6 +20,9 @@ enum class Lang(val tag: String) {
 class Texts(val lang: Lang) {
     private fun pick(vi: String, en: String) = if (lang == Lang.VI) vi else en
 
+    /** "Hẹn trả kết quả: Thứ Ba, 03/03/2026". */
+    fun resultDue(date: String) = pick("Hẹn trả kết quả: $date", "Result due: $date")
+
     val unexpected get() = pick("Đã có lỗi không mong muốn. Vui lòng thử lại.", "Something unexpected went wrong. Please try again.")
 
     // Offline states: what still works and what will happen.

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.Timeout
-import vn.motcua.AssistException
+import vn.motcua.CoreException
 import vn.motcua.Profile
 import vn.motcua.jvmtests.Browser
 import vn.motcua.jvmtests.Desk
@@ -172,7 +172,7 @@ class AssistScreensTest {
             assertNull(vm.areas.value, "the screens are back on the volunteer's core")
             assertTrue(phone.sessionDirs().isEmpty(), "${phone.sessionDirs()}")
             assertTrue(phone.scopedSecrets().isEmpty(), "${phone.scopedSecrets()}")
-            assertThrows(AssistException.NoSession::class.java) { session.handoff(code) }
+            assertThrows(CoreException.NotAllowed::class.java) { session.handoff(code) }
             assertEquals(volunteer.fullName, phone.identity.profile()!!.fullName)
             assertEquals(volunteer.fullName, phone.identity.whoami().fullName, "the volunteer's portal session still works")
 

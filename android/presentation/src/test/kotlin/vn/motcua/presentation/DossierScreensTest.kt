@@ -15,7 +15,13 @@ import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.Timeout
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
+import vn.motcua.CitizenAction
+import vn.motcua.DossierStatus
 import vn.motcua.FieldKind
+import vn.motcua.dossierActions
 import vn.motcua.RepresentationBasis
 import vn.motcua.jvmtests.Desk
 import vn.motcua.jvmtests.Portal
@@ -402,4 +408,52 @@ class DossierScreensTest {
             assertEquals(SubmitUi.Queued(Texts(Lang.VI).offlineDraftQueued), again.editing().submit)
         }
     }
+
+    /**
+     * For every status, the detail screen offers exactly what the core's lifecycle rule
+     * says ([dossierActions]): the view model shows the core's view data and derives
+     * nothing from the status (a copy of the rule here would disagree somewhere).
+     */
+    @Test
+    fun `for every status the screen offers exactly the actions the core decides`() = runBlocking<Unit> {
+        val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
+        for (status in DossierStatus.entries) {
+            for (holdsReceipt in listOf(false, true)) {
+                val decided = dossierActions(status, holdsReceipt)
+                val record = DossierRecord(
+                    code = "H01-${status.name}",
+                    procedureCode = "1.004873",
+                    status = status,
+                    label = status.name,
+                    appointmentDate = null,
+                    overdue = false,
+                    timeline = emptyList(),
+                    actions = decided.available,
+                    primary = decided.primary,
+                )
+                val tracking = object : TrackingPort {
+                    override suspend fun sync() = emptyList<StatusEvent>()
+                    override suspend fun syncNotices(delivered: List<String>) = emptyList<vn.motcua.Notice>()
+                    override fun dossiers() = emptyList<DossierLine>()
+                    override fun dossier(code: String) = record.takeIf { it.code == code }
+                    override fun watchStatus(onChange: (StatusEvent) -> Unit) = AutoCloseable {}
+                }
+                val actions = object : CitizenActionsPort {
+                    override suspend fun withdraw(code: String, note: String?) = Delivery.Queued(0L)
+                    override fun startSupplementAnswer(code: String) = throw UnsupportedOperationException()
+                }
+                val vm = DossierDetailViewModel(tracking, actions, record.code, Lang.VI, Texts(Lang.VI), scope)
+                val shown = vm.state.await("$status") { it is DossierDetailState.Shown && !it.refreshing } as DossierDetailState.Shown
+                val where = "$status, receipt held: $holdsReceipt"
+                assertEquals(decided.primary, shown.primary, where)
+                assertEquals(CitizenAction.WITHDRAW in decided.available, shown.withdrawable, where)
+                assertNull(shown.unavailable, where)
+                // The lifecycle: a final status offers nothing.
+                if (status in setOf(DossierStatus.RETURNED, DossierStatus.WITHDRAWN, DossierStatus.REJECTED, DossierStatus.STOPPED, DossierStatus.NOT_ACCEPTED)) {
+                    assertTrue(decided.available.isEmpty(), where)
+                }
+            }
+        }
+    }
+
 }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.Timeout
 import org.junit.jupiter.api.assertThrows
-import vn.motcua.AssistException
+import vn.motcua.CoreException
+import vn.motcua.ErrorReason
 import vn.motcua.MotCua
 import vn.motcua.Profile
 import vn.motcua.SubmitOutcome
@@ -91,16 +92,16 @@ class AssistBindingsTest {
 
             assertTrue(consentStatement("vi").startsWith("Tôi đồng ý"))
             assertTrue(consentStatement("en").startsWith("I agree"))
-            val stale = assertThrows<AssistException.ConsentRequired> {
+            val stale = assertThrows<CoreException.NotAllowed> {
                 assist.beginAssistedSession("assist-consent-v0")
             }
             assertEquals("consent_required", stale.code)
-            assertEquals(consentStatementVersion(), stale.expected)
+            assertEquals(ErrorReason.ConsentRequired(consentStatementVersion()), stale.reason)
             assertTrue(stale.userMessage.contains("đồng ý"), stale.userMessage)
 
             val session = assist.beginAssistedSession(consentStatementVersion())
             assertTrue(session.isOpen())
-            assertThrows<AssistException.SessionOpen> { assist.beginAssistedSession(consentStatementVersion()) }
+            assertEquals("assisted_session_open", assertThrows<CoreException.NotAllowed> { assist.beginAssistedSession(consentStatementVersion()) }.code)
 
             // The citizen, on the isolated core: the same objects as the app's own profile.
             lateinit var elder: Profile
@@ -164,10 +165,10 @@ class AssistBindingsTest {
             assertEquals(listOf(MARITAL_STATUS), outcome.abandonedDrafts)
             assertEquals(emptyList<String>(), outcome.notSent)
             assertFalse(session.isOpen())
-            assertThrows<AssistException.NoSession> { session.core() }
-            val again = assertFails<AssistException.NoSession> { assist.endAssistedSession(session, false) }
+            assertEquals("no_assisted_session", assertThrows<CoreException.NotAllowed> { session.core() }.code)
+            val again = assertFails<CoreException.NotAllowed> { assist.endAssistedSession(session, false) }
             assertEquals("no_assisted_session", again.code)
-            assertThrows<AssistException.NoSession> { assist.resumeAssistedSession() }
+            assertEquals("no_assisted_session", assertThrows<CoreException.NotAllowed> { assist.resumeAssistedSession() }.code)
 
             // Nothing of the elder is readable on the phone: no file, no secret.
             val needles = listOf(elder.fullName, elder.personalId!!, elder.birthDate!!, elder.address!!, ELDER_PHONE)

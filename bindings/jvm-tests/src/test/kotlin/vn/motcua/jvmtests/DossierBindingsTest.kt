@@ -36,9 +36,12 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.Timeout
 import org.junit.jupiter.api.assertThrows
+import vn.motcua.CoreException
+import vn.motcua.ErrorReason
 import vn.motcua.ApplicantCheck
-import vn.motcua.DossierException
+import vn.motcua.CitizenAction
 import vn.motcua.DossierStatus
+import vn.motcua.dossierActions
 import vn.motcua.Draft
 import vn.motcua.DraftState
 import vn.motcua.ListenerException
@@ -46,13 +49,11 @@ import vn.motcua.MotCua
 import vn.motcua.OnBehalf
 import vn.motcua.Platform
 import vn.motcua.Profile
-import vn.motcua.ReceiptException
 import vn.motcua.RepresentationBasis
 import vn.motcua.StatusChange
 import vn.motcua.StatusListener
 import vn.motcua.SubmitOutcome
 import vn.motcua.Tracking
-import vn.motcua.TrackingException
 import vn.motcua.UploadListener
 import vn.motcua.UploadProgress
 import vn.motcua.Verdict
@@ -215,7 +216,7 @@ class DossierBindingsTest {
             val submitted = dossier.drafts().first { it.id == draft.id }
             assertEquals(DraftState.SUBMITTED, submitted.state)
             assertEquals(code, submitted.dossierCode)
-            assertThrows<DossierException.NotEditable> { dossier.setField(draft.id, "phone", "0987654321") }
+            assertThrows<CoreException.NotAllowed> { dossier.setField(draft.id, "phone", "0987654321") }
 
             // Synced: the submission itself, then the desk accepts.
             assertEquals(listOf(DossierStatus.SUBMITTED), tracking.sync().map { it.status })
@@ -240,6 +241,14 @@ class DossierBindingsTest {
             assertEquals(MARITAL_STATUS, tracked.procedureCode)
             assertEquals(DossierStatus.RECEIVED, tracking.dossiers().single { it.code == code }.status)
             assertEquals("Received", tracking.statusLabel(DossierStatus.RECEIVED))
+            // The screen's view data, decided by the core: labels, and the actions the
+            // lifecycle gives the citizen of a received dossier whose receipt is synced.
+            assertEquals("Received", tracked.statusLabel)
+            assertEquals(tracked.timeline.map { tracking.statusLabel(it.status) }, tracked.timeline.map { it.label })
+            assertEquals(listOf(CitizenAction.SHOW_RECEIPT, CitizenAction.WITHDRAW), tracked.actions.available)
+            assertEquals(CitizenAction.SHOW_RECEIPT, tracked.actions.primary)
+            assertEquals(dossierActions(DossierStatus.RECEIVED, true), tracked.actions)
+            assertTrue(tracked.missing.isEmpty())
 
             // Anyone can look the code up, without the citizen's data.
             val lookup = tracking.publicLookup(code)
@@ -249,7 +258,7 @@ class DossierBindingsTest {
 
             // The receipt came with the sync: drawn on the device, verified offline.
             core.receipts().use { receipts ->
-                assertThrows<ReceiptException.NoTrustList> { receipts.verifyReceipt("MC1:") }
+                assertEquals(ErrorReason.TrustListMissing, assertThrows<CoreException.NotFound> { receipts.verifyReceipt("MC1:") }.reason)
                 val list = receipts.refreshTrustList()
                 assertTrue(list.keys >= 1u, "$list")
                 assertEquals(list, receipts.trustList())
@@ -299,10 +308,10 @@ class DossierBindingsTest {
                 // The desk checks the person against the receipt (slow on purpose, async).
                 assertEquals(ApplicantCheck.MATCHES, receipts.checkApplicant(receipt.qrText, profile.personalId!!))
                 assertEquals(ApplicantCheck.DOES_NOT_MATCH, receipts.checkApplicant(receipt.qrText, "001099000001"))
-                assertFails<ReceiptException.NotAnIdNumber> { receipts.checkApplicant(receipt.qrText, "12") }
-                val refused = assertFails<ReceiptException.NotValid> { receipts.checkApplicant(tampered, profile.personalId!!) }
+                assertFails<CoreException.InvalidInput> { receipts.checkApplicant(receipt.qrText, "12") }
+                val refused = assertFails<CoreException.NotAllowed> { receipts.checkApplicant(tampered, profile.personalId!!) }
                 assertEquals("receipt_tampered", refused.code)
-                assertThrows<ReceiptException.NotIssued> { receipts.receipt("KHONG-CO-MA") }
+                assertThrows<CoreException.NotFound> { receipts.receipt("KHONG-CO-MA") }
             }
 
             // A cancelled listener hears nothing more; one still registered does.
@@ -326,6 +335,9 @@ class DossierBindingsTest {
             val request = tracking.sync().single()
             assertEquals(DossierStatus.SUPPLEMENT_REQUESTED, request.status)
             assertEquals(listOf(asked), request.missing)
+            val waiting = tracking.dossier(code)!!
+            assertEquals(CitizenAction.ANSWER_SUPPLEMENT, waiting.actions.primary)
+            assertEquals(listOf(asked), waiting.missing)
             val answer = dossier.answerSupplement(code)
             assertEquals(code, answer.answersDossier)
             assertEquals(listOf(asked), answer.requested)
@@ -338,10 +350,10 @@ class DossierBindingsTest {
             // The citizen withdraws it; the lifecycle then refuses a second answer.
             assertTrue(dossier.withdraw(code, "Không còn nhu cầu") is SubmitOutcome.Delivered)
             assertEquals(listOf(DossierStatus.WITHDRAWAL_REQUESTED), tracking.sync().map { it.status })
-            assertFails<DossierException.NotAllowed> { dossier.answerSupplement(code) }
+            assertFails<CoreException.NotAllowed> { dossier.answerSupplement(code) }
             assertEquals(
                 "unknown_dossier",
-                assertFails<DossierException.NotFound> { dossier.withdraw("000.00.00.H00-000000-9999", null) }.code,
+                assertFails<CoreException.NotFound> { dossier.withdraw("000.00.00.H00-000000-9999", null) }.code,
             )
 
             tracking.close()
@@ -362,34 +374,35 @@ class DossierBindingsTest {
             val tracking = core.tracking()
 
             // Before login and before the catalog: the procedure is not known.
-            val noCatalog = assertFails<DossierException.NotFound> { dossier.createDraft(MARITAL_STATUS) }
+            val noCatalog = assertFails<CoreException.NotFound> { dossier.createDraft(MARITAL_STATUS) }
             assertTrue(noCatalog.userMessage.isNotBlank())
-            assertFails<TrackingException.LoggedOut> { tracking.sync() }
+            assertEquals("unknown_procedure", noCatalog.code)
+            assertFails<CoreException.LoggedOut> { tracking.sync() }
 
             val profile = loggedIn(core)
-            val unknownProcedure = assertFails<DossierException.NotFound> { dossier.createDraft("9.999999") }
+            val unknownProcedure = assertFails<CoreException.NotFound> { dossier.createDraft("9.999999") }
             assertEquals("unknown_procedure", unknownProcedure.code)
             assertTrue(unknownProcedure.userMessage.contains("9.999999"), unknownProcedure.userMessage)
-            assertEquals("unknown_draft", assertFails<DossierException.NotFound> { dossier.draft("no-such-draft") }.code)
+            assertEquals("unknown_draft", assertFails<CoreException.NotFound> { dossier.draft("no-such-draft") }.code)
             assertEquals(
                 "unknown_draft",
-                assertFails<DossierException.NotFound> { dossier.submit("no-such-draft") }.code,
+                assertFails<CoreException.NotFound> { dossier.submit("no-such-draft") }.code,
             )
 
             val draft = dossier.createDraft(MARITAL_STATUS)
             assertEquals(
                 "unknown_field",
-                assertFails<DossierException.NotFound> { dossier.setField(draft.id, "shoe_size", "42") }.code,
+                assertFails<CoreException.NotFound> { dossier.setField(draft.id, "shoe_size", "42") }.code,
             )
             assertEquals(
                 "unknown_requirement",
-                assertFails<DossierException.NotFound> {
+                assertFails<CoreException.NotFound> {
                     dossier.addAttachmentBytes(draft.id, "no_such_document", "a.pdf", samplePdf(7))
                 }.code,
             )
             // A bad field value: kept with its problem, and submit refuses listing every problem.
             assertEquals("invalid_date", dossier.setField(draft.id, "applicant_birth_date", "31/02/1990").error?.code)
-            val invalid = assertFails<DossierException.Invalid> { dossier.submit(draft.id) }
+            val invalid = assertFails<CoreException.InvalidInput> { dossier.submit(draft.id) }
             assertEquals("draft_invalid", invalid.code)
             val problems = invalid.problems.associate { it.field to it.code }
             assertEquals("invalid_date", problems["applicant_birth_date"])
@@ -398,19 +411,19 @@ class DossierBindingsTest {
             assertEquals(0u, dossier.pendingSubmissions(), "nothing queued")
 
             // Files that cannot be attached.
-            val garbage = assertFails<DossierException.AttachmentRejected> {
+            val garbage = assertFails<CoreException.InvalidInput> {
                 dossier.addAttachmentBytes(draft.id, "declaration_form", "x.docx", "PK\u0003\u0004 not a pdf".toByteArray())
             }
             assertEquals("attachment_unsupported_type", garbage.code)
             assertEquals(
                 "attachment_empty",
-                assertFails<DossierException.AttachmentRejected> {
+                assertFails<CoreException.InvalidInput> {
                     dossier.addAttachmentBytes(draft.id, "declaration_form", "empty.pdf", ByteArray(0))
                 }.code,
             )
             assertEquals(
                 "file_unreadable",
-                assertFails<DossierException.Storage> {
+                assertFails<CoreException.Storage> {
                     dossier.addAttachmentFile(draft.id, "declaration_form", "/no/such/file.pdf")
                 }.code,
             )
@@ -418,7 +431,7 @@ class DossierBindingsTest {
 
             // Tracking: unknown codes.
             assertNull(tracking.dossier("000.00.00.H00-000000-9999"))
-            val unknown = assertFails<TrackingException.NotFound> { tracking.publicLookup("000.00.00.H00-000000-9999") }
+            val unknown = assertFails<CoreException.NotFound> { tracking.publicLookup("000.00.00.H00-000000-9999") }
             assertEquals("dossier_not_found", unknown.code)
 
             // A listener that throws does not break the sync.
@@ -453,16 +466,16 @@ class DossierBindingsTest {
             assertTrue(draft.field("applicant_address").locked, "the address is the identity's")
             assertNull(draft.onBehalfOf)
             // Typing another person's name over the identity's is refused, typed.
-            val locked = assertFails<DossierException.NotEditable> { dossier.setField(draft.id, "applicant_name", "Trần Văn Bình") }
+            val locked = assertFails<CoreException.NotAllowed> { dossier.setField(draft.id, "applicant_name", "Trần Văn Bình") }
             assertEquals("field_locked", locked.code)
 
             // A record that is not valid changes nothing and names each problem by member.
-            val bad = assertFails<DossierException.Invalid> {
+            val bad = assertFails<CoreException.InvalidInput> {
                 dossier.setOnBehalf(draft.id, OnBehalf("Trần Văn Bình", "123", RepresentationBasis.AUTHORISED, null, ""))
             }
             assertEquals(setOf("on_behalf_of.personal_id", "on_behalf_of.detail"), bad.problems.map { it.field }.toSet())
             assertTrue(bad.problems.all { it.userMessage.isNotBlank() })
-            val self = assertFails<DossierException.Invalid> {
+            val self = assertFails<CoreException.InvalidInput> {
                 dossier.setOnBehalf(draft.id, OnBehalf("Ai Đó", profile.personalId!!, RepresentationBasis.CHILD, null, ""))
             }
             assertEquals(listOf("on_behalf_of.personal_id"), self.problems.map { it.field })
@@ -498,7 +511,7 @@ class DossierBindingsTest {
             assertTrue(body.contains("\"personal_id\":\"001052007381\""), body)
             assertTrue(jsonString(body, "filing_notice_vi").contains("thay cho Trần Văn Bình"), body)
             // A submitted draft no longer changes its filer.
-            assertFails<DossierException.NotEditable> { dossier.setOnBehalf(draft.id, null) }
+            assertFails<CoreException.NotAllowed> { dossier.setOnBehalf(draft.id, null) }
             dossier.close()
         }
     }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.Timeout
 import org.junit.jupiter.api.assertThrows
+import vn.motcua.CoreException
 import vn.motcua.Identity
-import vn.motcua.IdentityException
 import vn.motcua.IdentityLevel
 import vn.motcua.MotCua
 import vn.motcua.Platform
@@ -132,7 +132,7 @@ class IdentityBindingsTest {
                     val forged = withParam(callback, "state", "forged-" + queryParam(callback, "state"))
 
                     val error =
-                        assertFails<IdentityException.LoginRejected> { identity.completeLogin(forged) }
+                        assertFails<CoreException.NotAllowed> { identity.completeLogin(forged) }
                     assertEquals("state_mismatch", error.code)
                     assertTrue(error.userMessage.isNotBlank())
                     assertNull(identity.profile(), "nothing stored on a refused callback")
@@ -146,7 +146,7 @@ class IdentityBindingsTest {
     fun `a callback without a login in progress is LoginRejected`() = runBlocking {
         open().use { core ->
             core.identity().use { identity ->
-                val error = assertFails<IdentityException.LoginRejected> {
+                val error = assertFails<CoreException.NotAllowed> {
                     identity.completeLogin("vn.motcua.app:/oauth2redirect?code=x&state=y")
                 }
                 assertEquals("no_login_in_progress", error.code)
@@ -158,17 +158,16 @@ class IdentityBindingsTest {
     fun `whoami when logged out is LoggedOut with not_logged_in`() = runBlocking {
         open().use { core ->
             core.identity().use { identity ->
-                val error = assertFails<IdentityException.LoggedOut> { identity.whoami() }
+                val error = assertFails<CoreException.LoggedOut> { identity.whoami() }
                 assertEquals("not_logged_in", error.code)
                 assertTrue(error.userMessage.isNotBlank())
                 // The sealed class lets the app branch exhaustively.
-                val screen = when (error as IdentityException) {
-                    is IdentityException.LoggedOut -> "login"
-                    is IdentityException.Network -> "retry"
-                    is IdentityException.Cancelled -> "login"
-                    is IdentityException.LoginRejected -> "error"
-                    is IdentityException.Storage -> "error"
-                    is IdentityException.Other -> "error"
+                val screen = when (error as CoreException) {
+                    is CoreException.LoggedOut -> "login"
+                    is CoreException.Network -> "retry"
+                    is CoreException.Cancelled -> "login"
+                    is CoreException.NotFound, is CoreException.InvalidInput, is CoreException.NotAllowed,
+                    is CoreException.RateLimited, is CoreException.Storage, is CoreException.Unexpected -> "error"
                 }
                 assertEquals("login", screen)
             }
@@ -181,10 +180,10 @@ class IdentityBindingsTest {
         MotCua.open(appConfig(portal, vi.resolve("profile"), language = "vi"), MemoryPlatform())
             .use { core ->
                 core.identity().use { identity ->
-                    val inVietnamese = assertFails<IdentityException.LoggedOut> { identity.whoami() }
+                    val inVietnamese = assertFails<CoreException.LoggedOut> { identity.whoami() }
                     open().use { en ->
                         en.identity().use { other ->
-                            val inEnglish = assertFails<IdentityException.LoggedOut> { other.whoami() }
+                            val inEnglish = assertFails<CoreException.LoggedOut> { other.whoami() }
                             assertEquals(inEnglish.code, inVietnamese.code)
                             assertFalse(inEnglish.userMessage == inVietnamese.userMessage)
                         }
@@ -199,9 +198,9 @@ class IdentityBindingsTest {
         for (failure in listOf<() -> Exception>(::keystoreLocked, { IllegalStateException("Keystore unavailable") })) {
             open(LockedKeystore(failure)).use { core ->
                 core.identity().use { identity ->
-                    val error = assertThrows<IdentityException.Storage> { identity.profile() }
+                    val error = assertThrows<CoreException.Storage> { identity.profile() }
                     assertEquals("secure_storage_failed", error.code)
-                    assertFails<IdentityException.Storage> { identity.whoami() }
+                    assertFails<CoreException.Storage> { identity.whoami() }
                 }
             }
         }
@@ -211,7 +210,7 @@ class IdentityBindingsTest {
     fun `an invalid portal address is a typed exception at open`() {
         val dir = tempDir()
         val config = appConfig(portal, dir).copy(portalUrl = "not a url")
-        val error = assertThrows<IdentityException.Other> { MotCua.open(config, MemoryPlatform()) }
+        val error = assertThrows<CoreException.InvalidInput> { MotCua.open(config, MemoryPlatform()) }
         assertEquals("invalid_config", error.code)
     }
 

@@ -22,7 +22,8 @@ import vn.motcua.app.MainActivity
 import vn.motcua.app.MotCuaApplication
 import vn.motcua.app.R
 import vn.motcua.presentation.ProblemException
-import vn.motcua.presentation.StatusEvent
+import vn.motcua.Notice
+import vn.motcua.presentation.Delivery
 import vn.motcua.presentation.toProblem
 
 /**
@@ -36,9 +37,9 @@ class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(c
         val app = applicationContext as MotCuaApplication
         val graph = app.graph.await()
         return try {
-            graph.dossiers.runOutbox(force = false)
-            val changes = graph.tracking.sync()
-            notify(changes.filter { it.status != "submitted" })
+            val delivered = graph.dossiers.runOutbox(force = false)
+                .mapNotNull { (_, outcome) -> (outcome as? Delivery.Delivered)?.dossierCode }
+            notify(graph.tracking.syncNotices(delivered))
             Result.success()
         } catch (e: Exception) {
             val problem = e.toProblem(graph.texts)
@@ -52,32 +53,31 @@ class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(c
         }
     }
 
-    private fun notify(changes: List<StatusEvent>) {
+    /** Posts the core's notices as they are: one per dossier, replacing the previous one. */
+    private fun notify(notices: List<Notice>) {
         if (Build.VERSION.SDK_INT >= 33 &&
             ContextCompat.checkSelfPermission(applicationContext, Manifest.permission.POST_NOTIFICATIONS) != PackageManager.PERMISSION_GRANTED
         ) return
         val manager = NotificationManagerCompat.from(applicationContext)
-        // The latest change of each dossier: one notification per dossier, replaced on the next.
-        for (change in changes.groupBy { it.code }.values.map { it.last() }) {
+        for (notice in notices) {
             val open = PendingIntent.getActivity(
                 applicationContext,
-                change.code.hashCode(),
+                notice.dossierCode.hashCode(),
                 Intent(applicationContext, MainActivity::class.java)
                     .setAction(MainActivity.ACTION_OPEN_DOSSIER)
-                    .putExtra(MainActivity.EXTRA_DOSSIER_CODE, change.code),
+                    .putExtra(MainActivity.EXTRA_DOSSIER_CODE, notice.dossierCode),
                 PendingIntent.FLAG_IMMUTABLE or PendingIntent.FLAG_UPDATE_CURRENT,
             )
-            val text = listOfNotNull(change.label, change.note, change.reason).joinToString(". ")
             val notification = NotificationCompat.Builder(applicationContext, CHANNEL_ID)
                 .setSmallIcon(R.drawable.logo_province)
-                .setContentTitle(applicationContext.getString(R.string.notification_status_title, change.code))
-                .setContentText(text)
-                .setStyle(NotificationCompat.BigTextStyle().bigText(text))
+                .setContentTitle(notice.title)
+                .setContentText(notice.body)
+                .setStyle(NotificationCompat.BigTextStyle().bigText(notice.body))
                 .setContentIntent(open)
                 .setAutoCancel(true)
                 .build()
             try {
-                manager.notify(change.code.hashCode(), notification)
+                manager.notify(notice.dossierCode.hashCode(), notification)
             } catch (_: SecurityException) {
                 // Permission withdrawn meanwhile: the home screen shows the change anyway.
             }

@@ -18,7 +18,7 @@ import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import vn.motcua.app.R
-import vn.motcua.presentation.CitizenAction
+import vn.motcua.CitizenAction
 import vn.motcua.presentation.DossierDetailState
 import vn.motcua.presentation.DossierDetailViewModel
 

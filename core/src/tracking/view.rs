@@ -1,0 +1,151 @@
+//! What a dossier screen shows, decided here once for both apps: which of the citizen's
+//! actions a dossier offers (from the lifecycle's rules), which one is the primary
+//! button, and what the desk asks for now. The apps display it; they never look at the
+//! status to decide.
+
+use motcua_protocol::dossier::DossierStatus;
+use motcua_protocol::lifecycle::{ActionKind, ActorRole, StatusChange};
+
+/// Something the citizen can do with one of their dossiers from the phone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CitizenAction {
+    /// Show the signed receipt at the desk (the phone holds one and the dossier is open).
+    ShowReceipt,
+    /// Send the documents the desk asked for ([`ActionKind::AnswerSupplement`]).
+    AnswerSupplement,
+    /// Ask to withdraw the dossier ([`ActionKind::RequestWithdrawal`]); a secondary action,
+    /// confirmed first.
+    Withdraw,
+}
+
+/// The actions a dossier offers now, and the one to put forward.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DossierActions {
+    /// Every action the citizen may take, in the order a screen lists them.
+    pub available: Vec<CitizenAction>,
+    /// The one action a screen puts forward (a filled button), if any: answering a
+    /// supplement request before anything else, else showing the receipt.
+    /// [`CitizenAction::Withdraw`] is never primary.
+    pub primary: Option<CitizenAction>,
+}
+
+impl DossierActions {
+    /// What a dossier in `status` offers its citizen, `holds_receipt` saying whether the
+    /// phone has the receipt the desk issued for it.
+    ///
+    /// Answering and withdrawing are exactly what the lifecycle lets the citizen's role do
+    /// ([`ActionKind::available`]); the receipt is worth showing while the dossier is
+    /// still open at the agency (it is what the desk asks for when the citizen comes to
+    /// pay, bring originals or collect the result).
+    pub fn for_dossier(status: DossierStatus, holds_receipt: bool) -> DossierActions {
+        let allowed = ActionKind::available(status, ActorRole::Citizen);
+        let mut available = Vec::new();
+        if allowed.contains(&ActionKind::AnswerSupplement) {
+            available.push(CitizenAction::AnswerSupplement);
+        }
+        if holds_receipt && !status.is_final() {
+            available.push(CitizenAction::ShowReceipt);
+        }
+        if allowed.contains(&ActionKind::RequestWithdrawal) {
+            available.push(CitizenAction::Withdraw);
+        }
+        let primary = available
+            .iter()
+            .copied()
+            .find(|action| *action != CitizenAction::Withdraw);
+        DossierActions { available, primary }
+    }
+}
+
+/// What the desk asks the citizen to supply now: the items of the latest supplement
+/// request while the dossier waits for the answer, and nothing otherwise.
+pub fn missing_now(status: DossierStatus, timeline: &[StatusChange]) -> Vec<String> {
+    if status != DossierStatus::SupplementRequested {
+        return Vec::new();
+    }
+    timeline
+        .iter()
+        .rev()
+        .find(|change| change.status == DossierStatus::SupplementRequested)
+        .map(|change| change.missing.clone())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answering_and_withdrawing_follow_the_citizens_role_in_the_lifecycle() {
+        for status in DossierStatus::ALL {
+            for holds_receipt in [false, true] {
+                let actions = DossierActions::for_dossier(status, holds_receipt);
+                let allowed = ActionKind::available(status, ActorRole::Citizen);
+                assert_eq!(
+                    actions.available.contains(&CitizenAction::AnswerSupplement),
+                    allowed.contains(&ActionKind::AnswerSupplement),
+                    "{status:?}"
+                );
+                assert_eq!(
+                    actions.available.contains(&CitizenAction::Withdraw),
+                    allowed.contains(&ActionKind::RequestWithdrawal),
+                    "{status:?}"
+                );
+                assert_eq!(
+                    actions.available.contains(&CitizenAction::ShowReceipt),
+                    holds_receipt && !status.is_final(),
+                    "{status:?}"
+                );
+                assert_ne!(actions.primary, Some(CitizenAction::Withdraw));
+                if let Some(primary) = actions.primary {
+                    assert!(actions.available.contains(&primary));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_supplement_request_puts_the_answer_forward_and_a_received_dossier_its_receipt() {
+        let supplement = DossierActions::for_dossier(DossierStatus::SupplementRequested, true);
+        assert_eq!(supplement.primary, Some(CitizenAction::AnswerSupplement));
+        let received = DossierActions::for_dossier(DossierStatus::Received, true);
+        assert_eq!(received.primary, Some(CitizenAction::ShowReceipt));
+        assert_eq!(
+            received.available,
+            vec![CitizenAction::ShowReceipt, CitizenAction::Withdraw]
+        );
+        let submitted = DossierActions::for_dossier(DossierStatus::Submitted, false);
+        assert_eq!(submitted.primary, None);
+        assert_eq!(submitted.available, vec![CitizenAction::Withdraw]);
+        let returned = DossierActions::for_dossier(DossierStatus::Returned, true);
+        assert!(returned.available.is_empty());
+    }
+
+    fn change(status: DossierStatus, missing: &[&str]) -> StatusChange {
+        StatusChange {
+            seq: 1,
+            code: "c".into(),
+            status,
+            at: "2026-03-02T09:00:00+07:00".into(),
+            note: None,
+            appointment_date: None,
+            reason: None,
+            missing: missing.iter().map(|m| (*m).to_owned()).collect(),
+            receipt: None,
+        }
+    }
+
+    #[test]
+    fn what_is_missing_is_the_latest_request_while_it_waits_for_the_answer() {
+        let timeline = [
+            change(DossierStatus::SupplementRequested, &["old"]),
+            change(DossierStatus::Processing, &[]),
+            change(DossierStatus::SupplementRequested, &["birth certificate"]),
+        ];
+        assert_eq!(
+            missing_now(DossierStatus::SupplementRequested, &timeline),
+            vec!["birth certificate".to_owned()]
+        );
+        assert!(missing_now(DossierStatus::Processing, &timeline).is_empty());
+    }
+}
