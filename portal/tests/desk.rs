@@ -10,11 +10,12 @@ use std::collections::BTreeSet;
 use std::time::Instant;
 
 use chrono::{Duration, NaiveDate, Utc};
-use common::answers::{expect_error, sha256_hex};
-use common::{Harness, harness_with};
-use motcua_portal::{DB_FILE, DEFAULT_DESK_DEMO_PASSWORD};
+use common::answers::expect_error;
+use common::staff::{RECEPTION, SPECIALIST, desk_harness, staff_login_with};
+use common::tus::{Tus, pdf_attachment, permit_form, upload_id};
+use common::{Harness, db, get_as, get_json};
+use motcua_portal::DEFAULT_DESK_DEMO_PASSWORD;
 use motcua_protocol::api::dossiers::{DossierSummary, PATH_DOSSIERS};
-use motcua_protocol::api::uploads::{PATH_UPLOADS, format_upload_metadata};
 use motcua_protocol::api::{ApiErrorCode, PATH_ME};
 use motcua_protocol::calendar::WorkingCalendar;
 use motcua_protocol::lifecycle::{
@@ -31,26 +32,6 @@ const PROCEDURE: &str = "1.013228";
 const PROCESSING_DAYS: u32 = 5;
 const LAN: &str = "demo-0001";
 const BINH: &str = "demo-0002";
-const RECEPTION: &str = "tiepnhan";
-const SPECIALIST: &str = "chuyenvien";
-
-async fn desk_harness() -> Harness {
-    // Submissions without attachments: the desk asks for paper documents at intake.
-    harness_with(|config| config.accept_missing_documents = true).await
-}
-
-async fn citizen_login(h: &Harness, subject: &str) -> String {
-    h.open_session(subject).await.access_token
-}
-
-async fn staff_login_with(h: &Harness, username: &str, password: &str) -> Response {
-    h.http
-        .post(h.url(PATH_DESK_SESSION))
-        .json(&json!({ "username": username, "password": password }))
-        .send()
-        .await
-        .unwrap()
-}
 
 async fn staff_login(h: &Harness, username: &str) -> String {
     let response = staff_login_with(h, username, DEFAULT_DESK_DEMO_PASSWORD).await;
@@ -63,33 +44,17 @@ async fn staff_login(h: &Harness, username: &str) -> String {
     session.access_token
 }
 
-fn form() -> Value {
-    json!({
-        "owner_name": "Nguyễn Thị Lan",
-        "reason": "lost",
-        "permit_unit": "00004",
-        "phone": "0912 345 678",
-    })
-}
-
 async fn submit_with(h: &Harness, token: &str, key: &str, attachments: Value) -> DossierSummary {
     // The owner's name is filled from the identity: it must be the token's citizen's.
-    let me: Value = get(h, token, PATH_ME).await.json().await.unwrap();
-    let mut fields = form();
+    let me: Value = get_as(h, token, PATH_ME).await.json().await.unwrap();
+    let mut fields = permit_form();
     fields["owner_name"] = me["full_name"].clone();
-    let response = h
-        .http
-        .post(h.url(PATH_DOSSIERS))
-        .bearer_auth(token)
-        .header("Idempotency-Key", key)
-        .json(&json!({
-            "procedure_code": PROCEDURE,
-            "fields": fields,
-            "attachments": attachments,
-        }))
-        .send()
-        .await
-        .unwrap();
+    let body = json!({
+        "procedure_code": PROCEDURE,
+        "fields": fields,
+        "attachments": attachments,
+    });
+    let response = Tus::with_token(h, token).submit(Some(key), &body).await;
     assert_eq!(response.status(), 201);
     response.json().await.unwrap()
 }
@@ -124,31 +89,16 @@ async fn act(h: &Harness, token: &str, code: &str, body: Value) -> DeskDossier {
     response.json().await.unwrap()
 }
 
-async fn get(h: &Harness, token: &str, path: &str) -> Response {
-    h.http
-        .get(h.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-}
-
 async fn desk_dossier(h: &Harness, token: &str, code: &str) -> DeskDossier {
-    let response = get(h, token, &format!("{PATH_DESK_DOSSIERS}/{code}")).await;
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
+    get_json(h, token, &format!("{PATH_DESK_DOSSIERS}/{code}")).await
 }
 
 async fn citizen_dossier(h: &Harness, token: &str, code: &str) -> DossierSummary {
-    let response = get(h, token, &format!("{PATH_DOSSIERS}/{code}")).await;
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
+    get_json(h, token, &format!("{PATH_DOSSIERS}/{code}")).await
 }
 
 async fn sync(h: &Harness, token: &str, cursor: u64) -> SyncResponse {
-    let response = get(h, token, &format!("{PATH_SYNC}?cursor={cursor}")).await;
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
+    get_json(h, token, &format!("{PATH_SYNC}?cursor={cursor}")).await
 }
 
 async fn citizen_post(
@@ -175,10 +125,6 @@ fn supplement_path(code: &str) -> String {
 
 fn today_in_vietnam() -> NaiveDate {
     (Utc::now() + Duration::hours(7)).date_naive()
-}
-
-fn db(h: &Harness) -> rusqlite::Connection {
-    rusqlite::Connection::open(h.dir.path().join(DB_FILE)).unwrap()
 }
 
 /// (actor kind, actor id, role, action, from, to, outcome) of a dossier's audit rows.
@@ -235,56 +181,22 @@ fn statuses(timeline: &[motcua_protocol::lifecycle::Event]) -> Vec<DossierStatus
 
 /// Uploads `bytes` as a PDF with tus; returns the attachment reference for `requirement`.
 async fn upload(h: &Harness, token: &str, requirement: &str, bytes: &[u8]) -> Value {
-    let sha = sha256_hex(bytes);
-    let metadata = format_upload_metadata(&[
-        ("filename", "bổ sung.pdf"),
-        ("filetype", "application/pdf"),
-        ("sha256", &sha),
-    ]);
-    let response = h
-        .http
-        .post(h.url(PATH_UPLOADS))
-        .bearer_auth(token)
-        .header("Tus-Resumable", "1.0.0")
-        .header("Upload-Length", bytes.len().to_string())
-        .header("Upload-Metadata", metadata)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
-    let location = response.headers()["location"].to_str().unwrap().to_owned();
-    let response = h
-        .http
-        .patch(h.url(&location))
-        .bearer_auth(token)
-        .header("Tus-Resumable", "1.0.0")
-        .header("Content-Type", "application/offset+octet-stream")
-        .header("Upload-Offset", "0")
-        .body(bytes.to_vec())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 204);
-    json!({
-        "requirement": requirement,
-        "upload_id": location.rsplit('/').next().unwrap(),
-        "sha256": sha,
-        "size": bytes.len(),
-        "media_type": "application/pdf",
-        "file_name": "bổ sung.pdf",
-    })
+    let location = Tus::with_token(h, token)
+        .upload_pdf(bytes, "bổ sung.pdf")
+        .await;
+    pdf_attachment(requirement, upload_id(&location), bytes, "bổ sung.pdf")
 }
 
 #[tokio::test]
 async fn staff_log_in_with_the_demo_password_and_out() {
     let h = desk_harness().await;
     let token = staff_login(&h, RECEPTION).await;
-    let response = get(&h, &token, PATH_DESK_ME).await;
+    let response = get_as(&h, &token, PATH_DESK_ME).await;
     assert_eq!(response.status(), 200);
     let me: StaffProfile = response.json().await.unwrap();
     assert_eq!(me.role, StaffRole::Reception);
     let specialist = staff_login(&h, SPECIALIST).await;
-    let me: StaffProfile = get(&h, &specialist, PATH_DESK_ME)
+    let me: StaffProfile = get_as(&h, &specialist, PATH_DESK_ME)
         .await
         .json()
         .await
@@ -347,7 +259,7 @@ async fn staff_log_in_with_the_demo_password_and_out() {
         .unwrap();
     assert_eq!(response.status(), 204);
     expect_error(
-        get(&h, &token, PATH_DESK_ME).await,
+        get_as(&h, &token, PATH_DESK_ME).await,
         401,
         ApiErrorCode::SessionRevoked,
     )
@@ -358,7 +270,7 @@ async fn staff_log_in_with_the_demo_password_and_out() {
 #[tokio::test]
 async fn submit_accept_process_supplement_pay_ready_hand_back() {
     let h = desk_harness().await;
-    let lan = citizen_login(&h, LAN).await;
+    let lan = h.citizen_token(LAN).await;
     let reception = staff_login(&h, RECEPTION).await;
     let specialist = staff_login(&h, SPECIALIST).await;
 
@@ -371,7 +283,7 @@ async fn submit_accept_process_supplement_pay_ready_hand_back() {
     let code = submitted.code.clone();
 
     // The queue of dossiers awaiting intake has it, with the applicant's name.
-    let queue: Vec<DeskQueueItem> = get(
+    let queue: Vec<DeskQueueItem> = get_as(
         &h,
         &reception,
         &format!("{PATH_DESK_DOSSIERS}?status=submitted"),
@@ -646,7 +558,7 @@ async fn submit_accept_process_supplement_pay_ready_hand_back() {
 #[tokio::test]
 async fn refusal_rejection_stop_and_withdrawal() {
     let h = desk_harness().await;
-    let lan = citizen_login(&h, LAN).await;
+    let lan = h.citizen_token(LAN).await;
     let reception = staff_login(&h, RECEPTION).await;
     let specialist = staff_login(&h, SPECIALIST).await;
 
@@ -798,7 +710,7 @@ async fn refusal_rejection_stop_and_withdrawal() {
     .await;
 
     // The queue filters by status.
-    let queue: Vec<DeskQueueItem> = get(
+    let queue: Vec<DeskQueueItem> = get_as(
         &h,
         &reception,
         &format!("{PATH_DESK_DOSSIERS}?status=withdrawn"),
@@ -814,14 +726,14 @@ async fn refusal_rejection_stop_and_withdrawal() {
             .collect::<Vec<_>>(),
         vec![withdrawn.as_str()]
     );
-    let all: Vec<DeskQueueItem> = get(&h, &reception, PATH_DESK_DOSSIERS)
+    let all: Vec<DeskQueueItem> = get_as(&h, &reception, PATH_DESK_DOSSIERS)
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(all.len(), 6);
     expect_error(
-        get(
+        get_as(
             &h,
             &reception,
             &format!("{PATH_DESK_DOSSIERS}?status=bogus"),
@@ -837,7 +749,7 @@ async fn refusal_rejection_stop_and_withdrawal() {
 #[tokio::test]
 async fn illegal_actions_are_refused_audited_and_change_nothing() {
     let h = desk_harness().await;
-    let lan = citizen_login(&h, LAN).await;
+    let lan = h.citizen_token(LAN).await;
     let reception = staff_login(&h, RECEPTION).await;
     let specialist = staff_login(&h, SPECIALIST).await;
     let code = submit(&h, &lan, "k").await.code;
@@ -941,8 +853,8 @@ async fn illegal_actions_are_refused_audited_and_change_nothing() {
 #[tokio::test]
 async fn citizen_and_staff_tokens_do_not_cross_and_dossiers_stay_private() {
     let h = desk_harness().await;
-    let lan = citizen_login(&h, LAN).await;
-    let binh = citizen_login(&h, BINH).await;
+    let lan = h.citizen_token(LAN).await;
+    let binh = h.citizen_token(BINH).await;
     let reception = staff_login(&h, RECEPTION).await;
     let code = submit(&h, &lan, "k").await.code;
 
@@ -953,7 +865,7 @@ async fn citizen_and_staff_tokens_do_not_cross_and_dossiers_stay_private() {
         format!("{PATH_DESK_DOSSIERS}/{code}"),
     ] {
         expect_error(
-            get(&h, &lan, &path).await,
+            get_as(&h, &lan, &path).await,
             401,
             ApiErrorCode::Unauthenticated,
         )
@@ -978,7 +890,7 @@ async fn citizen_and_staff_tokens_do_not_cross_and_dossiers_stay_private() {
         format!("{PATH_SYNC}?cursor=0"),
     ] {
         expect_error(
-            get(&h, &reception, &path).await,
+            get_as(&h, &reception, &path).await,
             401,
             ApiErrorCode::Unauthenticated,
         )
@@ -993,7 +905,7 @@ async fn citizen_and_staff_tokens_do_not_cross_and_dossiers_stay_private() {
 
     // Another citizen cannot see, withdraw or answer for Lan's dossier: 404.
     expect_error(
-        get(&h, &binh, &format!("{PATH_DOSSIERS}/{code}")).await,
+        get_as(&h, &binh, &format!("{PATH_DOSSIERS}/{code}")).await,
         404,
         ApiErrorCode::NotFound,
     )
@@ -1019,8 +931,8 @@ async fn citizen_and_staff_tokens_do_not_cross_and_dossiers_stay_private() {
 #[tokio::test]
 async fn sync_returns_only_your_changes_after_the_cursor() {
     let h = desk_harness().await;
-    let lan = citizen_login(&h, LAN).await;
-    let binh = citizen_login(&h, BINH).await;
+    let lan = h.citizen_token(LAN).await;
+    let binh = h.citizen_token(BINH).await;
     let reception = staff_login(&h, RECEPTION).await;
 
     let first = submit(&h, &lan, "1").await.code;
@@ -1088,13 +1000,13 @@ async fn sync_returns_only_your_changes_after_the_cursor() {
     assert!(sync(&h, &lan, u64::MAX).await.changes.is_empty());
     for bad in ["-1", "abc", "1.5"] {
         expect_error(
-            get(&h, &lan, &format!("{PATH_SYNC}?cursor={bad}")).await,
+            get_as(&h, &lan, &format!("{PATH_SYNC}?cursor={bad}")).await,
             400,
             ApiErrorCode::InvalidRequest,
         )
         .await;
     }
-    let no_cursor: SyncResponse = get(&h, &lan, PATH_SYNC).await.json().await.unwrap();
+    let no_cursor: SyncResponse = get_as(&h, &lan, PATH_SYNC).await.json().await.unwrap();
     assert_eq!(no_cursor.changes.len(), 4);
     h.portal.shutdown().await;
 }
@@ -1103,7 +1015,7 @@ async fn sync_returns_only_your_changes_after_the_cursor() {
 async fn a_thousand_changed_dossiers_sync_in_one_pass() {
     const DOSSIERS: usize = 1000;
     let h = desk_harness().await;
-    let lan = citizen_login(&h, LAN).await;
+    let lan = h.citizen_token(LAN).await;
     let reception = staff_login(&h, RECEPTION).await;
 
     let started = Instant::now();
@@ -1116,7 +1028,7 @@ async fn a_thousand_changed_dossiers_sync_in_one_pass() {
                 .post(url)
                 .bearer_auth(token)
                 .header("Idempotency-Key", format!("bulk-{i}"))
-                .json(&json!({"procedure_code": PROCEDURE, "fields": form(), "attachments": []}))
+                .json(&json!({"procedure_code": PROCEDURE, "fields": permit_form(), "attachments": []}))
                 .send()
                 .await
                 .unwrap();
@@ -1202,7 +1114,7 @@ async fn a_thousand_changed_dossiers_sync_in_one_pass() {
 #[tokio::test]
 async fn public_lookup_shows_no_personal_data_and_is_rate_limited() {
     let h = desk_harness().await;
-    let lan = citizen_login(&h, LAN).await;
+    let lan = h.citizen_token(LAN).await;
     let reception = staff_login(&h, RECEPTION).await;
     let code = submit(&h, &lan, "k").await.code;
     let accepted = act(&h, &reception, &code, json!({"action": "accept"})).await;
@@ -1288,7 +1200,7 @@ async fn public_lookup_shows_no_personal_data_and_is_rate_limited() {
 #[tokio::test]
 async fn free_texts_with_control_characters_are_refused() {
     let h = desk_harness().await;
-    let lan = citizen_login(&h, LAN).await;
+    let lan = h.citizen_token(LAN).await;
     let reception = staff_login(&h, RECEPTION).await;
     let forged = "nộp nhầm\u{1b}[2J\u{1b}[H\u{1b}[1;32mĐÃ DUYỆT";
     async fn refused_on(response: Response) -> String {

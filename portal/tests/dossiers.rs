@@ -7,15 +7,16 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::answers::{expect_error, sha256_hex};
-use common::{Harness, harness, harness_with};
-use motcua_portal::{DB_FILE, PortalConfig, start};
+use common::tus::{Tus, content, pdf_attachment, permit_form, tus, upload_id};
+use common::{Harness, count, db, harness, harness_with};
+use motcua_portal::{PortalConfig, start};
 use motcua_protocol::api::ApiErrorCode;
 use motcua_protocol::api::dossiers::{DossierSummary, MAX_SUBMISSION_BYTES, PATH_DOSSIERS};
 use motcua_protocol::api::uploads::{
     MAX_ATTACHMENT_BYTES, MAX_PATCH_BYTES, PATH_UPLOADS, format_upload_metadata,
 };
 use motcua_protocol::dossier::DossierStatus;
-use reqwest::{Method, Response};
+use reqwest::Method;
 use serde_json::{Value, json};
 
 /// A procedure with a short form: re-issue of a building permit (1.013228), level 2, one
@@ -28,46 +29,8 @@ const BINH: &str = "demo-0002";
 /// A level 1 citizen.
 const MINH: &str = "demo-0003";
 
-async fn login(h: &Harness, subject: &str) -> String {
-    h.open_session(subject).await.access_token
-}
-
-/// Deterministic, not very compressible test content.
-fn content(len: usize, seed: u8) -> Vec<u8> {
-    let mut state = u32::from(seed).wrapping_mul(2_654_435_761).wrapping_add(1);
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            state.to_le_bytes()[0]
-        })
-        .collect()
-}
-
-struct Tus<'a> {
-    h: &'a Harness,
-    token: String,
-}
-
+/// What these tests add to the shared [`Tus`]: creation with its checks, the offset.
 impl Tus<'_> {
-    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
-        self.h
-            .http
-            .request(method, self.h.url(path))
-            .bearer_auth(&self.token)
-            .header("Tus-Resumable", "1.0.0")
-    }
-
-    async fn create_with(&self, length: &str, metadata: &str) -> Response {
-        self.request(Method::POST, PATH_UPLOADS)
-            .header("Upload-Length", length)
-            .header("Upload-Metadata", metadata)
-            .send()
-            .await
-            .unwrap()
-    }
-
     /// Creates an upload; returns its path (the `Location`).
     async fn create(&self, len: usize, filename: &str, filetype: &str, sha256: &str) -> String {
         let metadata = format_upload_metadata(&[
@@ -81,20 +44,6 @@ impl Tus<'_> {
         let location = response.headers()["location"].to_str().unwrap().to_owned();
         assert!(location.starts_with("/api/v1/uploads/"), "{location}");
         location
-    }
-
-    async fn patch(&self, location: &str, offset: u64, bytes: Vec<u8>) -> Response {
-        self.request(Method::PATCH, location)
-            .header("Content-Type", "application/offset+octet-stream")
-            .header("Upload-Offset", offset.to_string())
-            .body(bytes)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn head(&self, location: &str) -> Response {
-        self.request(Method::HEAD, location).send().await.unwrap()
     }
 
     async fn offset(&self, location: &str) -> u64 {
@@ -113,92 +62,24 @@ impl Tus<'_> {
         let location = self
             .create(bytes.len(), filename, filetype, &sha256_hex(bytes))
             .await;
-        let response = self.patch(&location, 0, bytes.to_vec()).await;
+        let response = self.patch(&location, 0, bytes).await;
         assert_eq!(response.status(), 204);
-        upload_id(&location)
+        upload_id(&location).to_owned()
     }
-
-    async fn submit(&self, key: Option<&str>, body: &Value) -> Response {
-        self.submit_raw(key, &body.to_string()).await
-    }
-
-    async fn submit_raw(&self, key: Option<&str>, body: &str) -> Response {
-        let mut request = self
-            .h
-            .http
-            .post(self.h.url(PATH_DOSSIERS))
-            .bearer_auth(&self.token)
-            .header("Content-Type", "application/json")
-            .body(body.to_owned());
-        if let Some(key) = key {
-            request = request.header("Idempotency-Key", key);
-        }
-        request.send().await.unwrap()
-    }
-
-    async fn get(&self, path: &str) -> Response {
-        self.h
-            .http
-            .get(self.h.url(path))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .unwrap()
-    }
-}
-
-async fn tus<'a>(h: &'a Harness, subject: &str) -> Tus<'a> {
-    Tus {
-        h,
-        token: login(h, subject).await,
-    }
-}
-
-fn upload_id(location: &str) -> String {
-    location.rsplit('/').next().unwrap().to_owned()
-}
-
-fn form() -> Value {
-    json!({
-        "owner_name": "Nguyễn Thị Lan",
-        "reason": "lost",
-        "permit_unit": "00004",
-        "phone": "0912 345 678",
-    })
 }
 
 fn attachment(upload_id: &str, bytes: &[u8], file_name: &str) -> Value {
-    json!({
-        "requirement": REQUIREMENT,
-        "upload_id": upload_id,
-        "sha256": sha256_hex(bytes),
-        "size": bytes.len(),
-        "media_type": "application/pdf",
-        "file_name": file_name,
-    })
+    pdf_attachment(REQUIREMENT, upload_id, bytes, file_name)
 }
 
 fn submission(attachments: Vec<Value>) -> Value {
     json!({
         "procedure_code": PROCEDURE,
-        "fields": form(),
+        "fields": permit_form(),
         "attachments": attachments,
     })
 }
 
-fn db(h: &Harness) -> rusqlite::Connection {
-    rusqlite::Connection::open(h.dir.path().join(DB_FILE)).unwrap()
-}
-
-fn count(h: &Harness, table: &str) -> i64 {
-    db(h)
-        .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
-            row.get(0)
-        })
-        .unwrap()
-}
-
-/// Every file under `dir`, relative to it.
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -245,11 +126,7 @@ fn check_code(code: &str, sequence: &str) {
 async fn options_and_the_tus_version_are_checked() {
     let h = harness().await;
     let lan = tus(&h, LAN).await;
-    let response = lan
-        .request(Method::OPTIONS, PATH_UPLOADS)
-        .send()
-        .await
-        .unwrap();
+    let response = lan.options().await;
     assert_eq!(response.status(), 204);
     let headers = response.headers();
     assert_eq!(headers["tus-resumable"], "1.0.0");
@@ -305,19 +182,16 @@ async fn upload_in_chunks_with_a_lost_answer_then_submit_replay_list_and_get() {
     assert_eq!(lan.offset(&location).await, 0);
 
     // Chunk 1.
-    let response = lan.patch(&location, 0, file[..100_000].to_vec()).await;
+    let response = lan.patch(&location, 0, &file[..100_000]).await;
     assert_eq!(response.status(), 204);
     assert_eq!(response.headers()["upload-offset"], "100000");
     assert_eq!(response.headers()["tus-resumable"], "1.0.0");
 
     // Chunk 2: the portal stores it, but the answer is lost on the way back.
-    let _lost = lan
-        .patch(&location, 100_000, file[100_000..200_000].to_vec())
-        .await;
+    let _lost = lan.patch(&location, 100_000, &file[100_000..200_000]).await;
     // A blind retry of the same chunk is refused: the upload moved on.
     expect_error(
-        lan.patch(&location, 100_000, file[100_000..200_000].to_vec())
-            .await,
+        lan.patch(&location, 100_000, &file[100_000..200_000]).await,
         409,
         ApiErrorCode::UploadOffsetMismatch,
     )
@@ -343,9 +217,7 @@ async fn upload_in_chunks_with_a_lost_answer_then_submit_replay_list_and_get() {
     assert_eq!(lan.offset(&location).await, 200_000);
 
     // Chunk 3 completes the upload.
-    let response = lan
-        .patch(&location, 200_000, file[200_000..].to_vec())
-        .await;
+    let response = lan.patch(&location, 200_000, &file[200_000..]).await;
     assert_eq!(response.status(), 204);
     assert_eq!(response.headers()["upload-offset"], "250000");
     let head = lan.head(&location).await;
@@ -355,9 +227,9 @@ async fn upload_in_chunks_with_a_lost_answer_then_submit_replay_list_and_get() {
     assert_eq!(std::fs::read(blob(&h, &sha)).unwrap(), file);
     assert!(!part.exists());
     // An empty PATCH at the end is harmless; one more byte is not.
-    assert_eq!(lan.patch(&location, 250_000, vec![]).await.status(), 204);
+    assert_eq!(lan.patch(&location, 250_000, &[]).await.status(), 204);
     expect_error(
-        lan.patch(&location, 250_000, vec![1]).await,
+        lan.patch(&location, 250_000, &[1]).await,
         413,
         ApiErrorCode::PayloadTooLarge,
     )
@@ -365,7 +237,7 @@ async fn upload_in_chunks_with_a_lost_answer_then_submit_replay_list_and_get() {
 
     // Submit.
     let id = upload_id(&location);
-    let body = submission(vec![attachment(&id, &file, "đơn đề nghị.pdf")]);
+    let body = submission(vec![attachment(id, &file, "đơn đề nghị.pdf")]);
     let response = lan.submit(Some("key-0001"), &body).await;
     assert_eq!(response.status(), 201);
     assert_eq!(response.headers()["cache-control"], "no-store");
@@ -392,12 +264,12 @@ async fn upload_in_chunks_with_a_lost_answer_then_submit_replay_list_and_get() {
     assert_eq!(stored["phone"], "0912345678");
 
     // The same request again (other spacing and member order): the same answer.
-    let fields = form();
+    let fields = permit_form();
     let raw = format!(
         r#"{{ "attachments": [{}],
               "fields": {fields},
               "procedure_code": "{PROCEDURE}" }}"#,
-        attachment(&id, &file, "đơn đề nghị.pdf")
+        attachment(id, &file, "đơn đề nghị.pdf")
     );
     let response = lan.submit_raw(Some("key-0001"), &raw).await;
     assert_eq!(response.status(), 201);
@@ -450,7 +322,7 @@ async fn upload_in_chunks_with_a_lost_answer_then_submit_replay_list_and_get() {
     .await;
     assert_eq!(binh.head(&location).await.status(), 404);
     expect_error(
-        binh.patch(&location, 250_000, vec![]).await,
+        binh.patch(&location, 250_000, &[]).await,
         404,
         ApiErrorCode::NotFound,
     )
@@ -458,7 +330,7 @@ async fn upload_in_chunks_with_a_lost_answer_then_submit_replay_list_and_get() {
     let body = expect_error(
         binh.submit(
             Some("key-0001"),
-            &submission(vec![attachment(&id, &file, "x.pdf")]),
+            &submission(vec![attachment(id, &file, "x.pdf")]),
         )
         .await,
         422,
@@ -590,12 +462,7 @@ async fn hostile_uploads_are_refused_and_nothing_is_stored() {
         "/api/v1/uploads/%00",
     ] {
         assert_eq!(lan.head(path).await.status(), 404, "{path}");
-        expect_error(
-            lan.patch(path, 0, b"x".to_vec()).await,
-            404,
-            ApiErrorCode::NotFound,
-        )
-        .await;
+        expect_error(lan.patch(path, 0, b"x").await, 404, ApiErrorCode::NotFound).await;
     }
     let long = format!("/api/v1/uploads/{}", "a".repeat(10_000));
     assert_eq!(lan.head(&long).await.status(), 404);
@@ -647,7 +514,7 @@ async fn hostile_uploads_are_refused_and_nothing_is_stored() {
         .unwrap();
     expect_error(response, 412, ApiErrorCode::InvalidRequest).await;
     expect_error(
-        lan.patch(&location, 10, file[10..].to_vec()).await,
+        lan.patch(&location, 10, &file[10..]).await,
         409,
         ApiErrorCode::UploadOffsetMismatch,
     )
@@ -655,7 +522,7 @@ async fn hostile_uploads_are_refused_and_nothing_is_stored() {
     let mut longer = file.clone();
     longer.push(0);
     expect_error(
-        lan.patch(&location, 0, longer).await,
+        lan.patch(&location, 0, &longer).await,
         413,
         ApiErrorCode::PayloadTooLarge,
     )
@@ -674,7 +541,7 @@ async fn hostile_uploads_are_refused_and_nothing_is_stored() {
         )
         .await;
     expect_error(
-        lan.patch(&big_location, 0, big).await,
+        lan.patch(&big_location, 0, &big).await,
         413,
         ApiErrorCode::PayloadTooLarge,
     )
@@ -683,17 +550,9 @@ async fn hostile_uploads_are_refused_and_nothing_is_stored() {
     assert!(stored_files(&h).is_empty());
 
     // The path-like name: the upload works, and only the store's own files exist.
-    assert_eq!(
-        lan.patch(&location, 0, file[..500].to_vec()).await.status(),
-        204
-    );
+    assert_eq!(lan.patch(&location, 0, &file[..500]).await.status(), 204);
     assert_eq!(stored_files(&h), vec![PathBuf::from(part_of(&location))]);
-    assert_eq!(
-        lan.patch(&location, 500, file[500..].to_vec())
-            .await
-            .status(),
-        204
-    );
+    assert_eq!(lan.patch(&location, 500, &file[500..]).await.status(), 204);
     let sha = sha256_hex(&file);
     assert_eq!(
         stored_files(&h),
@@ -706,21 +565,16 @@ async fn hostile_uploads_are_refused_and_nothing_is_stored() {
     let failing = lan
         .create(2_000, "scan.jpg", "image/jpeg", &sha256_hex(&declared))
         .await;
-    assert_eq!(
-        lan.patch(&failing, 0, actual[..1_000].to_vec())
-            .await
-            .status(),
-        204
-    );
+    assert_eq!(lan.patch(&failing, 0, &actual[..1_000]).await.status(), 204);
     expect_error(
-        lan.patch(&failing, 1_000, actual[1_000..].to_vec()).await,
+        lan.patch(&failing, 1_000, &actual[1_000..]).await,
         422,
         ApiErrorCode::AttachmentInvalid,
     )
     .await;
     assert_eq!(lan.head(&failing).await.status(), 410);
     expect_error(
-        lan.patch(&failing, 2_000, vec![]).await,
+        lan.patch(&failing, 2_000, &[]).await,
         410,
         ApiErrorCode::AttachmentInvalid,
     )
@@ -1098,7 +952,7 @@ async fn concurrent_patches_of_one_upload_do_not_interleave() {
     );
     assert_eq!(lan.offset(&location).await, 100_000);
     assert_eq!(
-        lan.patch(&location, 100_000, file[100_000..].to_vec())
+        lan.patch(&location, 100_000, &file[100_000..])
             .await
             .status(),
         204
@@ -1139,12 +993,7 @@ async fn a_part_file_lost_in_a_crash_rewinds_the_upload() {
     let location = lan
         .create(file.len(), "a.pdf", "application/pdf", &sha256_hex(&file))
         .await;
-    assert_eq!(
-        lan.patch(&location, 0, file[..1_000].to_vec())
-            .await
-            .status(),
-        204
-    );
+    assert_eq!(lan.patch(&location, 0, &file[..1_000]).await.status(), 204);
     // The bytes on disk are gone (a crash after the final rename, before the upload was
     // recorded complete, looks the same): the offset never claims bytes the disk lacks.
     let part = h
@@ -1154,13 +1003,13 @@ async fn a_part_file_lost_in_a_crash_rewinds_the_upload() {
         .join(format!("{}.part", upload_id(&location)));
     std::fs::remove_file(&part).unwrap();
     expect_error(
-        lan.patch(&location, 1_000, file[1_000..].to_vec()).await,
+        lan.patch(&location, 1_000, &file[1_000..]).await,
         409,
         ApiErrorCode::UploadOffsetMismatch,
     )
     .await;
     assert_eq!(lan.offset(&location).await, 0);
-    assert_eq!(lan.patch(&location, 0, file.clone()).await.status(), 204);
+    assert_eq!(lan.patch(&location, 0, &file).await.status(), 204);
     assert_eq!(std::fs::read(blob(&h, &sha256_hex(&file))).unwrap(), file);
     h.portal.shutdown().await;
 }
@@ -1174,7 +1023,7 @@ async fn part_files_of_finished_uploads_are_swept_at_start() {
     let receiving = lan
         .create(10, "b.pdf", "application/pdf", &sha256_hex(&[0; 10]))
         .await;
-    assert_eq!(lan.patch(&receiving, 0, vec![0; 5]).await.status(), 204);
+    assert_eq!(lan.patch(&receiving, 0, &[0; 5]).await.status(), 204);
     // A crash after completion, before the part file was removed, leaves one behind.
     let uploads = h.dir.path().join("uploads");
     std::fs::write(uploads.join(format!("{id}.part")), &file).unwrap();

@@ -13,16 +13,14 @@ use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 use std::sync::Once;
 
-use common::answers::sha256_hex;
+use common::staff::{RECEPTION, staff_session};
+use common::tus::{Tus, permit_form};
 use common::{Harness, client};
 use motcua_portal::{
     DB_FILE, KEYS_FILE, PortalConfig, PortalError, PrivateFileError, ROOT_KEY_FILE, start,
 };
-use motcua_protocol::api::dossiers::PATH_DOSSIERS;
 use motcua_protocol::api::receipts::PATH_RECEIPT_KEYS;
-use motcua_protocol::api::uploads::{PATH_UPLOADS, format_upload_metadata};
 use motcua_protocol::jose::{Algorithm, CompactJws};
-use motcua_protocol::lifecycle::PATH_DESK_SESSION;
 use motcua_protocol::receipt::{RootKey, TrustList, verify};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -72,35 +70,9 @@ async fn start_in(data_dir: &Path) -> Harness {
 
 /// Uploads `bytes` with tus (create, one PATCH).
 async fn upload(h: &Harness, token: &str, bytes: &[u8]) {
-    let metadata = format_upload_metadata(&[
-        ("filename", "giấy tờ.pdf"),
-        ("filetype", "application/pdf"),
-        ("sha256", &sha256_hex(bytes)),
-    ]);
-    let response = h
-        .http
-        .post(h.url(PATH_UPLOADS))
-        .bearer_auth(token)
-        .header("Tus-Resumable", "1.0.0")
-        .header("Upload-Length", bytes.len().to_string())
-        .header("Upload-Metadata", metadata)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
-    let location = response.headers()["location"].to_str().unwrap().to_owned();
-    let response = h
-        .http
-        .patch(h.url(&location))
-        .bearer_auth(token)
-        .header("Tus-Resumable", "1.0.0")
-        .header("Content-Type", "application/offset+octet-stream")
-        .header("Upload-Offset", "0")
-        .body(bytes.to_vec())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 204);
+    Tus::with_token(h, token)
+        .upload_pdf(bytes, "giấy tờ.pdf")
+        .await;
 }
 
 #[tokio::test]
@@ -308,51 +280,26 @@ async fn trust_list(h: &Harness) -> TrustList {
 
 /// Submits a dossier for `demo-0001` and has the desk accept it; returns its receipt.
 async fn accepted_receipt(h: &Harness, data_dir: &Path, key: &str) -> String {
-    let citizen = h.open_session("demo-0001").await.access_token;
-    let response = h
-        .http
-        .post(h.url(PATH_DOSSIERS))
-        .bearer_auth(&citizen)
-        .header("Idempotency-Key", key)
-        .json(&json!({
-            "procedure_code": "1.013228",
-            "fields": {
-                "owner_name": "Nguyễn Thị Lan",
-                "reason": "lost",
-                "permit_unit": "00004",
-                "phone": "0912 345 678",
-            },
-            "attachments": [],
-        }))
-        .send()
-        .await
-        .unwrap();
+    let citizen = h.citizen_token("demo-0001").await;
+    let body = json!({
+        "procedure_code": "1.013228",
+        "fields": permit_form(),
+        "attachments": [],
+    });
+    let response = Tus::with_token(h, &citizen).submit(Some(key), &body).await;
     assert_eq!(response.status(), 201);
     let code = response.json::<Value>().await.unwrap()["code"]
         .as_str()
         .unwrap()
         .to_owned();
-    let session: Value = h
-        .http
-        .post(h.url(PATH_DESK_SESSION))
-        .json(&json!({
-            "username": "tiepnhan",
-            "password": motcua_portal::DEFAULT_DESK_DEMO_PASSWORD,
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let staff = session["access_token"].as_str().unwrap();
+    let staff = staff_session(h, RECEPTION).await.access_token;
     let response = h
         .http
         .post(h.url(&format!(
             "{}/{code}/actions",
-            motcua_protocol::lifecycle::PATH_DESK_DOSSIERS
+            motcua_protocol::api::desk::PATH_DESK_DOSSIERS
         )))
-        .bearer_auth(staff)
+        .bearer_auth(&staff)
         .json(&json!({"action": "accept"}))
         .send()
         .await

@@ -6,10 +6,9 @@ mod common;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use common::{REDIRECT_URI, harness};
-use motcua_protocol::api::dossiers::PATH_DOSSIERS;
-use motcua_protocol::api::uploads::{PATH_UPLOADS, format_upload_metadata};
-use motcua_protocol::api::{PATH_ME, PATH_SESSION, PATH_SESSION_REFRESH, SessionResponse};
+use common::tus::{Tus, pdf_attachment, permit_form, upload_id};
+use common::{REDIRECT_URI, get_as, harness};
+use motcua_protocol::api::{PATH_ME, SessionResponse};
 
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);
@@ -43,38 +42,15 @@ async fn logs_have_routes_but_no_secrets_or_personal_data() {
         .await
         .unwrap();
     let id_token = tokens.id_token.clone().unwrap();
-    let session: SessionResponse = h
-        .http
-        .post(h.url(PATH_SESSION))
-        .json(&serde_json::json!({ "id_token": id_token }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    h.http
-        .get(h.url(PATH_ME))
-        .bearer_auth(&session.access_token)
-        .send()
-        .await
-        .unwrap();
+    let session: SessionResponse = h.post_session(&id_token).await.json().await.unwrap();
+    get_as(&h, &session.access_token, PATH_ME).await;
     let refreshed: SessionResponse = h
-        .http
-        .post(h.url(PATH_SESSION_REFRESH))
-        .json(&serde_json::json!({ "refresh_token": session.refresh_token }))
-        .send()
+        .refresh(&session.refresh_token)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
-    h.http
-        .post(h.url(PATH_SESSION_REFRESH))
-        .json(&serde_json::json!({ "refresh_token": session.refresh_token }))
-        .send()
-        .await
-        .unwrap();
+    h.refresh(&session.refresh_token).await;
     h.http
         .get(h.url("/api/v1/me?secret=query-value"))
         .send()
@@ -84,80 +60,25 @@ async fn logs_have_routes_but_no_secrets_or_personal_data() {
     // An upload and a submission whose file name, values and key must stay out of the logs
     // (in a new session: the refresh-token reuse above ended the first one).
     let second_id_token = h.id_token_for("demo-0001").await;
-    let second: SessionResponse = h
-        .http
-        .post(h.url(PATH_SESSION))
-        .json(&serde_json::json!({ "id_token": second_id_token }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let second: SessionResponse = h.post_session(&second_id_token).await.json().await.unwrap();
     let file = b"%PDF-1.4 scanned application".to_vec();
-    let digest: String = ring::digest::digest(&ring::digest::SHA256, &file)
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let created = h
-        .http
-        .post(h.url(PATH_UPLOADS))
-        .bearer_auth(&second.access_token)
-        .header("Tus-Resumable", "1.0.0")
-        .header("Upload-Length", file.len().to_string())
-        .header(
-            "Upload-Metadata",
-            format_upload_metadata(&[
-                ("filename", "don-cua-ba-Lan.pdf"),
-                ("filetype", "application/pdf"),
-                ("sha256", &digest),
-            ]),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
-    let location = created.headers()["location"].to_str().unwrap().to_owned();
-    let upload_id = location.rsplit('/').next().unwrap().to_owned();
-    let patched = h
-        .http
-        .patch(h.url(&location))
-        .bearer_auth(&second.access_token)
-        .header("Tus-Resumable", "1.0.0")
-        .header("Content-Type", "application/offset+octet-stream")
-        .header("Upload-Offset", "0")
-        .body(file.clone())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(patched.status(), 204);
-    let submitted = h
-        .http
-        .post(h.url(PATH_DOSSIERS))
-        .bearer_auth(&second.access_token)
-        .header("Idempotency-Key", "idem-key-in-logs?")
-        .json(&serde_json::json!({
-            "procedure_code": "1.013228",
-            "fields": {
-                // Filled from the identity: it must be the citizen's own name.
-                "owner_name": "Nguyễn Thị Lan",
-                "reason": "lost",
-                "permit_unit": "00004",
-                "phone": "0912345678",
-            },
-            "attachments": [{
-                "requirement": "application",
-                "upload_id": upload_id,
-                "sha256": digest,
-                "size": file.len(),
-                "media_type": "application/pdf",
-                "file_name": "don-cua-ba-Lan.pdf",
-            }],
-        }))
-        .send()
-        .await
-        .unwrap();
+    let citizen = Tus::with_token(&h, &second.access_token);
+    let location = citizen.upload_pdf(&file, "don-cua-ba-Lan.pdf").await;
+    // The owner's name is filled from the identity: the form's is the citizen's own. The
+    // phone number is one the logs are searched for below.
+    let mut fields = permit_form();
+    fields["phone"] = "0912345678".into();
+    let body = serde_json::json!({
+        "procedure_code": "1.013228",
+        "fields": fields,
+        "attachments": [pdf_attachment(
+            "application",
+            upload_id(&location),
+            &file,
+            "don-cua-ba-Lan.pdf",
+        )],
+    });
+    let submitted = citizen.submit(Some("idem-key-in-logs?"), &body).await;
     assert_eq!(submitted.status(), 201);
     h.portal.shutdown().await;
 

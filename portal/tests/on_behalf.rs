@@ -5,13 +5,12 @@
 
 mod common;
 
-use common::{Harness, harness_with};
-use motcua_portal::DEFAULT_DESK_DEMO_PASSWORD;
-use motcua_protocol::api::dossiers::{DossierSummary, PATH_DOSSIERS};
+use common::staff::{RECEPTION, desk_harness, staff_session};
+use common::tus::Tus;
+use common::{Harness, get_json};
+use motcua_protocol::api::dossiers::DossierSummary;
 use motcua_protocol::api::{ApiErrorBody, ApiErrorCode};
-use motcua_protocol::lifecycle::{
-    DeskDossier, DeskQueueItem, PATH_DESK_DOSSIERS, PATH_DESK_SESSION, StaffSessionResponse,
-};
+use motcua_protocol::lifecycle::{DeskDossier, DeskQueueItem, PATH_DESK_DOSSIERS};
 use motcua_protocol::on_behalf::RepresentationBasis;
 use serde_json::{Value, json};
 
@@ -21,10 +20,6 @@ const PROCEDURE: &str = "2.000635";
 const LAN: &str = "demo-0001";
 /// Trần Văn Bình's number (demo-0002): another person.
 const BINH_ID: &str = "001052007381";
-
-async fn desk_harness() -> Harness {
-    harness_with(|config| config.accept_missing_documents = true).await
-}
 
 fn form(name: &str, personal_id: &str) -> Value {
     json!({
@@ -38,42 +33,7 @@ fn form(name: &str, personal_id: &str) -> Value {
 }
 
 async fn post(h: &Harness, token: &str, key: &str, body: Value) -> reqwest::Response {
-    h.http
-        .post(h.url(PATH_DOSSIERS))
-        .bearer_auth(token)
-        .header("Idempotency-Key", key)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn staff_token(h: &Harness) -> String {
-    let response = h
-        .http
-        .post(h.url(PATH_DESK_SESSION))
-        .json(&json!({ "username": "tiepnhan", "password": DEFAULT_DESK_DEMO_PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    response
-        .json::<StaffSessionResponse>()
-        .await
-        .unwrap()
-        .access_token
-}
-
-async fn desk_get<T: serde::de::DeserializeOwned>(h: &Harness, token: &str, path: &str) -> T {
-    let response = h
-        .http
-        .get(h.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
+    Tus::with_token(h, token).submit(Some(key), &body).await
 }
 
 #[tokio::test]
@@ -113,11 +73,11 @@ async fn another_persons_id_is_refused_with_its_code() {
     assert_eq!(response.status(), 201, "{:?}", response.text().await);
 
     // Nothing of the refused ones was stored: the desk sees one dossier, for herself.
-    let staff = staff_token(&h).await;
-    let queue: Vec<DeskQueueItem> = desk_get(&h, &staff, PATH_DESK_DOSSIERS).await;
+    let staff = staff_session(&h, RECEPTION).await.access_token;
+    let queue: Vec<DeskQueueItem> = get_json(&h, &staff, PATH_DESK_DOSSIERS).await;
     assert_eq!(queue.len(), 1);
     assert_eq!(queue[0].on_behalf_of_name, None);
-    let desk: DeskDossier = desk_get(
+    let desk: DeskDossier = get_json(
         &h,
         &staff,
         &format!("{PATH_DESK_DOSSIERS}/{}", queue[0].code),
@@ -202,11 +162,11 @@ async fn filing_on_behalf_is_validated_stored_and_shown_at_the_desk() {
     assert_eq!(recorded.personal_id, BINH_ID);
     assert_eq!(recorded.basis, RepresentationBasis::Authorised);
 
-    let staff = staff_token(&h).await;
-    let queue: Vec<DeskQueueItem> = desk_get(&h, &staff, PATH_DESK_DOSSIERS).await;
+    let staff = staff_session(&h, RECEPTION).await.access_token;
+    let queue: Vec<DeskQueueItem> = get_json(&h, &staff, PATH_DESK_DOSSIERS).await;
     assert_eq!(queue[0].applicant_name, "Nguyễn Thị Lan");
     assert_eq!(queue[0].on_behalf_of_name.as_deref(), Some("Trần Văn Bình"));
-    let desk: DeskDossier = desk_get(
+    let desk: DeskDossier = get_json(
         &h,
         &staff,
         &format!("{PATH_DESK_DOSSIERS}/{}", summary.code),
@@ -274,8 +234,8 @@ async fn an_older_unchecked_dossier_is_flagged_at_the_desk() {
         )
         .unwrap();
     }
-    let staff = staff_token(&h).await;
-    let desk: DeskDossier = desk_get(
+    let staff = staff_session(&h, RECEPTION).await.access_token;
+    let desk: DeskDossier = get_json(
         &h,
         &staff,
         &format!("{PATH_DESK_DOSSIERS}/{}", summary.code),

@@ -7,9 +7,9 @@ mod common;
 
 use std::time::Duration;
 
+use common::Harness;
 use common::raw::{self, RawResponse};
-use common::{Harness, harness_with};
-use motcua_portal::DEFAULT_DESK_DEMO_PASSWORD;
+use common::staff::{RECEPTION, desk_harness, staff_session};
 use motcua_protocol::api::dossiers::PATH_DOSSIERS;
 use motcua_protocol::api::uploads::PATH_UPLOADS;
 use motcua_protocol::api::{ApiErrorBody, ApiErrorCode, PATH_SESSION, PATH_SESSION_REFRESH};
@@ -112,19 +112,9 @@ struct Tokens {
 }
 
 async fn tokens(h: &Harness) -> Tokens {
-    let citizen = h.open_session("demo-0001").await.access_token;
-    let response = h
-        .http
-        .post(h.url(PATH_DESK_SESSION))
-        .json(&json!({ "username": "tiepnhan", "password": DEFAULT_DESK_DEMO_PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let staff: serde_json::Value = response.json().await.unwrap();
     Tokens {
-        citizen,
-        staff: staff["access_token"].as_str().unwrap().to_owned(),
+        citizen: h.citizen_token("demo-0001").await,
+        staff: staff_session(h, RECEPTION).await.access_token,
     }
 }
 
@@ -222,22 +212,9 @@ async fn send_raw(
     raw::exchange(h.portal.local_addr(), &head, body, Duration::from_secs(60)).await
 }
 
-fn our_raw_error(response: &RawResponse, what: &str) -> ApiErrorCode {
-    assert_eq!(
-        response.header("content-type"),
-        Some("application/json"),
-        "{what}: {} {:?}",
-        response.status,
-        String::from_utf8_lossy(&response.body)
-    );
-    let body: ApiErrorBody = serde_json::from_slice(&response.body)
-        .unwrap_or_else(|error| panic!("{what}: not our error: {error}"));
-    body.error.code
-}
-
 #[tokio::test]
 async fn bodies_over_the_limit_get_payload_too_large_as_json_on_every_route() {
-    let h = harness_with(|config| config.accept_missing_documents = true).await;
+    let h = desk_harness().await;
     let tokens = tokens(&h).await;
     for (method, path, auth) in body_routes() {
         let content_type = if path.contains("/uploads/") {
@@ -260,7 +237,7 @@ async fn bodies_over_the_limit_get_payload_too_large_as_json_on_every_route() {
         let what = format!("{method} {path}, {TOO_LARGE} bytes");
         assert_eq!(response.status, 413, "{what}");
         assert_eq!(
-            our_raw_error(&response, &what),
+            raw::error_code(&response, &what),
             ApiErrorCode::PayloadTooLarge,
             "{what}"
         );
@@ -282,7 +259,7 @@ async fn bodies_over_the_limit_get_payload_too_large_as_json_on_every_route() {
         .await;
         assert_eq!(response.status, 413, "{action}");
         assert_eq!(
-            our_raw_error(&response, action),
+            raw::error_code(&response, action),
             ApiErrorCode::PayloadTooLarge
         );
     }
@@ -290,7 +267,7 @@ async fn bodies_over_the_limit_get_payload_too_large_as_json_on_every_route() {
 
 #[tokio::test]
 async fn malformed_bodies_and_missing_content_types_get_our_json_errors() {
-    let h = harness_with(|config| config.accept_missing_documents = true).await;
+    let h = desk_harness().await;
     let tokens = tokens(&h).await;
     for (method, path, auth) in body_routes() {
         let provider = is_provider(&path);
@@ -319,7 +296,7 @@ async fn malformed_bodies_and_missing_content_types_get_our_json_errors() {
 
 #[tokio::test]
 async fn unparseable_queries_and_paths_get_our_json_errors_on_every_route() {
-    let h = harness_with(|config| config.accept_missing_documents = true).await;
+    let h = desk_harness().await;
     let tokens = tokens(&h).await;
     let queries = [
         "",

@@ -3,16 +3,16 @@
 
 mod common;
 
-use common::{Harness, harness, harness_with};
+use common::answers::error_of;
+use common::{Harness, get_as, harness, harness_with};
 use motcua_protocol::api::{
-    ApiErrorBody, ApiErrorCode, ClientConfig, PATH_CLIENT_CONFIG, PATH_HEALTH, PATH_ME,
-    PATH_SESSION, PATH_SESSION_REFRESH, SessionResponse,
+    ApiErrorCode, ClientConfig, PATH_CLIENT_CONFIG, PATH_HEALTH, PATH_ME, PATH_SESSION,
+    SessionResponse,
 };
 use motcua_protocol::identity::{CitizenProfile, IdentityLevel};
 
 async fn error_code(response: reqwest::Response, status: u16) -> (ApiErrorCode, String) {
-    assert_eq!(response.status(), status);
-    let body: ApiErrorBody = response.json().await.unwrap();
+    let body = error_of(response, status).await;
     (body.error.code, body.error.message)
 }
 
@@ -21,21 +21,7 @@ async fn open_session(h: &Harness, subject: &str) -> SessionResponse {
 }
 
 async fn me(h: &Harness, access_token: &str) -> reqwest::Response {
-    h.http
-        .get(h.url(PATH_ME))
-        .bearer_auth(access_token)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn refresh(h: &Harness, refresh_token: &str) -> reqwest::Response {
-    h.http
-        .post(h.url(PATH_SESSION_REFRESH))
-        .json(&serde_json::json!({ "refresh_token": refresh_token }))
-        .send()
-        .await
-        .unwrap()
+    get_as(h, access_token, PATH_ME).await
 }
 
 #[tokio::test]
@@ -104,7 +90,7 @@ async fn an_id_token_opens_a_session_and_me_returns_the_profile() {
 async fn refresh_rotates_and_reuse_ends_the_session() {
     let h = harness().await;
     let first = open_session(&h, "demo-0004").await;
-    let response = refresh(&h, &first.refresh_token).await;
+    let response = h.refresh(&first.refresh_token).await;
     assert_eq!(response.status(), 200);
     let second: SessionResponse = response.json().await.unwrap();
     assert_ne!(second.refresh_token, first.refresh_token);
@@ -118,19 +104,15 @@ async fn refresh_rotates_and_reuse_ends_the_session() {
 
     // The second token is used in turn; presenting the first again now means two holders:
     // the whole session ends.
-    let third: SessionResponse = refresh(&h, &second.refresh_token)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let (code, _) = error_code(refresh(&h, &first.refresh_token).await, 401).await;
+    let third: SessionResponse = h.refresh(&second.refresh_token).await.json().await.unwrap();
+    let (code, _) = error_code(h.refresh(&first.refresh_token).await, 401).await;
     assert_eq!(code, ApiErrorCode::InvalidRefreshToken);
     let (code, _) = error_code(me(&h, &third.access_token).await, 401).await;
     assert_eq!(code, ApiErrorCode::SessionRevoked);
-    let (code, _) = error_code(refresh(&h, &third.refresh_token).await, 401).await;
+    let (code, _) = error_code(h.refresh(&third.refresh_token).await, 401).await;
     assert_eq!(code, ApiErrorCode::InvalidRefreshToken);
 
-    let (code, _) = error_code(refresh(&h, "never-issued").await, 401).await;
+    let (code, _) = error_code(h.refresh("never-issued").await, 401).await;
     assert_eq!(code, ApiErrorCode::InvalidRefreshToken);
     h.portal.shutdown().await;
 }
@@ -141,12 +123,8 @@ async fn a_refresh_whose_answer_was_lost_can_be_retried_once_per_answer() {
     let first = open_session(&h, "demo-0004").await;
     // The portal rotates, but the answer never reaches the phone, which still holds
     // `first`: it retries with it and gets a new pair.
-    let lost: SessionResponse = refresh(&h, &first.refresh_token)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let response = refresh(&h, &first.refresh_token).await;
+    let lost: SessionResponse = h.refresh(&first.refresh_token).await.json().await.unwrap();
+    let response = h.refresh(&first.refresh_token).await;
     assert_eq!(response.status(), 200);
     let retried: SessionResponse = response.json().await.unwrap();
     assert_ne!(retried.refresh_token, lost.refresh_token);
@@ -157,24 +135,16 @@ async fn a_refresh_whose_answer_was_lost_can_be_retried_once_per_answer() {
     assert_eq!(code, ApiErrorCode::Unauthenticated);
 
     // Lost again: the same token still serves, and the unused pair before is retired.
-    let again: SessionResponse = refresh(&h, &first.refresh_token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let again: SessionResponse = h.refresh(&first.refresh_token).await.json().await.unwrap();
     assert_eq!(me(&h, &again.access_token).await.status(), 200);
 
     // The phone goes on normally with what it finally received.
-    let next: SessionResponse = refresh(&h, &again.refresh_token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let next: SessionResponse = h.refresh(&again.refresh_token).await.json().await.unwrap();
     assert_eq!(me(&h, &next.access_token).await.status(), 200);
 
     // Whoever presents a retired token (the answer the phone never saw reached someone
     // else) is a second holder: the session ends for everyone.
-    let (code, _) = error_code(refresh(&h, &lost.refresh_token).await, 401).await;
+    let (code, _) = error_code(h.refresh(&lost.refresh_token).await, 401).await;
     assert_eq!(code, ApiErrorCode::InvalidRefreshToken);
     let (code, _) = error_code(me(&h, &next.access_token).await, 401).await;
     assert_eq!(code, ApiErrorCode::SessionRevoked);
@@ -185,14 +155,10 @@ async fn a_refresh_whose_answer_was_lost_can_be_retried_once_per_answer() {
 async fn a_retry_after_the_grace_ends_the_session() {
     let h = harness_with(|config| config.refresh_retry_secs = 0).await;
     let first = open_session(&h, "demo-0004").await;
-    let lost: SessionResponse = refresh(&h, &first.refresh_token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let lost: SessionResponse = h.refresh(&first.refresh_token).await.json().await.unwrap();
     // Timestamps are whole seconds: a second later the grace of 0 s has passed.
     tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
-    let (code, _) = error_code(refresh(&h, &first.refresh_token).await, 401).await;
+    let (code, _) = error_code(h.refresh(&first.refresh_token).await, 401).await;
     assert_eq!(code, ApiErrorCode::InvalidRefreshToken);
     let (code, _) = error_code(me(&h, &lost.access_token).await, 401).await;
     assert_eq!(code, ApiErrorCode::SessionRevoked);
@@ -213,7 +179,7 @@ async fn logout_revokes_the_session() {
     assert_eq!(response.status(), 204);
     let (code, _) = error_code(me(&h, &session.access_token).await, 401).await;
     assert_eq!(code, ApiErrorCode::SessionRevoked);
-    let (code, _) = error_code(refresh(&h, &session.refresh_token).await, 401).await;
+    let (code, _) = error_code(h.refresh(&session.refresh_token).await, 401).await;
     assert_eq!(code, ApiErrorCode::InvalidRefreshToken);
     h.portal.shutdown().await;
 }
@@ -225,7 +191,7 @@ async fn an_expired_access_token_says_so() {
     let (code, _) = error_code(me(&h, &session.access_token).await, 401).await;
     assert_eq!(code, ApiErrorCode::TokenExpired);
     // Refreshing still works.
-    assert_eq!(refresh(&h, &session.refresh_token).await.status(), 200);
+    assert_eq!(h.refresh(&session.refresh_token).await.status(), 200);
     h.portal.shutdown().await;
 }
 
@@ -257,13 +223,7 @@ async fn bad_bodies_and_routes_are_json_errors() {
     assert_eq!(code, ApiErrorCode::NotFound);
     let (code, _) = error_code(h.http.put(h.url(PATH_ME)).send().await.unwrap(), 405).await;
     assert_eq!(code, ApiErrorCode::InvalidRequest);
-    let response = h
-        .http
-        .post(h.url(PATH_SESSION))
-        .json(&serde_json::json!({"id_token": "a.b.c"}))
-        .send()
-        .await
-        .unwrap();
+    let response = h.post_session("a.b.c").await;
     let (code, message) = error_code(response, 401).await;
     assert_eq!(code, ApiErrorCode::IdTokenRejected);
     assert!(message.contains("malformed"));
@@ -279,13 +239,7 @@ async fn an_external_issuer_is_trusted_by_discovery_and_audience_is_checked() {
     assert_eq!(portal.issuer(), provider.issuer());
 
     let id_token = provider.id_token_for("demo-0005").await;
-    let response = portal
-        .http
-        .post(portal.url(PATH_SESSION))
-        .json(&serde_json::json!({ "id_token": id_token }))
-        .send()
-        .await
-        .unwrap();
+    let response = portal.post_session(&id_token).await;
     assert_eq!(response.status(), 200);
     let session: SessionResponse = response.json().await.unwrap();
     assert_eq!(session.citizen.issuer, provider.issuer());
@@ -331,25 +285,13 @@ async fn an_external_issuer_is_trusted_by_discovery_and_audience_is_checked() {
         .await
         .unwrap();
     let foreign = tokens["id_token"].as_str().unwrap();
-    let response = picky
-        .http
-        .post(picky.url(PATH_SESSION))
-        .json(&serde_json::json!({ "id_token": foreign }))
-        .send()
-        .await
-        .unwrap();
+    let response = picky.post_session(foreign).await;
     let (code, message) = error_code(response, 401).await;
     assert_eq!(code, ApiErrorCode::IdTokenRejected);
     assert!(message.contains("wrong audience"), "{message}");
 
     // And the built-in portal refuses a token of another issuer.
-    let response = provider
-        .http
-        .post(provider.url(PATH_SESSION))
-        .json(&serde_json::json!({ "id_token": foreign }))
-        .send()
-        .await
-        .unwrap();
+    let response = provider.post_session(foreign).await;
     let (code, message) = error_code(response, 401).await;
     assert_eq!(code, ApiErrorCode::IdTokenRejected);
     assert!(message.contains("unknown signing key") || message.contains("wrong issuer"));
@@ -369,35 +311,20 @@ async fn an_unreachable_issuer_is_issuer_unavailable() {
     let portal = harness_with(|config| config.issuer = Some(issuer)).await;
     let provider = harness().await;
     let id_token = provider.id_token_for("demo-0001").await;
-    let response = portal
-        .http
-        .post(portal.url(PATH_SESSION))
-        .json(&serde_json::json!({ "id_token": id_token }))
-        .send()
-        .await
-        .unwrap();
+    let response = portal.post_session(&id_token).await;
     let (code, _) = error_code(response, 503).await;
     assert_eq!(code, ApiErrorCode::IssuerUnavailable);
     portal.portal.shutdown().await;
     provider.portal.shutdown().await;
 }
 
-async fn post_session(h: &Harness, id_token: &str) -> reqwest::Response {
-    h.http
-        .post(h.url(PATH_SESSION))
-        .json(&serde_json::json!({ "id_token": id_token }))
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn an_id_token_opens_one_session_only_even_concurrently_and_across_a_restart() {
     let h = harness().await;
     let id_token = h.id_token_for("demo-0001").await;
-    let first = post_session(&h, &id_token).await;
+    let first = h.post_session(&id_token).await;
     assert_eq!(first.status(), 200);
-    let (code, message) = error_code(post_session(&h, &id_token).await, 401).await;
+    let (code, message) = error_code(h.post_session(&id_token).await, 401).await;
     assert_eq!(code, ApiErrorCode::IdTokenRejected);
     assert!(message.contains("already used"), "{message}");
 
@@ -418,7 +345,7 @@ async fn an_id_token_opens_one_session_only_even_concurrently_and_across_a_resta
 
     // A new login of the same citizen is a new ID token: it opens a session.
     let fresh = h.id_token_for("demo-0001").await;
-    assert_eq!(post_session(&h, &fresh).await.status(), 200);
+    assert_eq!(h.post_session(&fresh).await.status(), 200);
 
     // Remembered in the database, not in memory.
     let Harness { portal, http, dir } = h;
@@ -430,7 +357,7 @@ async fn an_id_token_opens_one_session_only_even_concurrently_and_across_a_resta
         http,
         dir,
     };
-    let (code, _) = error_code(post_session(&restarted, &id_token).await, 401).await;
+    let (code, _) = error_code(restarted.post_session(&id_token).await, 401).await;
     assert_eq!(code, ApiErrorCode::IdTokenRejected);
     restarted.portal.shutdown().await;
 }

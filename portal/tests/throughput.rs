@@ -12,9 +12,9 @@ mod common;
 
 use std::time::Instant;
 
-use common::harness;
+use common::tus::{Tus, pdf_attachment, permit_form, upload_id};
+use common::{count, harness};
 use motcua_protocol::api::dossiers::PATH_DOSSIERS;
-use motcua_protocol::api::uploads::{PATH_UPLOADS, format_upload_metadata};
 use serde_json::json;
 
 fn env_number(name: &str, default: usize) -> usize {
@@ -33,57 +33,18 @@ async fn submissions_per_second() {
     let token = h.open_session("demo-0001").await.access_token;
 
     let file = b"%PDF-1.4 application form".to_vec();
-    let digest: String = ring::digest::digest(&ring::digest::SHA256, &file)
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let created = h
-        .http
-        .post(h.url(PATH_UPLOADS))
-        .bearer_auth(&token)
-        .header("Tus-Resumable", "1.0.0")
-        .header("Upload-Length", file.len().to_string())
-        .header(
-            "Upload-Metadata",
-            format_upload_metadata(&[
-                ("filename", "application.pdf"),
-                ("filetype", "application/pdf"),
-                ("sha256", &digest),
-            ]),
-        )
-        .send()
-        .await
-        .unwrap();
-    let location = created.headers()["location"].to_str().unwrap().to_owned();
-    let patched = h
-        .http
-        .patch(h.url(&location))
-        .bearer_auth(&token)
-        .header("Tus-Resumable", "1.0.0")
-        .header("Content-Type", "application/offset+octet-stream")
-        .header("Upload-Offset", "0")
-        .body(file.clone())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(patched.status(), 204);
+    let location = Tus::with_token(&h, &token)
+        .upload_pdf(&file, "application.pdf")
+        .await;
     let body = json!({
         "procedure_code": "1.013228",
-        "fields": {
-            "owner_name": "Nguyễn Thị Lan",
-            "reason": "lost",
-            "permit_unit": "00004",
-            "phone": "0912345678",
-        },
-        "attachments": [{
-            "requirement": "application",
-            "upload_id": location.rsplit('/').next().unwrap(),
-            "sha256": digest,
-            "size": file.len(),
-            "media_type": "application/pdf",
-            "file_name": "application.pdf",
-        }],
+        "fields": permit_form(),
+        "attachments": [pdf_attachment(
+            "application",
+            upload_id(&location),
+            &file,
+            "application.pdf",
+        )],
     })
     .to_string();
 
@@ -133,10 +94,6 @@ async fn submissions_per_second() {
         percentile(0.5),
         percentile(0.99),
     );
-    let dossiers: i64 = rusqlite::Connection::open(h.dir.path().join(motcua_portal::DB_FILE))
-        .unwrap()
-        .query_row("SELECT count(*) FROM dossiers", [], |row| row.get(0))
-        .unwrap();
-    assert_eq!(dossiers, i64::try_from(total).unwrap());
+    assert_eq!(count(&h, "dossiers"), i64::try_from(total).unwrap());
     h.portal.shutdown().await;
 }

@@ -10,13 +10,14 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use common::answers::{expect_error_headers, sha256_hex};
+use common::tus::{Tus, content, pdf_attachment, pdf_metadata, permit_form, tus, upload_id};
 use common::{Harness, harness, harness_with};
 use motcua_portal::{PortalConfig, start};
 use motcua_protocol::api::ApiErrorCode;
 use motcua_protocol::api::dossiers::PATH_DOSSIERS;
-use motcua_protocol::api::uploads::{PATH_UPLOADS, format_upload_metadata};
+use motcua_protocol::api::uploads::PATH_UPLOADS;
+use reqwest::Response;
 use reqwest::header::HeaderMap;
-use reqwest::{Method, Response};
 use serde_json::{Value, json};
 
 /// Re-issue of a building permit (1.013228): level 2, one required document.
@@ -31,45 +32,12 @@ async fn wait_past_short_expiry() {
     tokio::time::sleep(Duration::from_millis(2_100)).await;
 }
 
-/// Deterministic test content, distinct per seed.
-fn content(len: usize, seed: u8) -> Vec<u8> {
-    let mut state = u32::from(seed).wrapping_mul(2_654_435_761).wrapping_add(7);
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            state.to_le_bytes()[0]
-        })
-        .collect()
-}
-
-struct Tus<'a> {
-    h: &'a Harness,
-    token: String,
-}
-
+/// What these tests add to the shared [`Tus`]: creation of a PDF, an upload whose answers
+/// carry the expiry, and a submission of the permit with one attachment.
 impl Tus<'_> {
-    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
-        self.h
-            .http
-            .request(method, self.h.url(path))
-            .bearer_auth(&self.token)
-            .header("Tus-Resumable", "1.0.0")
-    }
-
     async fn create_raw(&self, len: usize, sha256: &str) -> Response {
-        let metadata = format_upload_metadata(&[
-            ("filename", "giấy tờ.pdf"),
-            ("filetype", "application/pdf"),
-            ("sha256", sha256),
-        ]);
-        self.request(Method::POST, PATH_UPLOADS)
-            .header("Upload-Length", len.to_string())
-            .header("Upload-Metadata", metadata)
-            .send()
+        self.create_with(&len.to_string(), &pdf_metadata("giấy tờ.pdf", sha256))
             .await
-            .unwrap()
     }
 
     /// Creates an upload of `bytes`; returns its path.
@@ -78,16 +46,6 @@ impl Tus<'_> {
         assert_eq!(response.status(), 201);
         expires_header(&response);
         response.headers()["location"].to_str().unwrap().to_owned()
-    }
-
-    async fn patch(&self, location: &str, offset: usize, bytes: &[u8]) -> Response {
-        self.request(Method::PATCH, location)
-            .header("Content-Type", "application/offset+octet-stream")
-            .header("Upload-Offset", offset.to_string())
-            .body(bytes.to_vec())
-            .send()
-            .await
-            .unwrap()
     }
 
     /// Creates and finishes an upload; returns its path.
@@ -99,57 +57,18 @@ impl Tus<'_> {
         location
     }
 
-    async fn head(&self, location: &str) -> Response {
-        self.request(Method::HEAD, location).send().await.unwrap()
-    }
-
-    async fn delete(&self, location: &str) -> Response {
-        self.request(Method::DELETE, location).send().await.unwrap()
-    }
-
-    async fn submit(&self, key: &str, location: &str, bytes: &[u8]) -> Response {
+    async fn submit_permit(&self, key: &str, location: &str, bytes: &[u8]) -> Response {
         let body = json!({
             "procedure_code": PROCEDURE,
-            "fields": {
-                "owner_name": "Nguyễn Thị Lan",
-                "reason": "lost",
-                "permit_unit": "00004",
-                "phone": "0912 345 678",
-            },
+            "fields": permit_form(),
             "attachments": [attachment(location, bytes)],
         });
-        self.h
-            .http
-            .post(self.h.url(PATH_DOSSIERS))
-            .bearer_auth(&self.token)
-            .header("Idempotency-Key", key)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
+        self.submit(Some(key), &body).await
     }
 }
 
 fn attachment(location: &str, bytes: &[u8]) -> Value {
-    json!({
-        "requirement": REQUIREMENT,
-        "upload_id": upload_id(location),
-        "sha256": sha256_hex(bytes),
-        "size": bytes.len(),
-        "media_type": "application/pdf",
-        "file_name": "giấy tờ.pdf",
-    })
-}
-
-async fn tus<'a>(h: &'a Harness, subject: &str) -> Tus<'a> {
-    Tus {
-        h,
-        token: h.open_session(subject).await.access_token,
-    }
-}
-
-fn upload_id(location: &str) -> &str {
-    location.rsplit('/').next().unwrap()
+    pdf_attachment(REQUIREMENT, upload_id(location), bytes, "giấy tờ.pdf")
 }
 
 /// The `Upload-Expires` of an answer: an RFC 9110 date (IMF-fixdate, GMT) in the future.
@@ -187,11 +106,7 @@ fn retry_after(headers: &HeaderMap) -> u64 {
 async fn the_tus_extensions_are_announced_and_answers_carry_the_expiry() {
     let h = harness().await;
     let lan = tus(&h, LAN).await;
-    let response = lan
-        .request(Method::OPTIONS, PATH_UPLOADS)
-        .send()
-        .await
-        .unwrap();
+    let response = lan.options().await;
     assert_eq!(response.status(), 204);
     let extensions = response.headers()["tus-extension"].to_str().unwrap();
     let extensions: Vec<&str> = extensions.split(',').map(str::trim).collect();
@@ -214,7 +129,7 @@ async fn the_tus_extensions_are_announced_and_answers_carry_the_expiry() {
     // Once a dossier references it, the upload no longer expires: no header.
     let response = lan.patch(&location, 1000, &bytes[1000..]).await;
     assert_eq!(response.status(), 204);
-    let response = lan.submit("expires-1", &location, &bytes).await;
+    let response = lan.submit_permit("expires-1", &location, &bytes).await;
     assert_eq!(response.status(), 201);
     let response = lan.head(&location).await;
     assert_eq!(response.status(), 200);
@@ -263,7 +178,7 @@ async fn the_quotas_refuse_with_a_typed_error_until_an_upload_is_deleted() {
             .status(),
         429
     );
-    let response = lan.submit("quota-1", &finished_at, &finished).await;
+    let response = lan.submit_permit("quota-1", &finished_at, &finished).await;
     assert_eq!(response.status(), 201);
     lan.create(&content(1000, 6)).await;
 
@@ -312,7 +227,7 @@ async fn termination_removes_only_ones_own_unattached_uploads() {
     assert_eq!(lan.head(&location).await.status(), 404);
     expect_error_headers(lan.delete(&location).await, 404, ApiErrorCode::NotFound).await;
     // A submission naming it now finds no upload.
-    let response = lan.submit("terminated-1", &location, &bytes).await;
+    let response = lan.submit_permit("terminated-1", &location, &bytes).await;
     expect_error_headers(response, 422, ApiErrorCode::AttachmentInvalid).await;
 
     // An unfinished one: its part file goes too.
@@ -328,7 +243,9 @@ async fn termination_removes_only_ones_own_unattached_uploads() {
     let kept = content(2000, 13);
     let location = lan.upload(&kept).await;
     assert_eq!(
-        lan.submit("terminated-2", &location, &kept).await.status(),
+        lan.submit_permit("terminated-2", &location, &kept)
+            .await
+            .status(),
         201
     );
     expect_error_headers(lan.delete(&location).await, 403, ApiErrorCode::Forbidden).await;
@@ -379,7 +296,9 @@ async fn files_no_dossier_needs_are_removed_and_referenced_blobs_survive() {
 
     let referenced = content(2000, 31);
     let referenced_at = lan.upload(&referenced).await;
-    let response = lan.submit("orphans-1", &referenced_at, &referenced).await;
+    let response = lan
+        .submit_permit("orphans-1", &referenced_at, &referenced)
+        .await;
     assert_eq!(response.status(), 201);
     let dossier: Value = response.json().await.unwrap();
     let code = dossier["code"].as_str().unwrap().to_owned();
@@ -433,13 +352,7 @@ async fn files_no_dossier_needs_are_removed_and_referenced_blobs_survive() {
     let lan = Tus { h: &h, token };
     assert_eq!(lan.head(&half_at).await.status(), 404);
     assert_eq!(lan.head(&referenced_at).await.status(), 200);
-    let response = h
-        .http
-        .get(h.url(&format!("{PATH_DOSSIERS}/{code}")))
-        .bearer_auth(&lan.token)
-        .send()
-        .await
-        .unwrap();
+    let response = lan.get(&format!("{PATH_DOSSIERS}/{code}")).await;
     assert_eq!(response.status(), 200);
     // The referenced upload is never swept, however long it waits.
     wait_past_short_expiry().await;
@@ -464,7 +377,7 @@ async fn a_sweep_never_removes_what_a_concurrent_submission_references() {
         wait_past_short_expiry().await;
         let key = format!("race-{round}");
         let (submitted, swept) = tokio::join!(
-            lan.submit(&key, &location, &bytes),
+            lan.submit_permit(&key, &location, &bytes),
             h.portal.sweep_uploads()
         );
         swept.unwrap();

@@ -1,10 +1,12 @@
 //! Test harness: a started portal, an HTTP client that does not follow redirects, and a
-//! "browser" that drives the built-in provider's login forms.
+//! "browser" that drives the built-in provider's login forms; requests with a bearer token
+//! and the portal's database. A citizen's uploads and submissions are in [`tus`], desk staff
+//! in [`staff`], checks of answers in [`answers`], raw HTTP in [`raw`].
 #![allow(dead_code)]
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use motcua_portal::{PortalConfig, RunningPortal, start};
+use motcua_portal::{DB_FILE, PortalConfig, RunningPortal, start};
 use motcua_protocol::jose::{Algorithm, IdTokenClaims, IdTokenRules, JwkSet, validate_id_token};
 use motcua_protocol::oidc::{ProviderMetadata, TokenResponse, pkce_challenge_s256};
 use ring::rand::{SecureRandom, SystemRandom};
@@ -13,6 +15,8 @@ use url::Url;
 
 pub mod answers;
 pub mod raw;
+pub mod staff;
+pub mod tus;
 
 pub const CLIENT_ID: &str = "motcua-app";
 pub const REDIRECT_URI: &str = "http://127.0.0.1:53682/callback";
@@ -48,6 +52,37 @@ pub async fn harness_with(edit: impl FnOnce(&mut PortalConfig)) -> Harness {
         http: client(),
         dir,
     }
+}
+
+/// A `GET` of `path` with a bearer token.
+pub async fn get_as(h: &Harness, token: &str, path: &str) -> reqwest::Response {
+    h.http
+        .get(h.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A `GET` of `path` with a bearer token that must answer 200; its JSON body.
+pub async fn get_json<T: serde::de::DeserializeOwned>(h: &Harness, token: &str, path: &str) -> T {
+    let response = get_as(h, token, path).await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+/// A connection to the portal's database.
+pub fn db(h: &Harness) -> rusqlite::Connection {
+    rusqlite::Connection::open(h.dir.path().join(DB_FILE)).unwrap()
+}
+
+/// The number of rows of `table`.
+pub fn count(h: &Harness, table: &str) -> i64 {
+    db(h)
+        .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
+            row.get(0)
+        })
+        .unwrap()
 }
 
 pub fn random_b64(bytes: usize) -> String {
@@ -247,16 +282,35 @@ impl Harness {
     /// portal session (asserting the exchange succeeds).
     pub async fn open_session(&self, subject: &str) -> motcua_protocol::api::SessionResponse {
         let id_token = self.id_token_for(subject).await;
-        let response = self
-            .http
+        let response = self.post_session(&id_token).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        response.json().await.unwrap()
+    }
+
+    /// Exchanges an ID token for a portal session.
+    pub async fn post_session(&self, id_token: &str) -> reqwest::Response {
+        self.http
             .post(self.url(motcua_protocol::api::PATH_SESSION))
             .json(&serde_json::json!({ "id_token": id_token }))
             .send()
             .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        assert_eq!(response.headers()["cache-control"], "no-store");
-        response.json().await.unwrap()
+            .unwrap()
+    }
+
+    /// Asks for a new session with a refresh token.
+    pub async fn refresh(&self, refresh_token: &str) -> reqwest::Response {
+        self.http
+            .post(self.url(motcua_protocol::api::PATH_SESSION_REFRESH))
+            .json(&serde_json::json!({ "refresh_token": refresh_token }))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The access token of a new session of `subject` ([`Harness::open_session`]).
+    pub async fn citizen_token(&self, subject: &str) -> String {
+        self.open_session(subject).await.access_token
     }
 
     /// Discovery, then the JWKS, over HTTP.

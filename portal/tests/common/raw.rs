@@ -5,6 +5,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use motcua_protocol::api::{ApiErrorBody, ApiErrorCode};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
@@ -37,11 +38,34 @@ pub async fn exchange(addr: SocketAddr, head: &str, body: Vec<u8>, limit: Durati
         // Keep the write half open until the answer is read.
         writer
     });
-    let response = tokio::time::timeout(limit, read_response(&mut reader))
-        .await
-        .expect("an answer in time");
+    let response = read_response_within(&mut reader, limit).await;
     sending.abort();
     response
+}
+
+/// Reads one answer ([`read_response`]) within `limit`.
+pub async fn read_response_within(
+    reader: &mut (impl tokio::io::AsyncRead + Unpin),
+    limit: Duration,
+) -> RawResponse {
+    tokio::time::timeout(limit, read_response(reader))
+        .await
+        .expect("an answer in time")
+}
+
+/// The code of an answer that must be our JSON error (`what` names the request in a
+/// failure).
+pub fn error_code(response: &RawResponse, what: &str) -> ApiErrorCode {
+    assert_eq!(
+        response.header("content-type"),
+        Some("application/json"),
+        "{what}: {} {:?}",
+        response.status,
+        String::from_utf8_lossy(&response.body)
+    );
+    let body: ApiErrorBody = serde_json::from_slice(&response.body)
+        .unwrap_or_else(|error| panic!("{what}: not our error: {error}"));
+    body.error.code
 }
 
 /// Reads one HTTP/1.1 answer with a `Content-Length` (or none: up to the end).
