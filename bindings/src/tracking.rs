@@ -10,10 +10,10 @@ use motcua_core::tracking::{
     CitizenAction as CoreCitizenAction, DossierActions as CoreDossierActions,
     StatusListener as CoreStatusListener, TrackedDossier as CoreTrackedDossier,
 };
-use motcua_protocol::dossier::DossierStatus as WireStatus;
-use motcua_protocol::lifecycle::{
+use motcua_protocol::api::tracking::{
     PublicLookup as WirePublicLookup, StatusChange as WireStatusChange,
 };
+use motcua_protocol::dossier::DossierStatus as WireStatus;
 use tokio::runtime::Handle;
 
 use crate::error::CoreException;

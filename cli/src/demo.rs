@@ -12,7 +12,9 @@ use motcua_protocol::receipt::RootKey;
 use serde::Serialize;
 
 use motcua_core::desk::DeskClient;
-use motcua_protocol::lifecycle::{ActionKind, DeskActionRequest, StatusChange};
+use motcua_protocol::api::desk::DeskActionRequest;
+use motcua_protocol::api::tracking::StatusChange;
+use motcua_protocol::lifecycle::ActionKind;
 
 use crate::browser::{Browser, Landing};
 use crate::client::fetch_client_config;

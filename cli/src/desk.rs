@@ -9,9 +9,10 @@ use std::sync::Arc;
 use clap::Subcommand;
 use motcua_core::desk::{DeskClient, DeskError};
 use motcua_core::secure_store::DevFileSecureStore;
+use motcua_protocol::api::desk::{DeskActionRequest, DeskDossier, StaffProfile};
 use motcua_protocol::dossier::DossierStatus;
 use motcua_protocol::i18n::Lang;
-use motcua_protocol::lifecycle::{ActionKind, DeskActionRequest, DeskDossier, StaffProfile};
+use motcua_protocol::lifecycle::ActionKind;
 use url::Url;
 
 use crate::error::CliError;
@@ -321,8 +322,8 @@ fn dossier_text(out: &Output, dossier: &DeskDossier) -> String {
 
 #[cfg(test)]
 mod tests {
+    use motcua_protocol::api::desk::Applicant;
     use motcua_protocol::identity::IdentityLevel;
-    use motcua_protocol::lifecycle::Applicant;
     use motcua_protocol::on_behalf::{OnBehalfOf, RepresentationBasis};
 
     use super::*;

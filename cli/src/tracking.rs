@@ -1,7 +1,7 @@
 //! `motcua sync`, `motcua status [<code>]`, `motcua lookup <code>`: where the dossiers are.
 
+use motcua_protocol::api::tracking::StatusChange;
 use motcua_protocol::dossier::DossierStatus;
-use motcua_protocol::lifecycle::StatusChange;
 use serde::Serialize;
 
 use crate::client::ClientContext;

@@ -8,12 +8,14 @@
 
 use std::sync::Arc;
 
-use motcua_protocol::i18n::{Lang, Localized};
-use motcua_protocol::lifecycle::{
-    DeskActionRequest, DeskDossier, DeskQueueItem, DossierStatus, PATH_DESK_ACTIONS,
-    PATH_DESK_DOSSIER, PATH_DESK_DOSSIERS, PATH_DESK_ME, PATH_DESK_SESSION, StaffProfile,
-    StaffSessionRequest, StaffSessionResponse, TransitionError, transition,
+use motcua_protocol::api::desk::{
+    DeskActionRequest, DeskDossier, DeskQueueItem, PATH_DESK_ACTIONS, PATH_DESK_DOSSIER,
+    PATH_DESK_DOSSIERS, PATH_DESK_ME, PATH_DESK_SESSION, StaffProfile, StaffSessionRequest,
+    StaffSessionResponse,
 };
+use motcua_protocol::dossier::DossierStatus;
+use motcua_protocol::i18n::{Lang, Localized};
+use motcua_protocol::lifecycle::{TransitionError, transition};
 use serde::{Deserialize, Serialize};
 use url::Url;
 

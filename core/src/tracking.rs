@@ -7,11 +7,12 @@ pub mod view;
 
 use std::sync::{Arc, Mutex};
 
+use motcua_protocol::api::tracking::{
+    PATH_LOOKUP, PATH_SYNC, PublicLookup, StatusChange, SyncResponse,
+};
 use motcua_protocol::dossier::DossierStatus;
 use motcua_protocol::i18n::{Lang, Localized};
-use motcua_protocol::lifecycle::{
-    Clock, PATH_LOOKUP, PATH_SYNC, PublicLookup, StatusChange, SyncResponse, clock_change,
-};
+use motcua_protocol::lifecycle::{Clock, clock_change};
 use rusqlite::{OptionalExtension as _, params};
 
 use crate::CoreConfig;

@@ -8,12 +8,13 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use motcua_protocol::api::dossiers::StoredAttachment;
-use motcua_protocol::identity::IdentityLevel;
-use motcua_protocol::lifecycle::{
-    ActionKind, Applicant, DeskActionRequest, DeskAttachment, DeskDossier, DeskQueueItem,
-    DossierStatus, StaffRole, TransitionError,
+use motcua_protocol::api::desk::{
+    Applicant, DeskActionRequest, DeskAttachment, DeskDossier, DeskQueueItem, StaffRole,
 };
+use motcua_protocol::api::dossiers::StoredAttachment;
+use motcua_protocol::dossier::DossierStatus;
+use motcua_protocol::identity::IdentityLevel;
+use motcua_protocol::lifecycle::{ActionKind, TransitionError};
 use motcua_protocol::validation::ValidationContext;
 use rusqlite::{Connection, params};
 use serde::Deserialize;

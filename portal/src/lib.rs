@@ -43,16 +43,18 @@ use axum::routing::{get, head, options, post};
 use motcua_protocol::api::catalog::{
     PATH_CATALOG, PATH_CATALOG_PROCEDURE, PATH_CATALOG_SUMMARY, PATH_CATALOG_SUMMARY_GZ,
 };
+use motcua_protocol::api::desk::{
+    PATH_DESK_ACTIONS, PATH_DESK_DOSSIER, PATH_DESK_DOSSIERS, PATH_DESK_ME, PATH_DESK_SESSION,
+};
 use motcua_protocol::api::dossiers::{MAX_SUBMISSION_BYTES, PATH_DOSSIER, PATH_DOSSIERS};
 use motcua_protocol::api::receipts::PATH_RECEIPT_KEYS;
+use motcua_protocol::api::tracking::{
+    PATH_DOSSIER_SUPPLEMENT, PATH_DOSSIER_WITHDRAW, PATH_LOOKUP, PATH_SYNC,
+};
 use motcua_protocol::api::uploads::{MAX_PATCH_BYTES, PATH_UPLOAD, PATH_UPLOADS};
 use motcua_protocol::api::{
     ApiErrorCode, BUILTIN_ISSUER_PATH, ClientConfig, PATH_CLIENT_CONFIG, PATH_HEALTH, PATH_ME,
     PATH_SESSION, PATH_SESSION_REFRESH,
-};
-use motcua_protocol::lifecycle::{
-    PATH_DESK_ACTIONS, PATH_DESK_DOSSIER, PATH_DESK_DOSSIERS, PATH_DESK_ME, PATH_DESK_SESSION,
-    PATH_DOSSIER_SUPPLEMENT, PATH_DOSSIER_WITHDRAW, PATH_LOOKUP, PATH_SYNC,
 };
 use ring::rand::SystemRandom;
 use tokio::sync::oneshot;

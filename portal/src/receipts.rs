@@ -475,7 +475,7 @@ mod tests {
             code: code.into(),
             citizen_id: 1,
             procedure_code: "1.001193".into(),
-            status: motcua_protocol::lifecycle::DossierStatus::Received,
+            status: motcua_protocol::dossier::DossierStatus::Received,
             submitted_at: "2026-02-16T08:00:00+07:00".into(),
             received_at: Some(crate::vn_time::VnTime::now().rfc3339()),
             appointment_date: Some("2026-02-27".into()),

@@ -15,7 +15,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use motcua_protocol::api::ApiErrorCode;
-use motcua_protocol::lifecycle::{
+use motcua_protocol::api::desk::{
     StaffProfile, StaffRole, StaffSessionRequest, StaffSessionResponse,
 };
 use ring::pbkdf2;

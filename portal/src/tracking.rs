@@ -10,10 +10,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use motcua_protocol::api::ApiErrorCode;
 use motcua_protocol::api::dossiers::{AttachmentRef, DossierSummary};
-use motcua_protocol::lifecycle::{
-    Action, ActionKind, DossierStatus, PublicLookup, SYNC_PAGE_SIZE, StatusChange,
-    SupplementAnswer, SyncResponse, WithdrawalRequest, transition,
+use motcua_protocol::api::tracking::{
+    PublicLookup, SYNC_PAGE_SIZE, StatusChange, SupplementAnswer, SyncResponse, WithdrawalRequest,
 };
+use motcua_protocol::dossier::DossierStatus;
+use motcua_protocol::lifecycle::{Action, ActionKind, transition};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Deserialize;
 

@@ -6,11 +6,13 @@
 
 use axum::http::StatusCode;
 use chrono::NaiveDate;
+use motcua_protocol::api::desk::StaffRole;
 use motcua_protocol::api::{ApiErrorCode, FieldProblem};
+use motcua_protocol::dossier::DossierStatus;
 use motcua_protocol::i18n::{Lang, Localized};
 use motcua_protocol::lifecycle::{
-    Action, ActionKind, ActorRole, Clock, DossierStatus, Event, StaffRole, TransitionError,
-    check_note, clock_change, is_overdue, transition,
+    Action, ActionKind, ActorRole, Clock, Event, TransitionError, check_note, clock_change,
+    is_overdue, transition,
 };
 use motcua_protocol::on_behalf::OnBehalfOf;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};

@@ -15,14 +15,16 @@ use common::staff::{RECEPTION, SPECIALIST, desk_harness, staff_login_with};
 use common::tus::{Tus, pdf_attachment, permit_form, upload_id};
 use common::{Harness, db, get_as, get_json};
 use motcua_portal::DEFAULT_DESK_DEMO_PASSWORD;
+use motcua_protocol::api::desk::{
+    DeskDossier, DeskQueueItem, PATH_DESK_DOSSIERS, PATH_DESK_ME, PATH_DESK_SESSION, StaffProfile,
+    StaffRole, StaffSessionResponse,
+};
 use motcua_protocol::api::dossiers::{DossierSummary, PATH_DOSSIERS};
+use motcua_protocol::api::tracking::{PATH_SYNC, PublicLookup, SYNC_PAGE_SIZE, SyncResponse};
 use motcua_protocol::api::{ApiErrorCode, PATH_ME};
 use motcua_protocol::calendar::WorkingCalendar;
-use motcua_protocol::lifecycle::{
-    ActionKind, ActorRole, Clock, DeskDossier, DeskQueueItem, DossierStatus, PATH_DESK_DOSSIERS,
-    PATH_DESK_ME, PATH_DESK_SESSION, PATH_SYNC, PublicLookup, SYNC_PAGE_SIZE, StaffProfile,
-    StaffRole, StaffSessionResponse, SyncResponse,
-};
+use motcua_protocol::dossier::DossierStatus;
+use motcua_protocol::lifecycle::{ActionKind, ActorRole, Clock};
 use reqwest::Response;
 use serde_json::{Value, json};
 use tokio::task::JoinSet;

@@ -8,9 +8,9 @@ mod common;
 use common::staff::{RECEPTION, desk_harness, staff_session};
 use common::tus::Tus;
 use common::{Harness, get_json};
+use motcua_protocol::api::desk::{DeskDossier, DeskQueueItem, PATH_DESK_DOSSIERS};
 use motcua_protocol::api::dossiers::DossierSummary;
 use motcua_protocol::api::{ApiErrorBody, ApiErrorCode};
-use motcua_protocol::lifecycle::{DeskDossier, DeskQueueItem, PATH_DESK_DOSSIERS};
 use motcua_protocol::on_behalf::RepresentationBasis;
 use serde_json::{Value, json};
 

@@ -10,10 +10,10 @@ use std::time::Duration;
 use common::Harness;
 use common::raw::{self, RawResponse};
 use common::staff::{RECEPTION, desk_harness, staff_session};
+use motcua_protocol::api::desk::PATH_DESK_SESSION;
 use motcua_protocol::api::dossiers::PATH_DOSSIERS;
 use motcua_protocol::api::uploads::PATH_UPLOADS;
 use motcua_protocol::api::{ApiErrorBody, ApiErrorCode, PATH_SESSION, PATH_SESSION_REFRESH};
-use motcua_protocol::lifecycle::PATH_DESK_SESSION;
 use reqwest::{Method, Response};
 use serde_json::json;
 

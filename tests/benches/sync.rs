@@ -16,8 +16,9 @@ use common::*;
 use motcua_core::desk::DeskClient;
 use motcua_core::dossier::DeliveryOutcome;
 use motcua_core::secure_store::MemorySecureStore;
+use motcua_protocol::api::desk::DeskActionRequest;
 use motcua_protocol::identity::IdentityLevel;
-use motcua_protocol::lifecycle::{ActionKind, DeskActionRequest};
+use motcua_protocol::lifecycle::ActionKind;
 
 const DOSSIERS: usize = 1000;
 const PHONES: usize = 5;

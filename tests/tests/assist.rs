@@ -20,7 +20,8 @@ use motcua_core::dossier::DeliveryOutcome;
 use motcua_core::secure_store::{DevFileSecureStore, MemorySecureStore};
 use motcua_core::{CoreConfig, Lang, MotCua};
 use motcua_portal::DemoCitizen;
-use motcua_protocol::lifecycle::{ActionKind, DeskActionRequest};
+use motcua_protocol::api::desk::DeskActionRequest;
+use motcua_protocol::lifecycle::ActionKind;
 use motcua_protocol::receipt::RootKey;
 
 const MARITAL_STATUS: &str = "1.004873";

@@ -11,9 +11,9 @@ use common::*;
 use motcua_core::Localized as _;
 use motcua_core::dossier::{DeliveryOutcome, SUPPLEMENT_NOTE_FIELD};
 use motcua_core::tracking::StatusListener;
+use motcua_protocol::api::tracking::StatusChange;
 use motcua_protocol::dossier::DossierStatus;
 use motcua_protocol::identity::IdentityLevel;
-use motcua_protocol::lifecycle::StatusChange;
 
 const MARITAL_STATUS: &str = "1.004873";
 

@@ -23,8 +23,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use motcua_protocol::catalog::{PrefillSource, Procedure};
+use motcua_protocol::dossier::DossierStatus;
 use motcua_protocol::identity::CitizenProfile;
-use motcua_protocol::lifecycle::{ActionKind, DossierStatus};
+use motcua_protocol::lifecycle::ActionKind;
 use motcua_protocol::validation::{FieldError, ValidationContext, validate_form, validate_value};
 use rusqlite::params;
 

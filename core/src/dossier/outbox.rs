@@ -8,10 +8,10 @@ use motcua_protocol::api::ApiErrorCode;
 use motcua_protocol::api::dossiers::{
     AttachmentRef, DossierSubmission, DossierSummary, HEADER_IDEMPOTENCY_KEY, PATH_DOSSIERS,
 };
-use motcua_protocol::api::uploads::{HEADER_TUS_RESUMABLE, TUS_VERSION};
-use motcua_protocol::lifecycle::{
+use motcua_protocol::api::tracking::{
     PATH_DOSSIER_SUPPLEMENT, PATH_DOSSIER_WITHDRAW, SupplementAnswer, WithdrawalRequest,
 };
+use motcua_protocol::api::uploads::{HEADER_TUS_RESUMABLE, TUS_VERSION};
 use rusqlite::params;
 
 use super::drafts::{self, StoredAttachment};

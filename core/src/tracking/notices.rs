@@ -6,9 +6,9 @@
 //! outbox delivered it in the background, and not at all otherwise. Every other change is
 //! the agency's, and worth telling, with the officer's note, the reason or what is missing.
 
+use motcua_protocol::api::tracking::StatusChange;
 use motcua_protocol::dossier::DossierStatus;
 use motcua_protocol::i18n::Lang;
-use motcua_protocol::lifecycle::StatusChange;
 
 /// A notification to post.
 #[derive(Debug, Clone, PartialEq, Eq)]

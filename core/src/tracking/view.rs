@@ -3,8 +3,9 @@
 //! button, and what the desk asks for now. The apps display it; they never look at the
 //! status to decide.
 
+use motcua_protocol::api::tracking::StatusChange;
 use motcua_protocol::dossier::DossierStatus;
-use motcua_protocol::lifecycle::{ActionKind, ActorRole, StatusChange};
+use motcua_protocol::lifecycle::{ActionKind, ActorRole};
 
 /// Something the citizen can do with one of their dossiers from the phone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

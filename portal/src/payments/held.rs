@@ -7,8 +7,9 @@ use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use motcua_protocol::api::ApiErrorCode;
+use motcua_protocol::api::desk::StaffRole;
 use motcua_protocol::api::payments::{HeldPayment, Resolution, ResolveHeldRequest};
-use motcua_protocol::lifecycle::{MAX_NOTE_CHARS, StaffRole};
+use motcua_protocol::lifecycle::MAX_NOTE_CHARS;
 use rusqlite::{Connection, OptionalExtension as _, Transaction, params};
 use serde::Deserialize;
 

@@ -9,7 +9,8 @@ use axum::extract::{Path as UrlPath, State};
 use axum::response::Response;
 use motcua_protocol::api::payments::{FeeReceiptResponse, PaymentStatus, PaymentView};
 use motcua_protocol::catalog::{Fact, Procedure};
-use motcua_protocol::lifecycle::{ActionKind, DossierStatus};
+use motcua_protocol::dossier::DossierStatus;
+use motcua_protocol::lifecycle::ActionKind;
 use motcua_protocol::vietqr::VietQr;
 use rusqlite::{Connection, OptionalExtension as _, Transaction, params};
 

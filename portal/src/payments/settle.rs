@@ -3,7 +3,8 @@
 //! Called by an exact notification and by the desk applying a held payment.
 
 use chrono::{DateTime, Utc};
-use motcua_protocol::lifecycle::{Action, DossierStatus};
+use motcua_protocol::dossier::DossierStatus;
+use motcua_protocol::lifecycle::Action;
 use motcua_protocol::receipt::FeeReceiptFields;
 use rusqlite::{OptionalExtension as _, Transaction, params};
 

@@ -24,21 +24,9 @@ mod timeline;
 pub use overdue::{is_civil_date, is_overdue, is_overdue_on};
 pub use timeline::{Clock, Event, clock_change};
 
-// The wire types moved to `crate::api`; re-exported so that every caller keeps one path
-// while it moves.
-pub use crate::api::desk::{
-    Applicant, DeskActionRequest, DeskAttachment, DeskDossier, DeskQueueItem, PATH_DESK_ACTIONS,
-    PATH_DESK_DOSSIER, PATH_DESK_DOSSIERS, PATH_DESK_ME, PATH_DESK_SESSION, StaffProfile,
-    StaffRole, StaffSessionRequest, StaffSessionResponse,
-};
-pub use crate::api::tracking::{
-    PATH_DOSSIER_SUPPLEMENT, PATH_DOSSIER_WITHDRAW, PATH_LOOKUP, PATH_SYNC, PublicLookup,
-    SYNC_PAGE_SIZE, StatusChange, SupplementAnswer, SyncResponse, WithdrawalRequest,
-};
-
 use serde::{Deserialize, Serialize};
 
-pub use crate::dossier::DossierStatus;
+use crate::dossier::DossierStatus;
 use crate::i18n::{Lang, Localized};
 use crate::validation::is_forbidden_in_free_text;
 
@@ -703,6 +691,7 @@ pub fn transition(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::desk::StaffRole;
     use ActorRole::{Citizen, Reception, Specialist, System};
     use DossierStatus::*;
 
