@@ -57,6 +57,9 @@ cargo test --workspace --locked
 echo "==> the apps display, the core decides: no status or error-code comparison in Kotlin or Swift"
 bash scripts/check-app-rules.sh
 
+echo "==> one Vietnamese spelling (CONTRIBUTING.md, \"Vietnamese wording\")"
+bash scripts/check-wording.sh
+
 echo "==> Kotlin bindings on the JVM"
 command -v mvn >/dev/null || { echo "mvn (Maven) and a JDK 17 are required for the Kotlin tests" >&2; exit 1; }
 bash scripts/bindings.sh

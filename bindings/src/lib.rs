@@ -15,6 +15,7 @@ mod logging;
 mod receipt;
 mod runtime;
 mod tracking;
+mod wording;
 
 pub use assist::{Assist, AssistedSession};
 pub use catalog::Catalog;
@@ -24,6 +25,7 @@ pub use listener::{ListenerError, ListenerHandle};
 pub use logging::{LogLevel, LogRecord, LogSink, set_log_sink};
 pub use receipt::Receipts;
 pub use tracking::{StatusListener, Tracking};
+pub use wording::{DomainWording, domain_wording};
 
 uniffi::setup_scaffolding!();
 

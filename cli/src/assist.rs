@@ -95,7 +95,7 @@ pub async fn run(
                 format!(
                     "{} {}: {}  ·  {}: {}  ·  {}: {}",
                     out.t(
-                        "Đã kết thúc và xoá dữ liệu của người được hỗ trợ.",
+                        "Đã kết thúc và xóa dữ liệu của người được hỗ trợ.",
                         "Session ended; the person's data is erased."
                     ),
                     out.t("Đã nộp", "Filed"),

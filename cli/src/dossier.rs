@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use motcua_core::Localized as _;
 use motcua_core::dossier::{DeliveryOutcome, DraftState, DraftView, FieldState, UploadListener};
+use motcua_core::wording::Wording;
 use serde::Serialize;
 
 use crate::client::ClientContext;
@@ -118,10 +119,7 @@ pub(crate) fn print_draft(out: &Output, draft: &DraftView) {
             format!("{} [{}]", draft.procedure_name, draft.procedure_code),
         ];
         if let Some(code) = &draft.answers_dossier {
-            lines.push(format!(
-                "{} {code}",
-                out.t("Bổ sung cho hồ sơ", "Supplement for dossier")
-            ));
+            lines.push(Wording::new(out.lang).supplement_for(code));
             for item in &draft.requested {
                 lines.push(format!("  {} {item}", out.t("Cần bổ sung:", "Requested:")));
             }
@@ -369,10 +367,9 @@ pub async fn submit(out: &Output, client: &ClientContext, draft: &str) -> Result
         },
     };
     out.result(&result, || match &outcome {
-        DeliveryOutcome::Delivered { dossier_code } => format!(
-            "{} {dossier_code}",
-            out.t("Đã nộp hồ sơ. Mã hồ sơ:", "Dossier submitted. Code:")
-        ),
+        DeliveryOutcome::Delivered { dossier_code } => {
+            Wording::new(out.lang).submitted(dossier_code)
+        }
         DeliveryOutcome::Pending { reason, .. } => format!(
             "{} ({reason}). {}",
             out.t(

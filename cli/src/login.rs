@@ -173,7 +173,7 @@ pub(crate) async fn logout(
                 out.t("Đã đăng xuất.", "Logged out.").to_owned()
             } else {
                 out.t(
-                    "Đã xoá phiên trên máy; chưa báo được cho cổng (phiên sẽ tự hết hạn).",
+                    "Đã xóa phiên trên máy; chưa báo được cho cổng (phiên sẽ tự hết hạn).",
                     "Local session erased; the portal was not reached (its session will expire).",
                 )
                 .to_owned()
@@ -181,7 +181,7 @@ pub(crate) async fn logout(
             if erase {
                 text.push(' ');
                 text.push_str(out.t(
-                    "Dữ liệu của bạn đã được xoá khỏi máy này.",
+                    "Dữ liệu của bạn đã được xóa khỏi máy này.",
                     "Your data was erased from this device.",
                 ));
             }

@@ -14,6 +14,7 @@ pub mod receipt;
 pub mod secure_store;
 pub mod store;
 pub mod tracking;
+pub mod wording;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -138,7 +139,7 @@ impl Localized for OpenError {
                     .into()
             }
             (OpenError::Assist(_), Lang::Vi) => {
-                "Không xoá được dữ liệu của phiên hỗ trợ trước. Hãy kiểm tra bộ nhớ rồi mở lại.".into()
+                "Không xóa được dữ liệu của phiên hỗ trợ trước. Hãy kiểm tra bộ nhớ rồi mở lại.".into()
             }
             (OpenError::Assist(_), Lang::En) => {
                 "The data of an earlier assisted session could not be erased. Check storage and open again.".into()

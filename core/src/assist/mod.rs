@@ -46,7 +46,7 @@ pub fn consent_statement(lang: Lang) -> &'static str {
         Lang::Vi => {
             "Tôi đồng ý để tình nguyện viên giúp tôi nộp hồ sơ dịch vụ công trên điện thoại của \
              tình nguyện viên. Tôi tự đăng nhập bằng tài khoản định danh điện tử của tôi. Thông tin \
-             của tôi chỉ dùng để nộp hồ sơ này và sẽ bị xoá khỏi điện thoại khi kết thúc phiên hỗ \
+             của tôi chỉ dùng để nộp hồ sơ này và sẽ bị xóa khỏi điện thoại khi kết thúc phiên hỗ \
              trợ; tôi được giữ mã hồ sơ và giấy tiếp nhận."
         }
         Lang::En => {
@@ -136,7 +136,7 @@ impl Localized for AssistError {
             ),
             AssistError::SubmissionsPending { count } => pick(
                 format!(
-                    "Còn {count} hồ sơ chưa gửi được (chưa có mạng). Kết thúc bây giờ thì các hồ sơ này sẽ bị xoá và không được nộp."
+                    "Còn {count} hồ sơ chưa gửi được (chưa có mạng). Kết thúc bây giờ thì các hồ sơ này sẽ bị xóa và không được nộp."
                 ),
                 format!(
                     "{count} dossiers are not sent yet (no network). Ending now erases them without filing them."

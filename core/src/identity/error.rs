@@ -188,7 +188,7 @@ impl Localized for IdentityError {
                 "Kết quả đăng nhập không khớp với yêu cầu của bạn nên đã bị từ chối để bảo vệ tài khoản. Hãy đăng nhập lại.",
                 "The login answer does not match your request, so it was refused to protect your account. Please log in again.",
             ),
-            IdentityError::Cancelled => ("Bạn đã huỷ đăng nhập.", "You cancelled the login."),
+            IdentityError::Cancelled => ("Bạn đã hủy đăng nhập.", "You cancelled the login."),
             IdentityError::ProviderRefused { .. } => (
                 "Hệ thống định danh từ chối đăng nhập. Hãy thử lại.",
                 "The identity service refused the login. Please try again.",

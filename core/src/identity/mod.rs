@@ -429,7 +429,7 @@ impl Identity {
         }
         Ok(Some(match lang {
             Lang::Vi => format!(
-                "Còn {waiting} hồ sơ hoặc yêu cầu chưa gửi được. Nếu xoá bây giờ, chúng sẽ mất và không được gửi đi. Hãy chờ có mạng để gửi xong rồi hãy xoá."
+                "Còn {waiting} hồ sơ hoặc yêu cầu chưa gửi được. Nếu xóa bây giờ, chúng sẽ mất và không được gửi đi. Hãy chờ có mạng để gửi xong rồi hãy xóa."
             ),
             Lang::En => format!(
                 "{waiting} dossiers or requests have not been sent yet. If you erase now they are lost and never sent. Wait for a connection so they are sent, then erase."

@@ -42,15 +42,16 @@ extension Texts {
              "Signing-key list no. \(list.sequence) (\(list.keys) keys) updated \(format.dateTime(unixSeconds: list.fetchedAt))")
     }
 
+    /// Word for word the core's (`core::wording`, `applicant_*`), as the Android app shows it.
     public func applicant(_ match: ApplicantMatch) -> String {
         switch match {
         case .matches:
-            return pick("Đúng người đứng tên hồ sơ", "This is the applicant")
+            return pick("Đúng người đứng tên hồ sơ.", "This is the applicant.")
         case .doesNotMatch:
-            return pick("Số định danh không khớp với người đứng tên hồ sơ", "The ID number does not match the applicant")
+            return pick("Số định danh không khớp với người đứng tên hồ sơ.", "The ID number does not match the applicant.")
         case .noDigest:
-            return pick("Giấy này không có số định danh để đối chiếu; kiểm tra giấy tờ tùy thân như thường lệ",
-                        "This receipt carries no ID number to compare; check the ID card as usual")
+            return pick("Giấy này không có số định danh để đối chiếu; kiểm tra giấy tờ tùy thân như thường lệ.",
+                        "This receipt carries no ID number to compare; check the ID card as usual.")
         }
     }
 

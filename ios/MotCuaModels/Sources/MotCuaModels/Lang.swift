@@ -73,13 +73,13 @@ public struct Texts: Sendable, Equatable {
     }
 
     public var assistErased: String {
-        pick("Đã xóa mọi thông tin của người được hỗ trợ khỏi điện thoại này.",
-             "Everything about the person you helped has been erased from this phone.")
+        pick("Đã kết thúc phiên hỗ trợ. Thông tin của người được hỗ trợ đã được xóa khỏi máy này.",
+             "The assisted session has ended. The person's information has been erased from this phone.")
     }
 
     public var withdrawalQueued: String {
         pick("Yêu cầu rút hồ sơ đã được lưu trên máy và sẽ tự gửi khi có mạng.",
-             "The withdrawal request is saved on this phone and will be sent by itself when there is a connection.")
+             "The request to withdraw is saved on this phone and will be sent by itself when there is a connection.")
     }
 
     public var supplementNote: String {

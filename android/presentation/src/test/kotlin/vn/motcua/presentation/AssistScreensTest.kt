@@ -167,7 +167,7 @@ class AssistScreensTest {
             // The end: ended, erased, the volunteer still logged in.
             vm.end()
             val ended = vm.state.await("ended") { it is AssistState.Ended || it is AssistState.Open && it.problem != null }
-            assertEquals(AssistState.Ended("Đã kết thúc phiên hỗ trợ. Thông tin của người được hỗ trợ đã được xoá khỏi máy này.", listOf("Đã nộp: 1 hồ sơ")), ended)
+            assertEquals(AssistState.Ended("Đã kết thúc phiên hỗ trợ. Thông tin của người được hỗ trợ đã được xóa khỏi máy này.", listOf("Đã nộp: 1 hồ sơ")), ended)
             assertNull(vm.session.value, "the session is gone")
             assertNull(vm.areas.value, "the screens are back on the volunteer's core")
             assertTrue(phone.sessionDirs().isEmpty(), "${phone.sessionDirs()}")
@@ -217,7 +217,7 @@ class AssistScreensTest {
                 ?: throw AssertionError("ended without a warning: ${vm.state.value}")
             assertEquals(1, warned.pending)
             assertEquals(
-                "Còn 1 hồ sơ chưa gửi được (chưa có mạng). Kết thúc bây giờ thì các hồ sơ này sẽ bị xoá và không được nộp.",
+                "Còn 1 hồ sơ chưa gửi được (chưa có mạng). Kết thúc bây giờ thì các hồ sơ này sẽ bị xóa và không được nộp.",
                 warned.warning,
             )
             // Still open, on fresh handles: the waiting submission is still there.

@@ -318,7 +318,7 @@ class DossierScreensTest {
             answer.editing("attached") { s -> s.documents.any { it.files.isNotEmpty() } }
             answer.submit()
             val sent = answer.editing("answer sent") { it.submit is SubmitUi.Submitted || (it.message != null && it.submit !is SubmitUi.Idle) }
-            assertEquals(SubmitUi.Submitted(code, "Đã gửi bổ sung cho hồ sơ $code"), sent.submit)
+            assertEquals(SubmitUi.Submitted(code, "Đã gửi bổ sung hồ sơ $code"), sent.submit)
 
             val resumed = detail(phone, code).state.await("processing again") { it is DossierDetailState.Shown && it.timeline.size == 5 } as DossierDetailState.Shown
             assertEquals(phone.core.tracking().statusLabel(vn.motcua.DossierStatus.PROCESSING), resumed.status)
@@ -367,7 +367,7 @@ class DossierScreensTest {
             val ask = session.state.await("asked") { it is SessionState.ConfirmErase } as SessionState.ConfirmErase
             assertEquals(1u, phone.identity.undeliveredActions())
             assertEquals(
-                "Còn 1 hồ sơ hoặc yêu cầu chưa gửi được. Nếu xoá bây giờ, chúng sẽ mất và không được gửi đi. Hãy chờ có mạng để gửi xong rồi hãy xoá.",
+                "Còn 1 hồ sơ hoặc yêu cầu chưa gửi được. Nếu xóa bây giờ, chúng sẽ mất và không được gửi đi. Hãy chờ có mạng để gửi xong rồi hãy xóa.",
                 ask.warning,
             )
             session.keepData()

@@ -116,7 +116,7 @@ class ReceiptScreensTest {
                     // Nobody logs in on the desk's phone: desk mode needs only the trust list.
                     val scan = DeskScanViewModel(desk.receipts(), Lang.VI, desk.texts, desk.scope)
                     val ready = scan.state.await("trust list") { it is DeskScanState.Scanning && !it.refreshing && it.trustList.isNotEmpty() } as DeskScanState.Scanning
-                    assertTrue(ready.trustList.startsWith("Danh sách khóa tin cậy cập nhật lúc "), ready.trustList)
+                    assertTrue(ready.trustList.startsWith("Danh sách khóa ký số cập nhật lúc "), ready.trustList)
                     own.close()
 
                     scan.onScanned(text)
@@ -129,10 +129,10 @@ class ReceiptScreensTest {
                     // The applicant check, offline too: the right ID number, then another one.
                     scan.checkApplicant(applicant)
                     val same = scan.state.await("applicant") { it is DeskScanState.Verdict && it.applicant != null } as DeskScanState.Verdict
-                    assertEquals("Đúng là người nộp hồ sơ.", same.applicant)
+                    assertEquals("Đúng người đứng tên hồ sơ.", same.applicant)
                     val other = applicant.dropLast(1) + ((applicant.last() - '0' + 1) % 10)
                     scan.checkApplicant(other)
-                    val differs = scan.state.await("not the applicant") { it is DeskScanState.Verdict && it.applicant == "Số định danh không khớp với người nộp hồ sơ." }
+                    val differs = scan.state.await("not the applicant") { it is DeskScanState.Verdict && it.applicant == "Số định danh không khớp với người đứng tên hồ sơ." }
                     assertTrue((differs as DeskScanState.Verdict).valid)
 
                     scan.scanAgain()

@@ -70,7 +70,7 @@ class DossierActionsJourneyTest {
             click(look.text(R.string.file_camera))
             waitFor("the photo attached", hasLabel("ly-hon.png"))
             click(look.text(R.string.draft_submit))
-            waitFor("the answer sent", hasLabel(if (look.lang == Lang.VI) "Đã gửi bổ sung cho hồ sơ $code" else "Papers sent for dossier $code"))
+            waitFor("the answer sent", hasLabel(if (look.lang == Lang.VI) "Đã gửi bổ sung hồ sơ $code" else "Documents sent for dossier $code"))
             checkScreen(phone, shots, look, "supplement-sent")
             waitUntilTrue("processing again on the portal") {
                 phone.graph.core.tracking().use { kotlinx.coroutines.runBlocking { it.sync() }; it.dossier(code)?.status } == DossierStatus.PROCESSING
@@ -129,7 +129,7 @@ class DossierActionsJourneyTest {
             checkScreen(desk, shots, look, "desk-valid")
             type(look.text(R.string.desk_applicant_id), personalId)
             click(look.text(R.string.desk_applicant_check))
-            waitFor("the applicant matched", hasText(if (look.lang == Lang.VI) "Đúng là người nộp hồ sơ." else "This is the applicant."))
+            waitFor("the applicant matched", hasText(if (look.lang == Lang.VI) "Đúng người đứng tên hồ sơ." else "This is the applicant."))
             checkScreen(desk, shots, look, "desk-applicant")
 
             // One signed character changed: refused, in words.
