@@ -303,7 +303,7 @@ pub async fn run(out: &Output) -> Result<(), CliError> {
         ));
     }
     steps.print(
-        "Điền từng mục; mỗi thay đổi được lưu ngay (mã hoá trên máy)",
+        "Điền từng mục; mỗi thay đổi được lưu ngay (mã hóa trên máy)",
         "Filled the fields; each change is saved at once (sealed on the device)",
         saved.join("\n"),
     );
@@ -320,7 +320,7 @@ pub async fn run(out: &Output) -> Result<(), CliError> {
         other => format!("{other:?}"),
     };
     steps.print(
-        "Nộp hồ sơ đúng một lần (tải lên tiếp nối được, khoá chống trùng)",
+        "Nộp hồ sơ đúng một lần (tải lên tiếp nối được, khóa chống trùng)",
         "Submitted exactly once (resumable upload, idempotency key)",
         format!("{} {code}", out.t("Mã hồ sơ:", "Dossier code:")),
     );
@@ -467,7 +467,7 @@ pub async fn run(out: &Output) -> Result<(), CliError> {
             "revoked_on_portal = {}  ·  {} {}",
             logout.revoked_on_portal,
             out.t(
-                "token đã xoá; còn lại trong kho bảo mật:",
+                "token đã xóa; còn lại trong kho bảo mật:",
                 "tokens erased; left in secure storage:"
             ),
             secrets.keys().join(", ")
@@ -476,7 +476,7 @@ pub async fn run(out: &Output) -> Result<(), CliError> {
 
     portal.shutdown().await;
     steps.print(
-        "Dừng cổng và xoá dữ liệu tạm",
+        "Dừng cổng và xóa dữ liệu tạm",
         "Stopped the portal and removed the temporary data",
         String::new(),
     );
