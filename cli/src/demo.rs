@@ -282,9 +282,7 @@ pub async fn run(out: &Output) -> Result<(), CliError> {
         .first()
         .map(|c| c.code.clone())
         .unwrap_or_default();
-    let birth_date = confirmed.birth_date.clone().unwrap_or_default();
     let typed = [
-        ("applicant_birth_date", birth_date.as_str()),
         ("current_status", "never_married"),
         ("purpose", "marriage_vn"),
         ("registration_unit", commune.as_str()),

@@ -461,4 +461,35 @@ pub(crate) mod tests {
             serde_json::from_str(&serde_json::to_string(&field).unwrap()).unwrap();
         assert_eq!(again, field);
     }
+
+    /// "Provide once": in every procedure of the shipped catalog, when a party's name is
+    /// the verified identity's, so are that party's ID number and birth date.
+    #[test]
+    fn every_field_the_identity_can_fill_is_prefilled() {
+        let file: ProceduresFile =
+            serde_json::from_str(include_str!("../../data/catalog/procedures.json")).unwrap();
+        let mut checked = 0;
+        for procedure in &file.procedures {
+            for name in procedure
+                .form
+                .iter()
+                .filter(|f| f.prefill == Some(PrefillSource::IdentityFullName))
+            {
+                let Some(party) = name.id.strip_suffix("_name") else {
+                    continue;
+                };
+                for (suffix, source) in [
+                    ("_birth_date", PrefillSource::IdentityBirthDate),
+                    ("_personal_id", PrefillSource::IdentityPersonalId),
+                ] {
+                    let id = format!("{party}{suffix}");
+                    if let Some(field) = procedure.form.iter().find(|f| f.id == id) {
+                        assert_eq!(field.prefill, Some(source), "{} {id}", procedure.code);
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked >= 60, "{checked}");
+    }
 }

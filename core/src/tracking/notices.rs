@@ -4,7 +4,8 @@
 //! The policy: one notice per dossier, for its latest change. A change to `Submitted` is the
 //! phone's own submission, which the person made: it is told as a delivery ("sent") when the
 //! outbox delivered it in the background, and not at all otherwise. Every other change is
-//! the agency's, and worth telling, with the officer's note, the reason or what is missing.
+//! the agency's, and worth telling, with the appointment date, the officer's note, the
+//! reason or what is missing.
 
 use motcua_protocol::api::tracking::StatusChange;
 use motcua_protocol::dossier::DossierStatus;
@@ -58,6 +59,24 @@ pub fn notices(changes: &[StatusChange], delivered: &[String], lang: Lang) -> Ve
     out
 }
 
+/// The weekday as the screens write it ("Thứ Ba" / "Tuesday").
+fn weekday(date: chrono::NaiveDate, lang: Lang) -> &'static str {
+    use chrono::{Datelike as _, Weekday};
+    let (vi, en) = match date.weekday() {
+        Weekday::Mon => ("Thứ Hai", "Monday"),
+        Weekday::Tue => ("Thứ Ba", "Tuesday"),
+        Weekday::Wed => ("Thứ Tư", "Wednesday"),
+        Weekday::Thu => ("Thứ Năm", "Thursday"),
+        Weekday::Fri => ("Thứ Sáu", "Friday"),
+        Weekday::Sat => ("Thứ Bảy", "Saturday"),
+        Weekday::Sun => ("Chủ Nhật", "Sunday"),
+    };
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
 fn title(code: &str, lang: Lang) -> String {
     match lang {
         Lang::Vi => format!("Hồ sơ {code}"),
@@ -67,6 +86,17 @@ fn title(code: &str, lang: Lang) -> String {
 
 fn change_body(change: &StatusChange, lang: Lang) -> String {
     let mut parts = vec![change.status.label(lang).to_owned()];
+    if let Some(date) = change
+        .appointment_date
+        .as_deref()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    {
+        let day = format!("{}, {}", weekday(date, lang), date.format("%d/%m/%Y"));
+        parts.push(match lang {
+            Lang::Vi => format!("Hẹn trả kết quả: {day}"),
+            Lang::En => format!("Result due: {day}"),
+        });
+    }
     parts.extend(change.note.clone());
     parts.extend(change.reason.clone());
     if !change.missing.is_empty() {
@@ -99,6 +129,12 @@ mod tests {
 
     #[test]
     fn one_notice_per_dossier_for_its_latest_change_and_none_for_the_own_submission() {
+        let mut received = change(1, "A", DossierStatus::Received);
+        received.appointment_date = Some("2026-03-05".into());
+        assert_eq!(
+            notices(&[received], &[], Lang::Vi)[0].body,
+            "Đã tiếp nhận. Hẹn trả kết quả: Thứ Năm, 05/03/2026"
+        );
         let mut asked = change(3, "A", DossierStatus::SupplementRequested);
         asked.missing = vec!["Bản sao giấy khai sinh".into()];
         let changes = [

@@ -44,6 +44,7 @@ private final class OneDossier: TrackingPort, @unchecked Sendable {
     }
 
     func sync() async throws -> [StatusEvent] { [] }
+    func syncNotices(delivered: [String]) async throws -> [MotCuaModels.Notice] { [] }
     func dossiers() async throws -> [DossierLine] { [] }
     func dossier(code: String) async throws -> DossierRecord? { code == record.code ? record : nil }
     func watchStatus(_ onChange: @escaping @Sendable (StatusEvent) -> Void) -> ListenerToken { NoToken() }

@@ -40,7 +40,7 @@ final class ProblemTests: XCTestCase {
         XCTAssertEqual(noCatalog.code, "unknown_procedure")
 
         try await Browser.logIn(session) { $0.level == 2 }
-        let citizen = try XCTUnwrap(session.citizen)
+        XCTAssertNotNil(session.citizen)
         let search = SearchModel(catalog: app.catalog, texts: texts)
         await search.refresh()
         XCTAssertNil(search.banner)
@@ -67,15 +67,17 @@ final class ProblemTests: XCTestCase {
         let form = DraftFormModel(origin: .newDraft(procedureCode: maritalStatus), dossiers: app.dossiers,
                                   actions: app.actions, catalog: app.catalog, lang: .vi)
         await form.load()
-        await form.type("31/02/1990", into: "applicant_birth_date")
+        // The birth date is the verified identity's: pre-filled, and another one is refused.
+        XCTAssertEqual(try form.editingForm().field("applicant_birth_date")?.prefilled, true)
+        await form.type("12345", into: "phone")
         var draft = try form.editingForm()
-        XCTAssertEqual(draft.field("applicant_birth_date")?.value, "31/02/1990")
-        let badDate = try XCTUnwrap(draft.field("applicant_birth_date")?.error)
+        XCTAssertEqual(draft.field("phone")?.value, "12345")
+        let badPhone = try XCTUnwrap(draft.field("phone")?.error)
         XCTAssertNil(draft.field("current_status")?.error, "not yet: nothing was submitted")
         await form.submit()
         draft = try form.editingForm()
         XCTAssertEqual(draft.submit, .idle)
-        XCTAssertEqual(draft.field("applicant_birth_date")?.error, badDate)
+        XCTAssertEqual(draft.field("phone")?.error, badPhone)
         XCTAssertNotNil(draft.field("current_status")?.error, "a required field left empty")
         XCTAssertNotNil(draft.document("declaration_form")?.error)
         let marked = draft.fields.filter { $0.error != nil }.count + draft.documents.filter { $0.error != nil }.count
@@ -86,7 +88,7 @@ final class ProblemTests: XCTestCase {
         XCTAssertFalse(draft.message?.isEmpty ?? true)
         XCTAssertEqual(draft.document("declaration_form")?.files, [])
 
-        for (field, value) in [("applicant_birth_date", try XCTUnwrap(citizen.birthDate)), ("current_status", "never_married"),
+        for (field, value) in [("current_status", "never_married"),
                                ("purpose", "marriage_vn"), ("registration_unit", "00004"), ("phone", "0912345678")] {
             await form.type(value, into: field)
         }

@@ -349,6 +349,13 @@ final class CoreTracking: TrackingPort {
         try await mappedAsync { try await core.sync() }.map(statusEvent)
     }
 
+    func syncNotices(delivered: [String]) async throws -> [MotCuaModels.Notice] {
+        let changes = try await mappedAsync { try await core.sync() }
+        return core.notices(changes: changes, delivered: delivered).map {
+            MotCuaModels.Notice(id: "dossier-\($0.dossierCode)", title: $0.title, body: $0.body)
+        }
+    }
+
     func dossiers() async throws -> [DossierLine] {
         try mapped { try core.dossiers() }.map {
             DossierLine(code: $0.code, procedureCode: $0.procedureCode, status: modelStatus($0.status),

@@ -571,6 +571,11 @@ public struct DossierRecord: Equatable, Sendable {
 /// The tracking area: sync with the portal and what is kept on the phone.
 public protocol TrackingPort: Sendable {
     func sync() async throws -> [StatusEvent]
+    /// A background run's sync: the changes since the last sync as the notifications worth
+    /// posting for them and for `delivered` (codes of the dossiers the outbox just sent),
+    /// with their words: the core's policy (one per dossier, the own submission only as
+    /// sent).
+    func syncNotices(delivered: [String]) async throws -> [Notice]
     func dossiers() async throws -> [DossierLine]
     func dossier(code: String) async throws -> DossierRecord?
     /// Tells `onChange` about every status change synced until the token is cancelled.

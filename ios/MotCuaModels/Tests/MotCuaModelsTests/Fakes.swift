@@ -249,6 +249,16 @@ final class FakeTracking: TrackingPort, @unchecked Sendable {
         return changes
     }
 
+    /// The codes the job said were delivered, and what the core would answer.
+    var deliveredSeen: [[String]] = []
+    var notices: [Notice] = []
+
+    func syncNotices(delivered: [String]) async throws -> [Notice] {
+        if let failure { throw failure }
+        deliveredSeen.append(delivered)
+        return notices
+    }
+
     func dossiers() async throws -> [DossierLine] {
         records.values.sorted { $0.code < $1.code }.map {
             DossierLine(code: $0.code, procedureCode: $0.procedureCode, status: $0.status, label: $0.label, submittedAt: "2026-03-02T02:00:00Z")

@@ -53,16 +53,15 @@ final class SettingsAndBackgroundTests: XCTestCase {
         XCTAssertEqual(UserDefaultsSettingsStore(defaults: defaults).load(), AppSettings(lang: .en, textSize: .larger, appLock: true))
     }
 
-    func testTheBackgroundRefreshNotifiesEachChangeOnce() async {
+    func testTheBackgroundRefreshPostsWhatTheCoreSaysForWhatItDelivered() async {
         let dossiers = FakeDossiers()
         dossiers.outbox = [OutboxResult(draftID: "d1", delivery: .delivered(dossierCode: "B")),
                            OutboxResult(draftID: "d2", delivery: .queued(retryInSeconds: 60))]
         let tracking = FakeTracking()
-        tracking.changes = [event(.received, "Đã tiếp nhận", appointment: "2026-03-03")]
+        tracking.notices = [Notice(id: "dossier-B", title: "Hồ sơ B", body: "Hồ sơ đã được gửi tới cơ quan giải quyết.")]
         let notices = await BackgroundRefreshJob(dossiers: dossiers, tracking: tracking, lang: .vi).run()
-        XCTAssertEqual(notices.map(\.title), ["Hồ sơ B", "Hồ sơ 000.00.14.H56-260302-0001"])
-        XCTAssertEqual(notices.last?.body, "Đã tiếp nhận. Hẹn trả kết quả: Thứ Ba, 03/03/2026")
-        XCTAssertEqual(Set(notices.map(\.id)).count, 2)
+        XCTAssertEqual(tracking.deliveredSeen, [["B"]], "only the delivered dossier, not the queued one")
+        XCTAssertEqual(notices, tracking.notices)
 
         tracking.failure = offline
         dossiers.failure = offline

@@ -401,11 +401,17 @@ class DossierBindingsTest {
                 }.code,
             )
             // A bad field value: kept with its problem, and submit refuses listing every problem.
-            assertEquals("invalid_date", dossier.setField(draft.id, "applicant_birth_date", "31/02/1990").error?.code)
+            // The birth date is the verified identity's (pre-filled and locked): another is refused.
+            assertEquals(
+                "field_locked",
+                assertFails<CoreException.NotAllowed> { dossier.setField(draft.id, "applicant_birth_date", "31/02/1990") }.code,
+            )
+            assertEquals("invalid_phone", dossier.setField(draft.id, "phone", "12345").error?.code)
             val invalid = assertFails<CoreException.InvalidInput> { dossier.submit(draft.id) }
             assertEquals("draft_invalid", invalid.code)
             val problems = invalid.problems.associate { it.field to it.code }
-            assertEquals("invalid_date", problems["applicant_birth_date"])
+            assertEquals("invalid_phone", problems["phone"])
+            assertEquals(null, problems["applicant_birth_date"], "pre-filled from the identity")
             assertEquals("required", problems["current_status"])
             assertEquals("document_required", problems["attachments.declaration_form"])
             assertEquals(0u, dossier.pendingSubmissions(), "nothing queued")
