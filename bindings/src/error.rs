@@ -200,36 +200,6 @@ impl CoreException {
             },
         }
     }
-
-    /// The machine code, whatever the kind (for tests and logs).
-    pub fn code(&self) -> &str {
-        match self {
-            CoreException::Network { code, .. }
-            | CoreException::LoggedOut { code, .. }
-            | CoreException::NotFound { code, .. }
-            | CoreException::InvalidInput { code, .. }
-            | CoreException::NotAllowed { code, .. }
-            | CoreException::RateLimited { code, .. }
-            | CoreException::Storage { code, .. }
-            | CoreException::Cancelled { code, .. }
-            | CoreException::Unexpected { code, .. } => code,
-        }
-    }
-
-    /// The reason, whatever the kind.
-    pub fn reason(&self) -> Option<&ErrorReason> {
-        match self {
-            CoreException::Network { reason, .. }
-            | CoreException::LoggedOut { reason, .. }
-            | CoreException::NotFound { reason, .. }
-            | CoreException::InvalidInput { reason, .. }
-            | CoreException::NotAllowed { reason, .. }
-            | CoreException::RateLimited { reason, .. }
-            | CoreException::Storage { reason, .. }
-            | CoreException::Cancelled { reason, .. }
-            | CoreException::Unexpected { reason, .. } => reason.as_ref(),
-        }
-    }
 }
 
 /// A case a screen handles in its own way, beyond the error's kind.
