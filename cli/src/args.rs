@@ -283,6 +283,13 @@ pub enum PortalCommand {
         #[command(subcommand)]
         command: ReceiptKeysCommand,
     },
+    /// Fee payments: `notify` sends a signed notification as the payment intermediary
+    /// would.
+    Payments {
+        /// Payments command.
+        #[command(subcommand)]
+        command: crate::payments::PortalPaymentsCommand,
+    },
 }
 
 /// The two-step login.

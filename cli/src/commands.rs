@@ -35,6 +35,9 @@ pub async fn run(cli: Cli) -> i32 {
                 "--data-dir: the portal's data directory".into(),
             )),
         },
+        Command::Portal {
+            command: PortalCommand::Payments { command },
+        } => crate::payments::run_portal(&out, &cli.portal, command).await,
         Command::Receipt {
             code,
             png,

@@ -85,6 +85,13 @@ pub enum DeskCommand {
     },
     /// Confirm the citizen's withdrawal.
     ConfirmWithdrawal(ActionArgs),
+    /// Fee payments: held payments, their resolution, the day's report, a dossier's
+    /// VietQR code.
+    Payments {
+        /// Payments command.
+        #[command(subcommand)]
+        command: crate::payments::DeskPaymentsCommand,
+    },
 }
 
 /// What every action takes.
@@ -142,6 +149,9 @@ pub async fn run(
         }
         DeskCommand::ConfirmWithdrawal(args) => {
             (args, ActionKind::ConfirmWithdrawal, None, Vec::new())
+        }
+        DeskCommand::Payments { command } => {
+            return crate::payments::run_desk(out, portal, Some(data_dir), command).await;
         }
     };
     let request = DeskActionRequest {

@@ -52,6 +52,9 @@ pub enum CliError {
     /// Assisted sessions.
     #[error(transparent)]
     Assist(motcua_core::assist::AssistError),
+    /// Fee payments (desk and intermediary commands).
+    #[error(transparent)]
+    Payments(crate::payments::PaymentsError),
 }
 
 impl Localized for CliError {
@@ -72,6 +75,7 @@ impl Localized for CliError {
             CliError::Receipt(e) => e.code(),
             CliError::Desk(e) => e.code(),
             CliError::Assist(e) => e.code(),
+            CliError::Payments(e) => e.code(),
         }
     }
 
@@ -109,6 +113,7 @@ impl Localized for CliError {
             CliError::Receipt(e) => e.message(lang),
             CliError::Desk(e) => e.message(lang),
             CliError::Assist(e) => e.message(lang),
+            CliError::Payments(e) => e.message(lang),
             CliError::InvalidArgument(detail) => pick(
                 &format!("Tham số không hợp lệ: {detail}"),
                 &format!("Invalid argument: {detail}"),

@@ -16,5 +16,6 @@ pub mod error;
 pub mod files;
 pub mod login;
 pub mod output;
+pub mod payments;
 pub mod receipt;
 pub mod tracking;

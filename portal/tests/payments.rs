@@ -11,8 +11,10 @@
 mod common;
 
 use chrono::{FixedOffset, Utc};
-use common::{Harness, db, harness_with};
-use motcua_portal::{DEFAULT_DESK_DEMO_PASSWORD, DEFAULT_PAYMENTS_SECRET, builtin_catalog};
+use common::{Harness, harness_with};
+use motcua_portal::{
+    DB_FILE, DEFAULT_DESK_DEMO_PASSWORD, DEFAULT_PAYMENTS_SECRET, builtin_catalog,
+};
 use motcua_protocol::api::payments::{
     FeeReceiptResponse, HEADER_SIGNATURE, HEADER_TIMESTAMP, HeldPayment, HoldReason,
     NotificationAck, NotificationOutcome, PATH_DESK_HELD_PAYMENTS, PATH_DESK_PAYMENT_REPORT,
@@ -65,6 +67,19 @@ fn catalog() -> TempDir {
     )
     .unwrap();
     dir
+}
+
+/// The portal's database, read beside it.
+fn db(h: &Harness) -> rusqlite::Connection {
+    rusqlite::Connection::open(h.dir.path().join(DB_FILE)).unwrap()
+}
+
+fn count(h: &Harness, table: &str) -> i64 {
+    db(h)
+        .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
+            row.get(0)
+        })
+        .unwrap()
 }
 
 struct Portal {
@@ -213,7 +228,7 @@ async fn notify(h: &Harness, body: &Value) -> NotificationAck {
 }
 
 fn transactions(h: &Harness) -> i64 {
-    common::count(h, "payment_transactions")
+    count(h, "payment_transactions")
 }
 
 async fn trust_list(h: &Harness) -> TrustList {
@@ -251,7 +266,7 @@ async fn a_requested_fee_is_paid_once_by_vietqr_and_its_e_receipt_verifies_offli
     assert!(view.due_date.is_some());
     // Asking again gives the same request, not a second one.
     assert_eq!(payment(&h, &lan, &code).await, view);
-    assert_eq!(common::count(&h, "payment_requests"), 1);
+    assert_eq!(count(&h, "payment_requests"), 1);
 
     // Another citizen's code is not found, as an unknown one; so is the receipt.
     let binh = citizen(&h, BINH).await;
@@ -636,7 +651,7 @@ async fn an_unknown_online_fee_is_settled_at_the_desk_and_never_requested() {
     assert!(view.qr_text.is_none() && view.reference.is_none());
     assert!(view.note_vi.unwrap().contains("bộ phận một cửa"));
     assert!(view.note_en.unwrap().contains("not published"));
-    assert_eq!(common::count(&h, "payment_requests"), 0);
+    assert_eq!(count(&h, "payment_requests"), 0);
 
     // A fee that is known but not yet requested is not due.
     let waiting = submit(&h, &lan, PAID).await;
