@@ -8,7 +8,7 @@ use motcua_core::Lang;
 use motcua_core::dossier::{
     AttachmentView, DeliveryOutcome, DossierError, DraftState as CoreDraftState,
     DraftSummary as CoreDraftSummary, DraftView, FieldState as CoreFieldState,
-    UploadListener as CoreUploadListener,
+    UploadListener as CoreUploadListener, UploadProgress as CoreUploadProgress,
 };
 use motcua_protocol::on_behalf::{OnBehalfOf, RepresentationBasis as CoreBasis};
 use tokio::runtime::Handle;
@@ -337,14 +337,14 @@ pub trait UploadListener: Send + Sync {
 struct UploadAdapter(Arc<dyn UploadListener>);
 
 impl CoreUploadListener for UploadAdapter {
-    fn on_upload_progress(&self, draft_id: &str, requirement: &str, sent: u64, total: u64) {
+    fn on_upload_progress(&self, progress: &CoreUploadProgress) {
         report(
             "upload",
             self.0.on_upload_progress(UploadProgress {
-                draft_id: draft_id.to_owned(),
-                requirement: requirement.to_owned(),
-                sent,
-                total,
+                draft_id: progress.draft_id.clone(),
+                requirement: progress.requirement.clone(),
+                sent: progress.attachment_sent,
+                total: progress.attachment_total,
             }),
         );
     }

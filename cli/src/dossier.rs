@@ -7,7 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use motcua_core::Localized as _;
-use motcua_core::dossier::{DeliveryOutcome, DraftState, DraftView, FieldState, UploadListener};
+use motcua_core::dossier::{
+    DeliveryOutcome, DraftState, DraftView, FieldState, UploadListener, UploadProgress,
+};
 use motcua_core::wording::Wording;
 use serde::Serialize;
 
@@ -289,7 +291,12 @@ pub fn list(out: &Output, client: &ClientContext) -> Result<(), CliError> {
 struct ProgressBar;
 
 impl UploadListener for ProgressBar {
-    fn on_upload_progress(&self, _draft: &str, requirement: &str, sent: u64, total: u64) {
+    fn on_upload_progress(&self, progress: &UploadProgress) {
+        let (requirement, sent, total) = (
+            &progress.requirement,
+            progress.attachment_sent,
+            progress.attachment_total,
+        );
         let width = 30u64;
         let done = (sent * width)
             .checked_div(total)

@@ -122,6 +122,39 @@ impl Wording {
         }
     }
 
+    /// What is left to fix before the draft can be submitted.
+    pub fn problems_to_fix(&self, count: usize) -> String {
+        match self.lang {
+            Lang::Vi => format!("Còn {count} chỗ cần sửa trước khi nộp"),
+            Lang::En if count == 1 => "1 thing to fix before submitting".to_owned(),
+            Lang::En => format!("{count} things to fix before submitting"),
+        }
+    }
+
+    /// The documents of a submission are being sent.
+    pub fn uploading(&self, percent: u8) -> String {
+        match self.lang {
+            Lang::Vi => format!("Đang gửi giấy tờ: {percent}%"),
+            Lang::En => format!("Sending documents: {percent}%"),
+        }
+    }
+
+    /// The label of a supplement answer's note to the desk.
+    pub fn supplement_note_label(&self) -> String {
+        self.pick(
+            "Lời nhắn cho cán bộ (không bắt buộc)",
+            "Message to the officer (optional)",
+        )
+    }
+
+    /// The help under a supplement answer's note.
+    pub fn supplement_note_help(&self) -> String {
+        self.pick(
+            "Không bắt buộc nếu đã đính kèm giấy tờ.",
+            "Optional when you attach documents.",
+        )
+    }
+
     /// The receipt comes with the one-stop desk's intake.
     pub fn receipt_after_intake(&self) -> String {
         self.pick(

@@ -127,7 +127,7 @@ fn field_problem(field: String, problem: &dyn Localized) -> FieldProblem {
 }
 
 pub(crate) fn attachment_field(requirement: &str) -> String {
-    format!("attachments.{requirement}")
+    motcua_protocol::validation::document_field(requirement)
 }
 
 /// Field problems without repeats (two attachments of one requirement with the same fault

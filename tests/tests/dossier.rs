@@ -12,7 +12,9 @@ use std::time::Duration;
 
 use common::fault_proxy::FaultProxy;
 use common::*;
-use motcua_core::dossier::{DeliveryOutcome, DossierError, DraftState, UploadListener};
+use motcua_core::dossier::{
+    DeliveryOutcome, DossierError, DraftState, UploadListener, UploadProgress,
+};
 use motcua_core::secure_store::DevFileSecureStore;
 use motcua_core::{CoreConfig, Localized as _, MotCua};
 use motcua_protocol::api::dossiers::DossierSummary;
@@ -25,11 +27,12 @@ const MARITAL_STATUS: &str = "1.004873";
 struct Uploads(Mutex<Vec<(String, u64, u64)>>);
 
 impl UploadListener for Uploads {
-    fn on_upload_progress(&self, _draft_id: &str, requirement: &str, sent: u64, total: u64) {
-        self.0
-            .lock()
-            .unwrap()
-            .push((requirement.to_owned(), sent, total));
+    fn on_upload_progress(&self, progress: &UploadProgress) {
+        self.0.lock().unwrap().push((
+            progress.requirement.clone(),
+            progress.attachment_sent,
+            progress.attachment_total,
+        ));
     }
 }
 

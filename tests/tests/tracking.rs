@@ -264,6 +264,25 @@ async fn a_supplement_answer_goes_through_the_outbox_once_even_when_the_link_fai
     assert_eq!(answer.requested, missing);
     assert_eq!(answer.fields.len(), 1);
     assert_eq!(answer.fields[0].field_id, SUPPLEMENT_NOTE_FIELD);
+    // Its form, as the apps show it: the note is the only field, every document of the
+    // procedure may be attached and none is required; an empty answer is said as a whole.
+    let form = dossier.check(&answer.id, motcua_core::Lang::Vi).unwrap();
+    assert_eq!(form.title, format!("Bổ sung hồ sơ {code}"));
+    assert_eq!(
+        form.mode,
+        motcua_core::dossier::FormMode::SupplementAnswer {
+            dossier_code: code.clone(),
+            requested: missing.iter().map(|m| m.to_string()).collect(),
+        }
+    );
+    assert_eq!(form.fields.len(), 1);
+    assert_eq!(form.fields[0].label, "Lời nhắn cho cán bộ (không bắt buộc)");
+    assert!(form.documents.iter().all(|d| !d.required));
+    assert!(!form.ready);
+    assert_eq!(
+        form.message.as_deref(),
+        Some("Giấy tờ hoặc ghi chú bổ sung: cần nhập thông tin này.")
+    );
     // Asking again reopens the same answer instead of starting a second one.
     assert_eq!(dossier.answer_supplement(&code).unwrap().id, answer.id);
     // An empty answer is not sent; an unknown field is refused.

@@ -11,16 +11,18 @@
 mod binding;
 mod drafts;
 mod error;
+mod form;
 pub mod media;
 mod outbox;
+mod progress;
 pub(crate) mod seal;
 mod supplement;
 mod view;
 mod withdrawal;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use motcua_protocol::catalog::{PrefillSource, Procedure};
 use motcua_protocol::dossier::DossierStatus;
@@ -31,7 +33,9 @@ use rusqlite::params;
 
 use self::drafts::{blob_context, field_context, file_name_context};
 pub use self::error::DossierError;
-pub use self::outbox::{DeliveryOutcome, UploadListener};
+pub use self::form::{DraftDocument, DraftField, DraftForm, FieldChoice, FormMode, FormSubmission};
+pub use self::outbox::DeliveryOutcome;
+pub use self::progress::{UploadListener, UploadProgress};
 pub(crate) use self::seal::KEY_DATA_KEY;
 pub use self::seal::SealError;
 use self::seal::Sealer;
@@ -57,6 +61,9 @@ pub struct DossierArea {
     outbox: outbox::Outbox,
     /// Told about the uploads of every delivery, besides the listener of the call.
     upload_listeners: Listeners<dyn UploadListener>,
+    /// Drafts whose person asked to submit: their forms show every problem
+    /// ([`DossierArea::check`]).
+    revealed: Mutex<HashSet<String>>,
 }
 
 /// The listener of one call and the registered ones, told together.
@@ -66,9 +73,9 @@ struct UploadFanOut {
 }
 
 impl UploadListener for UploadFanOut {
-    fn on_upload_progress(&self, draft_id: &str, requirement: &str, sent: u64, total: u64) {
+    fn on_upload_progress(&self, progress: &UploadProgress) {
         for listener in self.call.iter().chain(&self.registered) {
-            listener.on_upload_progress(draft_id, requirement, sent, total);
+            listener.on_upload_progress(progress);
         }
     }
 }
@@ -124,6 +131,7 @@ impl DossierArea {
             catalog,
             attachments_dir,
             upload_listeners: Listeners::default(),
+            revealed: Mutex::default(),
         }
     }
 

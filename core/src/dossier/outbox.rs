@@ -15,6 +15,7 @@ use motcua_protocol::api::uploads::{HEADER_TUS_RESUMABLE, TUS_VERSION};
 use rusqlite::params;
 
 use super::drafts::{self, StoredAttachment};
+use super::progress::SubmissionTally;
 use super::{DossierArea, DossierError, DraftState, unix_now};
 use crate::CoreConfig;
 use crate::http::{HttpClient, HttpError};
@@ -27,12 +28,6 @@ mod tus;
 const BASE_BACKOFF_SECS: i64 = 2;
 /// Longest delay between attempts.
 const MAX_BACKOFF_SECS: i64 = 600;
-
-/// Told how uploads progress.
-pub trait UploadListener: Send + Sync {
-    /// `sent` of `total` bytes of the attachment for `requirement` of draft `draft_id`.
-    fn on_upload_progress(&self, draft_id: &str, requirement: &str, sent: u64, total: u64);
-}
 
 /// What an attempt to deliver a submission achieved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,7 +144,7 @@ impl Outbox {
         &self,
         area: &DossierArea,
         draft_id: &str,
-        listener: Option<&dyn super::UploadListener>,
+        listener: Option<&dyn super::progress::UploadListener>,
         force: bool,
     ) -> Result<DeliveryOutcome, DossierError> {
         let _guard = self.lock.lock().await;
@@ -283,7 +278,7 @@ impl Outbox {
         area: &DossierArea,
         draft_id: &str,
         key: &str,
-        listener: Option<&dyn super::UploadListener>,
+        listener: Option<&dyn super::progress::UploadListener>,
     ) -> Result<DossierSummary, Failure> {
         match self.attempt_once(area, draft_id, key, listener).await {
             Err(Failure::UploadGone) => {
@@ -299,7 +294,7 @@ impl Outbox {
         area: &DossierArea,
         draft_id: &str,
         key: &str,
-        listener: Option<&dyn super::UploadListener>,
+        listener: Option<&dyn super::progress::UploadListener>,
     ) -> Result<DossierSummary, Failure> {
         let token = match area.identity.access_token().await {
             Ok(token) => token,
@@ -315,10 +310,9 @@ impl Outbox {
             (row, fields, attachments, on_behalf_of)
         };
         let mut references = Vec::with_capacity(attachments.len());
+        let tally = SubmissionTally::new(draft_id, &attachments, listener);
         for attachment in &attachments {
-            let upload_id = self
-                .upload(area, draft_id, attachment, &token, listener)
-                .await?;
+            let upload_id = self.upload(area, attachment, &token, &tally).await?;
             references.push(AttachmentRef {
                 requirement: attachment.requirement.clone(),
                 upload_id,

@@ -78,6 +78,12 @@ pub struct FieldError {
     pub label_en: Option<String>,
 }
 
+/// The field a problem of document `requirement` is reported on (`attachments.<id>`), by
+/// the core and the portal alike.
+pub fn document_field(requirement: &str) -> String {
+    format!("attachments.{requirement}")
+}
+
 impl FieldError {
     /// An error on a field without labels.
     pub fn new(field: impl Into<String>, kind: FieldErrorKind) -> Self {
@@ -98,7 +104,7 @@ impl FieldError {
     /// the portal reports it), labelled with the document's names.
     pub fn missing_document(requirement: &str, name_vi: &str, name_en: &str) -> Self {
         FieldError {
-            field: format!("attachments.{requirement}"),
+            field: document_field(requirement),
             kind: FieldErrorKind::DocumentRequired,
             label_vi: Some(name_vi.to_owned()),
             label_en: Some(name_en.to_owned()),

@@ -42,7 +42,7 @@ use crate::catalog::{FieldKind, FormField, Procedure, ValidationRule};
 
 use contact::check_email;
 pub use contact::check_vn_mobile;
-pub use errors::{FieldError, FieldErrorKind};
+pub use errors::{FieldError, FieldErrorKind, document_field};
 pub use personal_id::{PersonalId, PersonalIdProblem, Sex, check_personal_id};
 pub use text::is_forbidden_in_free_text;
 use text::{check_length, normalise_long_text, normalise_text};

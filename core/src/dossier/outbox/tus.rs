@@ -31,6 +31,7 @@ use rusqlite::params;
 
 use super::super::DossierArea;
 use super::super::drafts::{StoredAttachment, blob_context};
+use super::super::progress::SubmissionTally;
 use super::{DossierError, Failure, Outbox, forget_upload, header_u64, upload_gone};
 use crate::http::HttpError;
 
@@ -93,10 +94,9 @@ impl Outbox {
     pub(super) async fn upload(
         &self,
         area: &DossierArea,
-        draft_id: &str,
         attachment: &StoredAttachment,
         token: &str,
-        listener: Option<&dyn super::super::UploadListener>,
+        tally: &SubmissionTally<'_>,
     ) -> Result<String, Failure> {
         let url = match &attachment.upload_url {
             Some(url) => url.clone(),
@@ -119,11 +119,7 @@ impl Outbox {
                 .map_err(DossierError::from)?,
         );
         let total = bytes.len() as u64;
-        let progress = |offset: u64| {
-            if let Some(listener) = listener {
-                listener.on_upload_progress(draft_id, &attachment.requirement, offset, total);
-            }
-        };
+        let progress = |offset: u64| tally.attachment(attachment, offset, total);
 
         // Where the portal stands is asked first (the answer to our last PATCH may have
         // been lost), and again after any failed PATCH.
