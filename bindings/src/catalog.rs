@@ -163,7 +163,7 @@ pub struct Procedure {
     pub form: Vec<FormField>,
 }
 
-fn kind(kind: wire::FieldKind) -> FieldKind {
+pub(crate) fn kind(kind: wire::FieldKind) -> FieldKind {
     match kind {
         wire::FieldKind::Text => FieldKind::Text,
         wire::FieldKind::LongText => FieldKind::LongText,

@@ -10,10 +10,12 @@ use motcua_core::dossier::{
     DraftSummary as CoreDraftSummary, DraftView, FieldState as CoreFieldState,
     UploadListener as CoreUploadListener, UploadProgress as CoreUploadProgress,
 };
+use motcua_core::wording::Wording;
 use motcua_protocol::on_behalf::{OnBehalfOf, RepresentationBasis as CoreBasis};
 use tokio::runtime::Handle;
 
 use crate::error::{CoreException, FieldProblem};
+use crate::form::{DraftField, DraftForm};
 use crate::listener::{ListenerError, ListenerHandle, report};
 use crate::runtime::{run, run_blocking};
 
@@ -187,7 +189,7 @@ pub struct OnBehalf {
 }
 
 impl OnBehalf {
-    fn new(person: OnBehalfOf, lang: Lang) -> Self {
+    pub(crate) fn new(person: OnBehalfOf, lang: Lang) -> Self {
         OnBehalf {
             basis_label: person.basis.label(lang).to_owned(),
             full_name: person.full_name,
@@ -312,17 +314,28 @@ pub struct OutboxDelivery {
     pub outcome: SubmitOutcome,
 }
 
-/// Progress of one attachment's upload.
+/// Progress of a submission's upload: the attachment that moved on and the whole
+/// submission (the core adds the attachments up; show `percent` and `message`).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct UploadProgress {
     /// The draft being delivered.
     pub draft_id: String,
+    /// The attachment that moved on (its id).
+    pub attachment_id: i64,
     /// The document requirement of the attachment.
     pub requirement: String,
-    /// Bytes the portal has.
+    /// Bytes of this attachment the portal has.
+    pub attachment_sent: u64,
+    /// Bytes of this attachment.
+    pub attachment_total: u64,
+    /// Bytes of the whole submission the portal has.
     pub sent: u64,
-    /// Bytes of the attachment.
+    /// Bytes of the whole submission.
     pub total: u64,
+    /// The whole submission, 0 to 100.
+    pub percent: u8,
+    /// "Đang gửi giấy tờ: 40%", in the app's language.
+    pub message: String,
 }
 
 /// Told how uploads progress. Called on the core's threads: hand over to the UI thread
@@ -334,17 +347,26 @@ pub trait UploadListener: Send + Sync {
 }
 
 /// The app's listener as the core's.
-struct UploadAdapter(Arc<dyn UploadListener>);
+struct UploadAdapter {
+    listener: Arc<dyn UploadListener>,
+    lang: Lang,
+}
 
 impl CoreUploadListener for UploadAdapter {
     fn on_upload_progress(&self, progress: &CoreUploadProgress) {
+        let percent = progress.percent();
         report(
             "upload",
-            self.0.on_upload_progress(UploadProgress {
+            self.listener.on_upload_progress(UploadProgress {
                 draft_id: progress.draft_id.clone(),
+                attachment_id: progress.attachment_id,
                 requirement: progress.requirement.clone(),
-                sent: progress.attachment_sent,
-                total: progress.attachment_total,
+                attachment_sent: progress.attachment_sent,
+                attachment_total: progress.attachment_total,
+                sent: progress.sent,
+                total: progress.total,
+                percent,
+                message: Wording::new(self.lang).uploading(percent),
             }),
         );
     }
@@ -372,18 +394,38 @@ impl Dossiers {
             .map_err(|e| CoreException::new(&e, self.lang))
     }
 
-    /// Sets (an empty value clears) one field and saves it at once. An invalid value is
-    /// kept, as typed, with its problem.
+    /// Sets (an empty value clears) one field and saves it at once. Returns the field as
+    /// the form shows it now: an invalid value is kept, as typed, with the error to show.
     pub fn set_field(
         &self,
         draft_id: String,
         field_id: String,
         value: String,
-    ) -> Result<FieldState, CoreException> {
+    ) -> Result<DraftField, CoreException> {
         self.core
             .dossier()
-            .set_field(&draft_id, &field_id, &value)
-            .map(|state| FieldState::new(state, self.lang))
+            .set_form_field(&draft_id, &field_id, &value, self.lang)
+            .map(DraftField::from)
+            .map_err(|e| CoreException::new(&e, self.lang))
+    }
+
+    /// The draft's form as its screen shows it: fields with labels and the errors to show
+    /// now, documents, the supplement-answer mode, the submission's state and sentence.
+    pub fn form(&self, draft_id: String) -> Result<DraftForm, CoreException> {
+        self.core
+            .dossier()
+            .form(&draft_id, self.lang)
+            .map(|form| DraftForm::new(form, self.lang))
+            .map_err(|e| CoreException::new(&e, self.lang))
+    }
+
+    /// The person tapped "submit": every problem shows from now on. Returns the form;
+    /// `submit` it when `ready`, else show it (its `message` says how much is left).
+    pub fn check(&self, draft_id: String) -> Result<DraftForm, CoreException> {
+        self.core
+            .dossier()
+            .check(&draft_id, self.lang)
+            .map(|form| DraftForm::new(form, self.lang))
             .map_err(|e| CoreException::new(&e, self.lang))
     }
 
@@ -568,7 +610,10 @@ impl Dossiers {
         let id = self
             .core
             .dossier()
-            .add_upload_listener(Arc::new(UploadAdapter(listener)));
+            .add_upload_listener(Arc::new(UploadAdapter {
+                listener,
+                lang: self.lang,
+            }));
         let core = self.core.clone();
         Arc::new(ListenerHandle::new(move || {
             core.dossier().remove_upload_listener(id);

@@ -10,6 +10,7 @@ mod assist;
 mod catalog;
 mod dossier;
 mod error;
+mod form;
 mod listener;
 mod logging;
 mod receipt;

@@ -95,3 +95,15 @@ pub fn wording_submitted(language: String, code: String) -> String {
 pub fn wording_refused(language: String, reason: String) -> String {
     wording(&language).refused(&reason)
 }
+
+/// "Đang gửi giấy tờ: 40%": the documents of a submission being sent.
+#[uniffi::export]
+pub fn wording_uploading(language: String, percent: u8) -> String {
+    wording(&language).uploading(percent)
+}
+
+/// "Còn 2 chỗ cần sửa trước khi nộp".
+#[uniffi::export]
+pub fn wording_problems_to_fix(language: String, count: u32) -> String {
+    wording(&language).problems_to_fix(usize::try_from(count).unwrap_or(usize::MAX))
+}

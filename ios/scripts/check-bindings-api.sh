@@ -67,13 +67,13 @@ case personalId
 case adminUnit
 case longText
 func createDraft\(procedureCode: String\) throws +-> Draft
-func setField\(draftId: String, fieldId: String, value: String\) throws +-> FieldState
+func setField\(draftId: String, fieldId: String, value: String\) throws +-> DraftField
 func addAttachmentBytes\(draftId: String, requirement: String, fileName: String, bytes: Data\) async throws +-> Attachment
 func removeAttachment\(draftId: String, attachmentId: Int64\) throws
-func draft\(draftId: String\) throws +-> Draft
+func form\(draftId: String\) throws +-> DraftForm
+func check\(draftId: String\) throws +-> DraftForm
 func drafts\(\) throws +-> \[DraftSummary\]
 func deleteDraft\(draftId: String\) throws
-func validate\(draftId: String\) throws +-> \[FieldProblem\]
 func submit\(draftId: String\) async throws +-> SubmitOutcome
 func runOutbox\(force: Bool\) async throws +-> \[OutboxDelivery\]
 func pendingSubmissions\(\) throws +-> UInt32
@@ -85,9 +85,18 @@ public let requested: \[String\]
 public let failure: String\?
 public let dossierCode: String\?
 public let state: DraftState
-public let fieldId: String
 public let prefilled: Bool
-public let error: FieldProblem\?
+public let locked: Bool
+public let error: String\?
+public let title: String
+public let mode: FormMode
+public let submission: FormSubmission
+public let ready: Bool
+public let documents: \[DraftDocument\]
+public let attachments: \[Attachment\]
+case supplementAnswer\( ?dossierCode: String, requested: \[String\] ?\)
+case submitted\( ?dossierCode: String, message: String ?\)
+case queued\( ?message: String ?\)
 public let userMessage: String
 public let field: String
 public let mediaType: String
@@ -102,8 +111,8 @@ case pending\( ?reason: String, retryInSecs: Int64 ?\)
 public protocol UploadListener: AnyObject, Sendable
 func onUploadProgress\(progress: UploadProgress\) throws
 public let draftId: String
-public let sent: UInt64
-public let total: UInt64
+public let percent: UInt8
+public let message: String
 func cancel\(\)
 func sync\(\) async throws +-> \[StatusChange\]
 func dossiers\(\) throws +-> \[DossierSummary\]

@@ -65,7 +65,7 @@ final class AssistedSessionTests: XCTestCase {
             XCTAssertEqual(search.results.first?.code, maritalStatus)
 
             let form = DraftFormModel(origin: .newDraft(procedureCode: maritalStatus), dossiers: workspace.dossiers,
-                                      actions: workspace.actions, catalog: workspace.catalog, lang: .vi)
+                                      actions: workspace.actions, lang: .vi)
             await form.load()
             XCTAssertEqual(try form.editingForm().field("applicant_name")?.value, elder.fullName)
             XCTAssertEqual(try form.editingForm().field("applicant_name")?.prefilled, true, "from the elder's own identity")
@@ -82,7 +82,7 @@ final class AssistedSessionTests: XCTestCase {
             code = submitted
             // A second draft, left unfinished.
             let unfinished = DraftFormModel(origin: .newDraft(procedureCode: maritalStatus), dossiers: workspace.dossiers,
-                                            catalog: workspace.catalog, lang: .vi)
+                                            lang: .vi)
             await unfinished.load()
             XCTAssertNotNil(unfinished.draftID)
 
@@ -172,7 +172,7 @@ final class AssistedSessionTests: XCTestCase {
             try await Browser.logIn(citizenSession) { $0.subject == elderSubject }
             elder = try XCTUnwrap(citizenSession.citizen)
             let form = DraftFormModel(origin: .newDraft(procedureCode: maritalStatus), dossiers: workspace.dossiers,
-                                      catalog: workspace.catalog, lang: .vi)
+                                      lang: .vi)
             await form.load()
             for (field, value) in [("applicant_birth_date", try XCTUnwrap(elder.birthDate)),
                                    ("current_status", "never_married"), ("purpose", "marriage_vn"),

@@ -62,7 +62,7 @@ final class CitizenJourneyTests: XCTestCase {
 
         // A new draft, pre-filled from the identity and marked so.
         let form = DraftFormModel(origin: .newDraft(procedureCode: maritalStatus), dossiers: app.dossiers,
-                                  actions: app.actions, catalog: app.catalog, lang: .vi)
+                                  actions: app.actions, lang: .vi)
         await form.load()
         var draft = try form.editingForm()
         let name = try XCTUnwrap(draft.field("applicant_name"))
@@ -219,20 +219,20 @@ final class CitizenJourneyTests: XCTestCase {
 
         // The answer: the note and a document; empty, the core's words say what is missing.
         let answer = DraftFormModel(origin: .supplementAnswer(dossierCode: code), dossiers: app.dossiers,
-                                    actions: app.actions, catalog: app.catalog, lang: .vi)
+                                    actions: app.actions, lang: .vi)
         await answer.load()
         var answerForm = try answer.editingForm()
         XCTAssertEqual(answerForm.answersDossier, code)
         XCTAssertEqual(answerForm.requested, [asked])
-        XCTAssertEqual(answerForm.procedureName, texts.supplementFor(code))
-        XCTAssertEqual(answerForm.fields.map(\.id), [DraftSnapshot.supplementNoteField])
+        XCTAssertEqual(answerForm.title, texts.supplementFor(code))
+        XCTAssertEqual(answerForm.fields.map(\.id), [FormView.supplementNoteField])
         XCTAssertFalse(answerForm.documents.contains { $0.required }, "an answer may bring any document")
         await answer.submit()
         answerForm = try answer.editingForm()
         XCTAssertEqual(answerForm.submit, .idle)
         let emptyAnswer = try XCTUnwrap(answerForm.message)
         XCTAssertNotEqual(emptyAnswer, texts.problemsToFix(1), "the core's own sentence for an empty answer")
-        await answer.type("Gửi bổ sung bản sao", into: DraftSnapshot.supplementNoteField)
+        await answer.type("Gửi bổ sung bản sao", into: FormView.supplementNoteField)
         await answer.attach(requirement: "previous_certificate", fileName: "ly-hon.pdf", bytes: samplePDF(seed: 2))
         await answer.submit()
         guard case .submitted(let answered, _) = try answer.editingForm().submit else {

@@ -60,7 +60,7 @@ private struct UncalledActions: CitizenActionsPort {
         throw Problem(kind: .unexpected, code: "not_called", message: "")
     }
 
-    func answerSupplement(code: String) async throws -> DraftSnapshot {
+    func answerSupplement(code: String) async throws -> FormView {
         throw Problem(kind: .unexpected, code: "not_called", message: "")
     }
 }

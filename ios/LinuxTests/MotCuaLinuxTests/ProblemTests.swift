@@ -34,7 +34,7 @@ final class ProblemTests: XCTestCase {
         XCTAssertFalse(notLoggedIn.message.isEmpty)
         // A procedure of a catalog never downloaded: the form says so.
         let tooEarly = DraftFormModel(origin: .newDraft(procedureCode: maritalStatus), dossiers: app.dossiers,
-                                      catalog: app.catalog, lang: .vi)
+                                      lang: .vi)
         await tooEarly.load()
         guard case .failed(let noCatalog) = tooEarly.state else { return XCTFail("\(tooEarly.state)") }
         XCTAssertEqual(noCatalog.code, "unknown_procedure")
@@ -47,14 +47,14 @@ final class ProblemTests: XCTestCase {
 
         // Unknown things: the core's codes, its message naming what was asked for.
         let unknown = DraftFormModel(origin: .newDraft(procedureCode: "9.999999"), dossiers: app.dossiers,
-                                     catalog: app.catalog, lang: .vi)
+                                     lang: .vi)
         await unknown.load()
         guard case .failed(let unknownProcedure) = unknown.state else { return XCTFail("\(unknown.state)") }
         XCTAssertEqual(unknownProcedure.code, "unknown_procedure")
         XCTAssertEqual(unknownProcedure.kind, .notFound)
         XCTAssertTrue(unknownProcedure.message.contains("9.999999"), unknownProcedure.message)
         let lost = DraftFormModel(origin: .existing(draftID: "no-such-draft"), dossiers: app.dossiers,
-                                  catalog: app.catalog, lang: .vi)
+                                  lang: .vi)
         await lost.load()
         guard case .failed(let unknownDraft) = lost.state else { return XCTFail("\(lost.state)") }
         XCTAssertEqual(unknownDraft.code, "unknown_draft")
@@ -65,7 +65,7 @@ final class ProblemTests: XCTestCase {
 
         // Invalid fields: kept with the core's problem; submitting lists every problem inline.
         let form = DraftFormModel(origin: .newDraft(procedureCode: maritalStatus), dossiers: app.dossiers,
-                                  actions: app.actions, catalog: app.catalog, lang: .vi)
+                                  actions: app.actions, lang: .vi)
         await form.load()
         // The birth date is the verified identity's: pre-filled, and another one is refused.
         XCTAssertEqual(try form.editingForm().field("applicant_birth_date")?.prefilled, true)

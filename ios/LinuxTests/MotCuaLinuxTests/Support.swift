@@ -539,7 +539,7 @@ enum Base45 {
 
 extension DraftFormModel {
     /// The form while editing; fails the test otherwise.
-    func editingForm(file: StaticString = #filePath, line: UInt = #line) throws -> DraftForm {
+    func editingForm(file: StaticString = #filePath, line: UInt = #line) throws -> MotCuaModels.DraftForm {
         guard case .editing(let form) = state else {
             XCTFail("the form is not editing: \(state)", file: file, line: line)
             throw HarnessFailure("form state \(state)")
@@ -553,7 +553,7 @@ extension DraftFormModel {
     }
 }
 
-extension DraftForm {
+extension MotCuaModels.DraftForm {
     func field(_ id: String) -> FieldUI? {
         fields.first { $0.id == id }
     }

@@ -21,7 +21,7 @@ struct ScreenFactory {
     }
 
     func draftForm(_ origin: DraftFormModel.Origin) -> DraftFormModel {
-        DraftFormModel(origin: origin, dossiers: services.dossiers, actions: services.actions, catalog: services.catalog, lang: lang)
+        DraftFormModel(origin: origin, dossiers: services.dossiers, actions: services.actions, lang: lang)
     }
 
     func dossier(_ code: String) -> DossierDetailModel {

@@ -31,7 +31,7 @@ struct DraftFormView: View {
     private func content(_ form: DraftForm) -> some View {
         Form {
             Section {
-                Text(form.procedureName)
+                Text(form.title)
                     .font(.title3.bold())
                     .accessibilityAddTraits(.isHeader)
                 if !form.requested.isEmpty {

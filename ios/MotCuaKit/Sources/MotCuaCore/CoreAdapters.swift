@@ -152,12 +152,15 @@ final class CoreDossiers: DossierPort, CitizenActionsPort {
         self.core = core
     }
 
-    func createDraft(procedureCode: String) async throws -> DraftSnapshot {
-        snapshot(try mapped { try core.createDraft(procedureCode: procedureCode) })
+    func createDraft(procedureCode: String) async throws -> FormView {
+        try mapped {
+            let draft = try core.createDraft(procedureCode: procedureCode)
+            return formView(try core.form(draftId: draft.id))
+        }
     }
 
-    func setField(draftID: String, fieldID: String, value: String) async throws -> FieldValue {
-        fieldValue(try mapped { try core.setField(draftId: draftID, fieldId: fieldID, value: value) })
+    func setField(draftID: String, fieldID: String, value: String) async throws -> FieldUI {
+        fieldUI(try mapped { try core.setField(draftId: draftID, fieldId: fieldID, value: value) })
     }
 
     func addAttachment(draftID: String, requirement: String, fileName: String, bytes: Data) async throws -> AttachedFile {
@@ -176,7 +179,8 @@ final class CoreDossiers: DossierPort, CitizenActionsPort {
             OnBehalf(fullName: $0.fullName, personalId: $0.personalID, basis: bindingsBasis($0.basis), detail: $0.detail, basisLabel: "")
         }
         do {
-            return .recorded(snapshot(try core.setOnBehalf(draftId: draftID, onBehalf: record)))
+            _ = try core.setOnBehalf(draftId: draftID, onBehalf: record)
+            return .recorded(formView(try core.form(draftId: draftID)))
         } catch CoreException.InvalidInput(_, _, _, _, let problems) where !problems.isEmpty {
             // Problems are named `on_behalf_of.<member>`.
             return .invalid(problems.map { problem in
@@ -188,8 +192,12 @@ final class CoreDossiers: DossierPort, CitizenActionsPort {
         }
     }
 
-    func draft(id: String) async throws -> DraftSnapshot {
-        snapshot(try mapped { try core.draft(draftId: id) })
+    func form(draftID: String) async throws -> FormView {
+        formView(try mapped { try core.form(draftId: draftID) })
+    }
+
+    func check(draftID: String) async throws -> FormView {
+        formView(try mapped { try core.check(draftId: draftID) })
     }
 
     func drafts() async throws -> [DraftLine] {
@@ -201,16 +209,6 @@ final class CoreDossiers: DossierPort, CitizenActionsPort {
 
     func deleteDraft(id: String) async throws {
         try mapped { try core.deleteDraft(draftId: id) }
-    }
-
-    func validate(draftID: String) async throws -> [FieldIssue] {
-        try mapped { try core.validate(draftId: draftID) }.map { problem in
-            // A missing document is reported on `attachments.<requirement>`.
-            let field = problem.field.hasPrefix("attachments.")
-                ? String(problem.field.dropFirst("attachments.".count))
-                : problem.field
-            return FieldIssue(fieldID: field, message: problem.userMessage)
-        }
     }
 
     func submit(draftID: String) async throws -> Delivery {
@@ -240,8 +238,11 @@ final class CoreDossiers: DossierPort, CitizenActionsPort {
         delivery(try await mappedAsync { try await core.withdraw(code: code, note: note) })
     }
 
-    func answerSupplement(code: String) async throws -> DraftSnapshot {
-        snapshot(try mapped { try core.answerSupplement(code: code) })
+    func answerSupplement(code: String) async throws -> FormView {
+        try mapped {
+            let answer = try core.answerSupplement(code: code)
+            return formView(try core.form(draftId: answer.id))
+        }
     }
 }
 
@@ -254,7 +255,7 @@ private final class UploadRelay: UploadListener {
     }
 
     func onUploadProgress(progress: UploadProgress) throws {
-        onStep(UploadStep(draftID: progress.draftId, requirement: progress.requirement, sent: progress.sent, total: progress.total))
+        onStep(UploadStep(draftID: progress.draftId, percent: Int(progress.percent), message: progress.message))
     }
 }
 
@@ -301,30 +302,46 @@ private func modelBasis(_ basis: MotCuaBindings.RepresentationBasis) -> MotCuaMo
     }
 }
 
-private func fieldValue(_ f: FieldState) -> FieldValue {
-    FieldValue(fieldID: f.fieldId, value: f.value, prefilled: f.prefilled, error: f.error?.userMessage, locked: f.locked)
+private func fieldUI(_ f: DraftField) -> FieldUI {
+    FieldUI(id: f.id, type: fieldType(f.kind), label: f.label, help: f.help, required: f.required,
+            choices: f.choices.map { Choice(value: $0.value, label: $0.label) }, value: f.value,
+            prefilled: f.prefilled, error: f.error, readOnly: f.locked)
 }
 
 private func attached(_ a: Attachment) -> AttachedFile {
     AttachedFile(id: a.id, requirement: a.requirement, fileName: a.fileName, size: a.size, uploaded: a.uploaded)
 }
 
-private func snapshot(_ d: Draft) -> DraftSnapshot {
-    DraftSnapshot(
-        id: d.id,
-        procedureCode: d.procedureCode,
-        procedureName: d.procedureName,
-        phase: phase(d.state),
-        fields: d.fields.map(fieldValue),
-        attachments: d.attachments.map(attached),
-        failure: d.failure,
-        dossierCode: d.dossierCode,
-        answersDossier: d.answersDossier,
-        requested: d.requested,
-        onBehalf: d.onBehalfOf.map {
+private func formView(_ f: MotCuaBindings.DraftForm) -> FormView {
+    let answer: (String, [String])?
+    switch f.mode {
+    case .filing: answer = nil
+    case .supplementAnswer(let code, let requested): answer = (code, requested)
+    }
+    let submission: SubmissionState
+    switch f.submission {
+    case .editing: submission = .editing
+    case .queued(let message): submission = .queued(message: message)
+    case .submitted(let code, let message): submission = .submitted(dossierCode: code, message: message)
+    }
+    return FormView(
+        draftID: f.draftId,
+        procedureCode: f.procedureCode,
+        title: f.title,
+        answersDossier: answer?.0,
+        requested: answer?.1 ?? [],
+        fields: f.fields.map(fieldUI),
+        documents: f.documents.map {
+            DocumentUI(requirement: $0.requirement, name: $0.name, required: $0.required,
+                       files: $0.attachments.map(attached), error: $0.error)
+        },
+        submission: submission,
+        ready: f.ready,
+        message: f.message,
+        onBehalf: f.onBehalfOf.map {
             OnBehalfPerson(fullName: $0.fullName, personalID: $0.personalId, basis: modelBasis($0.basis), detail: $0.detail)
         },
-        onBehalfOffered: d.onBehalfOffered
+        onBehalfOffered: f.onBehalfOffered
     )
 }
 

@@ -7,9 +7,15 @@ public struct Choice: Equatable, Sendable, Identifiable {
     public let label: String
 
     public var id: String { value }
+
+    public init(value: String, label: String) {
+        self.value = value
+        self.label = label
+    }
 }
 
-/// One field of the form, ready to render: its widget follows `type`.
+/// One field of the form, ready to render: its widget follows `type`. The core's field (its
+/// label, help, pre-fill mark, lock and the error to show now), with the value as typed.
 public struct FieldUI: Equatable, Sendable, Identifiable {
     public let id: String
     public let type: FieldType
@@ -25,6 +31,20 @@ public struct FieldUI: Equatable, Sendable, Identifiable {
     /// Filled from the verified electronic identity (or the person filed for) and locked
     /// to it: render it read-only (the core refuses a change; `valueChanged` ignores one).
     public var readOnly: Bool = false
+
+    public init(id: String, type: FieldType, label: String, help: String?, required: Bool, choices: [Choice],
+                value: String, prefilled: Bool, error: String?, readOnly: Bool = false) {
+        self.id = id
+        self.type = type
+        self.label = label
+        self.help = help
+        self.required = required
+        self.choices = choices
+        self.value = value
+        self.prefilled = prefilled
+        self.error = error
+        self.readOnly = readOnly
+    }
 }
 
 /// A required (or optional) document with what is attached to it.
@@ -33,10 +53,18 @@ public struct DocumentUI: Equatable, Sendable, Identifiable {
     public let name: String
     public let required: Bool
     public let files: [AttachedFile]
-    /// "Thiếu giấy tờ này" after a submission attempt.
+    /// The core's problem to show now (a missing document, after a submission attempt).
     public let error: String?
 
     public var id: String { requirement }
+
+    public init(requirement: String, name: String, required: Bool, files: [AttachedFile], error: String?) {
+        self.requirement = requirement
+        self.name = name
+        self.required = required
+        self.files = files
+        self.error = error
+    }
 }
 
 /// Filing on behalf of someone else ("Nộp thay"): the switch and the person as typed. What
@@ -78,7 +106,7 @@ public struct OnBehalfUI: Equatable, Sendable {
 /// The submission under way or done.
 public enum SubmitUI: Equatable, Sendable {
     case idle
-    /// `percent` of the attachments' bytes sent.
+    /// `percent` of the submission's bytes sent (the core's count and words).
     case sending(percent: Int, message: String)
     /// Done: the dossier code to keep.
     case submitted(dossierCode: String, message: String)
@@ -90,7 +118,8 @@ public enum SubmitUI: Equatable, Sendable {
 public struct DraftForm: Equatable, Sendable {
     public let draftID: String
     public let procedureCode: String
-    public let procedureName: String
+    /// The procedure's name, or "Bổ sung hồ sơ …" for a supplement answer.
+    public let title: String
     /// For a supplement answer: the dossier it answers.
     public let answersDossier: String?
     /// For a supplement answer: what the desk asked for.
@@ -98,7 +127,8 @@ public struct DraftForm: Equatable, Sendable {
     public var fields: [FieldUI]
     public var documents: [DocumentUI]
     public var submit: SubmitUI = .idle
-    /// "Còn 2 chỗ cần sửa trước khi nộp", or the portal's refusal.
+    /// The core's words above the button ("Còn 2 chỗ cần sửa trước khi nộp", a refusal), or
+    /// a failed call's problem.
     public var message: String?
     /// A file is being prepared (straightened, shrunk) by the core.
     public var attaching = false
@@ -114,9 +144,11 @@ public enum DraftFormState: Equatable, Sendable {
     case failed(Problem)
 }
 
-/// A draft rendered from the procedure's form schema. Every change is saved by the core at
-/// once (so killing the app loses nothing, and a re-created screen is restored from the
-/// core by its draft id); validation is the core's, shown inline. Submitting freezes the
+/// A draft's form as the core gives it (`FormView`: labels, the errors to show now, the
+/// documents, the supplement-answer mode, the sentences); this model keeps only what is on
+/// screen meanwhile (the value being typed, the on-behalf part being typed, the progress).
+/// Every change is saved by the core at once (so killing the app loses nothing, and a
+/// re-created screen is restored from the core by its draft id). Submitting freezes the
 /// draft in the outbox: without a network it is kept and sent later, and the screen says so.
 @MainActor
 @Observable
@@ -134,19 +166,14 @@ public final class DraftFormModel {
     private let origin: Origin
     private let dossiers: DossierPort
     private let actions: CitizenActionsPort?
-    private let catalog: CatalogPort
-    private let lang: Lang
     private let texts: Texts
-    @ObservationIgnored private var procedure: ProcedureSheet? = nil
     /// Field saves run one at a time, in typing order (the previous save is awaited first).
     @ObservationIgnored private var lastSave: Task<Void, Never>? = nil
 
-    public init(origin: Origin, dossiers: DossierPort, actions: CitizenActionsPort? = nil, catalog: CatalogPort, lang: Lang) {
+    public init(origin: Origin, dossiers: DossierPort, actions: CitizenActionsPort? = nil, lang: Lang) {
         self.origin = origin
         self.dossiers = dossiers
         self.actions = actions
-        self.catalog = catalog
-        self.lang = lang
         self.texts = Texts(lang: lang)
     }
 
@@ -160,19 +187,15 @@ public final class DraftFormModel {
     public func load() async {
         guard case .loading = state else { return }
         do {
-            let draft: DraftSnapshot
+            let form: FormView
             switch origin {
-            case .newDraft(let code): draft = try await dossiers.createDraft(procedureCode: code)
-            case .existing(let id): draft = try await dossiers.draft(id: id)
+            case .newDraft(let code): form = try await dossiers.createDraft(procedureCode: code)
+            case .existing(let id): form = try await dossiers.form(draftID: id)
             case .supplementAnswer(let code):
                 guard let actions else { throw Problem.notSupported(texts.notYetAvailable) }
-                draft = try await actions.answerSupplement(code: code)
+                form = try await actions.answerSupplement(code: code)
             }
-            guard let sheet = try await catalog.procedure(code: draft.procedureCode) else {
-                throw Problem(kind: .notFound, code: "unknown_procedure", message: texts.unexpected)
-            }
-            procedure = sheet
-            state = .editing(render(sheet, draft, issues: []))
+            state = .editing(render(form))
         } catch {
             state = .failed(Problem.from(error, texts: texts))
         }
@@ -261,7 +284,6 @@ public final class DraftFormModel {
     /// `showAll`: every problem (a submission attempt), not only those with something typed.
     private func recordOnBehalf(showAll: Bool) async -> Bool {
         guard case .editing(let form) = state, let asked = form.onBehalf else { return true }
-        guard let procedure else { return false }
         let person = asked.person
         if asked.on && person == nil {
             // No relation chosen yet: nothing the core could record.
@@ -277,9 +299,9 @@ public final class DraftFormModel {
             return false
         }
         switch change {
-        case .recorded(let draft):
+        case .recorded(let recorded):
             update { form in
-                let fresh = self.render(procedure, draft, issues: [])
+                let fresh = self.render(recorded)
                 // The fields bound to an identity (locked before or after) are the core's now;
                 // the others keep what is on screen, saves of theirs may be pending.
                 let wasLocked = Set(form.fields.filter(\.readOnly).map(\.id))
@@ -293,7 +315,7 @@ public final class DraftFormModel {
                         current.errors = [:]
                         current.recorded = true
                     }
-                    current.held = draft.onBehalf
+                    current.held = recorded.onBehalf
                     form.onBehalf = current
                 }
             }
@@ -353,72 +375,66 @@ public final class DraftFormModel {
             update { form in form.message = self.texts.problemsToFix(max(form.onBehalf?.errors.count ?? 0, 1)) }
             return
         }
-        let issues: [FieldIssue]
+        // The core shows every problem from now on; it says whether anything is left.
+        let checked: FormView
         do {
-            issues = try await dossiers.validate(draftID: form.draftID)
+            checked = try await dossiers.check(draftID: form.draftID)
         } catch {
             let problem = Problem.from(error, texts: texts)
             update { $0.message = problem.message }
             return
         }
-        if !issues.isEmpty {
-            // A supplement answer with neither a document nor a note: the core's own words.
-            let whole = issues.first { $0.fieldID == "supplement" }?.message
-            await reload(issues: issues, message: whole ?? texts.problemsToFix(issues.count))
+        if !checked.ready {
+            show(checked)
             return
         }
         update {
             $0.submit = .sending(percent: 0, message: self.texts.uploading(0))
             $0.message = nil
         }
-        let total = max(form.documents.reduce(UInt64(0)) { sum, document in
-            sum + document.files.reduce(UInt64(0)) { $0 + $1.size }
-        }, 1)
-        let progress = UploadTally(draftID: form.draftID, total: total)
+        let draftID = form.draftID
         let watch = dossiers.watchUploads { step in
-            guard let percent = progress.record(step) else { return }
-            Task { @MainActor [weak self] in self?.showProgress(percent) }
+            guard step.draftID == draftID else { return }
+            Task { @MainActor [weak self] in self?.showProgress(step) }
         }
         defer { watch.cancel() }
-        let delivery: Delivery
         do {
-            delivery = try await dossiers.submit(draftID: form.draftID)
+            _ = try await dossiers.submit(draftID: form.draftID)
         } catch {
             await reload(message: Problem.from(error, texts: texts).message)
             return
         }
-        switch delivery {
-        case .delivered(let code):
-            update { $0.submit = .submitted(dossierCode: code, message: self.texts.submitted(code)) }
-        case .queued:
-            update { $0.submit = .queued(message: self.texts.offlineDraftQueued) }
-        case .refused(let reason):
-            await reload(message: texts.refused(reason))
-        }
+        // Delivered, queued or refused: the core's form says which, in its words.
+        await reload()
     }
 
-    private func showProgress(_ percent: Int) {
+    private func showProgress(_ step: UploadStep) {
         update { form in
-            guard case .sending(let shown, _) = form.submit, percent > shown else { return }
-            form.submit = .sending(percent: percent, message: self.texts.uploading(percent))
+            guard case .sending(let shown, _) = form.submit, step.percent > shown else { return }
+            form.submit = .sending(percent: step.percent, message: step.message)
         }
     }
 
-    /// Reads the draft back from the core (after attachments, refusals, checks).
-    private func reload(issues: [FieldIssue] = [], message: String? = nil) async {
-        guard let procedure, let draftID else { return }
+    /// Reads the form back from the core (after attachments, refusals, deliveries).
+    private func reload(message: String? = nil) async {
+        guard let draftID else { return }
         do {
-            var form = render(procedure, try await dossiers.draft(id: draftID), issues: issues)
-            // The on-behalf part as on screen (the person may be typing ahead of the core).
-            if case .editing(let shown) = state, var typed = shown.onBehalf, form.onBehalf != nil {
-                typed.held = form.onBehalf?.held
-                form.onBehalf = typed
-            }
-            if let message { form.message = message }
-            state = .editing(form)
+            show(try await dossiers.form(draftID: draftID), message: message)
         } catch {
             state = .failed(Problem.from(error, texts: texts))
         }
+    }
+
+    /// Shows the core's form, keeping the on-behalf part as on screen (the person may be
+    /// typing ahead of the core).
+    private func show(_ view: FormView, message: String? = nil) {
+        var form = render(view)
+        if case .editing(let shown) = state, var typed = shown.onBehalf, form.onBehalf != nil {
+            typed.held = form.onBehalf?.held
+            form.onBehalf = typed
+        }
+        if let message { form.message = message }
+        state = .editing(form)
     }
 
     private func update(_ change: (inout DraftForm) -> Void) {
@@ -427,78 +443,31 @@ public final class DraftFormModel {
         state = .editing(form)
     }
 
-    private func render(_ p: ProcedureSheet, _ draft: DraftSnapshot, issues: [FieldIssue]) -> DraftForm {
-        let vi = lang == .vi
-        let values = Dictionary(draft.fields.map { ($0.fieldID, $0) }, uniquingKeysWith: { first, _ in first })
-        let issueOf = Dictionary(issues.map { ($0.fieldID, $0.message) }, uniquingKeysWith: { first, _ in first })
-        let answer = draft.answersDossier != nil
-        let note = values[DraftSnapshot.supplementNoteField]
-        let fields = answer ? [FieldUI(
-            id: DraftSnapshot.supplementNoteField,
-            type: .longText,
-            label: texts.supplementNote,
-            help: texts.supplementNoteHelp,
-            required: false,
-            choices: [],
-            value: note?.value ?? "",
-            prefilled: false,
-            error: issueOf[DraftSnapshot.supplementNoteField] ?? note?.error
-        )] : p.form.map { f -> FieldUI in
-            let v = values[f.id]
-            return FieldUI(
-                id: f.id,
-                type: f.type,
-                label: vi ? f.labelVi : f.labelEn,
-                help: vi ? f.helpVi : f.helpEn,
-                required: f.required,
-                choices: f.options.map { Choice(value: $0.value, label: vi ? $0.labelVi : $0.labelEn) },
-                value: v?.value ?? "",
-                prefilled: v?.prefilled ?? false,
-                // Before a submission attempt only wrong values are shown, not empty ones.
-                error: issueOf[f.id] ?? (v?.value != nil ? v?.error : nil),
-                readOnly: v?.locked ?? false
-            )
-        }
-        let documents = p.documents.map { d in
-            DocumentUI(
-                requirement: d.id,
-                name: vi ? d.nameVi : d.nameEn,
-                // An answer may bring any of the procedure's documents, none of them required.
-                required: d.required && !answer,
-                files: draft.attachments.filter { $0.requirement == d.id },
-                error: issueOf[d.id]
-            )
-        }
+    /// The screen's state from the core's form: a conversion, the rules are the core's.
+    private func render(_ view: FormView) -> DraftForm {
         let submit: SubmitUI
-        switch draft.phase {
-        case .submitted:
-            if let code = draft.dossierCode {
-                submit = .submitted(dossierCode: code, message: texts.submitted(code))
-            } else {
-                submit = .idle
-            }
-        case .submitting:
-            submit = .queued(message: texts.offlineDraftQueued)
-        case .editing:
-            submit = .idle
+        switch view.submission {
+        case .editing: submit = .idle
+        case .queued(let message): submit = .queued(message: message)
+        case .submitted(let code, let message): submit = .submitted(dossierCode: code, message: message)
         }
         return DraftForm(
-            draftID: draft.id,
-            procedureCode: draft.procedureCode,
-            procedureName: draft.answersDossier.map { texts.supplementFor($0) } ?? (vi ? p.nameVi : p.nameEn),
-            answersDossier: draft.answersDossier,
-            requested: draft.requested,
-            fields: fields,
-            documents: documents,
+            draftID: view.draftID,
+            procedureCode: view.procedureCode,
+            title: view.title,
+            answersDossier: view.answersDossier,
+            requested: view.requested,
+            fields: view.fields,
+            documents: view.documents,
             submit: submit,
-            message: draft.failure.map { texts.refused($0) },
-            onBehalf: onBehalf(of: draft)
+            message: view.message,
+            onBehalf: onBehalf(of: view)
         )
     }
 
     /// The on-behalf part as the core holds it, when the core offers it
-    /// (`DraftSnapshot.onBehalfOffered`).
-    private func onBehalf(of draft: DraftSnapshot) -> OnBehalfUI? {
+    /// (`FormView.onBehalfOffered`).
+    private func onBehalf(of draft: FormView) -> OnBehalfUI? {
         guard draft.onBehalfOffered else { return nil }
         var ui = OnBehalfUI()
         if let person = draft.onBehalf {
@@ -517,29 +486,5 @@ extension DraftForm {
     mutating func edit(_ fieldID: String, _ change: (inout FieldUI) -> Void) {
         guard let index = fields.firstIndex(where: { $0.id == fieldID }) else { return }
         change(&fields[index])
-    }
-}
-
-/// Bytes sent per document requirement, from the core's threads: the percentage of the
-/// whole submission.
-final class UploadTally: @unchecked Sendable {
-    private let lock = NSLock()
-    private let draftID: String
-    private let total: UInt64
-    private var sentBy: [String: UInt64] = [:]
-
-    init(draftID: String, total: UInt64) {
-        self.draftID = draftID
-        self.total = total
-    }
-
-    /// The percentage after `step`; nil for another draft's upload.
-    func record(_ step: UploadStep) -> Int? {
-        guard step.draftID == draftID else { return nil }
-        lock.lock()
-        defer { lock.unlock() }
-        sentBy[step.requirement] = step.sent
-        let sent = sentBy.values.reduce(UInt64(0), +)
-        return Int(min(sent * 100 / total, 100))
     }
 }

@@ -239,26 +239,6 @@ public enum DraftPhase: Sendable, Equatable {
     case submitted
 }
 
-/// A field's value as the core holds it.
-public struct FieldValue: Equatable, Sendable {
-    public let fieldID: String
-    public let value: String?
-    /// Filled in from the identity or an earlier dossier, not typed.
-    public let prefilled: Bool
-    /// What is wrong, in the configured language.
-    public let error: String?
-    /// Bound to the verified identity (or the person filed for): the core refuses a change.
-    public let locked: Bool
-
-    public init(fieldID: String, value: String?, prefilled: Bool, error: String?, locked: Bool = false) {
-        self.fieldID = fieldID
-        self.value = value
-        self.prefilled = prefilled
-        self.error = error
-        self.locked = locked
-    }
-}
-
 /// An attachment of a draft.
 public struct AttachedFile: Equatable, Sendable, Identifiable {
     public let id: Int64
@@ -276,41 +256,56 @@ public struct AttachedFile: Equatable, Sendable, Identifiable {
     }
 }
 
-/// A draft as the core holds it.
-public struct DraftSnapshot: Equatable, Sendable {
-    public let id: String
-    public let procedureCode: String
-    public let procedureName: String
-    public let phase: DraftPhase
-    public let fields: [FieldValue]
-    public let attachments: [AttachedFile]
-    /// Why the last submission was refused.
-    public let failure: String?
-    public let dossierCode: String?
-    /// For a supplement answer: the dossier it answers. Its only field is the note
-    /// (`supplement_note`); its attachments may answer any document of the procedure.
-    public let answersDossier: String?
-    /// For a supplement answer: what the desk asked for, one item per line.
-    public let requested: [String]
-    /// The person the draft is filed for, when it is not the logged-in citizen (`setOnBehalf`).
-    public let onBehalf: OnBehalfPerson?
-    /// Whether the form offers filing on behalf of someone else (the core decides).
-    public let onBehalfOffered: Bool
+/// Where a form's submission stands, with the core's sentence for it.
+public enum SubmissionState: Equatable, Sendable {
+    /// Being filled in.
+    case editing
+    /// Kept in the outbox, sent by itself when there is a connection.
+    case queued(message: String)
+    /// Delivered: the dossier's code (for a supplement answer, the dossier answered).
+    case submitted(dossierCode: String, message: String)
+}
 
-    public init(id: String, procedureCode: String, procedureName: String, phase: DraftPhase, fields: [FieldValue],
-                attachments: [AttachedFile], failure: String?, dossierCode: String?,
-                answersDossier: String? = nil, requested: [String] = [], onBehalf: OnBehalfPerson? = nil,
-                onBehalfOffered: Bool = false) {
-        self.id = id
+/// A draft's form as the core gives it (its view data): the fields with their labels, help,
+/// pre-fill marks and the errors to show now, the documents with their files, the
+/// supplement-answer mode, the submission and what the form says. The model adds only what
+/// is on screen meanwhile; it decides none of this.
+public struct FormView: Equatable, Sendable {
+    public var draftID: String
+    public var procedureCode: String
+    /// The procedure's name, or "Bổ sung hồ sơ …" for a supplement answer.
+    public var title: String
+    /// For a supplement answer: the dossier it answers (its only field is the note, no
+    /// document is required).
+    public var answersDossier: String?
+    /// For a supplement answer: what the desk asked for.
+    public var requested: [String]
+    public var fields: [FieldUI]
+    public var documents: [DocumentUI]
+    public var submission: SubmissionState
+    /// Nothing the phone knows of stops a submission.
+    public var ready: Bool
+    /// What the form says above its button (a refusal, what is left to fix).
+    public var message: String?
+    /// The person the draft is filed for, when not the logged-in citizen.
+    public var onBehalf: OnBehalfPerson?
+    /// Whether the form offers filing on behalf of someone else.
+    public var onBehalfOffered: Bool
+
+    public init(draftID: String, procedureCode: String, title: String, answersDossier: String? = nil,
+                requested: [String] = [], fields: [FieldUI], documents: [DocumentUI],
+                submission: SubmissionState = .editing, ready: Bool = false, message: String? = nil,
+                onBehalf: OnBehalfPerson? = nil, onBehalfOffered: Bool = false) {
+        self.draftID = draftID
         self.procedureCode = procedureCode
-        self.procedureName = procedureName
-        self.phase = phase
-        self.fields = fields
-        self.attachments = attachments
-        self.failure = failure
-        self.dossierCode = dossierCode
+        self.title = title
         self.answersDossier = answersDossier
         self.requested = requested
+        self.fields = fields
+        self.documents = documents
+        self.submission = submission
+        self.ready = ready
+        self.message = message
         self.onBehalf = onBehalf
         self.onBehalfOffered = onBehalfOffered
     }
@@ -345,8 +340,8 @@ public struct OnBehalfPerson: Equatable, Sendable {
 
 /// What `DossierPort.setOnBehalf` did.
 public enum OnBehalfChange: Equatable, Sendable {
-    /// Recorded: the draft as the core holds it now (its identity fields follow the choice).
-    case recorded(DraftSnapshot)
+    /// Recorded: the draft's form as the core holds it now (its identity fields follow the choice).
+    case recorded(FormView)
     /// Refused, nothing changed: each problem by member (`full_name`, `personal_id`, `detail`, `basis`).
     case invalid([FieldIssue])
 }
@@ -373,7 +368,7 @@ public struct DraftLine: Equatable, Sendable {
     }
 }
 
-/// One problem that stops a submission, by field (or document requirement).
+/// A problem with the person filed for, by member (`full_name`, `personal_id`, `basis`, `detail`).
 public struct FieldIssue: Equatable, Sendable {
     public let fieldID: String
     public let message: String
@@ -384,18 +379,18 @@ public struct FieldIssue: Equatable, Sendable {
     }
 }
 
-/// Bytes of one attachment sent so far.
+/// A submission's upload moved on: the core's count for the whole submission.
 public struct UploadStep: Equatable, Sendable {
     public let draftID: String
-    public let requirement: String
-    public let sent: UInt64
-    public let total: UInt64
+    /// 0 to 100.
+    public let percent: Int
+    /// "Đang gửi giấy tờ: 40%", in the configured language.
+    public let message: String
 
-    public init(draftID: String, requirement: String, sent: UInt64, total: UInt64) {
+    public init(draftID: String, percent: Int, message: String) {
         self.draftID = draftID
-        self.requirement = requirement
-        self.sent = sent
-        self.total = total
+        self.percent = percent
+        self.message = message
     }
 }
 
@@ -425,26 +420,31 @@ public protocol ListenerToken: Sendable {
     func cancel()
 }
 
-/// The dossier area: drafts, attachments, the exactly-once outbox.
+/// The dossier area: drafts, attachments, the exactly-once outbox. A draft is seen as its
+/// form (`FormView`, the core's view data).
 public protocol DossierPort: Sendable {
-    func createDraft(procedureCode: String) async throws -> DraftSnapshot
-    func setField(draftID: String, fieldID: String, value: String) async throws -> FieldValue
+    /// Starts a draft of the procedure, pre-filled; its form.
+    func createDraft(procedureCode: String) async throws -> FormView
+    /// Saves one field; the field as the form shows it now.
+    func setField(draftID: String, fieldID: String, value: String) async throws -> FieldUI
     func addAttachment(draftID: String, requirement: String, fileName: String, bytes: Data) async throws -> AttachedFile
     func removeAttachment(draftID: String, attachmentID: Int64) async throws
     /// Files the draft on behalf of `person`, or for the logged-in citizen again (nil). The
     /// core decides what follows: name and ID fields locked to the person, the birth date
     /// and address it filled from the citizen's identity cleared for typing.
     func setOnBehalf(draftID: String, person: OnBehalfPerson?) async throws -> OnBehalfChange
-    func draft(id: String) async throws -> DraftSnapshot
+    /// The draft's form.
+    func form(draftID: String) async throws -> FormView
+    /// The person asked to submit: the form with every problem showing; submit when `ready`.
+    func check(draftID: String) async throws -> FormView
     func drafts() async throws -> [DraftLine]
     func deleteDraft(id: String) async throws
-    func validate(draftID: String) async throws -> [FieldIssue]
     func submit(draftID: String) async throws -> Delivery
     /// Sends what waits in the outbox (the background task, or when the network returns).
     func runOutbox(force: Bool) async throws -> [OutboxResult]
     func pendingSubmissions() async throws -> Int
-    /// Tells `onStep` about every upload until the token is cancelled. Called on the
-    /// core's threads.
+    /// Tells `onStep` about every upload (the core adds the submission up) until the token
+    /// is cancelled. Called on the core's threads.
     func watchUploads(_ onStep: @escaping @Sendable (UploadStep) -> Void) -> ListenerToken
 }
 
@@ -591,7 +591,7 @@ public protocol CitizenActionsPort: Sendable {
     func withdraw(code: String, note: String?) async throws -> Delivery
     /// Starts (or reopens) the answer to a supplement request: a draft with a note and
     /// attachments, submitted with `DossierPort.submit`.
-    func answerSupplement(code: String) async throws -> DraftSnapshot
+    func answerSupplement(code: String) async throws -> FormView
 }
 
 // MARK: - Receipts

@@ -15,7 +15,7 @@ final class DossierScreensTests: XCTestCase {
     }
 
     func testTheFormFollowsTheSchemaWithPrefilledValuesMarkedAndOnlyWrongValuesFlagged() async {
-        let model = DraftFormModel(origin: .newDraft(procedureCode: "1.001193"), dossiers: FakeDossiers(), catalog: FakeCatalog(), lang: .vi)
+        let model = DraftFormModel(origin: .newDraft(procedureCode: "1.001193"), dossiers: FakeDossiers(), lang: .vi)
         await model.load()
         guard let form = editing(model) else { return }
         XCTAssertEqual(form.fields.map(\.type), [.text, .phone, .select])
@@ -28,14 +28,11 @@ final class DossierScreensTests: XCTestCase {
 
     func testFieldsLockedToTheIdentityAreReadOnlyAndTypingThereIsIgnored() async {
         let dossiers = FakeDossiers()
-        dossiers.current = DraftSnapshot(
-            id: "d1", procedureCode: "1.001193", procedureName: "Đăng ký khai sinh", phase: .editing,
-            fields: [
-                FieldValue(fieldID: "applicant_name", value: "Nguyễn Văn An", prefilled: true, error: nil, locked: true),
-                FieldValue(fieldID: "phone", value: "0912345678", prefilled: true, error: nil),
-            ],
-            attachments: [], failure: nil, dossierCode: nil)
-        let model = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: dossiers, catalog: FakeCatalog(), lang: .vi)
+        dossiers.current.fields = [
+            formField("applicant_name", .text, "Họ và tên", value: "Nguyễn Văn An", prefilled: true, locked: true),
+            formField("phone", .phone, "Số điện thoại", value: "0912345678", prefilled: true),
+        ]
+        let model = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: dossiers, lang: .vi)
         await model.load()
         guard let loaded = editing(model) else { return }
         XCTAssertTrue(loaded.fields[0].readOnly, "the name comes from the identity")
@@ -49,14 +46,12 @@ final class DossierScreensTests: XCTestCase {
 
     func testFilingOnBehalfAsksTheCoreAndTheFormFollowsItsAnswer() async {
         let dossiers = FakeDossiers()
-        dossiers.current = DraftSnapshot(
-            id: "d1", procedureCode: "1.001193", procedureName: "Đăng ký khai sinh", phase: .editing,
-            fields: [
-                FieldValue(fieldID: "applicant_name", value: "Nguyễn Văn An", prefilled: true, error: nil, locked: true),
-                FieldValue(fieldID: "phone", value: "0912345678", prefilled: true, error: nil),
-            ],
-            attachments: [], failure: nil, dossierCode: nil, onBehalfOffered: true)
-        let model = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: dossiers, catalog: FakeCatalog(), lang: .vi)
+        dossiers.current.fields = [
+            formField("applicant_name", .text, "Họ và tên", value: "Nguyễn Văn An", prefilled: true, locked: true),
+            formField("phone", .phone, "Số điện thoại", value: "0912345678", prefilled: true),
+        ]
+        dossiers.current.onBehalfOffered = true
+        let model = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: dossiers, lang: .vi)
         await model.load()
         XCTAssertEqual(editing(model)?.onBehalf, OnBehalfUI(), "offered (a field is bound to the identity), off")
 
@@ -97,14 +92,14 @@ final class DossierScreensTests: XCTestCase {
         XCTAssertEqual(off.fields[0].value, "Nguyễn Văn An")
 
         // A supplement answer or a form with nothing bound to an identity offers no switch.
-        let plain = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: FakeDossiers(), catalog: FakeCatalog(), lang: .vi)
+        let plain = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: FakeDossiers(), lang: .vi)
         await plain.load()
         XCTAssertNil(editing(plain)?.onBehalf)
     }
 
     func testTypingClearsThePrefilledMarkAndShowsTheCoresError() async {
         let dossiers = FakeDossiers()
-        let model = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: dossiers, catalog: FakeCatalog(), lang: .vi)
+        let model = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: dossiers, lang: .vi)
         await model.load()
         await model.valueChanged(fieldID: "applicant_name", value: "Nguyễn Văn Bình").value
         await model.valueChanged(fieldID: "phone", value: "0912").value
@@ -114,11 +109,15 @@ final class DossierScreensTests: XCTestCase {
         XCTAssertEqual(dossiers.savedValues, ["Nguyễn Văn Bình", "0912"], "saved in typing order")
     }
 
-    func testSubmittingWithProblemsShowsThemInlineAndCountsThem() async {
+    func testSubmittingWithProblemsShowsTheCoresCheckedFormAndSendsNothing() async {
         let dossiers = FakeDossiers()
-        dossiers.issues = [FieldIssue(fieldID: "phone", message: "Cần nhập số điện thoại"),
-                           FieldIssue(fieldID: "birth_certificate", message: "Thiếu giấy tờ này")]
-        let model = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: dossiers, catalog: FakeCatalog(), lang: .vi)
+        var checked = dossiers.current
+        checked.fields[1].error = "Cần nhập số điện thoại"
+        checked.documents = [DocumentUI(requirement: "birth_certificate", name: "Giấy chứng sinh", required: true, files: [],
+                                        error: "Thiếu giấy tờ này")]
+        checked.message = "Còn 2 chỗ cần sửa trước khi nộp"
+        dossiers.checked = checked
+        let model = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: dossiers, lang: .vi)
         await model.load()
         await model.submit()
         guard let form = editing(model) else { return }
@@ -126,11 +125,12 @@ final class DossierScreensTests: XCTestCase {
         XCTAssertEqual(form.fields[1].error, "Cần nhập số điện thoại")
         XCTAssertEqual(form.documents[0].error, "Thiếu giấy tờ này")
         XCTAssertEqual(form.submit, .idle)
+        XCTAssertTrue(dossiers.listeners.get().isEmpty, "nothing was sent")
     }
 
     func testSubmittingDeliversWithTheDossierCodeOrQueuesOffline() async {
         let dossiers = FakeDossiers()
-        let model = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: dossiers, catalog: FakeCatalog(), lang: .en)
+        let model = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: dossiers, lang: .en)
         await model.load()
         await model.attach(requirement: "birth_certificate", fileName: "giay-chung-sinh.jpg", bytes: Data(count: 1000))
         XCTAssertEqual(editing(model)?.documents[0].files.map(\.fileName), ["giay-chung-sinh.jpg"])
@@ -141,25 +141,19 @@ final class DossierScreensTests: XCTestCase {
 
         let queued = FakeDossiers()
         queued.delivery = .queued(retryInSeconds: 30)
-        let offlineModel = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: queued, catalog: FakeCatalog(), lang: .vi)
+        queued.afterDelivery = .queued(message: Texts(lang: .vi).offlineDraftQueued)
+        let offlineModel = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: queued, lang: .vi)
         await offlineModel.load()
         await offlineModel.submit()
         XCTAssertEqual(editing(offlineModel)?.submit, .queued(message: Texts(lang: .vi).offlineDraftQueued))
     }
 
     func testARejectedFileSaysWhyAndTheFormStays() async {
-        let model = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: FakeDossiers(), catalog: FakeCatalog(), lang: .vi)
+        let model = DraftFormModel(origin: .existing(draftID: "d1"), dossiers: FakeDossiers(), lang: .vi)
         await model.load()
         await model.attach(requirement: "birth_certificate", fileName: "empty.pdf", bytes: Data())
         XCTAssertEqual(editing(model)?.message, "Tệp trống")
         XCTAssertEqual(editing(model)?.attaching, false)
-    }
-
-    func testUploadProgressIsAPercentageOfTheWholeSubmission() async {
-        let tally = UploadTally(draftID: "d1", total: 300)
-        XCTAssertEqual(tally.record(UploadStep(draftID: "d1", requirement: "a", sent: 100, total: 100)), 33)
-        XCTAssertNil(tally.record(UploadStep(draftID: "other", requirement: "a", sent: 100, total: 100)))
-        XCTAssertEqual(tally.record(UploadStep(draftID: "d1", requirement: "b", sent: 200, total: 200)), 100)
     }
 
     func testHomeOfflineSaysTheStatusIsOldAndTheQueuedDossierWillBeSent() async {
@@ -229,12 +223,13 @@ final class DossierScreensTests: XCTestCase {
 
     func testASupplementAnswerIsANoteAndAnyDocumentWithWhatTheDeskAskedFor() async {
         let dossiers = FakeDossiers()
-        dossiers.issues = [FieldIssue(fieldID: "supplement", message: "Cần thêm giấy tờ hoặc ghi chú bổ sung")]
-        let model = DraftFormModel(origin: .supplementAnswer(dossierCode: "A"), dossiers: dossiers, actions: FakeActions(),
-                                   catalog: FakeCatalog(), lang: .vi)
+        let actions = FakeActions()
+        dossiers.checked = actions.answer("A", message: "Cần thêm giấy tờ hoặc ghi chú bổ sung")
+        let model = DraftFormModel(origin: .supplementAnswer(dossierCode: "A"), dossiers: dossiers, actions: actions,
+                                   lang: .vi)
         await model.load()
         guard let form = editing(model) else { return }
-        XCTAssertEqual(form.procedureName, "Bổ sung hồ sơ A")
+        XCTAssertEqual(form.title, "Bổ sung hồ sơ A")
         XCTAssertEqual(form.requested, ["Bản sao CCCD"])
         XCTAssertEqual(form.fields.map(\.id), ["supplement_note"])
         XCTAssertEqual(form.fields.first?.type, .longText)
@@ -242,7 +237,7 @@ final class DossierScreensTests: XCTestCase {
         await model.submit()
         XCTAssertEqual(editing(model)?.message, "Cần thêm giấy tờ hoặc ghi chú bổ sung")
 
-        let withoutActions = DraftFormModel(origin: .supplementAnswer(dossierCode: "A"), dossiers: dossiers, catalog: FakeCatalog(), lang: .vi)
+        let withoutActions = DraftFormModel(origin: .supplementAnswer(dossierCode: "A"), dossiers: dossiers, lang: .vi)
         await withoutActions.load()
         XCTAssertEqual(withoutActions.state, .failed(Problem.notSupported(Texts(lang: .vi).notYetAvailable)))
     }

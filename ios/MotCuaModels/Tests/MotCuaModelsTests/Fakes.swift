@@ -130,42 +130,64 @@ struct FakeToken: ListenerToken {
     }
 }
 
+/// A field of a fake form.
+func formField(_ id: String, _ type: FieldType, _ label: String, value: String = "", prefilled: Bool = false,
+               error: String? = nil, locked: Bool = false, choices: [Choice] = []) -> FieldUI {
+    FieldUI(id: id, type: type, label: label, help: nil, required: true, choices: choices, value: value,
+            prefilled: prefilled, error: error, readOnly: locked)
+}
+
+/// The dossier port with a form it holds: what the core's form would say is set by the test
+/// (`current`, `checked`); nothing here decides a rule of the form.
 final class FakeDossiers: DossierPort, @unchecked Sendable {
-    var current: DraftSnapshot = DraftSnapshot(
-        id: "d1", procedureCode: "1.001193", procedureName: "Đăng ký khai sinh", phase: .editing,
+    var current = FormView(
+        draftID: "d1", procedureCode: "1.001193", title: "Đăng ký khai sinh",
         fields: [
-            FieldValue(fieldID: "applicant_name", value: "Nguyễn Văn An", prefilled: true, error: nil),
-            FieldValue(fieldID: "phone", value: nil, prefilled: false, error: "Cần nhập số điện thoại"),
-            FieldValue(fieldID: "sex", value: nil, prefilled: false, error: "Cần chọn giới tính"),
+            formField("applicant_name", .text, "Họ và tên", value: "Nguyễn Văn An", prefilled: true),
+            formField("phone", .phone, "Số điện thoại"),
+            formField("sex", .select, "Giới tính", choices: [Choice(value: "f", label: "Nữ"), Choice(value: "m", label: "Nam")]),
         ],
-        attachments: [], failure: nil, dossierCode: nil)
-    var issues: [FieldIssue] = []
+        documents: [
+            DocumentUI(requirement: "birth_certificate", name: "Giấy chứng sinh", required: true, files: [], error: nil),
+            DocumentUI(requirement: "marriage", name: "Giấy chứng nhận kết hôn", required: false, files: [], error: nil),
+        ])
+    /// What `check` answers: the form with every problem showing; nil: `current`, ready.
+    var checked: FormView?
     var delivery: Delivery = .delivered(dossierCode: "000.00.14.H56-260302-0001")
+    /// The form after a delivery, as the core would say it (set with `delivery`).
+    var afterDelivery: SubmissionState = .submitted(dossierCode: "000.00.14.H56-260302-0001",
+                                                   message: "Dossier submitted. Dossier code: 000.00.14.H56-260302-0001")
     var outbox: [OutboxResult] = []
     var failure: Problem?
     var pending = 0
     var savedValues: [String] = []
     let listeners = Locked<[@Sendable (UploadStep) -> Void]>([])
 
-    func createDraft(procedureCode: String) async throws -> DraftSnapshot {
+    func createDraft(procedureCode: String) async throws -> FormView {
         if let failure { throw failure }
         return current
     }
 
-    func setField(draftID: String, fieldID: String, value: String) async throws -> FieldValue {
+    func setField(draftID: String, fieldID: String, value: String) async throws -> FieldUI {
         savedValues.append(value)
         let error: String? = fieldID == "phone" && value.count != 10 ? "Số điện thoại không đúng" : nil
-        return FieldValue(fieldID: fieldID, value: value, prefilled: false, error: error)
+        var field = current.fields.first { $0.id == fieldID } ?? formField(fieldID, .text, fieldID)
+        field.value = value
+        field.prefilled = false
+        field.error = error
+        return field
     }
 
     func addAttachment(draftID: String, requirement: String, fileName: String, bytes: Data) async throws -> AttachedFile {
         if bytes.isEmpty { throw Problem(kind: .invalidInput, code: "attachment_empty", message: "Tệp trống") }
-        let file = AttachedFile(id: Int64(current.attachments.count + 1), requirement: requirement, fileName: fileName,
+        let count = current.documents.reduce(0) { $0 + $1.files.count }
+        let file = AttachedFile(id: Int64(count + 1), requirement: requirement, fileName: fileName,
                                 size: UInt64(bytes.count), uploaded: false)
-        current = DraftSnapshot(id: current.id, procedureCode: current.procedureCode, procedureName: current.procedureName,
-                              phase: current.phase, fields: current.fields, attachments: current.attachments + [file],
-                              failure: current.failure, dossierCode: current.dossierCode,
-                              onBehalf: current.onBehalf, onBehalfOffered: current.onBehalfOffered)
+        current.documents = current.documents.map { d in
+            d.requirement == requirement
+                ? DocumentUI(requirement: d.requirement, name: d.name, required: d.required, files: d.files + [file], error: nil)
+                : d
+        }
         return file
     }
 
@@ -174,47 +196,46 @@ final class FakeDossiers: DossierPort, @unchecked Sendable {
     /// Every on-behalf record asked for, in order.
     var onBehalfCalls: [OnBehalfPerson?] = []
 
-    /// As the core does it, for one locked name field: a number that is not 12 digits is
-    /// refused on `personal_id`; a valid person takes the name field, nil gives it back.
+    /// For one locked name field: a number that is not 12 digits is refused on
+    /// `personal_id`; a valid person takes the name field, nil gives it back.
     func setOnBehalf(draftID: String, person: OnBehalfPerson?) async throws -> OnBehalfChange {
         onBehalfCalls.append(person)
         if let person, person.personalID.count != 12 {
             return .invalid([FieldIssue(fieldID: "personal_id", message: "Số định danh phải có 12 chữ số")])
         }
-        let fields = current.fields.map { f in
-            f.fieldID == "applicant_name"
-                ? FieldValue(fieldID: f.fieldID, value: person?.fullName ?? "Nguyễn Văn An", prefilled: true, error: nil, locked: true)
+        current.fields = current.fields.map { f in
+            f.id == "applicant_name"
+                ? formField(f.id, f.type, f.label, value: person?.fullName ?? "Nguyễn Văn An", prefilled: true, locked: true)
                 : f
         }
-        current = DraftSnapshot(id: current.id, procedureCode: current.procedureCode, procedureName: current.procedureName,
-                                phase: current.phase, fields: fields, attachments: current.attachments,
-                                failure: current.failure, dossierCode: current.dossierCode, onBehalf: person,
-                                onBehalfOffered: current.onBehalfOffered)
+        current.onBehalf = person
         return .recorded(current)
     }
 
-    func draft(id: String) async throws -> DraftSnapshot {
+    func form(draftID: String) async throws -> FormView {
         current
     }
 
+    func check(draftID: String) async throws -> FormView {
+        if let checked { return checked }
+        var ready = current
+        ready.ready = true
+        return ready
+    }
+
     func drafts() async throws -> [DraftLine] {
-        [DraftLine(id: current.id, procedureCode: current.procedureCode, phase: current.phase, updatedAt: 0, dossierCode: nil)]
+        [DraftLine(id: current.draftID, procedureCode: current.procedureCode, phase: .editing, updatedAt: 0, dossierCode: nil)]
     }
 
     func deleteDraft(id: String) async throws {}
 
-    func validate(draftID: String) async throws -> [FieldIssue] {
-        issues
-    }
-
     func submit(draftID: String) async throws -> Delivery {
         if let failure { throw failure }
-        for attachment in current.attachments {
-            for listener in listeners.get() {
-                listener(UploadStep(draftID: draftID, requirement: attachment.requirement, sent: attachment.size / 2, total: attachment.size))
-                listener(UploadStep(draftID: draftID, requirement: attachment.requirement, sent: attachment.size, total: attachment.size))
-            }
+        for listener in listeners.get() {
+            listener(UploadStep(draftID: draftID, percent: 50, message: "50%"))
+            listener(UploadStep(draftID: draftID, percent: 100, message: "100%"))
         }
+        current.submission = afterDelivery
         return delivery
     }
 
@@ -438,9 +459,20 @@ final class FakeActions: CitizenActionsPort, @unchecked Sendable {
         return withdrawal
     }
 
-    func answerSupplement(code: String) async throws -> DraftSnapshot {
-        DraftSnapshot(id: "answer-1", procedureCode: "1.001193", procedureName: "Đăng ký khai sinh", phase: .editing,
-                      fields: [FieldValue(fieldID: "supplement_note", value: nil, prefilled: false, error: nil)],
-                      attachments: [], failure: nil, dossierCode: code, answersDossier: code, requested: ["Bản sao CCCD"])
+    func answerSupplement(code: String) async throws -> FormView {
+        answer(code)
+    }
+
+    /// A supplement answer's form as the core gives it.
+    func answer(_ code: String, message: String? = nil) -> FormView {
+        FormView(draftID: "answer-1", procedureCode: "1.001193", title: "Bổ sung hồ sơ \(code)", answersDossier: code,
+                 requested: ["Bản sao CCCD"],
+                 fields: [FieldUI(id: "supplement_note", type: .longText, label: "Lời nhắn cho cán bộ (không bắt buộc)",
+                                  help: nil, required: false, choices: [], value: "", prefilled: false, error: nil)],
+                 documents: [
+                     DocumentUI(requirement: "birth_certificate", name: "Giấy chứng sinh", required: false, files: [], error: nil),
+                     DocumentUI(requirement: "marriage", name: "Giấy chứng nhận kết hôn", required: false, files: [], error: nil),
+                 ],
+                 message: message)
     }
 }

@@ -2,10 +2,8 @@ package vn.motcua.presentation
 
 import vn.motcua.Attachment
 import vn.motcua.CoreException
-import vn.motcua.Draft
 import vn.motcua.DraftState
 import vn.motcua.DossiersInterface
-import vn.motcua.FieldState
 import vn.motcua.ListenerHandle
 import vn.motcua.OnBehalf
 import vn.motcua.StatusChange
@@ -22,10 +20,9 @@ import vn.motcua.UploadProgress
 
 /** [DossierPort] and [CitizenActionsPort] over the core's dossier area. */
 class CoreDossiers(private val core: DossiersInterface) : DossierPort, CitizenActionsPort {
-    override fun createDraft(procedureCode: String) = core.createDraft(procedureCode).snapshot()
+    override fun createDraft(procedureCode: String) = core.form(core.createDraft(procedureCode).id)
 
-    override fun setField(draftId: String, fieldId: String, value: String) =
-        core.setField(draftId, fieldId, value).value()
+    override fun setField(draftId: String, fieldId: String, value: String) = core.setField(draftId, fieldId, value)
 
     override suspend fun addAttachment(draftId: String, requirement: String, fileName: String, bytes: ByteArray) =
         core.addAttachmentBytes(draftId, requirement, fileName, bytes).file()
@@ -34,24 +31,22 @@ class CoreDossiers(private val core: DossiersInterface) : DossierPort, CitizenAc
 
     override fun setOnBehalf(draftId: String, person: OnBehalfPerson?): OnBehalfChange = try {
         val record = person?.let { OnBehalf(it.fullName, it.personalId, it.basis, it.detail, basisLabel = "") }
-        OnBehalfChange.Recorded(core.setOnBehalf(draftId, record).snapshot())
+        core.setOnBehalf(draftId, record)
+        OnBehalfChange.Recorded(core.form(draftId))
     } catch (e: CoreException.InvalidInput) {
         // Problems are named `on_behalf_of.<member>`.
         OnBehalfChange.Invalid(e.problems.map { FieldIssue(it.field.substringAfter("on_behalf_of."), it.userMessage) })
     }
 
-    override fun draft(draftId: String) = core.draft(draftId).snapshot()
+    override fun form(draftId: String) = core.form(draftId)
+
+    override fun check(draftId: String) = core.check(draftId)
 
     override fun drafts() = core.drafts().map {
         DraftLine(it.id, it.procedureCode, it.state.phase(), it.updatedAt, it.dossierCode, it.answersDossier)
     }
 
     override fun deleteDraft(draftId: String) = core.deleteDraft(draftId)
-
-    override fun validate(draftId: String) = core.validate(draftId).map {
-        // A missing document is reported on `attachments.<requirement>`.
-        FieldIssue(it.field.removePrefix("attachments."), it.userMessage)
-    }
 
     override suspend fun submit(draftId: String) = core.submit(draftId).delivery()
 
@@ -62,13 +57,11 @@ class CoreDossiers(private val core: DossiersInterface) : DossierPort, CitizenAc
 
     override suspend fun withdraw(code: String, note: String?) = core.withdraw(code, note).delivery()
 
-    override fun startSupplementAnswer(code: String) = core.answerSupplement(code).snapshot()
+    override fun startSupplementAnswer(code: String) = core.form(core.answerSupplement(code).id)
 
-    override fun watchUploads(onStep: (UploadStep) -> Unit): AutoCloseable {
+    override fun watchUploads(onStep: (UploadProgress) -> Unit): AutoCloseable {
         val handle: ListenerHandle = core.addUploadListener(object : UploadListener {
-            override fun onUploadProgress(progress: UploadProgress) {
-                onStep(UploadStep(progress.draftId, progress.requirement, progress.sent.toLong(), progress.total.toLong()))
-            }
+            override fun onUploadProgress(progress: UploadProgress) = onStep(progress)
         })
         return AutoCloseable {
             handle.cancel()
@@ -83,24 +76,8 @@ private fun DraftState.phase() = when (this) {
     DraftState.SUBMITTED -> DraftPhase.SUBMITTED
 }
 
-private fun FieldState.value() = FieldValue(fieldId, value, prefilled, error?.userMessage, locked)
-
-private fun Attachment.file() = AttachedFile(id, requirement, fileName, size.toLong(), uploaded)
-
-private fun Draft.snapshot() = DraftSnapshot(
-    id = id,
-    procedureCode = procedureCode,
-    procedureName = procedureName,
-    phase = state.phase(),
-    fields = fields.map { it.value() },
-    attachments = attachments.map { it.file() },
-    failure = failure,
-    dossierCode = dossierCode,
-    answersDossier = answersDossier,
-    requested = requested,
-    onBehalf = onBehalfOf?.let { OnBehalfPerson(it.fullName, it.personalId, it.basis, it.detail) },
-    onBehalfOffered = onBehalfOffered,
-)
+/** An attachment as the screens list it. */
+internal fun Attachment.file() = AttachedFile(id, requirement, fileName, size.toLong(), uploaded)
 
 private fun SubmitOutcome.delivery(): Delivery = when (this) {
     is SubmitOutcome.Delivered -> Delivery.Delivered(dossierCode)

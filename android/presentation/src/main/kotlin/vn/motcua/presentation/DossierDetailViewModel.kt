@@ -102,7 +102,7 @@ class DossierDetailViewModel(
         val port = actions ?: return
         scope.launch {
             try {
-                open(withContext(io) { port.startSupplementAnswer(code) }.id)
+                open(withContext(io) { port.startSupplementAnswer(code) }.draftId)
             } catch (e: Exception) {
                 show(e.toProblem(texts).message)
             }

@@ -7,15 +7,18 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.sync.Mutex
 import kotlinx.coroutines.sync.withLock
 import kotlinx.coroutines.withContext
-import vn.motcua.CatalogInterface
+import vn.motcua.DraftDocument
+import vn.motcua.DraftField
+import vn.motcua.DraftForm
 import vn.motcua.FieldKind
-import vn.motcua.Procedure
+import vn.motcua.FormMode
+import vn.motcua.FormSubmission
 import vn.motcua.RepresentationBasis
 
 /** A choice of a select field. */
 data class Choice(val value: String, val label: String)
 
-/** One field of the form, ready to render: its widget follows [kind]. */
+/** One field of the form, ready to render: its widget follows [kind]. The core's [DraftField], with the value as typed. */
 data class FieldUi(
     val id: String,
     val kind: FieldKind,
@@ -42,7 +45,7 @@ data class DocumentUi(
     val name: String,
     val required: Boolean,
     val files: List<AttachedFile>,
-    /** "Thiếu giấy tờ này" after a submission attempt. */
+    /** The core's problem to show now (a missing document, after a submission attempt). */
     val error: String?,
 )
 
@@ -78,7 +81,7 @@ data class OnBehalfUi(
 /** The submission under way or done. */
 sealed interface SubmitUi {
     data object Idle : SubmitUi
-    /** [percent] of the attachments' bytes sent. */
+    /** [percent] of the submission's bytes sent (the core's count, and its [message]). */
     data class Sending(val percent: Int, val message: String) : SubmitUi
     /** Done: the dossier code to keep. */
     data class Submitted(val dossierCode: String, val message: String) : SubmitUi
@@ -93,14 +96,15 @@ sealed interface DraftFormState {
     data class Editing(
         val draftId: String,
         val procedureCode: String,
-        val procedureName: String,
+        /** The procedure's name, or "Bổ sung hồ sơ …" for a supplement answer. */
+        val title: String,
         val fields: List<FieldUi>,
         val documents: List<DocumentUi>,
         val submit: SubmitUi = SubmitUi.Idle,
         /** For a supplement answer: the dossier it answers, and what the desk asked for. */
         val answering: String? = null,
         val requested: List<String> = emptyList(),
-        /** "Còn 2 chỗ cần sửa trước khi nộp", or the portal's refusal. */
+        /** The core's words above the button: "Còn 2 chỗ cần sửa trước khi nộp", or the portal's refusal; or a failed call's problem. */
         val message: String? = null,
         val attaching: Boolean = false,
         /** Filing on behalf of someone else; null when the draft does not offer it (a supplement answer, no field bound to an identity). */
@@ -111,24 +115,23 @@ sealed interface DraftFormState {
 }
 
 /**
- * A draft rendered from the procedure's form schema. Every change is saved by the core at
- * once (so killing the app loses nothing, and a re-created screen is restored from the
- * core by [draftId]); validation is the core's, shown inline. Submitting freezes the draft
+ * A draft's form as the core gives it ([DraftForm]: labels, the errors to show now, the
+ * documents, the supplement-answer mode, the sentences); this class keeps only what is on
+ * screen meanwhile (the value being typed, the on-behalf part being typed, the progress).
+ * Every change is saved by the core at once (so killing the app loses nothing, and a
+ * re-created screen is restored from the core by [draftId]). Submitting freezes the draft
  * in the outbox: without a network it is kept and sent later, and the screen says so.
  *
  * Start with a [procedureCode] for a new draft, or a [draftId] to continue one.
  */
 class DraftFormViewModel(
     private val dossiers: DossierPort,
-    private val catalog: CatalogInterface,
-    private val lang: Lang,
     private val texts: Texts,
     scope: CoroutineScope,
     draftId: String? = null,
     procedureCode: String? = null,
     io: CoroutineDispatcher = Dispatchers.IO,
 ) : StateHolder<DraftFormState>(DraftFormState.Loading, scope, io) {
-    private var procedure: Procedure? = null
     /** Field saves run one at a time, in typing order. */
     private val saving = Mutex()
 
@@ -136,13 +139,7 @@ class DraftFormViewModel(
         require((draftId == null) != (procedureCode == null)) { "a draft id or a procedure code" }
         scope.launch {
             val next = try {
-                withContext(io) {
-                    val draft = draftId?.let { dossiers.draft(it) } ?: dossiers.createDraft(procedureCode!!)
-                    val p = catalog.procedure(draft.procedureCode)
-                        ?: throw ProblemException(Problem("unknown_procedure", texts.unexpected))
-                    procedure = p
-                    render(p, draft, issues = emptyList())
-                }
+                withContext(io) { render(draftId?.let { dossiers.form(it) } ?: dossiers.createDraft(procedureCode!!)) }
             } catch (e: Exception) {
                 DraftFormState.Failed(e.toProblem(texts))
             }
@@ -166,6 +163,7 @@ class DraftFormViewModel(
             update { s ->
                 val e = s as? DraftFormState.Editing ?: return@update s
                 saved.fold(
+                    // A later keystroke wins: its own save brings its own error.
                     { v -> e.withField(fieldId) { f -> if (f.value == value) f.copy(error = v.error) else f } },
                     { err -> e.copy(message = err.toProblem(texts).message) },
                 )
@@ -222,7 +220,6 @@ class DraftFormViewModel(
      */
     private suspend fun recordOnBehalf(showAll: Boolean): Boolean {
         val asked = (state.value as? DraftFormState.Editing)?.onBehalf ?: return true
-        val p = procedure ?: return false
         val id = draftId ?: return false
         val person = asked.person()
         if (asked.on && person == null) {
@@ -239,7 +236,7 @@ class DraftFormViewModel(
             is OnBehalfChange.Recorded -> {
                 update { s ->
                     val e = s as? DraftFormState.Editing ?: return@update s
-                    val fresh = render(p, change.draft, issues = emptyList(), typed = e.onBehalf)
+                    val fresh = render(change.form, typed = e.onBehalf)
                     // The fields bound to an identity (locked before or after) are the core's
                     // now; the others keep what is on screen, saves of theirs may be pending.
                     val wasLocked = e.fields.filter { it.readOnly }.map { it.id }.toSet()
@@ -248,7 +245,8 @@ class DraftFormViewModel(
                         fields = e.fields.map { f -> byId[f.id]?.takeIf { it.readOnly || f.id in wasLocked } ?: f },
                         // Recorded is what was asked; typed on since, a newer save follows.
                         onBehalf = e.onBehalf?.let { ob ->
-                            if (ob.same(asked)) ob.copy(errors = emptyMap(), recorded = true, held = change.draft.onBehalf) else ob.copy(held = change.draft.onBehalf)
+                            val held = change.form.onBehalfOf?.person()
+                            if (ob.same(asked)) ob.copy(errors = emptyMap(), recorded = true, held = held) else ob.copy(held = held)
                         },
                     )
                 }
@@ -310,32 +308,28 @@ class DraftFormViewModel(
                 update { s -> (s as? DraftFormState.Editing)?.copy(message = texts.problemsToFix(count.coerceAtLeast(1))) ?: s }
                 return@launch
             }
-            val issues = try {
-                withContext(io) { saving.withLock { dossiers.validate(editing.draftId) } }
+            // The core shows every problem from now on; it says whether anything is left.
+            val checked = try {
+                withContext(io) { saving.withLock { dossiers.check(editing.draftId) } }
             } catch (e: Exception) {
                 update { s -> (s as? DraftFormState.Editing)?.copy(message = e.toProblem(texts).message) ?: s }
                 return@launch
             }
-            if (issues.isNotEmpty()) {
-                reload(issues = issues, message = texts.problemsToFix(issues.size))
+            if (!checked.ready) {
+                update { s -> render(checked, typed = (s as? DraftFormState.Editing)?.onBehalf) }
                 return@launch
             }
             update { s -> (s as? DraftFormState.Editing)?.copy(submit = SubmitUi.Sending(0, texts.uploading(0)), message = null) ?: s }
-            val total = editing.documents.sumOf { d -> d.files.sumOf { it.size } }.coerceAtLeast(1)
-            val sentBy = HashMap<String, Long>()
             val watch = dossiers.watchUploads { step ->
                 if (step.draftId != editing.draftId) return@watchUploads
-                val percent = synchronized(sentBy) {
-                    sentBy[step.requirement] = step.sent
-                    (sentBy.values.sum() * 100 / total).toInt().coerceIn(0, 100)
-                }
+                val percent = step.percent.toInt()
                 update { s ->
                     val e = s as? DraftFormState.Editing ?: return@update s
                     val shown = (e.submit as? SubmitUi.Sending)?.percent ?: return@update s
-                    if (percent <= shown) s else e.copy(submit = SubmitUi.Sending(percent, texts.uploading(percent)))
+                    if (percent <= shown) s else e.copy(submit = SubmitUi.Sending(percent, step.message))
                 }
             }
-            val delivery = try {
+            try {
                 dossiers.submit(editing.draftId)
             } catch (e: Exception) {
                 watch.close()
@@ -343,130 +337,80 @@ class DraftFormViewModel(
                 return@launch
             }
             watch.close()
-            when (delivery) {
-                is Delivery.Delivered -> update { s ->
-                    val e = s as? DraftFormState.Editing ?: return@update s
-                    val message = if (e.answering != null) texts.supplementSent(e.answering) else texts.submitted(delivery.dossierCode)
-                    e.copy(submit = SubmitUi.Submitted(e.answering ?: delivery.dossierCode, message))
-                }
-                is Delivery.Queued -> update { s ->
-                    (s as? DraftFormState.Editing)?.copy(submit = SubmitUi.Queued(texts.offlineDraftQueued)) ?: s
-                }
-                is Delivery.Refused -> reload(message = texts.refused(delivery.reason))
-            }
+            // Delivered, queued or refused: the core's form says which, in its words.
+            reload()
         }
     }
 
-    /** Reads the draft back from the core (after attachments, refusals, checks). */
-    private suspend fun reload(issues: List<FieldIssue> = emptyList(), message: String? = null) {
-        val p = procedure ?: return
+    /** Reads the form back from the core (after attachments, refusals, deliveries). */
+    private suspend fun reload(message: String? = null) {
         val id = draftId ?: return
         val next = try {
-            val typed = (state.value as? DraftFormState.Editing)?.onBehalf
-            withContext(io) { render(p, dossiers.draft(id), issues, typed) }.copy(message = message)
+            withContext(io) { dossiers.form(id) }
         } catch (e: Exception) {
-            DraftFormState.Failed(e.toProblem(texts))
+            update { DraftFormState.Failed(e.toProblem(texts)) }
+            return
         }
-        update { next }
+        update { s ->
+            val fresh = render(next, typed = (s as? DraftFormState.Editing)?.onBehalf)
+            if (message != null) fresh.copy(message = message) else fresh
+        }
     }
 
     /**
-     * The form from the core's draft. [typed]: the on-behalf part as on screen, kept (the
-     * person may be typing ahead of the core); without it, the core's record is shown.
+     * The screen's state from the core's form: a conversion, the rules are the core's.
+     * [typed]: the on-behalf part as on screen, kept (the person may be typing ahead of the
+     * core); without it, the core's record is shown.
      */
-    private fun render(p: Procedure, draft: DraftSnapshot, issues: List<FieldIssue>, typed: OnBehalfUi? = null): DraftFormState.Editing {
-        if (draft.answersDossier != null) return renderAnswer(p, draft, issues)
-        val vi = lang == Lang.VI
-        val values = draft.fields.associateBy { it.fieldId }
-        val issueOf = issues.associate { it.fieldId to it.message }
-        val fields = p.form.map { f ->
-            val v = values[f.id]
-            FieldUi(
-                id = f.id,
-                kind = f.kind,
-                label = if (vi) f.labelVi else f.labelEn,
-                help = if (vi) f.helpVi else f.helpEn,
-                required = f.required,
-                choices = f.options.map { Choice(it.value, if (vi) it.labelVi else it.labelEn) },
-                value = v?.value ?: "",
-                prefilled = v?.prefilled == true,
-                readOnly = v?.locked == true,
-                // Before a submission attempt only wrong values are shown, not empty ones.
-                error = issueOf[f.id] ?: v?.error?.takeIf { v.value != null },
-            )
-        }
-        val documents = p.documents.map { d ->
-            DocumentUi(
-                requirement = d.id,
-                name = if (vi) d.nameVi else d.nameEn,
-                required = d.required,
-                files = draft.attachments.filter { it.requirement == d.id },
-                error = issueOf[d.id],
-            )
-        }
-        val submit = when (draft.phase) {
-            DraftPhase.SUBMITTED -> draft.dossierCode?.let { SubmitUi.Submitted(it, texts.submitted(it)) } ?: SubmitUi.Idle
-            DraftPhase.SUBMITTING -> SubmitUi.Queued(texts.offlineDraftQueued)
-            DraftPhase.EDITING -> SubmitUi.Idle
-        }
+    private fun render(form: DraftForm, typed: OnBehalfUi? = null): DraftFormState.Editing {
+        val answer = form.mode as? FormMode.SupplementAnswer
         return DraftFormState.Editing(
-            draftId = draft.id,
-            procedureCode = draft.procedureCode,
-            procedureName = if (vi) p.nameVi else p.nameEn,
-            fields = fields,
-            documents = documents,
-            submit = submit,
-            message = draft.failure?.let { texts.refused(it) },
-            onBehalf = onBehalfOf(draft, typed),
+            draftId = form.draftId,
+            procedureCode = form.procedureCode,
+            title = form.title,
+            fields = form.fields.map { it.ui() },
+            documents = form.documents.map { it.ui() },
+            submit = when (val sub = form.submission) {
+                is FormSubmission.Editing -> SubmitUi.Idle
+                is FormSubmission.Queued -> SubmitUi.Queued(sub.message)
+                is FormSubmission.Submitted -> SubmitUi.Submitted(sub.dossierCode, sub.message)
+            },
+            answering = answer?.dossierCode,
+            requested = answer?.requested.orEmpty(),
+            message = form.message,
+            onBehalf = onBehalfOf(form, typed),
         )
     }
 
     /**
-     * The on-behalf part, when the core offers it ([DraftSnapshot.onBehalfOffered]);
-     * [typed] kept when the person is ahead.
+     * The on-behalf part, when the core offers it ([DraftForm.onBehalfOffered]); [typed]
+     * kept when the person is ahead.
      */
-    private fun onBehalfOf(draft: DraftSnapshot, typed: OnBehalfUi?): OnBehalfUi? {
-        if (!draft.onBehalfOffered) return null
-        if (typed != null) return typed.copy(held = draft.onBehalf)
-        val person = draft.onBehalf ?: return OnBehalfUi()
+    private fun onBehalfOf(form: DraftForm, typed: OnBehalfUi?): OnBehalfUi? {
+        if (!form.onBehalfOffered) return null
+        val held = form.onBehalfOf?.person()
+        if (typed != null) return typed.copy(held = held)
+        val person = held ?: return OnBehalfUi()
         return OnBehalfUi(on = true, basis = person.basis, fullName = person.fullName, personalId = person.personalId, detail = person.detail.orEmpty(), held = person)
-    }
-
-    /**
-     * A supplement answer: its one field is the note; any document of the procedure may
-     * be attached (the desk's request says which).
-     */
-    private fun renderAnswer(p: Procedure, draft: DraftSnapshot, issues: List<FieldIssue>): DraftFormState.Editing {
-        val vi = lang == Lang.VI
-        val issueOf = issues.associate { it.fieldId to it.message }
-        val known = draft.fields.map { it.fieldId }.toSet() + p.documents.map { it.id }
-        val other = issues.filter { it.fieldId !in known }.map { it.message }
-        val code = draft.answersDossier!!
-        return DraftFormState.Editing(
-            draftId = draft.id,
-            procedureCode = draft.procedureCode,
-            procedureName = if (vi) p.nameVi else p.nameEn,
-            fields = draft.fields.map { v ->
-                FieldUi(
-                    id = v.fieldId, kind = FieldKind.LONG_TEXT, label = texts.supplementNote, help = null,
-                    required = false, choices = emptyList(), value = v.value ?: "", prefilled = false,
-                    error = issueOf[v.fieldId] ?: v.error?.takeIf { v.value != null },
-                )
-            },
-            documents = p.documents.map { d ->
-                DocumentUi(d.id, if (vi) d.nameVi else d.nameEn, false, draft.attachments.filter { it.requirement == d.id }, issueOf[d.id])
-            },
-            submit = when (draft.phase) {
-                DraftPhase.SUBMITTED -> SubmitUi.Submitted(code, texts.supplementSent(code))
-                DraftPhase.SUBMITTING -> SubmitUi.Queued(texts.offlineDraftQueued)
-                DraftPhase.EDITING -> SubmitUi.Idle
-            },
-            message = (other + listOfNotNull(draft.failure?.let { texts.refused(it) })).joinToString(" ").ifBlank { null },
-            answering = code,
-            requested = draft.requested,
-        )
     }
 
     private fun DraftFormState.Editing.withField(id: String, change: (FieldUi) -> FieldUi) =
         copy(fields = fields.map { if (it.id == id) change(it) else it })
 }
+
+private fun DraftField.ui() = FieldUi(
+    id = id,
+    kind = kind,
+    label = label,
+    help = help,
+    required = required,
+    choices = choices.map { Choice(it.value, it.label) },
+    value = value,
+    prefilled = prefilled,
+    error = error,
+    readOnly = locked,
+)
+
+private fun DraftDocument.ui() = DocumentUi(requirement, name, required, attachments.map { it.file() }, error)
+
+private fun vn.motcua.OnBehalf.person() = OnBehalfPerson(fullName, personalId, basis, detail)

@@ -14,22 +14,13 @@ package vn.motcua.presentation
 
 import vn.motcua.CitizenAction
 import vn.motcua.DossierStatus
+import vn.motcua.DraftField
+import vn.motcua.DraftForm
 import vn.motcua.Notice
+import vn.motcua.UploadProgress
 
 /** A draft's state. */
 enum class DraftPhase { EDITING, SUBMITTING, SUBMITTED }
-
-/** A field's value as the core holds it. */
-data class FieldValue(
-    val fieldId: String,
-    val value: String?,
-    /** Filled in from the identity or an earlier dossier, not typed. */
-    val prefilled: Boolean,
-    /** What is wrong, in the configured language. */
-    val error: String?,
-    /** Bound to the verified identity (or the person filed for): the core refuses a change. */
-    val locked: Boolean = false,
-)
 
 /** An attachment of a draft. */
 data class AttachedFile(
@@ -38,27 +29,6 @@ data class AttachedFile(
     val fileName: String,
     val size: Long,
     val uploaded: Boolean,
-)
-
-/** A draft as the core holds it. */
-data class DraftSnapshot(
-    val id: String,
-    val procedureCode: String,
-    val procedureName: String,
-    val phase: DraftPhase,
-    val fields: List<FieldValue>,
-    val attachments: List<AttachedFile>,
-    /** Why the last submission was refused. */
-    val failure: String?,
-    val dossierCode: String?,
-    /** For a supplement answer: the dossier it answers (its one field is the note). */
-    val answersDossier: String? = null,
-    /** For a supplement answer: what the desk asked for. */
-    val requested: List<String> = emptyList(),
-    /** The person the draft is filed for, when it is not the logged-in citizen ([DossierPort.setOnBehalf]). */
-    val onBehalf: OnBehalfPerson? = null,
-    /** Whether the form offers filing on behalf of someone else (the core decides). */
-    val onBehalfOffered: Boolean = false,
 )
 
 /**
@@ -75,8 +45,8 @@ data class OnBehalfPerson(
 
 /** What [DossierPort.setOnBehalf] did. */
 sealed interface OnBehalfChange {
-    /** Recorded: the draft as the core holds it now (the identity fields locked to the person, or back to the citizen). */
-    data class Recorded(val draft: DraftSnapshot) : OnBehalfChange
+    /** Recorded: the draft's form as the core holds it now (the identity fields locked to the person, or back to the citizen). */
+    data class Recorded(val form: DraftForm) : OnBehalfChange
 
     /** The core refused the record: each problem by member (`full_name`, `personal_id`, `detail`, `basis`). Nothing changed. */
     data class Invalid(val issues: List<FieldIssue>) : OnBehalfChange
@@ -94,11 +64,8 @@ data class DraftLine(
     val answersDossier: String? = null,
 )
 
-/** One problem that stops a submission, by field (or document requirement). */
+/** A problem with the person filed for, by member (`full_name`, `personal_id`, `basis`, `detail`). */
 data class FieldIssue(val fieldId: String, val message: String)
-
-/** Bytes of one attachment sent so far. */
-data class UploadStep(val draftId: String, val requirement: String, val sent: Long, val total: Long)
 
 /** What a submission achieved. */
 sealed interface Delivery {
@@ -112,10 +79,16 @@ sealed interface Delivery {
     data class Refused(val reason: String) : Delivery
 }
 
-/** The dossier area: drafts, attachments, the exactly-once outbox. */
+/**
+ * The dossier area: drafts, attachments, the exactly-once outbox. A draft is seen as its
+ * form ([DraftForm], the core's view data): labels, the errors to show now, the documents
+ * with their files, the supplement-answer mode, the submission's sentence.
+ */
 interface DossierPort {
-    fun createDraft(procedureCode: String): DraftSnapshot
-    fun setField(draftId: String, fieldId: String, value: String): FieldValue
+    /** Starts a draft of the procedure, pre-filled; its form. */
+    fun createDraft(procedureCode: String): DraftForm
+    /** Saves one field; the field as the form shows it now. */
+    fun setField(draftId: String, fieldId: String, value: String): DraftField
     suspend fun addAttachment(draftId: String, requirement: String, fileName: String, bytes: ByteArray): AttachedFile
     fun removeAttachment(draftId: String, attachmentId: Long)
 
@@ -131,10 +104,12 @@ interface DossierPort {
     fun setOnBehalf(draftId: String, person: OnBehalfPerson?): OnBehalfChange =
         throw UnsupportedOperationException("filing on behalf is not supported by this dossier port")
 
-    fun draft(draftId: String): DraftSnapshot
+    /** The draft's form. */
+    fun form(draftId: String): DraftForm
+    /** The person asked to submit: the form with every problem showing; submit when [DraftForm.ready]. */
+    fun check(draftId: String): DraftForm
     fun drafts(): List<DraftLine>
     fun deleteDraft(draftId: String)
-    fun validate(draftId: String): List<FieldIssue>
     suspend fun submit(draftId: String): Delivery
     /**
      * Sends what waits in the outbox (submissions, supplement answers, withdrawals), e.g.
@@ -143,8 +118,8 @@ interface DossierPort {
      */
     suspend fun runOutbox(force: Boolean): List<Pair<String, Delivery>>
     fun pendingSubmissions(): Int
-    /** Tells [onStep] about every upload until the returned handle is closed. */
-    fun watchUploads(onStep: (UploadStep) -> Unit): AutoCloseable
+    /** Tells [onStep] about every upload (the core adds the submission up) until the returned handle is closed. */
+    fun watchUploads(onStep: (UploadProgress) -> Unit): AutoCloseable
 }
 
 /** One event of a dossier's timeline. */
@@ -212,7 +187,7 @@ interface CitizenActionsPort {
      * Starts (or reopens) the answer to [code]'s supplement request: a draft with a note
      * and the documents, filled in and submitted like any draft.
      */
-    fun startSupplementAnswer(code: String): DraftSnapshot
+    fun startSupplementAnswer(code: String): DraftForm
 }
 
 /** One line of a receipt slip ("Mã hồ sơ", "000.00.00.H00-260302-0001"). */

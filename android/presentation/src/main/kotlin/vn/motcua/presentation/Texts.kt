@@ -2,11 +2,13 @@ package vn.motcua.presentation
 
 import vn.motcua.DomainWording
 import vn.motcua.domainWording
+import vn.motcua.wordingProblemsToFix
 import vn.motcua.wordingRefused
 import vn.motcua.wordingResultDue
 import vn.motcua.wordingSubmitted
 import vn.motcua.wordingSupplementFor
 import vn.motcua.wordingSupplementSent
+import vn.motcua.wordingUploading
 
 /** The app's language: Vietnamese by default, English on request. */
 enum class Lang(val tag: String) {
@@ -55,16 +57,15 @@ class Texts(val lang: Lang) {
         "Choose how you are related to the person you file for.",
     )
 
-    val supplementNote get() = pick("Lời nhắn cho cán bộ (không bắt buộc)", "Message to the officer (optional)")
     val withdrawalQueued get() = core.withdrawalQueued
     fun supplementFor(code: String) = wordingSupplementFor(lang.tag, code)
     fun supplementSent(code: String) = wordingSupplementSent(lang.tag, code)
     fun searchResults(count: Int) = pick("Tìm thấy $count thủ tục", "$count procedures found")
     fun matchedAlias(phrase: String) = pick("Khớp với cách gọi \"$phrase\"", "Matches \"$phrase\"")
-    fun uploading(percent: Int) = pick("Đang gửi giấy tờ: $percent%", "Sending documents: $percent%")
+    fun uploading(percent: Int) = wordingUploading(lang.tag, percent.coerceIn(0, 100).toUByte())
     fun submitted(code: String) = wordingSubmitted(lang.tag, code)
     fun refused(reason: String) = wordingRefused(lang.tag, reason)
-    fun problemsToFix(count: Int) = pick("Còn $count chỗ cần sửa trước khi nộp", "$count things to fix before submitting")
+    fun problemsToFix(count: Int) = wordingProblemsToFix(lang.tag, count.coerceAtLeast(0).toUInt())
 
     // Assisted sessions (a volunteer's phone). The banner names nobody: see AssistViewModel.
     // It sits above every screen's content, so it is short: at 200 % text the longer

@@ -134,7 +134,7 @@ class AssistScreensTest {
             search.onQueryChange("giay doc than")
             assertEquals("1.004873", search.state.await("results") { it.resultsFor == "giay doc than" }.results.first().code)
             // ...and the form is filled in from the person's identity, not the volunteer's.
-            val form = DraftFormViewModel(areas.dossiers, areas.catalog, Lang.VI, phone.texts, phone.scope, procedureCode = "1.004873")
+            val form = DraftFormViewModel(areas.dossiers, phone.texts, phone.scope, procedureCode = "1.004873")
             val editing = form.editingState()
             assertEquals(person.fullName, editing.fields.first { it.id == "applicant_name" }.value)
             fillMaritalStatus(form, areas.identity)
@@ -204,7 +204,7 @@ class AssistScreensTest {
             val vm = phone.assist()
             val areas = open(vm)
             personLogsIn(areas, phone, volunteer)
-            val form = DraftFormViewModel(areas.dossiers, areas.catalog, Lang.VI, phone.texts, phone.scope, procedureCode = "1.004873")
+            val form = DraftFormViewModel(areas.dossiers, phone.texts, phone.scope, procedureCode = "1.004873")
             form.editingState()
             fillMaritalStatus(form, areas.identity)
             own.close()

@@ -73,7 +73,7 @@ class DossierScreensTest {
     }
 
     private fun form(phone: Phone, procedure: String, dossiers: DossierPort = phone.dossiers()) =
-        DraftFormViewModel(dossiers, phone.catalog, Lang.VI, phone.texts, phone.scope, procedureCode = procedure)
+        DraftFormViewModel(dossiers, phone.texts, phone.scope, procedureCode = procedure)
 
     private suspend fun DraftFormViewModel.editing(what: String = "form", p: (DraftFormState.Editing) -> Boolean = { true }) =
         state.await(what) { it is DraftFormState.Editing && p(it) || it is DraftFormState.Failed }
@@ -180,7 +180,7 @@ class DossierScreensTest {
             vm.editing("on again, as typed") { it.onBehalf?.held?.fullName == "Trần Văn Bình" && it.fields.first { f -> f.id == "applicant_name" }.value == "Trần Văn Bình" }
 
             // A re-created form shows what the core recorded.
-            val again = DraftFormViewModel(phone.dossiers(), phone.catalog, Lang.VI, phone.texts, phone.scope, draftId = vm.draftId!!).editing()
+            val again = DraftFormViewModel(phone.dossiers(), phone.texts, phone.scope, draftId = vm.draftId!!).editing()
             assertEquals(true, again.onBehalf?.on)
             assertEquals("001052007381", again.onBehalf?.personalId)
             assertEquals("Trần Văn Bình", again.fields.first { it.id == "applicant_name" }.value)
@@ -192,14 +192,14 @@ class DossierScreensTest {
             vm.onValueChange("applicant_address", "12 Lê Lợi, phường Thuận Hóa, Huế")
             vm.editing("address typed") { s -> s.fields.first { it.id == "applicant_address" }.value.startsWith("12 Lê Lợi") }
             eventually("the address and birth date saved") {
-                phone.dossiers().draft(vm.draftId!!).fields.let { fields ->
-                    fields.first { it.fieldId == "applicant_address" }.value != null &&
-                        fields.first { it.fieldId == "applicant_birth_date" }.value == "1952-03-14"
+                phone.dossiers().form(vm.draftId!!).fields.let { fields ->
+                    fields.first { it.id == "applicant_address" }.value.isNotEmpty() &&
+                        fields.first { it.id == "applicant_birth_date" }.value == "1952-03-14"
                 }
             }
             vm.submit()
             val done = vm.editing("submitted") { it.submit is SubmitUi.Submitted || it.message != null }
-            val code = (done.submit as? SubmitUi.Submitted ?: throw AssertionError("not submitted: ${done.message}; core: ${phone.dossiers().validate(vm.draftId!!)}")).dossierCode
+            val code = (done.submit as? SubmitUi.Submitted ?: throw AssertionError("not submitted: ${done.message}; core: ${phone.dossiers().check(vm.draftId!!).message}")).dossierCode
             val (status, body) = Desk.login(portal, "tiepnhan").dossier(code)
             assertEquals(200, status, body)
             assertTrue(body.contains("\"personal_id\":\"001052007381\""), body)
@@ -221,9 +221,9 @@ class DossierScreensTest {
             val id = first.draftId!!
             // Wait until the core has both (the saves run in order, off the main thread).
             val dossiers = phone.dossiers()
-            eventually("the core has both values") { dossiers.draft(id).fields.count { it.value != null && !it.prefilled } == 2 }
+            eventually("the core has both values") { dossiers.form(id).fields.count { it.value.isNotEmpty() && !it.prefilled } == 2 }
 
-            val again = DraftFormViewModel(phone.dossiers(), phone.catalog, Lang.VI, phone.texts, phone.scope, draftId = id)
+            val again = DraftFormViewModel(phone.dossiers(), phone.texts, phone.scope, draftId = id)
             val restored = again.editing()
             assertEquals("property", restored.fields.first { it.id == "purpose" }.value)
             assertEquals("0912345678", restored.fields.first { it.id == "phone" }.value)
@@ -301,7 +301,7 @@ class DossierScreensTest {
 
             val opened = kotlinx.coroutines.CompletableDeferred<String>()
             detail.answerSupplement { opened.complete(it) }
-            val answer = DraftFormViewModel(phone.dossiers(), phone.catalog, Lang.VI, phone.texts, phone.scope, draftId = opened.await())
+            val answer = DraftFormViewModel(phone.dossiers(), phone.texts, phone.scope, draftId = opened.await())
             val form = answer.editing()
             assertEquals(code, form.answering)
             assertEquals(listOf("Bản sao giấy khai sinh"), form.requested)
@@ -404,7 +404,7 @@ class DossierScreensTest {
             assertEquals(listOf(true), s.drafts.map { it.waitingToSend })
 
             // The form re-opened later shows the same, from the core.
-            val again = DraftFormViewModel(phone.dossiers(), phone.catalog, Lang.VI, phone.texts, phone.scope, draftId = queued.draftId)
+            val again = DraftFormViewModel(phone.dossiers(), phone.texts, phone.scope, draftId = queued.draftId)
             assertEquals(SubmitUi.Queued(Texts(Lang.VI).offlineDraftQueued), again.editing().submit)
         }
     }

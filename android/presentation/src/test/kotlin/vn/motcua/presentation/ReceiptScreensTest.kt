@@ -42,7 +42,7 @@ class ReceiptScreensTest {
 
     /** A marital-status dossier submitted through the form, accepted at the desk, synced: its code. */
     private suspend fun accepted(phone: Phone, own: Portal): String {
-        val form = DraftFormViewModel(CoreDossiers(phone.core.dossier()), phone.catalog, Lang.VI, phone.texts, phone.scope, procedureCode = "1.004873")
+        val form = DraftFormViewModel(CoreDossiers(phone.core.dossier()), phone.texts, phone.scope, procedureCode = "1.004873")
         form.editingState()
         fillMaritalStatus(form, phone.identity)
         form.submit()
@@ -65,7 +65,7 @@ class ReceiptScreensTest {
     @Test
     fun `after the desk accepts and a sync, the receipt screen has the QR text, its modules, a PNG and the slip's lines`() = runBlocking<Unit> {
         citizen(portal).use { phone ->
-            val form = DraftFormViewModel(CoreDossiers(phone.core.dossier()), phone.catalog, Lang.VI, phone.texts, phone.scope, procedureCode = "1.004873")
+            val form = DraftFormViewModel(CoreDossiers(phone.core.dossier()), phone.texts, phone.scope, procedureCode = "1.004873")
             form.editingState()
             fillMaritalStatus(form, phone.identity)
             form.submit()

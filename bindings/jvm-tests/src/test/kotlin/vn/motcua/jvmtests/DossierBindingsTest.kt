@@ -56,6 +56,7 @@ import vn.motcua.SubmitOutcome
 import vn.motcua.Tracking
 import vn.motcua.UploadListener
 import vn.motcua.UploadProgress
+import vn.motcua.FormMode
 import vn.motcua.Verdict
 
 /** Certificate of marital status: level 2, 3 working days, one required document. */
@@ -168,8 +169,8 @@ class DossierBindingsTest {
 
             // A bad value is kept, with its problem; a good one is normalised.
             val landline = dossier.setField(draft.id, "phone", "0212345678")
-            assertEquals("invalid_phone", landline.error?.code)
-            assertTrue(landline.error!!.userMessage.isNotBlank())
+            assertEquals("0212345678", landline.value, "kept as typed")
+            assertTrue(landline.error!!.isNotBlank(), "a wrong value shows its problem at once")
             assertEquals("0912345678", dossier.setField(draft.id, "phone", "+84 912 345 678").value)
             fillForm(core, draft.id, profile)
             assertEquals(
@@ -177,6 +178,16 @@ class DossierBindingsTest {
                 dossier.validate(draft.id).map { it.code },
                 "only the declaration is missing",
             )
+            // The form, as the screen shows it: quiet about the missing document until the
+            // person asks to submit, then the core says what is left.
+            val quiet = dossier.form(draft.id)
+            assertEquals(FormMode.Filing, quiet.mode)
+            assertNull(quiet.documents.first { it.requirement == "declaration_form" }.error)
+            assertNull(quiet.message)
+            val checked = dossier.check(draft.id)
+            assertFalse(checked.ready)
+            assertNotNull(checked.documents.first { it.requirement == "declaration_form" }.error)
+            assertEquals("1 thing to fix before submitting", checked.message)
 
             // Attach from a file (as the camera wrote it) and from bytes (a PNG page).
             val pdf = tempDir().resolve("to-khai.pdf")
@@ -207,8 +218,14 @@ class DossierBindingsTest {
             for (requirement in listOf("declaration_form", "identity_document")) {
                 val events = progressEvents.filter { it.requirement == requirement && it.draftId == draft.id }
                 assertTrue(events.isNotEmpty(), "no progress for $requirement")
-                assertTrue(events.last().sent == events.last().total, "$requirement: ${events.last()}")
+                assertTrue(events.last().attachmentSent == events.last().attachmentTotal, "$requirement: ${events.last()}")
             }
+            // The core adds the submission up: one total, a count that never goes back, 100 % at the end.
+            val mine = progressEvents.filter { it.draftId == draft.id }
+            assertEquals(1, mine.map { it.total }.toSet().size, "$mine")
+            assertTrue(mine.zipWithNext().all { (a, b) -> a.sent <= b.sent }, "$mine")
+            assertEquals(100.toUByte(), mine.last().percent)
+            assertEquals("Sending documents: 100%", mine.last().message)
             assertTrue(
                 progressEvents.filter { it.requirement == "declaration_form" }.size > 2,
                 "a 600 KB upload reports each chunk: $progressEvents",
@@ -406,7 +423,8 @@ class DossierBindingsTest {
                 "field_locked",
                 assertFails<CoreException.NotAllowed> { dossier.setField(draft.id, "applicant_birth_date", "31/02/1990") }.code,
             )
-            assertEquals("invalid_phone", dossier.setField(draft.id, "phone", "12345").error?.code)
+            assertNotNull(dossier.setField(draft.id, "phone", "12345").error)
+            assertTrue(dossier.validate(draft.id).any { it.code == "invalid_phone" })
             val invalid = assertFails<CoreException.InvalidInput> { dossier.submit(draft.id) }
             assertEquals("draft_invalid", invalid.code)
             val problems = invalid.problems.associate { it.field to it.code }
@@ -540,7 +558,7 @@ class DossierBindingsTest {
                 val uploads = dossier.addUploadListener(object : UploadListener {
                     override fun onUploadProgress(progress: UploadProgress) {
                         val point = cancelPoint.get() ?: return
-                        if (progress.draftId != point.draftId || progress.sent >= progress.total) return
+                        if (progress.draftId != point.draftId || progress.attachmentSent >= progress.attachmentTotal) return
                         if (point.seen.getAndIncrement() != point.at) return
                         point.reached.complete(Unit)
                         assertTrue(point.cancelled.await(30, TimeUnit.SECONDS), "the test never cancelled")

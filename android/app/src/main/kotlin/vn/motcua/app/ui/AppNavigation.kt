@@ -158,14 +158,14 @@ fun AppNavigation(
             composable(Route.NEW_DRAFT) { e ->
                 val code = e.arguments?.getString("code").orEmpty()
                 val form = rememberHolder("$k/draft/new/$code") {
-                    DraftFormViewModel(areas.dossiers, areas.catalog, lang, graph.texts, it, procedureCode = code)
+                    DraftFormViewModel(areas.dossiers, graph.texts, it, procedureCode = code)
                 }
                 DraftFormScreen(form, lang, onBack = { nav.popBackStack() }, onDone = { nav.afterSubmit(form, areas.assisted) })
             }
             composable(Route.DRAFT) { e ->
                 val id = e.arguments?.getString("id").orEmpty()
                 val form = rememberHolder("$k/draft/$id") {
-                    DraftFormViewModel(areas.dossiers, areas.catalog, lang, graph.texts, it, draftId = id)
+                    DraftFormViewModel(areas.dossiers, graph.texts, it, draftId = id)
                 }
                 DraftFormScreen(form, lang, onBack = { nav.popBackStack() }, onDone = { nav.afterSubmit(form, areas.assisted) })
             }

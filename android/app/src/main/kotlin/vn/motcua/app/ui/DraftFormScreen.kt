@@ -73,7 +73,7 @@ fun DraftFormScreen(form: DraftFormViewModel, lang: Lang, onBack: () -> Unit, on
             DraftFormState.Loading -> Waiting(stringResource(R.string.loading))
             is DraftFormState.Failed -> ErrorText(s.problem.message)
             is DraftFormState.Editing -> {
-                Text(s.procedureName, style = MaterialTheme.typography.titleMedium, modifier = Modifier.semantics { heading() })
+                Text(s.title, style = MaterialTheme.typography.titleMedium, modifier = Modifier.semantics { heading() })
                 s.message?.let { ErrorText(it) }
                 when (val sub = s.submit) {
                     is SubmitUi.Sending -> {
