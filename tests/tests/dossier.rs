@@ -44,30 +44,11 @@ fn level2_with_id() -> &'static motcua_portal::DemoCitizen {
 }
 
 async fn logged_in_phone(portal: &Portal) -> Phone {
-    let phone = phone_for(portal);
-    login(&phone, level2_with_id().subject).await;
-    phone
-        .core
-        .catalog()
-        .refresh_catalog()
-        .await
-        .expect("catalog");
-    phone
-        .core
-        .catalog()
-        .open_procedure(MARITAL_STATUS)
-        .await
-        .expect("procedure detail");
-    phone
+    citizen_ready_to_file(portal, IdentityLevel::Level2, MARITAL_STATUS).await
 }
 
 fn procedure(phone: &Phone) -> motcua_protocol::catalog::Procedure {
-    phone
-        .core
-        .catalog()
-        .procedure(MARITAL_STATUS)
-        .unwrap()
-        .expect("procedure")
+    procedure_of(phone, MARITAL_STATUS)
 }
 
 /// The citizen's dossiers as the portal lists them.
@@ -505,19 +486,7 @@ async fn a_process_killed_at_random_points_loses_no_saved_field_and_files_each_d
 #[tokio::test]
 async fn a_level_one_identity_cannot_submit_a_level_two_procedure() {
     let portal = start_portal().await;
-    let phone = phone_for(&portal);
-    let level1 = motcua_portal::demo_citizens()
-        .iter()
-        .find(|c| c.level == IdentityLevel::Level1)
-        .unwrap();
-    login(&phone, level1.subject).await;
-    phone.core.catalog().refresh_catalog().await.unwrap();
-    phone
-        .core
-        .catalog()
-        .open_procedure(MARITAL_STATUS)
-        .await
-        .expect("procedure detail");
+    let phone = citizen_ready_to_file(&portal, IdentityLevel::Level1, MARITAL_STATUS).await;
     let dossier = phone.core.dossier();
     let draft = dossier.create_draft(MARITAL_STATUS).unwrap();
     motcua_tests::complete_draft(dossier, &procedure(&phone), &draft.id, 3).unwrap();

@@ -26,20 +26,7 @@ impl UploadListener for Steps {
 }
 
 async fn logged_in_phone(portal: &Portal) -> Phone {
-    let phone = phone_for(portal);
-    let citizen = motcua_portal::demo_citizens()
-        .iter()
-        .find(|c| c.level == IdentityLevel::Level2)
-        .expect("a level-2 demo citizen");
-    login(&phone, citizen.subject).await;
-    phone.core.catalog().refresh_catalog().await.unwrap();
-    phone
-        .core
-        .catalog()
-        .open_procedure(MARITAL_STATUS)
-        .await
-        .unwrap();
-    phone
+    citizen_ready_to_file(portal, IdentityLevel::Level2, MARITAL_STATUS).await
 }
 
 #[tokio::test]
@@ -135,14 +122,9 @@ async fn two_files_under_one_requirement_add_up_to_one_submission_progress() {
     let portal = start_portal().await;
     let phone = logged_in_phone(&portal).await;
     let dossier = phone.core.dossier();
-    let procedure = phone
-        .core
-        .catalog()
-        .procedure(MARITAL_STATUS)
-        .unwrap()
-        .unwrap();
     let draft = dossier.create_draft(MARITAL_STATUS).unwrap();
-    motcua_tests::complete_draft(dossier, &procedure, &draft.id, 7).unwrap();
+    motcua_tests::complete_draft(dossier, &procedure_of(&phone, MARITAL_STATUS), &draft.id, 7)
+        .unwrap();
     // A second page of the same document, and one of another.
     let second = dossier
         .add_attachment(

@@ -203,3 +203,41 @@ pub fn any_file_contains(dir: &Path, needle: &str) -> bool {
             .unwrap_or(false)
     })
 }
+
+/// A fresh phone with the first demo citizen of `level` logged in, the catalog downloaded
+/// and `procedure`'s detail opened (what a draft of it needs).
+pub async fn citizen_ready_to_file(
+    portal: &Portal,
+    level: motcua_protocol::identity::IdentityLevel,
+    procedure: &str,
+) -> Phone {
+    let phone = phone_for(portal);
+    let citizen = motcua_portal::demo_citizens()
+        .iter()
+        .find(|c| c.level == level)
+        .expect("a demo citizen of that level");
+    login(&phone, citizen.subject).await;
+    phone
+        .core
+        .catalog()
+        .refresh_catalog()
+        .await
+        .expect("catalog");
+    phone
+        .core
+        .catalog()
+        .open_procedure(procedure)
+        .await
+        .expect("procedure detail");
+    phone
+}
+
+/// The procedure `code` as the phone's catalog holds it.
+pub fn procedure_of(phone: &Phone, code: &str) -> motcua_protocol::catalog::Procedure {
+    phone
+        .core
+        .catalog()
+        .procedure(code)
+        .expect("catalog readable")
+        .expect("procedure in the catalog")
+}
