@@ -70,11 +70,14 @@ pub struct SessionOutcome {
     pub not_sent: Vec<String>,
     /// Procedure codes of drafts left unfinished.
     pub abandoned_drafts: Vec<String>,
+    /// What the end-of-session screen says, line by line, in the configured language.
+    pub lines: Vec<String>,
 }
 
-impl From<CoreSessionOutcome> for SessionOutcome {
-    fn from(o: CoreSessionOutcome) -> Self {
+impl SessionOutcome {
+    fn new(o: CoreSessionOutcome, lang: Lang) -> Self {
         SessionOutcome {
+            lines: o.lines(lang),
             helped: o.helped,
             submitted: o.submitted,
             not_sent: o.not_sent,
@@ -94,15 +97,25 @@ pub struct AssistDay {
     pub interrupted_sessions: u32,
     /// Per procedure: how many were filed, not sent, left as drafts.
     pub procedures: Vec<ProcedureCount>,
+    /// "Đã hỗ trợ 2 người", in the configured language.
+    pub people_helped_label: String,
+    /// "1 phiên bị gián đoạn" when a session was cut short that day.
+    pub interrupted_label: Option<String>,
 }
 
-impl From<CoreAssistDay> for AssistDay {
-    fn from(d: CoreAssistDay) -> Self {
+impl AssistDay {
+    fn new(d: CoreAssistDay, lang: Lang) -> Self {
         AssistDay {
+            people_helped_label: d.people_helped_label(lang),
+            interrupted_label: d.interrupted_label(lang),
+            procedures: d
+                .procedures
+                .into_iter()
+                .map(|p| ProcedureCount::new(p, lang))
+                .collect(),
             day: d.day,
             people_helped: d.people_helped,
             interrupted_sessions: d.interrupted_sessions,
-            procedures: d.procedures.into_iter().map(ProcedureCount::from).collect(),
         }
     }
 }
@@ -118,11 +131,14 @@ pub struct ProcedureCount {
     pub not_sent: u32,
     /// Drafts left unfinished.
     pub abandoned_drafts: u32,
+    /// The counts that are not zero, line by line, in the configured language.
+    pub lines: Vec<String>,
 }
 
-impl From<CoreProcedureCount> for ProcedureCount {
-    fn from(p: CoreProcedureCount) -> Self {
+impl ProcedureCount {
+    fn new(p: CoreProcedureCount, lang: Lang) -> Self {
         ProcedureCount {
+            lines: p.lines(lang),
             procedure_code: p.procedure_code,
             submitted: p.submitted,
             not_sent: p.not_sent,
@@ -201,7 +217,7 @@ impl Assist {
             core.assist().end_assisted_session(&taken, force).await
         })
         .await
-        .map(Into::into)
+        .map(|outcome| SessionOutcome::new(outcome, lang))
         .map_err(|e| CoreException::new(&e, lang))
     }
 
@@ -211,7 +227,11 @@ impl Assist {
         self.core
             .assist()
             .assist_summary()
-            .map(|days| days.into_iter().map(AssistDay::from).collect())
+            .map(|days| {
+                days.into_iter()
+                    .map(|d| AssistDay::new(d, self.lang))
+                    .collect()
+            })
             .map_err(|e| CoreException::new(&e, self.lang))
     }
 

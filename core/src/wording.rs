@@ -155,6 +155,51 @@ impl Wording {
         )
     }
 
+    /// Dossiers filed in an assisted session (or on a day of the volunteer's summary).
+    pub fn assist_filed(&self, count: u32) -> String {
+        match self.lang {
+            Lang::Vi => format!("Đã nộp: {count} hồ sơ"),
+            Lang::En if count == 1 => "Filed: 1 dossier".to_owned(),
+            Lang::En => format!("Filed: {count} dossiers"),
+        }
+    }
+
+    /// Submissions given up while waiting for the network.
+    pub fn assist_not_sent(&self, count: u32) -> String {
+        match self.lang {
+            Lang::Vi => format!("Không gửi được: {count} hồ sơ"),
+            Lang::En if count == 1 => "Not sent: 1 dossier".to_owned(),
+            Lang::En => format!("Not sent: {count} dossiers"),
+        }
+    }
+
+    /// Drafts left unfinished.
+    pub fn assist_unfinished(&self, count: u32) -> String {
+        match self.lang {
+            Lang::Vi => format!("Bỏ dở: {count} hồ sơ"),
+            Lang::En if count == 1 => "Left unfinished: 1 dossier".to_owned(),
+            Lang::En => format!("Left unfinished: {count} dossiers"),
+        }
+    }
+
+    /// People a volunteer helped on a day.
+    pub fn people_helped(&self, count: u32) -> String {
+        match self.lang {
+            Lang::Vi => format!("Đã hỗ trợ {count} người"),
+            Lang::En if count == 1 => "1 person helped".to_owned(),
+            Lang::En => format!("{count} people helped"),
+        }
+    }
+
+    /// Assisted sessions cut short (the app was closed) on a day.
+    pub fn interrupted_sessions(&self, count: u32) -> String {
+        match self.lang {
+            Lang::Vi => format!("{count} phiên bị gián đoạn"),
+            Lang::En if count == 1 => "1 interrupted session".to_owned(),
+            Lang::En => format!("{count} interrupted sessions"),
+        }
+    }
+
     /// The receipt comes with the one-stop desk's intake.
     pub fn receipt_after_intake(&self) -> String {
         self.pick(

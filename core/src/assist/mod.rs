@@ -327,6 +327,50 @@ pub struct SessionOutcome {
     pub abandoned_drafts: Vec<String>,
 }
 
+impl SessionOutcome {
+    /// What the end-of-session screen says, line by line, in `lang`: that nobody logged
+    /// in (so nobody counts as helped), then what was filed, not sent and left unfinished,
+    /// each only when there is one.
+    pub fn lines(&self, lang: Lang) -> Vec<String> {
+        let wording = crate::wording::Wording::new(lang);
+        let mut lines = Vec::new();
+        if !self.helped {
+            lines.push(wording.assist_nobody_logged_in());
+        }
+        lines.extend(count_lines(
+            &wording,
+            count(&self.submitted),
+            count(&self.not_sent),
+            count(&self.abandoned_drafts),
+        ));
+        lines
+    }
+}
+
+fn count(codes: &[String]) -> u32 {
+    u32::try_from(codes.len()).unwrap_or(u32::MAX)
+}
+
+/// "Đã nộp: 2 hồ sơ", "Không gửi được: 1 hồ sơ", "Bỏ dở: …": the counts that are not zero.
+fn count_lines(
+    wording: &crate::wording::Wording,
+    submitted: u32,
+    not_sent: u32,
+    unfinished: u32,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    if submitted > 0 {
+        lines.push(wording.assist_filed(submitted));
+    }
+    if not_sent > 0 {
+        lines.push(wording.assist_not_sent(not_sent));
+    }
+    if unfinished > 0 {
+        lines.push(wording.assist_unfinished(unfinished));
+    }
+    lines
+}
+
 /// One day of the volunteer's summary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AssistDay {
@@ -351,6 +395,32 @@ pub struct ProcedureCount {
     pub not_sent: u32,
     /// Drafts left unfinished.
     pub abandoned_drafts: u32,
+}
+
+impl AssistDay {
+    /// "Đã hỗ trợ 2 người", in `lang`.
+    pub fn people_helped_label(&self, lang: Lang) -> String {
+        crate::wording::Wording::new(lang).people_helped(self.people_helped)
+    }
+
+    /// "1 phiên bị gián đoạn" when a session of the day was cut short, in `lang`.
+    pub fn interrupted_label(&self, lang: Lang) -> Option<String> {
+        (self.interrupted_sessions > 0).then(|| {
+            crate::wording::Wording::new(lang).interrupted_sessions(self.interrupted_sessions)
+        })
+    }
+}
+
+impl ProcedureCount {
+    /// The day's counts of the procedure that are not zero, line by line, in `lang`.
+    pub fn lines(&self, lang: Lang) -> Vec<String> {
+        count_lines(
+            &crate::wording::Wording::new(lang),
+            self.submitted,
+            self.not_sent,
+            self.abandoned_drafts,
+        )
+    }
 }
 
 /// The assist area of the volunteer's core.
@@ -719,5 +789,60 @@ fn remove_dir(dir: &Path) -> Result<(), AssistError> {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(AssistError::File(e.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_end_of_a_session_says_only_what_happened() {
+        let outcome = SessionOutcome {
+            helped: true,
+            submitted: vec!["1.004873".into(), "1.001193".into()],
+            not_sent: Vec::new(),
+            abandoned_drafts: vec!["1.001193".into()],
+        };
+        assert_eq!(
+            outcome.lines(Lang::Vi),
+            ["Đã nộp: 2 hồ sơ", "Bỏ dở: 1 hồ sơ"]
+        );
+        assert_eq!(
+            outcome.lines(Lang::En),
+            ["Filed: 2 dossiers", "Left unfinished: 1 dossier"]
+        );
+        let nobody = SessionOutcome {
+            helped: false,
+            submitted: Vec::new(),
+            not_sent: Vec::new(),
+            abandoned_drafts: Vec::new(),
+        };
+        assert_eq!(
+            nobody.lines(Lang::Vi),
+            [crate::wording::Wording::new(Lang::Vi).assist_nobody_logged_in()]
+        );
+    }
+
+    #[test]
+    fn a_day_of_the_summary_in_words() {
+        let day = AssistDay {
+            day: "2026-03-02".into(),
+            people_helped: 1,
+            interrupted_sessions: 0,
+            procedures: vec![ProcedureCount {
+                procedure_code: "1.004873".into(),
+                submitted: 0,
+                not_sent: 3,
+                abandoned_drafts: 0,
+            }],
+        };
+        assert_eq!(day.people_helped_label(Lang::En), "1 person helped");
+        assert_eq!(day.people_helped_label(Lang::Vi), "Đã hỗ trợ 1 người");
+        assert_eq!(day.interrupted_label(Lang::Vi), None);
+        assert_eq!(
+            day.procedures[0].lines(Lang::Vi),
+            ["Không gửi được: 3 hồ sơ"]
+        );
     }
 }

@@ -183,12 +183,7 @@ class AssistViewModel(
 
     private fun banner(session: AssistedSessionPort) = texts.assistBanner(format.time(session.startedAt))
 
-    private fun lines(outcome: SessionOutcome) = buildList {
-        if (!outcome.helped) add(texts.assistNobodyLoggedIn)
-        if (outcome.submitted.isNotEmpty()) add(texts.assistFiled(outcome.submitted.size))
-        if (outcome.notSent.isNotEmpty()) add(texts.assistNotSent(outcome.notSent.size))
-        if (outcome.abandonedDrafts.isNotEmpty()) add(texts.assistDrafts(outcome.abandonedDrafts.size))
-    }
+    private fun lines(outcome: SessionOutcome) = outcome.lines
 }
 
 /** The hand-off screen. */
@@ -327,17 +322,13 @@ class AssistSummaryViewModel(
 
     private fun day(d: AssistDay) = SummaryDay(
         day = format.date(d.day),
-        people = texts.peopleHelped(d.peopleHelped),
-        interrupted = d.interruptedSessions.takeIf { it > 0 }?.let { texts.interrupted(it) },
+        people = d.peopleHelpedLabel,
+        interrupted = d.interruptedLabel,
         procedures = d.procedures.map { p ->
             SummaryLine(
                 procedureCode = p.procedureCode,
                 procedureName = name(p.procedureCode),
-                counts = buildList {
-                    if (p.submitted > 0) add(texts.assistFiled(p.submitted))
-                    if (p.notSent > 0) add(texts.assistNotSent(p.notSent))
-                    if (p.abandonedDrafts > 0) add(texts.assistDrafts(p.abandonedDrafts))
-                },
+                counts = p.lines,
             )
         },
     )

@@ -38,7 +38,7 @@ class CoreAssist(
             // is the core's typed NoSession rather than a use-after-close.
             val outcome = assist.endAssistedSession(open.session, force)
             SessionEnd.Ended(
-                SessionOutcome(outcome.helped, outcome.submitted, outcome.notSent, outcome.abandonedDrafts),
+                SessionOutcome(outcome.helped, outcome.submitted, outcome.notSent, outcome.abandonedDrafts, outcome.lines),
             )
         } catch (e: CoreException.NotAllowed) {
             val pending = e.reason as? ErrorReason.SubmissionsPending ?: run {
@@ -59,8 +59,10 @@ class CoreAssist(
             peopleHelped = day.peopleHelped.toInt(),
             interruptedSessions = day.interruptedSessions.toInt(),
             procedures = day.procedures.map {
-                ProcedureCounts(it.procedureCode, it.submitted.toInt(), it.notSent.toInt(), it.abandonedDrafts.toInt())
+                ProcedureCounts(it.procedureCode, it.submitted.toInt(), it.notSent.toInt(), it.abandonedDrafts.toInt(), it.lines)
             },
+            peopleHelpedLabel = day.peopleHelpedLabel,
+            interruptedLabel = day.interruptedLabel,
         )
     }
 

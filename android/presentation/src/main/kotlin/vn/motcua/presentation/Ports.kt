@@ -268,10 +268,19 @@ data class SessionOutcome(
     /** Given up while waiting for the network (the session was ended anyway). */
     val notSent: List<String>,
     val abandonedDrafts: List<String>,
+    /** What the end-of-session screen says, line by line (the core's words). */
+    val lines: List<String>,
 )
 
 /** One procedure's counts on one day of the volunteer's summary. */
-data class ProcedureCounts(val procedureCode: String, val submitted: Int, val notSent: Int, val abandonedDrafts: Int)
+data class ProcedureCounts(
+    val procedureCode: String,
+    val submitted: Int,
+    val notSent: Int,
+    val abandonedDrafts: Int,
+    /** The counts that are not zero, in the core's words ("Đã nộp: 2 hồ sơ"). */
+    val lines: List<String>,
+)
 
 /** One day of the volunteer's summary (no personal data). */
 data class AssistDay(
@@ -281,6 +290,10 @@ data class AssistDay(
     /** Sessions the app did not end itself (it was killed; the core erased them at the next start). */
     val interruptedSessions: Int,
     val procedures: List<ProcedureCounts>,
+    /** "Đã hỗ trợ 2 người" (the core's words). */
+    val peopleHelpedLabel: String,
+    /** "1 phiên bị gián đoạn", when a session was cut short that day. */
+    val interruptedLabel: String?,
 )
 
 /** What ending a session did. */

@@ -82,11 +82,6 @@ class Texts(val lang: Lang) {
     val assistNobodyLoggedIn get() = core.assistNobodyLoggedIn
     val assistErased get() = core.assistErased
     val assistInterrupted get() = core.assistInterrupted
-    fun assistFiled(count: Int) = pick("Đã nộp: $count hồ sơ", "Filed: $count dossiers")
-    fun assistNotSent(count: Int) = pick("Không gửi được: $count hồ sơ", "Not sent: $count dossiers")
-    fun assistDrafts(count: Int) = pick("Bỏ dở: $count hồ sơ", "Left unfinished: $count dossiers")
-    fun peopleHelped(count: Int) = pick("Đã hỗ trợ $count người", if (count == 1) "1 person helped" else "$count people helped")
-    fun interrupted(count: Int) = pick("$count phiên bị gián đoạn", if (count == 1) "1 interrupted session" else "$count interrupted sessions")
     val receiptAfterIntake get() = core.receiptAfterIntake
     val noAssistYet get() = pick("Chưa có phiên hỗ trợ nào.", "No assisted sessions yet.")
 

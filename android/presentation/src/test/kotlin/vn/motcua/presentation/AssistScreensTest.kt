@@ -240,7 +240,7 @@ class AssistScreensTest {
 
             val day = phone.assistPort().summary().single()
             assertEquals(1, day.peopleHelped)
-            assertEquals(listOf(ProcedureCounts("1.004873", submitted = 0, notSent = 1, abandonedDrafts = 0)), day.procedures)
+            assertEquals(listOf(ProcedureCounts("1.004873", submitted = 0, notSent = 1, abandonedDrafts = 0, lines = listOf("Không gửi được: 1 hồ sơ"))), day.procedures)
         }
     }
 }
