@@ -75,11 +75,6 @@ class Texts(val lang: Lang) {
         "Đang hỗ trợ người dân, từ $since",
         "Helping someone, since $since",
     )
-    val assistNotLoggedIn get() = pick(
-        "Người được hỗ trợ hãy tự đăng nhập bằng tài khoản định danh điện tử của mình.",
-        "The person being helped logs in with their own electronic identity.",
-    )
-    val assistNobodyLoggedIn get() = core.assistNobodyLoggedIn
     val assistErased get() = core.assistErased
     val assistInterrupted get() = core.assistInterrupted
     val receiptAfterIntake get() = core.receiptAfterIntake
