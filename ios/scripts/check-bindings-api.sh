@@ -205,6 +205,41 @@ case submissionsPending\( ?count: UInt32 ?\)
 case identityLevelTooLow\( ?required: UInt8 ?\)
 case consentRequired\( ?statement: String ?\)
 case previousCitizenUndelivered\( ?count: UInt32 ?\)
+public func domainWording\(language: String\) -> DomainWording
+public func wordingResultDue\(language: String, date: String\) -> String
+public func wordingSupplementFor\(language: String, code: String\) -> String
+public func wordingSupplementSent\(language: String, code: String\) -> String
+public func wordingSubmitted\(language: String, code: String\) -> String
+public func wordingRefused\(language: String, reason: String\) -> String
+public func wordingUploading\(language: String, percent: UInt8\) -> String
+public func wordingProblemsToFix\(language: String, count: UInt32\) -> String
+public struct DomainWording
+public let offlineCatalog: String
+public let catalogNeverDownloaded: String
+public let offlineDraftQueued: String
+public let offlineStatus: String
+public let offlineLogin: String
+public let offlineAction: String
+public let withdrawalQueued: String
+public let receiptAfterIntake: String
+public let noTrustList: String
+public let applicantMatches: String
+public let applicantDiffers: String
+public let applicantUnknown: String
+public let assistErased: String
+public let assistInterrupted: String
+public let assistNobodyLoggedIn: String
+public func setLogSink\(sink: LogSink\?, level: LogLevel\)
+public protocol LogSink: AnyObject, Sendable
+func log\(record: LogRecord\)
+public struct LogRecord
+public let level: LogLevel
+public let target: String
+public let message: String
+public enum LogLevel
+case warn
+case info
+case debug
 LIST
 )
 

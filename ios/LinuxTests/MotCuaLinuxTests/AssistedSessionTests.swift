@@ -15,7 +15,14 @@ let elderPhone = "0987654321"
 /// of the citizen on the volunteer's phone (decision 0003).
 @MainActor
 final class AssistedSessionTests: XCTestCase {
-    private let texts = Texts(lang: .vi)
+    // Computed: XCTest makes the test instances before `setUp()` installs the wording.
+    private var texts: Texts { Texts(lang: .vi) }
+
+    override class func setUp() {
+        super.setUp()
+        // The models' sentences are the core's, as in the app (the app installs it at launch).
+        CoreWording.install()
+    }
 
     func testFromConsentToEndNothingOfThePersonIsLeft() async throws {
         let portal = try await Portal.start()

@@ -67,7 +67,14 @@ private struct UncalledActions: CitizenActionsPort {
 
 @MainActor
 final class CoreDecidesTests: XCTestCase {
-    private let texts = Texts(lang: .vi)
+    // Computed: XCTest makes the test instances before `setUp()` installs the wording.
+    private var texts: Texts { Texts(lang: .vi) }
+
+    override class func setUp() {
+        super.setUp()
+        // The models' sentences are the core's, as in the app (the app installs it at launch).
+        CoreWording.install()
+    }
 
     func testEveryStatusShowsExactlyTheCoresActionsAndPrimary() async throws {
         XCTAssertEqual(Set(everyStatus.map { "\($0)" }).count, 12)
@@ -156,6 +163,8 @@ final class CoreDecidesTests: XCTestCase {
         await desk.scanned("MC1:NOTHING")
         guard case .verdict(let verdict) = desk.state else { return XCTFail("\(desk.state)") }
         XCTAssertEqual(verdict.kind, .malformed)
+        let check = try await receipts.verifyReceipt(scannedText: "MC1:NOTHING")
+        XCTAssertEqual(verdict.headline, check.message, "the desk shows the core's verdict sentence")
 
         // Asked for what is not there: the kind says so.
         let receipt = ReceiptModel(receipts: receipts, catalog: app.catalog, dossierCode: "000.00.00.H00-000000-9999", lang: .vi)
@@ -163,5 +172,44 @@ final class CoreDecidesTests: XCTestCase {
         guard case .failed(let notIssued) = receipt.state else { return XCTFail("\(receipt.state)") }
         XCTAssertEqual(notIssued.kind, .notFound)
         XCTAssertNil(notIssued.reason)
+    }
+
+    func testTheModelsSayTheCoresSentencesInBothLanguages() async throws {
+        var deadlines: Set<String> = []
+        for lang in Lang.allCases {
+            let core = domainWording(language: lang.rawValue)
+            let tracked = TrackedDossier(
+                code: "000.00.14.H56-260302-0001", procedureCode: maritalStatus, status: .received, statusLabel: "label",
+                appointmentDate: "2026-03-03", timeline: [], overdue: false,
+                actions: dossierActions(status: .received, holdsReceipt: false), missing: []
+            )
+            let model = DossierDetailModel(tracking: OneDossier(DossierRecord(core: tracked)), actions: QueuedActions(),
+                                           code: tracked.code, lang: lang)
+            await model.load()
+            let deadline = try XCTUnwrap(try model.shown().deadline)
+            XCTAssertEqual(deadline, wordingResultDue(language: lang.rawValue, date: Format(lang: lang).date("2026-03-03")),
+                           "\(lang): the result-due line")
+            deadlines.insert(deadline)
+            await model.withdraw(note: nil)
+            XCTAssertEqual(try model.shown().banner, core.withdrawalQueued, "\(lang): the queued withdrawal")
+
+            let texts = Texts(lang: lang)
+            XCTAssertEqual(texts.offlineDraftQueued, core.offlineDraftQueued, "\(lang)")
+            XCTAssertEqual(texts.supplementFor(tracked.code), wordingSupplementFor(language: lang.rawValue, code: tracked.code))
+            XCTAssertEqual(texts.applicant(.matches), core.applicantMatches, "\(lang)")
+            XCTAssertEqual(texts.outcomeNobodyLoggedIn, core.assistNobodyLoggedIn, "\(lang)")
+        }
+        XCTAssertEqual(deadlines.count, 2, "Vietnamese and English differ: \(deadlines)")
+    }
+}
+
+/// A withdrawal that waits in the outbox, as the core answers offline.
+private struct QueuedActions: CitizenActionsPort {
+    func withdraw(code: String, note: String?) async throws -> Delivery {
+        .queued(retryInSeconds: 30)
+    }
+
+    func answerSupplement(code: String) async throws -> FormView {
+        throw Problem(kind: .unexpected, code: "not_called", message: "")
     }
 }

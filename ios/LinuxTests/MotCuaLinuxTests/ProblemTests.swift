@@ -8,7 +8,14 @@ import XCTest
 /// models' own sentence for what will happen.
 @MainActor
 final class ProblemTests: XCTestCase {
-    private let texts = Texts(lang: .vi)
+    // Computed: XCTest makes the test instances before `setUp()` installs the wording.
+    private var texts: Texts { Texts(lang: .vi) }
+
+    override class func setUp() {
+        super.setUp()
+        // The models' sentences are the core's, as in the app (the app installs it at launch).
+        CoreWording.install()
+    }
 
     func testLoggedOutInvalidAndOfflineBecomeTheScreensProblems() async throws {
         let portal = try await Portal.start()

@@ -3,6 +3,7 @@ import MotCuaBindings
 import MotCuaCore
 import MotCuaModels
 import Observation
+import os
 
 /// Everything the screens share: the province's branding, the settings, the core (opened
 /// off the main thread, reopened in the chosen language) and the long-lived models.
@@ -38,6 +39,9 @@ final class AppEnvironment {
     @ObservationIgnored private var opening: Task<Void, Never>? = nil
 
     private init() {
+        // First of all: every `Texts` below (and every model's) reads the core's sentences.
+        CoreWording.install()
+        CoreLog.installInDebugBuilds()
         let owner = DeviceOwner()
         let store = UserDefaultsSettingsStore()
         let settings = SettingsModel(store: store, owner: owner)
@@ -167,3 +171,34 @@ private struct UnopenedIdentity: IdentityPort {
     func eraseWarning() async throws -> String? { nil }
     func logoutAndErase() async throws {}
 }
+
+/// The core's logs in the unified log (Console.app, Xcode) in debug builds only, as the
+/// Android app sends them to logcat: release builds install no sink, and the release
+/// library compiles the core's log statements out anyway. The core redacts what it sends
+/// (no personal data, no codes, no tokens); `privacy: .public` only stops the unified log
+/// from hiding text that is already safe.
+enum CoreLog {
+    static func installInDebugBuilds() {
+        #if DEBUG
+        setLogSink(sink: UnifiedLogSink(), level: .info)
+        #endif
+    }
+}
+
+#if DEBUG
+/// Hands each line to `os.Logger` and returns at once (the core calls it on its threads).
+private final class UnifiedLogSink: LogSink {
+    private let logger = Logger(subsystem: "vn.motcua.app", category: "core")
+
+    func log(record: LogRecord) {
+        let type: OSLogType
+        switch record.level {
+        // Apple's own `Logger.warning` logs at the error level: the unified log has no warning.
+        case .warn: type = .error
+        case .info: type = .info
+        case .debug: type = .debug
+        }
+        logger.log(level: type, "\(record.target, privacy: .public): \(record.message, privacy: .public)")
+    }
+}
+#endif

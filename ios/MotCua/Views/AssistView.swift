@@ -264,8 +264,8 @@ struct HandoffView: View {
                             .padding()
                             .background(Color.white)
                             .environment(\.colorScheme, .light)
-                    } else {
-                        Banner(text: tr("handoff.noReceipt"))
+                    } else if let note = sheet.receiptNote {
+                        Banner(text: note)
                     }
                     ShareLink(item: sheet.shareText) {
                         Label(tr("handoff.share"), systemImage: "square.and.arrow.up")

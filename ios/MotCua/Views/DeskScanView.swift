@@ -50,7 +50,6 @@ struct DeskScanView: View {
                             .foregroundStyle(verdict.valid ? .green : .red)
                             .fixedSize(horizontal: false, vertical: true)
                             .accessibilityAddTraits(.isHeader)
-                        Text(verdict.explanation).fixedSize(horizontal: false, vertical: true)
                         ForEach(Array(verdict.lines.enumerated()), id: \.offset) { _, line in
                             LabeledLine(label: line.label, value: line.value)
                         }

@@ -53,6 +53,9 @@ public final class CoreServices: Sendable {
     /// Opens the core (creating its database on first use). Blocks on SQLite and the
     /// keychain: call it off the main thread. Throws a `Problem`.
     public static func open(_ configuration: CoreConfiguration, platform: Platform) throws -> CoreServices {
+        // The models' `Texts` read the core's sentences: installed with the services, so that
+        // no caller of the ports can forget it (the app installs it earlier too, at launch).
+        CoreWording.install()
         let config = AppConfig(
             dataDir: configuration.dataDirectory,
             portalUrl: configuration.portalURL,

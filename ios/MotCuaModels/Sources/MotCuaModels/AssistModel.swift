@@ -28,8 +28,11 @@ public struct HandoffSheet: Equatable, Sendable {
     public let appointment: String?
     /// The receipt, once the desk accepted the dossier and it was synced; nil before.
     public let receipt: ReceiptSheet?
-    /// The hand-off as text to share (no personal data).
-    public let shareText: String
+    /// Why there is no receipt yet, in the core's words (nil when there is one).
+    public let receiptNote: String?
+    /// The hand-off as text to share (no personal data): the core's instructions, as the
+    /// Android app shares them.
+    public var shareText: String { handoff.instructions }
 }
 
 /// One day of the volunteer's summary, in words.
@@ -122,17 +125,27 @@ public final class AssistModel {
         do {
             let handoff = try await session.handoff(dossierCode: dossierCode)
             var receipt: ReceiptSheet? = nil
-            if let receipts = session.services.receipts,
-               let slip = try? await receipts.receipt(dossierCode: dossierCode) {
-                // Before the desk accepts the dossier there is no receipt: the instructions
-                // say how to look it up meanwhile.
-                let procedure = try? await session.services.catalog.procedure(code: slip.details.procedureCode)
-                receipt = ReceiptSheet(slip: slip, lines: receiptLines(
-                    slip.details, procedureName: procedure.map { lang == .vi ? $0.nameVi : $0.nameEn }, lang: lang))
+            var note: String? = nil
+            // Before the desk accepts the dossier (no appointment yet) there is no receipt:
+            // the core says when it comes; the instructions say how to look it up meanwhile.
+            if handoff.appointmentDate == nil {
+                note = texts.receiptAfterIntake
+            } else if let receipts = session.services.receipts {
+                do {
+                    let slip = try await receipts.receipt(dossierCode: dossierCode)
+                    let procedure = try? await session.services.catalog.procedure(code: slip.details.procedureCode)
+                    receipt = ReceiptSheet(slip: slip, lines: receiptLines(
+                        slip.details, procedureName: procedure.map { lang == .vi ? $0.nameVi : $0.nameEn }, lang: lang))
+                } catch {
+                    // Accepted but not synced yet, say: the core's message says so.
+                    note = Problem.from(error, texts: texts).message
+                }
+            } else {
+                note = texts.notYetAvailable
             }
             let format = Format(lang: lang)
             self.handoff = HandoffSheet(handoff: handoff, appointment: handoff.appointmentDate.map(format.date),
-                                        receipt: receipt, shareText: texts.handoffText(handoff, format: format))
+                                        receipt: receipt, receiptNote: note)
         } catch {
             problem = Problem.from(error, texts: texts)
         }

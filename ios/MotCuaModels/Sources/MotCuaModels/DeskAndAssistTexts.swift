@@ -1,7 +1,9 @@
 import Foundation
 
-/// The words of the receipt, desk and assisted-session screens, vi and en (the core's own
-/// messages come with its `Problem`s; these are what the app says around them).
+/// The words of the receipt, desk and assisted-session screens, vi and en. The verdict, the
+/// applicant check, the hand-off and the empty session are the core's (its `Verification`,
+/// `DomainWording`, `Handoff.instructions`); the counts of a session and of the summary and
+/// the trust list's age are still composed here, as the Android app composes its own.
 extension Texts {
     // MARK: Receipt lines
 
@@ -13,24 +15,8 @@ extension Texts {
 
     // MARK: Desk verdicts
 
-    /// The verdict in a few words, in large type; the core's sentence says the rest.
-    public func verdictHeadline(_ kind: VerdictKind) -> String {
-        switch kind {
-        case .valid:
-            return pick("Giấy tiếp nhận hợp lệ", "Valid receipt")
-        case .tampered:
-            return pick("Giấy tiếp nhận đã bị sửa: không hợp lệ", "The receipt was altered: not valid")
-        case .unknownKey:
-            return pick("Không nhận ra khóa ký của giấy này", "The receipt's signing key is not known")
-        case .revokedKey:
-            return pick("Khóa ký đã bị thu hồi: không hợp lệ", "The signing key was revoked: not valid")
-        case .expiredKey:
-            return pick("Khóa ký không còn hiệu lực vào ngày tiếp nhận ghi trên giấy: không hợp lệ",
-                        "The signing key was not in force on the receipt's date: not valid")
-        case .malformed:
-            return pick("Mã QR này không phải giấy tiếp nhận", "This QR code is not a receipt")
-        }
-    }
+    // The verdict itself is the core's sentence (`Verification.userMessage`), as Android
+    // shows it: no headline of the app's.
 
     public func trustListAge(sequence: UInt64, fetchedAt: Int64, format: Format) -> String {
         pick("Kiểm tra bằng danh sách khóa ký số \(sequence), tải lúc \(format.dateTime(unixSeconds: fetchedAt))",
@@ -42,16 +28,12 @@ extension Texts {
              "Signing-key list no. \(list.sequence) (\(list.keys) keys) updated \(format.dateTime(unixSeconds: list.fetchedAt))")
     }
 
-    /// Word for word the core's (`core::wording`, `applicant_*`), as the Android app shows it.
+    /// The core's answer to the applicant check (`core::wording`, `applicant_*`).
     public func applicant(_ match: ApplicantMatch) -> String {
         switch match {
-        case .matches:
-            return pick("Đúng người đứng tên hồ sơ.", "This is the applicant.")
-        case .doesNotMatch:
-            return pick("Số định danh không khớp với người đứng tên hồ sơ.", "The ID number does not match the applicant.")
-        case .noDigest:
-            return pick("Giấy này không có số định danh để đối chiếu; kiểm tra giấy tờ tùy thân như thường lệ.",
-                        "This receipt carries no ID number to compare; check the ID card as usual.")
+        case .matches: return wording.applicantMatches
+        case .doesNotMatch: return wording.applicantDiffers
+        case .noDigest: return wording.applicantUnknown
         }
     }
 
@@ -73,9 +55,7 @@ extension Texts {
         pick("\(count) hồ sơ đang soạn đã bị xóa", "\(count) unfinished drafts erased")
     }
 
-    public var outcomeNobodyLoggedIn: String {
-        pick("Không có ai đăng nhập trong phiên này", "Nobody logged in during this session")
-    }
+    public var outcomeNobodyLoggedIn: String { wording.assistNobodyLoggedIn }
 
     public func dayHelped(_ count: Int) -> String {
         pick("\(count) người được hỗ trợ", "\(count) people helped")
@@ -89,18 +69,5 @@ extension Texts {
     public func tally(_ tally: ProcedureTally) -> String {
         pick("\(tally.procedureCode): nộp \(tally.submitted), không gửi được \(tally.notSent), bỏ dở \(tally.abandonedDrafts)",
              "\(tally.procedureCode): filed \(tally.submitted), not sent \(tally.notSent), left unfinished \(tally.abandonedDrafts)")
-    }
-
-    /// The hand-off as plain text, to share (no personal data).
-    public func handoffText(_ handoff: Handoff, format: Format) -> String {
-        var lines = [pick("Mã hồ sơ: \(handoff.dossierCode)", "Dossier code: \(handoff.dossierCode)")]
-        if let name = handoff.procedureName {
-            lines.append(pick("Thủ tục: \(name)", "Procedure: \(name)"))
-        }
-        if let date = handoff.appointmentDate {
-            lines.append(pick("Hẹn trả kết quả: \(format.date(date))", "Come back for the result on: \(format.date(date))"))
-        }
-        lines.append(handoff.instructions)
-        return lines.joined(separator: "\n")
     }
 }

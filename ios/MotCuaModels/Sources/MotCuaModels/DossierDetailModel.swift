@@ -115,7 +115,6 @@ public final class DossierDetailModel {
     }
 
     private func describe(_ d: DossierRecord, banner: String?) -> DossierDetail {
-        let vi = lang == .vi
         let format = Format(lang: lang)
         // What the core offers, as it says it; only the wiring is this build's: an action
         // that needs the citizen-actions port is not offered without it.
@@ -123,7 +122,7 @@ public final class DossierDetailModel {
         return DossierDetail(
             code: d.code,
             status: d.label,
-            deadline: d.appointmentDate.map { (vi ? "Hẹn trả kết quả: " : "Result due: ") + format.date($0) },
+            deadline: d.appointmentDate.map { texts.resultDue(format.date($0)) },
             overdue: d.overdue,
             timeline: d.timeline.reversed().map { e in
                 TimelineItem(

@@ -124,6 +124,6 @@ public final class HomeModel {
     }
 
     private func appointment(_ date: String) -> String {
-        (lang == .vi ? "Hẹn trả kết quả: " : "Result due: ") + Format(lang: lang).date(date)
+        texts.resultDue(Format(lang: lang).date(date))
     }
 }

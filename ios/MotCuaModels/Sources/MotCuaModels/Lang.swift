@@ -12,15 +12,32 @@ public enum Lang: String, Sendable, CaseIterable, Codable {
     }
 }
 
-/// The sentences the models compose from state (what will happen when offline, progress,
-/// counts). Static labels (titles, buttons) are in the app's String Catalog; error messages
-/// come localised from the core. Plain words, no jargon: the reader may be using a
-/// smartphone for the first time. Same wording as the Android app's `Texts`.
+/// The sentences the models show. The domain's (what happens offline, what was queued, the
+/// deadline, the supplement, the submission, the receipt, the applicant check, the end of an
+/// assisted session) are the core's, through the installed `DomainWording` (one source with
+/// the Android app's `Texts`); the ones composed here are screen feedback (search counts,
+/// "not in this version", the app lock). Static labels (titles, buttons) are in the app's
+/// String Catalog; error messages come localised from the core. Plain words, no jargon: the
+/// reader may be using a smartphone for the first time.
 public struct Texts: Sendable, Equatable {
     public let lang: Lang
+    /// The core's sentences in `lang`.
+    public let wording: DomainWording
 
+    /// The texts in `lang`, with the installed wording (`DomainWording.install`).
     public init(lang: Lang) {
+        self.init(lang: lang, wording: DomainWording.of(lang))
+    }
+
+    /// The texts in `lang` with `wording` (a test that wants its own).
+    public init(lang: Lang, wording: DomainWording) {
         self.lang = lang
+        self.wording = wording
+    }
+
+    /// Two texts are the same when their language is: the wording is the installed one's.
+    public static func == (lhs: Texts, rhs: Texts) -> Bool {
+        lhs.lang == rhs.lang
     }
 
     func pick(_ vi: String, _ en: String) -> String {
@@ -31,36 +48,13 @@ public struct Texts: Sendable, Equatable {
         pick("Đã có lỗi không mong muốn. Vui lòng thử lại.", "Something unexpected went wrong. Please try again.")
     }
 
-    // Offline states: what still works and what will happen.
-    public var offlineCatalog: String {
-        pick("Không có mạng. Đang dùng danh mục thủ tục đã lưu trên máy.",
-             "No connection. Using the list of procedures saved on this phone.")
-    }
-
-    public var catalogNeverDownloaded: String {
-        pick("Cần kết nối mạng một lần để tải danh mục thủ tục. Hãy bật Wi-Fi hoặc dữ liệu di động.",
-             "Connect once to download the list of procedures. Turn on Wi-Fi or mobile data.")
-    }
-
-    public var offlineDraftQueued: String {
-        pick("Hồ sơ đã được lưu trên máy và sẽ tự gửi khi có mạng.",
-             "The dossier is saved on this phone and will be sent by itself when there is a connection.")
-    }
-
-    public var offlineStatus: String {
-        pick("Không có mạng. Đang hiển thị trạng thái đã cập nhật lần trước; ứng dụng sẽ tự cập nhật khi có mạng.",
-             "No connection. Showing the status from the last update; the app updates by itself when there is a connection.")
-    }
-
-    public var offlineLogin: String {
-        pick("Không có mạng nên chưa đăng nhập được. Hãy bật Wi-Fi hoặc dữ liệu di động rồi bấm Thử lại.",
-             "No connection, so you cannot log in yet. Turn on Wi-Fi or mobile data, then tap Try again.")
-    }
-
-    public var offlineAction: String {
-        pick("Không có mạng nên chưa gửi được. Chưa có gì thay đổi; hãy thử lại khi có mạng.",
-             "No connection, so nothing was sent and nothing changed. Try again when there is a connection.")
-    }
+    // Offline states: what still works and what will happen (the core's).
+    public var offlineCatalog: String { wording.offlineCatalog }
+    public var catalogNeverDownloaded: String { wording.catalogNeverDownloaded }
+    public var offlineDraftQueued: String { wording.offlineDraftQueued }
+    public var offlineStatus: String { wording.offlineStatus }
+    public var offlineLogin: String { wording.offlineLogin }
+    public var offlineAction: String { wording.offlineAction }
 
     public var notYetAvailable: String {
         pick("Tính năng này chưa có trong phiên bản ứng dụng này.",
@@ -72,27 +66,14 @@ public struct Texts: Sendable, Equatable {
              "This phone has no passcode, Face ID or Touch ID, so the app cannot be locked. Set a passcode in the phone's Settings.")
     }
 
-    public var assistErased: String {
-        pick("Đã kết thúc phiên hỗ trợ. Thông tin của người được hỗ trợ đã được xóa khỏi máy này.",
-             "The assisted session has ended. The person's information has been erased from this phone.")
-    }
+    public var assistErased: String { wording.assistErased }
+    public var withdrawalQueued: String { wording.withdrawalQueued }
+    public var receiptAfterIntake: String { wording.receiptAfterIntake }
 
-    public var withdrawalQueued: String {
-        pick("Yêu cầu rút hồ sơ đã được lưu trên máy và sẽ tự gửi khi có mạng.",
-             "The request to withdraw is saved on this phone and will be sent by itself when there is a connection.")
-    }
-
-    public var supplementNote: String {
-        pick("Ghi chú gửi cán bộ", "Note for the officer")
-    }
-
-    public var supplementNoteHelp: String {
-        pick("Không bắt buộc nếu đã đính kèm giấy tờ.", "Optional when you attach documents.")
-    }
-
-    public func supplementFor(_ code: String) -> String {
-        pick("Bổ sung hồ sơ \(code)", "Documents for dossier \(code)")
-    }
+    /// "Hẹn trả kết quả: Thứ Ba, 03/03/2026", `date` already formatted.
+    public func resultDue(_ date: String) -> String { wording.resultDue(date) }
+    public func supplementFor(_ code: String) -> String { wording.supplementFor(code) }
+    public func supplementSent(_ code: String) -> String { wording.supplementSent(code) }
 
     public func searchResults(_ count: Int) -> String {
         pick("Tìm thấy \(count) thủ tục", "\(count) procedures found")
@@ -102,25 +83,15 @@ public struct Texts: Sendable, Equatable {
         pick("Khớp với cách gọi \"\(phrase)\"", "Matches \"\(phrase)\"")
     }
 
-    public func uploading(_ percent: Int) -> String {
-        pick("Đang gửi giấy tờ: \(percent)%", "Sending documents: \(percent)%")
-    }
-
-    public func submitted(_ code: String) -> String {
-        pick("Đã nộp hồ sơ. Mã hồ sơ: \(code)", "Dossier submitted. Dossier code: \(code)")
-    }
-
-    public func refused(_ reason: String) -> String {
-        pick("Hồ sơ chưa được nhận: \(reason)", "The dossier was not accepted: \(reason)")
-    }
+    public func uploading(_ percent: Int) -> String { wording.uploading(min(max(percent, 0), 100)) }
+    public func submitted(_ code: String) -> String { wording.submitted(code) }
+    public func refused(_ reason: String) -> String { wording.refused(reason) }
 
     public var onBehalfChooseBasis: String {
         pick("Hãy chọn bạn là gì của người được nộp thay.", "Choose how you are related to the person you file for.")
     }
 
-    public func problemsToFix(_ count: Int) -> String {
-        pick("Còn \(count) chỗ cần sửa trước khi nộp", "\(count) things to fix before submitting")
-    }
+    public func problemsToFix(_ count: Int) -> String { wording.problemsToFix(max(count, 0)) }
 
     public func helpedCount(_ count: Int) -> String {
         pick("Đã hỗ trợ \(count) người trên điện thoại này", "\(count) people helped on this phone")

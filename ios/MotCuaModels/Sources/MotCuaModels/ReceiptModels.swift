@@ -136,14 +136,13 @@ public enum VerdictKind: Equatable, Sendable, CaseIterable {
     case malformed
 }
 
-/// A verdict in words for the desk officer: what it is (in a few words), the core's sentence
-/// with what to do, what the receipt says (valid only), and how old the trust list behind
-/// it is.
+/// A verdict in words for the desk officer: the core's sentence (the verdict and what to
+/// do, as the Android app shows it), what the receipt says (valid only), and how old the
+/// trust list behind it is.
 public struct DeskVerdict: Equatable, Sendable {
     public let kind: VerdictKind
+    /// The core's sentence (`Verification.userMessage`): the verdict and what to do.
     public let headline: String
-    /// The core's sentence: the verdict and what to do.
-    public let explanation: String
     public let lines: [ReceiptField]
     public let trustList: String
     /// Valid and carrying the applicant's digest: the officer may type the ID number.
@@ -269,7 +268,7 @@ public final class DeskScanModel {
         case .expiredKey: kind = .expiredKey
         case .malformed: kind = .malformed
         }
-        return DeskVerdict(kind: kind, headline: texts.verdictHeadline(kind), explanation: check.message, lines: lines,
+        return DeskVerdict(kind: kind, headline: check.message, lines: lines,
                            trustList: texts.trustListAge(sequence: check.trustListSequence, fetchedAt: check.trustListFetchedAt,
                                                          format: Format(lang: lang)),
                            canCheckApplicant: carriesApplicant)

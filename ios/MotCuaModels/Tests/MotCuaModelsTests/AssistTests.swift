@@ -3,6 +3,11 @@ import XCTest
 
 @MainActor
 final class AssistTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        installTestWording()
+    }
+
     func testWithoutTheAssistAreaTheScreenSaysSo() async {
         let model = AssistModel(assist: nil, lang: .en)
         await model.load()
@@ -73,17 +78,14 @@ final class AssistTests: XCTestCase {
         let sheet = try XCTUnwrap(model.handoff)
         XCTAssertEqual(sheet.appointment, "Thứ Năm, 05/03/2026")
         XCTAssertEqual(sheet.receipt?.slip.modules, sampleModules, "the receipt QR when issued")
-        XCTAssertEqual(sheet.shareText, """
-            Mã hồ sơ: 000.00.14.H56-260302-0001
-            Thủ tục: Đăng ký khai sinh
-            Hẹn trả kết quả: Thứ Năm, 05/03/2026
-            Tra cứu bằng mã hồ sơ trên cổng dịch vụ công.
-            """)
+        XCTAssertEqual(sheet.shareText, sheet.handoff.instructions, "the core's instructions, as they come")
+        XCTAssertNil(sheet.receiptNote, "a receipt: nothing to explain")
         XCTAssertFalse(sheet.shareText.contains(citizen.fullName), "no personal data in what is shared")
         model.closeHandoff()
 
         await model.showHandoff(dossierCode: "000.00.14.H56-260302-0002")
         XCTAssertNil(model.handoff?.receipt, "not accepted at the desk yet: no receipt, the instructions say what to do")
+        XCTAssertEqual(model.handoff?.receiptNote, Texts(lang: .vi).receiptAfterIntake, "the core's words for when it comes")
         XCTAssertEqual(model.handoff?.handoff.dossierCode, "000.00.14.H56-260302-0002")
         XCTAssertNil(model.problem)
     }

@@ -6,6 +6,11 @@ import XCTest
 // from a nonisolated context); an async one it runs on the main actor, as Xcode does.
 @MainActor
 final class DossierScreensTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        installTestWording()
+    }
+
     private func editing(_ model: DraftFormModel, file: StaticString = #filePath, line: UInt = #line) -> DraftForm? {
         guard case .editing(let form) = model.state else {
             XCTFail("not editing: \(model.state)", file: file, line: line)

@@ -365,7 +365,9 @@ final class FakeSession: AssistedSessionPort, @unchecked Sendable {
     }
 
     func handoff(dossierCode: String) async throws -> Handoff {
-        Handoff(dossierCode: dossierCode, procedureName: "Đăng ký khai sinh", appointmentDate: "2026-03-05",
+        // As the core: the appointment once the desk accepted (the one dossier with a receipt).
+        Handoff(dossierCode: dossierCode, procedureName: "Đăng ký khai sinh",
+                appointmentDate: dossierCode == receiptDetails.dossierCode ? "2026-03-05" : nil,
                 instructions: "Tra cứu bằng mã hồ sơ trên cổng dịch vụ công.")
     }
 }
@@ -474,5 +476,49 @@ final class FakeActions: CitizenActionsPort, @unchecked Sendable {
                      DocumentUI(requirement: "marriage", name: "Giấy chứng nhận kết hôn", required: false, files: [], error: nil),
                  ],
                  message: message)
+    }
+}
+
+/// The core's sentences for these tests, word for word as `core::wording` says them today:
+/// the models read whatever is installed (`DomainWording.install`), and here nothing of the
+/// core runs. LinuxTests check the models against the real core's wording.
+func installTestWording() {
+    DomainWording.install { lang in
+        @Sendable func pick(_ vi: String, _ en: String) -> String { lang == .vi ? vi : en }
+        return DomainWording(
+            offlineCatalog: pick("Không có mạng. Đang dùng danh mục thủ tục đã lưu trên máy.",
+                                 "No connection. Using the list of procedures saved on this phone."),
+            catalogNeverDownloaded: pick("Cần kết nối mạng một lần để tải danh mục thủ tục. Hãy bật Wi-Fi hoặc dữ liệu di động.",
+                                         "Connect once to download the list of procedures. Turn on Wi-Fi or mobile data."),
+            offlineDraftQueued: pick("Hồ sơ đã được lưu trên máy và sẽ tự gửi khi có mạng.",
+                                     "The dossier is saved on this phone and will be sent by itself when there is a connection."),
+            offlineStatus: pick("Không có mạng. Đang hiển thị trạng thái đã cập nhật lần trước; ứng dụng sẽ tự cập nhật khi có mạng.",
+                                "No connection. Showing the status from the last update; the app updates by itself when there is a connection."),
+            offlineLogin: pick("Không có mạng nên chưa đăng nhập được. Hãy bật Wi-Fi hoặc dữ liệu di động rồi bấm Thử lại.",
+                               "No connection, so you cannot log in yet. Turn on Wi-Fi or mobile data, then tap Try again."),
+            offlineAction: pick("Không có mạng nên chưa gửi được. Chưa có gì thay đổi; hãy thử lại khi có mạng.",
+                                "No connection, so nothing was sent and nothing changed. Try again when there is a connection."),
+            withdrawalQueued: pick("Yêu cầu rút hồ sơ đã được lưu trên máy và sẽ tự gửi khi có mạng.",
+                                   "The request to withdraw is saved on this phone and will be sent by itself when there is a connection."),
+            receiptAfterIntake: pick("Giấy tiếp nhận (mã QR) sẽ có khi bộ phận một cửa tiếp nhận hồ sơ.",
+                                     "The receipt (QR code) is issued when the one-stop desk accepts the dossier."),
+            noTrustList: pick("Chưa có danh sách khóa ký số trên máy.", "No signing-key list on this phone yet."),
+            applicantMatches: pick("Đúng người đứng tên hồ sơ.", "This is the applicant."),
+            applicantDiffers: pick("Số định danh không khớp với người đứng tên hồ sơ.", "The ID number does not match the applicant."),
+            applicantUnknown: pick("Giấy này không có số định danh để đối chiếu.", "This receipt carries no ID number to compare."),
+            assistErased: pick("Đã kết thúc phiên hỗ trợ. Thông tin của người được hỗ trợ đã được xóa khỏi máy này.",
+                               "The assisted session has ended. The person's information has been erased from this phone."),
+            assistInterrupted: pick("Phiên hỗ trợ trước bị gián đoạn và đã được xóa khỏi máy.",
+                                    "The previous assisted session was interrupted and has been erased."),
+            assistNobodyLoggedIn: pick("Không có ai đăng nhập trong phiên này nên phiên không được tính là đã hỗ trợ.",
+                                       "Nobody logged in during this session, so it does not count as someone helped."),
+            resultDue: { pick("Hẹn trả kết quả: \($0)", "Result due: \($0)") },
+            supplementFor: { pick("Bổ sung hồ sơ \($0)", "Documents for dossier \($0)") },
+            supplementSent: { pick("Đã gửi bổ sung hồ sơ \($0)", "Documents sent for dossier \($0)") },
+            submitted: { pick("Đã nộp hồ sơ. Mã hồ sơ: \($0)", "Dossier submitted. Dossier code: \($0)") },
+            refused: { pick("Hồ sơ chưa được nhận: \($0)", "The dossier was not accepted: \($0)") },
+            uploading: { pick("Đang gửi giấy tờ: \($0)%", "Sending documents: \($0)%") },
+            problemsToFix: { pick("Còn \($0) chỗ cần sửa trước khi nộp", "\($0) things to fix before submitting") }
+        )
     }
 }

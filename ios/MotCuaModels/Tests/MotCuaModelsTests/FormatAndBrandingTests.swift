@@ -2,6 +2,11 @@ import XCTest
 @testable import MotCuaModels
 
 final class FormatAndBrandingTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        installTestWording()
+    }
+
     func testDatesAreDayFirstWithTheWeekday() {
         XCTAssertEqual(Format(lang: .vi).date("2026-03-03"), "Thứ Ba, 03/03/2026")
         XCTAssertEqual(Format(lang: .en).date("2026-03-03"), "Tuesday, 03/03/2026")

@@ -6,6 +6,11 @@ import XCTest
 // from a nonisolated context); an async one it runs on the main actor, as Xcode does.
 @MainActor
 final class ReceiptAndDeskTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        installTestWording()
+    }
+
     func testWithoutTheReceiptAreaTheScreensSaySoInsteadOfInventing() async {
         let receipt = ReceiptModel(receipts: nil, dossierCode: "A", lang: .vi)
         await receipt.load()
@@ -91,8 +96,7 @@ final class ReceiptAndDeskTests: XCTestCase {
         await desk.scanned("MC1:OK")
         guard case .verdict(let valid) = desk.state else { return XCTFail("no verdict") }
         XCTAssertEqual(valid.kind, .valid)
-        XCTAssertEqual(valid.headline, "Giấy tiếp nhận hợp lệ")
-        XCTAssertEqual(valid.explanation, "core on MC1:OK", "the core's sentence, as it comes")
+        XCTAssertEqual(valid.headline, "core on MC1:OK", "the core's sentence, as it comes")
         XCTAssertEqual(valid.lines.first, ReceiptField(label: "Mã hồ sơ", value: "000.00.14.H56-260302-0001"))
         XCTAssertEqual(valid.trustList, "Kiểm tra bằng danh sách khóa ký số 3, tải lúc 09:30, Thứ Hai, 02/03/2026")
         XCTAssertTrue(valid.canCheckApplicant)
@@ -108,23 +112,13 @@ final class ReceiptAndDeskTests: XCTestCase {
             await desk.scanned(text)
             guard case .verdict(let verdict) = desk.state else { return XCTFail("no verdict for \(text)") }
             XCTAssertEqual(verdict.kind, kind)
-            XCTAssertEqual(verdict.explanation, "core on \(text)")
+            XCTAssertEqual(verdict.headline, "core on \(text)")
             XCTAssertFalse(verdict.valid)
             XCTAssertEqual(verdict.lines, [], "nothing of an untrusted receipt is shown as fact")
             XCTAssertFalse(verdict.canCheckApplicant)
             headlines[kind] = verdict.headline
         }
-        XCTAssertEqual(headlines[.tampered], "Giấy tiếp nhận đã bị sửa: không hợp lệ")
-        XCTAssertEqual(headlines[.malformed], "Mã QR này không phải giấy tiếp nhận")
-        XCTAssertEqual(Set(headlines.values).count, 5, "each verdict says something different")
-    }
-
-    func testEveryVerdictHasItsOwnWordsInBothLanguages() async {
-        for lang in Lang.allCases {
-            let texts = Texts(lang: lang)
-            XCTAssertEqual(Set(VerdictKind.allCases.map(texts.verdictHeadline)).count, 6)
-        }
-        XCTAssertNotEqual(Texts(lang: .vi).verdictHeadline(.expiredKey), Texts(lang: .en).verdictHeadline(.expiredKey))
+        XCTAssertEqual(headlines.count, 5)
     }
 
     func testWithoutATrustListTheDeskIsToldToFetchItOnceThenScans() async {
@@ -147,7 +141,7 @@ final class ReceiptAndDeskTests: XCTestCase {
         XCTAssertFalse(desk.refreshing)
         await desk.scanned("MC1:OK")
         guard case .verdict(let verdict) = desk.state else { return XCTFail("no verdict") }
-        XCTAssertEqual(verdict.headline, "Valid receipt")
+        XCTAssertEqual(verdict.headline, "core on MC1:OK")
     }
 
     func testTheOfficerChecksTheApplicantOnlyUnderAValidVerdict() async {

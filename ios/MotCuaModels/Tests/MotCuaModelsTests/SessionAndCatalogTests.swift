@@ -3,6 +3,11 @@ import XCTest
 
 @MainActor
 final class SessionAndCatalogTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        installTestWording()
+    }
+
     func testLoginOpensTheBrowserAndTheCallbackLogsIn() async {
         let identity = FakeIdentity()
         let session = SessionModel(identity: identity, texts: Texts(lang: .vi))

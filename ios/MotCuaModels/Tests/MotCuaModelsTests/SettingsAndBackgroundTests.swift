@@ -6,6 +6,11 @@ import XCTest
 // from a nonisolated context); an async one it runs on the main actor, as Xcode does.
 @MainActor
 final class SettingsAndBackgroundTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        installTestWording()
+    }
+
     func testTheAppLockNeedsAPasscodeAndTheOwnersConfirmation() async {
         let store = MemorySettings()
         let owner = FakeOwner()
