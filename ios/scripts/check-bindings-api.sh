@@ -229,6 +229,9 @@ public let applicantUnknown: String
 public let assistErased: String
 public let assistInterrupted: String
 public let assistNobodyLoggedIn: String
+public let lines: \[String\]
+public let peopleHelpedLabel: String
+public let interruptedLabel: String\?
 public func setLogSink\(sink: LogSink\?, level: LogLevel\)
 public protocol LogSink: AnyObject, Sendable
 func log\(record: LogRecord\)

@@ -125,7 +125,7 @@ final class AssistedSessionTests: XCTestCase {
 
         await assist.end()
         XCTAssertEqual(assist.stage, .ended(message: texts.assistErased,
-                                            outcome: [texts.outcomeSubmitted(1), texts.outcomeDrafts(1)]))
+                                            outcome: ["Đã nộp: 1 hồ sơ", "Bỏ dở: 1 hồ sơ"]), "the core's words")
         XCTAssertNil(assist.workspace)
         XCTAssertNil(assist.citizen)
         XCTAssertNil(assist.problem)
@@ -144,8 +144,8 @@ final class AssistedSessionTests: XCTestCase {
         // The volunteer keeps counts only, and is still logged in.
         XCTAssertEqual(assist.helped, texts.helpedCount(1))
         XCTAssertEqual(assist.days.count, 1)
-        XCTAssertEqual(assist.days.first?.details, [texts.tally(ProcedureTally(procedureCode: maritalStatus, submitted: 1,
-                                                                                 notSent: 0, abandonedDrafts: 1))])
+        XCTAssertEqual(assist.days.first?.helped, "Đã hỗ trợ 1 người")
+        XCTAssertEqual(assist.days.first?.details, ["\(maritalStatus) · Đã nộp: 1 hồ sơ · Bỏ dở: 1 hồ sơ"])
         let exported = await assist.summaryCSV()
         let csv = try XCTUnwrap(exported, "\(String(describing: assist.problem))")
         XCTAssertTrue(csv.contains(",1,0,\(maritalStatus),1,0,1"), csv)
@@ -206,7 +206,7 @@ final class AssistedSessionTests: XCTestCase {
         await assist.end()
         guard case .confirmForcedEnd = assist.stage else { return XCTFail("asked again: \(assist.stage)") }
         await assist.end(force: true)
-        XCTAssertEqual(assist.stage, .ended(message: texts.assistErased, outcome: [texts.outcomeNotSent(1)]))
+        XCTAssertEqual(assist.stage, .ended(message: texts.assistErased, outcome: ["Không gửi được: 1 hồ sơ"]))
         for needle in [elder.fullName, try XCTUnwrap(elder.personalID), elderPhone] {
             XCTAssertEqual(phone.filesContaining(needle), [], "\(needle) is left on the phone")
         }

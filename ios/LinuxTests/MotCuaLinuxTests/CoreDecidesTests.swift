@@ -197,7 +197,7 @@ final class CoreDecidesTests: XCTestCase {
             XCTAssertEqual(texts.offlineDraftQueued, core.offlineDraftQueued, "\(lang)")
             XCTAssertEqual(texts.supplementFor(tracked.code), wordingSupplementFor(language: lang.rawValue, code: tracked.code))
             XCTAssertEqual(texts.applicant(.matches), core.applicantMatches, "\(lang)")
-            XCTAssertEqual(texts.outcomeNobodyLoggedIn, core.assistNobodyLoggedIn, "\(lang)")
+            XCTAssertEqual(texts.receiptAfterIntake, core.receiptAfterIntake, "\(lang)")
         }
         XCTAssertEqual(deadlines.count, 2, "Vietnamese and English differ: \(deadlines)")
     }

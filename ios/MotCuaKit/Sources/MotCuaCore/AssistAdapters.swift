@@ -38,7 +38,7 @@ final class CoreAssist: AssistPort {
         }
         let outcome = try await mappedAsync { try await core.endAssistedSession(session: session.core, force: force) }
         return MotCuaModels.SessionOutcome(helped: outcome.helped, submitted: outcome.submitted, notSent: outcome.notSent,
-                                           abandonedDrafts: outcome.abandonedDrafts)
+                                           abandonedDrafts: outcome.abandonedDrafts, lines: outcome.lines)
     }
 
     func summary() async throws -> [MotCuaModels.AssistDay] {
@@ -49,8 +49,10 @@ final class CoreAssist: AssistPort {
                 interruptedSessions: Int(day.interruptedSessions),
                 procedures: day.procedures.map {
                     ProcedureTally(procedureCode: $0.procedureCode, submitted: Int($0.submitted), notSent: Int($0.notSent),
-                                   abandonedDrafts: Int($0.abandonedDrafts))
-                }
+                                   abandonedDrafts: Int($0.abandonedDrafts), lines: $0.lines)
+                },
+                peopleHelpedLabel: day.peopleHelpedLabel,
+                interruptedLabel: day.interruptedLabel
             )
         }
     }

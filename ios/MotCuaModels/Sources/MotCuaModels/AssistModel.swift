@@ -173,7 +173,7 @@ public final class AssistModel {
             workspace = nil
             citizen = nil
             handoff = nil
-            stage = .ended(message: texts.assistErased, outcome: describe(outcome))
+            stage = .ended(message: texts.assistErased, outcome: outcome.lines)
             await loadSummary()
         } catch {
             let problem = Problem.from(error, texts: texts)
@@ -215,21 +215,13 @@ public final class AssistModel {
             helped = texts.helpedCount(summary.reduce(0) { $0 + $1.peopleHelped })
             let format = Format(lang: lang)
             days = summary.map { day in
-                var details = day.procedures.map(texts.tally)
-                if day.interruptedSessions > 0 { details.append(texts.dayInterrupted(day.interruptedSessions)) }
-                return AssistDayLine(day: format.date(day.day), helped: texts.dayHelped(day.peopleHelped), details: details)
+                // The core's lines after the procedure's code (layout only: the words are the core's).
+                var details = day.procedures.map { ([$0.procedureCode] + $0.lines).joined(separator: " · ") }
+                if let interrupted = day.interruptedLabel { details.append(interrupted) }
+                return AssistDayLine(day: format.date(day.day), helped: day.peopleHelpedLabel, details: details)
             }
         } catch {
             // The summary is secondary to the session: a failure leaves the last one shown.
         }
-    }
-
-    private func describe(_ outcome: SessionOutcome) -> [String] {
-        var lines: [String] = []
-        if !outcome.helped { lines.append(texts.outcomeNobodyLoggedIn) }
-        if !outcome.submitted.isEmpty { lines.append(texts.outcomeSubmitted(outcome.submitted.count)) }
-        if !outcome.notSent.isEmpty { lines.append(texts.outcomeNotSent(outcome.notSent.count)) }
-        if !outcome.abandonedDrafts.isEmpty { lines.append(texts.outcomeDrafts(outcome.abandonedDrafts.count)) }
-        return lines
     }
 }

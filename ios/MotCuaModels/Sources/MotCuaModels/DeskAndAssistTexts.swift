@@ -1,9 +1,10 @@
 import Foundation
 
 /// The words of the receipt, desk and assisted-session screens, vi and en. The verdict, the
-/// applicant check, the hand-off and the empty session are the core's (its `Verification`,
-/// `DomainWording`, `Handoff.instructions`); the counts of a session and of the summary and
-/// the trust list's age are still composed here, as the Android app composes its own.
+/// applicant check, the hand-off, the end of a session and the summary's counts are the
+/// core's (`Verification`, `DomainWording`, `Handoff.instructions`, `SessionOutcome.lines`,
+/// `AssistDay`'s labels); the receipt's field labels and the trust list's age are still
+/// composed here, as the Android app composes its own.
 extension Texts {
     // MARK: Receipt lines
 
@@ -41,33 +42,5 @@ extension Texts {
 
     public var consentMissing: String {
         pick("Chưa tải được lời đồng ý. Hãy thử lại.", "The consent statement could not be loaded. Try again.")
-    }
-
-    public func outcomeSubmitted(_ count: Int) -> String {
-        pick("Đã nộp \(count) hồ sơ", "\(count) dossiers filed")
-    }
-
-    public func outcomeNotSent(_ count: Int) -> String {
-        pick("\(count) hồ sơ chưa gửi được đã bị bỏ", "\(count) unsent dossiers given up")
-    }
-
-    public func outcomeDrafts(_ count: Int) -> String {
-        pick("\(count) hồ sơ đang soạn đã bị xóa", "\(count) unfinished drafts erased")
-    }
-
-    public var outcomeNobodyLoggedIn: String { wording.assistNobodyLoggedIn }
-
-    public func dayHelped(_ count: Int) -> String {
-        pick("\(count) người được hỗ trợ", "\(count) people helped")
-    }
-
-    public func dayInterrupted(_ count: Int) -> String {
-        pick("\(count) phiên bị ngắt giữa chừng (đã xóa)", "\(count) sessions cut short (erased)")
-    }
-
-    /// One procedure's counts on a day of the summary.
-    public func tally(_ tally: ProcedureTally) -> String {
-        pick("\(tally.procedureCode): nộp \(tally.submitted), không gửi được \(tally.notSent), bỏ dở \(tally.abandonedDrafts)",
-             "\(tally.procedureCode): filed \(tally.submitted), not sent \(tally.notSent), left unfinished \(tally.abandonedDrafts)")
     }
 }

@@ -785,12 +785,16 @@ public struct SessionOutcome: Equatable, Sendable {
     /// Given up when ending with `force`.
     public let notSent: [String]
     public let abandonedDrafts: [String]
+    /// What the end-of-session screen says, line by line (the core's words: nobody logged
+    /// in, filed, not sent, left unfinished; only the lines that apply).
+    public let lines: [String]
 
-    public init(helped: Bool, submitted: [String], notSent: [String], abandonedDrafts: [String]) {
+    public init(helped: Bool, submitted: [String], notSent: [String], abandonedDrafts: [String], lines: [String]) {
         self.helped = helped
         self.submitted = submitted
         self.notSent = notSent
         self.abandonedDrafts = abandonedDrafts
+        self.lines = lines
     }
 }
 
@@ -800,12 +804,15 @@ public struct ProcedureTally: Equatable, Sendable {
     public let submitted: Int
     public let notSent: Int
     public let abandonedDrafts: Int
+    /// The counts that are not zero, in the core's words ("Đã nộp: 2 hồ sơ").
+    public let lines: [String]
 
-    public init(procedureCode: String, submitted: Int, notSent: Int, abandonedDrafts: Int) {
+    public init(procedureCode: String, submitted: Int, notSent: Int, abandonedDrafts: Int, lines: [String]) {
         self.procedureCode = procedureCode
         self.submitted = submitted
         self.notSent = notSent
         self.abandonedDrafts = abandonedDrafts
+        self.lines = lines
     }
 }
 
@@ -817,12 +824,19 @@ public struct AssistDay: Equatable, Sendable {
     /// Sessions cut short (the app was killed) and erased at the next start.
     public let interruptedSessions: Int
     public let procedures: [ProcedureTally]
+    /// "Đã hỗ trợ 2 người" (the core's words).
+    public let peopleHelpedLabel: String
+    /// "1 phiên bị gián đoạn" when a session was cut short that day (the core's words).
+    public let interruptedLabel: String?
 
-    public init(day: String, peopleHelped: Int, interruptedSessions: Int, procedures: [ProcedureTally]) {
+    public init(day: String, peopleHelped: Int, interruptedSessions: Int, procedures: [ProcedureTally],
+                peopleHelpedLabel: String, interruptedLabel: String?) {
         self.day = day
         self.peopleHelped = peopleHelped
         self.interruptedSessions = interruptedSessions
         self.procedures = procedures
+        self.peopleHelpedLabel = peopleHelpedLabel
+        self.interruptedLabel = interruptedLabel
     }
 }
 

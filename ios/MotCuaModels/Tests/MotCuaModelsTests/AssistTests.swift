@@ -110,13 +110,13 @@ final class AssistTests: XCTestCase {
         XCTAssertEqual(assist.endedWith, [false, false, true])
         XCTAssertNil(assist.open)
         XCTAssertEqual(model.stage, .ended(message: Texts(lang: .vi).assistErased,
-                                           outcome: ["2 hồ sơ chưa gửi được đã bị bỏ"]))
+                                           outcome: ["Không gửi được: 2 hồ sơ"]), "the core's lines, as they come")
         XCTAssertNil(model.workspace, "nothing of the citizen stays reachable")
         XCTAssertNil(model.citizen)
         XCTAssertFalse(model.privateBrowsing)
         XCTAssertEqual(model.helped, "Đã hỗ trợ 1 người trên điện thoại này")
-        XCTAssertEqual(model.days, [AssistDayLine(day: "Thứ Hai, 02/03/2026", helped: "1 người được hỗ trợ",
-                                                  details: ["1.001193: nộp 0, không gửi được 2, bỏ dở 0"])])
+        XCTAssertEqual(model.days, [AssistDayLine(day: "Thứ Hai, 02/03/2026", helped: "Đã hỗ trợ 1 người",
+                                                  details: ["1.001193 · Không gửi được: 2 hồ sơ"])])
         model.next()
         XCTAssertEqual(model.stage, .consent)
     }
@@ -135,7 +135,7 @@ final class AssistTests: XCTestCase {
         assist.eraseFailure = nil
         await model.end()
         XCTAssertEqual(model.stage, .ended(message: Texts(lang: .vi).assistErased,
-                                           outcome: [Texts(lang: .vi).outcomeNobodyLoggedIn, "Đã nộp 1 hồ sơ"]))
+                                           outcome: ["Không có ai đăng nhập trong phiên này.", "Đã nộp: 1 hồ sơ"]))
         let csv = await model.summaryCSV()
         XCTAssertEqual(csv, "day,procedure_code,people_helped\n2026-03-02,1.001193,0")
     }

@@ -409,11 +409,15 @@ final class FakeAssist: AssistPort, @unchecked Sendable {
         if let eraseFailure { throw eraseFailure }
         self.open = nil
         let helped = open.identity.saved != nil
+        // The lines as the core words them (`SessionOutcome::lines`, `ProcedureCount::lines`).
+        let counts = force ? ["Không gửi được: \(pending) hồ sơ"] : ["Đã nộp: 1 hồ sơ"]
         days = [AssistDay(day: "2026-03-02", peopleHelped: helped ? 1 : 0, interruptedSessions: 0,
                           procedures: [ProcedureTally(procedureCode: "1.001193", submitted: force ? 0 : 1,
-                                                      notSent: force ? pending : 0, abandonedDrafts: 0)])]
+                                                      notSent: force ? pending : 0, abandonedDrafts: 0, lines: counts)],
+                          peopleHelpedLabel: "Đã hỗ trợ \(helped ? 1 : 0) người", interruptedLabel: nil)]
         return SessionOutcome(helped: helped, submitted: force ? [] : ["1.001193"],
-                              notSent: Array(repeating: "1.001193", count: force ? pending : 0), abandonedDrafts: [])
+                              notSent: Array(repeating: "1.001193", count: force ? pending : 0), abandonedDrafts: [],
+                              lines: (helped ? [] : ["Không có ai đăng nhập trong phiên này."]) + counts)
     }
 
     func summary() async throws -> [AssistDay] {
