@@ -52,228 +52,36 @@ pub enum StoreError {
     },
 }
 
-/// The schema version this build migrates to (the number of migrations).
-pub const SCHEMA_VERSION: usize = 10;
+/// One numbered file of `core/migrations/`, compiled in (the library carries its schema).
+macro_rules! migration {
+    ($file:literal) => {
+        ($file, include_str!(concat!("../migrations/", $file)))
+    };
+}
 
-/// The schema, one entry per version; append only, never edit a released one.
+/// The schema, one file per version in `core/migrations/` (`NNNN_what.sql`, applied in
+/// order; the file's number is the version it migrates to). Append only, never edit a
+/// released one: a phone at any earlier version runs the files after its own.
+const MIGRATIONS: &[(&str, &str)] = &[
+    migration!("0001_provider_cache.sql"),
+    migration!("0002_catalog.sql"),
+    migration!("0003_drafts_outbox_dossiers.sql"),
+    migration!("0004_tracking.sql"),
+    migration!("0005_supplement_and_withdrawal.sql"),
+    migration!("0006_assisted_sessions.sql"),
+    migration!("0007_receipts.sql"),
+    migration!("0008_abandoned_uploads.sql"),
+    migration!("0009_on_behalf.sql"),
+    migration!("0010_catalog_in_two_parts.sql"),
+];
+
+/// The schema version this build migrates to (the number of migrations).
+pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
+
+/// [`MIGRATIONS`] for `rusqlite_migration`, which keeps the version in SQLite's
+/// `user_version`.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        // 1: cache of public identity-provider data (discovery document and JWKS), so that
-        // a login does not start with two extra round trips on a weak network.
-        M::up(
-            "CREATE TABLE provider_cache (
-                issuer TEXT PRIMARY KEY NOT NULL,
-                metadata TEXT NOT NULL,
-                jwks TEXT,
-                fetched_at INTEGER NOT NULL
-            ) STRICT;",
-        ),
-        // 2: the procedure catalog, kept whole for offline use. The searchable columns are
-        // separate so that the search index is built without parsing every procedure.
-        M::up(
-            "CREATE TABLE catalog_meta (
-                id INTEGER PRIMARY KEY CHECK (id = 1),
-                version TEXT NOT NULL,
-                etag TEXT,
-                synthetic INTEGER NOT NULL,
-                fetched_at INTEGER NOT NULL
-            ) STRICT;
-            CREATE TABLE procedures (
-                code TEXT PRIMARY KEY NOT NULL,
-                name_vi TEXT NOT NULL,
-                name_en TEXT NOT NULL,
-                field_vi TEXT NOT NULL,
-                popularity INTEGER NOT NULL,
-                body TEXT NOT NULL
-            ) STRICT;
-            CREATE TABLE procedure_aliases (
-                phrase TEXT NOT NULL,
-                code TEXT NOT NULL REFERENCES procedures(code) ON DELETE CASCADE
-            ) STRICT;
-            CREATE INDEX procedure_aliases_code ON procedure_aliases(code);",
-        ),
-        // 3: drafts and the submission outbox. Field values and file names are sealed
-        // (AES-256-GCM under the profile's data key); attachment bytes live sealed in
-        // files under `attachments/`.
-        M::up(
-            "CREATE TABLE drafts (
-                id TEXT PRIMARY KEY NOT NULL,
-                procedure_code TEXT NOT NULL,
-                state TEXT NOT NULL CHECK (state IN ('editing', 'submitting', 'submitted')),
-                created_at INTEGER NOT NULL,
-                updated_at INTEGER NOT NULL,
-                failure TEXT,
-                dossier_code TEXT
-            ) STRICT;
-            CREATE TABLE draft_fields (
-                draft_id TEXT NOT NULL REFERENCES drafts(id) ON DELETE CASCADE,
-                field_id TEXT NOT NULL,
-                sealed BLOB NOT NULL,
-                prefilled INTEGER NOT NULL,
-                updated_at INTEGER NOT NULL,
-                PRIMARY KEY (draft_id, field_id)
-            ) STRICT;
-            CREATE TABLE draft_attachments (
-                id INTEGER PRIMARY KEY,
-                draft_id TEXT NOT NULL REFERENCES drafts(id) ON DELETE CASCADE,
-                requirement TEXT NOT NULL,
-                file_name BLOB NOT NULL,
-                media_type TEXT NOT NULL,
-                size INTEGER NOT NULL,
-                sha256 TEXT NOT NULL,
-                blob TEXT NOT NULL,
-                upload_url TEXT,
-                upload_offset INTEGER NOT NULL DEFAULT 0,
-                uploaded INTEGER NOT NULL DEFAULT 0
-            ) STRICT;
-            CREATE INDEX draft_attachments_draft ON draft_attachments(draft_id);
-            CREATE TABLE outbox (
-                draft_id TEXT PRIMARY KEY NOT NULL REFERENCES drafts(id) ON DELETE CASCADE,
-                idempotency_key TEXT NOT NULL,
-                attempts INTEGER NOT NULL DEFAULT 0,
-                next_attempt_at INTEGER NOT NULL,
-                last_error TEXT,
-                created_at INTEGER NOT NULL
-            ) STRICT;
-            CREATE TABLE dossiers (
-                code TEXT PRIMARY KEY NOT NULL,
-                procedure_code TEXT NOT NULL,
-                status TEXT NOT NULL,
-                submitted_at TEXT NOT NULL,
-                draft_id TEXT
-            ) STRICT;",
-        ),
-        // 4: status tracking: the portal's status changes (the timeline, for offline
-        // viewing), the appointment date, and the sync cursor.
-        M::up(
-            "ALTER TABLE dossiers ADD COLUMN appointment_date TEXT;
-            CREATE TABLE dossier_events (
-                seq INTEGER PRIMARY KEY NOT NULL,
-                code TEXT NOT NULL,
-                status TEXT NOT NULL,
-                at TEXT NOT NULL,
-                note TEXT,
-                appointment_date TEXT,
-                reason TEXT
-            ) STRICT;
-            CREATE INDEX dossier_events_code ON dossier_events(code, seq);
-            CREATE TABLE sync_state (
-                id INTEGER PRIMARY KEY CHECK (id = 1),
-                cursor INTEGER NOT NULL
-            ) STRICT;",
-        ),
-        // The citizen's side of the lifecycle: a supplement answer is a draft that answers
-        // a dossier (same outbox, same exactly-once delivery); a withdrawal waits in its
-        // own small queue with its idempotency key; the desk's list of missing items is
-        // kept with the event that asked for them.
-        M::up(
-            "ALTER TABLE drafts ADD COLUMN answers_dossier TEXT;
-            CREATE INDEX drafts_answers_dossier ON drafts(answers_dossier)
-                WHERE answers_dossier IS NOT NULL;
-            ALTER TABLE dossier_events ADD COLUMN missing TEXT;
-            CREATE TABLE pending_withdrawals (
-                dossier_code TEXT PRIMARY KEY NOT NULL,
-                idempotency_key TEXT NOT NULL,
-                note BLOB,
-                attempts INTEGER NOT NULL DEFAULT 0,
-                next_attempt_at INTEGER NOT NULL,
-                last_error TEXT,
-                created_at INTEGER NOT NULL
-            ) STRICT;",
-        ),
-        // Assisted sessions, as the volunteer's profile remembers them: no personal data of
-        // the assisted citizen (see core::assist).
-        M::up(
-            "CREATE TABLE assisted_sessions (
-                id TEXT PRIMARY KEY NOT NULL,
-                started_at INTEGER NOT NULL,
-                day TEXT NOT NULL,
-                consent_version TEXT NOT NULL,
-                consent_at INTEGER NOT NULL,
-                assisted_by TEXT,
-                ended_at INTEGER,
-                end_kind TEXT CHECK (end_kind IN ('ended', 'abandoned')),
-                helped INTEGER NOT NULL DEFAULT 0
-            ) STRICT;
-            CREATE TABLE assisted_outcomes (
-                session_id TEXT NOT NULL REFERENCES assisted_sessions(id),
-                procedure_code TEXT NOT NULL,
-                outcome TEXT NOT NULL CHECK (outcome IN ('submitted', 'not_sent', 'draft_abandoned'))
-            ) STRICT;
-            CREATE INDEX assisted_outcomes_session ON assisted_outcomes(session_id);",
-        ),
-        // 7: receipts: the one of each accepted dossier (synced with the acceptance), and
-        // the trust list of receipt-signing keys as the root key signed it (verified again
-        // when read).
-        M::up(
-            "CREATE TABLE receipts (
-                code TEXT PRIMARY KEY NOT NULL,
-                text TEXT NOT NULL
-            ) STRICT;
-            CREATE TABLE receipt_trust_list (
-                id INTEGER PRIMARY KEY CHECK (id = 1),
-                sequence INTEGER NOT NULL,
-                signed BLOB NOT NULL,
-                fetched_at INTEGER NOT NULL
-            ) STRICT;",
-        ),
-        // 8: uploads the phone gave up (an attachment removed from a draft, a draft
-        // deleted), to delete on the portal (tus termination) at the next delivery run;
-        // a portal that never hears of it lets them expire.
-        M::up(
-            "CREATE TABLE abandoned_uploads (
-                url TEXT PRIMARY KEY NOT NULL,
-                abandoned_at INTEGER NOT NULL
-            ) STRICT;",
-        ),
-        // 9: filing on behalf of someone else (motcua_protocol::on_behalf): the person and
-        // the basis, sealed like the field values; NULL when the citizen files for
-        // themselves.
-        M::up("ALTER TABLE drafts ADD COLUMN on_behalf_of BLOB;"),
-        // 10: the catalog in two parts (decision record 0006): the summary of every
-        // procedure (what search and lists need; `detail_version` says which detail is
-        // current), each procedure's detail (documents, form) once opened, and the bytes
-        // of a download cut halfway, continued with a Range request. The catalog is a
-        // public cache: the old tables are dropped, and the next refresh (or the catalog
-        // shipped with the app) fills the new ones.
-        M::up(
-            "DROP TABLE procedure_aliases;
-            DROP TABLE procedures;
-            DROP TABLE catalog_meta;
-            CREATE TABLE catalog_meta (
-                id INTEGER PRIMARY KEY CHECK (id = 1),
-                version TEXT NOT NULL,
-                synthetic INTEGER NOT NULL,
-                fetched_at INTEGER NOT NULL
-            ) STRICT;
-            CREATE TABLE procedures (
-                code TEXT PRIMARY KEY NOT NULL,
-                name_vi TEXT NOT NULL,
-                name_en TEXT NOT NULL,
-                field_vi TEXT NOT NULL,
-                popularity INTEGER NOT NULL,
-                summary TEXT NOT NULL,
-                detail_version TEXT NOT NULL
-            ) STRICT;
-            CREATE TABLE procedure_aliases (
-                phrase TEXT NOT NULL,
-                code TEXT NOT NULL REFERENCES procedures(code) ON DELETE CASCADE
-            ) STRICT;
-            CREATE INDEX procedure_aliases_code ON procedure_aliases(code);
-            CREATE TABLE procedure_details (
-                code TEXT PRIMARY KEY NOT NULL,
-                version TEXT NOT NULL,
-                body TEXT NOT NULL,
-                fetched_at INTEGER NOT NULL
-            ) STRICT;
-            CREATE TABLE catalog_downloads (
-                path TEXT PRIMARY KEY NOT NULL,
-                validator TEXT NOT NULL,
-                received BLOB NOT NULL,
-                updated_at INTEGER NOT NULL
-            ) STRICT;",
-        ),
-    ])
+    Migrations::new(MIGRATIONS.iter().map(|(_, sql)| M::up(sql)).collect())
 }
 
 /// Makes `dir` (created if missing) `0700` and the database file in it (created empty
@@ -427,6 +235,25 @@ mod tests {
     }
 
     #[test]
+    fn every_file_of_the_migrations_directory_is_listed_in_order() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .collect();
+        files.sort();
+        let listed: Vec<&str> = MIGRATIONS.iter().map(|(file, _)| *file).collect();
+        assert_eq!(files, listed);
+        for (index, file) in listed.iter().enumerate() {
+            assert!(
+                file.starts_with(&format!("{:04}_", index + 1)) && file.ends_with(".sql"),
+                "{file} is number {}",
+                index + 1
+            );
+        }
+    }
+
+    #[test]
     fn opens_fresh_and_reopens_at_the_latest_version() {
         let dir = tempfile::tempdir().unwrap();
         let nested = dir.path().join("profile");
@@ -491,7 +318,14 @@ mod tests {
             .query_row("PRAGMA user_version", [], |row| row.get(0))
             .unwrap();
         lines.push(format!("user_version {version}"));
-        lines.join("\n") + "\n"
+        normalised(&lines.join("\n"))
+    }
+
+    /// `schema` with every run of white space made one space: the migrations moved from
+    /// indented Rust strings to files, and SQLite keeps a statement's text as written.
+    /// None of the schema's string literals holds two spaces or a line break.
+    fn normalised(schema: &str) -> String {
+        schema.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
     /// The schema of the last released version (10), as the migration list written inline
@@ -509,7 +343,7 @@ mod tests {
             .unwrap();
         let released = schema_of(&conn);
         drop(conn);
-        assert_eq!(released, RELEASED_SCHEMA);
+        assert_eq!(released, normalised(RELEASED_SCHEMA));
 
         let dir = tempfile::tempdir().unwrap();
         let fresh = schema_of(&open(dir.path()).unwrap().connection().unwrap());
