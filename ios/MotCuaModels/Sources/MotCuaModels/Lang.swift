@@ -49,11 +49,17 @@ public struct Texts: Sendable, Equatable {
     }
 
     // Offline states: what still works and what will happen (the core's).
+    /// The catalog shown is the one saved on the phone.
     public var offlineCatalog: String { wording.offlineCatalog }
+    /// No catalog on the phone yet: one connection is needed.
     public var catalogNeverDownloaded: String { wording.catalogNeverDownloaded }
+    /// A submission waits in the outbox.
     public var offlineDraftQueued: String { wording.offlineDraftQueued }
+    /// The statuses shown are those of the last sync.
     public var offlineStatus: String { wording.offlineStatus }
+    /// A login needs the connection.
     public var offlineLogin: String { wording.offlineLogin }
+    /// An action that is not queued was not sent.
     public var offlineAction: String { wording.offlineAction }
 
     public var notYetAvailable: String {
@@ -66,13 +72,18 @@ public struct Texts: Sendable, Equatable {
              "This phone has no passcode, Face ID or Touch ID, so the app cannot be locked. Set a passcode in the phone's Settings.")
     }
 
+    /// An assisted session ended and its data left the phone.
     public var assistErased: String { wording.assistErased }
+    /// A withdrawal waits in the outbox.
     public var withdrawalQueued: String { wording.withdrawalQueued }
+    /// The receipt comes with the one-stop desk's intake.
     public var receiptAfterIntake: String { wording.receiptAfterIntake }
 
     /// "Hẹn trả kết quả: Thứ Ba, 03/03/2026", `date` already formatted.
     public func resultDue(_ date: String) -> String { wording.resultDue(date) }
+    /// The title of the supplement the desk asked for on dossier `code`.
     public func supplementFor(_ code: String) -> String { wording.supplementFor(code) }
+    /// The supplement for dossier `code` was sent.
     public func supplementSent(_ code: String) -> String { wording.supplementSent(code) }
 
     public func searchResults(_ count: Int) -> String {
@@ -83,14 +94,18 @@ public struct Texts: Sendable, Equatable {
         pick("Khớp với cách gọi \"\(phrase)\"", "Matches \"\(phrase)\"")
     }
 
+    /// "Đang gửi giấy tờ: 40%".
     public func uploading(_ percent: Int) -> String { wording.uploading(min(max(percent, 0), 100)) }
+    /// The dossier was filed under `code`.
     public func submitted(_ code: String) -> String { wording.submitted(code) }
+    /// The portal refused the submission for `reason`.
     public func refused(_ reason: String) -> String { wording.refused(reason) }
 
     public var onBehalfChooseBasis: String {
         pick("Hãy chọn bạn là gì của người được nộp thay.", "Choose how you are related to the person you file for.")
     }
 
+    /// "Còn 2 chỗ cần sửa trước khi nộp".
     public func problemsToFix(_ count: Int) -> String { wording.problemsToFix(max(count, 0)) }
 
     public func helpedCount(_ count: Int) -> String {
