@@ -107,3 +107,9 @@ pub fn wording_uploading(language: String, percent: u8) -> String {
 pub fn wording_problems_to_fix(language: String, count: u32) -> String {
     wording(&language).problems_to_fix(usize::try_from(count).unwrap_or(usize::MAX))
 }
+
+/// "Danh sách khóa ký số cập nhật lúc …", `at` already formatted by the app.
+#[uniffi::export]
+pub fn wording_trust_list_updated_at(language: String, at: String) -> String {
+    wording(&language).trust_list_updated_at(&at)
+}

@@ -208,6 +208,14 @@ impl Wording {
         )
     }
 
+    /// When the desk's trust list was last downloaded, given the time already formatted.
+    pub fn trust_list_updated_at(&self, at: &str) -> String {
+        match self.lang {
+            Lang::Vi => format!("Danh sách khóa ký số cập nhật lúc {at}"),
+            Lang::En => format!("Signing-key list updated at {at}"),
+        }
+    }
+
     /// The desk's phone has no trust list yet.
     pub fn no_trust_list(&self) -> String {
         self.pick(

@@ -213,6 +213,7 @@ public func wordingSubmitted\(language: String, code: String\) -> String
 public func wordingRefused\(language: String, reason: String\) -> String
 public func wordingUploading\(language: String, percent: UInt8\) -> String
 public func wordingProblemsToFix\(language: String, count: UInt32\) -> String
+public func wordingTrustListUpdatedAt\(language: String, at: String\) -> String
 public struct DomainWording
 public let offlineCatalog: String
 public let catalogNeverDownloaded: String

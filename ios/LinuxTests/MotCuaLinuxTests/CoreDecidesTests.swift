@@ -165,6 +165,9 @@ final class CoreDecidesTests: XCTestCase {
         XCTAssertEqual(verdict.kind, .malformed)
         let check = try await receipts.verifyReceipt(scannedText: "MC1:NOTHING")
         XCTAssertEqual(verdict.headline, check.message, "the desk shows the core's verdict sentence")
+        // The trust list's line is the core's sentence too, with the app's formatting of the time.
+        XCTAssertEqual(verdict.trustList,
+                       wordingTrustListUpdatedAt(language: "vi", at: Format(lang: .vi).dateTime(unixSeconds: check.trustListFetchedAt)))
 
         // Asked for what is not there: the kind says so.
         let receipt = ReceiptModel(receipts: receipts, catalog: app.catalog, dossierCode: "000.00.00.H00-000000-9999", lang: .vi)

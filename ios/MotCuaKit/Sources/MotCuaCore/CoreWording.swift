@@ -32,7 +32,8 @@ public enum CoreWording {
             refused: { wordingRefused(language: tag, reason: $0) },
             // The models clamp to 0...100 and to 0 and above before calling.
             uploading: { wordingUploading(language: tag, percent: UInt8(clamping: $0)) },
-            problemsToFix: { wordingProblemsToFix(language: tag, count: UInt32(clamping: $0)) }
+            problemsToFix: { wordingProblemsToFix(language: tag, count: UInt32(clamping: $0)) },
+            trustListUpdatedAt: { wordingTrustListUpdatedAt(language: tag, at: $0) }
         )
     }
 

@@ -3,8 +3,8 @@ import Foundation
 /// The words of the receipt, desk and assisted-session screens, vi and en. The verdict, the
 /// applicant check, the hand-off, the end of a session and the summary's counts are the
 /// core's (`Verification`, `DomainWording`, `Handoff.instructions`, `SessionOutcome.lines`,
-/// `AssistDay`'s labels); the receipt's field labels and the trust list's age are still
-/// composed here, as the Android app composes its own.
+/// `AssistDay`'s labels); so is the trust list's age; the receipt's field labels are the
+/// screen's own, as on Android.
 extension Texts {
     // MARK: Receipt lines
 
@@ -19,14 +19,10 @@ extension Texts {
     // The verdict itself is the core's sentence (`Verification.userMessage`), as Android
     // shows it: no headline of the app's.
 
-    public func trustListAge(sequence: UInt64, fetchedAt: Int64, format: Format) -> String {
-        pick("Kiểm tra bằng danh sách khóa ký số \(sequence), tải lúc \(format.dateTime(unixSeconds: fetchedAt))",
-             "Checked with signing-key list no. \(sequence), downloaded \(format.dateTime(unixSeconds: fetchedAt))")
-    }
-
-    public func trustListUpdated(_ list: TrustListStatus, format: Format) -> String {
-        pick("Đã cập nhật danh sách khóa ký số \(list.sequence) (\(list.keys) khóa) lúc \(format.dateTime(unixSeconds: list.fetchedAt))",
-             "Signing-key list no. \(list.sequence) (\(list.keys) keys) updated \(format.dateTime(unixSeconds: list.fetchedAt))")
+    /// When the trust list behind a verdict (or just downloaded) was fetched: the core's
+    /// sentence, as Android shows it.
+    public func trustListFetched(_ fetchedAt: Int64, format: Format) -> String {
+        wording.trustListUpdatedAt(format.dateTime(unixSeconds: fetchedAt))
     }
 
     /// The core's answer to the applicant check (`core::wording`, `applicant_*`).

@@ -52,6 +52,8 @@ public struct DomainWording: Sendable {
     public let uploading: @Sendable (_ percent: Int) -> String
     /// "Còn 2 chỗ cần sửa trước khi nộp", given the count.
     public let problemsToFix: @Sendable (_ count: Int) -> String
+    /// "Danh sách khóa ký số cập nhật lúc …", given the time already formatted.
+    public let trustListUpdatedAt: @Sendable (_ at: String) -> String
 
     /// Every sentence, as the core gives them.
     public init(offlineCatalog: String, catalogNeverDownloaded: String, offlineDraftQueued: String,
@@ -65,7 +67,8 @@ public struct DomainWording: Sendable {
                 submitted: @escaping @Sendable (String) -> String,
                 refused: @escaping @Sendable (String) -> String,
                 uploading: @escaping @Sendable (Int) -> String,
-                problemsToFix: @escaping @Sendable (Int) -> String) {
+                problemsToFix: @escaping @Sendable (Int) -> String,
+                trustListUpdatedAt: @escaping @Sendable (String) -> String) {
         self.offlineCatalog = offlineCatalog
         self.catalogNeverDownloaded = catalogNeverDownloaded
         self.offlineDraftQueued = offlineDraftQueued
@@ -88,6 +91,7 @@ public struct DomainWording: Sendable {
         self.refused = refused
         self.uploading = uploading
         self.problemsToFix = problemsToFix
+        self.trustListUpdatedAt = trustListUpdatedAt
     }
 
     // A registry installed once, rather than a value injected into every model: `Texts` is

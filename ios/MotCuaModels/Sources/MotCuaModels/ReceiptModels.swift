@@ -245,7 +245,7 @@ public final class DeskScanModel {
         defer { refreshing = false }
         do {
             let list = try await receipts.refreshTrustList()
-            trustListNote = texts.trustListUpdated(list, format: Format(lang: lang))
+            trustListNote = texts.trustListFetched(list.fetchedAt, format: Format(lang: lang))
             if case .failed(_, true) = state { state = .scanning }
         } catch {
             trustListNote = Problem.from(error, texts: texts).message
@@ -269,8 +269,7 @@ public final class DeskScanModel {
         case .malformed: kind = .malformed
         }
         return DeskVerdict(kind: kind, headline: check.message, lines: lines,
-                           trustList: texts.trustListAge(sequence: check.trustListSequence, fetchedAt: check.trustListFetchedAt,
-                                                         format: Format(lang: lang)),
+                           trustList: texts.trustListFetched(check.trustListFetchedAt, format: Format(lang: lang)),
                            canCheckApplicant: carriesApplicant)
     }
 }

@@ -522,7 +522,8 @@ func installTestWording() {
             submitted: { pick("Đã nộp hồ sơ. Mã hồ sơ: \($0)", "Dossier submitted. Dossier code: \($0)") },
             refused: { pick("Hồ sơ chưa được nhận: \($0)", "The dossier was not accepted: \($0)") },
             uploading: { pick("Đang gửi giấy tờ: \($0)%", "Sending documents: \($0)%") },
-            problemsToFix: { pick("Còn \($0) chỗ cần sửa trước khi nộp", "\($0) things to fix before submitting") }
+            problemsToFix: { pick("Còn \($0) chỗ cần sửa trước khi nộp", "\($0) things to fix before submitting") },
+            trustListUpdatedAt: { pick("Danh sách khóa ký số cập nhật lúc \($0)", "Signing-key list updated at \($0)") }
         )
     }
 }

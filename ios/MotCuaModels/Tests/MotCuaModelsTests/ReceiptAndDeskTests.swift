@@ -98,7 +98,7 @@ final class ReceiptAndDeskTests: XCTestCase {
         XCTAssertEqual(valid.kind, .valid)
         XCTAssertEqual(valid.headline, "core on MC1:OK", "the core's sentence, as it comes")
         XCTAssertEqual(valid.lines.first, ReceiptField(label: "Mã hồ sơ", value: "000.00.14.H56-260302-0001"))
-        XCTAssertEqual(valid.trustList, "Kiểm tra bằng danh sách khóa ký số 3, tải lúc 09:30, Thứ Hai, 02/03/2026")
+        XCTAssertEqual(valid.trustList, "Danh sách khóa ký số cập nhật lúc 09:30, Thứ Hai, 02/03/2026")
         XCTAssertTrue(valid.canCheckApplicant)
 
         await desk.scanned("MC1:EDITED")
@@ -136,7 +136,7 @@ final class ReceiptAndDeskTests: XCTestCase {
 
         receipts.refreshFailure = nil
         await desk.refreshTrustList()
-        XCTAssertEqual(desk.trustListNote, "Signing-key list no. 1 (3 keys) updated 10:30, Monday, 02/03/2026")
+        XCTAssertEqual(desk.trustListNote, "Signing-key list updated at 10:30, Monday, 02/03/2026")
         XCTAssertEqual(desk.state, .scanning, "the camera comes back once the list is there")
         XCTAssertFalse(desk.refreshing)
         await desk.scanned("MC1:OK")

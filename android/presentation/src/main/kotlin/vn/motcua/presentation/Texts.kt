@@ -8,6 +8,7 @@ import vn.motcua.wordingResultDue
 import vn.motcua.wordingSubmitted
 import vn.motcua.wordingSupplementFor
 import vn.motcua.wordingSupplementSent
+import vn.motcua.wordingTrustListUpdatedAt
 import vn.motcua.wordingUploading
 
 /** The app's language: Vietnamese by default, English on request. */
@@ -81,7 +82,7 @@ class Texts(val lang: Lang) {
     val noAssistYet get() = pick("Chưa có phiên hỗ trợ nào.", "No assisted sessions yet.")
 
     // Desk mode.
-    fun trustListFetched(at: String) = pick("Danh sách khóa ký số cập nhật lúc $at", "Signing-key list updated at $at")
+    fun trustListFetched(at: String) = wordingTrustListUpdatedAt(lang.tag, at)
     val noTrustList get() = core.noTrustList
     val applicantMatches get() = core.applicantMatches
     val applicantDiffers get() = core.applicantDiffers
