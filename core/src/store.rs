@@ -1,6 +1,7 @@
 //! The local SQLite database of one profile: WAL, versioned migrations run at open, and
 //! every personal column sealed under the profile's data key ([`policy`]).
 
+pub(crate) mod catalog;
 pub mod policy;
 
 use std::path::{Path, PathBuf};
@@ -42,6 +43,10 @@ pub enum StoreError {
     /// A personal value could not be sealed or opened (see [`policy`]).
     #[error(transparent)]
     Seal(#[from] SealError),
+    /// A store call on the blocking pool did not finish (it panicked, or the runtime
+    /// shut down first).
+    #[error("store call did not finish: {0}")]
+    Task(String),
     /// A column holds a value this build never writes (a damaged file).
     #[error("{column} holds an unknown value {value:?}")]
     UnknownValue {
@@ -161,6 +166,28 @@ impl Database {
     /// their source.
     pub(crate) fn sealer(&self) -> &Arc<Sealer> {
         &self.sealer
+    }
+
+    /// Runs `work` (store calls) on tokio's blocking pool and waits for it, so that an
+    /// async call of an area does not hold one of the runtime's few worker threads while
+    /// SQLite reads, writes or waits for the connection (the FFI's runtime,
+    /// `bindings/src/runtime.rs`, has two). The same choice as the portal's `Db::call`
+    /// (`portal/src/db.rs`): the pool rather than one store thread, because the phone's
+    /// statements are short and the connection's mutex already orders them. Blocking
+    /// calls of the areas (the FFI runs those on the caller's thread) call the store
+    /// directly.
+    pub(crate) async fn blocking<T, E>(
+        self: &Arc<Self>,
+        work: impl FnOnce(&Database) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let database = Arc::clone(self);
+        tokio::task::spawn_blocking(move || work(&database))
+            .await
+            .unwrap_or_else(|error| Err(StoreError::Task(error.to_string()).into()))
     }
 
     /// The connection, for one short unit of work.

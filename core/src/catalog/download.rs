@@ -14,11 +14,13 @@
 
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_RANGE, ETAG, IF_NONE_MATCH, IF_RANGE, RANGE};
-use rusqlite::{OptionalExtension as _, params};
 
 use super::CatalogError;
 use crate::http::{COULD_NOT_CONNECT, HttpClient, STALLED};
+use std::sync::Arc;
+
 use crate::store::Database;
+use crate::store::catalog as store;
 
 /// Bytes received between two saves of a cut download's prefix: a process killed mid-body
 /// loses at most this much.
@@ -48,7 +50,7 @@ pub(crate) enum Download {
 /// download of the same path that was cut earlier.
 pub(crate) async fn download(
     http: &HttpClient,
-    database: &Database,
+    database: &Arc<Database>,
     portal_url: &url::Url,
     path: &str,
     if_none_match: Option<&str>,
@@ -57,11 +59,11 @@ pub(crate) async fn download(
     let mut last_error = None;
     let mut fruitless = 0;
     for attempt in 0..ATTEMPTS {
-        let before = kept(database, path)?.map(|(_, bytes)| bytes.len());
+        let before = kept(database, path).await?.map(|(_, bytes)| bytes.len());
         match attempt_once(http, database, &url, path, if_none_match).await {
             Ok(done) => return Ok(done),
             Err(CatalogError::Network(detail)) => {
-                let after = kept(database, path)?.map(|(_, bytes)| bytes.len());
+                let after = kept(database, path).await?.map(|(_, bytes)| bytes.len());
                 tracing::info!(attempt, ?before, ?after, %detail, "catalog download cut");
                 let progressed = after.unwrap_or(0) > before.unwrap_or(0);
                 if progressed {
@@ -87,12 +89,12 @@ pub(crate) async fn download(
 
 async fn attempt_once(
     http: &HttpClient,
-    database: &Database,
+    database: &Arc<Database>,
     url: &str,
     path: &str,
     if_none_match: Option<&str>,
 ) -> Result<Download, CatalogError> {
-    let partial = kept(database, path)?;
+    let partial = kept(database, path).await?;
     // The file is compressed already: nothing to gain from another encoding on top.
     let mut request = http
         .raw()
@@ -109,12 +111,12 @@ async fn attempt_once(
     let mut response = http.send_any(request).await?;
     let status = response.status();
     if status == StatusCode::NOT_MODIFIED {
-        forget(database, path)?;
+        forget(database, path).await?;
         return Ok(Download::NotModified);
     }
     if status == StatusCode::RANGE_NOT_SATISFIABLE {
         // What was kept is no prefix of the current body: start again.
-        forget(database, path)?;
+        forget(database, path).await?;
         return Err(CatalogError::Network("range refused".into()));
     }
     if !status.is_success() {
@@ -140,7 +142,7 @@ async fn attempt_once(
                 .and_then(|v| v.split('-').next())
                 .and_then(|v| v.parse::<usize>().ok());
             if start != Some(bytes.len()) {
-                forget(database, path)?;
+                forget(database, path).await?;
                 return Err(CatalogError::Unexpected("range not where asked".into()));
             }
             tracing::debug!(kept = bytes.len(), "catalog download continues");
@@ -161,7 +163,7 @@ async fn attempt_once(
                 if body.len() - saved >= KEEP_EVERY
                     && let Some(validator) = &validator
                 {
-                    keep(database, path, validator, &body)?;
+                    keep(database, path, validator, &body).await?;
                     saved = body.len();
                 }
             }
@@ -170,55 +172,47 @@ async fn attempt_once(
                 if let Some(validator) = &validator
                     && body.len() > saved
                 {
-                    keep(database, path, validator, &body)?;
+                    keep(database, path, validator, &body).await?;
                 }
                 return Err(error.into());
             }
         }
     }
-    forget(database, path)?;
+    forget(database, path).await?;
     let mut json = Vec::new();
     std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut json)
         .map_err(|e| CatalogError::Unexpected(format!("not a gzip body: {e}")))?;
     Ok(Download::Body(json))
 }
 
-/// The kept prefix of a cut download of `path`, with its validator.
-pub(crate) fn kept(
-    database: &Database,
+// The store's calls for the kept prefix, on the blocking pool (see
+// [`Database::blocking`]): this loop runs on the async threads.
+
+async fn kept(
+    database: &Arc<Database>,
     path: &str,
 ) -> Result<Option<(String, Vec<u8>)>, CatalogError> {
-    Ok(database
-        .connection()?
-        .query_row(
-            "SELECT validator, received FROM catalog_downloads WHERE path = ?1",
-            params![path],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?)
+    let path = path.to_owned();
+    database
+        .blocking(move |database| store::kept(database, &path))
+        .await
 }
 
-fn keep(
-    database: &Database,
+async fn keep(
+    database: &Arc<Database>,
     path: &str,
     validator: &str,
     bytes: &[u8],
 ) -> Result<(), CatalogError> {
-    database.connection()?.execute(
-        "INSERT INTO catalog_downloads (path, validator, received, updated_at)
-         VALUES (?1, ?2, ?3, strftime('%s','now'))
-         ON CONFLICT(path) DO UPDATE SET validator = ?2, received = ?3,
-             updated_at = strftime('%s','now')",
-        params![path, validator, bytes],
-    )?;
-    Ok(())
+    let (path, validator, bytes) = (path.to_owned(), validator.to_owned(), bytes.to_vec());
+    database
+        .blocking(move |database| store::keep(database, &path, &validator, &bytes))
+        .await
 }
 
-/// Drops a kept prefix (the download finished, or what was kept is of no use).
-pub(crate) fn forget(database: &Database, path: &str) -> Result<(), CatalogError> {
-    database.connection()?.execute(
-        "DELETE FROM catalog_downloads WHERE path = ?1",
-        params![path],
-    )?;
-    Ok(())
+async fn forget(database: &Arc<Database>, path: &str) -> Result<(), CatalogError> {
+    let path = path.to_owned();
+    database
+        .blocking(move |database| store::forget(database, &path))
+        .await
 }

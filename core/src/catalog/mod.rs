@@ -4,7 +4,6 @@
 //! form), fetched when the procedure is opened or a draft of it is started, then kept.
 //! A catalog shipped with the app installs offline. Cut downloads continue with `Range`.
 
-mod cache;
 mod download;
 pub mod search;
 
@@ -19,6 +18,7 @@ use self::download::Download;
 use self::search::{SearchHit, SearchIndex};
 use crate::CoreConfig;
 use crate::http::{HttpClient, HttpError};
+use crate::store::catalog as cache;
 use crate::store::{Database, StoreError};
 
 /// Why a catalog operation failed.
@@ -146,7 +146,7 @@ impl CatalogArea {
     /// when nothing is stored or the portal no longer knows the stored version. A cut
     /// answer continues where it stopped. Public data: no login needed.
     pub async fn refresh_catalog(&self) -> Result<CatalogRefresh, CatalogError> {
-        let stored = cache::meta(&self.database)?;
+        let stored = self.database.blocking(cache::meta).await?;
         let (path, tag) = match &stored {
             Some(version) => (
                 format!("{PATH_CATALOG_SUMMARY_GZ}?since={version}"),
@@ -177,11 +177,10 @@ impl CatalogArea {
         let count = summary.procedures.len();
         let version = summary.version.clone();
         let delta = summary.base.is_some();
-        let database = self.database.clone();
         // Storing a few thousand rows takes tens of milliseconds: off the async threads.
-        tokio::task::spawn_blocking(move || cache::apply_summary(&database, &summary))
-            .await
-            .map_err(|e| CatalogError::Unexpected(e.to_string()))??;
+        self.database
+            .blocking(move |database| cache::apply_summary(database, &summary))
+            .await?;
         *self.index.write().map_err(|_| StoreError::Poisoned)? = None;
         tracing::info!(procedures = count, delta, "catalog updated");
         Ok(CatalogRefresh::Updated {
@@ -248,13 +247,25 @@ impl CatalogArea {
     /// none, the network error. `Ok(None)`: the catalog has no such procedure.
     pub async fn open_procedure(&self, code: &str) -> Result<Option<Procedure>, CatalogError> {
         let code = code.trim();
-        let Some(summary) = cache::summary(&self.database, code)? else {
-            if cache::meta(&self.database)?.is_none() {
+        let key = code.to_owned();
+        let (summary, catalog_stored, stored) = self
+            .database
+            .blocking(move |database| {
+                let summary = cache::summary(database, &key)?;
+                let catalog_stored = summary.is_some() || cache::meta(database)?.is_some();
+                let stored = match summary {
+                    Some(_) => cache::detail(database, &key)?,
+                    None => None,
+                };
+                Ok::<_, CatalogError>((summary, catalog_stored, stored))
+            })
+            .await?;
+        let Some(summary) = summary else {
+            if !catalog_stored {
                 return Err(CatalogError::NotDownloaded);
             }
             return Ok(None);
         };
-        let stored = cache::detail(&self.database, code)?;
         if let Some((procedure, version)) = &stored
             && *version == summary.detail
         {
@@ -296,8 +307,13 @@ impl CatalogArea {
             // kept; the next refresh names it.
             tracing::debug!(code, "detail newer than the stored summary");
         }
-        cache::put_detail(&self.database, &procedure)?;
-        Ok(Some(procedure))
+        self.database
+            .blocking(move |database| {
+                cache::put_detail(database, &procedure)?;
+                Ok::<_, CatalogError>(procedure)
+            })
+            .await
+            .map(Some)
     }
 
     /// Searches the stored catalog, offline. Any text is accepted.
