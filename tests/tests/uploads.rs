@@ -17,29 +17,8 @@ const MARITAL_STATUS: &str = "1.004873";
 /// An optional document of the procedure, to have a second attachment.
 const OPTIONAL_DOCUMENT: &str = "residence_proof";
 
-fn level2() -> &'static motcua_portal::DemoCitizen {
-    motcua_portal::demo_citizens()
-        .iter()
-        .find(|c| c.level == IdentityLevel::Level2)
-        .expect("a level-2 demo citizen")
-}
-
 async fn logged_in_phone(portal: &Portal) -> Phone {
-    let phone = phone_for(portal);
-    login(&phone, level2().subject).await;
-    phone
-        .core
-        .catalog()
-        .refresh_catalog()
-        .await
-        .expect("catalog");
-    phone
-        .core
-        .catalog()
-        .open_procedure(MARITAL_STATUS)
-        .await
-        .expect("procedure detail");
-    phone
+    citizen_ready_to_file(portal, IdentityLevel::Level2, MARITAL_STATUS).await
 }
 
 /// A complete draft with two attachments.
