@@ -13,6 +13,7 @@ mod error;
 mod form;
 mod listener;
 mod logging;
+mod payments;
 mod receipt;
 mod runtime;
 mod tracking;
@@ -24,6 +25,7 @@ pub use dossier::{Dossiers, UploadListener};
 pub use error::{CoreException, ErrorReason, FieldProblem};
 pub use listener::{ListenerError, ListenerHandle};
 pub use logging::{LogLevel, LogRecord, LogSink, set_log_sink};
+pub use payments::Payments;
 pub use receipt::Receipts;
 pub use tracking::{StatusListener, Tracking};
 pub use wording::{DomainWording, domain_wording};
@@ -247,6 +249,15 @@ impl MotCua {
     /// The receipt area: the citizen's receipts as QR codes; verification for the desk.
     pub fn receipts(&self) -> Arc<Receipts> {
         Arc::new(Receipts {
+            core: self.core.clone(),
+            lang: self.lang,
+            runtime: self.runtime.clone(),
+        })
+    }
+
+    /// The payments area: a dossier's fee with its VietQR code, and the fee's e-receipt.
+    pub fn payments(&self) -> Arc<Payments> {
+        Arc::new(Payments {
             core: self.core.clone(),
             lang: self.lang,
             runtime: self.runtime.clone(),

@@ -162,6 +162,8 @@ pub enum CitizenAction {
     ShowReceipt,
     /// Send the documents the desk asked for (`Dossiers.answerSupplement`).
     AnswerSupplement,
+    /// Pay the fee that is due (`Payments.refresh`: the payment screen).
+    PayFee,
     /// Ask to withdraw the dossier (`Dossiers.withdraw`): secondary, confirmed first.
     Withdraw,
 }
@@ -171,6 +173,7 @@ impl From<CoreCitizenAction> for CitizenAction {
         match action {
             CoreCitizenAction::ShowReceipt => CitizenAction::ShowReceipt,
             CoreCitizenAction::AnswerSupplement => CitizenAction::AnswerSupplement,
+            CoreCitizenAction::PayFee => CitizenAction::PayFee,
             CoreCitizenAction::Withdraw => CitizenAction::Withdraw,
         }
     }
@@ -195,11 +198,15 @@ impl From<CoreDossierActions> for DossierActions {
 }
 
 /// What a dossier in `status` offers its citizen, `holds_receipt` saying whether the phone
-/// has its receipt: the rule behind [`TrackedDossier::actions`], from the lifecycle, for
+/// has its receipt and `fee_due` whether its fee awaits payment: the rule behind [`TrackedDossier::actions`], from the lifecycle, for
 /// the apps' tests to check their screens against every status.
 #[uniffi::export]
-pub fn dossier_actions(status: DossierStatus, holds_receipt: bool) -> DossierActions {
-    CoreDossierActions::for_dossier(status.into(), holds_receipt).into()
+pub fn dossier_actions(
+    status: DossierStatus,
+    holds_receipt: bool,
+    fee_due: bool,
+) -> DossierActions {
+    CoreDossierActions::for_dossier(status.into(), holds_receipt, fee_due).into()
 }
 
 /// A dossier with its timeline, as kept on the device, and what its screen shows.

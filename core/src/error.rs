@@ -14,6 +14,7 @@ use crate::catalog::CatalogError;
 use crate::dossier::DossierError;
 use crate::dossier::media::MediaError;
 use crate::identity::IdentityError;
+use crate::payments::PaymentError;
 use crate::receipt::ReceiptError;
 use crate::tracking::TrackingError;
 
@@ -261,6 +262,29 @@ impl CoreError for DossierError {
                 format!("{}: {}", self.code(), fields.join(", "))
             }
             _ => format!("{}: {}", self.code(), redacted(&self.to_string())),
+        }
+    }
+}
+
+impl CoreError for PaymentError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            PaymentError::Network(_) => ErrorKind::Network,
+            PaymentError::Identity(error) => error.kind(),
+            PaymentError::NotFound(_)
+            | PaymentError::NotFetched(_)
+            | PaymentError::NoFeeReceipt(_) => ErrorKind::NotFound,
+            PaymentError::Storage(_) => ErrorKind::Storage,
+            PaymentError::Inconsistent(_) | PaymentError::Portal(_) | PaymentError::Render(_) => {
+                ErrorKind::Unexpected
+            }
+        }
+    }
+
+    fn reason(&self) -> Option<ErrorReason> {
+        match self {
+            PaymentError::Identity(error) => error.reason(),
+            _ => None,
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod error;
 pub mod http;
 pub mod identity;
 pub mod listeners;
+pub mod payments;
 pub(crate) mod random;
 pub mod receipt;
 pub mod secure_store;
@@ -26,6 +27,7 @@ use crate::assist::AssistArea;
 use crate::catalog::CatalogArea;
 use crate::dossier::DossierArea;
 use crate::identity::Identity;
+use crate::payments::PaymentsArea;
 use crate::receipt::ReceiptArea;
 use crate::secure_store::SecureStore;
 use crate::store::{Database, StoreError};
@@ -174,7 +176,8 @@ pub struct MotCua {
     dossier: DossierArea,
     tracking: TrackingArea,
     assist: AssistArea,
-    receipt: ReceiptArea,
+    receipt: Arc<ReceiptArea>,
+    payments: Arc<PaymentsArea>,
 }
 
 impl MotCua {
@@ -235,12 +238,24 @@ impl MotCua {
             database.clone(),
             secure_store.clone(),
         ));
-        let receipt = ReceiptArea::new(config.clone(), http.clone(), database.clone());
+        let receipt = Arc::new(ReceiptArea::new(
+            config.clone(),
+            http.clone(),
+            database.clone(),
+        ));
+        let payments = Arc::new(PaymentsArea::new(
+            config.clone(),
+            http.clone(),
+            database.clone(),
+            identity.clone(),
+            receipt.clone(),
+        ));
         let tracking = TrackingArea::new(
             config.clone(),
             http.clone(),
             database.clone(),
             identity.clone(),
+            payments.clone(),
         );
         let assist = AssistArea::new(
             config.clone(),
@@ -256,6 +271,7 @@ impl MotCua {
             tracking,
             assist,
             receipt,
+            payments,
         })
     }
 
@@ -287,5 +303,10 @@ impl MotCua {
     /// Receipts: the citizen's QR code, offline verification at the desk.
     pub fn receipt(&self) -> &ReceiptArea {
         &self.receipt
+    }
+
+    /// Fees: the payment request with its VietQR code, and the fee's e-receipt.
+    pub fn payments(&self) -> &PaymentsArea {
+        &self.payments
     }
 }

@@ -2,6 +2,7 @@
 //! every personal column sealed under the profile's data key ([`policy`]).
 
 pub(crate) mod catalog;
+pub(crate) mod payments;
 pub mod policy;
 
 use std::path::{Path, PathBuf};
@@ -78,6 +79,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0008_abandoned_uploads.sql"),
     migration!("0009_on_behalf.sql"),
     migration!("0010_catalog_in_two_parts.sql"),
+    migration!("0011_payments.sql"),
 ];
 
 /// The schema version this build migrates to (the number of migrations).

@@ -19,6 +19,7 @@ use crate::CoreConfig;
 use crate::http::{HttpClient, HttpError};
 use crate::identity::{Identity, IdentityError};
 use crate::listeners::{ListenerId, Listeners};
+use crate::payments::PaymentsArea;
 use crate::store::policy::{
     DOSSIER_EVENT_MISSING, DOSSIER_EVENT_NOTE, DOSSIER_EVENT_REASON, SealedColumn,
 };
@@ -174,6 +175,8 @@ pub struct TrackingArea {
     http: HttpClient,
     database: Arc<Database>,
     identity: Arc<Identity>,
+    /// Refreshed after each sync: a fee paid moves no status when it was due on filing.
+    payments: Arc<PaymentsArea>,
     listener: Mutex<Option<Arc<dyn StatusListener>>>,
     /// Further listeners, each added and removed on its own (the apps' screens).
     listeners: Listeners<dyn StatusListener>,
@@ -196,12 +199,14 @@ impl TrackingArea {
         http: HttpClient,
         database: Arc<Database>,
         identity: Arc<Identity>,
+        payments: Arc<PaymentsArea>,
     ) -> TrackingArea {
         TrackingArea {
             config,
             http,
             database,
             identity,
+            payments,
             listener: Mutex::new(None),
             listeners: Listeners::default(),
             lock: tokio::sync::Mutex::new(()),
@@ -233,7 +238,8 @@ impl TrackingArea {
 
     /// Fetches the status changes since the last sync, stores them (each page in one
     /// transaction with the new cursor, so an interrupted sync resumes where it stopped)
-    /// and returns them.
+    /// and returns them. Then refreshes the fees that may have moved
+    /// ([`PaymentsArea::refresh_due`]; a failure there is logged, the sync stands).
     pub async fn sync(&self) -> Result<Vec<StatusChange>, TrackingError> {
         let _guard = self.lock.lock().await;
         let mut all = Vec::new();
@@ -266,6 +272,9 @@ impl TrackingArea {
             if !more {
                 break;
             }
+        }
+        if let Err(error) = self.payments.refresh_due().await {
+            tracing::warn!(%error, "fees not refreshed after the sync");
         }
         Ok(all)
     }
@@ -381,9 +390,11 @@ impl TrackingArea {
             )
             .optional()?
             .is_some();
+        let fee_due = status == DossierStatus::PaymentRequested
+            || crate::store::payments::awaits_payment(&connection, code)?;
         Ok(Some(TrackedDossier {
             overdue: overdue(appointment_date.as_deref(), &timeline),
-            actions: DossierActions::for_dossier(status, holds_receipt),
+            actions: DossierActions::for_dossier(status, holds_receipt, fee_due),
             missing: view::missing_now(status, &timeline),
             code: code.to_owned(),
             procedure_code,

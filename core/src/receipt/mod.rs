@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use motcua_protocol::api::receipts::PATH_RECEIPT_KEYS;
 use motcua_protocol::i18n::{Lang, Localized};
+use motcua_protocol::receipt::fee::{FeeVerdict, verify_fee_receipt};
 use motcua_protocol::receipt::{
     self, IdNumber, KeyId, ReceiptFields, RootKey, TrustList, TrustListError, Verdict,
 };
@@ -141,6 +142,18 @@ pub struct Verification {
     pub trust_list_sequence: u64,
     /// When that list was fetched (Unix seconds): a desk offline for long may miss a
     /// revocation, so the UI shows it.
+    pub trust_list_fetched_at: i64,
+}
+
+/// The answer to a scanned fee e-receipt: the verdict, and how current the list behind it
+/// is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeeVerification {
+    /// Valid, tampered, unknown key, revoked key, expired key or malformed.
+    pub verdict: FeeVerdict,
+    /// The sequence of the trust list used.
+    pub trust_list_sequence: u64,
+    /// When that list was fetched (Unix seconds).
     pub trust_list_fetched_at: i64,
 }
 
@@ -301,6 +314,17 @@ impl ReceiptArea {
         let cached = self.cached()?.ok_or(ReceiptError::NoTrustList)?;
         Ok(Verification {
             verdict: receipt::verify(text, &cached.list),
+            trust_list_sequence: cached.list.sequence,
+            trust_list_fetched_at: cached.fetched_at,
+        })
+    }
+
+    /// Verifies a scanned fee e-receipt (biên lai điện tử) with the cached trust list,
+    /// without network: the same keys sign dossier receipts and fee receipts.
+    pub fn verify_fee_receipt(&self, text: &str) -> Result<FeeVerification, ReceiptError> {
+        let cached = self.cached()?.ok_or(ReceiptError::NoTrustList)?;
+        Ok(FeeVerification {
+            verdict: verify_fee_receipt(text, &cached.list, chrono::Utc::now()),
             trust_list_sequence: cached.list.sequence,
             trust_list_fetched_at: cached.fetched_at,
         })

@@ -119,6 +119,9 @@ pub const OUTBOX_LAST_ERROR: SealedColumn = column("outbox", "last_error", "draf
 /// Why the last withdrawal attempt failed (a portal message).
 pub const WITHDRAWAL_LAST_ERROR: SealedColumn =
     column("pending_withdrawals", "last_error", "dossier_code");
+/// A dossier's payment request as the portal showed it (JSON): its fee e-receipt names
+/// the payer.
+pub const PAYMENT_VIEW: SealedColumn = column("payments", "view", "code");
 /// The volunteer's identity (subject) on an assisted session.
 pub const ASSISTED_BY: SealedColumn = column("assisted_sessions", "assisted_by", "id");
 
@@ -337,6 +340,11 @@ pub const COLUMN_POLICY: &[ColumnPolicy] = &[
     not_personal("sync_state", "cursor", "the portal's sequence number"),
     sealed(&RECEIPT_TEXT, "applicant digest and the dossier's details"),
     not_personal("receipts", "code", "the portal's reference"),
+    // Fees.
+    not_personal("payments", "code", "the portal's reference"),
+    not_personal("payments", "status", "where the fee stands"),
+    sealed(&PAYMENT_VIEW, "the fee e-receipt names the payer"),
+    not_personal("payments", "fetched_at", "time of the fetch"),
     // Assisted sessions (anonymous counts; decision 0003).
     not_personal("assisted_sessions", "id", "random id"),
     not_personal("assisted_sessions", "started_at", "time"),

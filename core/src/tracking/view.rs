@@ -14,6 +14,8 @@ pub enum CitizenAction {
     ShowReceipt,
     /// Send the documents the desk asked for ([`ActionKind::AnswerSupplement`]).
     AnswerSupplement,
+    /// Pay the fee that is due (the payment screen: VietQR code, amount, reference).
+    PayFee,
     /// Ask to withdraw the dossier ([`ActionKind::RequestWithdrawal`]); a secondary action,
     /// confirmed first.
     Withdraw,
@@ -25,24 +27,33 @@ pub struct DossierActions {
     /// Every action the citizen may take, in the order a screen lists them.
     pub available: Vec<CitizenAction>,
     /// The one action a screen puts forward (a filled button), if any: answering a
-    /// supplement request before anything else, else showing the receipt.
+    /// supplement request before anything else, then paying a fee that is due, else
+    /// showing the receipt.
     /// [`CitizenAction::Withdraw`] is never primary.
     pub primary: Option<CitizenAction>,
 }
 
 impl DossierActions {
     /// What a dossier in `status` offers its citizen, `holds_receipt` saying whether the
-    /// phone has the receipt the desk issued for it.
+    /// phone has the receipt the desk issued for it and `fee_due` whether its fee awaits
+    /// payment (the desk requested it, or it is paid on filing and not paid yet).
     ///
     /// Answering and withdrawing are exactly what the lifecycle lets the citizen's role do
     /// ([`ActionKind::available`]); the receipt is worth showing while the dossier is
     /// still open at the agency (it is what the desk asks for when the citizen comes to
     /// pay, bring originals or collect the result).
-    pub fn for_dossier(status: DossierStatus, holds_receipt: bool) -> DossierActions {
+    pub fn for_dossier(
+        status: DossierStatus,
+        holds_receipt: bool,
+        fee_due: bool,
+    ) -> DossierActions {
         let allowed = ActionKind::available(status, ActorRole::Citizen);
         let mut available = Vec::new();
         if allowed.contains(&ActionKind::AnswerSupplement) {
             available.push(CitizenAction::AnswerSupplement);
+        }
+        if fee_due && !status.is_final() {
+            available.push(CitizenAction::PayFee);
         }
         if holds_receipt && !status.is_final() {
             available.push(CitizenAction::ShowReceipt);
@@ -79,8 +90,10 @@ mod tests {
     #[test]
     fn answering_and_withdrawing_follow_the_citizens_role_in_the_lifecycle() {
         for status in DossierStatus::ALL {
-            for holds_receipt in [false, true] {
-                let actions = DossierActions::for_dossier(status, holds_receipt);
+            for (holds_receipt, fee_due) in
+                [(false, false), (true, false), (false, true), (true, true)]
+            {
+                let actions = DossierActions::for_dossier(status, holds_receipt, fee_due);
                 let allowed = ActionKind::available(status, ActorRole::Citizen);
                 assert_eq!(
                     actions.available.contains(&CitizenAction::AnswerSupplement),
@@ -97,6 +110,11 @@ mod tests {
                     holds_receipt && !status.is_final(),
                     "{status:?}"
                 );
+                assert_eq!(
+                    actions.available.contains(&CitizenAction::PayFee),
+                    fee_due && !status.is_final(),
+                    "{status:?}"
+                );
                 assert_ne!(actions.primary, Some(CitizenAction::Withdraw));
                 if let Some(primary) = actions.primary {
                     assert!(actions.available.contains(&primary));
@@ -107,19 +125,36 @@ mod tests {
 
     #[test]
     fn a_supplement_request_puts_the_answer_forward_and_a_received_dossier_its_receipt() {
-        let supplement = DossierActions::for_dossier(DossierStatus::SupplementRequested, true);
+        let supplement =
+            DossierActions::for_dossier(DossierStatus::SupplementRequested, true, false);
         assert_eq!(supplement.primary, Some(CitizenAction::AnswerSupplement));
-        let received = DossierActions::for_dossier(DossierStatus::Received, true);
+        let received = DossierActions::for_dossier(DossierStatus::Received, true, false);
         assert_eq!(received.primary, Some(CitizenAction::ShowReceipt));
         assert_eq!(
             received.available,
             vec![CitizenAction::ShowReceipt, CitizenAction::Withdraw]
         );
-        let submitted = DossierActions::for_dossier(DossierStatus::Submitted, false);
+        let submitted = DossierActions::for_dossier(DossierStatus::Submitted, false, false);
         assert_eq!(submitted.primary, None);
         assert_eq!(submitted.available, vec![CitizenAction::Withdraw]);
-        let returned = DossierActions::for_dossier(DossierStatus::Returned, true);
+        let returned = DossierActions::for_dossier(DossierStatus::Returned, true, true);
         assert!(returned.available.is_empty());
+    }
+
+    #[test]
+    fn a_fee_due_is_put_forward_before_the_receipt() {
+        let requested = DossierActions::for_dossier(DossierStatus::PaymentRequested, true, true);
+        assert_eq!(requested.primary, Some(CitizenAction::PayFee));
+        assert_eq!(
+            requested.available,
+            vec![
+                CitizenAction::PayFee,
+                CitizenAction::ShowReceipt,
+                CitizenAction::Withdraw
+            ]
+        );
+        let on_filing = DossierActions::for_dossier(DossierStatus::Submitted, false, true);
+        assert_eq!(on_filing.primary, Some(CitizenAction::PayFee));
     }
 
     fn change(status: DossierStatus, missing: &[&str]) -> StatusChange {
