@@ -6,7 +6,7 @@ import XCTest
 
 /*
  * "The core decides, the apps display": what the citizen may do with a dossier comes from
- * the core's rule (`dossierActions(status:holdsReceipt:)`, the lifecycle's), and an error
+ * the core's rule (`dossierActions(status:holdsReceipt:feeDue:)`, the lifecycle's), and an error
  * of the core reaches the screens as its kind and reason. Both through MotCuaCore's
  * conversions and the app's models, against the real library.
  */
@@ -31,6 +31,7 @@ private func expected(_ action: MotCuaBindings.CitizenAction) -> MotCuaModels.Ci
     switch action {
     case .showReceipt: return .showReceipt
     case .answerSupplement: return .answerSupplement
+    case .payFee: return .payFee
     case .withdraw: return .withdraw
     }
 }
@@ -82,7 +83,7 @@ final class CoreDecidesTests: XCTestCase {
         var answers: [String: [MotCuaModels.CitizenAction]] = [:]
         for status in everyStatus {
             for holdsReceipt in [true, false] {
-                let core = dossierActions(status: status, holdsReceipt: holdsReceipt)
+                let core = dossierActions(status: status, holdsReceipt: holdsReceipt, feeDue: false)
                 let label = "label of \(status)"
                 let tracked = TrackedDossier(
                     code: "000.00.14.H56-260302-0001", procedureCode: maritalStatus, status: status, statusLabel: label,
@@ -184,7 +185,7 @@ final class CoreDecidesTests: XCTestCase {
             let tracked = TrackedDossier(
                 code: "000.00.14.H56-260302-0001", procedureCode: maritalStatus, status: .received, statusLabel: "label",
                 appointmentDate: "2026-03-03", timeline: [], overdue: false,
-                actions: dossierActions(status: .received, holdsReceipt: false), missing: []
+                actions: dossierActions(status: .received, holdsReceipt: false, feeDue: false), missing: []
             )
             let model = DossierDetailModel(tracking: OneDossier(DossierRecord(core: tracked)), actions: QueuedActions(),
                                            code: tracked.code, lang: lang)

@@ -439,6 +439,7 @@ private func modelAction(_ action: MotCuaBindings.CitizenAction) -> MotCuaModels
     switch action {
     case .showReceipt: return .showReceipt
     case .answerSupplement: return .answerSupplement
+    case .payFee: return .payFee
     case .withdraw: return .withdraw
     }
 }

@@ -118,7 +118,10 @@ public final class DossierDetailModel {
         let format = Format(lang: lang)
         // What the core offers, as it says it; only the wiring is this build's: an action
         // that needs the citizen-actions port is not offered without it.
-        let takeable = d.actions.filter { actions != nil || !Self.needsActionsPort($0) }
+        // Paying has no screen in this build yet: listed as not available.
+        let takeable = d.actions.filter {
+            $0 != .payFee && (actions != nil || !Self.needsActionsPort($0))
+        }
         return DossierDetail(
             code: d.code,
             status: d.label,
@@ -142,7 +145,7 @@ public final class DossierDetailModel {
     /// Whether taking `action` goes through `CitizenActionsPort` (the receipt does not).
     private static func needsActionsPort(_ action: CitizenAction) -> Bool {
         switch action {
-        case .showReceipt: return false
+        case .showReceipt, .payFee: return false
         case .answerSupplement, .withdraw: return true
         }
     }

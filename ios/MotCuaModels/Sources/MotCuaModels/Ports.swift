@@ -483,6 +483,8 @@ public enum CitizenAction: Equatable, Sendable, Hashable {
     case showReceipt
     /// Send the papers the desk asked for.
     case answerSupplement
+    /// Pay the fee that is due (the payment screen is not in this build of the app yet).
+    case payFee
     /// Ask to withdraw the dossier: secondary, confirmed first.
     case withdraw
 }

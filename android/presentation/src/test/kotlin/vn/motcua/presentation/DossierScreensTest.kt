@@ -419,7 +419,7 @@ class DossierScreensTest {
         val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
         for (status in DossierStatus.entries) {
             for (holdsReceipt in listOf(false, true)) {
-                val decided = dossierActions(status, holdsReceipt)
+                val decided = dossierActions(status, holdsReceipt, false)
                 val record = DossierRecord(
                     code = "H01-${status.name}",
                     procedureCode = "1.004873",
