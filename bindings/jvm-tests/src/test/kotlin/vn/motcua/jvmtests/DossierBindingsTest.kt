@@ -264,7 +264,7 @@ class DossierBindingsTest {
             assertEquals(tracked.timeline.map { tracking.statusLabel(it.status) }, tracked.timeline.map { it.label })
             assertEquals(listOf(CitizenAction.SHOW_RECEIPT, CitizenAction.WITHDRAW), tracked.actions.available)
             assertEquals(CitizenAction.SHOW_RECEIPT, tracked.actions.primary)
-            assertEquals(dossierActions(DossierStatus.RECEIVED, true), tracked.actions)
+            assertEquals(dossierActions(DossierStatus.RECEIVED, true, false), tracked.actions)
             assertTrue(tracked.missing.isEmpty())
 
             // Anyone can look the code up, without the citizen's data.
