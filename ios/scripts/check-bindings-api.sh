@@ -122,7 +122,7 @@ public let label: String
 public let actions: DossierActions
 public let available: \[CitizenAction\]
 public let primary: CitizenAction\?
-public func dossierActions\(status: DossierStatus, holdsReceipt: Bool\) +-> DossierActions
+public func dossierActions\(status: DossierStatus, holdsReceipt: Bool, feeDue: Bool\) +-> DossierActions
 public init\( ?code: String, procedureCode: String, status: DossierStatus, statusLabel: String, appointmentDate: String\?, timeline: \[StatusChange\], overdue: Bool, actions: DossierActions, missing: \[String\] ?\)
 case showReceipt
 case answerSupplement
