@@ -21,6 +21,10 @@ command -v python3 >/dev/null || { echo "python3 is required for the receipt QR 
 echo "==> installing the test OpenID provider (oidc-provider, npm)"
 npm ci --prefix tests/oidc-provider --no-audit --no-fund --loglevel=error
 
+# The payment tests read our VietQR codes with a parser nobody here wrote (vietnam-qr-pay).
+echo "==> installing the independent VietQR parser for the payment tests (vietnam-qr-pay, npm)"
+npm ci --prefix tests/vietqr-parser --no-audit --no-fund --loglevel=error
+
 # The receipt tests read our QR PNGs with decoders nobody here wrote; they fail (never
 # skip) when one is missing.
 echo "==> installing the QR decoders for the receipt tests (ZXing: zxing-cpp; zbar: zbarimg)"

@@ -164,11 +164,33 @@ pub enum Command {
         #[arg(long, env = "MOTCUA_RECEIPT_ROOT_KEY")]
         root_key: Option<String>,
     },
+    /// The fee of one of your dossiers: amount, where to pay, the reference, and the
+    /// VietQR code to scan with any banking app (--png writes it as an image for a banking
+    /// app on this device). Asks the portal; offline, shows the copy kept here.
+    Pay {
+        /// Dossier code.
+        code: String,
+        /// Also write the VietQR code as a PNG image to this file.
+        #[arg(long)]
+        png: Option<PathBuf>,
+    },
+    /// The fee's e-receipt (biên lai điện tử) of one of your dossiers, once paid: a QR code
+    /// to show at the desk or share, verified against the key list.
+    FeeReceipt {
+        /// Dossier code.
+        code: String,
+        /// Also write the QR code as a PNG image to this file.
+        #[arg(long)]
+        png: Option<PathBuf>,
+        /// The province root key (`ed25519:…`); default: the one the portal announces.
+        #[arg(long, env = "MOTCUA_RECEIPT_ROOT_KEY")]
+        root_key: Option<String>,
+    },
     /// Verify a receipt (desk): its QR text, or an image of it; offline once the key list
     /// was fetched. The exit status says the verdict (see --help).
     #[command(after_help = crate::receipt::VERIFY_EXIT_CODES)]
     Verify {
-        /// The scanned text (`MC1:…`) or an image file (PNG, JPEG) with the QR code.
+        /// The scanned text (`MC1:…`, or a fee e-receipt's `MCF1:…`) or an image file (PNG, JPEG) with the QR code.
         input: String,
         /// The ID number on the card of the person at the desk, to check it is the
         /// applicant's.

@@ -56,6 +56,32 @@ pub async fn run(cli: Cli) -> i32 {
                 Err(e) => Err(e),
             }
         }
+        Command::Pay { code, png } => {
+            match ClientContext::new(&cli.portal, cli.data_dir, cli.assisted).await {
+                Ok(client) => crate::payments::pay(&out, &client, &code, png.as_deref()).await,
+                Err(e) => Err(e),
+            }
+        }
+        Command::FeeReceipt {
+            code,
+            png,
+            root_key,
+        } => {
+            match ClientContext::open(
+                &cli.portal,
+                cli.data_dir,
+                cli.assisted,
+                root_key.as_deref(),
+                ConfigUse::Revalidate,
+            )
+            .await
+            {
+                Ok(client) => {
+                    crate::payments::fee_receipt(&out, &client, &code, png.as_deref()).await
+                }
+                Err(e) => Err(e),
+            }
+        }
         Command::Verify {
             input,
             id_number,

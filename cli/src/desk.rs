@@ -61,6 +61,10 @@ pub enum DeskCommand {
         #[arg(long = "missing", required = true)]
         missing: Vec<String>,
     },
+    /// Ask the citizen to pay the procedure's fee (the specialist, while processing): the
+    /// portal opens the payment request, which the citizen's next sync shows with its
+    /// VietQR code.
+    RequestPayment(ActionArgs),
     /// Mark the result ready for pick-up.
     Ready(ActionArgs),
     /// Hand the result back to the citizen.
@@ -139,6 +143,7 @@ pub async fn run(
         DeskCommand::Supplement { args, missing } => {
             (args, ActionKind::RequestSupplement, None, missing)
         }
+        DeskCommand::RequestPayment(args) => (args, ActionKind::RequestPayment, None, Vec::new()),
         DeskCommand::Ready(args) => (args, ActionKind::MarkResultReady, None, Vec::new()),
         DeskCommand::Return(args) => (args, ActionKind::HandBack, None, Vec::new()),
         DeskCommand::Reject { args, reason } => {

@@ -55,6 +55,9 @@ pub enum CliError {
     /// Fee payments (desk and intermediary commands).
     #[error(transparent)]
     Payments(crate::payments::PaymentsError),
+    /// A fee's payment request or e-receipt on the citizen's side (the core's payments area).
+    #[error(transparent)]
+    FeePayment(#[from] motcua_core::payments::PaymentError),
 }
 
 impl Localized for CliError {
@@ -76,6 +79,7 @@ impl Localized for CliError {
             CliError::Desk(e) => e.code(),
             CliError::Assist(e) => e.code(),
             CliError::Payments(e) => e.code(),
+            CliError::FeePayment(e) => e.code(),
         }
     }
 
@@ -114,6 +118,7 @@ impl Localized for CliError {
             CliError::Desk(e) => e.message(lang),
             CliError::Assist(e) => e.message(lang),
             CliError::Payments(e) => e.message(lang),
+            CliError::FeePayment(e) => e.message(lang),
             CliError::InvalidArgument(detail) => pick(
                 &format!("Tham số không hợp lệ: {detail}"),
                 &format!("Invalid argument: {detail}"),

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use motcua_core::receipt::{ApplicantCheck, QrMatrix, ReceiptError, Verification};
 use motcua_core::{Lang, Localized};
+use motcua_protocol::receipt::fee::{FEE_PREFIX, FeeVerdict};
 use motcua_protocol::receipt::{ReceiptFields, Verdict};
 use serde_json::json;
 
@@ -199,6 +200,80 @@ pub fn verify_exit_code(verdict: &Verdict, applicant: Option<ApplicantCheck>) ->
     }
 }
 
+/// The exit status of `motcua verify` for a fee e-receipt: the same numbers as for a
+/// dossier receipt's same outcome.
+pub fn fee_verify_exit_code(verdict: &FeeVerdict) -> i32 {
+    match verdict {
+        FeeVerdict::Valid { .. } => 0,
+        FeeVerdict::Tampered { .. } => 10,
+        FeeVerdict::UnknownKey { .. } => 11,
+        FeeVerdict::RevokedKey { .. } => 12,
+        FeeVerdict::ExpiredKey { .. } => 13,
+        FeeVerdict::Malformed(_) => 14,
+    }
+}
+
+/// `motcua verify MCF1:…`: a fee e-receipt against the cached trust list.
+fn verify_fee(
+    out: &Output,
+    client: &ClientContext,
+    text: &str,
+    refresh_problem: Option<&ReceiptError>,
+) -> Result<i32, CliError> {
+    let verification = client.core.receipt().verify_fee_receipt(text)?;
+    let verdict = &verification.verdict;
+    let mut value = json!({
+        "kind": "fee_receipt",
+        "verdict": verdict.code(),
+        "message": verdict.message(out.lang),
+        "trust_list_sequence": verification.trust_list_sequence,
+        "trust_list_fetched_at": verification.trust_list_fetched_at,
+    });
+    if let FeeVerdict::Valid { kid, fields } = verdict {
+        value["kid"] = json!(kid.to_string());
+        value["fields"] = json!({
+            "agency_code": fields.agency_code,
+            "dossier_code": fields.dossier_code,
+            "payer": fields.payer,
+            "amount_vnd": fields.amount_vnd,
+            "paid_at": fields.paid_at.to_rfc3339(),
+            "transaction_id": fields.transaction_id,
+            "reference": fields.reference,
+        });
+    }
+    if let Some(problem) = refresh_problem {
+        value["trust_list_refresh"] = json!({
+            "code": problem.code(),
+            "message": problem.message(out.lang),
+        });
+    }
+    out.result(&value, || {
+        let mut text = format!("{} [{}]", verdict.message(out.lang), verdict.code());
+        if let FeeVerdict::Valid { fields, .. } = verdict {
+            let paid = fields
+                .paid_at
+                .with_timezone(&motcua_protocol::time::vietnam_offset())
+                .format("%H:%M %d/%m/%Y");
+            text.push_str(&format!(
+                "\n{}: {}\n{}: {}\n{}: {}\n{}: {}\n{}: {paid}\n{}: {}",
+                out.t("Mã hồ sơ", "Dossier code"),
+                fields.dossier_code,
+                out.t("Cơ quan thu", "Collecting agency"),
+                fields.agency_code,
+                out.t("Người nộp", "Payer"),
+                fields.payer,
+                out.t("Số tiền", "Amount"),
+                motcua_core::payments::view::money_label(fields.amount_vnd, out.lang),
+                out.t("Thời gian nộp", "Paid at"),
+                out.t("Mã giao dịch", "Transaction"),
+                fields.transaction_id,
+            ));
+        }
+        text
+    });
+    Ok(fee_verify_exit_code(verdict))
+}
+
 /// What [`verify_exit_code`] means, for `motcua verify --help`.
 pub const VERIFY_EXIT_CODES: &str = "Exit status:
   0   valid receipt (and, with --id-number, the ID number is the applicant's)
@@ -209,6 +284,7 @@ pub const VERIFY_EXIT_CODES: &str = "Exit status:
   12  signed with a revoked key
   13  signed outside the key's period of use, or dated more than an hour ahead
   14  not a receipt, or damaged
+  (a fee e-receipt, MCF1:…, gets 0 and 10 to 14 with the same meanings)
   15  valid receipt, but the ID number is NOT the applicant's
   16  valid receipt that carries nothing to check the applicant against";
 
@@ -259,6 +335,14 @@ pub async fn verify(
             }
         }
     };
+    if text.trim().starts_with(FEE_PREFIX) {
+        if id_number.is_some() {
+            return Err(CliError::InvalidArgument(
+                "--id-number: a fee e-receipt names its payer, it carries no ID number".into(),
+            ));
+        }
+        return verify_fee(out, client, &text, refresh_problem.as_ref());
+    }
     let verification = area.verify_receipt(&text)?;
     let applicant = match id_number {
         Some(id) if verification.verdict.is_valid() => Some(area.check_applicant(&text, id).await?),

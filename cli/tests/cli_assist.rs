@@ -2,51 +2,17 @@
 //! logs in inside the session while the volunteer stays logged in, `end` erases the
 //! session, the summary counts the person without naming them.
 
+mod common;
+
 use std::process::Command;
 
-use motcua_cli::browser::{Browser, Landing};
-
-fn motcua(portal: &url::Url, data_dir: &std::path::Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_motcua"));
-    command
-        .arg("--portal")
-        .arg(portal.as_str())
-        .arg("--data-dir")
-        .arg(data_dir)
-        .arg("--json");
-    command
-}
+use common::{motcua, two_step_login};
 
 fn run(command: &mut Command) -> (bool, serde_json::Value, String) {
     let output = command.output().unwrap();
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
     let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
     (output.status.success(), json, text)
-}
-
-async fn two_step_login(portal: &url::Url, data: &std::path::Path, assisted: bool, subject: &str) {
-    let mut begin = motcua(portal, data);
-    if assisted {
-        begin.arg("--assisted");
-    }
-    let (ok, begun, text) = run(begin.args(["login", "begin"]));
-    assert!(ok, "{text}");
-    let browser = Browser::new(begun["redirect_uri"].as_str().unwrap()).unwrap();
-    let Landing::Page(page) = browser.open(begun["url"].as_str().unwrap()).await.unwrap() else {
-        panic!("login page expected")
-    };
-    let form = page
-        .form(&format!("form[data-citizen='{subject}']"))
-        .unwrap();
-    let Landing::Callback(callback) = browser.submit(&form).await.unwrap() else {
-        panic!("redirect expected")
-    };
-    let mut finish = motcua(portal, data);
-    if assisted {
-        finish.arg("--assisted");
-    }
-    let (ok, _, text) = run(finish.args(["login", "finish", &callback]));
-    assert!(ok, "{text}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,52 +3,15 @@
 //! process, supplement, ready, return), the citizen answers the supplement and follows
 //! the timeline; refusals come back as typed errors with a non-zero exit.
 
+mod common;
+
 use std::io::{Read as _, Write as _};
 use std::net::TcpListener;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 
-use motcua_cli::browser::{Browser, Landing};
+use common::*;
 use motcua_protocol::identity::IdentityLevel;
-
-fn motcua(portal: &url::Url, data_dir: &std::path::Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_motcua"));
-    command
-        .arg("--portal")
-        .arg(portal.as_str())
-        .arg("--data-dir")
-        .arg(data_dir)
-        .arg("--json")
-        .env_remove("MOTCUA_DESK_PASSWORD");
-    command
-}
-
-fn json_of(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
-        panic!(
-            "stdout is not JSON: {}\nstderr: {}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
-}
-
-/// Runs a command that must succeed; returns its JSON.
-fn ok(command: &mut Command) -> serde_json::Value {
-    let output = command.output().unwrap();
-    assert!(
-        output.status.success(),
-        "{command:?}: {}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-    json_of(&output)
-}
-
-/// Runs `motcua verify …`; returns its exit status and its JSON.
-fn verified(command: &mut Command) -> (i32, serde_json::Value) {
-    let output = command.output().unwrap();
-    (output.status.code().expect("exited"), json_of(&output))
-}
 
 /// A stand-in portal on loopback (a plain thread, one request per connection): its
 /// client configuration is `config`, its trust list whatever `trust_list` holds, every
@@ -84,16 +47,6 @@ fn fake_portal(config: Vec<u8>, trust_list: Arc<Mutex<Vec<u8>>>) -> url::Url {
     url
 }
 
-/// Runs a command that must fail; returns its error code.
-fn refused(command: &mut Command) -> String {
-    let output = command.output().unwrap();
-    assert!(!output.status.success(), "{command:?} should fail");
-    json_of(&output)["error"]["code"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dossier_moves_through_the_desk_commands_and_the_citizen_answers() {
     let portal_dir = tempfile::tempdir().unwrap();
@@ -109,18 +62,7 @@ async fn a_dossier_moves_through_the_desk_commands_and_the_citizen_answers() {
         .iter()
         .find(|c| c.level == IdentityLevel::Level2)
         .unwrap();
-    let begun = ok(motcua(&base, phone.path()).args(["login", "begin"]));
-    let browser = Browser::new(begun["redirect_uri"].as_str().unwrap()).unwrap();
-    let Landing::Page(page) = browser.open(begun["url"].as_str().unwrap()).await.unwrap() else {
-        panic!("login page expected")
-    };
-    let form = page
-        .form(&format!("form[data-citizen='{}']", citizen.subject))
-        .unwrap();
-    let Landing::Callback(callback) = browser.submit(&form).await.unwrap() else {
-        panic!("redirect expected")
-    };
-    ok(motcua(&base, phone.path()).args(["login", "finish", &callback]));
+    two_step_login(&base, phone.path(), false, citizen.subject).await;
     let draft = ok(motcua(&base, phone.path()).args(["draft", "new", "1.004873"]));
     let draft_id = draft["id"].as_str().unwrap().to_owned();
     let commune = motcua_protocol::admin_units::search_communes("phuong thuan hoa", 1)[0]
@@ -137,7 +79,7 @@ async fn a_dossier_moves_through_the_desk_commands_and_the_citizen_answers() {
         ok(motcua(&base, phone.path()).args(["draft", "set", &draft_id, field, value]));
     }
     let pdf = phone.path().join("to-khai.pdf");
-    std::fs::write(&pdf, motcua_tests_pdf()).unwrap();
+    std::fs::write(&pdf, PDF).unwrap();
     ok(motcua(&base, phone.path())
         .args(["draft", "attach", &draft_id, "declaration_form"])
         .arg(&pdf));
@@ -185,7 +127,7 @@ async fn a_dossier_moves_through_the_desk_commands_and_the_citizen_answers() {
         "{receipt}"
     );
     // The exit status tells desk scripts the verdict (`motcua verify --help`).
-    let (status, verdict) = verified(
+    let (status, verdict) = exit_and_json(
         motcua(&base, desk_pc.path())
             .args(["verify", "--id-number", citizen.personal_id])
             .arg(&png),
@@ -193,7 +135,7 @@ async fn a_dossier_moves_through_the_desk_commands_and_the_citizen_answers() {
     assert_eq!(verdict["verdict"], "receipt_valid", "{verdict}");
     assert_eq!(verdict["applicant"], "matches");
     assert_eq!(status, 0);
-    let (status, someone_else) = verified(
+    let (status, someone_else) = exit_and_json(
         motcua(&base, desk_pc.path())
             .args(["verify", "--offline", "--id-number", "001099000001"])
             .arg(&png),
@@ -202,13 +144,13 @@ async fn a_dossier_moves_through_the_desk_commands_and_the_citizen_answers() {
     assert_eq!(status, 15, "a valid receipt of someone else");
     let qr_text = receipt["qr_text"].as_str().unwrap();
     let (status, _) =
-        verified(motcua(&base, desk_pc.path()).args(["verify", "--offline", qr_text]));
+        exit_and_json(motcua(&base, desk_pc.path()).args(["verify", "--offline", qr_text]));
     assert_eq!(status, 0, "the text as scanned");
     let mut tampered = qr_text.to_owned();
     let last = tampered.pop().unwrap();
     tampered.push(if last == '0' { '1' } else { '0' });
     let (status, verdict) =
-        verified(motcua(&base, desk_pc.path()).args(["verify", "--offline", &tampered]));
+        exit_and_json(motcua(&base, desk_pc.path()).args(["verify", "--offline", &tampered]));
     assert_ne!(verdict["verdict"], "receipt_valid", "{verdict}");
     let expected = match verdict["verdict"].as_str().unwrap() {
         "receipt_tampered" => 10,
@@ -216,7 +158,7 @@ async fn a_dossier_moves_through_the_desk_commands_and_the_citizen_answers() {
         other => panic!("a changed last character gave {other}"),
     };
     assert_eq!(status, expected, "{verdict}");
-    let (status, verdict) = verified(motcua(&base, desk_pc.path()).args([
+    let (status, verdict) = exit_and_json(motcua(&base, desk_pc.path()).args([
         "verify",
         "--offline",
         "https://example.com/x",
@@ -232,7 +174,7 @@ async fn a_dossier_moves_through_the_desk_commands_and_the_citizen_answers() {
     let old_list = old_list.bytes().await.unwrap().to_vec();
     let served = Arc::new(Mutex::new(b"{\"not\": \"a trust list\"}".to_vec()));
     let fake = fake_portal(config, served.clone());
-    let (status, verdict) = verified(motcua(&fake, desk_pc.path()).args(["verify", qr_text]));
+    let (status, verdict) = exit_and_json(motcua(&fake, desk_pc.path()).args(["verify", qr_text]));
     assert_eq!(verdict["verdict"], "receipt_valid", "{verdict}");
     assert_eq!(status, 0);
     let garbage_code = verdict["trust_list_refresh"]["code"]
@@ -244,14 +186,14 @@ async fn a_dossier_moves_through_the_desk_commands_and_the_citizen_answers() {
         .arg("--json")
         .args(["portal", "receipt-keys", "rotate", "--data-dir"])
         .arg(portal_dir.path()));
-    let (status, verdict) = verified(motcua(&base, desk_pc.path()).args(["verify", qr_text]));
+    let (status, verdict) = exit_and_json(motcua(&base, desk_pc.path()).args(["verify", qr_text]));
     assert_eq!(
         (status, &verdict["trust_list_refresh"]),
         (0, &serde_json::Value::Null),
         "{verdict}"
     );
     *served.lock().unwrap() = old_list;
-    let (status, verdict) = verified(motcua(&fake, desk_pc.path()).args(["verify", qr_text]));
+    let (status, verdict) = exit_and_json(motcua(&fake, desk_pc.path()).args(["verify", qr_text]));
     assert_eq!(verdict["verdict"], "receipt_valid", "{verdict}");
     assert_eq!(status, 0);
     let rollback_code = verdict["trust_list_refresh"]["code"].as_str().unwrap();
@@ -374,7 +316,7 @@ async fn a_dossier_moves_through_the_desk_commands_and_the_citizen_answers() {
     assert_eq!(status["status"], "returned");
     ok(motcua(&base, phone.path()).args(["status"]));
     let (status, verdict) =
-        verified(motcua(&base, desk_pc.path()).args(["verify", "--offline", qr_text]));
+        exit_and_json(motcua(&base, desk_pc.path()).args(["verify", "--offline", qr_text]));
     assert_eq!(
         (status, verdict["verdict"].as_str()),
         (0, Some("receipt_valid"))
@@ -388,12 +330,4 @@ async fn a_dossier_moves_through_the_desk_commands_and_the_citizen_answers() {
     // One that needs the network does connect (the count is not blind).
     let _ = motcua(&base, phone.path()).args(["sync"]).output().unwrap();
     assert!(attempts.load(std::sync::atomic::Ordering::SeqCst) > 0);
-}
-
-/// A one-page PDF (the same as the demo's declaration form).
-fn motcua_tests_pdf() -> &'static [u8] {
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n\
-2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n\
-3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n\
-trailer << /Root 1 0 R >>\n%%EOF\n"
 }

@@ -5,6 +5,7 @@
 //! (`motcua_protocol::api::payments`); the desk commands use the staff session that
 //! `motcua desk login` keeps.
 
+mod citizen;
 mod error;
 
 use std::path::PathBuf;
@@ -23,6 +24,7 @@ use motcua_protocol::api::payments::{
 use reqwest::{Method, StatusCode};
 use url::Url;
 
+pub use citizen::{fee_receipt, pay};
 pub use error::PaymentsError;
 
 use crate::client::http_client;
@@ -173,32 +175,8 @@ pub async fn run_portal(
         credited_at,
         payer_name,
     };
-    let body = serde_json::to_vec(&notification)
-        .map_err(|error| PaymentsError::Unexpected(error.to_string()))?;
     let timestamp = timestamp.unwrap_or_else(motcua_protocol::time::unix_now);
-    let response = http_client()?
-        .raw()
-        .post(endpoint(portal, PATH_PAYMENT_NOTIFICATIONS))
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .header(HEADER_TIMESTAMP, timestamp.to_string())
-        .header(
-            HEADER_SIGNATURE,
-            notification_signature(secret.as_bytes(), timestamp, &body),
-        )
-        .body(body)
-        .send()
-        .await
-        .map_err(|error| PaymentsError::Network(error.to_string()))?;
-    if !response.status().is_success() {
-        let detail = response.status().to_string();
-        return Err(refusal(response, PaymentsError::NotAuthentic(detail))
-            .await
-            .into());
-    }
-    let ack: NotificationAck = response
-        .json()
-        .await
-        .map_err(|error| PaymentsError::Unexpected(error.to_string()))?;
+    let ack = send_notification(portal, &notification, secret.as_bytes(), timestamp).await?;
     out.result(&ack, || {
         let what = match ack.outcome {
             motcua_protocol::api::payments::NotificationOutcome::Paid => {
@@ -221,6 +199,41 @@ pub async fn run_portal(
         text
     });
     Ok(())
+}
+
+/// Sends `notification` to the portal signed with `secret` at Unix time `timestamp`, as
+/// the payment intermediary does; the portal's answer (paid, held or duplicate).
+pub async fn send_notification(
+    portal: &Url,
+    notification: &PaymentNotification,
+    secret: &[u8],
+    timestamp: i64,
+) -> Result<NotificationAck, CliError> {
+    let body = serde_json::to_vec(notification)
+        .map_err(|error| PaymentsError::Unexpected(error.to_string()))?;
+    let response = http_client()?
+        .raw()
+        .post(endpoint(portal, PATH_PAYMENT_NOTIFICATIONS))
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header(HEADER_TIMESTAMP, timestamp.to_string())
+        .header(
+            HEADER_SIGNATURE,
+            notification_signature(secret, timestamp, &body),
+        )
+        .body(body)
+        .send()
+        .await
+        .map_err(|error| PaymentsError::Network(error.to_string()))?;
+    if !response.status().is_success() {
+        let detail = response.status().to_string();
+        return Err(refusal(response, PaymentsError::NotAuthentic(detail))
+            .await
+            .into());
+    }
+    Ok(response
+        .json()
+        .await
+        .map_err(|error| PaymentsError::Unexpected(error.to_string()))?)
 }
 
 fn held_reason_text(out: &Output, reason: motcua_protocol::api::payments::HoldReason) -> &str {

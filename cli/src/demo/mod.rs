@@ -1,6 +1,9 @@
 //! `motcua demo`: the README's main job. Starts an embedded portal on a temporary data
 //! directory and a free loopback port, then walks the citizen's journey through the real
-//! core over real HTTP, printing each step. Later issues extend it to the whole journey.
+//! core over real HTTP, printing each step: login, the catalog, a dossier through the desk
+//! with its receipt, and a second dossier whose fee is paid by VietQR transfer ([`fee`]).
+
+mod fee;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -431,8 +434,6 @@ pub async fn run(out: &Output) -> Result<(), CliError> {
         &mut steps,
     )
     .await?;
-    reception.logout().await?;
-    specialist.logout().await?;
     if let Some(tracked) = core.tracking().dossier(&code)? {
         let timeline: Vec<String> = tracked
             .timeline
@@ -445,6 +446,20 @@ pub async fn run(out: &Output) -> Result<(), CliError> {
             timeline.join("\n"),
         );
     }
+
+    fee::pay_a_fee(
+        out,
+        &mut steps,
+        &core,
+        &portal_url,
+        fee::Officers {
+            reception: &reception,
+            specialist: &specialist,
+        },
+    )
+    .await?;
+    reception.logout().await?;
+    specialist.logout().await?;
 
     identity.refresh().await?;
     steps.print(
