@@ -252,14 +252,17 @@ impl TrackingArea {
                 })
                 .optional()?
                 .unwrap_or(0);
-            let token = self.identity.access_token().await?;
-            let request = self
-                .http
-                .raw()
-                .get(self.endpoint(PATH_SYNC))
-                .query(&[("cursor", cursor)])
-                .bearer_auth(token);
-            let page: SyncResponse = self.http.json(request).await?;
+            let url = self.endpoint(PATH_SYNC);
+            let page: SyncResponse = self
+                .identity
+                .authorised_json(&self.http, |token| {
+                    self.http
+                        .raw()
+                        .get(url.clone())
+                        .query(&[("cursor", cursor)])
+                        .bearer_auth(token)
+                })
+                .await??;
             self.store_page(&page)?;
             let set = self.listener.lock().ok().and_then(|l| l.clone());
             for listener in set.into_iter().chain(self.listeners.current()) {

@@ -442,18 +442,48 @@ impl Identity {
         &self,
         request: impl Fn(&str) -> reqwest::RequestBuilder,
     ) -> Result<T, IdentityError> {
+        Ok(self.authorised_json(&self.http, request).await??)
+    }
+
+    /// Runs a portal request with the session's access token (refreshed first when about
+    /// to expire), and once more with the current token when the portal refuses the one
+    /// sent because it is no longer current: it expired on the way, or another call
+    /// refreshed the session while this one was in flight (a refresh replaces the access
+    /// token at once, so concurrent calls near expiry would otherwise fail at random).
+    /// The outer error is the session's (no token, refresh refused); the inner one is the
+    /// request's, for the caller to translate.
+    pub(crate) async fn authorised_json<T: serde::de::DeserializeOwned>(
+        &self,
+        http: &HttpClient,
+        request: impl Fn(&str) -> reqwest::RequestBuilder,
+    ) -> Result<Result<T, HttpError>, IdentityError> {
         let token = self.access_token().await?;
-        match self.http.json(request(&token)).await {
-            Err(HttpError::Api {
+        let refused = match http.json(request(&token)).await {
+            Err(error @ HttpError::Api { status: 401, .. }) => error,
+            other => return Ok(other),
+        };
+        let expired = matches!(
+            refused,
+            HttpError::Api {
                 code: motcua_protocol::api::ApiErrorCode::TokenExpired,
                 ..
-            }) => {
-                self.refresh().await?;
-                let token = self.access_token().await?;
-                Ok(self.http.json(request(&token)).await?)
             }
-            other => Ok(other?),
+        );
+        if expired {
+            self.refresh().await?;
+        } else {
+            // Under the lock: a refresh still on its way has stored its token by then.
+            let current = {
+                let _guard = self.session_lock.lock().await;
+                self.session()?.access_token
+            };
+            if current == token {
+                return Ok(Err(refused));
+            }
+            tracing::debug!("access token replaced by a concurrent refresh: retried");
         }
+        let token = self.access_token().await?;
+        Ok(http.json(request(&token)).await)
     }
 
     async fn exchange_code(

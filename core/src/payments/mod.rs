@@ -183,21 +183,23 @@ impl PaymentsArea {
         if code.is_empty() || code.len() > 64 || !code.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(PaymentError::NotFound(code.to_owned()));
         }
-        let token = self.identity.access_token().await?;
-        let path = PATH_DOSSIER_PAYMENT.replace("{code}", code);
-        let request = self
-            .http
-            .raw()
-            .get(self.config.endpoint(&path))
-            .bearer_auth(token);
-        let view: PaymentView = self.http.json(request).await.map_err(|error| match error {
-            HttpError::Network(detail) => PaymentError::Network(detail),
-            HttpError::Api { status: 404, .. } => PaymentError::NotFound(code.to_owned()),
-            HttpError::Api { status: 401, .. } => {
-                PaymentError::Identity(IdentityError::SessionEnded)
-            }
-            other => PaymentError::Portal(other.to_string()),
-        })?;
+        let url = self
+            .config
+            .endpoint(&PATH_DOSSIER_PAYMENT.replace("{code}", code));
+        let view: PaymentView = self
+            .identity
+            .authorised_json(&self.http, |token| {
+                self.http.raw().get(url.clone()).bearer_auth(token)
+            })
+            .await?
+            .map_err(|error| match error {
+                HttpError::Network(detail) => PaymentError::Network(detail),
+                HttpError::Api { status: 404, .. } => PaymentError::NotFound(code.to_owned()),
+                HttpError::Api { status: 401, .. } => {
+                    PaymentError::Identity(IdentityError::SessionEnded)
+                }
+                other => PaymentError::Portal(other.to_string()),
+            })?;
         if view.code != code {
             return Err(PaymentError::Inconsistent(
                 "the answer is for another dossier",
