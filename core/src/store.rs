@@ -4,6 +4,7 @@
 pub(crate) mod catalog;
 pub(crate) mod payments;
 pub mod policy;
+pub(crate) mod provider_cache;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
