@@ -5,6 +5,8 @@ pub(crate) mod catalog;
 pub(crate) mod payments;
 pub mod policy;
 pub(crate) mod provider_cache;
+pub(crate) mod receipts;
+pub(crate) mod tracking;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -13,17 +13,13 @@ use motcua_protocol::api::tracking::{
 use motcua_protocol::dossier::DossierStatus;
 use motcua_protocol::i18n::{Lang, Localized};
 use motcua_protocol::lifecycle::{Clock, clock_change};
-use rusqlite::{OptionalExtension as _, params};
 
 use crate::CoreConfig;
 use crate::http::{HttpClient, HttpError};
 use crate::identity::{Identity, IdentityError};
 use crate::listeners::{ListenerId, Listeners};
 use crate::payments::PaymentsArea;
-use crate::store::policy::{
-    DOSSIER_EVENT_MISSING, DOSSIER_EVENT_NOTE, DOSSIER_EVENT_REASON, SealedColumn,
-};
-use crate::store::{Database, StoreError};
+use crate::store::{Database, StoreError, tracking as store};
 pub use view::{CitizenAction, DossierActions};
 
 /// Most pages one `sync` fetches (1,000 changes a page); the rest waits for the next sync.
@@ -184,14 +180,7 @@ pub struct TrackingArea {
     lock: tokio::sync::Mutex<()>,
 }
 
-/// A status as the phone's tables hold it (the protocol's wire name, written from
-/// [`DossierStatus::as_str`]); anything else is a damaged database, never guessed.
-pub(crate) fn status_of(text: &str) -> Result<DossierStatus, StoreError> {
-    DossierStatus::parse(text).ok_or_else(|| StoreError::UnknownValue {
-        column: "status",
-        value: text.to_owned(),
-    })
-}
+pub(crate) use crate::store::tracking::status_of;
 
 impl TrackingArea {
     pub(crate) fn new(
@@ -244,14 +233,7 @@ impl TrackingArea {
         let _guard = self.lock.lock().await;
         let mut all = Vec::new();
         for _ in 0..MAX_PAGES {
-            let cursor: i64 = self
-                .database
-                .connection()?
-                .query_row("SELECT cursor FROM sync_state WHERE id = 1", [], |r| {
-                    r.get(0)
-                })
-                .optional()?
-                .unwrap_or(0);
+            let cursor = self.database.blocking(store::sync_cursor).await?;
             let url = self.endpoint(PATH_SYNC);
             let page: SyncResponse = self
                 .identity
@@ -263,7 +245,17 @@ impl TrackingArea {
                         .bearer_auth(token)
                 })
                 .await??;
-            self.store_page(&page)?;
+            let mut page = page;
+            for change in &mut page.changes {
+                change.receipt = change
+                    .receipt
+                    .take()
+                    .filter(|text| crate::receipt::reads_as_receipt(text));
+            }
+            let page = self
+                .database
+                .blocking(move |database| store::save_page(database, &page).map(|()| page))
+                .await?;
             let set = self.listener.lock().ok().and_then(|l| l.clone());
             for listener in set.into_iter().chain(self.listeners.current()) {
                 for change in &page.changes {
@@ -282,128 +274,22 @@ impl TrackingArea {
         Ok(all)
     }
 
-    fn store_page(&self, page: &SyncResponse) -> Result<(), TrackingError> {
-        let sealer = self.database.sealer().clone();
-        let seal = |column: &SealedColumn, row: &str, plain: Option<&str>| {
-            column
-                .seal_opt(&sealer, row, plain)
-                .map_err(|error| TrackingError::Storage(error.into()))
-        };
-        let mut connection = self.database.connection()?;
-        let tx = connection.transaction()?;
-        for change in &page.changes {
-            let status = change.status.as_str();
-            let missing = if change.missing.is_empty() {
-                None
-            } else {
-                serde_json::to_string(&change.missing).ok()
-            };
-            let row = change.seq.to_string();
-            tx.execute(
-                "INSERT OR IGNORE INTO dossier_events
-                     (seq, code, status, at, note, appointment_date, reason, missing)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    change.seq as i64,
-                    change.code,
-                    status,
-                    change.at,
-                    seal(&DOSSIER_EVENT_NOTE, &row, change.note.as_deref())?,
-                    change.appointment_date,
-                    seal(&DOSSIER_EVENT_REASON, &row, change.reason.as_deref())?,
-                    seal(&DOSSIER_EVENT_MISSING, &row, missing.as_deref())?,
-                ],
-            )?;
-            tx.execute(
-                "INSERT INTO dossiers (code, procedure_code, status, submitted_at, appointment_date)
-                 VALUES (?1, '', ?2, ?3, ?4)
-                 ON CONFLICT(code) DO UPDATE SET status = ?2,
-                     appointment_date = COALESCE(?4, appointment_date)",
-                params![change.code, status, change.at, change.appointment_date],
-            )?;
-            if let Some(text) = &change.receipt {
-                crate::receipt::store_synced(&tx, &sealer, &change.code, text)?;
-            }
-        }
-        tx.execute(
-            "INSERT INTO sync_state (id, cursor) VALUES (1, ?1)
-             ON CONFLICT(id) DO UPDATE SET cursor = max(cursor, ?1)",
-            params![page.cursor as i64],
-        )?;
-        tx.commit()?;
-        Ok(())
-    }
-
     /// A dossier with its timeline, from the device (no network).
     pub fn dossier(&self, code: &str) -> Result<Option<TrackedDossier>, TrackingError> {
-        let connection = self.database.connection()?;
-        let row: Option<(String, String, Option<String>)> = connection
-            .query_row(
-                "SELECT procedure_code, status, appointment_date FROM dossiers WHERE code = ?1",
-                params![code],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        let Some((procedure_code, status, appointment_date)) = row else {
+        let Some(stored) = store::load(&self.database, code)? else {
             return Ok(None);
         };
-        let mut statement = connection.prepare(
-            "SELECT seq, status, at, note, appointment_date, reason, missing FROM dossier_events
-             WHERE code = ?1 ORDER BY seq",
-        )?;
-        type EventRow = (i64, String, String, Option<String>, Option<String>);
-        let rows = statement
-            .query_map(params![code], |r| {
-                let row: EventRow = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
-                Ok((
-                    row,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let sealer = self.database.sealer();
-        let open = |column: &SealedColumn, seq: i64, stored: Option<String>| {
-            column
-                .open_opt(sealer, &seq.to_string(), stored.as_deref())
-                .map_err(|error| TrackingError::Storage(error.into()))
-        };
-        let mut timeline = Vec::with_capacity(rows.len());
-        for ((seq, status, at, note, appointment_date), reason, missing) in rows {
-            timeline.push(StatusChange {
-                seq: seq.max(0) as u64,
-                code: code.to_owned(),
-                status: status_of(&status)?,
-                at,
-                note: open(&DOSSIER_EVENT_NOTE, seq, note)?,
-                appointment_date,
-                reason: open(&DOSSIER_EVENT_REASON, seq, reason)?,
-                missing: open(&DOSSIER_EVENT_MISSING, seq, missing)?
-                    .and_then(|text| serde_json::from_str(&text).ok())
-                    .unwrap_or_default(),
-                receipt: None,
-            });
-        }
-        let status = status_of(&status)?;
-        let holds_receipt = connection
-            .query_row(
-                "SELECT 1 FROM receipts WHERE code = ?1",
-                params![code],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some();
-        let fee_due = status == DossierStatus::PaymentRequested
-            || crate::store::payments::awaits_payment(&connection, code)?;
+        let status = stored.status;
+        let fee_due = status == DossierStatus::PaymentRequested || stored.awaits_payment;
         Ok(Some(TrackedDossier {
-            overdue: overdue(appointment_date.as_deref(), &timeline),
-            actions: DossierActions::for_dossier(status, holds_receipt, fee_due),
-            missing: view::missing_now(status, &timeline),
+            overdue: overdue(stored.appointment_date.as_deref(), &stored.timeline),
+            actions: DossierActions::for_dossier(status, stored.holds_receipt, fee_due),
+            missing: view::missing_now(status, &stored.timeline),
             code: code.to_owned(),
-            procedure_code,
+            procedure_code: stored.procedure_code,
             status,
-            appointment_date,
-            timeline,
+            appointment_date: stored.appointment_date,
+            timeline: stored.timeline,
         }))
     }
 

@@ -13,12 +13,10 @@ use motcua_protocol::receipt::fee::{FeeVerdict, verify_fee_receipt};
 use motcua_protocol::receipt::{
     self, IdNumber, KeyId, ReceiptFields, RootKey, TrustList, TrustListError, Verdict,
 };
-use rusqlite::{OptionalExtension as _, params};
 
 use crate::CoreConfig;
-use crate::dossier::seal::Sealer;
 use crate::http::HttpClient;
-use crate::store::policy::RECEIPT_TEXT;
+use crate::store::receipts as store;
 use crate::store::{Database, StoreError};
 
 pub use render::{QrMatrix, RenderedQr};
@@ -222,15 +220,7 @@ impl ReceiptArea {
             return Ok(Some(cached));
         }
         let root = self.root()?;
-        let row: Option<(Vec<u8>, i64)> = self
-            .database
-            .connection()?
-            .query_row(
-                "SELECT signed, fetched_at FROM receipt_trust_list WHERE id = 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
+        let row = store::trust_list(&self.database)?;
         let Some((signed, fetched_at)) = row else {
             return Ok(None);
         };
@@ -274,16 +264,7 @@ impl ReceiptArea {
             held.list.check_newer(&list)?;
         }
         let fetched_at = unix_now();
-        self.database.connection()?.execute(
-            "INSERT INTO receipt_trust_list (id, sequence, signed, fetched_at)
-             VALUES (1, ?1, ?2, ?3)
-             ON CONFLICT (id) DO UPDATE SET sequence = ?1, signed = ?2, fetched_at = ?3",
-            params![
-                i64::try_from(list.sequence).unwrap_or(i64::MAX),
-                signed.as_ref(),
-                fetched_at
-            ],
-        )?;
+        store::save_trust_list(&self.database, list.sequence, signed.as_ref(), fetched_at)?;
         let info = TrustListInfo {
             sequence: list.sequence,
             keys: list.keys.len(),
@@ -358,19 +339,8 @@ impl ReceiptArea {
 
     /// The receipt of one of the citizen's dossiers, from the device (no network), drawn.
     pub fn receipt(&self, dossier_code: &str) -> Result<ReceiptView, ReceiptError> {
-        let text: Option<String> = self
-            .database
-            .connection()?
-            .query_row(
-                "SELECT text FROM receipts WHERE code = ?1",
-                params![dossier_code],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let text = text.ok_or_else(|| ReceiptError::NotIssued(dossier_code.to_owned()))?;
-        let text = RECEIPT_TEXT
-            .open(self.database.sealer(), dossier_code, &text)
-            .map_err(StoreError::from)?;
+        let text = store::load(&self.database, dossier_code)?
+            .ok_or_else(|| ReceiptError::NotIssued(dossier_code.to_owned()))?;
         let (kid, fields) = receipt::read_unverified(&text)
             .map_err(|_| ReceiptError::NotIssued(dossier_code.to_owned()))?;
         let verdict = match self.cached() {
@@ -387,24 +357,14 @@ impl ReceiptArea {
     }
 }
 
-/// Stores a receipt that arrived with a sync, in the sync's transaction. A text that is
-/// not a receipt at all is not stored (and logged without its content).
-pub(crate) fn store_synced(
-    tx: &rusqlite::Transaction<'_>,
-    sealer: &Sealer,
-    code: &str,
-    text: &str,
-) -> Result<(), StoreError> {
-    if receipt::read_unverified(text).is_err() {
+/// Whether a receipt that arrived with a sync is one at all (a text that is not is not
+/// kept, and logged without its content).
+pub(crate) fn reads_as_receipt(text: &str) -> bool {
+    let reads = receipt::read_unverified(text).is_ok();
+    if !reads {
         tracing::warn!("the portal sent a receipt that does not read; not stored");
-        return Ok(());
     }
-    tx.execute(
-        "INSERT INTO receipts (code, text) VALUES (?1, ?2)
-         ON CONFLICT (code) DO UPDATE SET text = ?2",
-        params![code, RECEIPT_TEXT.seal(sealer, code, text)?],
-    )?;
-    Ok(())
+    reads
 }
 
 #[cfg(test)]
