@@ -205,20 +205,6 @@ pub enum Command {
     },
 }
 
-/// Receipt-signing key commands (on the portal's data directory).
-#[derive(Debug, Subcommand)]
-pub enum ReceiptKeysCommand {
-    /// The keys and the root public key the apps must carry.
-    List,
-    /// Retire the active key (its receipts stay valid) and start a new one.
-    Rotate,
-    /// Revoke a key: its receipts stop verifying once verifiers refresh the key list.
-    Revoke {
-        /// Key id (8 hexadecimal digits, see `list`).
-        kid: String,
-    },
-}
-
 /// Draft commands.
 #[derive(Debug, Subcommand)]
 pub enum DraftCommand {
@@ -303,7 +289,7 @@ pub enum PortalCommand {
     ReceiptKeys {
         /// Key command.
         #[command(subcommand)]
-        command: ReceiptKeysCommand,
+        command: crate::receipt::ReceiptKeysCommand,
     },
     /// Fee payments: `notify` sends a signed notification as the payment intermediary
     /// would.

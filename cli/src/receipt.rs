@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use clap::Subcommand;
 use motcua_core::receipt::{ApplicantCheck, QrMatrix, ReceiptError, Verification};
 use motcua_core::{Lang, Localized};
 use motcua_protocol::receipt::fee::{FEE_PREFIX, FeeVerdict};
@@ -403,13 +404,22 @@ pub async fn verify(
     Ok(verify_exit_code(&verification.verdict, applicant))
 }
 
+/// Receipt-signing key commands (on the portal's data directory).
+#[derive(Debug, Subcommand)]
+pub enum ReceiptKeysCommand {
+    /// The keys and the root public key the apps must carry.
+    List,
+    /// Retire the active key (its receipts stay valid) and start a new one.
+    Rotate,
+    /// Revoke a key: its receipts stop verifying once verifiers refresh the key list.
+    Revoke {
+        /// Key id (8 hexadecimal digits, see `list`).
+        kid: String,
+    },
+}
+
 /// `motcua portal receipt-keys …` (on the portal's data directory; safe while it runs).
-pub fn keys(
-    out: &Output,
-    data_dir: &Path,
-    command: &crate::args::ReceiptKeysCommand,
-) -> Result<(), CliError> {
-    use crate::args::ReceiptKeysCommand;
+pub fn keys(out: &Output, data_dir: &Path, command: &ReceiptKeysCommand) -> Result<(), CliError> {
     let portal = |e: motcua_portal::PortalError| CliError::Portal(e.to_string());
     match command {
         ReceiptKeysCommand::List => {
