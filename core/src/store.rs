@@ -1,6 +1,7 @@
 //! The local SQLite database of one profile: WAL, versioned migrations run at open, and
 //! every personal column sealed under the profile's data key ([`policy`]).
 
+pub(crate) mod assist;
 pub(crate) mod catalog;
 pub(crate) mod payments;
 pub mod policy;

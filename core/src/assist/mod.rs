@@ -22,14 +22,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use motcua_protocol::i18n::{Lang, Localized};
-use rusqlite::{OptionalExtension as _, params};
 use serde::Serialize;
 
 use self::scoped_store::ScopedSecureStore;
 use crate::dossier::{DossierError, DraftState, KEY_DATA_KEY};
 use crate::identity::Identity;
 use crate::secure_store::{SecureStore, SecureStoreError};
-use crate::store::policy::ASSISTED_BY;
+use crate::store::assist::{self as store, EndKind, OutcomeKind};
 use crate::store::{DATABASE_FILE, Database, StoreError};
 use crate::{CoreConfig, MotCua, OpenError};
 
@@ -95,12 +94,6 @@ pub enum AssistError {
     /// Reading the session's dossiers.
     #[error(transparent)]
     Dossier(#[from] DossierError),
-}
-
-impl From<rusqlite::Error> for AssistError {
-    fn from(error: rusqlite::Error) -> Self {
-        AssistError::Storage(StoreError::from(error))
-    }
 }
 
 impl Localized for AssistError {
@@ -498,15 +491,15 @@ impl AssistArea {
         let id = random_session_id()?;
         let now = unix_now();
         let assisted_by = self.identity.profile().ok().flatten().map(|p| p.subject);
-        let assisted_by = ASSISTED_BY
-            .seal_opt(self.database.sealer(), &id, assisted_by.as_deref())
-            .map_err(StoreError::from)?;
         // Recorded before anything of the citizen exists, so that a kill at any later
         // point leaves a row that says what to erase.
-        self.database.connection()?.execute(
-            "INSERT INTO assisted_sessions (id, started_at, day, consent_version, consent_at, assisted_by)
-             VALUES (?1, ?2, ?3, ?4, ?2, ?5)",
-            params![id, now, vietnam_day(now), consent_version, assisted_by],
+        store::record_start(
+            &self.database,
+            &id,
+            now,
+            &vietnam_day(now),
+            consent_version,
+            assisted_by.as_deref(),
         )?;
         let core = self.open_profile(&id)?;
         self.copy_catalog(&id)?;
@@ -517,48 +510,18 @@ impl AssistArea {
     /// Copies the volunteer's catalog (public data) into the new profile.
     fn copy_catalog(&self, id: &str) -> Result<(), AssistError> {
         let target = self.session_dir(id).join(DATABASE_FILE);
-        let connection = self.database.connection()?;
-        connection.execute(
-            "ATTACH DATABASE ?1 AS assisted",
-            params![target.to_string_lossy()],
-        )?;
-        let copied = connection.execute_batch(
-            "BEGIN;
-             INSERT OR IGNORE INTO assisted.catalog_meta SELECT * FROM main.catalog_meta;
-             INSERT OR IGNORE INTO assisted.procedures SELECT * FROM main.procedures;
-             INSERT INTO assisted.procedure_aliases SELECT * FROM main.procedure_aliases;
-             INSERT OR IGNORE INTO assisted.procedure_details SELECT * FROM main.procedure_details;
-             INSERT OR IGNORE INTO assisted.provider_cache SELECT * FROM main.provider_cache;
-             COMMIT;",
-        );
-        if copied.is_err() {
-            let _ = connection.execute_batch("ROLLBACK;");
-        }
-        connection.execute("DETACH DATABASE assisted", [])?;
-        Ok(copied?)
+        Ok(store::copy_catalog_into(&self.database, &target)?)
     }
 
     fn open_session_id(&self) -> Result<Option<String>, AssistError> {
-        Ok(self
-            .database
-            .connection()?
-            .query_row(
-                "SELECT id FROM assisted_sessions WHERE ended_at IS NULL ORDER BY started_at DESC LIMIT 1",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?)
+        Ok(store::open_session(&self.database)?.map(|(id, _)| id))
     }
 
     /// The open session, reopened (for a tool whose session spans several processes, such
     /// as the command line; the apps keep the session object).
     pub fn resume_assisted_session(&self) -> Result<AssistedSession, AssistError> {
-        let id = self.open_session_id()?.ok_or(AssistError::NoSession)?;
-        let started_at: i64 = self.database.connection()?.query_row(
-            "SELECT started_at FROM assisted_sessions WHERE id = ?1",
-            params![id],
-            |r| r.get(0),
-        )?;
+        let (id, started_at) =
+            store::open_session(&self.database)?.ok_or(AssistError::NoSession)?;
         if !self.session_dir(&id).exists() {
             return Err(AssistError::NoSession);
         }
@@ -620,7 +583,7 @@ impl AssistArea {
         if outcome.helped {
             let _ = session.core.identity().logout().await;
         }
-        self.record_outcome(&session.id, &outcome, "ended")?;
+        self.record_outcome(&session.id, &outcome, EndKind::Ended)?;
         self.erase(&session.id)?;
         tracing::info!("assisted session ended and erased");
         Ok(outcome)
@@ -630,29 +593,24 @@ impl AssistArea {
         &self,
         id: &str,
         outcome: &SessionOutcome,
-        end_kind: &str,
+        end: EndKind,
     ) -> Result<(), AssistError> {
-        let mut connection = self.database.connection()?;
-        let tx = connection.transaction()?;
-        for (codes, kind) in [
-            (&outcome.submitted, "submitted"),
-            (&outcome.not_sent, "not_sent"),
-            (&outcome.abandoned_drafts, "draft_abandoned"),
-        ] {
-            for code in codes {
-                tx.execute(
-                    "INSERT INTO assisted_outcomes (session_id, procedure_code, outcome)
-                     VALUES (?1, ?2, ?3)",
-                    params![id, code, kind],
-                )?;
-            }
-        }
-        tx.execute(
-            "UPDATE assisted_sessions SET ended_at = ?2, end_kind = ?3, helped = ?4
-             WHERE id = ?1 AND ended_at IS NULL",
-            params![id, unix_now(), end_kind, outcome.helped],
+        let outcomes: Vec<(&str, OutcomeKind)> = [
+            (&outcome.submitted, OutcomeKind::Submitted),
+            (&outcome.not_sent, OutcomeKind::NotSent),
+            (&outcome.abandoned_drafts, OutcomeKind::DraftAbandoned),
+        ]
+        .into_iter()
+        .flat_map(|(codes, kind)| codes.iter().map(move |code| (code.as_str(), kind)))
+        .collect();
+        store::record_end(
+            &self.database,
+            id,
+            &outcomes,
+            end,
+            outcome.helped,
+            unix_now(),
         )?;
-        tx.commit()?;
         Ok(())
     }
 
@@ -666,13 +624,7 @@ impl AssistArea {
     /// Erases every session that outlived its process (the app was killed mid-session),
     /// and any leftover directory. Called when the core opens.
     pub(crate) fn erase_abandoned(&self) -> Result<usize, AssistError> {
-        let open: Vec<String> = {
-            let connection = self.database.connection()?;
-            let mut statement =
-                connection.prepare("SELECT id FROM assisted_sessions WHERE ended_at IS NULL")?;
-            let rows = statement.query_map([], |r| r.get(0))?;
-            rows.collect::<Result<_, _>>()?
-        };
+        let open = store::open_session_ids(&self.database)?;
         let mut erased = 0;
         for id in &open {
             self.record_outcome(
@@ -683,7 +635,7 @@ impl AssistArea {
                     not_sent: Vec::new(),
                     abandoned_drafts: Vec::new(),
                 },
-                "abandoned",
+                EndKind::Abandoned,
             )?;
             self.erase(id)?;
             erased += 1;
@@ -709,44 +661,23 @@ impl AssistArea {
     /// The volunteer's summary by day, newest first: people helped, procedures and how
     /// they ended. No personal data.
     pub fn assist_summary(&self) -> Result<Vec<AssistDay>, AssistError> {
-        let connection = self.database.connection()?;
-        let mut days: Vec<AssistDay> = {
-            let mut statement = connection.prepare(
-                "SELECT day, sum(helped), sum(end_kind = 'abandoned') FROM assisted_sessions
-                 WHERE ended_at IS NOT NULL GROUP BY day ORDER BY day DESC",
-            )?;
-            let rows = statement.query_map([], |r| {
-                Ok(AssistDay {
-                    day: r.get(0)?,
-                    people_helped: r.get::<_, i64>(1)?.max(0) as u32,
-                    interrupted_sessions: r.get::<_, i64>(2)?.max(0) as u32,
-                    procedures: Vec::new(),
-                })
-            })?;
-            rows.collect::<Result<_, _>>()?
-        };
-        let mut statement = connection.prepare(
-            "SELECT s.day, o.procedure_code,
-                    sum(o.outcome = 'submitted'), sum(o.outcome = 'not_sent'),
-                    sum(o.outcome = 'draft_abandoned')
-             FROM assisted_outcomes o JOIN assisted_sessions s ON s.id = o.session_id
-             GROUP BY s.day, o.procedure_code ORDER BY s.day DESC, o.procedure_code",
-        )?;
-        let rows = statement.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                ProcedureCount {
-                    procedure_code: r.get(1)?,
-                    submitted: r.get::<_, i64>(2)?.max(0) as u32,
-                    not_sent: r.get::<_, i64>(3)?.max(0) as u32,
-                    abandoned_drafts: r.get::<_, i64>(4)?.max(0) as u32,
-                },
-            ))
-        })?;
-        for row in rows {
-            let (day, count) = row?;
-            if let Some(entry) = days.iter_mut().find(|d| d.day == day) {
-                entry.procedures.push(count);
+        let mut days: Vec<AssistDay> = store::summary_days(&self.database)?
+            .into_iter()
+            .map(|row| AssistDay {
+                day: row.day,
+                people_helped: row.helped,
+                interrupted_sessions: row.interrupted,
+                procedures: Vec::new(),
+            })
+            .collect();
+        for row in store::summary_procedures(&self.database)? {
+            if let Some(entry) = days.iter_mut().find(|d| d.day == row.day) {
+                entry.procedures.push(ProcedureCount {
+                    procedure_code: row.procedure_code,
+                    submitted: row.submitted,
+                    not_sent: row.not_sent,
+                    abandoned_drafts: row.abandoned_drafts,
+                });
             }
         }
         Ok(days)
