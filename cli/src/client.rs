@@ -231,10 +231,7 @@ async fn fetch(
     portal: &Url,
     tag: Option<&str>,
 ) -> Result<Option<(ClientConfig, Option<String>)>, CliError> {
-    let url = format!(
-        "{}{PATH_CLIENT_CONFIG}",
-        portal.as_str().trim_end_matches('/')
-    );
+    let url = motcua_core::portal_endpoint(portal, PATH_CLIENT_CONFIG);
     let mut request = http.raw().get(url);
     if let Some(tag) = tag {
         request = request.header(IF_NONE_MATCH, tag);

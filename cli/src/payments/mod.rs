@@ -126,7 +126,7 @@ impl From<PaymentsError> for CliError {
 }
 
 fn endpoint(portal: &Url, path: &str) -> String {
-    format!("{}{path}", portal.as_str().trim_end_matches('/'))
+    motcua_core::portal_endpoint(portal, path)
 }
 
 /// The error of a refused answer.
