@@ -3,10 +3,13 @@
 
 pub(crate) mod assist;
 pub(crate) mod catalog;
+pub(crate) mod drafts;
+pub(crate) mod outbox;
 pub(crate) mod payments;
 pub mod policy;
 pub(crate) mod provider_cache;
 pub(crate) mod receipts;
+pub(crate) mod seal;
 pub(crate) mod tracking;
 
 use std::path::{Path, PathBuf};
@@ -15,8 +18,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
+use self::seal::Sealer;
 use crate::dossier::SealError;
-use crate::dossier::seal::Sealer;
 use crate::secure_store::SecureStore;
 
 /// File name of the profile database inside the data directory.

@@ -180,8 +180,6 @@ pub struct TrackingArea {
     lock: tokio::sync::Mutex<()>,
 }
 
-pub(crate) use crate::store::tracking::status_of;
-
 impl TrackingArea {
     pub(crate) fn new(
         config: Arc<CoreConfig>,

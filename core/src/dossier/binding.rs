@@ -15,9 +15,9 @@ use motcua_protocol::on_behalf::{
 use motcua_protocol::validation::{FieldError, ValidationContext};
 use rusqlite::{OptionalExtension as _, params};
 
-use super::drafts::{self, field_context};
-use super::seal::Sealer;
 use super::{DossierArea, DossierError, DraftState, DraftView, unix_now, validation_context};
+use crate::store::drafts::{self, field_context};
+use crate::store::seal::Sealer;
 
 fn on_behalf_context(draft_id: &str) -> String {
     format!("on-behalf:{draft_id}")

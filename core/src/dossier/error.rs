@@ -6,10 +6,10 @@ use motcua_protocol::lifecycle::TransitionError;
 use motcua_protocol::validation::FieldError;
 
 use super::media::MediaError;
-use super::seal::SealError;
 use crate::catalog::CatalogError;
 use crate::identity::IdentityError;
 use crate::store::StoreError;
+use crate::store::seal::SealError;
 
 /// Why a dossier operation failed.
 #[derive(Debug, thiserror::Error)]

@@ -9,13 +9,11 @@
 //! resumed, and the portal answers a repeated key with the same dossier.
 
 mod binding;
-mod drafts;
 mod error;
 mod form;
 pub mod media;
 mod outbox;
 mod progress;
-pub(crate) mod seal;
 mod supplement;
 mod view;
 mod withdrawal;
@@ -29,16 +27,11 @@ use motcua_protocol::dossier::DossierStatus;
 use motcua_protocol::identity::CitizenProfile;
 use motcua_protocol::lifecycle::ActionKind;
 use motcua_protocol::validation::{FieldError, ValidationContext, validate_form, validate_value};
-use rusqlite::params;
 
-use self::drafts::{blob_context, field_context, file_name_context};
 pub use self::error::DossierError;
 pub use self::form::{DraftDocument, DraftField, DraftForm, FieldChoice, FormMode, FormSubmission};
 pub use self::outbox::DeliveryOutcome;
 pub use self::progress::{UploadListener, UploadProgress};
-pub(crate) use self::seal::KEY_DATA_KEY;
-pub use self::seal::SealError;
-use self::seal::Sealer;
 pub use self::supplement::SUPPLEMENT_NOTE_FIELD;
 pub use self::view::{
     AttachmentView, DraftState, DraftSummary, DraftView, FieldState, LocalDossier,
@@ -49,7 +42,11 @@ use crate::http::HttpClient;
 use crate::identity::{Identity, IdentityError};
 use crate::listeners::{ListenerId, Listeners};
 use crate::store::Database;
+use crate::store::drafts::{self, blob_context};
 use crate::store::policy::DRAFT_FAILURE;
+pub(crate) use crate::store::seal::KEY_DATA_KEY;
+pub use crate::store::seal::SealError;
+use crate::store::seal::Sealer;
 
 /// The dossier area of the core.
 pub struct DossierArea {
@@ -170,32 +167,28 @@ impl DossierArea {
         let id = new_draft_id()?;
         let now = unix_now();
         let context = validation_context();
-        let mut connection = self.database.connection()?;
-        let tx = connection.transaction()?;
-        tx.execute(
-            "INSERT INTO drafts (id, procedure_code, state, created_at, updated_at)
-             VALUES (?1, ?2, 'editing', ?3, ?3)",
-            params![id, procedure.code, now],
-        )?;
-        for field in &procedure.form {
-            let value = match field.prefill {
-                Some(source) => prefill(&tx, &self.sealer, source, &field.id, profile.as_ref())?,
-                None => None,
-            };
-            // Only values that fit the field are offered; a bad earlier value is left out.
-            if let Some(value) = value.and_then(|v| validate_value(field, &v, &context).ok()) {
-                let sealed = self
-                    .sealer
-                    .seal(&field_context(&id, &field.id), value.as_bytes())?;
-                tx.execute(
-                    "INSERT INTO draft_fields (draft_id, field_id, sealed, prefilled, updated_at)
-                     VALUES (?1, ?2, ?3, 1, ?4)",
-                    params![id, field.id, sealed, now],
-                )?;
+        let mut prefilled = Vec::new();
+        {
+            let connection = self.database.connection()?;
+            for field in &procedure.form {
+                let value = match field.prefill {
+                    Some(source) => prefill(
+                        &connection,
+                        &self.sealer,
+                        source,
+                        &field.id,
+                        profile.as_ref(),
+                    )?,
+                    None => None,
+                };
+                // Only values that fit the field are offered; a bad earlier value is left
+                // out.
+                if let Some(value) = value.and_then(|v| validate_value(field, &v, &context).ok()) {
+                    prefilled.push((field.id.clone(), value));
+                }
             }
         }
-        tx.commit()?;
-        drop(connection);
+        drafts::create(&self.database, &id, &procedure.code, now, &prefilled)?;
         tracing::info!(procedure = %procedure.code, "draft created");
         self.draft(&id)
     }
@@ -233,43 +226,13 @@ impl DossierArea {
                 }
             }
         };
-        let now = unix_now();
-        let mut connection = self.database.connection()?;
-        let tx = connection.transaction()?;
-        // Re-checked inside the transaction: a submit may have frozen the draft meanwhile.
-        let editing: bool = tx.query_row(
-            "SELECT state = 'editing' FROM drafts WHERE id = ?1",
-            params![draft_id],
-            |r| r.get(0),
+        drafts::save_field(
+            &self.database,
+            draft_id,
+            field_id,
+            stored.as_deref(),
+            unix_now(),
         )?;
-        if !editing {
-            return Err(DossierError::NotEditable);
-        }
-        match &stored {
-            Some(text) => {
-                let sealed = self
-                    .sealer
-                    .seal(&field_context(draft_id, field_id), text.as_bytes())?;
-                tx.execute(
-                    "INSERT INTO draft_fields (draft_id, field_id, sealed, prefilled, updated_at)
-                     VALUES (?1, ?2, ?3, 0, ?4)
-                     ON CONFLICT(draft_id, field_id) DO UPDATE
-                     SET sealed = ?3, prefilled = 0, updated_at = ?4",
-                    params![draft_id, field_id, sealed, now],
-                )?;
-            }
-            None => {
-                tx.execute(
-                    "DELETE FROM draft_fields WHERE draft_id = ?1 AND field_id = ?2",
-                    params![draft_id, field_id],
-                )?;
-            }
-        }
-        tx.execute(
-            "UPDATE drafts SET updated_at = ?2, failure = NULL WHERE id = ?1",
-            params![draft_id, now],
-        )?;
-        tx.commit()?;
         Ok(FieldState {
             field_id: field_id.to_owned(),
             value: stored,
@@ -314,32 +277,19 @@ impl DossierArea {
             .map_err(|e| DossierError::File(e.to_string()))?;
         let path = self.attachments_dir.join(&blob);
         write_durably(&path, &sealed)?;
-        let sealed_name = self.sealer.seal(
-            &file_name_context(draft_id, requirement),
-            display_name.as_bytes(),
-        )?;
-        let now = unix_now();
-        let mut connection = self.database.connection()?;
-        let tx = connection.transaction()?;
-        tx.execute(
-            "INSERT INTO draft_attachments (draft_id, requirement, file_name, media_type, size, sha256, blob)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                draft_id,
+        let id = drafts::insert_attachment(
+            &self.database,
+            draft_id,
+            &drafts::NewAttachment {
                 requirement,
-                sealed_name,
-                prepared.media_type,
-                prepared.bytes.len() as i64,
-                prepared.sha256,
-                blob
-            ],
+                file_name: &display_name,
+                media_type: prepared.media_type,
+                size: prepared.bytes.len() as u64,
+                sha256: &prepared.sha256,
+                blob: &blob,
+            },
+            unix_now(),
         )?;
-        let id = tx.last_insert_rowid();
-        tx.execute(
-            "UPDATE drafts SET updated_at = ?2 WHERE id = ?1",
-            params![draft_id, now],
-        )?;
-        tx.commit()?;
         Ok(AttachmentView {
             id,
             requirement: requirement.to_owned(),
@@ -356,27 +306,8 @@ impl DossierArea {
         draft_id: &str,
         attachment_id: i64,
     ) -> Result<(), DossierError> {
-        let mut connection = self.database.connection()?;
-        let row = drafts::load_draft(&connection, draft_id)?;
-        if row.state != DraftState::Editing {
-            return Err(DossierError::NotEditable);
-        }
-        let tx = connection.transaction()?;
-        let removed: Option<(String, Option<String>)> = tx
-            .query_row(
-                "DELETE FROM draft_attachments WHERE id = ?1 AND draft_id = ?2
-                 RETURNING blob, upload_url",
-                params![attachment_id, draft_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .ok();
         // Its upload, if it was made, is given up: the portal is asked to delete it.
-        if let Some((_, url)) = &removed {
-            outbox::abandon_uploads(&tx, url.as_slice())?;
-        }
-        tx.commit()?;
-        let blob = removed.map(|(blob, _)| blob);
-        drop(connection);
+        let blob = drafts::remove_attachment(&self.database, draft_id, attachment_id)?;
         if let Some(blob) = blob {
             let _ = std::fs::remove_file(self.attachments_dir.join(blob));
         }
@@ -510,27 +441,7 @@ impl DossierArea {
 
     /// Deletes a draft that is not being submitted, with its attachments.
     pub fn delete_draft(&self, draft_id: &str) -> Result<(), DossierError> {
-        let mut connection = self.database.connection()?;
-        let row = drafts::load_draft(&connection, draft_id)?;
-        if row.state == DraftState::Submitting {
-            return Err(DossierError::NotEditable);
-        }
-        let tx = connection.transaction()?;
-        let attachments: Vec<(String, Option<String>)> = {
-            let mut statement =
-                tx.prepare("SELECT blob, upload_url FROM draft_attachments WHERE draft_id = ?1")?;
-            let rows = statement.query_map(params![draft_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        let (blobs, urls): (Vec<String>, Vec<Option<String>>) = attachments.into_iter().unzip();
-        // A submitted draft's uploads belong to its dossier now: only an unsent one's are
-        // given up.
-        if row.state == DraftState::Editing {
-            outbox::abandon_uploads(&tx, &urls.into_iter().flatten().collect::<Vec<_>>())?;
-        }
-        tx.execute("DELETE FROM drafts WHERE id = ?1", params![draft_id])?;
-        tx.commit()?;
-        drop(connection);
+        let blobs = drafts::delete(&self.database, draft_id)?;
         for blob in blobs {
             let _ = std::fs::remove_file(self.attachments_dir.join(blob));
         }
@@ -581,21 +492,7 @@ impl DossierArea {
                     }
                     let key = random_id(24)?;
                     let now = unix_now();
-                    let mut connection = self.database.connection()?;
-                    let tx = connection.transaction()?;
-                    let changed = tx.execute(
-                        "UPDATE drafts SET state = 'submitting', failure = NULL, updated_at = ?2
-                         WHERE id = ?1 AND state = 'editing'",
-                        params![draft_id, now],
-                    )?;
-                    if changed == 1 {
-                        tx.execute(
-                            "INSERT INTO outbox (draft_id, idempotency_key, next_attempt_at, created_at)
-                             VALUES (?1, ?2, ?3, ?3)",
-                            params![draft_id, key, now],
-                        )?;
-                    }
-                    tx.commit()?;
+                    drafts::freeze_into_outbox(&self.database, draft_id, &key, now)?;
                 }
             }
         }
@@ -613,14 +510,7 @@ impl DossierArea {
         force: bool,
         listener: Option<Arc<dyn UploadListener>>,
     ) -> Result<Vec<(String, DeliveryOutcome)>, DossierError> {
-        let due: Vec<String> = {
-            let connection = self.database.connection()?;
-            let mut statement = connection.prepare(
-                "SELECT draft_id FROM outbox WHERE ?1 OR next_attempt_at <= ?2 ORDER BY created_at",
-            )?;
-            let rows = statement.query_map(params![force, unix_now()], |r| r.get(0))?;
-            rows.collect::<Result<_, _>>()?
-        };
+        let due = crate::store::outbox::due(&self.database, force, unix_now())?;
         let listener = self.upload_fan_out(listener);
         // Best-effort: the portal expires what it is not told about.
         self.outbox.delete_abandoned_uploads(self).await;
@@ -652,35 +542,20 @@ impl DossierArea {
 
     /// Number of submissions waiting in the outbox.
     pub fn pending_submissions(&self) -> Result<usize, DossierError> {
-        let count: i64 =
-            self.database
-                .connection()?
-                .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?;
-        Ok(count.max(0) as usize)
+        Ok(crate::store::outbox::pending(&self.database)?)
     }
 
     /// The dossiers submitted from this device, newest first.
     pub fn dossiers(&self) -> Result<Vec<LocalDossier>, DossierError> {
-        let connection = self.database.connection()?;
-        let mut statement = connection.prepare(
-            "SELECT code, procedure_code, status, submitted_at FROM dossiers
-             ORDER BY submitted_at DESC, code DESC",
-        )?;
-        let rows = statement
-            .query_map([], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get(3)?))
-            })?
-            .collect::<Result<Vec<(String, String, String, String)>, _>>()?;
-        rows.into_iter()
-            .map(|(code, procedure_code, status, submitted_at)| {
-                Ok(LocalDossier {
-                    status: crate::tracking::status_of(&status)?,
-                    code,
-                    procedure_code,
-                    submitted_at,
-                })
+        Ok(crate::store::outbox::filed(&self.database)?
+            .into_iter()
+            .map(|filed| LocalDossier {
+                code: filed.code,
+                procedure_code: filed.procedure_code,
+                status: filed.status,
+                submitted_at: filed.submitted_at,
             })
-            .collect()
+            .collect())
     }
 }
 
@@ -688,22 +563,7 @@ impl DossierArea {
     /// The status of a dossier as this device last learned it (from the submission or a
     /// sync).
     pub fn local_status(&self, code: &str) -> Result<DossierStatus, DossierError> {
-        let status: Option<String> = self
-            .database
-            .connection()?
-            .query_row(
-                "SELECT status FROM dossiers WHERE code = ?1",
-                params![code],
-                |r| r.get(0),
-            )
-            .map(Some)
-            .or_else(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                other => Err(other),
-            })?;
-        status
-            .as_deref()
-            .and_then(DossierStatus::parse)
+        crate::store::outbox::local_status(&self.database, code)?
             .ok_or_else(|| DossierError::UnknownDossier(code.to_owned()))
     }
 

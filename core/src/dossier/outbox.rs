@@ -14,12 +14,12 @@ use motcua_protocol::api::tracking::{
 use motcua_protocol::api::uploads::{HEADER_TUS_RESUMABLE, TUS_VERSION};
 use rusqlite::params;
 
-use super::drafts::{self, StoredAttachment};
 use super::progress::SubmissionTally;
 use super::{DossierArea, DossierError, DraftState, unix_now};
 use crate::CoreConfig;
 use crate::http::{HttpClient, HttpError};
 use crate::identity::IdentityError;
+use crate::store::drafts::{self, StoredAttachment};
 use crate::store::policy::{DRAFT_FAILURE, OUTBOX_LAST_ERROR, WITHDRAWAL_LAST_ERROR};
 
 mod tus;
@@ -562,20 +562,6 @@ impl Outbox {
 /// How long an abandoned upload is worth deleting: the portal expires it by itself after
 /// a day by default.
 const ABANDONED_UPLOAD_MAX_AGE_SECS: i64 = 2 * 24 * 3600;
-
-/// Records uploads the phone gave up, for [`Outbox::delete_abandoned_uploads`].
-pub(crate) fn abandon_uploads(
-    connection: &rusqlite::Connection,
-    urls: &[String],
-) -> rusqlite::Result<()> {
-    for url in urls {
-        connection.execute(
-            "INSERT OR IGNORE INTO abandoned_uploads (url, abandoned_at) VALUES (?1, ?2)",
-            params![url, unix_now()],
-        )?;
-    }
-    Ok(())
-}
 
 /// Whether an answer about an upload says the portal no longer has it: 404 (unknown:
 /// expired and removed) or 410 (expired, or failed its check: either way, upload again).

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use super::drafts::StoredAttachment;
+use crate::store::drafts::StoredAttachment;
 
 /// One step of a submission's (or supplement answer's) upload.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,10 +7,10 @@ use motcua_protocol::lifecycle::{ActionKind, MAX_NOTE_CHARS};
 use motcua_protocol::validation::{FieldError, FieldErrorKind, is_forbidden_in_free_text};
 use rusqlite::{Connection, OptionalExtension as _, params};
 
-use super::drafts::{self, StoredAttachment, StoredField};
-use super::seal::Sealer;
 use super::{DossierArea, DossierError, DraftView, FieldState, new_draft_id, unix_now};
+use crate::store::drafts::{self, StoredAttachment, StoredField};
 use crate::store::policy::DOSSIER_EVENT_MISSING;
+use crate::store::seal::Sealer;
 
 /// The one field of a supplement answer: the citizen's note to the desk (optional, at
 /// most [`MAX_NOTE_CHARS`] characters).

@@ -26,8 +26,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use rusqlite::{Connection, params};
 
+use super::seal::Sealer;
 use crate::dossier::SealError;
-use crate::dossier::seal::Sealer;
 
 use super::StoreError;
 

@@ -9,8 +9,8 @@
 use rusqlite::{OptionalExtension as _, Transaction, params};
 
 use super::policy::RECEIPT_TEXT;
+use super::seal::Sealer;
 use super::{Database, StoreError};
-use crate::dossier::seal::Sealer;
 
 /// Keeps dossier `code`'s receipt `text`, in the sync's transaction `tx`.
 pub(crate) fn save_in(

@@ -30,10 +30,10 @@ use motcua_protocol::api::uploads::{
 use rusqlite::params;
 
 use super::super::DossierArea;
-use super::super::drafts::{StoredAttachment, blob_context};
 use super::super::progress::SubmissionTally;
 use super::{DossierError, Failure, Outbox, forget_upload, header_u64, upload_gone};
 use crate::http::HttpError;
+use crate::store::drafts::{StoredAttachment, blob_context};
 
 /// Seconds of link time a chunk should take.
 const TARGET_CHUNK_SECS: f64 = 10.0;
