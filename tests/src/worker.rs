@@ -13,12 +13,13 @@ use motcua_core::{CoreConfig, MotCua};
 /// The procedure the workers draft and submit (marital status certificate).
 pub const PROCEDURE: &str = "1.004873";
 
-/// Runs `run` on the process's arguments in a current-thread runtime and exits with the
-/// code it returns; with fewer than `min_args` arguments (the program's name included)
-/// prints `usage` and exits with 2.
+/// Runs `run` on the process's arguments and the core they open (see [`open_core`]) in a
+/// current-thread runtime and exits with the code it returns; with fewer than `min_args`
+/// arguments (the program's name included) prints `usage` and exits with 2, and when the
+/// core cannot open exits with [`open_core`]'s code.
 pub fn main_with<F, Fut>(usage: &str, min_args: usize, run: F) -> !
 where
-    F: FnOnce(Vec<String>) -> Fut,
+    F: FnOnce(Vec<String>, MotCua) -> Fut,
     Fut: std::future::Future<Output = i32>,
 {
     let args: Vec<String> = std::env::args().collect();
@@ -30,8 +31,20 @@ where
         .enable_all()
         .build()
         .expect("runtime");
-    let code = runtime.block_on(run(args));
+    let code = runtime.block_on(async move {
+        match open_core(&args) {
+            Ok(core) => run(args, core).await,
+            Err(code) => code,
+        }
+    });
     std::process::exit(code);
+}
+
+/// Prints `<what>: <error>` on standard error and gives the exit code 1, for a step of a
+/// worker that failed.
+pub fn failed(what: &str, error: impl std::fmt::Display) -> i32 {
+    eprintln!("{what}: {error}");
+    1
 }
 
 /// The core on `args[1]` (data directory) talking to `args[2]` (portal) and logging in at

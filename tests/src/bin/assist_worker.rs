@@ -7,39 +7,26 @@
 
 use std::io::{BufRead as _, Write as _};
 
+use motcua_core::MotCua;
 use motcua_core::assist::CONSENT_STATEMENT_VERSION;
-use motcua_tests::worker::{PROCEDURE, ack, main_with, open_core};
+use motcua_tests::worker::{PROCEDURE, ack, failed, main_with};
 
 fn main() {
-    main_with(
-        "motcua-assist-worker <data-dir> <portal> <issuer>",
-        4,
-        |args| async move { run(&args).await },
-    )
+    main_with("motcua-assist-worker <data-dir> <portal> <issuer>", 4, run)
 }
 
-async fn run(args: &[String]) -> i32 {
-    let volunteer = match open_core(args) {
-        Ok(core) => core,
-        Err(code) => return code,
-    };
+async fn run(_args: Vec<String>, volunteer: MotCua) -> i32 {
     let session = match volunteer
         .assist()
         .begin_assisted_session(CONSENT_STATEMENT_VERSION)
     {
         Ok(session) => session,
-        Err(error) => {
-            eprintln!("begin: {error}");
-            return 1;
-        }
+        Err(error) => return failed("begin", error),
     };
     let citizen = session.core();
     let request = match citizen.identity().begin_login().await {
         Ok(request) => request,
-        Err(error) => {
-            eprintln!("login: {error}");
-            return 1;
-        }
+        Err(error) => return failed("login", error),
     };
     println!("login {} {}", request.url, request.redirect_uri);
     let _ = std::io::stdout().flush();
@@ -48,16 +35,12 @@ async fn run(args: &[String]) -> i32 {
         return 1;
     }
     if let Err(error) = citizen.identity().complete_login(callback.trim()).await {
-        eprintln!("complete: {error}");
-        return 1;
+        return failed("complete", error);
     }
     let dossier = citizen.dossier();
     let draft = match dossier.create_draft(PROCEDURE) {
         Ok(draft) => draft,
-        Err(error) => {
-            eprintln!("draft: {error}");
-            return 1;
-        }
+        Err(error) => return failed("draft", error),
     };
     println!("draft {}", draft.id);
     let mut n: u64 = 0;
@@ -70,8 +53,7 @@ async fn run(args: &[String]) -> i32 {
             ("purpose", "marriage_vn")
         };
         if let Err(error) = dossier.set_field(&draft.id, field, value) {
-            eprintln!("set: {error}");
-            return 1;
+            return failed("set", error);
         }
         ack(n);
     }

@@ -6,21 +6,18 @@
 
 use std::io::Write as _;
 
-use motcua_tests::worker::{PROCEDURE, ack, main_with, open_core};
+use motcua_core::MotCua;
+use motcua_tests::worker::{PROCEDURE, ack, failed, main_with};
 
 fn main() {
     main_with(
         "motcua-kill-worker <data-dir> <portal> <issuer> <draft> <start> [finish]",
         6,
-        |args| async move { run(&args).await },
+        run,
     )
 }
 
-async fn run(args: &[String]) -> i32 {
-    let core = match open_core(args) {
-        Ok(core) => core,
-        Err(code) => return code,
-    };
+async fn run(args: Vec<String>, core: MotCua) -> i32 {
     let dossier = core.dossier();
     let finish = args.get(6).is_some_and(|m| m == "finish");
     if finish {
@@ -48,10 +45,7 @@ async fn run(args: &[String]) -> i32 {
     for i in start.. {
         match dossier.set_field(draft, "intended_spouse", &format!("v{i}")) {
             Ok(_) => ack(i),
-            Err(error) => {
-                eprintln!("set_field: {error}");
-                return 1;
-            }
+            Err(error) => return failed("set_field", error),
         }
         if i % 5 == 0 {
             let Ok(created) = dossier.create_draft(PROCEDURE) else {
@@ -64,10 +58,7 @@ async fn run(args: &[String]) -> i32 {
                 Ok(outcome) => {
                     let _ = writeln!(stdout, "submit {} {outcome:?}", created.id);
                 }
-                Err(error) => {
-                    eprintln!("submit: {error}");
-                    return 1;
-                }
+                Err(error) => return failed("submit", error),
             }
         }
     }
