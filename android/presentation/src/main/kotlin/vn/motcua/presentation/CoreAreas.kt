@@ -21,6 +21,8 @@ class CoreAreas(
     val actions: CitizenActionsPort,
     /** The receipt area of this core; null: the receipt screens say the feature is not in this build. */
     val receipts: ReceiptPort?,
+    /** The payments area of this core; null: the payment screens say the feature is not in this build. */
+    val payments: PaymentPort? = null,
     private val release: () -> Unit = {},
 ) : AutoCloseable {
     /** These are an assisted session's areas, not the phone owner's. */
@@ -35,13 +37,15 @@ class CoreAreas(
 
         /**
          * The areas of [core]; [receipts] makes its receipt port from the core and the areas'
-         * own catalog (closed with the areas when it is [AutoCloseable]). [ownsCore]: closing
+         * own catalog (closed with the areas when it is [AutoCloseable]), [payments] its
+         * payment port likewise. [ownsCore]: closing
          * the areas closes [core] too (a session's core handle, which nothing else holds).
          */
         fun of(
             core: MotCua,
             key: String = OWN,
             receipts: (MotCua, CatalogInterface) -> ReceiptPort? = { _, _ -> null },
+            payments: (MotCua) -> PaymentPort? = { null },
             ownsCore: Boolean = false,
         ): CoreAreas {
             val identity = core.identity()
@@ -50,6 +54,7 @@ class CoreAreas(
             val tracking = core.tracking()
             val dossiers = CoreDossiers(dossier)
             val receiptPort = receipts(core, catalog)
+            val paymentPort = payments(core)
             return CoreAreas(
                 key = key,
                 identity = identity,
@@ -58,12 +63,14 @@ class CoreAreas(
                 tracking = CoreTracking(tracking),
                 actions = dossiers,
                 receipts = receiptPort,
+                payments = paymentPort,
                 release = {
                     identity.close()
                     catalog.close()
                     dossier.close()
                     tracking.close()
                     (receiptPort as? AutoCloseable)?.close()
+                    (paymentPort as? AutoCloseable)?.close()
                     if (ownsCore) core.close()
                 },
             )

@@ -17,6 +17,8 @@ import vn.motcua.MotCua
 class CoreAssist(
     private val assist: Assist,
     private val lang: Lang,
+    /** The payment port of a session's core (the assisted person's fees are theirs). */
+    private val payments: (MotCua) -> PaymentPort? = { null },
     /** The receipt port of a session's core, when the bindings export receipts. */
     private val receipts: (MotCua, CatalogInterface) -> ReceiptPort? = { _, _ -> null },
 ) : AssistPort {
@@ -24,7 +26,7 @@ class CoreAssist(
         ConsentStatement(vn.motcua.consentStatement(lang.tag), vn.motcua.consentStatementVersion())
 
     override fun begin(consentVersion: String): AssistedSessionPort =
-        CoreAssistedSession(assist.beginAssistedSession(consentVersion), receipts)
+        CoreAssistedSession(assist.beginAssistedSession(consentVersion), receipts, payments)
 
     override suspend fun end(session: AssistedSessionPort, force: Boolean): SessionEnd {
         val open = session as? CoreAssistedSession
@@ -73,6 +75,7 @@ class CoreAssist(
 private class CoreAssistedSession(
     val session: AssistedSession,
     private val receipts: (MotCua, CatalogInterface) -> ReceiptPort?,
+    private val payments: (MotCua) -> PaymentPort?,
 ) : AssistedSessionPort {
     /** The bindings give the session no name; this one is the app's, random, not personal. */
     override val id: String = UUID.randomUUID().toString()
@@ -86,7 +89,7 @@ private class CoreAssistedSession(
     private fun open(): CoreAreas {
         generation += 1
         val core = session.core()
-        return CoreAreas.of(core, key = "assist/$id/$generation", receipts = receipts, ownsCore = true)
+        return CoreAreas.of(core, key = "assist/$id/$generation", receipts = receipts, payments = payments, ownsCore = true)
     }
 
     /** Closes the handles on the session's core (its screens are gone or going). */

@@ -33,6 +33,8 @@ sealed interface DossierDetailState {
         val missing: List<String>,
         /** The one primary action, if any. */
         val primary: CitizenAction?,
+        /** A fee is due: the payment screen can be opened (as the primary action, or besides it). */
+        val payable: Boolean = false,
         /** The citizen may still withdraw it (a secondary action, behind a confirmation). */
         val withdrawable: Boolean,
         /** Actions this app version cannot take yet, with why. */
@@ -139,6 +141,7 @@ class DossierDetailViewModel(
             },
             missing = d.missing,
             primary = d.primary,
+            payable = CitizenAction.PAY_FEE in d.actions,
             withdrawable = withdrawable && actions != null,
             unavailable = if (needsActions && actions == null) texts.notYetAvailable else null,
             banner = banner,

@@ -1,10 +1,10 @@
 package vn.motcua.presentation
 
 /*
- * What the dossier, tracking, receipt and assisted-session screens need from the core, as
- * small interfaces owned by the presentation layer. Each is implemented over the generated
- * bindings by an adapter in this package (CoreDossiers, CoreTracking, CoreReceipts,
- * CoreAssist): conversions only. Nothing here is a stand-in result; a null port (a build
+ * What the dossier, tracking, receipt, payment and assisted-session screens need from the
+ * core, as small interfaces owned by the presentation layer. Each is implemented over the
+ * generated bindings by an adapter in this package (CoreDossiers, CoreTracking,
+ * CoreReceipts, CorePayments, CoreAssist): conversions only. Nothing here is a stand-in result; a null port (a build
  * without an area) makes the screen say the feature is not in this version.
  *
  * Failures are the bindings' typed exceptions, turned into a [Problem] (Problem.kt) with the
@@ -347,4 +347,65 @@ interface AssistPort {
 
     /** The summary as CSV for the team's report. */
     fun summaryCsv(): String
+}
+
+/** The account a fee is paid into, each part shown with a copy button. */
+data class PaymentAccount(
+    val bankName: String,
+    val account: String,
+    /** The holder's name as the bank shows it. */
+    val holder: String,
+)
+
+/**
+ * A dossier's payment screen (the core's `Payments.payment`/`refresh`), as the core decided
+ * it: what is null is not shown. The screen never looks at where the fee stands: the
+ * [headline] and [detail] say it, the QR code is there only while the fee awaits its
+ * payment, the e-receipt only once it is issued.
+ */
+class PaymentView(
+    val code: String,
+    /** The amount in đồng, digits only (what a banking app's amount field takes). */
+    val amountVnd: Long?,
+    /** "7.000 đ". */
+    val amountLabel: String?,
+    /** The transfer's description to type when not scanning. */
+    val reference: String?,
+    val account: PaymentAccount?,
+    /** The VietQR text (what a banking app reads). */
+    val qrText: String?,
+    /** The VietQR code's modules, row by row (true = dark). */
+    val qrModules: List<List<Boolean>>?,
+    /** The VietQR code as PNG (quiet zone included), to save for a banking app on this phone. */
+    val qrPng: ByteArray?,
+    val headline: String,
+    val detail: String?,
+    val hasFeeReceipt: Boolean,
+    /** Shown from the phone: the portal was not reached just now; [offlineNote] says how current it is. */
+    val offline: Boolean,
+    val offlineNote: String?,
+)
+
+/** The fee's e-receipt, to show and share. */
+class FeeReceiptShown(
+    /** What the QR code encodes (`MCF1:…`): what to share. */
+    val qrText: String,
+    val qrModules: List<List<Boolean>>,
+    val qrPng: ByteArray,
+    /** What it says, in words, in the configured language. */
+    val fields: List<ReceiptField>,
+    /** The verdict of the trust list on the phone, or that it is not checked yet (the core's sentence). */
+    val verdictLine: String,
+)
+
+/** Fees: a dossier's payment screen, from the phone or refreshed, and the fee's e-receipt. */
+interface PaymentPort {
+    /** The payment request kept on the phone (no network); fails when none was fetched yet. */
+    suspend fun payment(dossierCode: String): PaymentView
+
+    /** Asks the portal; offline, the one kept on the phone, marked [PaymentView.offline]. */
+    suspend fun refresh(dossierCode: String): PaymentView
+
+    /** The fee's e-receipt of a paid dossier, from the phone, verified with the cached trust list. */
+    suspend fun feeReceipt(dossierCode: String): FeeReceiptShown
 }

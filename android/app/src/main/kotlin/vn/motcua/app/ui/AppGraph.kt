@@ -7,9 +7,11 @@ import vn.motcua.presentation.AssistPort
 import vn.motcua.presentation.AssistViewModel
 import vn.motcua.presentation.CoreAreas
 import vn.motcua.presentation.CoreAssist
+import vn.motcua.presentation.CorePayments
 import vn.motcua.presentation.CoreReceipts
 import vn.motcua.presentation.DossierPort
 import vn.motcua.presentation.Lang
+import vn.motcua.presentation.PaymentPort
 import vn.motcua.presentation.ReceiptPort
 import vn.motcua.presentation.Texts
 import vn.motcua.presentation.TrackingPort
@@ -22,13 +24,15 @@ import vn.motcua.presentation.TrackingPort
 class AppGraph(val core: MotCua, val lang: Lang, scope: CoroutineScope) {
     val texts = Texts(lang)
 
-    /** The owner's profile, receipts included (the desk verifies with its trust list). */
-    val own: CoreAreas = CoreAreas.of(core, receipts = ::receiptsOf)
+    /** The owner's profile, receipts and payments included (the desk verifies with its trust list). */
+    val own: CoreAreas = CoreAreas.of(core, receipts = ::receiptsOf, payments = ::paymentsOf)
 
     /** The volunteer's assisted sessions (the core's assist area); a session's receipts are its own. */
-    val assist: AssistPort? = CoreAssist(core.assist(), lang, ::receiptsOf)
+    val assist: AssistPort? = CoreAssist(core.assist(), lang, payments = ::paymentsOf, receipts = ::receiptsOf)
 
     private fun receiptsOf(core: MotCua, catalog: CatalogInterface): ReceiptPort = CoreReceipts(core.receipts(), lang, catalog)
+
+    private fun paymentsOf(core: MotCua): PaymentPort = CorePayments(core.payments(), lang)
 
     /** The assisted session's state, held for the whole process. */
     val assistHolder: AssistViewModel? = assist?.let { AssistViewModel(it, lang, texts, scope) }
