@@ -3,6 +3,9 @@ package vn.motcua.app
 import android.Manifest
 import android.app.DatePickerDialog
 import android.app.KeyguardManager
+import android.content.ClipData
+import android.content.ClipboardManager
+import android.content.ContentValues
 import android.content.Context
 import android.content.Intent
 import android.content.res.Configuration
@@ -11,6 +14,8 @@ import android.graphics.BitmapFactory
 import android.net.Uri
 import android.os.Build
 import android.os.Bundle
+import android.os.Environment
+import android.provider.MediaStore
 import android.provider.OpenableColumns
 import android.view.WindowManager
 import androidx.activity.compose.rememberLauncherForActivityResult
@@ -277,6 +282,37 @@ class MainActivity : FragmentActivity(), Device {
     override fun printReceipt(dossierCode: String, png: ByteArray, qrModules: List<List<Boolean>>) {
         val image = BitmapFactory.decodeByteArray(png, 0, png.size) ?: qrBitmap(qrModules)
         PrintHelper(this).apply { scaleMode = PrintHelper.SCALE_MODE_FIT }.printBitmap("receipt-$dossierCode", image)
+    }
+
+    override fun copyText(label: String, text: String) {
+        val clipboard = getSystemService(Context.CLIPBOARD_SERVICE) as ClipboardManager
+        clipboard.setPrimaryClip(ClipData.newPlainText(label, text))
+    }
+
+    /**
+     * Android 10 and later: into Pictures/ through the media store, no permission needed, where
+     * a banking app's "scan from image" finds it. Before that, saving would need the storage
+     * permission: the share sheet is offered instead (the person can save or open it there).
+     */
+    override fun saveImage(fileName: String, png: ByteArray): Boolean {
+        if (Build.VERSION.SDK_INT < Build.VERSION_CODES.Q) {
+            val dir = File(cacheDir, "receipts").apply { mkdirs() }
+            val file = File(dir, fileName).apply { writeBytes(png) }
+            val uri = FileProvider.getUriForFile(this, "$packageName.files", file)
+            val send = Intent(Intent.ACTION_SEND).setType("image/png")
+                .putExtra(Intent.EXTRA_STREAM, uri)
+                .addFlags(Intent.FLAG_GRANT_READ_URI_PERMISSION)
+            startActivity(Intent.createChooser(send, null))
+            return false
+        }
+        val values = ContentValues().apply {
+            put(MediaStore.Images.Media.DISPLAY_NAME, fileName)
+            put(MediaStore.Images.Media.MIME_TYPE, "image/png")
+            put(MediaStore.Images.Media.RELATIVE_PATH, Environment.DIRECTORY_PICTURES)
+        }
+        val uri = contentResolver.insert(MediaStore.Images.Media.EXTERNAL_CONTENT_URI, values) ?: return false
+        contentResolver.openOutputStream(uri)?.use { it.write(png) } ?: return false
+        return true
     }
 
     override fun shareText(subject: String, text: String, mimeType: String) {

@@ -24,9 +24,11 @@ import vn.motcua.presentation.DeskScanViewModel
 import vn.motcua.presentation.DossierDetailViewModel
 import vn.motcua.presentation.DraftFormState
 import vn.motcua.presentation.DraftFormViewModel
+import vn.motcua.presentation.FeeReceiptViewModel
 import vn.motcua.presentation.HandoffViewModel
 import vn.motcua.presentation.HomeViewModel
 import vn.motcua.presentation.Lang
+import vn.motcua.presentation.PaymentViewModel
 import vn.motcua.presentation.ProcedureViewModel
 import vn.motcua.presentation.ReceiptViewModel
 import vn.motcua.presentation.SearchViewModel
@@ -45,6 +47,8 @@ private object Route {
     const val DRAFT = "draft/{id}"
     const val DOSSIER = "dossier/{code}"
     const val RECEIPT = "receipt/{code}"
+    const val PAYMENT = "payment/{code}"
+    const val FEE_RECEIPT = "fee-receipt/{code}"
     const val DESK = "desk"
     const val SETTINGS = "settings"
     const val ASSIST = "assist"
@@ -180,6 +184,7 @@ fun AppNavigation(
                     onBack = { nav.popBackStack() },
                     onReceipt = { nav.navigate("receipt/$it") },
                     onOpenDraft = { nav.navigate("draft/$it") },
+                    onPay = { nav.navigate("payment/$it") },
                     onHandoff = if (areas.assisted) ({ nav.navigate("assist/handoff/$it") }) else null,
                 )
             }
@@ -187,6 +192,16 @@ fun AppNavigation(
                 val code = e.arguments?.getString("code").orEmpty()
                 val receipt = rememberHolder("$k/receipt/$code") { ReceiptViewModel(areas.receipts, code, graph.texts, it) }
                 ReceiptScreen(receipt, code, onBack = { nav.popBackStack() })
+            }
+            composable(Route.PAYMENT) { e ->
+                val code = e.arguments?.getString("code").orEmpty()
+                val payment = rememberHolder("$k/payment/$code") { PaymentViewModel(areas.payments, code, graph.texts, it) }
+                PaymentScreen(payment, code, onBack = { nav.popBackStack() }, onFeeReceipt = { nav.navigate("fee-receipt/$it") })
+            }
+            composable(Route.FEE_RECEIPT) { e ->
+                val code = e.arguments?.getString("code").orEmpty()
+                val receipt = rememberHolder("$k/fee-receipt/$code") { FeeReceiptViewModel(areas.payments, code, graph.texts, it) }
+                FeeReceiptScreen(receipt, code, onBack = { nav.popBackStack() })
             }
             composable(Route.DESK) {
                 // Desk mode verifies with the phone owner's trust list, never a session's.

@@ -56,6 +56,19 @@ interface Device {
      */
     fun printReceipt(dossierCode: String, png: ByteArray, qrModules: List<List<Boolean>>)
 
+    /**
+     * Puts [text] on the clipboard, to paste into a banking app; [label] names it (the
+     * account number, the transfer's description).
+     */
+    fun copyText(label: String, text: String)
+
+    /**
+     * Saves the image [png] (a VietQR code) as [fileName] where a banking app on this phone
+     * finds it (the photo gallery). True when saved; false when the system offered to share it
+     * instead (where saving needs a permission the app does not ask for).
+     */
+    fun saveImage(fileName: String, png: ByteArray): Boolean
+
     /** Shares [text] (of type [mimeType], e.g. a hand-off or a CSV) with another app, titled [subject]. */
     fun shareText(subject: String, text: String, mimeType: String)
 

@@ -34,6 +34,8 @@ fun DossierScreen(
     onBack: () -> Unit,
     onReceipt: (String) -> Unit,
     onOpenDraft: (String) -> Unit,
+    /** The payment screen of a dossier whose fee is due. */
+    onPay: (String) -> Unit = {},
     /** In an assisted session: the hand-off of this dossier to the person. */
     onHandoff: ((String) -> Unit)? = null,
 ) {
@@ -47,6 +49,8 @@ fun DossierScreen(
             shown == null -> null
             shown.primary == CitizenAction.SHOW_RECEIPT ->
                 primaryAction(stringResource(R.string.dossier_show_receipt)) { onReceipt(shown.code) }
+            shown.primary == CitizenAction.PAY_FEE ->
+                primaryAction(stringResource(R.string.dossier_pay_fee)) { onPay(shown.code) }
             shown.primary == CitizenAction.ANSWER_SUPPLEMENT && canAct ->
                 primaryAction(stringResource(R.string.dossier_send_answer)) { detail.answerSupplement(onOpenDraft) }
             else -> null
@@ -62,6 +66,9 @@ fun DossierScreen(
                 onHandoff?.let { handoff -> SecondaryButton(stringResource(R.string.handoff_open), { handoff(s.code) }) }
                 Text(s.status, style = MaterialTheme.typography.titleLarge)
                 s.deadline?.let { Text(it, style = MaterialTheme.typography.bodyLarge) }
+                if (s.payable && s.primary != CitizenAction.PAY_FEE) {
+                    SecondaryButton(stringResource(R.string.dossier_pay_fee), { onPay(s.code) })
+                }
                 if (s.overdue) ErrorText(stringResource(R.string.dossier_overdue_explained))
                 if (s.missing.isNotEmpty()) {
                     SectionTitle(stringResource(R.string.dossier_missing))

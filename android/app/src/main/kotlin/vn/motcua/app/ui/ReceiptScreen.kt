@@ -59,9 +59,9 @@ fun ReceiptScreen(receipt: ReceiptViewModel, dossierCode: String, onBack: () -> 
     }
 }
 
-/** The QR modules drawn square, with the four-module quiet zone the standard asks for. */
+/** The QR modules drawn square, with the four-module quiet zone the standard asks for (receipts, VietQR). */
 @Composable
-private fun QrCode(modules: List<List<Boolean>>, description: String) {
+fun QrCode(modules: List<List<Boolean>>, description: String) {
     Canvas(
         Modifier
             .fillMaxWidth()

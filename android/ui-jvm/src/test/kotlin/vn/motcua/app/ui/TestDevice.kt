@@ -21,6 +21,10 @@ class TestDevice : Device {
     val loginPages = CopyOnWriteArrayList<LoginPage>()
     val shared = CopyOnWriteArrayList<Shared>()
     val printed = CopyOnWriteArrayList<String>()
+    /** What the screens put on the clipboard: label to text. */
+    val copied = CopyOnWriteArrayList<Pair<String, String>>()
+    /** The images the screens saved to the gallery: file name to bytes. */
+    val savedImages = CopyOnWriteArrayList<Pair<String, ByteArray>>()
     val scanPrompts = CopyOnWriteArrayList<String>()
     val datePickerStarts = CopyOnWriteArrayList<LocalDate?>()
     private val notificationAsks = AtomicInteger()
@@ -77,6 +81,15 @@ class TestDevice : Device {
 
     override fun printReceipt(dossierCode: String, png: ByteArray, qrModules: List<List<Boolean>>) {
         printed += dossierCode
+    }
+
+    override fun copyText(label: String, text: String) {
+        copied += label to text
+    }
+
+    override fun saveImage(fileName: String, png: ByteArray): Boolean {
+        savedImages += fileName to png
+        return true
     }
 
     override fun shareText(subject: String, text: String, mimeType: String) {
