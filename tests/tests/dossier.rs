@@ -17,7 +17,6 @@ use motcua_core::dossier::{
 };
 use motcua_core::secure_store::DevFileSecureStore;
 use motcua_core::{CoreConfig, Localized as _, MotCua};
-use motcua_protocol::api::dossiers::DossierSummary;
 use motcua_protocol::identity::IdentityLevel;
 
 const MARITAL_STATUS: &str = "1.004873";
@@ -36,13 +35,6 @@ impl UploadListener for Uploads {
     }
 }
 
-fn level2_with_id() -> &'static motcua_portal::DemoCitizen {
-    motcua_portal::demo_citizens()
-        .iter()
-        .find(|c| c.level == IdentityLevel::Level2)
-        .expect("a level-2 demo citizen")
-}
-
 async fn logged_in_phone(portal: &Portal) -> Phone {
     citizen_ready_to_file(portal, IdentityLevel::Level2, MARITAL_STATUS).await
 }
@@ -51,25 +43,11 @@ fn procedure(phone: &Phone) -> motcua_protocol::catalog::Procedure {
     procedure_of(phone, MARITAL_STATUS)
 }
 
-/// The citizen's dossiers as the portal lists them.
-async fn portal_dossiers(portal_url: &url::Url, token: &str) -> Vec<DossierSummary> {
-    let url = format!("{}api/v1/dossiers", portal_url);
-    reqwest::Client::new()
-        .get(url)
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("portal answers")
-        .json()
-        .await
-        .expect("dossier list")
-}
-
 #[tokio::test]
 async fn a_draft_is_prefilled_autosaved_validated_and_submitted_once() {
     let portal = start_portal().await;
     let phone = logged_in_phone(&portal).await;
-    let citizen = level2_with_id();
+    let citizen = demo_citizen(IdentityLevel::Level2);
     let dossier = phone.core.dossier();
 
     let draft = dossier.create_draft(MARITAL_STATUS).unwrap();
@@ -182,7 +160,7 @@ async fn personal_data_is_sealed_on_the_device() {
             None,
         )
         .unwrap();
-    let citizen = level2_with_id();
+    let citizen = demo_citizen(IdentityLevel::Level2);
     for secret in [
         "Hoàng Thị Bích Ngọc",
         citizen.personal_id,
@@ -232,7 +210,7 @@ async fn two_hundred_dossiers_through_a_faulty_network_arrive_exactly_once() {
         let callback = browser_login(
             &request.url,
             &request.redirect_uri,
-            level2_with_id().subject,
+            demo_citizen(IdentityLevel::Level2).subject,
         )
         .await;
         direct.identity().complete_login(&callback).await.unwrap();
@@ -379,7 +357,7 @@ async fn a_process_killed_at_random_points_loses_no_saved_field_and_files_each_d
         let callback = browser_login(
             &request.url,
             &request.redirect_uri,
-            level2_with_id().subject,
+            demo_citizen(IdentityLevel::Level2).subject,
         )
         .await;
         core.identity().complete_login(&callback).await.unwrap();

@@ -16,31 +16,6 @@ const EXTRACT: &str = "2.000635";
 /// Nguyễn Thị Lan, level 2.
 const LAN: &str = "demo-0001";
 
-async fn staff_token(portal: &url::Url) -> String {
-    let response: serde_json::Value = reqwest::Client::new()
-        .post(format!("{portal}api/v1/desk/session"))
-        .json(&serde_json::json!({"username": "tiepnhan", "password": "motcua-dev"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    response["access_token"].as_str().unwrap().to_owned()
-}
-
-async fn desk_dossier(portal: &url::Url, token: &str, code: &str) -> serde_json::Value {
-    reqwest::Client::new()
-        .get(format!("{portal}api/v1/desk/dossiers/{code}"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 fn field<'a>(
     draft: &'a motcua_core::dossier::DraftView,
     id: &str,
@@ -157,7 +132,7 @@ async fn locked_fields_refuse_edits_and_filing_on_behalf_reaches_the_desk() {
     };
 
     let base = portal.running.base_url();
-    let staff = staff_token(&base).await;
+    let staff = desk_token(&base).await;
     let desk = desk_dossier(&base, &staff, &dossier_code).await;
     assert_eq!(desk["applicant"]["full_name"], "Nguyễn Thị Lan");
     assert_eq!(desk["on_behalf_of"]["personal_id"], "001052007381");

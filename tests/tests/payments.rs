@@ -10,72 +10,30 @@ mod common;
 use std::process::Command;
 
 use common::*;
+use motcua_core::Lang;
 use motcua_core::dossier::DeliveryOutcome;
 use motcua_core::payments::PaymentError;
 use motcua_core::tracking::CitizenAction;
-use motcua_core::{CoreConfig, Lang, MotCua};
 use motcua_protocol::api::payments::{
     HEADER_SIGNATURE, HEADER_TIMESTAMP, NotificationAck, NotificationOutcome, PaymentStatus,
     notification_signature,
 };
 use motcua_protocol::dossier::DossierStatus;
 use motcua_protocol::identity::IdentityLevel;
-use motcua_protocol::receipt::RootKey;
 use motcua_protocol::time::unix_now;
 use motcua_protocol::vietqr::VietQr;
 
 /// Temporary residence registration: 15.000 đ at the desk, 7.000 đ online.
 const TEMPORARY_RESIDENCE: &str = "1.004194";
 
+/// A level-2 citizen logged in on a branded phone, ready to file a temporary residence.
 async fn branded_citizen(portal: &Portal) -> Phone {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let secrets = std::sync::Arc::new(motcua_core::secure_store::MemorySecureStore::new());
-    let mut config = CoreConfig::new(
-        dir.path().join("profile"),
-        portal.running.base_url(),
-        portal.running.issuer(),
-        "motcua-app".to_owned(),
-    );
-    config.receipt_root_key = RootKey::parse(&portal.running.receipt_root_key());
-    let core = MotCua::open(config, secrets.clone()).expect("core opens");
-    let phone = Phone { core, secrets, dir };
-    let citizen = motcua_portal::demo_citizens()
-        .iter()
-        .find(|c| c.level == IdentityLevel::Level2)
-        .expect("a level-2 citizen");
-    login(&phone, citizen.subject).await;
-    phone.core.catalog().refresh_catalog().await.unwrap();
-    phone
-        .core
-        .catalog()
-        .open_procedure(TEMPORARY_RESIDENCE)
-        .await
-        .unwrap();
-    phone
-}
-
-async fn staff(portal: &url::Url, username: &str) -> String {
-    let response: serde_json::Value = reqwest::Client::new()
-        .post(format!("{portal}api/v1/desk/session"))
-        .json(&serde_json::json!({"username": username, "password": "motcua-dev"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    response["access_token"].as_str().expect("token").to_owned()
-}
-
-async fn act(portal: &url::Url, token: &str, code: &str, action: &str) {
-    let response = reqwest::Client::new()
-        .post(format!("{portal}api/v1/desk/dossiers/{code}/actions"))
-        .bearer_auth(token)
-        .json(&serde_json::json!({ "action": action }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 200, "{action}");
+    ready_to_file(
+        branded_phone(portal),
+        IdentityLevel::Level2,
+        TEMPORARY_RESIDENCE,
+    )
+    .await
 }
 
 async fn notify(
@@ -157,11 +115,11 @@ async fn a_requested_fee_is_shown_scanned_paid_once_and_its_e_receipt_verifies_o
     assert_eq!(not_due.status, PaymentStatus::NotDue);
     assert_eq!(not_due.qr, None);
 
-    let reception = staff(&url, "tiepnhan").await;
-    let specialist = staff(&url, "chuyenvien").await;
-    act(&url, &reception, &code, "accept").await;
-    act(&url, &reception, &code, "start_processing").await;
-    act(&url, &specialist, &code, "request_payment").await;
+    let reception = staff_token(&url, "tiepnhan").await;
+    let specialist = staff_token(&url, "chuyenvien").await;
+    desk_act(&url, &reception, &code, "accept").await;
+    desk_act(&url, &reception, &code, "start_processing").await;
+    desk_act(&url, &specialist, &code, "request_payment").await;
 
     // The sync brings the request: the dossier offers paying first, the screen opens
     // offline from what the sync kept.

@@ -10,7 +10,6 @@ use std::path::Path;
 use std::process::Command;
 
 use common::*;
-use motcua_core::dossier::DeliveryOutcome;
 use motcua_core::receipt::{ApplicantCheck, ReceiptError};
 use motcua_core::{CoreConfig, Localized as _, MotCua};
 use motcua_protocol::dossier::DossierStatus;
@@ -19,87 +18,17 @@ use motcua_protocol::receipt::{RootKey, Verdict};
 
 const MARITAL_STATUS: &str = "1.004873";
 
-fn level2_citizen() -> &'static motcua_portal::DemoCitizen {
-    motcua_portal::demo_citizens()
-        .iter()
-        .find(|c| c.level == IdentityLevel::Level2)
-        .expect("a level-2 demo citizen")
-}
-
-/// A phone whose branding carries the portal's receipt root key.
-fn branded_phone(portal: &Portal) -> Phone {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let secrets = std::sync::Arc::new(motcua_core::secure_store::MemorySecureStore::new());
-    let mut config = CoreConfig::new(
-        dir.path().join("profile"),
-        portal.running.base_url(),
-        portal.running.issuer(),
-        "motcua-app".to_owned(),
-    );
-    config.receipt_root_key = RootKey::parse(&portal.running.receipt_root_key());
-    assert!(config.receipt_root_key.is_some());
-    let core = MotCua::open(config, secrets.clone()).expect("core opens");
-    Phone { core, secrets, dir }
-}
-
 async fn submit(phone: &Phone) -> String {
-    let dossier = phone.core.dossier();
-    let procedure = phone
-        .core
-        .catalog()
-        .procedure(MARITAL_STATUS)
-        .unwrap()
-        .unwrap();
-    let draft = dossier.create_draft(MARITAL_STATUS).unwrap();
-    motcua_tests::complete_draft(dossier, &procedure, &draft.id, 9).unwrap();
-    let DeliveryOutcome::Delivered { dossier_code } =
-        dossier.submit(&draft.id, None).await.unwrap()
-    else {
-        panic!("delivered");
-    };
-    dossier_code
-}
-
-async fn desk_token(portal: &url::Url) -> String {
-    let response: serde_json::Value = reqwest::Client::new()
-        .post(format!("{portal}api/v1/desk/session"))
-        .json(&serde_json::json!({"username": "tiepnhan", "password": "motcua-dev"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    response["access_token"]
-        .as_str()
-        .expect("staff token")
-        .to_owned()
+    submit_filled(phone, MARITAL_STATUS, 9).await
 }
 
 /// Accepts at the desk; returns the desk's view of the dossier.
 async fn accept(portal: &url::Url, token: &str, code: &str) -> serde_json::Value {
-    let response = reqwest::Client::new()
-        .post(format!("{portal}api/v1/desk/dossiers/{code}/actions"))
-        .bearer_auth(token)
-        .json(&serde_json::json!({"action": "accept"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 200);
-    response.json().await.unwrap()
+    desk_act(portal, token, code, "accept").await
 }
 
 async fn logged_in_phone(portal: &Portal) -> Phone {
-    let phone = branded_phone(portal);
-    login(&phone, level2_citizen().subject).await;
-    phone.core.catalog().refresh_catalog().await.unwrap();
-    phone
-        .core
-        .catalog()
-        .open_procedure(MARITAL_STATUS)
-        .await
-        .expect("procedure detail");
-    phone
+    ready_to_file(branded_phone(portal), IdentityLevel::Level2, MARITAL_STATUS).await
 }
 
 /// Runs a decoder; a decoder that is not installed fails the test with what to install.
@@ -184,7 +113,7 @@ async fn accepted_synced_shown_and_verified_offline_by_the_desk() {
     let other = branded_phone(&portal);
     let other_citizen = motcua_portal::demo_citizens()
         .iter()
-        .find(|c| c.subject != level2_citizen().subject)
+        .find(|c| c.subject != demo_citizen(IdentityLevel::Level2).subject)
         .unwrap();
     login(&other, other_citizen.subject).await;
     let theirs = other.core.tracking().sync().await.unwrap();
@@ -240,7 +169,7 @@ async fn accepted_synced_shown_and_verified_offline_by_the_desk() {
     );
 
     // The person at the desk: the applicant's card matches, another does not.
-    let own_id = level2_citizen().personal_id;
+    let own_id = demo_citizen(IdentityLevel::Level2).personal_id;
     assert_eq!(
         desk.core
             .receipt()

@@ -26,26 +26,6 @@ impl StatusListener for Recorder {
     }
 }
 
-async fn desk_token(portal: &url::Url) -> String {
-    staff_token(portal, "tiepnhan").await
-}
-
-async fn staff_token(portal: &url::Url, username: &str) -> String {
-    let response: serde_json::Value = reqwest::Client::new()
-        .post(format!("{portal}api/v1/desk/session"))
-        .json(&serde_json::json!({"username": username, "password": "motcua-dev"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    response["access_token"]
-        .as_str()
-        .expect("staff token")
-        .to_owned()
-}
-
 async fn desk_action(portal: &url::Url, token: &str, code: &str, action: &str) -> u16 {
     desk_action_with(
         portal,
@@ -62,60 +42,17 @@ async fn desk_action_with(
     code: &str,
     body: serde_json::Value,
 ) -> u16 {
-    reqwest::Client::new()
-        .post(format!("{portal}api/v1/desk/dossiers/{code}/actions"))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
+    desk_post_action(portal, token, code, body)
         .await
-        .unwrap()
         .status()
         .as_u16()
-}
-
-/// The dossier as the desk sees it (timeline included).
-async fn desk_dossier(portal: &url::Url, token: &str, code: &str) -> serde_json::Value {
-    reqwest::Client::new()
-        .get(format!("{portal}api/v1/desk/dossiers/{code}"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
 }
 
 /// A level-2 citizen logged in on a fresh phone, the catalog downloaded, one marital-status
 /// dossier submitted: returns the phone and the dossier code.
 async fn phone_with_dossier(portal: &Portal, seed: u64) -> (Phone, String) {
-    let phone = phone_for(portal);
-    let citizen = motcua_portal::demo_citizens()
-        .iter()
-        .find(|c| c.level == IdentityLevel::Level2)
-        .unwrap();
-    login(&phone, citizen.subject).await;
-    phone.core.catalog().refresh_catalog().await.unwrap();
-    phone
-        .core
-        .catalog()
-        .open_procedure(MARITAL_STATUS)
-        .await
-        .expect("procedure detail");
-    let dossier = phone.core.dossier();
-    let procedure = phone
-        .core
-        .catalog()
-        .procedure(MARITAL_STATUS)
-        .unwrap()
-        .unwrap();
-    let draft = dossier.create_draft(MARITAL_STATUS).unwrap();
-    motcua_tests::complete_draft(dossier, &procedure, &draft.id, seed).unwrap();
-    let DeliveryOutcome::Delivered { dossier_code: code } =
-        dossier.submit(&draft.id, None).await.unwrap()
-    else {
-        panic!("delivered");
-    };
+    let phone = citizen_ready_to_file(portal, IdentityLevel::Level2, MARITAL_STATUS).await;
+    let code = submit_filled(&phone, MARITAL_STATUS, seed).await;
     (phone, code)
 }
 

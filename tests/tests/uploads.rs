@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use common::*;
 use motcua_core::dossier::{DeliveryOutcome, DossierError, DraftState};
-use motcua_protocol::api::dossiers::DossierSummary;
 use motcua_protocol::api::uploads::format_upload_metadata;
 use motcua_protocol::identity::IdentityLevel;
 
@@ -83,19 +82,6 @@ async fn create_upload(portal: &Portal, token: &str) -> u16 {
         .as_u16()
 }
 
-async fn portal_dossiers(portal: &Portal, token: &str) -> Vec<DossierSummary> {
-    let url = portal.running.base_url().join("api/v1/dossiers").unwrap();
-    reqwest::Client::new()
-        .get(url)
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("portal answers")
-        .json()
-        .await
-        .expect("dossier list")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upload_that_expired_on_the_portal_is_made_again_and_filed_once() {
     // One upload at a time: the first attachment is uploaded, the second is refused
@@ -131,7 +117,7 @@ async fn an_upload_that_expired_on_the_portal_is_made_again_and_filed_once() {
         "{outcomes:?}"
     );
     let token = stored_access_token(&phone).expect("session");
-    let filed = portal_dossiers(&portal, &token).await;
+    let filed = portal_dossiers(&portal.running.base_url(), &token).await;
     assert_eq!(filed.len(), 1);
     assert_eq!(filed[0].attachments.len(), 2);
     assert_eq!(

@@ -211,12 +211,17 @@ pub async fn citizen_ready_to_file(
     level: motcua_protocol::identity::IdentityLevel,
     procedure: &str,
 ) -> Phone {
-    let phone = phone_for(portal);
-    let citizen = motcua_portal::demo_citizens()
-        .iter()
-        .find(|c| c.level == level)
-        .expect("a demo citizen of that level");
-    login(&phone, citizen.subject).await;
+    ready_to_file(phone_for(portal), level, procedure).await
+}
+
+/// `phone` with the first demo citizen of `level` logged in, the catalog downloaded and
+/// `procedure`'s detail opened (what a draft of it needs).
+pub async fn ready_to_file(
+    phone: Phone,
+    level: motcua_protocol::identity::IdentityLevel,
+    procedure: &str,
+) -> Phone {
+    login(&phone, demo_citizen(level).subject).await;
     phone
         .core
         .catalog()
@@ -230,6 +235,135 @@ pub async fn citizen_ready_to_file(
         .await
         .expect("procedure detail");
     phone
+}
+
+/// The first demo citizen of `level`.
+pub fn demo_citizen(
+    level: motcua_protocol::identity::IdentityLevel,
+) -> &'static motcua_portal::DemoCitizen {
+    motcua_portal::demo_citizens()
+        .iter()
+        .find(|c| c.level == level)
+        .expect("a demo citizen of that level")
+}
+
+/// A phone for the portal's built-in provider whose branding carries the portal's receipt
+/// root key (what verifying e-receipts offline needs).
+pub fn branded_phone(portal: &Portal) -> Phone {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let secrets = Arc::new(MemorySecureStore::new());
+    let mut config = CoreConfig::new(
+        dir.path().join("profile"),
+        portal.running.base_url(),
+        portal.running.issuer(),
+        "motcua-app".to_owned(),
+    );
+    config.receipt_root_key =
+        motcua_protocol::receipt::RootKey::parse(&portal.running.receipt_root_key());
+    assert!(config.receipt_root_key.is_some());
+    let core = MotCua::open(config, secrets.clone()).expect("core opens");
+    Phone { core, secrets, dir }
+}
+
+/// Creates a draft of `procedure` on `phone` (its detail opened), fills it with the values
+/// of `seed` and submits it; returns the code of the delivered dossier.
+pub async fn submit_filled(phone: &Phone, procedure: &str, seed: u64) -> String {
+    let dossier = phone.core.dossier();
+    let detail = procedure_of(phone, procedure);
+    let draft = dossier.create_draft(procedure).unwrap();
+    motcua_tests::complete_draft(dossier, &detail, &draft.id, seed).unwrap();
+    let motcua_core::dossier::DeliveryOutcome::Delivered { dossier_code } =
+        dossier.submit(&draft.id, None).await.unwrap()
+    else {
+        panic!("delivered");
+    };
+    dossier_code
+}
+
+/// The citizen's dossiers as the portal lists them to `token`.
+pub async fn portal_dossiers(
+    portal_url: &url::Url,
+    token: &str,
+) -> Vec<motcua_protocol::api::dossiers::DossierSummary> {
+    let url = format!("{}api/v1/dossiers", portal_url);
+    reqwest::Client::new()
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("portal answers")
+        .json()
+        .await
+        .expect("dossier list")
+}
+
+/// The password of every demo staff account.
+pub const STAFF_PASSWORD: &str = "motcua-dev";
+
+/// Logs the demo staff account `username` in at the desk; returns its access token.
+pub async fn staff_token(portal: &url::Url, username: &str) -> String {
+    let response: serde_json::Value = reqwest::Client::new()
+        .post(format!("{portal}api/v1/desk/session"))
+        .json(&serde_json::json!({"username": username, "password": STAFF_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    response["access_token"]
+        .as_str()
+        .expect("staff token")
+        .to_owned()
+}
+
+/// The reception desk's token (`tiepnhan`), the account that accepts dossiers.
+pub async fn desk_token(portal: &url::Url) -> String {
+    staff_token(portal, "tiepnhan").await
+}
+
+/// Posts `body` (an action and what goes with it) on dossier `code` at the desk with
+/// `token`; returns the answer as it is.
+pub async fn desk_post_action(
+    portal: &url::Url,
+    token: &str,
+    code: &str,
+    body: serde_json::Value,
+) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{portal}api/v1/desk/dossiers/{code}/actions"))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Carries out `action` (with no note) on dossier `code` at the desk with `token`, which
+/// must answer 200; returns the desk's view of the dossier.
+pub async fn desk_act(
+    portal: &url::Url,
+    token: &str,
+    code: &str,
+    action: &str,
+) -> serde_json::Value {
+    let response =
+        desk_post_action(portal, token, code, serde_json::json!({ "action": action })).await;
+    assert_eq!(response.status().as_u16(), 200, "{action}");
+    response.json().await.unwrap()
+}
+
+/// The dossier as the desk sees it (timeline included).
+pub async fn desk_dossier(portal: &url::Url, token: &str, code: &str) -> serde_json::Value {
+    reqwest::Client::new()
+        .get(format!("{portal}api/v1/desk/dossiers/{code}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
 
 /// The procedure `code` as the phone's catalog holds it.
