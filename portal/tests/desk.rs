@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use chrono::{Duration, NaiveDate, Utc};
 use common::answers::expect_error;
-use common::staff::{RECEPTION, SPECIALIST, desk_harness, staff_login_with};
+use common::staff::{RECEPTION, SPECIALIST, act_raw, actions_path, desk_harness, staff_login_with};
 use common::tus::{Tus, pdf_attachment, permit_form, upload_id};
 use common::{Harness, db, get_as, get_json};
 use motcua_portal::DEFAULT_DESK_DEMO_PASSWORD;
@@ -63,20 +63,6 @@ async fn submit_with(h: &Harness, token: &str, key: &str, attachments: Value) ->
 
 async fn submit(h: &Harness, token: &str, key: &str) -> DossierSummary {
     submit_with(h, token, key, json!([])).await
-}
-
-fn actions_path(code: &str) -> String {
-    format!("{PATH_DESK_DOSSIERS}/{code}/actions")
-}
-
-async fn act_raw(h: &Harness, token: &str, code: &str, body: Value) -> Response {
-    h.http
-        .post(h.url(&actions_path(code)))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
 }
 
 /// Applies an action that must succeed; returns the dossier after it.

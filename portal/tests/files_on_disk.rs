@@ -15,13 +15,12 @@ use std::sync::Once;
 
 use common::staff::{RECEPTION, staff_session};
 use common::tus::{Tus, permit_form};
-use common::{Harness, client};
+use common::{Harness, client, trust_list};
 use motcua_portal::{
     DB_FILE, KEYS_FILE, PortalConfig, PortalError, PrivateFileError, ROOT_KEY_FILE, start,
 };
-use motcua_protocol::api::receipts::PATH_RECEIPT_KEYS;
 use motcua_protocol::jose::{Algorithm, CompactJws};
-use motcua_protocol::receipt::{RootKey, TrustList, verify};
+use motcua_protocol::receipt::verify;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -262,20 +261,6 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack
         .windows(needle.len())
         .any(|window| window == needle)
-}
-
-async fn trust_list(h: &Harness) -> TrustList {
-    let root = RootKey::parse(&h.portal.receipt_root_key()).unwrap();
-    let bytes = h
-        .http
-        .get(h.url(PATH_RECEIPT_KEYS))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    TrustList::open(&bytes, &root).unwrap()
 }
 
 /// Submits a dossier for `demo-0001` and has the desk accept it; returns its receipt.

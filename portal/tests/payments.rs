@@ -11,10 +11,9 @@
 mod common;
 
 use chrono::{FixedOffset, Utc};
-use common::{Harness, harness_with};
-use motcua_portal::{
-    DB_FILE, DEFAULT_DESK_DEMO_PASSWORD, DEFAULT_PAYMENTS_SECRET, builtin_catalog,
-};
+use common::staff::{act_raw, staff_token};
+use common::{Harness, count, db, get_as, harness_with, trust_list};
+use motcua_portal::{DEFAULT_PAYMENTS_SECRET, builtin_catalog};
 use motcua_protocol::api::payments::{
     FeeReceiptResponse, HEADER_SIGNATURE, HEADER_TIMESTAMP, HeldPayment, HoldReason,
     NotificationAck, NotificationOutcome, PATH_DESK_HELD_PAYMENTS, PATH_DESK_PAYMENT_REPORT,
@@ -22,7 +21,7 @@ use motcua_protocol::api::payments::{
 };
 use motcua_protocol::catalog::{AliasesFile, Fact, ProceduresFile};
 use motcua_protocol::receipt::fee::FeeVerdict;
-use motcua_protocol::receipt::{RootKey, TrustList, verify_fee_receipt};
+use motcua_protocol::receipt::verify_fee_receipt;
 use motcua_protocol::vietqr::VietQr;
 use reqwest::Response;
 use serde_json::{Value, json};
@@ -69,19 +68,6 @@ fn catalog() -> TempDir {
     dir
 }
 
-/// The portal's database, read beside it.
-fn db(h: &Harness) -> rusqlite::Connection {
-    rusqlite::Connection::open(h.dir.path().join(DB_FILE)).unwrap()
-}
-
-fn count(h: &Harness, table: &str) -> i64 {
-    db(h)
-        .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
-            row.get(0)
-        })
-        .unwrap()
-}
-
 struct Portal {
     h: Harness,
     _catalog: TempDir,
@@ -110,30 +96,8 @@ async fn citizen(h: &Harness, subject: &str) -> String {
     h.open_session(subject).await.access_token
 }
 
-async fn staff(h: &Harness, username: &str) -> String {
-    let response = h
-        .http
-        .post(h.url("/api/v1/desk/session"))
-        .json(&json!({ "username": username, "password": DEFAULT_DESK_DEMO_PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let body: Value = response.json().await.unwrap();
-    body["access_token"].as_str().unwrap().to_owned()
-}
-
-async fn get(h: &Harness, token: &str, path: &str) -> Response {
-    h.http
-        .get(h.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-}
-
 async fn submit(h: &Harness, token: &str, procedure: &str) -> String {
-    let me: Value = get(h, token, "/api/v1/me").await.json().await.unwrap();
+    let me: Value = get_as(h, token, "/api/v1/me").await.json().await.unwrap();
     let body = json!({
         "procedure_code": procedure,
         "fields": {
@@ -159,14 +123,7 @@ async fn submit(h: &Harness, token: &str, procedure: &str) -> String {
 }
 
 async fn act(h: &Harness, token: &str, code: &str, action: &str) -> Value {
-    let response = h
-        .http
-        .post(h.url(&format!("/api/v1/desk/dossiers/{code}/actions")))
-        .bearer_auth(token)
-        .json(&json!({ "action": action }))
-        .send()
-        .await
-        .unwrap();
+    let response = act_raw(h, token, code, json!({ "action": action })).await;
     assert_eq!(response.status(), 200, "{action}");
     response.json().await.unwrap()
 }
@@ -174,8 +131,8 @@ async fn act(h: &Harness, token: &str, code: &str, action: &str) -> Value {
 /// Submitted, accepted, processing, payment requested (status 6).
 async fn awaiting_payment(h: &Harness, citizen: &str) -> String {
     let code = submit(h, citizen, PAID).await;
-    let reception = staff(h, "tiepnhan").await;
-    let specialist = staff(h, "chuyenvien").await;
+    let reception = staff_token(h, "tiepnhan").await;
+    let specialist = staff_token(h, "chuyenvien").await;
     act(h, &reception, &code, "accept").await;
     act(h, &reception, &code, "start_processing").await;
     let dossier = act(h, &specialist, &code, "request_payment").await;
@@ -184,7 +141,7 @@ async fn awaiting_payment(h: &Harness, citizen: &str) -> String {
 }
 
 async fn payment(h: &Harness, token: &str, code: &str) -> PaymentView {
-    let response = get(h, token, &format!("/api/v1/dossiers/{code}/payment")).await;
+    let response = get_as(h, token, &format!("/api/v1/dossiers/{code}/payment")).await;
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }
@@ -231,20 +188,6 @@ fn transactions(h: &Harness) -> i64 {
     count(h, "payment_transactions")
 }
 
-async fn trust_list(h: &Harness) -> TrustList {
-    let bytes = h
-        .http
-        .get(h.url("/api/v1/receipt-keys"))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let root = RootKey::parse(&h.portal.receipt_root_key()).unwrap();
-    TrustList::open(&bytes, &root).unwrap()
-}
-
 #[tokio::test]
 async fn a_requested_fee_is_paid_once_by_vietqr_and_its_e_receipt_verifies_offline() {
     let Portal { h, _catalog } = portal_with(None).await;
@@ -270,9 +213,9 @@ async fn a_requested_fee_is_paid_once_by_vietqr_and_its_e_receipt_verifies_offli
 
     // Another citizen's code is not found, as an unknown one; so is the receipt.
     let binh = citizen(&h, BINH).await;
-    let other = get(&h, &binh, &format!("/api/v1/dossiers/{code}/payment")).await;
+    let other = get_as(&h, &binh, &format!("/api/v1/dossiers/{code}/payment")).await;
     assert_eq!(other.status(), 404);
-    let unpaid = get(&h, &lan, &format!("/api/v1/dossiers/{code}/fee-receipt")).await;
+    let unpaid = get_as(&h, &lan, &format!("/api/v1/dossiers/{code}/fee-receipt")).await;
     assert_eq!(unpaid.status(), 404);
 
     // The bank mangles the description; the reference is still found.
@@ -284,8 +227,8 @@ async fn a_requested_fee_is_paid_once_by_vietqr_and_its_e_receipt_verifies_offli
     let paid = payment(&h, &lan, &code).await;
     assert_eq!(paid.status, PaymentStatus::Paid);
     assert!(paid.qr_text.is_none(), "nothing left to scan");
-    let reception = staff(&h, "tiepnhan").await;
-    let dossier: Value = get(&h, &reception, &format!("/api/v1/desk/dossiers/{code}"))
+    let reception = staff_token(&h, "tiepnhan").await;
+    let dossier: Value = get_as(&h, &reception, &format!("/api/v1/desk/dossiers/{code}"))
         .await
         .json()
         .await
@@ -293,7 +236,7 @@ async fn a_requested_fee_is_paid_once_by_vietqr_and_its_e_receipt_verifies_offli
     assert_eq!(dossier["status"], "processing", "paid moves the dossier on");
 
     // The phone learns it by sync: the change to processing, by the system.
-    let sync: Value = get(&h, &lan, "/api/v1/sync?cursor=0")
+    let sync: Value = get_as(&h, &lan, "/api/v1/sync?cursor=0")
         .await
         .json()
         .await
@@ -310,7 +253,7 @@ async fn a_requested_fee_is_paid_once_by_vietqr_and_its_e_receipt_verifies_offli
     assert_eq!(actor, "system");
 
     let receipt: FeeReceiptResponse =
-        get(&h, &lan, &format!("/api/v1/dossiers/{code}/fee-receipt"))
+        get_as(&h, &lan, &format!("/api/v1/dossiers/{code}/fee-receipt"))
             .await
             .json()
             .await
@@ -461,8 +404,8 @@ async fn duplicated_reordered_forged_replayed_and_wrong_notifications_are_paid_o
     assert_eq!(confirmations, 2, "each dossier moved on once");
 
     // The desk lists what is held and resolves it; a specialist may not.
-    let reception = staff(&h, "tiepnhan").await;
-    let held: Vec<HeldPayment> = get(&h, &reception, PATH_DESK_HELD_PAYMENTS)
+    let reception = staff_token(&h, "tiepnhan").await;
+    let held: Vec<HeldPayment> = get_as(&h, &reception, PATH_DESK_HELD_PAYMENTS)
         .await
         .json()
         .await
@@ -490,7 +433,7 @@ async fn duplicated_reordered_forged_replayed_and_wrong_notifications_are_paid_o
                 .unwrap()
         }
     };
-    let specialist = staff(&h, "chuyenvien").await;
+    let specialist = staff_token(&h, "chuyenvien").await;
     let refused = resolve(
         held[1].id,
         json!({"resolution": "refund", "note": "x"}),
@@ -522,13 +465,13 @@ async fn duplicated_reordered_forged_replayed_and_wrong_notifications_are_paid_o
     )
     .await;
     assert_eq!(twice.status(), 409);
-    let open: Vec<HeldPayment> = get(&h, &reception, PATH_DESK_HELD_PAYMENTS)
+    let open: Vec<HeldPayment> = get_as(&h, &reception, PATH_DESK_HELD_PAYMENTS)
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(open.len(), 1, "the unknown transfer waits");
-    let all: Vec<HeldPayment> = get(
+    let all: Vec<HeldPayment> = get_as(
         &h,
         &reception,
         &format!("{PATH_DESK_HELD_PAYMENTS}?all=true"),
@@ -540,7 +483,7 @@ async fn duplicated_reordered_forged_replayed_and_wrong_notifications_are_paid_o
     assert_eq!(all.len(), 3);
 
     // The day's report: every transaction once, and the sums add up per agency.
-    let report = get(&h, &reception, PATH_DESK_PAYMENT_REPORT).await;
+    let report = get_as(&h, &reception, PATH_DESK_PAYMENT_REPORT).await;
     assert_eq!(report.status(), 200);
     assert!(
         report.headers()["content-type"]
@@ -593,8 +536,8 @@ async fn the_desk_applies_a_held_transfer_to_the_dossier_it_was_meant_for() {
     )
     .await;
     assert_eq!(ack.hold_reason, Some(HoldReason::UnknownReference));
-    let reception = staff(&h, "tiepnhan").await;
-    let held: Vec<HeldPayment> = get(&h, &reception, PATH_DESK_HELD_PAYMENTS)
+    let reception = staff_token(&h, "tiepnhan").await;
+    let held: Vec<HeldPayment> = get_as(&h, &reception, PATH_DESK_HELD_PAYMENTS)
         .await
         .json()
         .await
@@ -627,7 +570,7 @@ async fn the_desk_applies_a_held_transfer_to_the_dossier_it_was_meant_for() {
     let view = payment(&h, &lan, &code).await;
     assert_eq!(view.status, PaymentStatus::Paid);
     assert!(!view.under_review);
-    let dossier: Value = get(&h, &reception, &format!("/api/v1/desk/dossiers/{code}"))
+    let dossier: Value = get_as(&h, &reception, &format!("/api/v1/desk/dossiers/{code}"))
         .await
         .json()
         .await
@@ -640,8 +583,8 @@ async fn an_unknown_online_fee_is_settled_at_the_desk_and_never_requested() {
     let Portal { h, _catalog } = portal_with(None).await;
     let lan = citizen(&h, LAN).await;
     let code = submit(&h, &lan, UNKNOWN_FEE).await;
-    let reception = staff(&h, "tiepnhan").await;
-    let specialist = staff(&h, "chuyenvien").await;
+    let reception = staff_token(&h, "tiepnhan").await;
+    let specialist = staff_token(&h, "chuyenvien").await;
     act(&h, &reception, &code, "accept").await;
     act(&h, &reception, &code, "start_processing").await;
     act(&h, &specialist, &code, "request_payment").await;
@@ -694,8 +637,8 @@ async fn an_agency_that_takes_the_fee_on_filing_requests_it_at_submission() {
     assert_eq!(notify(&h, &body).await.outcome, NotificationOutcome::Paid);
     let paid = payment(&h, &lan, &code).await;
     assert_eq!(paid.status, PaymentStatus::Paid);
-    let reception = staff(&h, "tiepnhan").await;
-    let dossier: Value = get(&h, &reception, &format!("/api/v1/desk/dossiers/{code}"))
+    let reception = staff_token(&h, "tiepnhan").await;
+    let dossier: Value = get_as(&h, &reception, &format!("/api/v1/desk/dossiers/{code}"))
         .await
         .json()
         .await

@@ -71,6 +71,21 @@ pub async fn get_json<T: serde::de::DeserializeOwned>(h: &Harness, token: &str, 
     response.json().await.unwrap()
 }
 
+/// The portal's receipt trust list, opened with its receipt root key.
+pub async fn trust_list(h: &Harness) -> motcua_protocol::receipt::TrustList {
+    let root = motcua_protocol::receipt::RootKey::parse(&h.portal.receipt_root_key()).unwrap();
+    let bytes = h
+        .http
+        .get(h.url(motcua_protocol::api::receipts::PATH_RECEIPT_KEYS))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    motcua_protocol::receipt::TrustList::open(&bytes, &root).unwrap()
+}
+
 /// A connection to the portal's database.
 pub fn db(h: &Harness) -> rusqlite::Connection {
     rusqlite::Connection::open(h.dir.path().join(DB_FILE)).unwrap()
