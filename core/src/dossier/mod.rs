@@ -510,12 +510,16 @@ impl DossierArea {
         force: bool,
         listener: Option<Arc<dyn UploadListener>>,
     ) -> Result<Vec<(String, DeliveryOutcome)>, DossierError> {
-        let due = crate::store::outbox::due(&self.database, force, unix_now())?;
+        let now = unix_now();
+        let due = self
+            .database
+            .blocking(move |database| crate::store::outbox::due(database, force, now))
+            .await?;
         let listener = self.upload_fan_out(listener);
         // Best-effort: the portal expires what it is not told about.
         self.outbox.delete_abandoned_uploads(self).await;
         let mut outcomes = Vec::new();
-        for code in self.queued_withdrawals()? {
+        for code in self.queued_withdrawals().await? {
             match self.outbox.deliver_withdrawal(self, &code, force).await {
                 Ok(outcome) => outcomes.push((code, outcome)),
                 Err(DossierError::Refused(reason)) => {
@@ -571,15 +575,35 @@ impl DossierArea {
     /// as this device knows it. The portal decides again; this spares a round trip and
     /// tells the person at once.
     fn check_citizen_action(&self, code: &str, kind: ActionKind) -> Result<(), DossierError> {
-        let status = self.local_status(code)?;
-        let action = motcua_protocol::lifecycle::Action::from_parts(kind, None, Vec::new());
-        motcua_protocol::lifecycle::transition(
-            status,
-            &action,
-            motcua_protocol::lifecycle::ActorRole::Citizen,
-        )?;
-        Ok(())
+        citizen_may(self.local_status(code)?, kind)
     }
+
+    /// [`DossierArea::check_citizen_action`] for an async call: the status is read on the
+    /// blocking pool.
+    async fn check_citizen_action_async(
+        &self,
+        code: &str,
+        kind: ActionKind,
+    ) -> Result<(), DossierError> {
+        let owned = code.to_owned();
+        let status = self
+            .database
+            .blocking(move |database| crate::store::outbox::local_status(database, &owned))
+            .await?
+            .ok_or_else(|| DossierError::UnknownDossier(code.to_owned()))?;
+        citizen_may(status, kind)
+    }
+}
+
+/// Whether the lifecycle lets the citizen take `kind` on a dossier at `status`.
+fn citizen_may(status: DossierStatus, kind: ActionKind) -> Result<(), DossierError> {
+    let action = motcua_protocol::lifecycle::Action::from_parts(kind, None, Vec::new());
+    motcua_protocol::lifecycle::transition(
+        status,
+        &action,
+        motcua_protocol::lifecycle::ActorRole::Citizen,
+    )?;
+    Ok(())
 }
 
 fn prefill(

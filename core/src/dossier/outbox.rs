@@ -20,7 +20,8 @@ use crate::CoreConfig;
 use crate::http::{HttpClient, HttpError};
 use crate::identity::IdentityError;
 use crate::store::drafts::{self, StoredAttachment};
-use crate::store::policy::{DRAFT_FAILURE, OUTBOX_LAST_ERROR, WITHDRAWAL_LAST_ERROR};
+use crate::store::policy::{DRAFT_FAILURE, OUTBOX_LAST_ERROR};
+use crate::store::withdrawals;
 
 mod tus;
 
@@ -181,7 +182,7 @@ impl Outbox {
                 if answers_dossier.is_some() {
                     // The answer moved the dossier on (processing, clock resumed, maybe a
                     // later appointment); the sync brings the event itself.
-                    store_summary(&tx, &summary)?;
+                    crate::store::outbox::record_summary(&tx, &summary)?;
                 } else {
                     tx.execute(
                         "INSERT OR IGNORE INTO dossiers (code, procedure_code, status, submitted_at, draft_id)
@@ -412,7 +413,7 @@ impl Outbox {
         force: bool,
     ) -> Result<DeliveryOutcome, DossierError> {
         let _guard = self.lock.lock().await;
-        let Some(pending) = area.pending_withdrawal(code)? else {
+        let Some(pending) = area.pending_withdrawal(code).await? else {
             return Err(DossierError::UnknownDossier(code.to_owned()));
         };
         if !force && pending.next_attempt_at > unix_now() {
@@ -441,14 +442,13 @@ impl Outbox {
         .await;
         match outcome {
             Ok(summary) => {
-                let mut connection = area.database.connection()?;
-                let tx = connection.transaction()?;
-                store_summary(&tx, &summary)?;
-                tx.execute(
-                    "DELETE FROM pending_withdrawals WHERE dossier_code = ?1",
-                    params![code],
-                )?;
-                tx.commit()?;
+                let code = code.to_owned();
+                let summary = area
+                    .database
+                    .blocking(move |database| {
+                        withdrawals::delivered(database, &code, &summary).map(|()| summary)
+                    })
+                    .await?;
                 tracing::info!(attempts = pending.attempts + 1, "withdrawal delivered");
                 Ok(DeliveryOutcome::Delivered {
                     dossier_code: summary.code,
@@ -461,16 +461,13 @@ impl Outbox {
                     _ => "an upload expired on the portal".to_owned(),
                 };
                 let delay = backoff(pending.attempts + 1);
-                area.database.connection()?.execute(
-                    "UPDATE pending_withdrawals
-                     SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3
-                     WHERE dossier_code = ?1",
-                    params![
-                        code,
-                        unix_now() + delay,
-                        WITHDRAWAL_LAST_ERROR.seal(&area.sealer, code, &reason)?
-                    ],
-                )?;
+                let (code, next_attempt_at, stored) =
+                    (code.to_owned(), unix_now() + delay, reason.clone());
+                area.database
+                    .blocking(move |database| {
+                        withdrawals::postpone(database, &code, next_attempt_at, &stored)
+                    })
+                    .await?;
                 tracing::warn!(attempts = pending.attempts + 1, reason = %reason, "withdrawal postponed");
                 Ok(DeliveryOutcome::Pending {
                     reason,
@@ -478,10 +475,10 @@ impl Outbox {
                 })
             }
             Err(Failure::Permanent(reason)) => {
-                area.database.connection()?.execute(
-                    "DELETE FROM pending_withdrawals WHERE dossier_code = ?1",
-                    params![code],
-                )?;
+                let code = code.to_owned();
+                area.database
+                    .blocking(move |database| withdrawals::refused(database, &code))
+                    .await?;
                 tracing::warn!("withdrawal refused by the portal");
                 Err(DossierError::Refused(reason))
             }
@@ -589,20 +586,6 @@ fn forget_upload(area: &DossierArea, attachment_id: i64) -> Result<(), Failure> 
          WHERE id = ?1",
             params![attachment_id],
         )?;
-    Ok(())
-}
-
-/// Records what the portal answered about a dossier after a citizen's action.
-fn store_summary(tx: &rusqlite::Transaction<'_>, summary: &DossierSummary) -> rusqlite::Result<()> {
-    tx.execute(
-        "UPDATE dossiers SET status = ?2, appointment_date = COALESCE(?3, appointment_date)
-         WHERE code = ?1",
-        params![
-            summary.code,
-            summary.status.as_str(),
-            summary.appointment_date
-        ],
-    )?;
     Ok(())
 }
 

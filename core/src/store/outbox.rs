@@ -5,9 +5,10 @@
 //!
 //! The functions are blocking and short.
 
+use motcua_protocol::api::dossiers::DossierSummary;
 use motcua_protocol::dossier::DossierStatus;
 use motcua_protocol::time::unix_now;
-use rusqlite::{Connection, OptionalExtension as _, params};
+use rusqlite::{Connection, OptionalExtension as _, Transaction, params};
 
 use super::tracking::status_of;
 use super::{Database, StoreError};
@@ -33,6 +34,25 @@ pub(crate) fn abandon_uploads(connection: &Connection, urls: &[String]) -> rusql
             params![url, unix_now()],
         )?;
     }
+    Ok(())
+}
+
+/// Records, in `tx`, what the portal answered about a filed dossier after a citizen's
+/// action (a supplement answer, a withdrawal): its status, and its appointment when the
+/// answer has one.
+pub(crate) fn record_summary(
+    tx: &Transaction<'_>,
+    summary: &DossierSummary,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE dossiers SET status = ?2, appointment_date = COALESCE(?3, appointment_date)
+         WHERE code = ?1",
+        params![
+            summary.code,
+            summary.status.as_str(),
+            summary.appointment_date
+        ],
+    )?;
     Ok(())
 }
 
