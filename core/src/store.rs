@@ -11,6 +11,7 @@ pub(crate) mod provider_cache;
 pub(crate) mod receipts;
 pub(crate) mod seal;
 pub(crate) mod tracking;
+pub(crate) mod uploads;
 pub(crate) mod withdrawals;
 
 use std::path::{Path, PathBuf};

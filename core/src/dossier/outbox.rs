@@ -19,8 +19,10 @@ use super::{DossierArea, DossierError, DraftState, unix_now};
 use crate::CoreConfig;
 use crate::http::{HttpClient, HttpError};
 use crate::identity::IdentityError;
+use crate::store::StoreError;
 use crate::store::drafts::{self, StoredAttachment};
 use crate::store::policy::{DRAFT_FAILURE, OUTBOX_LAST_ERROR};
+use crate::store::uploads;
 use crate::store::withdrawals;
 
 mod tus;
@@ -73,6 +75,12 @@ impl From<DossierError> for Failure {
 
 impl From<rusqlite::Error> for Failure {
     fn from(error: rusqlite::Error) -> Self {
+        Failure::Local(error.into())
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(error: StoreError) -> Self {
         Failure::Local(error.into())
     }
 }
@@ -397,7 +405,7 @@ impl Outbox {
         match self.http.send(head).await {
             Ok(_) => Ok(false),
             Err(error) if upload_gone(&error) => {
-                forget_upload(area, attachment.id)?;
+                forget_upload(area, attachment.id).await?;
                 Ok(true)
             }
             Err(error) => Err(error.into()),
@@ -491,25 +499,8 @@ impl Outbox {
     /// (offline, not logged in) is tried at the next run, and forgotten once the portal
     /// has expired it anyway.
     pub(crate) async fn delete_abandoned_uploads(&self, area: &DossierArea) {
-        let pending: Vec<(String, i64)> = match area.database.connection() {
-            Ok(connection) => {
-                let listed = connection
-                    .prepare(
-                        "SELECT url, abandoned_at FROM abandoned_uploads ORDER BY abandoned_at",
-                    )
-                    .and_then(|mut statement| {
-                        statement
-                            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                            .collect::<Result<Vec<_>, _>>()
-                    });
-                match listed {
-                    Ok(pending) => pending,
-                    Err(error) => {
-                        tracing::warn!(%error, "cannot list abandoned uploads");
-                        return;
-                    }
-                }
-            }
+        let pending = match area.database.blocking(uploads::abandoned).await {
+            Ok(pending) => pending,
             Err(error) => {
                 tracing::warn!(%error, "cannot list abandoned uploads");
                 return;
@@ -521,7 +512,7 @@ impl Outbox {
         let Ok(token) = area.identity.access_token().await else {
             return;
         };
-        for (url, abandoned_at) in pending {
+        for uploads::AbandonedUpload { url, abandoned_at } in pending {
             let done = if unix_now() - abandoned_at > ABANDONED_UPLOAD_MAX_AGE_SECS {
                 true
             } else {
@@ -546,9 +537,10 @@ impl Outbox {
                 }
             };
             if done
-                && let Ok(connection) = area.database.connection()
-                && let Err(error) =
-                    connection.execute("DELETE FROM abandoned_uploads WHERE url = ?1", [&url])
+                && let Err(error) = area
+                    .database
+                    .blocking(move |database| uploads::forget_abandoned(database, &url))
+                    .await
             {
                 tracing::warn!(%error, "cannot forget an abandoned upload");
             }
@@ -577,15 +569,10 @@ fn upload_gone(error: &HttpError) -> bool {
 }
 
 /// Marks an attachment to be uploaded from scratch.
-fn forget_upload(area: &DossierArea, attachment_id: i64) -> Result<(), Failure> {
+async fn forget_upload(area: &DossierArea, attachment_id: i64) -> Result<(), Failure> {
     area.database
-        .connection()
-        .map_err(DossierError::from)?
-        .execute(
-            "UPDATE draft_attachments SET upload_url = NULL, upload_offset = 0, uploaded = 0
-         WHERE id = ?1",
-            params![attachment_id],
-        )?;
+        .blocking(move |database| uploads::forget(database, attachment_id))
+        .await?;
     Ok(())
 }
 

@@ -370,7 +370,7 @@ pub(crate) fn remove_attachment(
         )
         .optional()?;
     if let Some((_, url)) = &removed {
-        super::outbox::abandon_uploads(&tx, url.as_slice())?;
+        super::uploads::abandon(&tx, url.as_slice())?;
     }
     tx.commit()?;
     Ok(removed.map(|(blob, _)| blob))
@@ -394,7 +394,7 @@ pub(crate) fn delete(database: &Database, draft_id: &str) -> Result<Vec<String>,
     };
     let (blobs, urls): (Vec<String>, Vec<Option<String>>) = attachments.into_iter().unzip();
     if row.state == DraftState::Editing {
-        super::outbox::abandon_uploads(&tx, &urls.into_iter().flatten().collect::<Vec<_>>())?;
+        super::uploads::abandon(&tx, &urls.into_iter().flatten().collect::<Vec<_>>())?;
     }
     tx.execute("DELETE FROM drafts WHERE id = ?1", params![draft_id])?;
     tx.commit()?;

@@ -1,14 +1,13 @@
 //! The outbox's tables in the profile's SQLite: submissions waiting to be delivered (each
-//! with its idempotency key and next attempt), uploads the phone gave up (for the portal
-//! to delete), and the dossiers this device filed. `crate::dossier` holds the delivery
+//! with its idempotency key and next attempt) and the dossiers this device filed (the
+//! uploads' state is `uploads.rs`). `crate::dossier` holds the delivery
 //! logic.
 //!
 //! The functions are blocking and short.
 
 use motcua_protocol::api::dossiers::DossierSummary;
 use motcua_protocol::dossier::DossierStatus;
-use motcua_protocol::time::unix_now;
-use rusqlite::{Connection, OptionalExtension as _, Transaction, params};
+use rusqlite::{OptionalExtension as _, Transaction, params};
 
 use super::tracking::status_of;
 use super::{Database, StoreError};
@@ -24,17 +23,6 @@ pub(crate) struct FiledDossier {
     pub status: DossierStatus,
     /// When it was submitted (RFC 3339).
     pub submitted_at: String,
-}
-
-/// Records uploads the phone gave up, for the outbox to ask the portal to delete them.
-pub(crate) fn abandon_uploads(connection: &Connection, urls: &[String]) -> rusqlite::Result<()> {
-    for url in urls {
-        connection.execute(
-            "INSERT OR IGNORE INTO abandoned_uploads (url, abandoned_at) VALUES (?1, ?2)",
-            params![url, unix_now()],
-        )?;
-    }
-    Ok(())
 }
 
 /// Records, in `tx`, what the portal answered about a filed dossier after a citizen's
@@ -171,15 +159,6 @@ mod tests {
                 )
                 .unwrap();
         }
-        abandon_uploads(
-            &connection,
-            &["http://portal/u/1".into(), "http://portal/u/1".into()],
-        )
-        .unwrap();
-        let abandoned: i64 = connection
-            .query_row("SELECT count(*) FROM abandoned_uploads", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(abandoned, 1, "recorded once");
         drop(connection);
         let codes: Vec<_> = filed(&db).unwrap().into_iter().map(|d| d.code).collect();
         assert_eq!(codes, ["D2", "D1"], "newest first");

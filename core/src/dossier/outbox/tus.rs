@@ -27,13 +27,13 @@ use motcua_protocol::api::uploads::{
     HEADER_TUS_RESUMABLE, HEADER_UPLOAD_LENGTH, HEADER_UPLOAD_METADATA, HEADER_UPLOAD_OFFSET,
     MAX_PATCH_BYTES, PATH_UPLOADS, TUS_PATCH_CONTENT_TYPE, TUS_VERSION, format_upload_metadata,
 };
-use rusqlite::params;
 
 use super::super::DossierArea;
 use super::super::progress::SubmissionTally;
 use super::{DossierError, Failure, Outbox, forget_upload, header_u64, upload_gone};
 use crate::http::HttpError;
 use crate::store::drafts::{StoredAttachment, blob_context};
+use crate::store::uploads;
 
 /// Seconds of link time a chunk should take.
 const TARGET_CHUNK_SECS: f64 = 10.0;
@@ -135,7 +135,7 @@ impl Outbox {
                     Ok(offset) => offset,
                     Err(error) if upload_gone(&error) => {
                         // The portal forgot the upload (expired): start a new one.
-                        forget_upload(area, attachment.id)?;
+                        forget_upload(area, attachment.id).await?;
                         return Err(Failure::UploadGone);
                     }
                     Err(error) => {
@@ -154,13 +154,10 @@ impl Outbox {
                     fruitless = 0;
                 }
                 reached = reached.max(offset);
+                let id = attachment.id;
                 area.database
-                    .connection()
-                    .map_err(DossierError::from)?
-                    .execute(
-                        "UPDATE draft_attachments SET upload_offset = ?2 WHERE id = ?1",
-                        params![attachment.id, offset as i64],
-                    )?;
+                    .blocking(move |database| uploads::reached(database, id, offset))
+                    .await?;
             }
             if offset >= total {
                 break;
@@ -194,7 +191,7 @@ impl Outbox {
                     known = Some(new_offset);
                 }
                 Err(error) if upload_gone(&error) => {
-                    forget_upload(area, attachment.id)?;
+                    forget_upload(area, attachment.id).await?;
                     return Err(Failure::UploadGone);
                 }
                 Err(error) if retry_after_head(&error) => {
@@ -206,13 +203,10 @@ impl Outbox {
                 Err(error) => return Err(error.into()),
             }
         }
+        let id = attachment.id;
         area.database
-            .connection()
-            .map_err(DossierError::from)?
-            .execute(
-                "UPDATE draft_attachments SET uploaded = 1, upload_offset = ?2 WHERE id = ?1",
-                params![attachment.id, total as i64],
-            )?;
+            .blocking(move |database| uploads::finished(database, id, total))
+            .await?;
         progress(total);
         Ok(upload_id)
     }
@@ -249,14 +243,11 @@ impl Outbox {
             .join(location)
             .map_err(|_| Failure::Transient("upload Location is not a URL".into()))?
             .to_string();
+        let id = attachment.id;
         area.database
-            .connection()
-            .map_err(DossierError::from)?
-            .execute(
-                "UPDATE draft_attachments SET upload_url = ?2, upload_offset = 0 WHERE id = ?1",
-                params![attachment.id, url],
-            )?;
-        Ok(url)
+            .blocking(move |database| uploads::created(database, id, &url).map(|()| url))
+            .await
+            .map_err(Failure::from)
     }
 
     /// The upload's offset on the portal.
