@@ -12,7 +12,6 @@ use motcua_protocol::api::tracking::{
     PATH_DOSSIER_SUPPLEMENT, PATH_DOSSIER_WITHDRAW, SupplementAnswer, WithdrawalRequest,
 };
 use motcua_protocol::api::uploads::{HEADER_TUS_RESUMABLE, TUS_VERSION};
-use rusqlite::params;
 
 use super::progress::SubmissionTally;
 use super::{DossierArea, DossierError, DraftState, unix_now};
@@ -21,7 +20,7 @@ use crate::http::{HttpClient, HttpError};
 use crate::identity::IdentityError;
 use crate::store::StoreError;
 use crate::store::drafts::{self, StoredAttachment};
-use crate::store::policy::{DRAFT_FAILURE, OUTBOX_LAST_ERROR};
+use crate::store::outbox::{self, OutboxEntry};
 use crate::store::uploads;
 use crate::store::withdrawals;
 
@@ -157,24 +156,28 @@ impl Outbox {
         force: bool,
     ) -> Result<DeliveryOutcome, DossierError> {
         let _guard = self.lock.lock().await;
-        let (entry, answers_dossier): (Option<(String, i64, i64)>, Option<String>) = {
-            let connection = area.database.connection()?;
-            let row = drafts::load_draft(&connection, draft_id)?;
-            if row.state == DraftState::Submitted {
-                return Ok(DeliveryOutcome::Delivered {
-                    dossier_code: row.dossier_code.unwrap_or_default(),
-                });
-            }
-            let entry = connection
-                .query_row(
-                    "SELECT idempotency_key, attempts, next_attempt_at FROM outbox WHERE draft_id = ?1",
-                    params![draft_id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .ok();
-            (entry, row.answers_dossier)
+        let id = draft_id.to_owned();
+        let state = area
+            .database
+            .blocking(move |database| {
+                let row = drafts::load_draft(&*database.connection()?, &id)?;
+                if row.state == DraftState::Submitted {
+                    return Ok(Err(row.dossier_code.unwrap_or_default()));
+                }
+                let entry = outbox::entry(database, &id)?;
+                Ok::<_, DossierError>(Ok((entry, row.answers_dossier)))
+            })
+            .await?;
+        let (entry, answers_dossier) = match state {
+            Ok(state) => state,
+            Err(dossier_code) => return Ok(DeliveryOutcome::Delivered { dossier_code }),
         };
-        let Some((key, attempts, next_attempt_at)) = entry else {
+        let Some(OutboxEntry {
+            key,
+            attempts,
+            next_attempt_at,
+        }) = entry
+        else {
             return Err(DossierError::UnknownDraft(draft_id.to_owned()));
         };
         if !force && next_attempt_at > unix_now() {
@@ -185,93 +188,67 @@ impl Outbox {
         }
         match self.attempt(area, draft_id, &key, listener).await {
             Ok(summary) => {
-                let mut connection = area.database.connection()?;
-                let tx = connection.transaction()?;
-                if answers_dossier.is_some() {
-                    // The answer moved the dossier on (processing, clock resumed, maybe a
-                    // later appointment); the sync brings the event itself.
-                    crate::store::outbox::record_summary(&tx, &summary)?;
-                } else {
-                    tx.execute(
-                        "INSERT OR IGNORE INTO dossiers (code, procedure_code, status, submitted_at, draft_id)
-                         VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![
-                            summary.code,
-                            summary.procedure_code,
-                            "submitted",
-                            summary.submitted_at,
-                            draft_id
-                        ],
-                    )?;
-                }
-                tx.execute(
-                    "UPDATE drafts SET state = 'submitted', dossier_code = ?2, updated_at = ?3 WHERE id = ?1",
-                    params![draft_id, summary.code, unix_now()],
-                )?;
-                tx.execute("DELETE FROM outbox WHERE draft_id = ?1", params![draft_id])?;
-                tx.commit()?;
+                // A supplement answer moved its dossier on (processing, clock resumed,
+                // maybe a later appointment); a submission filed a new one.
+                let (id, answers, now) =
+                    (draft_id.to_owned(), answers_dossier.is_some(), unix_now());
+                let summary = area
+                    .database
+                    .blocking(move |database| {
+                        outbox::delivered(database, &id, &summary, answers, now).map(|()| summary)
+                    })
+                    .await?;
                 tracing::info!(attempts = attempts + 1, "dossier delivered");
                 Ok(DeliveryOutcome::Delivered {
                     dossier_code: summary.code,
                 })
             }
             Err(Failure::Transient(reason)) => {
-                let delay = backoff(attempts + 1);
-                area.database.connection()?.execute(
-                    "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3
-                     WHERE draft_id = ?1",
-                    params![
-                        draft_id,
-                        unix_now() + delay,
-                        OUTBOX_LAST_ERROR.seal(&area.sealer, draft_id, &reason)?
-                    ],
-                )?;
+                let outcome = self
+                    .postpone(area, draft_id, attempts, reason.clone())
+                    .await?;
                 tracing::warn!(attempts = attempts + 1, reason = %reason, "delivery postponed");
-                Ok(DeliveryOutcome::Pending {
-                    reason,
-                    retry_in_secs: delay,
-                })
+                Ok(outcome)
             }
             Err(Failure::Permanent(reason)) => {
-                let mut connection = area.database.connection()?;
-                let tx = connection.transaction()?;
-                tx.execute(
-                    "UPDATE drafts SET state = 'editing', failure = ?2, updated_at = ?3 WHERE id = ?1",
-                    params![
-                        draft_id,
-                        DRAFT_FAILURE.seal(&area.sealer, draft_id, &reason)?,
-                        unix_now()
-                    ],
-                )?;
-                tx.execute("DELETE FROM outbox WHERE draft_id = ?1", params![draft_id])?;
-                tx.commit()?;
+                let (id, stored, now) = (draft_id.to_owned(), reason.clone(), unix_now());
+                area.database
+                    .blocking(move |database| outbox::return_to_draft(database, &id, &stored, now))
+                    .await?;
                 tracing::warn!("dossier refused by the portal; back to the draft");
                 Err(DossierError::Refused(reason))
             }
             Err(Failure::Local(error)) => Err(error),
             // `attempt` retries a gone upload itself; twice in one attempt is a portal
             // that keeps forgetting: try again later.
-            Err(Failure::UploadGone) => self.postpone(area, draft_id, attempts).await,
+            Err(Failure::UploadGone) => {
+                self.postpone(
+                    area,
+                    draft_id,
+                    attempts,
+                    "an upload expired on the portal".into(),
+                )
+                .await
+            }
         }
     }
 
+    /// Counts a failed attempt (`attempts` made before it) and sets when the next is due.
     async fn postpone(
         &self,
         area: &DossierArea,
         draft_id: &str,
         attempts: i64,
+        reason: String,
     ) -> Result<DeliveryOutcome, DossierError> {
-        let reason = "an upload expired on the portal".to_owned();
         let delay = backoff(attempts + 1);
-        area.database.connection()?.execute(
-            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3
-             WHERE draft_id = ?1",
-            params![
-                draft_id,
-                unix_now() + delay,
-                OUTBOX_LAST_ERROR.seal(&area.sealer, draft_id, &reason)?
-            ],
-        )?;
+        let (id, next_attempt_at) = (draft_id.to_owned(), unix_now() + delay);
+        let reason = area
+            .database
+            .blocking(move |database| {
+                outbox::postpone(database, &id, next_attempt_at, &reason).map(|()| reason)
+            })
+            .await?;
         Ok(DeliveryOutcome::Pending {
             reason,
             retry_in_secs: delay,
@@ -310,14 +287,19 @@ impl Outbox {
             Err(IdentityError::Network(detail)) => return Err(Failure::Transient(detail)),
             Err(error) => return Err(Failure::Local(error.into())),
         };
-        let (row, fields, attachments, on_behalf_of) = {
-            let connection = area.database.connection().map_err(DossierError::from)?;
-            let row = drafts::load_draft(&connection, draft_id)?;
-            let fields = drafts::load_fields(&connection, &area.sealer, draft_id)?;
-            let attachments = drafts::load_attachments(&connection, &area.sealer, draft_id)?;
-            let on_behalf_of = super::binding::load(&connection, &area.sealer, draft_id)?;
-            (row, fields, attachments, on_behalf_of)
-        };
+        let id = draft_id.to_owned();
+        let (row, fields, attachments, on_behalf_of) = area
+            .database
+            .blocking(move |database| {
+                let connection = database.connection()?;
+                let sealer = database.sealer();
+                let row = drafts::load_draft(&connection, &id)?;
+                let fields = drafts::load_fields(&connection, sealer, &id)?;
+                let attachments = drafts::load_attachments(&connection, sealer, &id)?;
+                let on_behalf_of = super::binding::load(&connection, sealer, &id)?;
+                Ok::<_, DossierError>((row, fields, attachments, on_behalf_of))
+            })
+            .await?;
         let mut references = Vec::with_capacity(attachments.len());
         let tally = SubmissionTally::new(draft_id, &attachments, listener);
         for attachment in &attachments {

@@ -9,8 +9,20 @@ use motcua_protocol::api::dossiers::DossierSummary;
 use motcua_protocol::dossier::DossierStatus;
 use rusqlite::{OptionalExtension as _, Transaction, params};
 
+use super::policy::{DRAFT_FAILURE, OUTBOX_LAST_ERROR};
 use super::tracking::status_of;
 use super::{Database, StoreError};
+
+/// A submission's entry in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OutboxEntry {
+    /// The idempotency key of every attempt.
+    pub(crate) key: String,
+    /// Attempts made so far.
+    pub(crate) attempts: i64,
+    /// When the next attempt is due (Unix seconds).
+    pub(crate) next_attempt_at: i64,
+}
 
 /// A dossier this device filed, as it last learned of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +53,102 @@ pub(crate) fn record_summary(
             summary.appointment_date
         ],
     )?;
+    Ok(())
+}
+
+/// Draft `draft_id`'s entry in the outbox, if it is there.
+pub(crate) fn entry(
+    database: &Database,
+    draft_id: &str,
+) -> Result<Option<OutboxEntry>, StoreError> {
+    Ok(database
+        .connection()?
+        .query_row(
+            "SELECT idempotency_key, attempts, next_attempt_at FROM outbox WHERE draft_id = ?1",
+            params![draft_id],
+            |r| {
+                Ok(OutboxEntry {
+                    key: r.get(0)?,
+                    attempts: r.get(1)?,
+                    next_attempt_at: r.get(2)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// The portal has draft `draft_id`'s dossier (`summary`), at `now`: the dossier is
+/// recorded as filed (or, for a supplement answer, `answers_dossier`, the answered
+/// dossier's status and appointment as the portal gave them; the sync brings the event
+/// itself), the draft is submitted with the dossier's code, and its entry leaves the
+/// outbox, in one transaction.
+pub(crate) fn delivered(
+    database: &Database,
+    draft_id: &str,
+    summary: &DossierSummary,
+    answers_dossier: bool,
+    now: i64,
+) -> Result<(), StoreError> {
+    let mut connection = database.connection()?;
+    let tx = connection.transaction()?;
+    if answers_dossier {
+        record_summary(&tx, summary)?;
+    } else {
+        tx.execute(
+            "INSERT OR IGNORE INTO dossiers (code, procedure_code, status, submitted_at, draft_id)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                summary.code,
+                summary.procedure_code,
+                "submitted",
+                summary.submitted_at,
+                draft_id
+            ],
+        )?;
+    }
+    tx.execute(
+        "UPDATE drafts SET state = 'submitted', dossier_code = ?2, updated_at = ?3 WHERE id = ?1",
+        params![draft_id, summary.code, now],
+    )?;
+    tx.execute("DELETE FROM outbox WHERE draft_id = ?1", params![draft_id])?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// An attempt to deliver draft `draft_id` failed for now (`reason`, sealed): one more
+/// attempt counted, the next due at `next_attempt_at`.
+pub(crate) fn postpone(
+    database: &Database,
+    draft_id: &str,
+    next_attempt_at: i64,
+    reason: &str,
+) -> Result<(), StoreError> {
+    let sealed = OUTBOX_LAST_ERROR.seal(database.sealer(), draft_id, reason)?;
+    database.connection()?.execute(
+        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3
+         WHERE draft_id = ?1",
+        params![draft_id, next_attempt_at, sealed],
+    )?;
+    Ok(())
+}
+
+/// The portal refused draft `draft_id` for good (`reason`, sealed): it is editable again
+/// with the reason, at `now`, and leaves the outbox, in one transaction.
+pub(crate) fn return_to_draft(
+    database: &Database,
+    draft_id: &str,
+    reason: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    let sealed = DRAFT_FAILURE.seal(database.sealer(), draft_id, reason)?;
+    let mut connection = database.connection()?;
+    let tx = connection.transaction()?;
+    tx.execute(
+        "UPDATE drafts SET state = 'editing', failure = ?2, updated_at = ?3 WHERE id = ?1",
+        params![draft_id, sealed, now],
+    )?;
+    tx.execute("DELETE FROM outbox WHERE draft_id = ?1", params![draft_id])?;
+    tx.commit()?;
     Ok(())
 }
 
@@ -107,10 +215,151 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+    use crate::dossier::DraftState;
     use crate::secure_store::MemorySecureStore;
+    use crate::store::drafts;
 
     fn database(dir: &std::path::Path) -> Database {
         Database::open(dir, Arc::new(MemorySecureStore::new())).unwrap()
+    }
+
+    fn summary(code: &str, status: &str, appointment: Option<&str>) -> DossierSummary {
+        serde_json::from_value(serde_json::json!({
+            "code": code,
+            "procedure_code": "1.004194",
+            "status": status,
+            "submitted_at": "2026-12-01T08:00:00+07:00",
+            "attachments": [],
+            "appointment_date": appointment,
+        }))
+        .unwrap()
+    }
+
+    /// Draft `id`, frozen into the outbox with key `key-<id>` at 100.
+    fn queued(db: &Database, id: &str) {
+        drafts::create(db, id, "1.004194", 50, &[]).unwrap();
+        drafts::freeze_into_outbox(db, id, &format!("key-{id}"), 100).unwrap();
+    }
+
+    #[test]
+    fn a_postponed_entry_counts_its_attempts_and_keeps_the_reason_sealed() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = database(dir.path());
+        assert_eq!(entry(&db, "d1").unwrap(), None);
+        queued(&db, "d1");
+        let first = OutboxEntry {
+            key: "key-d1".into(),
+            attempts: 0,
+            next_attempt_at: 100,
+        };
+        assert_eq!(entry(&db, "d1").unwrap(), Some(first));
+        postpone(&db, "d1", 160, "network: Nguyễn Văn A").unwrap();
+        postpone(&db, "d1", 230, "portal unavailable").unwrap();
+        let later = entry(&db, "d1").unwrap().unwrap();
+        assert_eq!((later.key.as_str(), later.attempts), ("key-d1", 2));
+        assert_eq!(later.next_attempt_at, 230);
+        let stored: String = db
+            .connection()
+            .unwrap()
+            .query_row(
+                "SELECT last_error FROM outbox WHERE draft_id = 'd1'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            OUTBOX_LAST_ERROR.open(db.sealer(), "d1", &stored).unwrap(),
+            "portal unavailable"
+        );
+        // A failing query is an error, not a missing entry.
+        db.connection()
+            .unwrap()
+            .execute_batch("ALTER TABLE outbox RENAME TO outbox_gone")
+            .unwrap();
+        assert!(entry(&db, "d1").is_err());
+    }
+
+    #[test]
+    fn a_delivered_submission_is_filed_and_leaves_the_outbox() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = database(dir.path());
+        queued(&db, "d1");
+        queued(&db, "d2");
+        delivered(&db, "d1", &summary("D1", "submitted", None), false, 300).unwrap();
+        assert_eq!(entry(&db, "d1").unwrap(), None);
+        assert_eq!(due(&db, true, 0).unwrap(), ["d2"]);
+        let row = drafts::load_draft(&db.connection().unwrap(), "d1").unwrap();
+        assert_eq!(row.state, DraftState::Submitted);
+        assert_eq!(
+            (row.dossier_code.as_deref(), row.updated_at),
+            (Some("D1"), 300)
+        );
+        assert_eq!(
+            local_status(&db, "D1").unwrap(),
+            Some(DossierStatus::Submitted)
+        );
+        let draft: String = db
+            .connection()
+            .unwrap()
+            .query_row("SELECT draft_id FROM dossiers WHERE code = 'D1'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(draft, "d1");
+    }
+
+    #[test]
+    fn a_delivered_supplement_answer_moves_the_answered_dossier_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = database(dir.path());
+        db.connection()
+            .unwrap()
+            .execute(
+                "INSERT INTO dossiers (code, procedure_code, status, submitted_at, appointment_date)
+                 VALUES ('D1', '1.004194', 'supplement_requested', '2026-12-01T08:00:00+07:00',
+                         '2026-12-10')",
+                [],
+            )
+            .unwrap();
+        queued(&db, "answer");
+        let answered = summary("D1", "processing", Some("2026-12-14"));
+        delivered(&db, "answer", &answered, true, 300).unwrap();
+        assert_eq!(
+            local_status(&db, "D1").unwrap(),
+            Some(DossierStatus::Processing)
+        );
+        assert_eq!(filed(&db).unwrap().len(), 1, "no dossier of its own");
+        let appointment: String = db
+            .connection()
+            .unwrap()
+            .query_row(
+                "SELECT appointment_date FROM dossiers WHERE code = 'D1'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(appointment, "2026-12-14");
+        let row = drafts::load_draft(&db.connection().unwrap(), "answer").unwrap();
+        assert_eq!(row.state, DraftState::Submitted);
+        assert_eq!(pending(&db).unwrap(), 0);
+    }
+
+    #[test]
+    fn a_refused_submission_is_a_draft_again_with_the_reason_sealed() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = database(dir.path());
+        queued(&db, "d1");
+        return_to_draft(&db, "d1", "số định danh 001099012345 không khớp", 400).unwrap();
+        assert_eq!(entry(&db, "d1").unwrap(), None);
+        let row = drafts::load_draft(&db.connection().unwrap(), "d1").unwrap();
+        assert_eq!((row.state, row.updated_at), (DraftState::Editing, 400));
+        let stored = row.failure.unwrap();
+        assert!(!stored.contains("001099012345"), "sealed on disk");
+        assert_eq!(
+            DRAFT_FAILURE.open(db.sealer(), "d1", &stored).unwrap(),
+            "số định danh 001099012345 không khớp"
+        );
+        assert!(DRAFT_FAILURE.open(db.sealer(), "d2", &stored).is_err());
     }
 
     #[test]
