@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use motcua_core::payments::{
     FeePayment as CoreFeePayment, FeeReceiptView as CoreFeeReceiptView,
-    PaymentChange as CorePaymentChange,
+    LabelledLine as CoreLabelledLine, PaymentChange as CorePaymentChange,
 };
 use motcua_core::receipt::FeeVerification as CoreFeeVerification;
 use motcua_core::{Lang, Localized};
@@ -304,6 +304,24 @@ impl FeeVerification {
     }
 }
 
+/// One line of a slip: what it is, and its value as people write it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct LabelledLine {
+    /// What the line is, in the configured language (`Số tiền`).
+    pub label: String,
+    /// Its value (`7.000 đ`).
+    pub value: String,
+}
+
+impl From<CoreLabelledLine> for LabelledLine {
+    fn from(line: CoreLabelledLine) -> Self {
+        LabelledLine {
+            label: line.label,
+            value: line.value,
+        }
+    }
+}
+
 /// The fee's e-receipt, to show and share.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct FeeReceiptView {
@@ -321,6 +339,8 @@ pub struct FeeReceiptView {
     pub valid: Option<bool>,
     /// The verdict's sentence, or that it is not checked yet.
     pub verdict_line: String,
+    /// What it says, line by line, labelled, in the order to list them.
+    pub lines: Vec<LabelledLine>,
 }
 
 impl From<CoreFeeReceiptView> for FeeReceiptView {
@@ -341,6 +361,7 @@ impl From<CoreFeeReceiptView> for FeeReceiptView {
             paid_at_label: v.paid_at_label,
             valid: v.verdict.as_ref().map(WireVerdict::is_valid),
             verdict_line: v.verdict_line,
+            lines: v.lines.into_iter().map(LabelledLine::from).collect(),
         }
     }
 }

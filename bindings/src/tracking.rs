@@ -8,7 +8,8 @@ use motcua_core::Lang;
 use motcua_core::dossier::LocalDossier as CoreLocalDossier;
 use motcua_core::tracking::{
     CitizenAction as CoreCitizenAction, DossierActions as CoreDossierActions,
-    StatusListener as CoreStatusListener, TrackedDossier as CoreTrackedDossier,
+    FeeStanding as CoreFeeStanding, StatusListener as CoreStatusListener,
+    TrackedDossier as CoreTrackedDossier,
 };
 use motcua_protocol::api::tracking::{
     PublicLookup as WirePublicLookup, StatusChange as WireStatusChange,
@@ -164,6 +165,9 @@ pub enum CitizenAction {
     AnswerSupplement,
     /// Pay the fee that is due (`Payments.refresh`: the payment screen).
     PayFee,
+    /// Open the paid fee's e-receipt (`Payments.feeReceipt`): secondary, offered also once
+    /// the dossier is closed.
+    ShowFeeReceipt,
     /// Ask to withdraw the dossier (`Dossiers.withdraw`): secondary, confirmed first.
     Withdraw,
 }
@@ -174,6 +178,7 @@ impl From<CoreCitizenAction> for CitizenAction {
             CoreCitizenAction::ShowReceipt => CitizenAction::ShowReceipt,
             CoreCitizenAction::AnswerSupplement => CitizenAction::AnswerSupplement,
             CoreCitizenAction::PayFee => CitizenAction::PayFee,
+            CoreCitizenAction::ShowFeeReceipt => CitizenAction::ShowFeeReceipt,
             CoreCitizenAction::Withdraw => CitizenAction::Withdraw,
         }
     }
@@ -197,16 +202,38 @@ impl From<CoreDossierActions> for DossierActions {
     }
 }
 
+/// Where a dossier's fee stands, as far as its actions go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum FeeStanding {
+    /// Nothing to do about a fee: none, not due yet, or settled at the desk.
+    Nothing,
+    /// The fee awaits its payment.
+    Due,
+    /// The fee is paid and its e-receipt is on the device.
+    Paid,
+}
+
+impl From<FeeStanding> for CoreFeeStanding {
+    fn from(fee: FeeStanding) -> Self {
+        match fee {
+            FeeStanding::Nothing => CoreFeeStanding::Nothing,
+            FeeStanding::Due => CoreFeeStanding::Due,
+            FeeStanding::Paid => CoreFeeStanding::Paid,
+        }
+    }
+}
+
 /// What a dossier in `status` offers its citizen, `holds_receipt` saying whether the phone
-/// has its receipt and `fee_due` whether its fee awaits payment: the rule behind [`TrackedDossier::actions`], from the lifecycle, for
-/// the apps' tests to check their screens against every status.
+/// has its receipt and `fee` where its fee stands: the rule behind
+/// [`TrackedDossier::actions`], from the lifecycle, for the apps' tests to check their
+/// screens against every status.
 #[uniffi::export]
 pub fn dossier_actions(
     status: DossierStatus,
     holds_receipt: bool,
-    fee_due: bool,
+    fee: FeeStanding,
 ) -> DossierActions {
-    CoreDossierActions::for_dossier(status.into(), holds_receipt, fee_due).into()
+    CoreDossierActions::for_dossier(status.into(), holds_receipt, fee.into()).into()
 }
 
 /// A dossier with its timeline, as kept on the device, and what its screen shows.

@@ -251,24 +251,9 @@ fn verify_fee(
     out.result(&value, || {
         let mut text = format!("{} [{}]", verdict.message(out.lang), verdict.code());
         if let FeeVerdict::Valid { fields, .. } = verdict {
-            let paid = fields
-                .paid_at
-                .with_timezone(&motcua_protocol::time::vietnam_offset())
-                .format("%H:%M %d/%m/%Y");
-            text.push_str(&format!(
-                "\n{}: {}\n{}: {}\n{}: {}\n{}: {}\n{}: {paid}\n{}: {}",
-                out.t("Mã hồ sơ", "Dossier code"),
-                fields.dossier_code,
-                out.t("Cơ quan thu", "Collecting agency"),
-                fields.agency_code,
-                out.t("Người nộp", "Payer"),
-                fields.payer,
-                out.t("Số tiền", "Amount"),
-                motcua_core::payments::view::money_label(fields.amount_vnd, out.lang),
-                out.t("Thời gian nộp", "Paid at"),
-                out.t("Mã giao dịch", "Transaction"),
-                fields.transaction_id,
-            ));
+            for line in motcua_core::payments::view::fee_receipt_lines(fields, out.lang) {
+                text.push_str(&format!("\n{}: {}", line.label, line.value));
+            }
         }
         text
     });

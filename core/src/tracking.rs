@@ -7,6 +7,7 @@ pub mod view;
 
 use std::sync::{Arc, Mutex};
 
+use motcua_protocol::api::payments::PaymentStatus;
 use motcua_protocol::api::tracking::{
     PATH_LOOKUP, PATH_SYNC, PublicLookup, StatusChange, SyncResponse,
 };
@@ -20,7 +21,7 @@ use crate::identity::{Identity, IdentityError};
 use crate::listeners::{ListenerId, Listeners};
 use crate::payments::PaymentsArea;
 use crate::store::{Database, StoreError, tracking as store};
-pub use view::{CitizenAction, DossierActions};
+pub use view::{CitizenAction, DossierActions, FeeStanding};
 
 /// Most pages one `sync` fetches (1,000 changes a page); the rest waits for the next sync.
 const MAX_PAGES: usize = 100;
@@ -278,10 +279,16 @@ impl TrackingArea {
             return Ok(None);
         };
         let status = stored.status;
-        let fee_due = status == DossierStatus::PaymentRequested || stored.awaits_payment;
+        let fee = match stored.fee {
+            Some(PaymentStatus::Paid) => FeeStanding::Paid,
+            Some(PaymentStatus::Awaiting) => FeeStanding::Due,
+            // Requested by the desk, its request not fetched yet (or fetched before).
+            _ if status == DossierStatus::PaymentRequested => FeeStanding::Due,
+            _ => FeeStanding::Nothing,
+        };
         Ok(Some(TrackedDossier {
             overdue: overdue(stored.appointment_date.as_deref(), &stored.timeline),
-            actions: DossierActions::for_dossier(status, stored.holds_receipt, fee_due),
+            actions: DossierActions::for_dossier(status, stored.holds_receipt, fee),
             missing: view::missing_now(status, &stored.timeline),
             code: code.to_owned(),
             procedure_code: stored.procedure_code,

@@ -122,9 +122,14 @@ public let label: String
 public let actions: DossierActions
 public let available: \[CitizenAction\]
 public let primary: CitizenAction\?
-public func dossierActions\(status: DossierStatus, holdsReceipt: Bool, feeDue: Bool\) +-> DossierActions
+public func dossierActions\(status: DossierStatus, holdsReceipt: Bool, fee: FeeStanding\) +-> DossierActions
+case nothing
+case due
+case paid
 public init\( ?code: String, procedureCode: String, status: DossierStatus, statusLabel: String, appointmentDate: String\?, timeline: \[StatusChange\], overdue: Bool, actions: DossierActions, missing: \[String\] ?\)
 case showReceipt
+case payFee
+case showFeeReceipt
 case answerSupplement
 case withdraw
 func addStatusListener\(listener: StatusListener\) +-> ListenerHandle
@@ -167,6 +172,29 @@ public let submitted: UInt32
 public let notSent: UInt32
 public let abandonedDrafts: UInt32
 open func receipts\(\) -> Receipts
+open func payments\(\) -> Payments
+func payment\(code: String\) async throws +-> FeePayment
+func refresh\(code: String\) async throws +-> FeePayment
+func feeReceipt\(code: String\) async throws +-> FeeReceiptView
+public let amountVnd: UInt64\?
+public let amountLabel: String\?
+public let reference: String\?
+public let beneficiary: Beneficiary\?
+public let bankName: String
+public let account: String
+public let accountName: String
+public let qr: DrawnQr\?
+public let headline: String
+public let detail: String\?
+public let hasFeeReceipt: Bool
+public let offline: Bool
+public let offlineNote: String\?
+public let qr: DrawnQr
+public let text: String
+public let png: Data
+public let lines: \[LabelledLine\]
+public let value: String
+public let verdictLine: String
 func receipt\(dossierCode: String\) throws +-> ReceiptView
 func verifyReceipt\(text: String\) throws +-> Verification
 func checkApplicant\(receiptText: String, idNumber: String\) async throws +-> ApplicantCheck

@@ -185,26 +185,8 @@ fn fee_receipt_json(view: &FeeReceiptView, png: Option<&str>) -> serde_json::Val
 
 fn fee_receipt_text(out: &Output, view: &FeeReceiptView, png: Option<&str>) -> String {
     let mut text = terminal_qr(&view.qr.modules);
-    let lines = [
-        (out.t("Mã hồ sơ", "Dossier code"), &view.fields.dossier_code),
-        (
-            out.t("Cơ quan thu", "Collecting agency"),
-            &view.fields.agency_code,
-        ),
-        (out.t("Người nộp", "Payer"), &view.fields.payer),
-        (out.t("Số tiền", "Amount"), &view.amount_label),
-        (out.t("Thời gian nộp", "Paid at"), &view.paid_at_label),
-        (
-            out.t("Mã giao dịch", "Transaction"),
-            &view.fields.transaction_id,
-        ),
-        (
-            out.t("Nội dung chuyển khoản", "Transfer description"),
-            &view.fields.reference,
-        ),
-    ];
-    for (label, value) in lines {
-        text.push_str(&format!("{label}: {value}\n"));
+    for line in &view.lines {
+        text.push_str(&format!("{}: {}\n", line.label, line.value));
     }
     text.push_str(&view.verdict_line);
     text.push_str(&format!(

@@ -28,7 +28,7 @@ use crate::receipt::{ReceiptArea, render};
 use crate::store::{Database, payments as store};
 
 pub use error::PaymentError;
-pub use view::{FeePayment, FeeReceiptView, PaymentChange};
+pub use view::{FeePayment, FeeReceiptView, LabelledLine, PaymentChange};
 
 /// The payments area of the core.
 pub struct PaymentsArea {

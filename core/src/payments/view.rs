@@ -83,6 +83,18 @@ pub struct FeeReceiptView {
     pub verdict: Option<FeeVerdict>,
     /// The verdict's sentence (or, without a list, that it is not checked yet).
     pub verdict_line: String,
+    /// What it says, line by line, each labelled in the configured language, in the order
+    /// a screen lists them.
+    pub lines: Vec<LabelledLine>,
+}
+
+/// One line of a slip: what it is, and its value as people write it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelledLine {
+    /// What the line is (`Số tiền`, `Amount`).
+    pub label: String,
+    /// Its value (`7.000 đ`).
+    pub value: String,
 }
 
 /// `amount` đồng as people write it: `7.000 đ` in Vietnamese, `7,000 VND` in English.
@@ -298,6 +310,32 @@ fn check_code(view: &PaymentView, text: &str) -> Result<(), PaymentError> {
     }
 }
 
+/// What a fee e-receipt says, line by line, each labelled in `lang`, in the order a screen
+/// or a verifier lists them (the amount and the time as people write them).
+pub fn fee_receipt_lines(fields: &FeeReceiptFields, lang: Lang) -> Vec<LabelledLine> {
+    let line = |vi: &str, en: &str, value: &str| LabelledLine {
+        label: pick(lang, vi.into(), en.into()),
+        value: value.to_owned(),
+    };
+    vec![
+        line("Mã hồ sơ", "Dossier code", &fields.dossier_code),
+        line("Số tiền", "Amount", &money_label(fields.amount_vnd, lang)),
+        line(
+            "Nộp lúc",
+            "Paid at",
+            &time_label(fields.paid_at.timestamp()),
+        ),
+        line("Người nộp", "Paid by", &fields.payer),
+        line("Cơ quan thu", "Agency paid", &fields.agency_code),
+        line(
+            "Nội dung chuyển khoản",
+            "Transfer description",
+            &fields.reference,
+        ),
+        line("Mã giao dịch", "Transaction id", &fields.transaction_id),
+    ]
+}
+
 impl FeeReceiptView {
     pub(crate) fn new(
         text: String,
@@ -316,9 +354,13 @@ impl FeeReceiptView {
                 "The signature is not checked yet: download the list of signing keys once when online.".into(),
             ),
         };
+        let amount_label = money_label(fields.amount_vnd, lang);
+        let paid_at_label = time_label(fields.paid_at.timestamp());
+        let lines = fee_receipt_lines(&fields, lang);
         FeeReceiptView {
-            amount_label: money_label(fields.amount_vnd, lang),
-            paid_at_label: time_label(fields.paid_at.timestamp()),
+            amount_label,
+            paid_at_label,
+            lines,
             text,
             qr,
             kid,
@@ -417,5 +459,50 @@ mod tests {
         let shown = FeePayment::from_view(&view, 0, false, Lang::En).unwrap();
         assert_eq!(shown.qr, None);
         assert!(shown.detail.unwrap().contains("Do not transfer again"));
+    }
+
+    #[test]
+    fn a_fee_e_receipt_is_shown_line_by_line_labelled_in_the_language() {
+        let fields = FeeReceiptFields {
+            agency_code: "000.00.14.H56".into(),
+            dossier_code: "000.00.14.H56-261202-0001".into(),
+            payer: "Trần Văn Bình".into(),
+            amount_vnd: 1_234_000,
+            paid_at: DateTime::from_timestamp(1_764_642_600, 0).unwrap(),
+            transaction_id: "FT26336123456".into(),
+            reference: "MCAB12CD34".into(),
+        };
+        let shown = |lang| {
+            FeeReceiptView::new(
+                "MCF1:test".into(),
+                render::render("MCF1:test").unwrap(),
+                KeyId([1, 2, 3, 4]),
+                fields.clone(),
+                None,
+                lang,
+            )
+        };
+        let vietnamese = shown(Lang::Vi);
+        let pairs: Vec<(&str, &str)> = vietnamese
+            .lines
+            .iter()
+            .map(|line| (line.label.as_str(), line.value.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            vec![
+                ("Mã hồ sơ", "000.00.14.H56-261202-0001"),
+                ("Số tiền", "1.234.000 đ"),
+                ("Nộp lúc", "09:30 02/12/2025"),
+                ("Người nộp", "Trần Văn Bình"),
+                ("Cơ quan thu", "000.00.14.H56"),
+                ("Nội dung chuyển khoản", "MCAB12CD34"),
+                ("Mã giao dịch", "FT26336123456"),
+            ]
+        );
+        assert!(vietnamese.verdict_line.starts_with("Chưa kiểm tra"));
+        let english = shown(Lang::En);
+        assert_eq!(english.lines[1].label, "Amount");
+        assert_eq!(english.lines[1].value, "1,234,000 VND");
     }
 }

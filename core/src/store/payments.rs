@@ -95,17 +95,36 @@ pub(crate) fn due_codes(database: &Database) -> Result<Vec<String>, StoreError> 
     Ok(codes)
 }
 
-/// Whether the kept request of dossier `code` awaits its payment (in the caller's
-/// connection: the tracking area asks while it reads the dossier).
-pub(crate) fn awaits_payment(connection: &Connection, code: &str) -> Result<bool, StoreError> {
-    Ok(connection
+/// Where the kept request of dossier `code` stands, if one is kept (in the caller's
+/// connection: the tracking area asks while it reads the dossier, to tell whether a fee
+/// awaits its payment or its e-receipt is on the device).
+pub(crate) fn kept_status(
+    connection: &Connection,
+    code: &str,
+) -> Result<Option<PaymentStatus>, StoreError> {
+    let name: Option<String> = connection
         .query_row(
-            "SELECT 1 FROM payments WHERE code = ?1 AND status = 'awaiting'",
+            "SELECT status FROM payments WHERE code = ?1",
             params![code],
-            |_| Ok(()),
+            |row| row.get(0),
         )
-        .optional()?
-        .is_some())
+        .optional()?;
+    name.map(|name| {
+        [
+            PaymentStatus::NoFee,
+            PaymentStatus::NotDue,
+            PaymentStatus::Awaiting,
+            PaymentStatus::Paid,
+            PaymentStatus::SettledAtDesk,
+        ]
+        .into_iter()
+        .find(|status| status_name(*status) == name)
+        .ok_or(StoreError::UnknownValue {
+            column: "payments.status",
+            value: name,
+        })
+    })
+    .transpose()
 }
 
 #[cfg(test)]
@@ -180,8 +199,24 @@ mod tests {
         save(&database, &view("C", PaymentStatus::NotDue), 1).unwrap();
         assert_eq!(due_codes(&database).unwrap(), vec!["A", "E"]);
         let connection = database.connection().unwrap();
-        assert!(awaits_payment(&connection, "E").unwrap());
-        assert!(!awaits_payment(&connection, "B").unwrap());
-        assert!(!awaits_payment(&connection, "A").unwrap());
+        assert_eq!(
+            kept_status(&connection, "E").unwrap(),
+            Some(PaymentStatus::Awaiting)
+        );
+        assert_eq!(
+            kept_status(&connection, "B").unwrap(),
+            Some(PaymentStatus::Paid)
+        );
+        assert_eq!(kept_status(&connection, "A").unwrap(), None);
+        connection
+            .execute(
+                "UPDATE payments SET status = 'refunded' WHERE code = 'C'",
+                [],
+            )
+            .unwrap();
+        assert!(matches!(
+            kept_status(&connection, "C"),
+            Err(StoreError::UnknownValue { .. })
+        ));
     }
 }

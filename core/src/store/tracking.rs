@@ -7,11 +7,12 @@
 //! The functions are blocking: the sync calls them through [`Database::blocking`]; reading
 //! one dossier is one short query, called directly.
 
+use motcua_protocol::api::payments::PaymentStatus;
 use motcua_protocol::api::tracking::{StatusChange, SyncResponse};
 use motcua_protocol::dossier::DossierStatus;
 use rusqlite::{OptionalExtension as _, params};
 
-use super::payments::awaits_payment;
+use super::payments::kept_status;
 use super::policy::{DOSSIER_EVENT_MISSING, DOSSIER_EVENT_NOTE, DOSSIER_EVENT_REASON};
 use super::{Database, StoreError};
 
@@ -38,8 +39,8 @@ pub(crate) struct StoredDossier {
     pub timeline: Vec<StatusChange>,
     /// The device holds its receipt.
     pub holds_receipt: bool,
-    /// Its fee request, kept on the device, awaits a payment.
-    pub awaits_payment: bool,
+    /// Where its fee request, kept on the device, stands (none: none kept).
+    pub fee: Option<PaymentStatus>,
 }
 
 /// Where the last sync stopped (0 before the first).
@@ -165,7 +166,7 @@ pub(crate) fn load(database: &Database, code: &str) -> Result<Option<StoredDossi
         appointment_date,
         timeline,
         holds_receipt,
-        awaits_payment: awaits_payment(&connection, code)?,
+        fee: kept_status(&connection, code)?,
     }))
 }
 
@@ -239,7 +240,7 @@ mod tests {
             ]
         );
         assert!(!dossier.holds_receipt);
-        assert!(!dossier.awaits_payment);
+        assert_eq!(dossier.fee, None);
     }
 
     #[test]

@@ -16,9 +16,23 @@ pub enum CitizenAction {
     AnswerSupplement,
     /// Pay the fee that is due (the payment screen: VietQR code, amount, reference).
     PayFee,
+    /// Open the fee's e-receipt (biên lai điện tử) on the device: the fee is paid. A
+    /// secondary action, offered also once the dossier is closed (it proves the payment).
+    ShowFeeReceipt,
     /// Ask to withdraw the dossier ([`ActionKind::RequestWithdrawal`]); a secondary action,
     /// confirmed first.
     Withdraw,
+}
+
+/// Where a dossier's fee stands, as far as its actions go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeeStanding {
+    /// Nothing to do about a fee: none, not due yet, or settled at the desk.
+    Nothing,
+    /// The fee awaits its payment (the desk requested it, or it is paid on filing).
+    Due,
+    /// The fee is paid and its e-receipt is on the device.
+    Paid,
 }
 
 /// The actions a dossier offers now, and the one to put forward.
@@ -29,14 +43,13 @@ pub struct DossierActions {
     /// The one action a screen puts forward (a filled button), if any: answering a
     /// supplement request before anything else, then paying a fee that is due, else
     /// showing the receipt.
-    /// [`CitizenAction::Withdraw`] is never primary.
+    /// [`CitizenAction::ShowFeeReceipt`] and [`CitizenAction::Withdraw`] are never primary.
     pub primary: Option<CitizenAction>,
 }
 
 impl DossierActions {
     /// What a dossier in `status` offers its citizen, `holds_receipt` saying whether the
-    /// phone has the receipt the desk issued for it and `fee_due` whether its fee awaits
-    /// payment (the desk requested it, or it is paid on filing and not paid yet).
+    /// phone has the receipt the desk issued for it and `fee` where its fee stands.
     ///
     /// Answering and withdrawing are exactly what the lifecycle lets the citizen's role do
     /// ([`ActionKind::available`]); the receipt is worth showing while the dossier is
@@ -45,26 +58,31 @@ impl DossierActions {
     pub fn for_dossier(
         status: DossierStatus,
         holds_receipt: bool,
-        fee_due: bool,
+        fee: FeeStanding,
     ) -> DossierActions {
         let allowed = ActionKind::available(status, ActorRole::Citizen);
         let mut available = Vec::new();
         if allowed.contains(&ActionKind::AnswerSupplement) {
             available.push(CitizenAction::AnswerSupplement);
         }
-        if fee_due && !status.is_final() {
+        if fee == FeeStanding::Due && !status.is_final() {
             available.push(CitizenAction::PayFee);
         }
         if holds_receipt && !status.is_final() {
             available.push(CitizenAction::ShowReceipt);
         }
+        if fee == FeeStanding::Paid {
+            available.push(CitizenAction::ShowFeeReceipt);
+        }
         if allowed.contains(&ActionKind::RequestWithdrawal) {
             available.push(CitizenAction::Withdraw);
         }
-        let primary = available
-            .iter()
-            .copied()
-            .find(|action| *action != CitizenAction::Withdraw);
+        let primary = available.iter().copied().find(|action| {
+            !matches!(
+                action,
+                CitizenAction::Withdraw | CitizenAction::ShowFeeReceipt
+            )
+        });
         DossierActions { available, primary }
     }
 }
@@ -90,10 +108,10 @@ mod tests {
     #[test]
     fn answering_and_withdrawing_follow_the_citizens_role_in_the_lifecycle() {
         for status in DossierStatus::ALL {
-            for (holds_receipt, fee_due) in
-                [(false, false), (true, false), (false, true), (true, true)]
-            {
-                let actions = DossierActions::for_dossier(status, holds_receipt, fee_due);
+            for (holds_receipt, fee) in [false, true].into_iter().flat_map(|holds| {
+                [FeeStanding::Nothing, FeeStanding::Due, FeeStanding::Paid].map(|fee| (holds, fee))
+            }) {
+                let actions = DossierActions::for_dossier(status, holds_receipt, fee);
                 let allowed = ActionKind::available(status, ActorRole::Citizen);
                 assert_eq!(
                     actions.available.contains(&CitizenAction::AnswerSupplement),
@@ -112,10 +130,16 @@ mod tests {
                 );
                 assert_eq!(
                     actions.available.contains(&CitizenAction::PayFee),
-                    fee_due && !status.is_final(),
+                    fee == FeeStanding::Due && !status.is_final(),
+                    "{status:?}"
+                );
+                assert_eq!(
+                    actions.available.contains(&CitizenAction::ShowFeeReceipt),
+                    fee == FeeStanding::Paid,
                     "{status:?}"
                 );
                 assert_ne!(actions.primary, Some(CitizenAction::Withdraw));
+                assert_ne!(actions.primary, Some(CitizenAction::ShowFeeReceipt));
                 if let Some(primary) = actions.primary {
                     assert!(actions.available.contains(&primary));
                 }
@@ -125,25 +149,31 @@ mod tests {
 
     #[test]
     fn a_supplement_request_puts_the_answer_forward_and_a_received_dossier_its_receipt() {
-        let supplement =
-            DossierActions::for_dossier(DossierStatus::SupplementRequested, true, false);
+        let supplement = DossierActions::for_dossier(
+            DossierStatus::SupplementRequested,
+            true,
+            FeeStanding::Nothing,
+        );
         assert_eq!(supplement.primary, Some(CitizenAction::AnswerSupplement));
-        let received = DossierActions::for_dossier(DossierStatus::Received, true, false);
+        let received =
+            DossierActions::for_dossier(DossierStatus::Received, true, FeeStanding::Nothing);
         assert_eq!(received.primary, Some(CitizenAction::ShowReceipt));
         assert_eq!(
             received.available,
             vec![CitizenAction::ShowReceipt, CitizenAction::Withdraw]
         );
-        let submitted = DossierActions::for_dossier(DossierStatus::Submitted, false, false);
+        let submitted =
+            DossierActions::for_dossier(DossierStatus::Submitted, false, FeeStanding::Nothing);
         assert_eq!(submitted.primary, None);
         assert_eq!(submitted.available, vec![CitizenAction::Withdraw]);
-        let returned = DossierActions::for_dossier(DossierStatus::Returned, true, true);
+        let returned = DossierActions::for_dossier(DossierStatus::Returned, true, FeeStanding::Due);
         assert!(returned.available.is_empty());
     }
 
     #[test]
     fn a_fee_due_is_put_forward_before_the_receipt() {
-        let requested = DossierActions::for_dossier(DossierStatus::PaymentRequested, true, true);
+        let requested =
+            DossierActions::for_dossier(DossierStatus::PaymentRequested, true, FeeStanding::Due);
         assert_eq!(requested.primary, Some(CitizenAction::PayFee));
         assert_eq!(
             requested.available,
@@ -153,8 +183,27 @@ mod tests {
                 CitizenAction::Withdraw
             ]
         );
-        let on_filing = DossierActions::for_dossier(DossierStatus::Submitted, false, true);
+        let on_filing =
+            DossierActions::for_dossier(DossierStatus::Submitted, false, FeeStanding::Due);
         assert_eq!(on_filing.primary, Some(CitizenAction::PayFee));
+    }
+
+    #[test]
+    fn a_paid_fee_offers_its_e_receipt_also_once_the_dossier_is_closed() {
+        let paid = DossierActions::for_dossier(DossierStatus::Processing, true, FeeStanding::Paid);
+        assert_eq!(
+            paid.available,
+            vec![
+                CitizenAction::ShowReceipt,
+                CitizenAction::ShowFeeReceipt,
+                CitizenAction::Withdraw
+            ]
+        );
+        assert_eq!(paid.primary, Some(CitizenAction::ShowReceipt));
+        let returned =
+            DossierActions::for_dossier(DossierStatus::Returned, true, FeeStanding::Paid);
+        assert_eq!(returned.available, vec![CitizenAction::ShowFeeReceipt]);
+        assert_eq!(returned.primary, None);
     }
 
     fn change(status: DossierStatus, missing: &[&str]) -> StatusChange {

@@ -6,7 +6,7 @@ import XCTest
 
 /*
  * "The core decides, the apps display": what the citizen may do with a dossier comes from
- * the core's rule (`dossierActions(status:holdsReceipt:feeDue:)`, the lifecycle's), and an error
+ * the core's rule (`dossierActions(status:holdsReceipt:fee:)`, the lifecycle's), and an error
  * of the core reaches the screens as its kind and reason. Both through MotCuaCore's
  * conversions and the app's models, against the real library.
  */
@@ -32,6 +32,7 @@ private func expected(_ action: MotCuaBindings.CitizenAction) -> MotCuaModels.Ci
     case .showReceipt: return .showReceipt
     case .answerSupplement: return .answerSupplement
     case .payFee: return .payFee
+    case .showFeeReceipt: return .showFeeReceipt
     case .withdraw: return .withdraw
     }
 }
@@ -66,6 +67,22 @@ private struct UncalledActions: CitizenActionsPort {
     }
 }
 
+private struct UncalledPayments: PaymentPort {
+    func payment(dossierCode: String) async throws -> PaymentSheet {
+        throw Problem(kind: .unexpected, code: "not_called", message: "")
+    }
+
+    func refresh(dossierCode: String) async throws -> PaymentSheet {
+        throw Problem(kind: .unexpected, code: "not_called", message: "")
+    }
+
+    func feeReceipt(dossierCode: String) async throws -> FeeReceiptSheet {
+        throw Problem(kind: .unexpected, code: "not_called", message: "")
+    }
+}
+
+private let everyFeeStanding: [FeeStanding] = [.nothing, .due, .paid]
+
 @MainActor
 final class CoreDecidesTests: XCTestCase {
     // Computed: XCTest makes the test instances before `setUp()` installs the wording.
@@ -82,8 +99,8 @@ final class CoreDecidesTests: XCTestCase {
         XCTAssertTrue(everyStatus.allSatisfy(listed))
         var answers: [String: [MotCuaModels.CitizenAction]] = [:]
         for status in everyStatus {
-            for holdsReceipt in [true, false] {
-                let core = dossierActions(status: status, holdsReceipt: holdsReceipt, feeDue: false)
+            for holdsReceipt in [true, false] { for fee in everyFeeStanding {
+                let core = dossierActions(status: status, holdsReceipt: holdsReceipt, fee: fee)
                 let label = "label of \(status)"
                 let tracked = TrackedDossier(
                     code: "000.00.14.H56-260302-0001", procedureCode: maritalStatus, status: status, statusLabel: label,
@@ -92,22 +109,25 @@ final class CoreDecidesTests: XCTestCase {
                 )
                 let want = core.available.map(expected)
                 let wantPrimary = core.primary.map(expected)
-                answers["\(status) \(holdsReceipt)"] = want
-                let context = "\(status), holds a receipt: \(holdsReceipt)"
+                answers["\(status) \(holdsReceipt) \(fee)"] = want
+                let context = "\(status), holds a receipt: \(holdsReceipt), fee: \(fee)"
 
                 // Wired as the app is: every action the core offers is on the screen.
                 let model = DossierDetailModel(tracking: OneDossier(DossierRecord(core: tracked)), actions: UncalledActions(),
-                                               code: tracked.code, lang: .vi)
+                                               payments: UncalledPayments(), code: tracked.code, lang: .vi)
                 await model.load()
                 let shown = try model.shown()
                 XCTAssertEqual(shown.actions, want, context)
                 XCTAssertEqual(shown.primary, wantPrimary, context)
                 XCTAssertEqual(shown.withdrawable, want.contains(.withdraw), context)
+                XCTAssertEqual(shown.payable, want.contains(.payFee), context)
+                XCTAssertEqual(shown.hasFeeReceipt, want.contains(.showFeeReceipt), context)
                 XCTAssertNil(shown.unavailable, context)
                 XCTAssertEqual(shown.status, label, "the core's label: \(context)")
                 XCTAssertEqual(shown.missing, tracked.missing, context)
 
-                // Without the citizen-actions port: the receipt stays, the rest is "not yet".
+                // Without the citizen-actions and payments ports: the receipt stays, the rest
+                // is "not yet".
                 let unwired = DossierDetailModel(tracking: OneDossier(DossierRecord(core: tracked)), actions: nil,
                                                  code: tracked.code, lang: .vi)
                 await unwired.load()
@@ -116,12 +136,15 @@ final class CoreDecidesTests: XCTestCase {
                 XCTAssertEqual(partial.primary, wantPrimary, context)
                 XCTAssertFalse(partial.withdrawable, context)
                 XCTAssertEqual(partial.unavailable, want.contains { $0 != .showReceipt } ? texts.notYetAvailable : nil, context)
-            }
+            } }
         }
         // The rule is not the status alone: the same status, with and without a receipt on
         // the phone, gets different answers (a screen that derived them from the status
         // would fail above).
-        XCTAssertTrue(everyStatus.contains { answers["\($0) true"] != answers["\($0) false"] }, "\(answers)")
+        XCTAssertTrue(everyStatus.contains { answers["\($0) true nothing"] != answers["\($0) false nothing"] }, "\(answers)")
+        XCTAssertTrue(everyStatus.contains { answers["\($0) true due"] != answers["\($0) true paid"] }, "\(answers)")
+        XCTAssertTrue(answers.values.contains { $0.contains(.payFee) })
+        XCTAssertTrue(answers.values.contains { $0.contains(.showFeeReceipt) })
         XCTAssertTrue(answers.values.contains { $0.contains(.withdraw) })
         XCTAssertTrue(answers.values.contains { $0.isEmpty })
     }
@@ -185,7 +208,7 @@ final class CoreDecidesTests: XCTestCase {
             let tracked = TrackedDossier(
                 code: "000.00.14.H56-260302-0001", procedureCode: maritalStatus, status: .received, statusLabel: "label",
                 appointmentDate: "2026-03-03", timeline: [], overdue: false,
-                actions: dossierActions(status: .received, holdsReceipt: false, feeDue: false), missing: []
+                actions: dossierActions(status: .received, holdsReceipt: false, fee: .nothing), missing: []
             )
             let model = DossierDetailModel(tracking: OneDossier(DossierRecord(core: tracked)), actions: QueuedActions(),
                                            code: tracked.code, lang: lang)

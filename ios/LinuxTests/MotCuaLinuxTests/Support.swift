@@ -256,6 +256,34 @@ final class Portal {
     }
 }
 
+// MARK: - The payment intermediary
+
+extension Portal {
+    /// The bank credited `amount` đồng with `reference` in the transfer's description: the
+    /// intermediary's notification, signed with the portal's development secret, sent by
+    /// `motcua portal payments notify` (the intermediary's side of the protocol, as demos
+    /// use it). The portal's outcome: `paid`, `held` or `duplicate`.
+    func notifyPayment(transactionID: String, amount: UInt64, reference: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Self.binary())
+        process.arguments = ["portal", "payments", "notify", "--json", "--portal", baseURL,
+                             "--transaction-id", transactionID, "--amount", String(amount),
+                             "--description", "CT \(reference) chuyen tien"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0,
+              let answer = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let outcome = answer["outcome"] as? String else {
+            throw HarnessFailure("payments notify exited \(process.terminationStatus): \(text)")
+        }
+        return outcome
+    }
+}
+
 // MARK: - The system browser and the provider's page
 
 /// A citizen offered on the built-in provider's login page, with the form that picks them.

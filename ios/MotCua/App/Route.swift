@@ -12,6 +12,10 @@ enum Route: Hashable {
     case supplement(String)
     case dossier(String)
     case receipt(String)
+    /// A dossier's fee: the payment screen.
+    case payment(String)
+    /// A paid fee's e-receipt.
+    case feeReceipt(String)
     case assist
     case desk
 }

@@ -25,11 +25,20 @@ struct ScreenFactory {
     }
 
     func dossier(_ code: String) -> DossierDetailModel {
-        DossierDetailModel(tracking: services.tracking, actions: services.actions, code: code, lang: lang)
+        DossierDetailModel(tracking: services.tracking, actions: services.actions, payments: services.payments,
+                           code: code, lang: lang)
     }
 
     func receipt(_ code: String) -> ReceiptModel {
         ReceiptModel(receipts: services.receipts, catalog: services.catalog, dossierCode: code, lang: lang)
+    }
+
+    func payment(_ code: String) -> PaymentModel {
+        PaymentModel(payments: services.payments, dossierCode: code, lang: lang)
+    }
+
+    func feeReceipt(_ code: String) -> FeeReceiptModel {
+        FeeReceiptModel(payments: services.payments, dossierCode: code, lang: lang)
     }
 
     func desk() -> DeskScanModel {

@@ -2,8 +2,8 @@ import SwiftUI
 import MotCuaModels
 
 /// A dossier: its status, the appointment date, the timeline, and what the citizen may do
-/// now, as the core says (show the receipt, answer a supplement request; withdraw as a
-/// secondary action, confirmed first).
+/// now, as the core says (show the receipt, answer a supplement request, pay the fee; the
+/// fee's e-receipt and withdrawing as secondary actions, withdrawing confirmed first).
 @MainActor
 struct DossierDetailView: View {
     @Environment(\.tr) private var tr
@@ -58,6 +58,14 @@ struct DossierDetailView: View {
                     .accessibilityElement(children: .combine)
                 }
                 primaryAction(d)
+                if d.payable && d.primary != .payFee {
+                    Button(tr("dossier.payFee")) { open(.payment(d.code)) }
+                        .buttonStyle(SecondaryButtonStyle())
+                }
+                if d.hasFeeReceipt {
+                    Button(tr("dossier.showFeeReceipt")) { open(.feeReceipt(d.code)) }
+                        .buttonStyle(SecondaryButtonStyle())
+                }
                 if let unavailable = d.unavailable {
                     Text(unavailable).font(.subheadline).foregroundStyle(.secondary)
                 }
@@ -96,6 +104,10 @@ struct DossierDetailView: View {
         switch d.primary {
         case .showReceipt? where d.actions.contains(.showReceipt):
             Button(tr("dossier.showReceipt")) { open(.receipt(d.code)) }
+                .buttonStyle(PrimaryButtonStyle())
+                .listRowInsets(EdgeInsets(top: 8, leading: 16, bottom: 8, trailing: 16))
+        case .payFee? where d.payable:
+            Button(tr("dossier.payFee")) { open(.payment(d.code)) }
                 .buttonStyle(PrimaryButtonStyle())
                 .listRowInsets(EdgeInsets(top: 8, leading: 16, bottom: 8, trailing: 16))
         case .answerSupplement? where d.actions.contains(.answerSupplement):

@@ -149,6 +149,10 @@ struct RouteScreen: View {
             Hosted(screens.dossier(code)) { DossierDetailView(model: $0) { path.append($0) } }
         case .receipt(let code):
             Hosted(screens.receipt(code)) { ReceiptScreen(model: $0) }
+        case .payment(let code):
+            Hosted(screens.payment(code)) { PaymentScreen(model: $0) { path.append($0) } }
+        case .feeReceipt(let code):
+            Hosted(screens.feeReceipt(code)) { FeeReceiptScreen(model: $0) }
         case .desk:
             Hosted(screens.desk()) { DeskScanView(model: $0) }
         case .assist:

@@ -440,6 +440,7 @@ private func modelAction(_ action: MotCuaBindings.CitizenAction) -> MotCuaModels
     case .showReceipt: return .showReceipt
     case .answerSupplement: return .answerSupplement
     case .payFee: return .payFee
+    case .showFeeReceipt: return .showFeeReceipt
     case .withdraw: return .withdraw
     }
 }

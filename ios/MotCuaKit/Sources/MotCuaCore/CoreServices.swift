@@ -49,6 +49,7 @@ public final class CoreServices: Sendable {
     public var tracking: TrackingPort { profile.tracking }
     public var actions: CitizenActionsPort? { profile.actions }
     public var receipts: ReceiptPort? { profile.receipts }
+    public var payments: PaymentPort? { profile.payments }
 
     /// Opens the core (creating its database on first use). Blocks on SQLite and the
     /// keychain: call it off the main thread. Throws a `Problem`.
@@ -75,5 +76,5 @@ func profileServices(of core: MotCua, receipts: ReceiptPort?) -> ProfileServices
     let dossierArea = CoreDossiers(core.dossier())
     return ProfileServices(identity: CoreIdentity(core.identity()), catalog: CoreCatalog(core.catalog()),
                            dossiers: dossierArea, tracking: CoreTracking(core.tracking()), actions: dossierArea,
-                           receipts: receipts)
+                           receipts: receipts, payments: CorePayments(core.payments()))
 }

@@ -34,6 +34,10 @@ public struct DossierDetail: Equatable, Sendable {
 
     /// The dossier may still be withdrawn (a secondary action, confirmed first).
     public var withdrawable: Bool { actions.contains(.withdraw) }
+    /// A fee is due: the payment screen can be opened (as the primary action, or besides it).
+    public var payable: Bool { actions.contains(.payFee) }
+    /// The fee is paid: its e-receipt can be opened (a secondary action).
+    public var hasFeeReceipt: Bool { actions.contains(.showFeeReceipt) }
 }
 
 /// The dossier detail screen.
@@ -47,8 +51,9 @@ public enum DossierDetailState: Equatable, Sendable {
 /// A dossier with its timeline and deadline, from the phone (offline) and refreshed by a
 /// sync. What the citizen may do, and the action put forward, are the core's
 /// (`DossierRecord.actions`, `.primary`). Withdraw and supplement answer need `actions`
-/// (the answer itself is a draft form, `DraftFormModel.Origin.supplementAnswer`); without
-/// them the screen says the feature is not in this version.
+/// (the answer itself is a draft form, `DraftFormModel.Origin.supplementAnswer`), paying
+/// and the fee's e-receipt need `payments`; without them the screen says the feature is
+/// not in this version.
 @MainActor
 @Observable
 public final class DossierDetailModel {
@@ -57,12 +62,15 @@ public final class DossierDetailModel {
     public let code: String
     private let tracking: TrackingPort
     private let actions: CitizenActionsPort?
+    private let payments: PaymentPort?
     private let lang: Lang
     private let texts: Texts
 
-    public init(tracking: TrackingPort, actions: CitizenActionsPort?, code: String, lang: Lang) {
+    public init(tracking: TrackingPort, actions: CitizenActionsPort?, payments: PaymentPort? = nil, code: String,
+                lang: Lang) {
         self.tracking = tracking
         self.actions = actions
+        self.payments = payments
         self.code = code
         self.lang = lang
         self.texts = Texts(lang: lang)
@@ -117,11 +125,8 @@ public final class DossierDetailModel {
     private func describe(_ d: DossierRecord, banner: String?) -> DossierDetail {
         let format = Format(lang: lang)
         // What the core offers, as it says it; only the wiring is this build's: an action
-        // that needs the citizen-actions port is not offered without it.
-        // Paying has no screen in this build yet: listed as not available.
-        let takeable = d.actions.filter {
-            $0 != .payFee && (actions != nil || !Self.needsActionsPort($0))
-        }
+        // that needs a port this build lacks is not offered.
+        let takeable = d.actions.filter(canTake)
         return DossierDetail(
             code: d.code,
             status: d.label,
@@ -142,11 +147,13 @@ public final class DossierDetailModel {
         )
     }
 
-    /// Whether taking `action` goes through `CitizenActionsPort` (the receipt does not).
-    private static func needsActionsPort(_ action: CitizenAction) -> Bool {
+    /// Whether this build has the port that taking `action` goes through (the receipt
+    /// needs none: it is the receipt area's, always there).
+    private func canTake(_ action: CitizenAction) -> Bool {
         switch action {
-        case .showReceipt, .payFee: return false
-        case .answerSupplement, .withdraw: return true
+        case .showReceipt: return true
+        case .payFee, .showFeeReceipt: return payments != nil
+        case .answerSupplement, .withdraw: return actions != nil
         }
     }
 }

@@ -483,8 +483,11 @@ public enum CitizenAction: Equatable, Sendable, Hashable {
     case showReceipt
     /// Send the papers the desk asked for.
     case answerSupplement
-    /// Pay the fee that is due (the payment screen is not in this build of the app yet).
+    /// Pay the fee that is due (the payment screen: `PaymentPort`).
     case payFee
+    /// Open the paid fee's e-receipt (`PaymentPort.feeReceipt`): secondary, offered also
+    /// once the dossier is closed.
+    case showFeeReceipt
     /// Ask to withdraw the dossier: secondary, confirmed first.
     case withdraw
 }
@@ -749,6 +752,100 @@ public protocol ReceiptPort: Sendable {
     func refreshTrustList() async throws -> TrustListStatus
 }
 
+// MARK: - Payments
+
+/// The account a fee is paid into, each part shown with a copy button.
+public struct PaymentAccount: Equatable, Sendable {
+    public let bankName: String
+    public let account: String
+    /// The holder's name as the bank shows it.
+    public let holder: String
+
+    public init(bankName: String, account: String, holder: String) {
+        self.bankName = bankName
+        self.account = account
+        self.holder = holder
+    }
+}
+
+/// A dossier's payment screen (the core's `Payments.payment`/`refresh`), as the core decided
+/// it: what is nil is not shown. The screen never looks at where the fee stands: the
+/// `headline` and `detail` say it, the VietQR code is there only while the fee awaits its
+/// payment, the e-receipt only once it is issued.
+public struct PaymentSheet: Equatable, Sendable {
+    public let code: String
+    /// The amount in đồng, digits only (what a banking app's amount field takes).
+    public let amountVND: UInt64?
+    /// "7.000 đ".
+    public let amountLabel: String?
+    /// The transfer's description to type when not scanning.
+    public let reference: String?
+    public let account: PaymentAccount?
+    /// The VietQR text (what a banking app reads).
+    public let qrText: String?
+    /// The VietQR code's modules, drawn on screen.
+    public let qrModules: QRModules?
+    /// The VietQR code as PNG (quiet zone included), to save for a banking app on this phone.
+    public let qrPNG: Data?
+    public let headline: String
+    public let detail: String?
+    public let hasFeeReceipt: Bool
+    /// Shown from the phone: the portal was not reached just now; `offlineNote` says how
+    /// current it is.
+    public let offline: Bool
+    public let offlineNote: String?
+
+    public init(code: String, amountVND: UInt64?, amountLabel: String?, reference: String?, account: PaymentAccount?,
+                qrText: String?, qrModules: QRModules?, qrPNG: Data?, headline: String, detail: String?,
+                hasFeeReceipt: Bool, offline: Bool, offlineNote: String?) {
+        self.code = code
+        self.amountVND = amountVND
+        self.amountLabel = amountLabel
+        self.reference = reference
+        self.account = account
+        self.qrText = qrText
+        self.qrModules = qrModules
+        self.qrPNG = qrPNG
+        self.headline = headline
+        self.detail = detail
+        self.hasFeeReceipt = hasFeeReceipt
+        self.offline = offline
+        self.offlineNote = offlineNote
+    }
+}
+
+/// The fee's e-receipt (biên lai điện tử), to show and share.
+public struct FeeReceiptSheet: Equatable, Sendable {
+    /// What the QR code encodes (`MCF1:…`): what to share.
+    public let qrText: String
+    public let modules: QRModules
+    public let qrPNG: Data
+    /// What it says, labelled by the core in the configured language.
+    public let lines: [ReceiptField]
+    /// The verdict of the trust list on the phone, or that it is not checked yet (the
+    /// core's sentence).
+    public let verdictLine: String
+
+    public init(qrText: String, modules: QRModules, qrPNG: Data, lines: [ReceiptField], verdictLine: String) {
+        self.qrText = qrText
+        self.modules = modules
+        self.qrPNG = qrPNG
+        self.lines = lines
+        self.verdictLine = verdictLine
+    }
+}
+
+/// Fees: a dossier's payment screen, from the phone or refreshed, and the fee's e-receipt.
+public protocol PaymentPort: Sendable {
+    /// The payment request kept on the phone (no network); throws when none was fetched yet.
+    func payment(dossierCode: String) async throws -> PaymentSheet
+    /// Asks the portal; offline, the one kept on the phone, marked `offline`.
+    func refresh(dossierCode: String) async throws -> PaymentSheet
+    /// The fee's e-receipt of a paid dossier, from the phone, verified with the cached
+    /// trust list.
+    func feeReceipt(dossierCode: String) async throws -> FeeReceiptSheet
+}
+
 // MARK: - Assisted sessions
 
 /// The consent statement the citizen accepts, and the version passed back when beginning.
@@ -851,15 +948,18 @@ public struct ProfileServices: Sendable {
     public let tracking: TrackingPort
     public let actions: CitizenActionsPort?
     public let receipts: ReceiptPort?
+    /// Fees (nil in a build without the payments area: the screens say so).
+    public let payments: PaymentPort?
 
     public init(identity: IdentityPort, catalog: CatalogPort, dossiers: DossierPort, tracking: TrackingPort,
-                actions: CitizenActionsPort?, receipts: ReceiptPort?) {
+                actions: CitizenActionsPort?, receipts: ReceiptPort?, payments: PaymentPort? = nil) {
         self.identity = identity
         self.catalog = catalog
         self.dossiers = dossiers
         self.tracking = tracking
         self.actions = actions
         self.receipts = receipts
+        self.payments = payments
     }
 }
 

@@ -527,3 +527,79 @@ func installTestWording() {
         )
     }
 }
+
+/// Follows the core's payments area: a request kept once fetched, a refresh that fails
+/// offline (`offline`: the core then answers with the kept one, marked so), the e-receipt
+/// only once paid.
+final class FakePayments: PaymentPort, @unchecked Sendable {
+    /// What the portal would answer now.
+    var portal: PaymentSheet
+    /// What the phone kept (nil before the first fetch).
+    var kept: PaymentSheet?
+    /// The portal cannot be reached.
+    var offline = false
+    /// Fails the refresh outright (a problem that is not the network).
+    var failure: Problem?
+    var refreshes = 0
+
+    init(portal: PaymentSheet) {
+        self.portal = portal
+    }
+
+    func payment(dossierCode: String) async throws -> PaymentSheet {
+        guard let kept else {
+            throw Problem(kind: .notFound, code: "payment_not_fetched", message: "Chưa có thông tin lệ phí")
+        }
+        return kept
+    }
+
+    func refresh(dossierCode: String) async throws -> PaymentSheet {
+        refreshes += 1
+        if let failure { throw failure }
+        if offline {
+            guard let kept else {
+                throw Problem(kind: .network, code: "network", message: "Không kết nối được")
+            }
+            return kept.offlineCopy
+        }
+        kept = portal
+        return portal
+    }
+
+    func feeReceipt(dossierCode: String) async throws -> FeeReceiptSheet {
+        guard let kept, kept.hasFeeReceipt else {
+            throw Problem(kind: .notFound, code: "no_fee_receipt", message: "Chưa có biên lai lệ phí")
+        }
+        return FeeReceiptSheet(qrText: "MCF1:ABC", modules: sampleModules, qrPNG: Data([0x89, 0x50]),
+                               lines: [ReceiptField(label: "Mã hồ sơ", value: kept.code),
+                                       ReceiptField(label: "Số tiền", value: kept.amountLabel ?? "")],
+                               verdictLine: "Biên lai hợp lệ")
+    }
+}
+
+/// A fee of 7.000 đ awaiting its payment, as the core shows it.
+func awaitingFee(_ code: String) -> PaymentSheet {
+    PaymentSheet(code: code, amountVND: 7_000, amountLabel: "7.000 đ", reference: "MCAB12CD34",
+                 account: PaymentAccount(bankName: "Vietcombank", account: "MOTCUADEMO0001", holder: "UBND PHUONG DEMO"),
+                 qrText: "000201010212…6304ABCD", qrModules: sampleModules, qrPNG: Data([0x89, 0x50]),
+                 headline: "Cần nộp 7.000 đ trước ngày 09/12/2026.", detail: "Quét mã VietQR…", hasFeeReceipt: false,
+                 offline: false, offlineNote: nil)
+}
+
+/// The same fee once paid: nothing to scan, the e-receipt issued.
+func paidFee(_ code: String) -> PaymentSheet {
+    PaymentSheet(code: code, amountVND: 7_000, amountLabel: "7.000 đ", reference: "MCAB12CD34",
+                 account: PaymentAccount(bankName: "Vietcombank", account: "MOTCUADEMO0001", holder: "UBND PHUONG DEMO"),
+                 qrText: nil, qrModules: nil, qrPNG: nil, headline: "Đã nộp 7.000 đ lúc 09:30 02/12/2026.",
+                 detail: "Biên lai điện tử đã được cấp.", hasFeeReceipt: true, offline: false, offlineNote: nil)
+}
+
+extension PaymentSheet {
+    /// As the core answers offline: the kept request, marked, with its note.
+    var offlineCopy: PaymentSheet {
+        PaymentSheet(code: code, amountVND: amountVND, amountLabel: amountLabel, reference: reference, account: account,
+                     qrText: qrText, qrModules: qrModules, qrPNG: qrPNG, headline: headline, detail: detail,
+                     hasFeeReceipt: hasFeeReceipt, offline: true,
+                     offlineNote: "Không kết nối được; thông tin cập nhật lúc 09:00 02/12/2026.")
+    }
+}

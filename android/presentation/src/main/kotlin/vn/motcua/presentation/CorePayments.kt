@@ -7,10 +7,9 @@ import vn.motcua.QrModules
 
 /**
  * [PaymentPort] over the core's payments area: conversions only (the sentences, the amount
- * as people write it and what to show are the core's). The e-receipt's lines are labelled
- * here, in the configured language, as the receipt slip's are.
+ * as people write it, the e-receipt's labelled lines and what to show are the core's).
  */
-class CorePayments(private val payments: Payments, private val lang: Lang) : PaymentPort, AutoCloseable {
+class CorePayments(private val payments: Payments) : PaymentPort, AutoCloseable {
     /** Releases the handle on the core's payments area. */
     override fun close() = payments.close()
 
@@ -36,25 +35,13 @@ class CorePayments(private val payments: Payments, private val lang: Lang) : Pay
         offlineNote = offlineNote,
     )
 
-    private fun FeeReceiptView.shown(): FeeReceiptShown {
-        val vi = lang == Lang.VI
-        fun label(viText: String, en: String) = if (vi) viText else en
-        return FeeReceiptShown(
-            qrText = qr.text,
-            qrModules = qr.modules.rows(),
-            qrPng = qr.png,
-            fields = listOf(
-                ReceiptField(label("Mã hồ sơ", "Dossier code"), fields.dossierCode),
-                ReceiptField(label("Số tiền", "Amount"), amountLabel),
-                ReceiptField(label("Nộp lúc", "Paid at"), paidAtLabel),
-                ReceiptField(label("Người nộp", "Paid by"), fields.payer),
-                ReceiptField(label("Cơ quan thu", "Agency paid"), fields.agencyCode),
-                ReceiptField(label("Nội dung chuyển khoản", "Transfer description"), fields.reference),
-                ReceiptField(label("Mã giao dịch", "Transaction id"), fields.transactionId),
-            ),
-            verdictLine = verdictLine,
-        )
-    }
+    private fun FeeReceiptView.shown() = FeeReceiptShown(
+        qrText = qr.text,
+        qrModules = qr.modules.rows(),
+        qrPng = qr.png,
+        fields = lines.map { ReceiptField(it.label, it.value) },
+        verdictLine = verdictLine,
+    )
 
     private fun QrModules.rows(): List<List<Boolean>> = dark.chunked(size.toInt())
 }

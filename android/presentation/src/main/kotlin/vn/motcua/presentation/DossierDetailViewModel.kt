@@ -35,6 +35,8 @@ sealed interface DossierDetailState {
         val primary: CitizenAction?,
         /** A fee is due: the payment screen can be opened (as the primary action, or besides it). */
         val payable: Boolean = false,
+        /** The fee is paid: its e-receipt can be opened (a secondary action, also once closed). */
+        val hasFeeReceipt: Boolean = false,
         /** The citizen may still withdraw it (a secondary action, behind a confirmation). */
         val withdrawable: Boolean,
         /** Actions this app version cannot take yet, with why. */
@@ -73,6 +75,16 @@ class DossierDetailViewModel(
             }
             show(banner)
         }
+    }
+
+    /**
+     * Reads the dossier again from the phone (no network), keeping the banner: for the
+     * screen coming back into view, when another screen may have learnt something new
+     * (the payment screen, that the fee is paid). Nothing to do while the first load runs.
+     */
+    fun reread() {
+        val current = state.value as? DossierDetailState.Shown ?: return
+        scope.launch { show(current.banner, current.refreshing) }
     }
 
     /**
@@ -142,6 +154,7 @@ class DossierDetailViewModel(
             missing = d.missing,
             primary = d.primary,
             payable = CitizenAction.PAY_FEE in d.actions,
+            hasFeeReceipt = CitizenAction.SHOW_FEE_RECEIPT in d.actions,
             withdrawable = withdrawable && actions != null,
             unavailable = if (needsActions && actions == null) texts.notYetAvailable else null,
             banner = banner,

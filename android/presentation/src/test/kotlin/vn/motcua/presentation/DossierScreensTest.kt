@@ -20,6 +20,7 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
 import vn.motcua.CitizenAction
 import vn.motcua.DossierStatus
+import vn.motcua.FeeStanding
 import vn.motcua.FieldKind
 import vn.motcua.dossierActions
 import vn.motcua.RepresentationBasis
@@ -419,7 +420,7 @@ class DossierScreensTest {
         val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
         for (status in DossierStatus.entries) {
             for (holdsReceipt in listOf(false, true)) {
-                val decided = dossierActions(status, holdsReceipt, false)
+                val decided = dossierActions(status, holdsReceipt, FeeStanding.NOTHING)
                 val record = DossierRecord(
                     code = "H01-${status.name}",
                     procedureCode = "1.004873",

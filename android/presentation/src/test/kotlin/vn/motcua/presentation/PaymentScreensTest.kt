@@ -48,7 +48,7 @@ class PaymentScreensTest {
             tracking.sync()
             assertEquals(CitizenAction.PAY_FEE, tracking.dossier(code)!!.primary, "the dossier offers paying")
 
-            val payments = CorePayments(phone.core.payments(), phone.lang)
+            val payments = CorePayments(phone.core.payments())
             val vm = PaymentViewModel(payments, code, phone.texts, phone.scope)
             val waiting = vm.state.await("the payment") { it is PaymentState.Shown && !it.refreshing || it is PaymentState.Failed }
                 .let { it as? PaymentState.Shown ?: throw AssertionError("no payment: $it") }.payment
@@ -82,6 +82,12 @@ class PaymentScreensTest {
             val kept = PaymentViewModel(payments, code, phone.texts, phone.scope)
             kept.state.await("kept paid") { it is PaymentState.Shown && it.payment.hasFeeReceipt }
 
+            // The dossier screen, once synced, leads to the e-receipt (the core's action).
+            val detail = DossierDetailViewModel(tracking, null, code, Lang.VI, phone.texts, phone.scope)
+            detail.state.await("the dossier offers its fee e-receipt") {
+                it is DossierDetailState.Shown && !it.refreshing && it.hasFeeReceipt && !it.payable
+            }
+
             val receipt = FeeReceiptViewModel(payments, code, phone.texts, phone.scope)
             val shown = receipt.state.await("e-receipt") { it !is FeeReceiptState.Loading }
                 .let { it as? FeeReceiptState.Shown ?: throw AssertionError("no e-receipt: $it") }.receipt
@@ -107,7 +113,7 @@ class PaymentScreensTest {
                 requestFee(own, code)
                 CoreTracking(phone.core.tracking()).sync()
                 own.close()
-                val vm = PaymentViewModel(CorePayments(phone.core.payments(), phone.lang), code, phone.texts, phone.scope)
+                val vm = PaymentViewModel(CorePayments(phone.core.payments()), code, phone.texts, phone.scope)
                 val shown = vm.state.await("offline payment") { it is PaymentState.Shown && !it.refreshing || it is PaymentState.Failed }
                     .let { it as? PaymentState.Shown ?: throw AssertionError("nothing shown offline: $it") }
                 assertTrue(shown.payment.offline)

@@ -41,6 +41,7 @@ import vn.motcua.ErrorReason
 import vn.motcua.ApplicantCheck
 import vn.motcua.CitizenAction
 import vn.motcua.DossierStatus
+import vn.motcua.FeeStanding
 import vn.motcua.dossierActions
 import vn.motcua.Draft
 import vn.motcua.DraftState
@@ -264,7 +265,7 @@ class DossierBindingsTest {
             assertEquals(tracked.timeline.map { tracking.statusLabel(it.status) }, tracked.timeline.map { it.label })
             assertEquals(listOf(CitizenAction.SHOW_RECEIPT, CitizenAction.WITHDRAW), tracked.actions.available)
             assertEquals(CitizenAction.SHOW_RECEIPT, tracked.actions.primary)
-            assertEquals(dossierActions(DossierStatus.RECEIVED, true, false), tracked.actions)
+            assertEquals(dossierActions(DossierStatus.RECEIVED, true, FeeStanding.NOTHING), tracked.actions)
             assertTrue(tracked.missing.isEmpty())
 
             // Anyone can look the code up, without the citizen's data.

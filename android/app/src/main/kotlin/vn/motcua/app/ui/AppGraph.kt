@@ -32,7 +32,7 @@ class AppGraph(val core: MotCua, val lang: Lang, scope: CoroutineScope) {
 
     private fun receiptsOf(core: MotCua, catalog: CatalogInterface): ReceiptPort = CoreReceipts(core.receipts(), lang, catalog)
 
-    private fun paymentsOf(core: MotCua): PaymentPort = CorePayments(core.payments(), lang)
+    private fun paymentsOf(core: MotCua): PaymentPort = CorePayments(core.payments())
 
     /** The assisted session's state, held for the whole process. */
     val assistHolder: AssistViewModel? = assist?.let { AssistViewModel(it, lang, texts, scope) }

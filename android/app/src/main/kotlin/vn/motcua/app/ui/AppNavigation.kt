@@ -185,6 +185,7 @@ fun AppNavigation(
                     onReceipt = { nav.navigate("receipt/$it") },
                     onOpenDraft = { nav.navigate("draft/$it") },
                     onPay = { nav.navigate("payment/$it") },
+                    onFeeReceipt = { nav.navigate("fee-receipt/$it") },
                     onHandoff = if (areas.assisted) ({ nav.navigate("assist/handoff/$it") }) else null,
                 )
             }

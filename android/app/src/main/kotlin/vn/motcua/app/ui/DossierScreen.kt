@@ -7,6 +7,7 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.saveable.rememberSaveable
@@ -36,10 +37,15 @@ fun DossierScreen(
     onOpenDraft: (String) -> Unit,
     /** The payment screen of a dossier whose fee is due. */
     onPay: (String) -> Unit = {},
+    /** The fee's e-receipt of a dossier whose fee is paid. */
+    onFeeReceipt: (String) -> Unit = {},
     /** In an assisted session: the hand-off of this dossier to the person. */
     onHandoff: ((String) -> Unit)? = null,
 ) {
     val state by detail.state.collectAsStateWithLifecycle()
+    // Each time the screen comes back into view (from the payment screen, say), what the
+    // phone now knows: the fee may be paid.
+    LaunchedEffect(Unit) { detail.reread() }
     val shown = state as? DossierDetailState.Shown
     var confirmWithdraw by rememberSaveable { mutableStateOf(false) }
     Screen(
@@ -68,6 +74,9 @@ fun DossierScreen(
                 s.deadline?.let { Text(it, style = MaterialTheme.typography.bodyLarge) }
                 if (s.payable && s.primary != CitizenAction.PAY_FEE) {
                     SecondaryButton(stringResource(R.string.dossier_pay_fee), { onPay(s.code) })
+                }
+                if (s.hasFeeReceipt) {
+                    SecondaryButton(stringResource(R.string.dossier_show_fee_receipt), { onFeeReceipt(s.code) })
                 }
                 if (s.overdue) ErrorText(stringResource(R.string.dossier_overdue_explained))
                 if (s.missing.isNotEmpty()) {

@@ -108,6 +108,14 @@ class PaymentJourneyTest {
             val shared = phone.device.shared.last()
             assertEquals(code, shared.subject)
             assertTrue(shared.text.contains(reference) && shared.png != null, shared.text)
+
+            // Back on the dossier, synced: nothing left to pay, its e-receipt one tap away.
+            click(look.text(R.string.action_back))
+            click(look.text(R.string.action_back))
+            waitFor("the dossier leads to the e-receipt", hasClickAction() and hasLabel(look.text(R.string.dossier_show_fee_receipt)))
+            assertFalse(shows(hasLabel(look.text(R.string.dossier_pay_fee))), "the fee is paid")
+            click(look.text(R.string.dossier_show_fee_receipt))
+            waitFor("the e-receipt again", hasLabel(look.text(R.string.fee_receipt_qr_description, code)))
         }
     }
 }
