@@ -15,45 +15,10 @@ use std::process::Command;
 use common::*;
 use motcua_protocol::identity::IdentityLevel;
 use motcua_protocol::time::{unix_now, vietnam_date_of};
+use motcua_tests::decoders::{vietqr_parse, zxing_decode};
 
 /// Temporary residence registration: 15.000 đ at the desk, 7.000 đ online.
 const TEMPORARY_RESIDENCE: &str = "1.004194";
-
-/// The QR code in `png`, as ZXing (the `zxing-cpp` Python package) reads it.
-fn zxing_decode(png: &Path) -> String {
-    let script = "import sys, zxingcpp\n\
-                  from PIL import Image\n\
-                  found = zxingcpp.read_barcodes(Image.open(sys.argv[1]), formats=zxingcpp.BarcodeFormat.QRCode)\n\
-                  assert len(found) == 1, f'{len(found)} codes'\n\
-                  print(found[0].text, end='')";
-    let output = Command::new("python3")
-        .args(["-c", script, png.to_str().unwrap()])
-        .output()
-        .expect("python3 runs (scripts/test.sh installs zxing-cpp)");
-    assert!(
-        output.status.success(),
-        "ZXing: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
-/// `text` as the npm package `vietnam-qr-pay` reads it (tests/vietqr-parser/parse.js;
-/// scripts/test.sh installs it).
-fn independent_parse(text: &str) -> serde_json::Value {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vietqr-parser/parse.js");
-    let output = Command::new("node")
-        .arg(script)
-        .arg(text)
-        .output()
-        .expect("node runs");
-    assert!(
-        output.status.success(),
-        "vietnam-qr-pay (npm ci --prefix tests/vietqr-parser): {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
-}
 
 fn notify(portal: &url::Url, transaction_id: &str, amount: u64, description: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_motcua"));
@@ -163,7 +128,7 @@ async fn a_fee_is_requested_paid_by_vietqr_once_and_its_e_receipt_verifies_with_
 
     // ZXing reads our PNG as our text; vietnam-qr-pay reads the text field by field.
     assert_eq!(zxing_decode(&png), qr_text);
-    let read = independent_parse(&qr_text);
+    let read = vietqr_parse(&qr_text);
     assert_eq!(read["valid"], true, "{read}");
     for (field, expected) in [
         ("version", "01"),
@@ -183,7 +148,7 @@ async fn a_fee_is_requested_paid_by_vietqr_once_and_its_e_receipt_verifies_with_
     let altered = qr_text.replacen("54047000", "54047001", 1);
     assert_ne!(altered, qr_text);
     assert_eq!(
-        independent_parse(&altered)["valid"],
+        vietqr_parse(&altered)["valid"],
         false,
         "its CRC check catches an altered amount as ours does"
     );
@@ -331,7 +296,7 @@ fn the_demo_walks_the_journey_and_pays_a_fee() {
         .lines()
         .find_map(|line| line.strip_prefix("VietQR: "))
         .expect("the VietQR text");
-    assert_eq!(independent_parse(qr_text)["amount"], "7000");
+    assert_eq!(vietqr_parse(qr_text)["amount"], "7000");
     assert_eq!(
         detail_of("tells the portal"),
         "first: paid · second: duplicate, ignored"

@@ -7,8 +7,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::*;
 use motcua_core::Lang;
 use motcua_core::dossier::DeliveryOutcome;
@@ -22,6 +20,7 @@ use motcua_protocol::dossier::DossierStatus;
 use motcua_protocol::identity::IdentityLevel;
 use motcua_protocol::time::unix_now;
 use motcua_protocol::vietqr::VietQr;
+use motcua_tests::decoders::zxing_decode;
 
 /// Temporary residence registration: 15.000 đ at the desk, 7.000 đ online.
 const TEMPORARY_RESIDENCE: &str = "1.004194";
@@ -67,24 +66,6 @@ async fn notify(
         .unwrap();
     assert_eq!(response.status().as_u16(), 200);
     response.json().await.unwrap()
-}
-
-fn zxing_decode(png: &std::path::Path) -> String {
-    let script = "import sys, zxingcpp\n\
-                  from PIL import Image\n\
-                  found = zxingcpp.read_barcodes(Image.open(sys.argv[1]), formats=zxingcpp.BarcodeFormat.QRCode)\n\
-                  assert len(found) == 1, f'{len(found)} codes'\n\
-                  print(found[0].text, end='')";
-    let output = Command::new("python3")
-        .args(["-c", script, png.to_str().unwrap()])
-        .output()
-        .expect("python3 runs (scripts/test.sh installs zxing-cpp)");
-    assert!(
-        output.status.success(),
-        "ZXing: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -169,6 +150,13 @@ async fn a_requested_fee_is_shown_scanned_paid_once_and_its_e_receipt_verifies_o
     let tracked = phone.core.tracking().dossier(&code).unwrap().unwrap();
     assert_ne!(tracked.status, DossierStatus::PaymentRequested);
     assert!(!tracked.actions.available.contains(&CitizenAction::PayFee));
+    assert!(
+        tracked
+            .actions
+            .available
+            .contains(&CitizenAction::ShowFeeReceipt),
+        "the dossier leads to the fee's e-receipt once paid"
+    );
 
     // The e-receipt: unverified without a trust list, valid with one, and it opens with
     // the portal gone.
@@ -181,6 +169,12 @@ async fn a_requested_fee_is_shown_scanned_paid_once_and_its_e_receipt_verifies_o
     let checked = payments.fee_receipt(&code, Lang::Vi).await.unwrap();
     assert!(checked.verdict.as_ref().unwrap().is_valid());
     assert_eq!(checked.amount_label, "7.000 đ");
+    assert!(
+        checked
+            .lines
+            .iter()
+            .any(|line| line.label == "Số tiền" && line.value == "7.000 đ")
+    );
     let offline = payments.refresh(&code, Lang::Vi).await.unwrap();
     assert!(offline.offline);
     assert!(offline.offline_note.is_some());

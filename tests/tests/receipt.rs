@@ -6,15 +6,13 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
 use common::*;
 use motcua_core::receipt::{ApplicantCheck, ReceiptError};
 use motcua_core::{CoreConfig, Localized as _, MotCua};
 use motcua_protocol::dossier::DossierStatus;
 use motcua_protocol::identity::IdentityLevel;
 use motcua_protocol::receipt::{RootKey, Verdict};
+use motcua_tests::decoders::{zbar_decode, zxing_decode};
 
 const MARITAL_STATUS: &str = "1.004873";
 
@@ -29,45 +27,6 @@ async fn accept(portal: &url::Url, token: &str, code: &str) -> serde_json::Value
 
 async fn logged_in_phone(portal: &Portal) -> Phone {
     ready_to_file(branded_phone(portal), IdentityLevel::Level2, MARITAL_STATUS).await
-}
-
-/// Runs a decoder; a decoder that is not installed fails the test with what to install.
-fn run_decoder(program: &str, args: &[&str], install: &str) -> String {
-    let output = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|error| {
-            panic!("{program} cannot run ({error}); install it: {install} (scripts/test.sh does)")
-        });
-    assert!(
-        output.status.success(),
-        "{program} failed ({}): {}; install: {install}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("decoder output is UTF-8")
-}
-
-fn zxing_decode(png: &Path) -> String {
-    let script = "import sys, zxingcpp\n\
-                  from PIL import Image\n\
-                  found = zxingcpp.read_barcodes(Image.open(sys.argv[1]), formats=zxingcpp.BarcodeFormat.QRCode)\n\
-                  assert len(found) == 1, f'{len(found)} codes'\n\
-                  print(found[0].text, end='')";
-    run_decoder(
-        "python3",
-        &["-c", script, png.to_str().expect("path")],
-        "pip install zxing-cpp==3.1.1 pillow==11.3.0",
-    )
-}
-
-fn zbar_decode(png: &Path) -> String {
-    let text = run_decoder(
-        "zbarimg",
-        &["--quiet", "--raw", png.to_str().expect("path")],
-        "apt-get install zbar-tools",
-    );
-    text.trim_end_matches('\n').to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
