@@ -4,6 +4,7 @@
 pub(crate) mod assist;
 pub(crate) mod catalog;
 pub(crate) mod drafts;
+pub(crate) mod on_behalf;
 pub(crate) mod outbox;
 pub(crate) mod payments;
 pub mod policy;

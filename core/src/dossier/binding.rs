@@ -5,7 +5,8 @@
 //! change it ([`DossierError::FieldLocked`]) and the draft's view marks it `locked`. Filing
 //! for another person is a deliberate choice, [`DossierArea::set_on_behalf`]: the name and
 //! ID fields are then locked to that person, and their birth date and address are typed.
-//! The record is sealed like the field values.
+//! The record is sealed like the field values; its SQL is the store's
+//! (`store/on_behalf.rs`).
 
 use motcua_protocol::catalog::{FormField, Procedure};
 use motcua_protocol::identity::CitizenProfile;
@@ -13,38 +14,10 @@ use motcua_protocol::on_behalf::{
     OnBehalfOf, VerifiedIdentity, binding_problems, bound_value, matches_bound,
 };
 use motcua_protocol::validation::{FieldError, ValidationContext};
-use rusqlite::{OptionalExtension as _, params};
 
 use super::{DossierArea, DossierError, DraftState, DraftView, unix_now, validation_context};
-use crate::store::drafts::{self, field_context};
-use crate::store::seal::Sealer;
-
-fn on_behalf_context(draft_id: &str) -> String {
-    format!("on-behalf:{draft_id}")
-}
-
-/// The on-behalf record of a draft, opened.
-pub(crate) fn load(
-    conn: &rusqlite::Connection,
-    sealer: &Sealer,
-    draft_id: &str,
-) -> Result<Option<OnBehalfOf>, DossierError> {
-    let sealed: Option<Vec<u8>> = conn
-        .query_row(
-            "SELECT on_behalf_of FROM drafts WHERE id = ?1",
-            params![draft_id],
-            |r| r.get(0),
-        )
-        .optional()?
-        .flatten();
-    let Some(sealed) = sealed else {
-        return Ok(None);
-    };
-    let json = sealer.open_string(&on_behalf_context(draft_id), &sealed)?;
-    serde_json::from_str(&json)
-        .map(Some)
-        .map_err(|e| DossierError::File(format!("on-behalf record: {e}")))
-}
+use crate::store::drafts;
+use crate::store::on_behalf::{self as store, BoundField};
 
 /// An identity with nothing in it: when filing on behalf, the bound values are the
 /// person's and the filer's are not consulted.
@@ -116,7 +89,7 @@ impl DossierArea {
         field: &FormField,
         value: &str,
     ) -> Result<(), DossierError> {
-        let on_behalf = load(&*self.database.connection()?, &self.sealer, draft_id)?;
+        let on_behalf = store::load(&*self.database.connection()?, &self.sealer, draft_id)?;
         let profile = self.identity.profile()?;
         let locks = Locks::new(profile.as_ref(), on_behalf.as_ref());
         match locks.value(field) {
@@ -163,58 +136,32 @@ impl DossierArea {
         };
         let procedure = self.procedure(&row.procedure_code)?;
         let locks = Locks::new(profile.as_ref(), on_behalf.as_ref());
-        let sealed = on_behalf
-            .as_ref()
-            .map(|person| {
-                let json = serde_json::to_string(person)
-                    .map_err(|e| DossierError::File(format!("on-behalf record: {e}")))?;
-                Ok::<_, DossierError>(
-                    self.sealer
-                        .seal(&on_behalf_context(draft_id), json.as_bytes())?,
-                )
+        let bound: Vec<(String, Option<String>)> = procedure
+            .form
+            .iter()
+            .filter(|f| {
+                f.prefill
+                    .is_some_and(motcua_protocol::on_behalf::is_identity_source)
             })
-            .transpose()?;
-        let now = unix_now();
-        let mut connection = self.database.connection()?;
-        let tx = connection.transaction()?;
-        let changed = tx.execute(
-            "UPDATE drafts SET on_behalf_of = ?2, updated_at = ?3, failure = NULL
-             WHERE id = ?1 AND state = 'editing'",
-            params![draft_id, sealed, now],
-        )?;
-        if changed != 1 {
-            return Err(DossierError::NotEditable);
-        }
-        for field in procedure.form.iter().filter(|f| {
-            f.prefill
-                .is_some_and(motcua_protocol::on_behalf::is_identity_source)
-        }) {
-            match locks.value(field) {
-                Some(value) => {
-                    let sealed = self
-                        .sealer
-                        .seal(&field_context(draft_id, &field.id), value.as_bytes())?;
-                    tx.execute(
-                        "INSERT INTO draft_fields (draft_id, field_id, sealed, prefilled, updated_at)
-                         VALUES (?1, ?2, ?3, 1, ?4)
-                         ON CONFLICT(draft_id, field_id) DO UPDATE
-                         SET sealed = ?3, prefilled = 1, updated_at = ?4",
-                        params![draft_id, field.id, sealed, now],
-                    )?;
-                }
+            .map(|field| (field.id.clone(), locks.value(field)))
+            .collect();
+        let fields: Vec<BoundField<'_>> = bound
+            .iter()
+            .filter_map(|(field_id, value)| match value {
+                Some(value) => Some(BoundField::Set { field_id, value }),
                 // The filer's birth date or address is not the person's: typed anew.
-                None if on_behalf.is_some() => {
-                    tx.execute(
-                        "DELETE FROM draft_fields WHERE draft_id = ?1 AND field_id = ?2",
-                        params![draft_id, field.id],
-                    )?;
-                }
+                None if on_behalf.is_some() => Some(BoundField::Clear { field_id }),
                 // Back to the filer, a value the identity does not release stays as typed.
-                None => {}
-            }
-        }
-        tx.commit()?;
-        drop(connection);
+                None => None,
+            })
+            .collect();
+        store::save(
+            &self.database,
+            draft_id,
+            on_behalf.as_ref(),
+            &fields,
+            unix_now(),
+        )?;
         tracing::info!(on_behalf = on_behalf.is_some(), "draft filer changed");
         self.draft(draft_id)
     }

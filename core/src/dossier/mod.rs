@@ -322,10 +322,10 @@ impl DossierArea {
         let stored = drafts::load_fields(&connection, &self.sealer, draft_id)?;
         let attachments = drafts::load_attachments(&connection, &self.sealer, draft_id)?;
         let requested = match &row.answers_dossier {
-            Some(code) => supplement::requested_items(&connection, &self.sealer, code)?,
+            Some(code) => crate::store::tracking::requested_items(&connection, &self.sealer, code)?,
             None => Vec::new(),
         };
-        let on_behalf_of = binding::load(&connection, &self.sealer, draft_id)?;
+        let on_behalf_of = crate::store::on_behalf::load(&connection, &self.sealer, draft_id)?;
         drop(connection);
         let procedure = self.procedure(&row.procedure_code)?;
         if row.answers_dossier.is_some() {
@@ -396,7 +396,7 @@ impl DossierArea {
         let row = drafts::load_draft(&connection, draft_id)?;
         let stored = drafts::load_fields(&connection, &self.sealer, draft_id)?;
         let attachments = drafts::load_attachments(&connection, &self.sealer, draft_id)?;
-        let on_behalf_of = binding::load(&connection, &self.sealer, draft_id)?;
+        let on_behalf_of = crate::store::on_behalf::load(&connection, &self.sealer, draft_id)?;
         drop(connection);
         if row.answers_dossier.is_some() {
             return Ok(supplement::problems(&stored, &attachments));

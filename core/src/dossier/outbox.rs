@@ -72,12 +72,6 @@ impl From<DossierError> for Failure {
     }
 }
 
-impl From<rusqlite::Error> for Failure {
-    fn from(error: rusqlite::Error) -> Self {
-        Failure::Local(error.into())
-    }
-}
-
 impl From<StoreError> for Failure {
     fn from(error: StoreError) -> Self {
         Failure::Local(error.into())
@@ -296,7 +290,7 @@ impl Outbox {
                 let row = drafts::load_draft(&connection, &id)?;
                 let fields = drafts::load_fields(&connection, sealer, &id)?;
                 let attachments = drafts::load_attachments(&connection, sealer, &id)?;
-                let on_behalf_of = super::binding::load(&connection, sealer, &id)?;
+                let on_behalf_of = crate::store::on_behalf::load(&connection, sealer, &id)?;
                 Ok::<_, DossierError>((row, fields, attachments, on_behalf_of))
             })
             .await?;

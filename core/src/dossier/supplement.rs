@@ -5,12 +5,9 @@
 
 use motcua_protocol::lifecycle::{ActionKind, MAX_NOTE_CHARS};
 use motcua_protocol::validation::{FieldError, FieldErrorKind, is_forbidden_in_free_text};
-use rusqlite::{Connection, OptionalExtension as _, params};
 
 use super::{DossierArea, DossierError, DraftView, FieldState, new_draft_id, unix_now};
 use crate::store::drafts::{self, StoredAttachment, StoredField};
-use crate::store::policy::DOSSIER_EVENT_MISSING;
-use crate::store::seal::Sealer;
 
 /// The one field of a supplement answer: the citizen's note to the desk (optional, at
 /// most [`MAX_NOTE_CHARS`] characters).
@@ -34,11 +31,8 @@ impl DossierArea {
             }
         }
         self.check_citizen_action(code, ActionKind::AnswerSupplement)?;
-        let procedure_code: String = self.database.connection()?.query_row(
-            "SELECT procedure_code FROM dossiers WHERE code = ?1",
-            params![code],
-            |r| r.get(0),
-        )?;
+        let procedure_code = crate::store::outbox::filed_procedure(&self.database, code)?
+            .ok_or_else(|| DossierError::UnknownDossier(code.to_owned()))?;
         // The catalog must know the procedure: the answer's documents are checked against
         // it. A dossier first seen through sync has no procedure code stored yet.
         let procedure_code = if procedure_code.is_empty() {
@@ -49,11 +43,7 @@ impl DossierArea {
         self.procedure(&procedure_code)?;
         let id = new_draft_id()?;
         let now = unix_now();
-        self.database.connection()?.execute(
-            "INSERT INTO drafts (id, procedure_code, state, created_at, updated_at, answers_dossier)
-             VALUES (?1, ?2, 'editing', ?3, ?3, ?4)",
-            params![id, procedure_code, now, code],
-        )?;
+        drafts::create_supplement_answer(&self.database, &id, &procedure_code, code, now)?;
         tracing::info!("supplement answer started");
         self.draft(&id)
     }
@@ -61,14 +51,8 @@ impl DossierArea {
     /// The procedure of a dossier the device learned of through sync only: the dossier
     /// code does not carry it, the submitting draft does.
     fn procedure_of_dossier(&self, code: &str) -> Result<String, DossierError> {
-        self.database
-            .connection()?
-            .query_row(
-                "SELECT procedure_code FROM drafts WHERE dossier_code = ?1 AND answers_dossier IS NULL",
-                params![code],
-                |r| r.get(0),
-            )
-            .map_err(|_| DossierError::UnknownDossier(code.to_owned()))
+        drafts::procedure_of_filed(&self.database, code)?
+            .ok_or_else(|| DossierError::UnknownDossier(code.to_owned()))
     }
 }
 
@@ -134,30 +118,4 @@ pub(super) fn problems(
         });
     }
     problems
-}
-
-/// What the desk asked for in its latest supplement request of dossier `code`.
-pub(super) fn requested_items(
-    conn: &Connection,
-    sealer: &Sealer,
-    code: &str,
-) -> Result<Vec<String>, DossierError> {
-    let row: Option<(i64, Option<String>)> = conn
-        .query_row(
-            "SELECT seq, missing FROM dossier_events
-             WHERE code = ?1 AND status = 'supplement_requested'
-             ORDER BY seq DESC LIMIT 1",
-            params![code],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let missing = match row {
-        Some((seq, stored)) => {
-            DOSSIER_EVENT_MISSING.open_opt(sealer, &seq.to_string(), stored.as_deref())?
-        }
-        None => None,
-    };
-    Ok(missing
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default())
 }

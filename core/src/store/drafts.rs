@@ -125,6 +125,39 @@ pub(crate) fn open_supplement_answer(
         .optional()?)
 }
 
+/// Starts draft `id`, at `now`, answering the supplement request of dossier
+/// `dossier_code` (of `procedure_code`).
+pub(crate) fn create_supplement_answer(
+    database: &Database,
+    id: &str,
+    procedure_code: &str,
+    dossier_code: &str,
+    now: i64,
+) -> Result<(), DossierError> {
+    database.connection()?.execute(
+        "INSERT INTO drafts (id, procedure_code, state, created_at, updated_at, answers_dossier)
+         VALUES (?1, ?2, 'editing', ?3, ?3, ?4)",
+        params![id, procedure_code, now, dossier_code],
+    )?;
+    Ok(())
+}
+
+/// The procedure of the draft that filed dossier `dossier_code` on this device, if one
+/// did (a dossier first seen in a sync does not carry its procedure).
+pub(crate) fn procedure_of_filed(
+    database: &Database,
+    dossier_code: &str,
+) -> Result<Option<String>, DossierError> {
+    Ok(database
+        .connection()?
+        .query_row(
+            "SELECT procedure_code FROM drafts WHERE dossier_code = ?1 AND answers_dossier IS NULL",
+            params![dossier_code],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 pub(crate) fn load_fields(
     conn: &Connection,
     sealer: &Sealer,
@@ -425,4 +458,72 @@ pub(crate) fn freeze_into_outbox(
     }
     tx.commit()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::secure_store::MemorySecureStore;
+
+    fn database(dir: &std::path::Path) -> Database {
+        Database::open(dir, Arc::new(MemorySecureStore::new())).unwrap()
+    }
+
+    fn summary(code: &str) -> motcua_protocol::api::dossiers::DossierSummary {
+        serde_json::from_value(serde_json::json!({
+            "code": code,
+            "procedure_code": "1.004194",
+            "status": "processing",
+            "submitted_at": "2026-12-01T08:00:00+07:00",
+            "attachments": [],
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_supplement_answer_is_a_draft_answering_its_dossier() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = database(dir.path());
+        assert!(
+            open_supplement_answer(&db.connection().unwrap(), "D1")
+                .unwrap()
+                .is_none()
+        );
+        create_supplement_answer(&db, "a1", "1.004194", "D1", 100).unwrap();
+        let open = open_supplement_answer(&db.connection().unwrap(), "D1")
+            .unwrap()
+            .unwrap();
+        assert_eq!(open.id, "a1");
+        assert_eq!(open.answers_dossier.as_deref(), Some("D1"));
+        assert_eq!((open.state, open.updated_at), (DraftState::Editing, 100));
+        assert!(
+            open_supplement_answer(&db.connection().unwrap(), "D2")
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn the_procedure_of_a_filed_dossier_is_its_submissions_not_its_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = database(dir.path());
+        create(&db, "d1", "1.004194", 100, &[]).unwrap();
+        freeze_into_outbox(&db, "d1", "key-1", 100).unwrap();
+        assert_eq!(
+            procedure_of_filed(&db, "D1").unwrap(),
+            None,
+            "not delivered yet"
+        );
+        super::super::outbox::delivered(&db, "d1", &summary("D1"), false, 200).unwrap();
+        create_supplement_answer(&db, "a1", "2.000001", "D1", 300).unwrap();
+        freeze_into_outbox(&db, "a1", "key-2", 300).unwrap();
+        super::super::outbox::delivered(&db, "a1", &summary("D1"), true, 400).unwrap();
+        assert_eq!(
+            procedure_of_filed(&db, "D1").unwrap().as_deref(),
+            Some("1.004194")
+        );
+        assert_eq!(procedure_of_filed(&db, "D9").unwrap(), None);
+    }
 }

@@ -194,6 +194,22 @@ pub(crate) fn filed(database: &Database) -> Result<Vec<FiledDossier>, StoreError
         .collect()
 }
 
+/// The procedure of filed dossier `code` (empty for a dossier first seen in a sync), if
+/// the device knows the dossier.
+pub(crate) fn filed_procedure(
+    database: &Database,
+    code: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(database
+        .connection()?
+        .query_row(
+            "SELECT procedure_code FROM dossiers WHERE code = ?1",
+            params![code],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// Dossier `code`'s status as this device last learned it, if it knows the dossier.
 pub(crate) fn local_status(
     database: &Database,

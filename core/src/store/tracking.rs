@@ -10,10 +10,11 @@
 use motcua_protocol::api::payments::PaymentStatus;
 use motcua_protocol::api::tracking::{StatusChange, SyncResponse};
 use motcua_protocol::dossier::DossierStatus;
-use rusqlite::{OptionalExtension as _, params};
+use rusqlite::{Connection, OptionalExtension as _, params};
 
 use super::payments::kept_status;
 use super::policy::{DOSSIER_EVENT_MISSING, DOSSIER_EVENT_NOTE, DOSSIER_EVENT_REASON};
+use super::seal::Sealer;
 use super::{Database, StoreError};
 
 /// A status as the phone's tables hold it (the protocol's wire name, written from
@@ -170,6 +171,34 @@ pub(crate) fn load(database: &Database, code: &str) -> Result<Option<StoredDossi
     }))
 }
 
+/// What the desk asked for in its latest supplement request of dossier `code` (opened;
+/// empty without a request, or when its list does not parse), on the caller's
+/// connection.
+pub(crate) fn requested_items(
+    connection: &Connection,
+    sealer: &Sealer,
+    code: &str,
+) -> Result<Vec<String>, StoreError> {
+    let row: Option<(i64, Option<String>)> = connection
+        .query_row(
+            "SELECT seq, missing FROM dossier_events
+             WHERE code = ?1 AND status = 'supplement_requested'
+             ORDER BY seq DESC LIMIT 1",
+            params![code],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let missing = match row {
+        Some((seq, stored)) => {
+            DOSSIER_EVENT_MISSING.open_opt(sealer, &seq.to_string(), stored.as_deref())?
+        }
+        None => None,
+    };
+    Ok(missing
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -288,5 +317,44 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn what_was_asked_for_is_the_latest_supplement_requests_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = database(dir.path());
+        let requested = |code: &str| requested_items(&db.connection().unwrap(), db.sealer(), code);
+        assert!(requested("D1").unwrap().is_empty());
+        let mut first = change(1, "D1", DossierStatus::SupplementRequested);
+        first.missing = vec!["Tờ khai".into(), "Ảnh 4x6".into()];
+        let mut second = change(3, "D1", DossierStatus::SupplementRequested);
+        second.missing = vec!["Bản sao CCCD".into()];
+        let mut other = change(4, "D2", DossierStatus::SupplementRequested);
+        other.missing = vec!["Giấy ủy quyền".into()];
+        save_page(
+            &db,
+            &page(
+                4,
+                vec![
+                    first,
+                    change(2, "D1", DossierStatus::Processing),
+                    second,
+                    other,
+                ],
+            ),
+        )
+        .unwrap();
+        assert_eq!(requested("D1").unwrap(), ["Bản sao CCCD"]);
+        assert_eq!(requested("D2").unwrap(), ["Giấy ủy quyền"]);
+        // Sealed for its own event: moved to another, it does not open.
+        db.connection()
+            .unwrap()
+            .execute(
+                "UPDATE dossier_events SET missing = (SELECT missing FROM dossier_events WHERE seq = 1)
+                 WHERE seq = 3",
+                [],
+            )
+            .unwrap();
+        assert!(requested("D1").is_err());
     }
 }
