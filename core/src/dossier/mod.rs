@@ -458,7 +458,11 @@ impl DossierArea {
         listener: Option<Arc<dyn UploadListener>>,
     ) -> Result<DeliveryOutcome, DossierError> {
         {
-            let row = drafts::load_draft(&*self.database.connection()?, draft_id)?;
+            let id = draft_id.to_owned();
+            let row = self
+                .database
+                .blocking(move |database| drafts::load_draft(&*database.connection()?, &id))
+                .await?;
             match row.state {
                 DraftState::Submitted => {
                     return Ok(DeliveryOutcome::Delivered {
@@ -475,7 +479,8 @@ impl DossierArea {
                         // The dossier was filed at the procedure's level already; what
                         // matters now is that the desk is still waiting for the answer.
                         Some(code) => {
-                            self.check_citizen_action(code, ActionKind::AnswerSupplement)?;
+                            self.check_citizen_action_async(code, ActionKind::AnswerSupplement)
+                                .await?;
                         }
                         None => {
                             let procedure = self.procedure(&row.procedure_code)?;
@@ -491,8 +496,12 @@ impl DossierArea {
                         return Err(DossierError::Invalid(problems));
                     }
                     let key = random_id(24)?;
-                    let now = unix_now();
-                    drafts::freeze_into_outbox(&self.database, draft_id, &key, now)?;
+                    let (id, now) = (draft_id.to_owned(), unix_now());
+                    self.database
+                        .blocking(move |database| {
+                            drafts::freeze_into_outbox(database, &id, &key, now)
+                        })
+                        .await?;
                 }
             }
         }
