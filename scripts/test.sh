@@ -36,6 +36,19 @@ if ! command -v zbarimg >/dev/null; then
     $sudo apt-get install -y -qq zbar-tools
 fi
 
+# The portal's PostgreSQL engine is tested on a throw-away cluster each test makes itself
+# (portal/tests/common/postgres.rs: initdb in a temporary directory, a loopback port); only
+# Debian's server binaries are needed, never a running service: no main cluster is made.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -z "${MOTCUA_PG_BIN:-}" ]; then
+    echo "==> installing PostgreSQL's server binaries (Debian's postgresql; no cluster, no service)"
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.conf >/dev/null
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq postgresql
+fi
+
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 

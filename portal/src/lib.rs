@@ -21,6 +21,7 @@ mod secrets;
 mod server;
 mod session;
 mod staff;
+pub mod store;
 mod tracking;
 mod upload_cleanup;
 mod uploads;

@@ -14,6 +14,7 @@ use tempfile::TempDir;
 use url::Url;
 
 pub mod answers;
+pub mod postgres;
 pub mod raw;
 pub mod staff;
 pub mod tus;
