@@ -392,21 +392,41 @@ impl DossierArea {
 
     /// Every problem that would stop the draft from being submitted.
     pub fn validate(&self, draft_id: &str) -> Result<Vec<FieldError>, DossierError> {
-        let connection = self.database.connection()?;
+        Self::validate_in(
+            &self.database,
+            &self.sealer,
+            &self.identity,
+            &self.catalog,
+            draft_id,
+        )
+    }
+
+    /// [`DossierArea::validate`] with the parts it reads, so that [`DossierArea::submit`]
+    /// can run it on the blocking pool (store, catalog and identity reads are blocking).
+    fn validate_in(
+        database: &Database,
+        sealer: &Sealer,
+        identity: &Identity,
+        catalog: &CatalogArea,
+        draft_id: &str,
+    ) -> Result<Vec<FieldError>, DossierError> {
+        let connection = database.connection()?;
         let row = drafts::load_draft(&connection, draft_id)?;
-        let stored = drafts::load_fields(&connection, &self.sealer, draft_id)?;
-        let attachments = drafts::load_attachments(&connection, &self.sealer, draft_id)?;
-        let on_behalf_of = crate::store::on_behalf::load(&connection, &self.sealer, draft_id)?;
+        let stored = drafts::load_fields(&connection, sealer, draft_id)?;
+        let attachments = drafts::load_attachments(&connection, sealer, draft_id)?;
+        let on_behalf_of = crate::store::on_behalf::load(&connection, sealer, draft_id)?;
         drop(connection);
         if row.answers_dossier.is_some() {
             return Ok(supplement::problems(&stored, &attachments));
         }
-        let procedure = self.procedure(&row.procedure_code)?;
+        let procedure = catalog
+            .procedure(&row.procedure_code)?
+            .ok_or_else(|| DossierError::UnknownProcedure(row.procedure_code.clone()))?;
         let values: BTreeMap<String, String> =
             stored.into_iter().map(|f| (f.field_id, f.value)).collect();
         let mut problems = validate_form(&procedure, &values, &validation_context());
         // What the portal would refuse at intake, found before the network is needed.
-        let profile = self.identity.profile()?;
+        let profile = identity.profile()?;
         problems.extend(
             binding::Locks::new(profile.as_ref(), on_behalf_of.as_ref())
                 .problems(&procedure, &values),
@@ -471,10 +491,17 @@ impl DossierArea {
                 }
                 DraftState::Submitting => {}
                 DraftState::Editing => {
+                    // The identity's, the catalog's and the draft's reads are blocking:
+                    // on the blocking pool, in the order the checks are made.
+                    let identity = Arc::clone(&self.identity);
                     let level = self
-                        .identity
-                        .identity_level()?
-                        .ok_or(DossierError::Identity(IdentityError::NotLoggedIn))?;
+                        .database
+                        .blocking(move |_| {
+                            identity
+                                .identity_level()?
+                                .ok_or(DossierError::Identity(IdentityError::NotLoggedIn))
+                        })
+                        .await?;
                     match &row.answers_dossier {
                         // The dossier was filed at the procedure's level already; what
                         // matters now is that the desk is still waiting for the answer.
@@ -483,7 +510,16 @@ impl DossierArea {
                                 .await?;
                         }
                         None => {
-                            let procedure = self.procedure(&row.procedure_code)?;
+                            let (catalog, code) =
+                                (Arc::clone(&self.catalog), row.procedure_code.clone());
+                            let procedure = self
+                                .database
+                                .blocking(move |_| {
+                                    catalog
+                                        .procedure(&code)?
+                                        .ok_or(DossierError::UnknownProcedure(code))
+                                })
+                                .await?;
                             if level < procedure.required_identity_level {
                                 return Err(DossierError::IdentityLevelTooLow {
                                     required: procedure.required_identity_level.number(),
@@ -491,7 +527,18 @@ impl DossierArea {
                             }
                         }
                     }
-                    let problems = self.validate(draft_id)?;
+                    let (sealer, identity, catalog, id) = (
+                        Arc::clone(&self.sealer),
+                        Arc::clone(&self.identity),
+                        Arc::clone(&self.catalog),
+                        draft_id.to_owned(),
+                    );
+                    let problems = self
+                        .database
+                        .blocking(move |database| {
+                            Self::validate_in(database, &sealer, &identity, &catalog, &id)
+                        })
+                        .await?;
                     if !problems.is_empty() {
                         return Err(DossierError::Invalid(problems));
                     }
