@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use crate::store::sql::{Connection, OptionalExtension as _, params};
 use axum::extract::{Path as AxumPath, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
@@ -12,7 +13,6 @@ use motcua_protocol::catalog::{Alias, AliasesFile, Catalog, Procedure, Procedure
 use motcua_protocol::catalog_delivery::{
     CatalogSummary, VersionManifest, delta, detail_version, short_digest,
 };
-use rusqlite::{Connection, OptionalExtension as _, params};
 use serde::Deserialize;
 
 use crate::AppState;

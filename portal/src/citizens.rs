@@ -1,8 +1,8 @@
 //! Demo citizens of the built-in provider: fictional people with realistic data, seeded
 //! idempotently into the database at start.
 
+use crate::store::sql::{Connection, OptionalExtension, params};
 use motcua_protocol::identity::IdentityLevel;
-use rusqlite::{Connection, OptionalExtension, params};
 
 /// A fictional citizen one can log in as at the built-in provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +82,7 @@ pub(crate) struct ProviderCitizen {
 }
 
 /// Inserts or updates the demo citizens; running it again changes nothing.
-pub(crate) fn seed(conn: &Connection) -> rusqlite::Result<()> {
+pub(crate) fn seed(conn: &Connection) -> crate::store::sql::Result<()> {
     let mut statement = conn.prepare(
         "INSERT INTO demo_citizens (subject, full_name, personal_id, birth_date, address, level, position)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -105,7 +105,7 @@ pub(crate) fn seed(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ProviderCitizen> {
+fn from_row(row: &crate::store::sql::Row<'_>) -> crate::store::sql::Result<ProviderCitizen> {
     Ok(ProviderCitizen {
         subject: row.get(0)?,
         full_name: row.get(1)?,
@@ -117,7 +117,7 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ProviderCitizen> {
 }
 
 /// All citizens of the provider, in display order.
-pub(crate) fn list(conn: &Connection) -> rusqlite::Result<Vec<ProviderCitizen>> {
+pub(crate) fn list(conn: &Connection) -> crate::store::sql::Result<Vec<ProviderCitizen>> {
     let mut statement = conn.prepare_cached(
         "SELECT subject, full_name, personal_id, birth_date, address, level
          FROM demo_citizens ORDER BY position, subject",
@@ -127,7 +127,10 @@ pub(crate) fn list(conn: &Connection) -> rusqlite::Result<Vec<ProviderCitizen>> 
 }
 
 /// One citizen by subject.
-pub(crate) fn find(conn: &Connection, subject: &str) -> rusqlite::Result<Option<ProviderCitizen>> {
+pub(crate) fn find(
+    conn: &Connection,
+    subject: &str,
+) -> crate::store::sql::Result<Option<ProviderCitizen>> {
     conn.query_row(
         "SELECT subject, full_name, personal_id, birth_date, address, level
          FROM demo_citizens WHERE subject = ?1",

@@ -456,7 +456,12 @@ pub(crate) fn db_path(data_dir: &Path) -> PathBuf {
 /// [`crate::private_files`]) and migrates the database. Before the migration that removes
 /// the private keys from this file, copies the signing ones into the key store, and after
 /// it rewrites the file so that their bytes are gone.
-pub(crate) fn open(data_dir: &Path) -> Result<Connection, PortalError> {
+pub(crate) fn open(data_dir: &Path) -> Result<crate::store::sql::Connection, PortalError> {
+    open_sqlite(data_dir).map(crate::store::sql::Connection::sqlite)
+}
+
+/// [`open`], as rusqlite's connection (for the migration tests and SQLite's own upkeep).
+pub(crate) fn open_sqlite(data_dir: &Path) -> Result<Connection, PortalError> {
     private_files::prepare_data_dir(data_dir)?;
     let path = db_path(data_dir);
     // SQLite keeps an existing file's mode and gives `-wal` and `-shm` the main file's.
@@ -562,35 +567,75 @@ fn scrub_moved_keys(conn: &Connection) -> Result<(), PortalError> {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TaskFailed;
 
-/// The shared connection. All work happens in `spawn_blocking`, never on the executor.
+/// The portal's store, on either engine (decision 0009). All work happens in
+/// `spawn_blocking`, never on the executor: on SQLite with the one shared connection, on
+/// PostgreSQL with a connection from the pool (waited for on the executor first, so that
+/// no blocking thread sits waiting for the pool).
 #[derive(Clone)]
 pub(crate) struct Db {
-    conn: Arc<Mutex<Connection>>,
+    engine: Engine,
+}
+
+#[derive(Clone)]
+enum Engine {
+    Sqlite(Arc<Mutex<crate::store::sql::Connection>>),
+    Postgres(deadpool_postgres::Pool),
 }
 
 impl Db {
-    /// Wraps an opened connection.
-    pub(crate) fn new(conn: Connection) -> Db {
+    /// Wraps an opened SQLite connection.
+    pub(crate) fn new(conn: crate::store::sql::Connection) -> Db {
         Db {
-            conn: Arc::new(Mutex::new(conn)),
+            engine: Engine::Sqlite(Arc::new(Mutex::new(conn))),
         }
     }
 
-    /// Runs `work` with the connection on a blocking thread.
+    /// A store on a PostgreSQL pool (migrated by [`crate::store::postgres::migrate`]).
+    pub(crate) fn postgres(pool: deadpool_postgres::Pool) -> Db {
+        Db {
+            engine: Engine::Postgres(pool),
+        }
+    }
+
+    /// Which engine, for the log and the status page: `sqlite` or `postgres`.
+    pub(crate) fn engine_name(&self) -> &'static str {
+        match self.engine {
+            Engine::Sqlite(_) => "sqlite",
+            Engine::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Runs `work` with a connection on a blocking thread.
     pub(crate) async fn call<R, F>(&self, work: F) -> Result<R, TaskFailed>
     where
         R: Send + 'static,
-        F: FnOnce(&mut Connection) -> R + Send + 'static,
+        F: FnOnce(&mut crate::store::sql::Connection) -> R + Send + 'static,
     {
-        let conn = Arc::clone(&self.conn);
-        tokio::task::spawn_blocking(move || {
-            // A panic elsewhere cannot leave a transaction open (it rolls back on drop), so a
-            // poisoned lock still guards a usable connection.
-            let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            work(&mut guard)
-        })
-        .await
-        .map_err(|error| {
+        let joined = match &self.engine {
+            Engine::Sqlite(conn) => {
+                let conn = Arc::clone(conn);
+                tokio::task::spawn_blocking(move || {
+                    // A panic elsewhere cannot leave a transaction open (it rolls back on
+                    // drop), so a poisoned lock still guards a usable connection.
+                    let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                    work(&mut guard)
+                })
+                .await
+            }
+            Engine::Postgres(pool) => {
+                let client = pool.get().await.map_err(|error| {
+                    tracing::error!(%error, "no PostgreSQL connection");
+                    TaskFailed
+                })?;
+                let runtime = tokio::runtime::Handle::current();
+                tokio::task::spawn_blocking(move || {
+                    let mut conn = crate::store::sql::Connection::postgres(client, runtime);
+                    work(&mut conn)
+                })
+                .await
+            }
+        };
+        joined.map_err(|error| {
             tracing::error!(%error, "database task failed");
             TaskFailed
         })
@@ -619,7 +664,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let data_dir = dir.path().join("nested").join("data");
         {
-            let conn = open(&data_dir).unwrap();
+            let conn = open_sqlite(&data_dir).unwrap();
             let version: i64 = conn
                 .pragma_query_value(None, "user_version", |row| row.get(0))
                 .unwrap();
@@ -640,7 +685,7 @@ mod tests {
             .unwrap();
         }
         assert!(db_path(&data_dir).is_file());
-        let conn = open(&data_dir).unwrap();
+        let conn = open_sqlite(&data_dir).unwrap();
         let count: i64 = conn
             .query_row("SELECT count(*) FROM citizens", [], |row| row.get(0))
             .unwrap();
@@ -691,7 +736,7 @@ mod tests {
                     .unwrap();
                 }
             }
-            let conn = open(dir.path()).unwrap();
+            let conn = open_sqlite(dir.path()).unwrap();
             let (status, updated_at): (String, i64) = conn
                 .query_row(
                     "SELECT status, updated_at FROM dossiers WHERE id = 7",
@@ -762,7 +807,7 @@ mod tests {
             )
             .unwrap();
         }
-        drop(open(dir.path()).unwrap());
+        drop(open_sqlite(dir.path()).unwrap());
         let keys = KeyStore::open(dir.path()).unwrap();
         assert_eq!(
             keys.get(Purpose::IdToken, "s2").unwrap(),
@@ -789,7 +834,7 @@ mod tests {
     #[test]
     fn events_and_audit_rows_cannot_be_changed() {
         let dir = tempfile::tempdir().unwrap();
-        let conn = open(dir.path()).unwrap();
+        let conn = open_sqlite(dir.path()).unwrap();
         conn.execute_batch(
             "INSERT INTO citizens (id, issuer, subject, full_name, identity_level, created_at,
                                    updated_at)
@@ -822,7 +867,7 @@ mod tests {
     #[test]
     fn foreign_keys_are_enforced() {
         let dir = tempfile::tempdir().unwrap();
-        let conn = open(dir.path()).unwrap();
+        let conn = open_sqlite(dir.path()).unwrap();
         let result = conn.execute(
             "INSERT INTO sessions (citizen_id, created_at) VALUES (999, 0)",
             [],

@@ -4,6 +4,7 @@
 //!
 //! Every staff account sees every dossier of the portal (one receiving agency per portal).
 
+use crate::store::sql::{Connection, params};
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::StatusCode;
@@ -16,7 +17,6 @@ use motcua_protocol::dossier::DossierStatus;
 use motcua_protocol::identity::IdentityLevel;
 use motcua_protocol::lifecycle::{ActionKind, TransitionError};
 use motcua_protocol::validation::ValidationContext;
-use rusqlite::{Connection, params};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -74,43 +74,45 @@ pub(crate) async fn queue(
     let catalog_state = state.clone();
     let items = state
         .db
-        .call(move |conn| -> rusqlite::Result<Vec<DeskQueueItem>> {
-            let today = date_of(&VnTime::now());
-            conn.prepare_cached(&format!(
-                "SELECT {ROW_COLUMNS}, c.full_name, d.on_behalf_of
+        .call(
+            move |conn| -> crate::store::sql::Result<Vec<DeskQueueItem>> {
+                let today = date_of(&VnTime::now());
+                conn.prepare_cached(&format!(
+                    "SELECT {ROW_COLUMNS}, c.full_name, d.on_behalf_of
                  FROM dossiers d JOIN citizens c ON c.id = d.citizen_id
                  WHERE (?1 IS NULL OR d.status = ?1)
                  ORDER BY d.id LIMIT ?2 OFFSET ?3"
-            ))?
-            .query_map(
-                params![status.map(DossierStatus::as_str), limit, offset],
-                |row| {
-                    let dossier = DossierRow::from_row(row)?;
-                    let applicant_name: String = row.get(ROW_COLUMN_COUNT)?;
-                    let on_behalf_of =
-                        identity_binding::from_column(row.get(ROW_COLUMN_COUNT + 1)?)?;
-                    let overdue = dossier.overdue(today);
-                    let procedure_name_vi = catalog_state
-                        .catalog
-                        .procedure(&dossier.procedure_code)
-                        .map(|procedure| procedure.name_vi.clone());
-                    Ok(DeskQueueItem {
-                        code: dossier.code,
-                        procedure_code: dossier.procedure_code,
-                        procedure_name_vi,
-                        status: dossier.status,
-                        submitted_at: dossier.submitted_at,
-                        received_at: dossier.received_at,
-                        appointment_date: dossier.appointment_date,
-                        overdue,
-                        supplement_requests: dossier.supplement_requests,
-                        applicant_name,
-                        on_behalf_of_name: on_behalf_of.map(|person| person.full_name),
-                    })
-                },
-            )?
-            .collect()
-        })
+                ))?
+                .query_map(
+                    params![status.map(DossierStatus::as_str), limit, offset],
+                    |row| {
+                        let dossier = DossierRow::from_row(row)?;
+                        let applicant_name: String = row.get(ROW_COLUMN_COUNT)?;
+                        let on_behalf_of =
+                            identity_binding::from_column(row.get(ROW_COLUMN_COUNT + 1)?)?;
+                        let overdue = dossier.overdue(today);
+                        let procedure_name_vi = catalog_state
+                            .catalog
+                            .procedure(&dossier.procedure_code)
+                            .map(|procedure| procedure.name_vi.clone());
+                        Ok(DeskQueueItem {
+                            code: dossier.code,
+                            procedure_code: dossier.procedure_code,
+                            procedure_name_vi,
+                            status: dossier.status,
+                            submitted_at: dossier.submitted_at,
+                            received_at: dossier.received_at,
+                            appointment_date: dossier.appointment_date,
+                            overdue,
+                            supplement_requests: dossier.supplement_requests,
+                            applicant_name,
+                            on_behalf_of_name: on_behalf_of.map(|person| person.full_name),
+                        })
+                    },
+                )?
+                .collect()
+            },
+        )
         .await??;
     json_of(&items)
 }
@@ -121,7 +123,7 @@ fn desk_dossier(
     state: &AppState,
     row: DossierRow,
     role: StaffRole,
-) -> rusqlite::Result<DeskDossier> {
+) -> crate::store::sql::Result<DeskDossier> {
     let (applicant, fields, on_behalf_of): (Applicant, String, Option<String>) = conn
         .prepare_cached(
             "SELECT c.full_name, c.personal_id, c.birth_date, c.address, c.identity_level,
@@ -141,9 +143,8 @@ fn desk_dossier(
                 r.get(6)?,
             ))
         })?;
-    let fields = serde_json::from_str(&fields).map_err(|error| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(error))
-    })?;
+    let fields = serde_json::from_str(&fields)
+        .map_err(|error| crate::store::sql::Error::decode(Box::new(error)))?;
     let on_behalf_of = identity_binding::from_column(on_behalf_of)?;
     let (filing_notice_vi, filing_notice_en) = on_behalf_of
         .as_ref()
@@ -165,7 +166,7 @@ fn desk_dossier(
                 file_name: r.get(4)?,
             })
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::sql::Result<_>>()?;
     let timeline = workflow::timeline(conn, row.id)?;
     let receipt = receipts::text_of(conn, row.id)?;
     let procedure = state.catalog.procedure(&row.procedure_code);
@@ -223,12 +224,14 @@ pub(crate) async fn get_one(
     let inner = state.clone();
     let found = state
         .db
-        .call(move |conn| -> rusqlite::Result<Option<DeskDossier>> {
-            match load_by_code(conn, &code)? {
-                Some(row) => desk_dossier(conn, &inner, row, staff.role).map(Some),
-                None => Ok(None),
-            }
-        })
+        .call(
+            move |conn| -> crate::store::sql::Result<Option<DeskDossier>> {
+                match load_by_code(conn, &code)? {
+                    Some(row) => desk_dossier(conn, &inner, row, staff.role).map(Some),
+                    None => Ok(None),
+                }
+            },
+        )
         .await??
         .ok_or_else(ApiError::not_found)?;
     json_of(&found)
@@ -256,9 +259,9 @@ pub(crate) async fn act(
     let outcome = state
         .db
         .call(
-            move |conn| -> rusqlite::Result<Option<Result<DeskDossier, TransitionError>>> {
-                let tx =
-                    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            move |conn| -> crate::store::sql::Result<Option<Result<DeskDossier, TransitionError>>> {
+                let tx = conn
+                    .transaction_with_behavior(crate::store::sql::TransactionBehavior::Immediate)?;
                 let Some(row) = load_by_code(&tx, &code)? else {
                     return Ok(None);
                 };

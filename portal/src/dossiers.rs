@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use crate::store::sql::{Connection, OptionalExtension, Transaction, params};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
@@ -27,7 +28,6 @@ use motcua_protocol::i18n::{Lang, Localized};
 use motcua_protocol::identity::IdentityLevel;
 use motcua_protocol::on_behalf::OnBehalfOf;
 use motcua_protocol::validation::{FieldError, ValidationContext, validate_and_normalize_form};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::AppState;
 use crate::db::now;
@@ -317,8 +317,8 @@ enum Outcome {
     Refused(ApiError),
 }
 
-fn conversion(error: serde_json::Error) -> rusqlite::Error {
-    rusqlite::Error::ToSqlConversionFailure(Box::new(error))
+fn conversion(error: serde_json::Error) -> crate::store::sql::Error {
+    crate::store::sql::Error::encode(Box::new(error))
 }
 
 /// The uploads behind the attachments: each a complete upload of this citizen with the
@@ -327,7 +327,7 @@ pub(crate) fn check_uploads(
     tx: &Transaction<'_>,
     citizen_id: i64,
     attachments: &[AttachmentRef],
-) -> rusqlite::Result<Problems> {
+) -> crate::store::sql::Result<Problems> {
     let mut problems = Problems::default();
     let mut statement = tx.prepare_cached(
         "SELECT status, length, sha256, media_type FROM uploads
@@ -362,8 +362,8 @@ pub(crate) fn check_uploads(
     Ok(problems)
 }
 
-fn store(conn: &mut Connection, input: Submission) -> rusqlite::Result<Outcome> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+fn store(conn: &mut Connection, input: Submission) -> crate::store::sql::Result<Outcome> {
+    let tx = conn.transaction_with_behavior(crate::store::sql::TransactionBehavior::Immediate)?;
     let previous: Option<(Vec<u8>, i64, String)> = tx
         .prepare_cached(
             "SELECT request_hash, status, response FROM idempotency_keys
@@ -627,7 +627,7 @@ pub(crate) fn summaries(
     conn: &Connection,
     citizen_id: i64,
     code: Option<&str>,
-) -> rusqlite::Result<Vec<DossierSummary>> {
+) -> crate::store::sql::Result<Vec<DossierSummary>> {
     let today = date_of(&VnTime::now());
     let mut dossiers: Vec<(i64, DossierSummary)> = conn
         .prepare_cached(&format!(
@@ -644,7 +644,7 @@ pub(crate) fn summaries(
             summary.receipt = receipt;
             Ok((id, summary))
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::sql::Result<_>>()?;
     if dossiers.is_empty() {
         return Ok(Vec::new());
     }

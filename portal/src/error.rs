@@ -26,7 +26,10 @@ pub enum PortalError {
     },
     /// The database refused an operation.
     #[error("database error: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(#[from] crate::store::sql::Error),
+    /// The PostgreSQL database could not be reached or migrated.
+    #[error("{0}")]
+    Postgres(#[from] crate::store::postgres::PostgresError),
     /// The schema could not be migrated to the current version.
     #[error("database migration failed: {0}")]
     Migration(#[from] rusqlite_migration::Error),
@@ -212,8 +215,14 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<rusqlite::Error> for ApiError {
-    fn from(error: rusqlite::Error) -> ApiError {
+impl From<rusqlite::Error> for PortalError {
+    fn from(error: rusqlite::Error) -> PortalError {
+        PortalError::Database(error.into())
+    }
+}
+
+impl From<crate::store::sql::Error> for ApiError {
+    fn from(error: crate::store::sql::Error) -> ApiError {
         tracing::error!(%error, "database error");
         ApiError::internal()
     }

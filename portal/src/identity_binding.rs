@@ -5,13 +5,13 @@
 
 use std::collections::BTreeMap;
 
+use crate::store::sql::{Connection, OptionalExtension as _};
 use axum::http::StatusCode;
 use motcua_protocol::api::ApiErrorCode;
 use motcua_protocol::catalog::Procedure;
 use motcua_protocol::i18n::Lang;
 use motcua_protocol::on_behalf::{OnBehalfOf, VerifiedIdentity, binding_problems};
 use motcua_protocol::validation::ValidationContext;
-use rusqlite::{Connection, OptionalExtension as _};
 
 use crate::error::ApiError;
 
@@ -25,7 +25,10 @@ pub(crate) struct StoredIdentity {
 
 impl StoredIdentity {
     /// The citizen's identity, if the row exists.
-    pub(crate) fn load(conn: &Connection, citizen_id: i64) -> rusqlite::Result<Option<Self>> {
+    pub(crate) fn load(
+        conn: &Connection,
+        citizen_id: i64,
+    ) -> crate::store::sql::Result<Option<Self>> {
         conn.prepare_cached(
             "SELECT full_name, personal_id, birth_date, address FROM citizens WHERE id = ?1",
         )?
@@ -88,25 +91,21 @@ impl StoredIdentity {
 }
 
 /// The record as stored (JSON text), or `None`.
-pub(crate) fn to_column(on_behalf: Option<&OnBehalfOf>) -> rusqlite::Result<Option<String>> {
+pub(crate) fn to_column(
+    on_behalf: Option<&OnBehalfOf>,
+) -> crate::store::sql::Result<Option<String>> {
     on_behalf
         .map(serde_json::to_string)
         .transpose()
-        .map_err(|error| rusqlite::Error::ToSqlConversionFailure(Box::new(error)))
+        .map_err(|error| crate::store::sql::Error::encode(Box::new(error)))
 }
 
 /// The record of a stored column.
-pub(crate) fn from_column(text: Option<String>) -> rusqlite::Result<Option<OnBehalfOf>> {
+pub(crate) fn from_column(text: Option<String>) -> crate::store::sql::Result<Option<OnBehalfOf>> {
     text.as_deref()
         .map(serde_json::from_str)
         .transpose()
-        .map_err(|error| {
-            rusqlite::Error::FromSqlConversionFailure(
-                0,
-                rusqlite::types::Type::Text,
-                Box::new(error),
-            )
-        })
+        .map_err(|error| crate::store::sql::Error::decode(Box::new(error)))
 }
 
 /// The desk's "filed by X on behalf of Y" in Vietnamese and English.

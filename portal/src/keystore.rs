@@ -111,16 +111,26 @@ impl KeyStore {
     }
 
     /// The private half of `kid`, if the store has it.
-    pub(crate) fn get(&self, purpose: Purpose, kid: &str) -> rusqlite::Result<Option<Vec<u8>>> {
-        self.lock()
+    pub(crate) fn get(
+        &self,
+        purpose: Purpose,
+        kid: &str,
+    ) -> crate::store::sql::Result<Option<Vec<u8>>> {
+        Ok(self
+            .lock()
             .prepare_cached("SELECT pkcs8 FROM private_keys WHERE purpose = ?1 AND kid = ?2")?
             .query_row(params![purpose.name(), kid], |row| row.get(0))
-            .optional()
+            .optional()?)
     }
 
     /// Stores the private half of `kid` (durably: `synchronous = FULL`), replacing one
     /// stored under the same id.
-    pub(crate) fn put(&self, purpose: Purpose, kid: &str, pkcs8: &[u8]) -> rusqlite::Result<()> {
+    pub(crate) fn put(
+        &self,
+        purpose: Purpose,
+        kid: &str,
+        pkcs8: &[u8],
+    ) -> crate::store::sql::Result<()> {
         self.lock()
             .prepare_cached(
                 "INSERT INTO private_keys (purpose, kid, pkcs8, created_at) VALUES (?1, ?2, ?3, ?4)
@@ -131,7 +141,7 @@ impl KeyStore {
     }
 
     /// Removes the private half of `kid` (its bytes overwritten: `secure_delete`).
-    pub(crate) fn remove(&self, purpose: Purpose, kid: &str) -> rusqlite::Result<bool> {
+    pub(crate) fn remove(&self, purpose: Purpose, kid: &str) -> crate::store::sql::Result<bool> {
         let removed = self
             .lock()
             .prepare_cached("DELETE FROM private_keys WHERE purpose = ?1 AND kid = ?2")?
@@ -148,8 +158,8 @@ impl KeyStore {
         &self,
         purpose: Purpose,
         signing: &str,
-        mut known: impl FnMut(&str) -> rusqlite::Result<bool>,
-    ) -> rusqlite::Result<usize> {
+        mut known: impl FnMut(&str) -> crate::store::sql::Result<bool>,
+    ) -> crate::store::sql::Result<usize> {
         let stored: Vec<(String, i64)> = self
             .lock()
             .prepare_cached("SELECT kid, created_at FROM private_keys WHERE purpose = ?1")?

@@ -99,6 +99,11 @@ pub const DEFAULT_REFRESH_RETRY_SECS: u64 = 600;
 /// province code (`H00`) that no province has, so demo codes are never taken for real ones.
 pub const DEMO_AGENCY_CODE: &str = "000.00.00.H00";
 
+/// Default size of a process's PostgreSQL pool: the blocking threads that wait on it are
+/// cheap, the server's connections are not (`max_connections` is 100 by default, shared
+/// by every portal process).
+pub const DEFAULT_DATABASE_CONNECTIONS: usize = 16;
+
 /// Configuration of the portal; also usable as clap arguments (`motcua portal serve`).
 #[derive(clap::Args, Debug, Clone)]
 pub struct PortalConfig {
@@ -110,6 +115,15 @@ pub struct PortalConfig {
         default_value = "./motcua-portal-data"
     )]
     pub data_dir: PathBuf,
+    /// The database: none for the SQLite file in the data directory (the default, nothing
+    /// to install), or a PostgreSQL connection string (`postgres://user@host:5432/motcua`)
+    /// that several portal processes can share (see docs/deployment.md). Attachments and
+    /// the private keys stay in the data directory, which those processes then share too.
+    #[arg(long = "database", env = "MOTCUA_DATABASE_URL")]
+    pub database: Option<String>,
+    /// Most PostgreSQL connections this process opens (ignored on SQLite).
+    #[arg(long, env = "MOTCUA_DATABASE_CONNECTIONS", default_value_t = DEFAULT_DATABASE_CONNECTIONS)]
+    pub database_connections: usize,
     /// Address to listen on.
     #[arg(long, env = "MOTCUA_PORTAL_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
@@ -246,6 +260,8 @@ impl PortalConfig {
     pub fn for_tests(data_dir: &Path) -> PortalConfig {
         PortalConfig {
             data_dir: data_dir.to_path_buf(),
+            database: None,
+            database_connections: DEFAULT_DATABASE_CONNECTIONS,
             listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             public_url: None,
             issuer: None,
@@ -503,31 +519,50 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
         quota_bytes: config.upload_quota_bytes,
         expiry_secs: config.upload_expiry_secs.max(1),
     };
-    let (conn, keys, uploads, receipt_root, catalog) =
-        tokio::task::spawn_blocking(move || -> Result<_, PortalError> {
-            let mut conn = db::open(&data_dir)?;
-            let keys = keystore::KeyStore::open(&data_dir)?;
-            provider::keys::ensure_active(&mut conn, &keys, &SystemRandom::new())?;
-            let receipt_root = receipts::load_or_create_root(&data_dir)?;
-            receipts::ensure_active(&mut conn, &keys)?;
-            citizens::seed(&conn)?;
-            staff::seed(
-                &conn,
-                &SystemRandom::new(),
-                !demo_staff_off,
-                &demo_password,
-                iterations,
-            )?;
-            let uploads = uploads::UploadStore::open(&data_dir, upload_policy)?;
-            upload_cleanup::sweep_now(&mut conn, &uploads)?.log();
-            let catalog = catalog.with_history(&mut conn)?;
-            Ok((conn, keys, uploads, receipt_root, catalog))
-        })
-        .await
-        .map_err(|error| PortalError::Task(error.to_string()))??;
+    let setup = move |conn: &mut store::sql::Connection| -> Result<_, PortalError> {
+        let keys = keystore::KeyStore::open(&data_dir)?;
+        provider::keys::ensure_active(conn, &keys, &SystemRandom::new())?;
+        let receipt_root = receipts::load_or_create_root(&data_dir)?;
+        receipts::ensure_active(conn, &keys)?;
+        citizens::seed(conn)?;
+        staff::seed(
+            conn,
+            &SystemRandom::new(),
+            !demo_staff_off,
+            &demo_password,
+            iterations,
+        )?;
+        let uploads = uploads::UploadStore::open(&data_dir, upload_policy)?;
+        upload_cleanup::sweep_now(conn, &uploads)?.log();
+        let catalog = catalog.with_history(conn)?;
+        Ok((keys, uploads, receipt_root, catalog))
+    };
+    let (db, (keys, uploads, receipt_root, catalog)) = match &config.database {
+        None => {
+            let data_dir = config.data_dir.clone();
+            tokio::task::spawn_blocking(move || -> Result<_, PortalError> {
+                let mut conn = db::open(&data_dir)?;
+                let parts = setup(&mut conn)?;
+                Ok((db::Db::new(conn), parts))
+            })
+            .await
+            .map_err(|error| PortalError::Task(error.to_string()))??
+        }
+        Some(url) => {
+            let pool = store::postgres::pool(url, config.database_connections)?;
+            store::postgres::migrate(&pool).await?;
+            let db = db::Db::postgres(pool);
+            let parts = db
+                .call(setup)
+                .await
+                .map_err(|_| PortalError::Task("the start-up's database work failed".into()))??;
+            (db, parts)
+        }
+    };
+    tracing::info!(engine = db.engine_name(), "database ready");
 
     let state = AppState(Arc::new(Shared {
-        db: db::Db::new(conn),
+        db,
         rng: SystemRandom::new(),
         settings: Settings {
             provider_issuer: provider_issuer.clone(),

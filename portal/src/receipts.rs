@@ -12,6 +12,7 @@
 
 use std::path::Path;
 
+use crate::store::sql::{Connection, OptionalExtension as _, Transaction, params};
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -20,7 +21,6 @@ use motcua_protocol::receipt::{
     ApplicantDigest, IdNumber, KeyId, ReceiptFields, SigningKey, TrustList, TrustedKey,
 };
 use ring::rand::SystemRandom;
-use rusqlite::{Connection, OptionalExtension as _, Transaction, params};
 
 use crate::AppState;
 use crate::db::now;
@@ -83,7 +83,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.sync_all()
 }
 
-fn bump_sequence(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+fn bump_sequence(tx: &Transaction<'_>) -> crate::store::sql::Result<()> {
     tx.execute(
         "INSERT INTO receipt_trust_list (id, sequence) VALUES (1, 1)
          ON CONFLICT (id) DO UPDATE SET sequence = sequence + 1",
@@ -156,7 +156,7 @@ pub(crate) fn ensure_active(conn: &mut Connection, keys: &KeyStore) -> Result<Ke
 /// signing period closed now; its private half is removed), and makes a new one; returns
 /// the new id.
 pub(crate) fn rotate(conn: &mut Connection, keys: &KeyStore) -> Result<KeyId, PortalError> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let tx = conn.transaction_with_behavior(crate::store::sql::TransactionBehavior::Immediate)?;
     let at = now();
     let retired = tx.execute(
         "UPDATE receipt_keys SET active = 0, not_after = ?1 WHERE active = 1",
@@ -195,7 +195,7 @@ pub(crate) fn revoke(
     keys: &KeyStore,
     kid: KeyId,
 ) -> Result<Revocation, PortalError> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let tx = conn.transaction_with_behavior(crate::store::sql::TransactionBehavior::Immediate)?;
     let found: Option<(Option<i64>, bool)> = tx
         .query_row(
             "SELECT revoked_at, active FROM receipt_keys WHERE kid = ?1",
@@ -235,7 +235,7 @@ pub(crate) fn revoke(
 
 /// Every key, newest first (by creation: a rotated-in key's period starts a little
 /// before it was made).
-pub(crate) fn list(conn: &Connection) -> rusqlite::Result<Vec<ReceiptKeyInfo>> {
+pub(crate) fn list(conn: &Connection) -> crate::store::sql::Result<Vec<ReceiptKeyInfo>> {
     conn.prepare_cached(
         "SELECT kid, not_before, not_after, revoked_at, active FROM receipt_keys
          ORDER BY rowid DESC",
@@ -257,7 +257,7 @@ fn time(secs: i64) -> DateTime<Utc> {
 }
 
 /// The trust list as it stands.
-pub(crate) fn trust_list(conn: &Connection) -> rusqlite::Result<TrustList> {
+pub(crate) fn trust_list(conn: &Connection) -> crate::store::sql::Result<TrustList> {
     let sequence: i64 = conn
         .query_row(
             "SELECT sequence FROM receipt_trust_list WHERE id = 1",
@@ -406,7 +406,10 @@ pub(crate) fn active_signing_key(
 }
 
 /// The receipt text of a dossier, once issued.
-pub(crate) fn text_of(conn: &Connection, dossier_id: i64) -> rusqlite::Result<Option<String>> {
+pub(crate) fn text_of(
+    conn: &Connection,
+    dossier_id: i64,
+) -> crate::store::sql::Result<Option<String>> {
     conn.prepare_cached("SELECT text FROM receipts WHERE dossier_id = ?1")?
         .query_row([dossier_id], |row| row.get(0))
         .optional()
@@ -417,7 +420,7 @@ pub(crate) fn text_of(conn: &Connection, dossier_id: i64) -> rusqlite::Result<Op
 pub(crate) enum IssueError {
     /// The database failed.
     #[error(transparent)]
-    Database(#[from] rusqlite::Error),
+    Database(#[from] crate::store::sql::Error),
     /// No usable active key (cannot happen after start-up, which makes one).
     #[error("no usable receipt-signing key")]
     NoKey,
@@ -428,10 +431,10 @@ pub(crate) enum IssueError {
 
 impl IssueError {
     /// As a database error, to abort the accept's transaction (answered as 500).
-    pub(crate) fn into_sqlite(self) -> rusqlite::Error {
+    pub(crate) fn into_sqlite(self) -> crate::store::sql::Error {
         match self {
             IssueError::Database(error) => error,
-            other => rusqlite::Error::ToSqlConversionFailure(Box::new(other)),
+            other => crate::store::sql::Error::encode(Box::new(other)),
         }
     }
 }

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::store::sql::{Connection, OptionalExtension, params};
 use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
@@ -16,7 +17,6 @@ use motcua_protocol::jose::{
     Algorithm, IdTokenClaims, IdTokenError, IdTokenRules, JoseError, JwkSet, validate_id_token,
 };
 use motcua_protocol::oidc::{DISCOVERY_PATH, ProviderMetadata};
-use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::Mutex;
 use url::Url;
 
@@ -354,7 +354,7 @@ async fn validate(state: &AppState, token: String) -> Result<IdTokenClaims, ApiE
 pub(crate) fn load_profile(
     conn: &Connection,
     citizen_id: i64,
-) -> rusqlite::Result<Option<CitizenProfile>> {
+) -> crate::store::sql::Result<Option<CitizenProfile>> {
     conn.prepare_cached(
         "SELECT issuer, subject, full_name, personal_id, birth_date, address, identity_level
          FROM citizens WHERE id = ?1",
@@ -395,7 +395,7 @@ fn insert_tokens(
     now: i64,
     access_ttl: i64,
     refresh_ttl: i64,
-) -> rusqlite::Result<()> {
+) -> crate::store::sql::Result<()> {
     conn.execute(
         "INSERT INTO access_tokens (token_hash, session_id, expires_at) VALUES (?1, ?2, ?3)",
         params![
@@ -446,9 +446,9 @@ pub(crate) async fn create_session(
     let refresh_ttl = secs(state.settings.refresh_ttl_secs);
     let (tokens, profile) = state
         .db
-        .call(move |conn| -> rusqlite::Result<Option<(NewTokens, CitizenProfile)>> {
+        .call(move |conn| -> crate::store::sql::Result<Option<(NewTokens, CitizenProfile)>> {
             let now = now();
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx = conn.transaction_with_behavior(crate::store::sql::TransactionBehavior::Immediate)?;
             if !first_use(&tx, &digest, remembered_until, now)? {
                 return Ok(None);
             }
@@ -473,11 +473,11 @@ pub(crate) async fn create_session(
                 ],
                 |row| row.get(0),
             )?;
-            tx.execute(
-                "INSERT INTO sessions (citizen_id, created_at) VALUES (?1, ?2)",
+            let session_id: i64 = tx.query_row(
+                "INSERT INTO sessions (citizen_id, created_at) VALUES (?1, ?2) RETURNING id",
                 params![citizen_id, now],
+                |row| row.get(0),
             )?;
-            let session_id = tx.last_insert_rowid();
             insert_tokens(&tx, session_id, &tokens, now, access_ttl, refresh_ttl)?;
             tx.commit()?;
             Ok(Some((tokens, profile)))
@@ -506,11 +506,11 @@ fn id_token_digest(token: &str) -> Vec<u8> {
 /// Records the use of an ID token; `false` when it was used before. Forgets the tokens
 /// that can no longer be accepted.
 fn first_use(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &crate::store::sql::Transaction<'_>,
     digest: &[u8],
     remembered_until: i64,
     now: i64,
-) -> rusqlite::Result<bool> {
+) -> crate::store::sql::Result<bool> {
     tx.prepare_cached("DELETE FROM used_id_tokens WHERE expires_at < ?1")?
         .execute([now])?;
     let inserted = tx
@@ -556,9 +556,10 @@ pub(crate) async fn refresh_session(
     let retry_grace = secs(state.settings.refresh_retry_secs);
     let outcome = state
         .db
-        .call(move |conn| -> rusqlite::Result<RefreshOutcome> {
+        .call(move |conn| -> crate::store::sql::Result<RefreshOutcome> {
             let now = now();
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx =
+                conn.transaction_with_behavior(crate::store::sql::TransactionBehavior::Immediate)?;
             let row: Option<RefreshRow> = tx
                 .query_row(
                     "SELECT r.session_id, r.expires_at, r.used_at, r.replaced_by, s.revoked_at,

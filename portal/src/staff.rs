@@ -9,6 +9,7 @@
 use std::num::NonZeroU32;
 use std::time::Instant;
 
+use crate::store::sql::{Connection, OptionalExtension, params};
 use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
@@ -20,7 +21,6 @@ use motcua_protocol::api::desk::{
 };
 use ring::pbkdf2;
 use ring::rand::{SecureRandom, SystemRandom};
-use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::AppState;
 use crate::db::{now, secs};
@@ -112,14 +112,9 @@ fn verify_password(stored: &PasswordHash, password: &str) -> bool {
     .is_ok()
 }
 
-fn role_from_db(text: &str) -> rusqlite::Result<StaffRole> {
-    StaffRole::parse(text).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            0,
-            rusqlite::types::Type::Text,
-            format!("unknown staff role {text:?}").into(),
-        )
-    })
+fn role_from_db(text: &str) -> crate::store::sql::Result<StaffRole> {
+    StaffRole::parse(text)
+        .ok_or_else(|| crate::store::sql::Error::decode(format!("unknown staff role {text:?}")))
 }
 
 /// Seeds the demo staff with `password` (or disables them when `enabled` is false). An
@@ -290,7 +285,7 @@ struct Account {
     disabled: bool,
 }
 
-fn load_account(conn: &Connection, username: &str) -> rusqlite::Result<Option<Account>> {
+fn load_account(conn: &Connection, username: &str) -> crate::store::sql::Result<Option<Account>> {
     conn.prepare_cached(
         "SELECT id, username, full_name, role, password_salt, password_hash,
                 password_iterations, disabled_at
@@ -381,7 +376,7 @@ pub(crate) async fn create_session(
     let staff_id = account.id;
     state
         .db
-        .call(move |conn| -> rusqlite::Result<()> {
+        .call(move |conn| -> crate::store::sql::Result<()> {
             let at = now();
             let tx = conn.transaction()?;
             tx.execute(

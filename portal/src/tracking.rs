@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use crate::store::sql::{Connection, OptionalExtension, Transaction, params};
 use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path as UrlPath, Query, State};
@@ -15,7 +16,6 @@ use motcua_protocol::api::tracking::{
 };
 use motcua_protocol::dossier::DossierStatus;
 use motcua_protocol::lifecycle::{Action, ActionKind, transition};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -87,7 +87,7 @@ fn check_attachments(
     procedure_code: &str,
     citizen_id: i64,
     attachments: &[AttachmentRef],
-) -> rusqlite::Result<Option<ApiError>> {
+) -> crate::store::sql::Result<Option<ApiError>> {
     if attachments.is_empty() {
         return Ok(None);
     }
@@ -134,7 +134,7 @@ fn add_attachments(
     tx: &Transaction<'_>,
     dossier_id: i64,
     attachments: &[AttachmentRef],
-) -> rusqlite::Result<()> {
+) -> crate::store::sql::Result<()> {
     let first: i64 = tx.query_row(
         "SELECT COALESCE(MAX(position) + 1, 0) FROM dossier_attachments WHERE dossier_id = ?1",
         [dossier_id],
@@ -165,8 +165,8 @@ fn run(
     state: &AppState,
     input: CitizenAction,
     at: &VnTime,
-) -> rusqlite::Result<Outcome> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+) -> crate::store::sql::Result<Outcome> {
+    let tx = conn.transaction_with_behavior(crate::store::sql::TransactionBehavior::Immediate)?;
     if let Some(key) = &input.key {
         let previous: Option<(Vec<u8>, String)> = tx
             .prepare_cached(
@@ -226,9 +226,9 @@ fn run(
     let summary: DossierSummary = summaries(&tx, input.citizen_id, Some(&input.code))?
         .into_iter()
         .next()
-        .ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+        .ok_or(crate::store::sql::Error::NoRows)?;
     let body = serde_json::to_string(&summary)
-        .map_err(|error| rusqlite::Error::ToSqlConversionFailure(Box::new(error)))?;
+        .map_err(|error| crate::store::sql::Error::encode(Box::new(error)))?;
     if let Some(key) = &input.key {
         tx.prepare_cached(
             "INSERT INTO action_keys
@@ -341,7 +341,11 @@ pub(crate) struct SyncQuery {
     cursor: u64,
 }
 
-fn changes(conn: &Connection, citizen_id: i64, cursor: u64) -> rusqlite::Result<SyncResponse> {
+fn changes(
+    conn: &Connection,
+    citizen_id: i64,
+    cursor: u64,
+) -> crate::store::sql::Result<SyncResponse> {
     let after = i64::try_from(cursor).unwrap_or(i64::MAX);
     let page = i64::try_from(SYNC_PAGE_SIZE).unwrap_or(1000);
     let mut changes = conn
@@ -369,7 +373,7 @@ fn changes(conn: &Connection, citizen_id: i64, cursor: u64) -> rusqlite::Result<
                 receipt: row.get(8)?,
             })
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::sql::Result<Vec<_>>>()?;
     let more = changes.len() > SYNC_PAGE_SIZE;
     changes.truncate(SYNC_PAGE_SIZE);
     let cursor = changes.last().map_or(cursor, |change| change.seq);
@@ -416,16 +420,18 @@ pub(crate) async fn lookup(
     let code = dossier_code(path)?;
     let found = state
         .db
-        .call(move |conn| -> rusqlite::Result<Option<LookupRow>> {
-            conn.prepare_cached(
-                "SELECT code, status, procedure_code, appointment_date FROM dossiers
+        .call(
+            move |conn| -> crate::store::sql::Result<Option<LookupRow>> {
+                conn.prepare_cached(
+                    "SELECT code, status, procedure_code, appointment_date FROM dossiers
                      WHERE code = ?1",
-            )?
-            .query_row([code], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-            })
-            .optional()
-        })
+                )?
+                .query_row([code], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                })
+                .optional()
+            },
+        )
         .await??;
     let Some((code, status, procedure_code, appointment_date)) = found else {
         return Err(ApiError::not_found());

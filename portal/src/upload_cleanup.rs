@@ -20,12 +20,12 @@ use std::io;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::store::sql::{Connection, OptionalExtension, params};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use motcua_protocol::api::ApiErrorCode;
-use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::AppState;
 use crate::db::now;
@@ -104,8 +104,8 @@ fn delete_own(
     store: &UploadStore,
     id: &UploadId,
     citizen_id: i64,
-) -> rusqlite::Result<Terminated> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+) -> crate::store::sql::Result<Terminated> {
+    let tx = conn.transaction_with_behavior(crate::store::sql::TransactionBehavior::Immediate)?;
     let found: Option<(String, bool)> = tx
         .prepare_cached(
             "SELECT sha256,
@@ -140,7 +140,7 @@ fn remove_files(
     conn: &Connection,
     store: &UploadStore,
     gone: &[(UploadId, String)],
-) -> rusqlite::Result<Removed> {
+) -> crate::store::sql::Result<Removed> {
     let mut removed = Removed::default();
     let mut digests = HashSet::new();
     for (id, sha256) in gone {
@@ -157,7 +157,7 @@ fn remove_files(
     Ok(removed)
 }
 
-fn digest_in_use(conn: &Connection, sha256: &str) -> rusqlite::Result<bool> {
+fn digest_in_use(conn: &Connection, sha256: &str) -> crate::store::sql::Result<bool> {
     conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM uploads WHERE sha256 = ?1)")?
         .query_row([sha256], |row| row.get(0))
 }
@@ -224,12 +224,12 @@ fn expire_and_clean(
     store: &UploadStore,
     now: i64,
     found: &Found,
-) -> rusqlite::Result<UploadSweep> {
+) -> crate::store::sql::Result<UploadSweep> {
     // Read while the connection is held: a PATCH claims its upload before it loads the
     // row, so one that has loaded it is in this set, and one that has not will find the
     // row gone.
     let busy = store.busy_ids();
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let tx = conn.transaction_with_behavior(crate::store::sql::TransactionBehavior::Immediate)?;
     let stale: Vec<(UploadId, String)> = {
         let mut statement = tx.prepare_cached(
             "SELECT id, sha256 FROM uploads u

@@ -4,6 +4,7 @@
 //! the sync feed) and one audit row. A refused action changes nothing but writes an audit
 //! row with the refusal's code.
 
+use crate::store::sql::{Connection, OptionalExtension, Row, Transaction, params};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use motcua_protocol::api::desk::StaffRole;
@@ -15,7 +16,6 @@ use motcua_protocol::lifecycle::{
     is_overdue, transition,
 };
 use motcua_protocol::on_behalf::OnBehalfOf;
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use crate::db::now;
 use crate::deadline::{add_working_days, date_of, format, parse, working_days_between};
@@ -83,19 +83,14 @@ pub(crate) const ROW_COLUMNS: &str = "d.id, d.code, d.citizen_id, d.procedure_co
 /// How many columns that is (following columns start here).
 pub(crate) const ROW_COLUMN_COUNT: usize = 11;
 
-pub(crate) fn status_from_db(text: &str) -> rusqlite::Result<DossierStatus> {
-    DossierStatus::parse(text).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            0,
-            rusqlite::types::Type::Text,
-            format!("unknown dossier status {text:?}").into(),
-        )
-    })
+pub(crate) fn status_from_db(text: &str) -> crate::store::sql::Result<DossierStatus> {
+    DossierStatus::parse(text)
+        .ok_or_else(|| crate::store::sql::Error::decode(format!("unknown dossier status {text:?}")))
 }
 
 impl DossierRow {
     /// Reads [`ROW_COLUMNS`] at the start of a row.
-    pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<DossierRow> {
+    pub(crate) fn from_row(row: &Row<'_>) -> crate::store::sql::Result<DossierRow> {
         Ok(DossierRow {
             id: row.get(0)?,
             code: row.get(1)?,
@@ -123,7 +118,10 @@ impl DossierRow {
 }
 
 /// The dossier with `code` (any citizen's).
-pub(crate) fn load_by_code(conn: &Connection, code: &str) -> rusqlite::Result<Option<DossierRow>> {
+pub(crate) fn load_by_code(
+    conn: &Connection,
+    code: &str,
+) -> crate::store::sql::Result<Option<DossierRow>> {
     conn.prepare_cached(&format!(
         "SELECT {ROW_COLUMNS} FROM dossiers d WHERE d.code = ?1"
     ))?
@@ -132,7 +130,10 @@ pub(crate) fn load_by_code(conn: &Connection, code: &str) -> rusqlite::Result<Op
 }
 
 /// A dossier's events, oldest first.
-pub(crate) fn timeline(conn: &Connection, dossier_id: i64) -> rusqlite::Result<Vec<Event>> {
+pub(crate) fn timeline(
+    conn: &Connection,
+    dossier_id: i64,
+) -> crate::store::sql::Result<Vec<Event>> {
     conn.prepare_cached(
         "SELECT at, status, from_status, action, actor_role, note, reason, missing, clock,
                 paused_working_days, appointment_date, on_behalf_of
@@ -148,7 +149,7 @@ pub(crate) fn citizen_events(
     conn: &Connection,
     citizen_id: i64,
     code: Option<&str>,
-) -> rusqlite::Result<Vec<(i64, Event)>> {
+) -> crate::store::sql::Result<Vec<(i64, Event)>> {
     conn.prepare_cached(
         "SELECT e.at, e.status, e.from_status, e.action, e.actor_role, e.note, e.reason,
                 e.missing, e.clock, e.paused_working_days, e.appointment_date, e.on_behalf_of,
@@ -163,15 +164,11 @@ pub(crate) fn citizen_events(
     .collect()
 }
 
-fn text_error(what: &str, text: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        0,
-        rusqlite::types::Type::Text,
-        format!("unknown {what} {text:?}").into(),
-    )
+fn text_error(what: &str, text: &str) -> crate::store::sql::Error {
+    crate::store::sql::Error::decode(format!("unknown {what} {text:?}"))
 }
 
-fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
+fn event_from_row(row: &Row<'_>) -> crate::store::sql::Result<Event> {
     let from: Option<String> = row.get(2)?;
     let action: Option<String> = row.get(3)?;
     let actor: String = row.get(4)?;
@@ -192,13 +189,7 @@ fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
             .as_deref()
             .map(serde_json::from_str)
             .transpose()
-            .map_err(|error| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    7,
-                    rusqlite::types::Type::Text,
-                    Box::new(error),
-                )
-            })?
+            .map_err(|error| crate::store::sql::Error::decode(Box::new(error)))?
             .unwrap_or_default(),
         clock: clock.as_deref().map(clock_from_db).transpose()?,
         paused_working_days: row.get(9)?,
@@ -216,7 +207,7 @@ fn clock_name(clock: Clock) -> &'static str {
     }
 }
 
-fn clock_from_db(text: &str) -> rusqlite::Result<Clock> {
+fn clock_from_db(text: &str) -> crate::store::sql::Result<Clock> {
     [
         Clock::Started,
         Clock::Paused,
@@ -234,13 +225,13 @@ fn insert_event(
     dossier_id: i64,
     citizen_id: i64,
     event: &Event,
-) -> rusqlite::Result<i64> {
+) -> crate::store::sql::Result<i64> {
     let missing = if event.missing.is_empty() {
         None
     } else {
         Some(
             serde_json::to_string(&event.missing)
-                .map_err(|error| rusqlite::Error::ToSqlConversionFailure(Box::new(error)))?,
+                .map_err(|error| crate::store::sql::Error::encode(Box::new(error)))?,
         )
     };
     tx.prepare_cached(
@@ -283,7 +274,7 @@ struct Audit<'a> {
     event_seq: Option<i64>,
 }
 
-fn audit(tx: &Transaction<'_>, entry: Audit<'_>) -> rusqlite::Result<()> {
+fn audit(tx: &Transaction<'_>, entry: Audit<'_>) -> crate::store::sql::Result<()> {
     tx.prepare_cached(
         "INSERT INTO audit_log
          (at, at_unix, actor_kind, actor_id, role, dossier_id, action, from_status, to_status,
@@ -314,7 +305,7 @@ pub(crate) fn record_submission(
     citizen_id: i64,
     at: &VnTime,
     on_behalf_of: Option<OnBehalfOf>,
-) -> rusqlite::Result<Event> {
+) -> crate::store::sql::Result<Event> {
     let event = Event {
         at: at.rfc3339(),
         status: DossierStatus::Submitted,
@@ -365,7 +356,7 @@ pub(crate) fn apply(
     note: Option<&str>,
     at: &VnTime,
     processing_days: Option<u32>,
-) -> rusqlite::Result<Result<DossierRow, TransitionError>> {
+) -> crate::store::sql::Result<Result<DossierRow, TransitionError>> {
     let kind = action.kind();
     let decided =
         transition(row.status, action, actor.role()).and_then(|to| check_note(note).map(|()| to));
@@ -441,7 +432,7 @@ pub(crate) fn apply(
         ])?;
     if changed != 1 {
         // The caller loaded the row in this transaction; this cannot happen.
-        return Err(rusqlite::Error::StatementChangedRows(changed));
+        return Err(crate::store::sql::Error::ChangedRows(changed));
     }
     let event = Event {
         at: at.rfc3339(),

@@ -2,6 +2,7 @@
 //! a dossier's awaiting request (the officer checked it with the payer) or marked for
 //! refund — with a note. A resolution is final and recorded with who made it.
 
+use crate::store::sql::{Connection, OptionalExtension as _, Transaction, params};
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::StatusCode;
@@ -10,7 +11,6 @@ use motcua_protocol::api::ApiErrorCode;
 use motcua_protocol::api::desk::StaffRole;
 use motcua_protocol::api::payments::{HeldPayment, Resolution, ResolveHeldRequest};
 use motcua_protocol::lifecycle::MAX_NOTE_CHARS;
-use rusqlite::{Connection, OptionalExtension as _, Transaction, params};
 use serde::Deserialize;
 
 use super::notify::hold_reason_from_db;
@@ -47,15 +47,12 @@ fn resolution_from_db(text: Option<String>) -> Option<Resolution> {
 }
 
 /// A held payment and the request its reference matched.
-fn held_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(HeldPayment, Option<i64>)> {
+fn held_from_row(
+    row: &crate::store::sql::Row<'_>,
+) -> crate::store::sql::Result<(HeldPayment, Option<i64>)> {
     let reason: Option<String> = row.get(7)?;
-    let reason = hold_reason_from_db(reason.as_deref()).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            7,
-            rusqlite::types::Type::Text,
-            "unknown hold reason".into(),
-        )
-    })?;
+    let reason = hold_reason_from_db(reason.as_deref())
+        .ok_or_else(|| crate::store::sql::Error::decode("unknown hold reason"))?;
     Ok((
         HeldPayment {
             id: row.get(0)?,
@@ -77,7 +74,10 @@ fn held_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(HeldPayment, Opti
     ))
 }
 
-fn held_by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<(HeldPayment, Option<i64>)>> {
+fn held_by_id(
+    conn: &Connection,
+    id: i64,
+) -> crate::store::sql::Result<Option<(HeldPayment, Option<i64>)>> {
     conn.prepare_cached(&format!(
         "SELECT {HELD_COLUMNS} FROM {HELD_FROM} WHERE t.id = ?1 AND t.outcome = 'held'"
     ))?
@@ -94,7 +94,7 @@ pub(crate) async fn list(
     let Query(query) = query.map_err(|_| ApiError::invalid_request("all must be true or false"))?;
     let held = state
         .db
-        .call(move |conn| -> rusqlite::Result<Vec<HeldPayment>> {
+        .call(move |conn| -> crate::store::sql::Result<Vec<HeldPayment>> {
             conn.prepare_cached(&format!(
                 "SELECT {HELD_COLUMNS} FROM {HELD_FROM}
                  WHERE t.outcome = 'held' AND (?1 OR t.resolution IS NULL) ORDER BY t.id"
@@ -130,7 +130,7 @@ fn target_request(
     state: &AppState,
     dossier_code: Option<&str>,
     matched: Option<i64>,
-) -> rusqlite::Result<Option<RequestRow>> {
+) -> crate::store::sql::Result<Option<RequestRow>> {
     if let Some(code) = dossier_code {
         // Made now if its fee is due and nobody looked at it yet.
         return match load_by_code(conn, code)? {
@@ -177,9 +177,9 @@ pub(crate) async fn resolve(
     let outcome = state
         .db
         .call(
-            move |conn| -> rusqlite::Result<Result<HeldPayment, Refused>> {
-                let tx =
-                    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            move |conn| -> crate::store::sql::Result<Result<HeldPayment, Refused>> {
+                let tx = conn
+                    .transaction_with_behavior(crate::store::sql::TransactionBehavior::Immediate)?;
                 let Some((held, matched)) = held_by_id(&tx, id)? else {
                     return Ok(Err(Refused::NotFound));
                 };

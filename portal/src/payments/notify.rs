@@ -4,6 +4,7 @@
 //! amount, an unknown reference or a second payment → held for the desk, never silently
 //! accepted or lost.
 
+use crate::store::sql::{Connection, OptionalExtension as _, Transaction, params};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -13,7 +14,6 @@ use motcua_protocol::api::payments::{
     HEADER_SIGNATURE, HEADER_TIMESTAMP, HoldReason, NotificationAck, NotificationOutcome,
     PaymentNotification, REPLAY_WINDOW_SECS, signature_matches,
 };
-use rusqlite::{Connection, OptionalExtension as _, Transaction, params};
 
 use super::reference::references_in;
 use super::requests::{RequestRow, request_by_reference};
@@ -90,7 +90,10 @@ fn check(notification: &PaymentNotification) -> Result<String, ApiError> {
 }
 
 /// The request the description names (the first of its references that one has).
-fn matched_request(conn: &Connection, description: &str) -> rusqlite::Result<Option<RequestRow>> {
+fn matched_request(
+    conn: &Connection,
+    description: &str,
+) -> crate::store::sql::Result<Option<RequestRow>> {
     for reference in references_in(description) {
         if let Some(request) = request_by_reference(conn, &reference)? {
             return Ok(Some(request));
@@ -99,7 +102,10 @@ fn matched_request(conn: &Connection, description: &str) -> rusqlite::Result<Opt
     Ok(None)
 }
 
-fn dossier_code_of(conn: &Connection, dossier_id: i64) -> rusqlite::Result<Option<String>> {
+fn dossier_code_of(
+    conn: &Connection,
+    dossier_id: i64,
+) -> crate::store::sql::Result<Option<String>> {
     conn.prepare_cached("SELECT code FROM dossiers WHERE id = ?1")?
         .query_row([dossier_id], |row| row.get(0))
         .optional()
@@ -134,7 +140,7 @@ pub(crate) fn hold_reason_name(reason: HoldReason) -> &'static str {
 fn duplicate(
     tx: &Transaction<'_>,
     transaction_id: &str,
-) -> rusqlite::Result<Option<NotificationAck>> {
+) -> crate::store::sql::Result<Option<NotificationAck>> {
     let found: Option<(String, Option<String>, Option<i64>)> = tx
         .prepare_cached(
             "SELECT t.outcome, t.hold_reason, p.dossier_id FROM payment_transactions t
@@ -165,7 +171,7 @@ fn record(
     state: &AppState,
     notification: &PaymentNotification,
     report_day: &str,
-) -> rusqlite::Result<NotificationAck> {
+) -> crate::store::sql::Result<NotificationAck> {
     if let Some(ack) = duplicate(tx, &notification.transaction_id)? {
         return Ok(ack);
     }
@@ -243,8 +249,9 @@ pub(crate) async fn notify(
     let inner = state.clone();
     let ack = state
         .db
-        .call(move |conn| -> rusqlite::Result<NotificationAck> {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        .call(move |conn| -> crate::store::sql::Result<NotificationAck> {
+            let tx =
+                conn.transaction_with_behavior(crate::store::sql::TransactionBehavior::Immediate)?;
             let ack = record(&tx, &inner, &notification, &report_day)?;
             tx.commit()?;
             Ok(ack)

@@ -113,7 +113,7 @@ pub(crate) async fn report(
     let wanted = day.clone();
     let lines = state
         .db
-        .call(move |conn| -> rusqlite::Result<Vec<Line>> {
+        .call(move |conn| -> crate::store::sql::Result<Vec<Line>> {
             conn.prepare_cached(
                 "SELECT t.agency_code, t.transaction_id, t.credited_at, COALESCE(p.reference, ''),
                         COALESCE(d.code, ''), t.outcome, t.resolution, t.amount_vnd

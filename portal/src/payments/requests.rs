@@ -4,6 +4,7 @@
 //! looks once the fee is due, from the dossier's status and events, so that intake and the
 //! desk's actions stay as they are.
 
+use crate::store::sql::{Connection, OptionalExtension as _, Transaction, params};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path as UrlPath, State};
 use axum::response::Response;
@@ -12,7 +13,6 @@ use motcua_protocol::catalog::{Fact, Procedure};
 use motcua_protocol::dossier::DossierStatus;
 use motcua_protocol::lifecycle::ActionKind;
 use motcua_protocol::vietqr::VietQr;
-use rusqlite::{Connection, OptionalExtension as _, Transaction, params};
 
 use super::config::{AgencyAccount, FeeDue, PaymentsConfig};
 use super::reference;
@@ -76,7 +76,7 @@ pub(crate) struct RequestRow {
 const REQUEST_COLUMNS: &str = "id, dossier_id, agency_code, reference, amount_vnd, bank_bin, \
      bank_name, account, account_name, due_date, status, paid_at, fee_receipt";
 
-fn request_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RequestRow> {
+fn request_from_row(row: &crate::store::sql::Row<'_>) -> crate::store::sql::Result<RequestRow> {
     Ok(RequestRow {
         id: row.get(0)?,
         dossier_id: row.get(1)?,
@@ -98,7 +98,7 @@ fn request_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RequestRow> {
 pub(crate) fn request_of_dossier(
     conn: &Connection,
     dossier_id: i64,
-) -> rusqlite::Result<Option<RequestRow>> {
+) -> crate::store::sql::Result<Option<RequestRow>> {
     conn.prepare_cached(&format!(
         "SELECT {REQUEST_COLUMNS} FROM payment_requests WHERE dossier_id = ?1"
     ))?
@@ -110,7 +110,7 @@ pub(crate) fn request_of_dossier(
 pub(crate) fn request_by_reference(
     conn: &Connection,
     reference: &str,
-) -> rusqlite::Result<Option<RequestRow>> {
+) -> crate::store::sql::Result<Option<RequestRow>> {
     conn.prepare_cached(&format!(
         "SELECT {REQUEST_COLUMNS} FROM payment_requests WHERE reference = ?1"
     ))?
@@ -125,7 +125,7 @@ fn due_since(
     conn: &Connection,
     row: &DossierRow,
     fee_due: FeeDue,
-) -> rusqlite::Result<Option<String>> {
+) -> crate::store::sql::Result<Option<String>> {
     if fee_due == FeeDue::OnFiling && row.status != DossierStatus::NotAccepted {
         return Ok(Some(row.submitted_at.clone()));
     }
@@ -144,7 +144,7 @@ pub(crate) fn ensure_request(
     tx: &Transaction<'_>,
     state: &AppState,
     row: &DossierRow,
-) -> rusqlite::Result<Option<RequestRow>> {
+) -> crate::store::sql::Result<Option<RequestRow>> {
     if let Some(existing) = request_of_dossier(tx, row.id)? {
         return Ok(Some(existing));
     }
@@ -178,11 +178,10 @@ fn insert_request(
     amount: u64,
     due_at: &str,
     due_date: &str,
-) -> rusqlite::Result<()> {
+) -> crate::store::sql::Result<()> {
     for _ in 0..REFERENCE_ATTEMPTS {
-        let reference = reference::new_reference(&state.rng).map_err(|_| {
-            rusqlite::Error::ToSqlConversionFailure("no randomness for a reference".into())
-        })?;
+        let reference = reference::new_reference(&state.rng)
+            .map_err(|_| crate::store::sql::Error::encode("no randomness for a reference"))?;
         let inserted = tx
             .prepare_cached(
                 "INSERT INTO payment_requests (dossier_id, agency_code, reference, amount_vnd,
@@ -209,13 +208,13 @@ fn insert_request(
             return Ok(());
         }
     }
-    Err(rusqlite::Error::ToSqlConversionFailure(
-        "no fresh payment reference".into(),
+    Err(crate::store::sql::Error::encode(
+        "no fresh payment reference",
     ))
 }
 
 /// Whether an unresolved held payment names this request.
-fn under_review(conn: &Connection, request_id: i64) -> rusqlite::Result<bool> {
+fn under_review(conn: &Connection, request_id: i64) -> crate::store::sql::Result<bool> {
     conn.prepare_cached(
         "SELECT EXISTS (SELECT 1 FROM payment_transactions
                         WHERE request_id = ?1 AND outcome = 'held' AND resolution IS NULL)",
@@ -228,7 +227,7 @@ pub(crate) fn view(
     tx: &Transaction<'_>,
     state: &AppState,
     row: &DossierRow,
-) -> rusqlite::Result<PaymentView> {
+) -> crate::store::sql::Result<PaymentView> {
     let mut view = PaymentView {
         code: row.code.clone(),
         status: PaymentStatus::NoFee,
@@ -251,7 +250,7 @@ pub(crate) fn view(
             &request.reference,
         )
         .encode()
-        .map_err(|error| rusqlite::Error::ToSqlConversionFailure(Box::new(error)))?;
+        .map_err(|error| crate::store::sql::Error::encode(Box::new(error)))?;
         view.status = if request.paid {
             PaymentStatus::Paid
         } else {
@@ -328,18 +327,21 @@ async fn load_view(
     let inner = state.clone();
     state
         .db
-        .call(move |conn| -> rusqlite::Result<Option<PaymentView>> {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let Some(row) = load_by_code(&tx, &code)? else {
-                return Ok(None);
-            };
-            if owner.is_some_and(|citizen| citizen != row.citizen_id) {
-                return Ok(None);
-            }
-            let view = view(&tx, &inner, &row)?;
-            tx.commit()?;
-            Ok(Some(view))
-        })
+        .call(
+            move |conn| -> crate::store::sql::Result<Option<PaymentView>> {
+                let tx = conn
+                    .transaction_with_behavior(crate::store::sql::TransactionBehavior::Immediate)?;
+                let Some(row) = load_by_code(&tx, &code)? else {
+                    return Ok(None);
+                };
+                if owner.is_some_and(|citizen| citizen != row.citizen_id) {
+                    return Ok(None);
+                }
+                let view = view(&tx, &inner, &row)?;
+                tx.commit()?;
+                Ok(Some(view))
+            },
+        )
         .await??
         .ok_or_else(ApiError::not_found)
 }
@@ -375,7 +377,7 @@ pub(crate) async fn citizen_fee_receipt(
     let wanted = code.clone();
     let receipt = state
         .db
-        .call(move |conn| -> rusqlite::Result<Option<String>> {
+        .call(move |conn| -> crate::store::sql::Result<Option<String>> {
             conn.prepare_cached(
                 "SELECT p.fee_receipt FROM payment_requests p JOIN dossiers d ON d.id = p.dossier_id
                  WHERE d.code = ?1 AND d.citizen_id = ?2",

@@ -2,11 +2,11 @@
 //! dossier moved on when it waits for the payment (status 6 → processing, by the system).
 //! Called by an exact notification and by the desk applying a held payment.
 
+use crate::store::sql::{OptionalExtension as _, Transaction, params};
 use chrono::{DateTime, Utc};
 use motcua_protocol::dossier::DossierStatus;
 use motcua_protocol::lifecycle::Action;
 use motcua_protocol::receipt::FeeReceiptFields;
-use rusqlite::{OptionalExtension as _, Transaction, params};
 
 use super::requests::RequestRow;
 use crate::AppState;
@@ -24,7 +24,7 @@ pub(crate) fn settle(
     transaction_id: &str,
     amount_vnd: u64,
     unix: i64,
-) -> rusqlite::Result<String> {
+) -> crate::store::sql::Result<String> {
     let dossier: DossierRow = tx
         .prepare_cached(&format!(
             "SELECT {ROW_COLUMNS} FROM dossiers d WHERE d.id = ?1"
@@ -53,7 +53,7 @@ pub(crate) fn settle(
         receipts::active_signing_key(tx, &state.keys).map_err(receipts::IssueError::into_sqlite)?;
     let receipt = key
         .sign_fee_receipt(&fields)
-        .map_err(|problem| rusqlite::Error::ToSqlConversionFailure(Box::new(problem)))?;
+        .map_err(|problem| crate::store::sql::Error::encode(Box::new(problem)))?;
     let changed = tx
         .prepare_cached(
             "UPDATE payment_requests SET status = 'paid', paid_at = ?2, transaction_id = ?3,
@@ -63,7 +63,7 @@ pub(crate) fn settle(
         .execute(params![request.id, at.rfc3339(), transaction_id, receipt])?;
     if changed != 1 {
         // The caller checked the request awaits in this transaction.
-        return Err(rusqlite::Error::StatementChangedRows(changed));
+        return Err(crate::store::sql::Error::ChangedRows(changed));
     }
     if dossier.status == DossierStatus::PaymentRequested {
         let note = format!("VietQR {}", request.reference);

@@ -3,12 +3,12 @@
 
 use std::collections::HashMap;
 
+use crate::store::sql::{OptionalExtension, params};
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use motcua_protocol::identity::ACR_LEVEL2;
 use motcua_protocol::oidc::PKCE_METHOD_S256;
-use rusqlite::{OptionalExtension, params};
 use url::Url;
 
 use super::pages::{error_page, login_page};
@@ -357,9 +357,9 @@ pub(crate) async fn login(State(state): State<AppState>, ApiBytes(body): ApiByte
     let code_hash = token_hash(&code);
     let result = state
         .db
-        .call(move |conn| -> rusqlite::Result<LoginOutcome> {
+        .call(move |conn| -> crate::store::sql::Result<LoginOutcome> {
             let now = now();
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx = conn.transaction_with_behavior(crate::store::sql::TransactionBehavior::Immediate)?;
             let pending: Option<(String, String, String, String, String, String)> = tx
                 .query_row(
                     "SELECT client_id, redirect_uri, scope, state, nonce, code_challenge

@@ -1,10 +1,10 @@
 //! The built-in provider's ES256 signing keys: generated on first start, rotated on demand;
 //! the active key signs, retired keys stay published so earlier tokens still verify.
 
+use crate::store::sql::{Connection, OptionalExtension, params};
 use motcua_protocol::jose::{Algorithm, Header, Jwk, JwkSet, encode_compact};
 use ring::rand::SystemRandom;
 use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::db::now;
@@ -69,7 +69,7 @@ fn replace_active(
     keys: &KeyStore,
     rng: &SystemRandom,
 ) -> Result<String, PortalError> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let tx = conn.transaction_with_behavior(crate::store::sql::TransactionBehavior::Immediate)?;
     tx.execute(
         "UPDATE signing_keys SET status = 'retired' WHERE status = 'active'",
         [],
@@ -140,7 +140,7 @@ pub(crate) fn rotate(
 pub(crate) enum KeyError {
     /// The database failed.
     #[error(transparent)]
-    Database(#[from] rusqlite::Error),
+    Database(#[from] crate::store::sql::Error),
     /// There is no active key, or its private half is missing or does not parse.
     #[error("no usable active signing key")]
     Unusable,
@@ -166,7 +166,7 @@ pub(crate) fn active(
 }
 
 /// The published key set: the active key and the retired ones, newest first.
-pub(crate) fn published(conn: &Connection) -> rusqlite::Result<JwkSet> {
+pub(crate) fn published(conn: &Connection) -> crate::store::sql::Result<JwkSet> {
     let mut statement = conn.prepare_cached(
         "SELECT kid, public_key FROM signing_keys
          WHERE status IN ('active', 'retired')

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::store::sql::{OptionalExtension, params};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -11,7 +12,6 @@ use motcua_protocol::jose::AddressClaim;
 use motcua_protocol::oidc::{
     OAuthError, TokenResponse, is_valid_pkce_verifier, pkce_challenge_s256,
 };
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::keys;
@@ -52,8 +52,8 @@ impl TokenError {
     }
 }
 
-impl From<rusqlite::Error> for TokenError {
-    fn from(error: rusqlite::Error) -> TokenError {
+impl From<crate::store::sql::Error> for TokenError {
+    fn from(error: crate::store::sql::Error) -> TokenError {
         tracing::error!(%error, "database error at the token endpoint");
         TokenError::server_error()
     }
@@ -227,7 +227,7 @@ async fn redeem(
         .call(move |conn| -> Result<(String, String), TokenError> {
             let now = now();
             let code_hash = token_hash(&code);
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx = conn.transaction_with_behavior(crate::store::sql::TransactionBehavior::Immediate)?;
             type Row = (String, String, String, String, String, String, String, i64, i64, Option<i64>);
             let row: Option<Row> = tx
                 .query_row(
@@ -393,7 +393,7 @@ pub(crate) async fn userinfo(State(state): State<AppState>, headers: HeaderMap) 
     let result = state
         .db
         .call(
-            move |conn| -> rusqlite::Result<Option<(ProviderCitizen, String)>> {
+            move |conn| -> crate::store::sql::Result<Option<(ProviderCitizen, String)>> {
                 let row: Option<(String, String)> = conn
                     .query_row(
                         "SELECT subject, scope FROM provider_access_tokens

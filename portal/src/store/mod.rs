@@ -5,3 +5,4 @@
 //! that both engines implement comes next (the decision's plan, steps 1 and 3).
 
 pub mod postgres;
+pub mod sql;

@@ -24,6 +24,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use crate::store::sql::{Connection, OptionalExtension, params};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
@@ -33,7 +34,6 @@ use motcua_protocol::api::uploads::{
     ACCEPTED_MEDIA_TYPES, MAX_ATTACHMENT_BYTES, PATH_UPLOADS, TUS_VERSION, parse_upload_metadata,
 };
 use ring::rand::SecureRandom as _;
-use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::AppState;
 use crate::db::now;
@@ -470,37 +470,40 @@ pub(crate) async fn create(
     let created_at = now();
     let outcome = state
         .db
-        .call(move |conn| -> rusqlite::Result<Result<(), QuotaReached>> {
-            // Immediate: two creations of one citizen at once cannot both pass the check.
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let held = held(&tx, citizen.citizen_id, created_at, policy.expiry())?;
-            let retry_after = held
-                .oldest_touched_at
-                .map(|at| to_u64(at.saturating_add(policy.expiry()) - created_at).max(1));
-            if held.count.saturating_add(1) > policy.quota_count {
-                return Ok(Err(QuotaReached::Count { retry_after }));
-            }
-            if held.bytes.saturating_add(declared.length) > policy.quota_bytes {
-                return Ok(Err(QuotaReached::Bytes { retry_after }));
-            }
-            tx.execute(
-                "INSERT INTO uploads
+        .call(
+            move |conn| -> crate::store::sql::Result<Result<(), QuotaReached>> {
+                // Immediate: two creations of one citizen at once cannot both pass the check.
+                let tx = conn
+                    .transaction_with_behavior(crate::store::sql::TransactionBehavior::Immediate)?;
+                let held = held(&tx, citizen.citizen_id, created_at, policy.expiry())?;
+                let retry_after = held
+                    .oldest_touched_at
+                    .map(|at| to_u64(at.saturating_add(policy.expiry()) - created_at).max(1));
+                if held.count.saturating_add(1) > policy.quota_count {
+                    return Ok(Err(QuotaReached::Count { retry_after }));
+                }
+                if held.bytes.saturating_add(declared.length) > policy.quota_bytes {
+                    return Ok(Err(QuotaReached::Bytes { retry_after }));
+                }
+                tx.execute(
+                    "INSERT INTO uploads
                  (id, citizen_id, length, media_type, file_name, sha256, status, created_at,
                   touched_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'receiving', ?7, ?7)",
-                params![
-                    row_id,
-                    citizen.citizen_id,
-                    to_i64(declared.length),
-                    declared.media_type,
-                    declared.file_name,
-                    declared.sha256,
-                    created_at
-                ],
-            )?;
-            tx.commit()?;
-            Ok(Ok(()))
-        })
+                    params![
+                        row_id,
+                        citizen.citizen_id,
+                        to_i64(declared.length),
+                        declared.media_type,
+                        declared.file_name,
+                        declared.sha256,
+                        created_at
+                    ],
+                )?;
+                tx.commit()?;
+                Ok(Ok(()))
+            },
+        )
         .await??;
     if let Err(reached) = outcome {
         tracing::info!(
@@ -529,7 +532,12 @@ struct Held {
     oldest_touched_at: Option<i64>,
 }
 
-fn held(tx: &Connection, citizen_id: i64, now: i64, expiry: i64) -> rusqlite::Result<Held> {
+fn held(
+    tx: &Connection,
+    citizen_id: i64,
+    now: i64,
+    expiry: i64,
+) -> crate::store::sql::Result<Held> {
     tx.prepare_cached(
         "SELECT count(*), COALESCE(sum(length), 0), min(touched_at) FROM uploads u
          WHERE citizen_id = ?1 AND touched_at > ?2

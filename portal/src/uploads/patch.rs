@@ -14,6 +14,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
+use crate::store::sql::params;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path as UrlPath, State};
@@ -22,7 +23,6 @@ use axum::response::{IntoResponse, Response};
 use http_body::Body as _;
 use motcua_protocol::api::ApiErrorCode;
 use motcua_protocol::api::uploads::{MAX_PATCH_BYTES, TUS_PATCH_CONTENT_TYPE};
-use rusqlite::params;
 use tokio::io::AsyncWriteExt as _;
 
 use super::{
