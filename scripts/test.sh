@@ -70,6 +70,12 @@ cargo deny --offline check licenses bans sources
 echo "==> cargo test"
 cargo test --workspace --locked
 
+# The same portal integration suite and end-to-end tests once more with every portal on
+# PostgreSQL: a throw-away cluster on loopback for the run (initdb in a temporary
+# directory, no service), a fresh database per portal (MOTCUA_TEST_POSTGRES).
+echo "==> the portal's suite and the end-to-end tests again, on PostgreSQL (scripts/with-postgres.sh)"
+bash scripts/with-postgres.sh cargo test --locked -p motcua-portal -p motcua-tests
+
 
 echo "==> the apps display, the core decides: no status or error-code comparison in Kotlin or Swift"
 bash scripts/check-app-rules.sh

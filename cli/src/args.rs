@@ -287,6 +287,9 @@ pub enum PortalCommand {
     Serve(motcua_portal::PortalConfig),
     /// The receipt-signing keys: list, rotate, revoke.
     ReceiptKeys {
+        /// The portal's database, when not the SQLite file of `--data-dir`.
+        #[command(flatten)]
+        location: motcua_portal::DataLocation,
         /// Key command.
         #[command(subcommand)]
         command: crate::receipt::ReceiptKeysCommand,

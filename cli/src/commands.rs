@@ -28,9 +28,16 @@ pub async fn run(cli: Cli) -> i32 {
                 .map_err(|e| CliError::Portal(e.to_string()))
         }
         Command::Portal {
-            command: PortalCommand::ReceiptKeys { command },
+            command:
+                PortalCommand::ReceiptKeys {
+                    mut location,
+                    command,
+                },
         } => match cli.data_dir {
-            Some(dir) => crate::receipt::keys(&out, &dir, &command),
+            Some(dir) => {
+                location.data_dir = dir;
+                crate::receipt::keys(&out, &location, &command).await
+            }
             None => Err(CliError::InvalidArgument(
                 "--data-dir: the portal's data directory".into(),
             )),

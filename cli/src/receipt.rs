@@ -403,12 +403,17 @@ pub enum ReceiptKeysCommand {
     },
 }
 
-/// `motcua portal receipt-keys …` (on the portal's data directory; safe while it runs).
-pub fn keys(out: &Output, data_dir: &Path, command: &ReceiptKeysCommand) -> Result<(), CliError> {
+/// `motcua portal receipt-keys …` (on the portal's data directory and database; safe while
+/// it runs).
+pub async fn keys(
+    out: &Output,
+    at: &motcua_portal::DataLocation,
+    command: &ReceiptKeysCommand,
+) -> Result<(), CliError> {
     let portal = |e: motcua_portal::PortalError| CliError::Portal(e.to_string());
     match command {
         ReceiptKeysCommand::List => {
-            let (keys, root) = motcua_portal::receipt_keys(data_dir).map_err(portal)?;
+            let (keys, root) = motcua_portal::receipt_keys(at).await.map_err(portal)?;
             out.result(&json!({"root_key": root, "keys": keys}), || {
                 let mut lines = vec![format!("{}: {root}", out.t("Khóa gốc", "Root key"))];
                 for key in &keys {
@@ -438,7 +443,9 @@ pub fn keys(out: &Output, data_dir: &Path, command: &ReceiptKeysCommand) -> Resu
             });
         }
         ReceiptKeysCommand::Rotate => {
-            let kid = motcua_portal::rotate_receipt_key(data_dir).map_err(portal)?;
+            let kid = motcua_portal::rotate_receipt_key(at)
+                .await
+                .map_err(portal)?;
             out.result(&json!({"active": kid}), || {
                 format!("{}: {kid}", out.t("Khóa ký mới", "New signing key"))
             });
@@ -449,7 +456,9 @@ pub fn keys(out: &Output, data_dir: &Path, command: &ReceiptKeysCommand) -> Resu
                     "{kid:?}: a key id is 8 hexadecimal digits (see `list`)"
                 )));
             }
-            let outcome = motcua_portal::revoke_receipt_key(data_dir, kid).map_err(portal)?;
+            let outcome = motcua_portal::revoke_receipt_key(at, kid)
+                .await
+                .map_err(portal)?;
             match outcome {
                 motcua_portal::Revocation::Unknown => {
                     return Err(CliError::InvalidArgument(format!("no key {kid}")));

@@ -141,13 +141,17 @@ impl PublishedCatalog {
             .unwrap_or(false);
         if known {
             tx.execute(
-                "UPDATE catalog_versions SET last_published_at = ?2 WHERE version = ?1",
+                "UPDATE catalog_versions SET last_published_at = ?2,
+                     ordinal = (SELECT MAX(ordinal) + 1 FROM catalog_versions)
+                 WHERE version = ?1",
                 params![self.catalog.version, now],
             )?;
         } else {
             tx.execute(
                 "INSERT INTO catalog_versions (version, aliases_digest, first_published_at,
-                     last_published_at) VALUES (?1, ?2, ?3, ?3)",
+                     last_published_at, ordinal)
+                 VALUES (?1, ?2, ?3, ?3,
+                         (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM catalog_versions))",
                 params![self.catalog.version, current.aliases, now],
             )?;
             let mut insert = tx.prepare(
@@ -160,7 +164,7 @@ impl PublishedCatalog {
         let earlier: Vec<(String, String)> = {
             let mut statement = tx.prepare(
                 "SELECT version, aliases_digest FROM catalog_versions WHERE version != ?1
-                 ORDER BY last_published_at DESC, rowid DESC LIMIT ?2",
+                 ORDER BY last_published_at DESC, ordinal DESC LIMIT ?2",
             )?;
             let rows = statement
                 .query_map(params![self.catalog.version, DELTA_HISTORY as i64], |row| {

@@ -8,6 +8,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
+use crate::DataLocation;
 use crate::error::PortalError;
 use crate::keystore::{KEYS_FILE, KeyStore, Purpose};
 use crate::private_files;
@@ -440,6 +441,20 @@ const MIGRATIONS: &[M<'static>] = &[
     // transactions, paid or held for the desk. Its own file, which never changes once
     // shipped, like every entry here.
     M::up(include_str!("payments/schema.sql")),
+    // The order rows were made in, as a column both engines have (SQLite's implicit rowid
+    // is not PostgreSQL's): the tie-breaker of keys made, and catalogs published, within
+    // one second. Set by every insert to one more than the table's highest, inside the
+    // writing transaction (decision record 0009); numbered here in rowid order.
+    M::up(
+        r#"
+    ALTER TABLE signing_keys ADD COLUMN ordinal INTEGER NOT NULL DEFAULT 0;
+    UPDATE signing_keys SET ordinal = rowid;
+    ALTER TABLE receipt_keys ADD COLUMN ordinal INTEGER NOT NULL DEFAULT 0;
+    UPDATE receipt_keys SET ordinal = rowid;
+    ALTER TABLE catalog_versions ADD COLUMN ordinal INTEGER NOT NULL DEFAULT 0;
+    UPDATE catalog_versions SET ordinal = rowid;
+    "#,
+    ),
 ];
 
 /// The migration list.
@@ -595,6 +610,37 @@ impl Db {
         Db {
             engine: Engine::Postgres(pool),
         }
+    }
+
+    /// Opens the store of `at` and brings its schema up to date: the SQLite file of the
+    /// data directory, or the PostgreSQL database with a pool of at most `connections`.
+    pub(crate) async fn connect(at: &DataLocation, connections: usize) -> Result<Db, PortalError> {
+        match &at.database {
+            None => {
+                let data_dir = at.data_dir.clone();
+                tokio::task::spawn_blocking(move || open(&data_dir).map(Db::new))
+                    .await
+                    .map_err(|error| PortalError::Task(error.to_string()))?
+            }
+            Some(url) => {
+                // The data directory still holds the attachments and the keys.
+                private_files::prepare_data_dir(&at.data_dir)?;
+                let pool = crate::store::postgres::pool(url, connections)?;
+                crate::store::postgres::migrate(&pool).await?;
+                Ok(Db::postgres(pool))
+            }
+        }
+    }
+
+    /// [`Db::call`] for work that returns the portal's errors, a failed task among them.
+    pub(crate) async fn run<R, F>(&self, what: &'static str, work: F) -> Result<R, PortalError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut crate::store::sql::Connection) -> Result<R, PortalError> + Send + 'static,
+    {
+        self.call(work)
+            .await
+            .map_err(|_| PortalError::Task(format!("{what} failed")))?
     }
 
     /// Which engine, for the log and the status page: `sqlite` or `postgres`.

@@ -80,7 +80,7 @@ pub(crate) async fn queue(
                 conn.prepare_cached(&format!(
                     "SELECT {ROW_COLUMNS}, c.full_name, d.on_behalf_of
                  FROM dossiers d JOIN citizens c ON c.id = d.citizen_id
-                 WHERE (?1 IS NULL OR d.status = ?1)
+                 WHERE (CAST(?1 AS TEXT) IS NULL OR d.status = ?1)
                  ORDER BY d.id LIMIT ?2 OFFSET ?3"
                 ))?
                 .query_map(

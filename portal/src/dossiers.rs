@@ -428,7 +428,7 @@ fn store(conn: &mut Connection, input: Submission) -> crate::store::sql::Result<
     let sequence: i64 = tx
         .prepare_cached(
             "INSERT INTO dossier_sequences (agency_code, day, last) VALUES (?1, ?2, 1)
-             ON CONFLICT (agency_code, day) DO UPDATE SET last = last + 1
+             ON CONFLICT (agency_code, day) DO UPDATE SET last = dossier_sequences.last + 1
              RETURNING last",
         )?
         .query_row(params![input.agency_code, day], |row| row.get(0))?;
@@ -633,7 +633,7 @@ pub(crate) fn summaries(
         .prepare_cached(&format!(
             "SELECT {ROW_COLUMNS}, r.text FROM dossiers d
              LEFT JOIN receipts r ON r.dossier_id = d.id
-             WHERE d.citizen_id = ?1 AND (?2 IS NULL OR d.code = ?2)
+             WHERE d.citizen_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR d.code = ?2)
              ORDER BY d.id DESC"
         ))?
         .query_map(params![citizen_id, code], |row| {
@@ -656,7 +656,7 @@ pub(crate) fn summaries(
     let mut statement = conn.prepare_cached(
         "SELECT a.dossier_id, a.requirement, a.sha256, a.size, a.media_type
          FROM dossier_attachments a JOIN dossiers d ON d.id = a.dossier_id
-         WHERE d.citizen_id = ?1 AND (?2 IS NULL OR d.code = ?2)
+         WHERE d.citizen_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR d.code = ?2)
          ORDER BY a.dossier_id, a.position",
     )?;
     let rows = statement.query_map(params![citizen_id, code], |row| {

@@ -96,7 +96,19 @@ impl KeyStore {
         conn.pragma_update(None, "journal_mode", "DELETE")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "secure_delete", "ON")?;
+        // The migration reads the schema version before it writes: two processes opening
+        // one shared data directory at once would both apply it. An exclusive lock on the
+        // file (flock, which SQLite's own fcntl locks do not see) makes them take turns.
+        let turn = std::fs::File::open(&path).map_err(|source| PortalError::Io {
+            context: "cannot open the key store",
+            source,
+        })?;
+        turn.lock().map_err(|source| PortalError::Io {
+            context: "cannot lock the key store",
+            source,
+        })?;
         Migrations::from_slice(MIGRATIONS).to_latest(&mut conn)?;
+        drop(turn);
         Ok(KeyStore {
             conn: Arc::new(Mutex::new(conn)),
         })

@@ -394,9 +394,10 @@ impl RunningPortal {
         let keys = self.state.keys.clone();
         self.state
             .db
-            .call(move |conn| provider::keys::rotate(conn, &keys, &rng))
+            .run("key rotation", move |conn| {
+                provider::keys::rotate(conn, &keys, &rng)
+            })
             .await
-            .map_err(|_| PortalError::Task("key rotation failed".into()))?
     }
 
     /// Runs a sweep of the uploads now, as the periodic one does: removes expired uploads
@@ -430,13 +431,56 @@ async fn join(task: JoinHandle<std::io::Result<()>>) -> Result<(), PortalError> 
     }
 }
 
-/// Makes a new active signing key for the built-in provider of the portal whose data lives
-/// in `data_dir`; the previous key stays published in the JWKS so tokens it signed still
-/// verify. Returns the new key id. Safe while the portal runs (it reads keys per token).
-pub fn rotate_signing_key(data_dir: &Path) -> Result<String, PortalError> {
-    let mut conn = db::open(data_dir)?;
-    let keys = keystore::KeyStore::open(data_dir)?;
-    provider::keys::rotate(&mut conn, &keys, &SystemRandom::new())
+/// Where a portal's data lives, for the commands run beside it (key rotation): the data
+/// directory every process of the portal shares (attachments, the key store, the receipt
+/// root key) and the database, when it is not the SQLite file in that directory.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DataLocation {
+    /// Directory of the portal's data (as `portal serve --data-dir`).
+    #[arg(skip)]
+    pub data_dir: PathBuf,
+    /// The portal's PostgreSQL database, when it runs on one (as `portal serve --database`).
+    #[arg(long = "database", env = "MOTCUA_DATABASE_URL")]
+    pub database: Option<String>,
+}
+
+impl DataLocation {
+    /// The SQLite file in `data_dir`.
+    pub fn sqlite(data_dir: &Path) -> DataLocation {
+        DataLocation {
+            data_dir: data_dir.to_path_buf(),
+            database: None,
+        }
+    }
+
+    /// The store of a one-off command: one connection is enough.
+    pub(crate) async fn open(&self) -> Result<db::Db, PortalError> {
+        db::Db::connect(self, 1).await
+    }
+}
+
+impl PortalConfig {
+    /// Where this portal's data lives.
+    pub fn location(&self) -> DataLocation {
+        DataLocation {
+            data_dir: self.data_dir.clone(),
+            database: self.database.clone(),
+        }
+    }
+}
+
+/// Makes a new active signing key for the built-in provider of the portal whose data is
+/// `at`; the previous key stays published in the JWKS so tokens it signed still verify.
+/// Returns the new key id. Safe while the portal runs, all its processes (they read keys
+/// per token).
+pub async fn rotate_signing_key(at: &DataLocation) -> Result<String, PortalError> {
+    let keys = keystore::KeyStore::open(&at.data_dir)?;
+    at.open()
+        .await?
+        .run("key rotation", move |conn| {
+            provider::keys::rotate(conn, &keys, &SystemRandom::new())
+        })
+        .await
 }
 
 fn base_url_for(config: &PortalConfig, local_addr: SocketAddr) -> Result<Url, PortalError> {
@@ -537,28 +581,9 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
         let catalog = catalog.with_history(conn)?;
         Ok((keys, uploads, receipt_root, catalog))
     };
-    let (db, (keys, uploads, receipt_root, catalog)) = match &config.database {
-        None => {
-            let data_dir = config.data_dir.clone();
-            tokio::task::spawn_blocking(move || -> Result<_, PortalError> {
-                let mut conn = db::open(&data_dir)?;
-                let parts = setup(&mut conn)?;
-                Ok((db::Db::new(conn), parts))
-            })
-            .await
-            .map_err(|error| PortalError::Task(error.to_string()))??
-        }
-        Some(url) => {
-            let pool = store::postgres::pool(url, config.database_connections)?;
-            store::postgres::migrate(&pool).await?;
-            let db = db::Db::postgres(pool);
-            let parts = db
-                .call(setup)
-                .await
-                .map_err(|_| PortalError::Task("the start-up's database work failed".into()))??;
-            (db, parts)
-        }
-    };
+    let db = db::Db::connect(&config.location(), config.database_connections).await?;
+    let (keys, uploads, receipt_root, catalog) =
+        db.run("the start-up's database work", setup).await?;
     tracing::info!(engine = db.engine_name(), "database ready");
 
     let state = AppState(Arc::new(Shared {

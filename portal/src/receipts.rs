@@ -22,11 +22,11 @@ use motcua_protocol::receipt::{
 };
 use ring::rand::SystemRandom;
 
-use crate::AppState;
 use crate::db::now;
 use crate::error::{ApiError, PortalError};
 use crate::keystore::{KeyStore, Purpose};
 use crate::workflow::DossierRow;
+use crate::{AppState, DataLocation};
 
 /// The development root key's file in the data directory.
 pub const ROOT_KEY_FILE: &str = "receipt-root-key.pk8";
@@ -63,9 +63,24 @@ pub(crate) fn load_or_create_root(data_dir: &Path) -> Result<SigningKey, PortalE
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             let pkcs8 = SigningKey::generate_pkcs8(&SystemRandom::new())
                 .map_err(|_| PortalError::Crypto("cannot generate the receipt root key"))?;
-            write_private(&path, &pkcs8).map_err(io("cannot write the receipt root key"))?;
-            tracing::info!("generated a development receipt root key");
-            pkcs8
+            // Written whole under another name, then linked into place: a link never
+            // replaces a file, so of two processes starting together on one data
+            // directory one key wins and the other process reads it, never half of it.
+            let draft = data_dir.join(format!("{ROOT_KEY_FILE}.{}.new", std::process::id()));
+            let _ = std::fs::remove_file(&draft);
+            write_private(&draft, &pkcs8).map_err(io("cannot write the receipt root key"))?;
+            let linked = std::fs::hard_link(&draft, &path);
+            let _ = std::fs::remove_file(&draft);
+            match linked {
+                Ok(()) => {
+                    tracing::info!("generated a development receipt root key");
+                    pkcs8
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                    std::fs::read(&path).map_err(io("cannot read the receipt root key"))?
+                }
+                Err(error) => return Err(io("cannot write the receipt root key")(error)),
+            }
         }
         Err(error) => return Err(io("cannot read the receipt root key")(error)),
     };
@@ -86,7 +101,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 fn bump_sequence(tx: &Transaction<'_>) -> crate::store::sql::Result<()> {
     tx.execute(
         "INSERT INTO receipt_trust_list (id, sequence) VALUES (1, 1)
-         ON CONFLICT (id) DO UPDATE SET sequence = sequence + 1",
+         ON CONFLICT (id) DO UPDATE SET sequence = receipt_trust_list.sequence + 1",
         [],
     )?;
     Ok(())
@@ -103,8 +118,9 @@ fn generate(tx: &Transaction<'_>, keys: &KeyStore, not_before: i64) -> Result<Ke
             .map_err(|_| PortalError::Crypto("cannot parse a generated receipt key"))?;
         let kid = key.kid();
         let inserted = tx.execute(
-            "INSERT INTO receipt_keys (kid, public_key, not_before, active)
-             VALUES (?1, ?2, ?3, 1) ON CONFLICT (kid) DO NOTHING",
+            "INSERT INTO receipt_keys (kid, public_key, not_before, active, ordinal)
+             VALUES (?1, ?2, ?3, 1, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM receipt_keys))
+             ON CONFLICT (kid) DO NOTHING",
             params![kid.to_string(), key.public_key().as_slice(), not_before],
         )?;
         if inserted == 1 {
@@ -238,7 +254,7 @@ pub(crate) fn revoke(
 pub(crate) fn list(conn: &Connection) -> crate::store::sql::Result<Vec<ReceiptKeyInfo>> {
     conn.prepare_cached(
         "SELECT kid, not_before, not_after, revoked_at, active FROM receipt_keys
-         ORDER BY rowid DESC",
+         ORDER BY ordinal DESC",
     )?
     .query_map([], |row| {
         Ok(ReceiptKeyInfo {
@@ -269,7 +285,7 @@ pub(crate) fn trust_list(conn: &Connection) -> crate::store::sql::Result<TrustLi
     let mut keys = Vec::new();
     let mut statement = conn.prepare_cached(
         "SELECT kid, public_key, not_before, not_after, revoked_at FROM receipt_keys
-         ORDER BY not_before, rowid",
+         ORDER BY not_before, ordinal",
     )?;
     let rows = statement.query_map([], |row| {
         Ok((
@@ -439,32 +455,46 @@ impl IssueError {
     }
 }
 
-/// Rotates the receipt-signing key of the portal whose data lives in `data_dir` (safe
-/// while it runs: keys are read per receipt). Returns the new key id.
-pub fn rotate_receipt_key(data_dir: &Path) -> Result<String, PortalError> {
-    let mut conn = crate::db::open(data_dir)?;
-    let keys = KeyStore::open(data_dir)?;
-    ensure_active(&mut conn, &keys)?;
-    Ok(rotate(&mut conn, &keys)?.to_string())
+/// Rotates the receipt-signing key of the portal whose data is `at` (safe while it runs,
+/// all its processes: keys are read per receipt). Returns the new key id.
+pub async fn rotate_receipt_key(at: &DataLocation) -> Result<String, PortalError> {
+    let keys = KeyStore::open(&at.data_dir)?;
+    at.open()
+        .await?
+        .run("receipt key rotation", move |conn| {
+            ensure_active(conn, &keys)?;
+            Ok(rotate(conn, &keys)?.to_string())
+        })
+        .await
 }
 
-/// Revokes the receipt-signing key `kid` (hex) of the portal in `data_dir`.
-pub fn revoke_receipt_key(data_dir: &Path, kid: &str) -> Result<Revocation, PortalError> {
+/// Revokes the receipt-signing key `kid` (hex) of the portal whose data is `at`.
+pub async fn revoke_receipt_key(at: &DataLocation, kid: &str) -> Result<Revocation, PortalError> {
     let kid = KeyId::parse_hex(kid)
         .ok_or_else(|| PortalError::Config("a key id is 8 hexadecimal digits".into()))?;
-    let mut conn = crate::db::open(data_dir)?;
-    let keys = KeyStore::open(data_dir)?;
-    revoke(&mut conn, &keys, kid)
+    let keys = KeyStore::open(&at.data_dir)?;
+    at.open()
+        .await?
+        .run("receipt key revocation", move |conn| {
+            revoke(conn, &keys, kid)
+        })
+        .await
 }
 
-/// The receipt-signing keys of the portal in `data_dir`, newest first, and the root public
-/// key (`ed25519:…`) the apps must carry.
-pub fn receipt_keys(data_dir: &Path) -> Result<(Vec<ReceiptKeyInfo>, String), PortalError> {
-    let root = load_or_create_root(data_dir)?;
-    let mut conn = crate::db::open(data_dir)?;
-    let keys = KeyStore::open(data_dir)?;
-    ensure_active(&mut conn, &keys)?;
-    Ok((list(&conn)?, root.root_key().to_string()))
+/// The receipt-signing keys of the portal whose data is `at`, newest first, and the root
+/// public key (`ed25519:…`) the apps must carry.
+pub async fn receipt_keys(at: &DataLocation) -> Result<(Vec<ReceiptKeyInfo>, String), PortalError> {
+    let root = load_or_create_root(&at.data_dir)?;
+    let keys = KeyStore::open(&at.data_dir)?;
+    let list = at
+        .open()
+        .await?
+        .run("listing the receipt keys", move |conn| {
+            ensure_active(conn, &keys)?;
+            Ok(list(conn)?)
+        })
+        .await?;
+    Ok((list, root.root_key().to_string()))
 }
 
 #[cfg(test)]

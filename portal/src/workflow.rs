@@ -155,7 +155,7 @@ pub(crate) fn citizen_events(
                 e.missing, e.clock, e.paused_working_days, e.appointment_date, e.on_behalf_of,
                 e.dossier_id
          FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id
-         WHERE e.citizen_id = ?1 AND (?2 IS NULL OR d.code = ?2)
+         WHERE e.citizen_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR d.code = ?2)
          ORDER BY e.seq",
     )?
     .query_map(params![citizen_id, code], |row| {

@@ -166,7 +166,8 @@ async fn a_phone_on_an_earlier_version_gets_only_what_changed() {
     // directory, one where a procedure changed and another was removed.
     let dir = tempfile::tempdir().unwrap();
     let (mut procedures, aliases) = builtin_catalog();
-    let first = motcua_portal::start(motcua_portal::PortalConfig::for_tests(dir.path()))
+    let database = common::database::fresh_database().await;
+    let first = motcua_portal::start(common::database::config(dir.path(), database.as_deref()))
         .await
         .unwrap();
     let http = common::client();
@@ -206,7 +207,7 @@ async fn a_phone_on_an_earlier_version_gets_only_what_changed() {
         serde_json::to_vec(&motcua_protocol::catalog::AliasesFile { aliases: kept }).unwrap(),
     )
     .unwrap();
-    let mut config = motcua_portal::PortalConfig::for_tests(dir.path());
+    let mut config = common::database::config(dir.path(), database.as_deref());
     config.catalog = Some(catalog_dir.path().to_owned());
     let second = motcua_portal::start(config).await.unwrap();
     let answer = http

@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use chrono::{Duration, NaiveDate, Utc};
 use common::answers::expect_error;
+use common::database::Cell;
 use common::staff::{RECEPTION, SPECIALIST, act_raw, actions_path, desk_harness, staff_login_with};
 use common::tus::{Tus, pdf_attachment, permit_form, upload_id};
 use common::{Harness, db, get_as, get_json};
@@ -126,41 +127,38 @@ type AuditRow = (
     String,
 );
 
-fn audit_rows(h: &Harness, code: &str) -> Vec<AuditRow> {
-    let conn = db(h);
-    let mut statement = conn
-        .prepare(
+async fn audit_rows(h: &Harness, code: &str) -> Vec<AuditRow> {
+    db(h)
+        .rows(
             "SELECT a.actor_kind, a.actor_id, a.role, a.action, a.from_status, a.to_status,
                     a.outcome
              FROM audit_log a JOIN dossiers d ON d.id = a.dossier_id
              WHERE d.code = ?1 ORDER BY a.id",
+            &[code.into()],
         )
-        .unwrap();
-    statement
-        .query_map([code], |row| {
-            Ok((
-                row.get(0)?,
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-                row.get(5)?,
-                row.get(6)?,
-            ))
+        .await
+        .iter()
+        .map(|row| {
+            (
+                row.get(0),
+                row.get(1),
+                row.get(2),
+                row.get(3),
+                row.get(4),
+                row.get(5),
+                row.get(6),
+            )
         })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
+        .collect()
 }
 
-fn staff_id(h: &Harness, username: &str) -> i64 {
+async fn staff_id(h: &Harness, username: &str) -> i64 {
     db(h)
-        .query_row(
+        .value(
             "SELECT id FROM staff WHERE username = ?1",
-            [username],
-            |row| row.get(0),
+            &[username.into()],
         )
-        .unwrap()
+        .await
 }
 
 fn statuses(timeline: &[motcua_protocol::lifecycle::Event]) -> Vec<DossierStatus> {
@@ -219,22 +217,20 @@ async fn staff_log_in_with_the_demo_password_and_out() {
     .await;
 
     // Passwords and tokens are stored hashed.
-    let conn = db(&h);
-    let hash: Vec<u8> = conn
-        .query_row(
+    let store = db(&h);
+    let hash: Vec<u8> = store
+        .value(
             "SELECT password_hash FROM staff WHERE username = ?1",
-            [RECEPTION],
-            |row| row.get(0),
+            &[RECEPTION.into()],
         )
-        .unwrap();
+        .await;
     assert_eq!(hash.len(), 32);
-    let stored: i64 = conn
-        .query_row(
+    let stored: i64 = store
+        .value(
             "SELECT count(*) FROM staff_sessions WHERE token_hash = ?1",
-            [token.as_bytes()],
-            |row| row.get(0),
+            &[Cell::Blob(token.as_bytes().to_vec())],
         )
-        .unwrap();
+        .await;
     assert_eq!(stored, 0, "the token itself is not stored");
 
     // Logout ends the token.
@@ -363,8 +359,12 @@ async fn submit_accept_process_supplement_pay_ready_hand_back() {
     db(&h)
         .execute(
             "UPDATE dossiers SET paused_since = ?1 WHERE code = ?2",
-            rusqlite::params![paused_on.format("%Y-%m-%d").to_string(), code],
+            &[
+                paused_on.format("%Y-%m-%d").to_string().into(),
+                (&code).into(),
+            ],
         )
+        .await
         .unwrap();
     let lost = WorkingCalendar::official().working_days_between(paused_on, today);
     assert!(lost >= 4, "{lost}");
@@ -462,9 +462,9 @@ async fn submit_accept_process_supplement_pay_ready_hand_back() {
     );
 
     // Every change is audited with who did it; the refused attempts too.
-    let reception_id = staff_id(&h, RECEPTION);
-    let specialist_id = staff_id(&h, SPECIALIST);
-    let audit = audit_rows(&h, &code);
+    let reception_id = staff_id(&h, RECEPTION).await;
+    let specialist_id = staff_id(&h, SPECIALIST).await;
+    let audit = audit_rows(&h, &code).await;
     let applied: Vec<(String, Option<i64>, String, String)> = audit
         .iter()
         .filter(|row| row.6 == "applied")
@@ -816,7 +816,11 @@ async fn illegal_actions_are_refused_audited_and_change_nothing() {
     let dossier = desk_dossier(&h, &reception, &code).await;
     assert_eq!(dossier.status, DossierStatus::Submitted);
     assert_eq!(dossier.timeline.len(), 1);
-    let outcomes: Vec<String> = audit_rows(&h, &code).into_iter().map(|row| row.6).collect();
+    let outcomes: Vec<String> = audit_rows(&h, &code)
+        .await
+        .into_iter()
+        .map(|row| row.6)
+        .collect();
     assert_eq!(
         outcomes,
         vec![
@@ -834,7 +838,7 @@ async fn illegal_actions_are_refused_audited_and_change_nothing() {
         ]
     );
     // The audit cannot be rewritten.
-    assert!(db(&h).execute("DELETE FROM audit_log", []).is_err());
+    assert!(db(&h).execute("DELETE FROM audit_log", &[]).await.is_err());
     h.portal.shutdown().await;
 }
 

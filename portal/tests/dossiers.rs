@@ -166,7 +166,7 @@ async fn options_and_the_tus_version_are_checked() {
         assert_eq!(response.headers()["tus-version"], "1.0.0");
         expect_error(response, 412, ApiErrorCode::InvalidRequest).await;
     }
-    assert_eq!(count(&h, "uploads"), 0);
+    assert_eq!(count(&h, "uploads").await, 0);
     h.portal.shutdown().await;
 }
 
@@ -257,9 +257,7 @@ async fn upload_in_chunks_with_a_lost_answer_then_submit_replay_list_and_get() {
     assert_eq!(first.attachments[0].size, 250_000);
     assert_eq!(first.attachments[0].requirement, REQUIREMENT);
     // The stored values are the normalised ones.
-    let stored: String = db(&h)
-        .query_row("SELECT fields FROM dossiers", [], |row| row.get(0))
-        .unwrap();
+    let stored: String = db(&h).value("SELECT fields FROM dossiers", &[]).await;
     let stored: Value = serde_json::from_str(&stored).unwrap();
     assert_eq!(stored["phone"], "0912345678");
 
@@ -292,7 +290,7 @@ async fn upload_in_chunks_with_a_lost_answer_then_submit_replay_list_and_get() {
     assert_eq!(response.status(), 201);
     let second: DossierSummary = response.json().await.unwrap();
     check_code(&second.code, "0002");
-    assert_eq!(count(&h, "dossiers"), 2);
+    assert_eq!(count(&h, "dossiers").await, 2);
 
     // Listed newest first, and one by one.
     let list: Vec<DossierSummary> = lan.get(PATH_DOSSIERS).await.json().await.unwrap();
@@ -339,7 +337,7 @@ async fn upload_in_chunks_with_a_lost_answer_then_submit_replay_list_and_get() {
     .await;
     assert_eq!(body.error.fields[0].field, "attachments.application");
     assert_eq!(body.error.fields[0].code, "upload_unknown");
-    assert_eq!(count(&h, "dossiers"), 2);
+    assert_eq!(count(&h, "dossiers").await, 2);
     h.portal.shutdown().await;
 }
 
@@ -447,7 +445,7 @@ async fn hostile_uploads_are_refused_and_nothing_is_stored() {
         .await
         .unwrap();
     expect_error(response, 400, ApiErrorCode::InvalidRequest).await;
-    assert_eq!(count(&h, "uploads"), 0);
+    assert_eq!(count(&h, "uploads").await, 0);
     assert!(stored_files(&h).is_empty());
 
     // Path traversal and garbage in upload ids: 404, never a file outside the store.
@@ -477,9 +475,7 @@ async fn hostile_uploads_are_refused_and_nothing_is_stored() {
             &sha256_hex(&file),
         )
         .await;
-    let name: String = db(&h)
-        .query_row("SELECT file_name FROM uploads", [], |row| row.get(0))
-        .unwrap();
+    let name: String = db(&h).value("SELECT file_name FROM uploads", &[]).await;
     assert_eq!(name, "../../etc/passwd");
 
     // PATCH problems.
@@ -580,12 +576,11 @@ async fn hostile_uploads_are_refused_and_nothing_is_stored() {
     )
     .await;
     let status: String = db(&h)
-        .query_row(
+        .value(
             "SELECT status FROM uploads WHERE id = ?1",
-            [upload_id(&failing)],
-            |row| row.get(0),
+            &[upload_id(&failing).into()],
         )
-        .unwrap();
+        .await;
     assert_eq!(status, "failed");
     assert_eq!(stored_files(&h).len(), 1);
     assert!(!blob(&h, &sha256_hex(&declared)).exists());
@@ -820,7 +815,7 @@ async fn hostile_submissions_are_refused_and_nothing_is_stored() {
         "idempotency_keys",
         "dossier_sequences",
     ] {
-        assert_eq!(count(&h, table), 0, "{table}");
+        assert_eq!(count(&h, table).await, 0, "{table}");
     }
 
     // A refused submission keeps no answer: the key serves the corrected one.
@@ -852,17 +847,14 @@ async fn a_restart_keeps_the_answer_of_a_key() {
     let first: DossierSummary = response.json().await.unwrap();
     let token = lan.token.clone();
 
-    let Harness { portal, http, dir } = h;
-    portal.shutdown().await;
-    let portal = start(PortalConfig::for_tests(dir.path())).await.unwrap();
-    let h = Harness { portal, http, dir };
+    let h = h.restart_with(|_| {}).await;
     let lan = Tus { h: &h, token };
 
     let response = lan.submit(Some("restart-key"), &body).await;
     assert_eq!(response.status(), 201);
     let again: DossierSummary = response.json().await.unwrap();
     assert_eq!(again, first);
-    assert_eq!(count(&h, "dossiers"), 1);
+    assert_eq!(count(&h, "dossiers").await, 1);
     // The upload is still complete after the restart, and the next code follows on.
     let response = lan.submit(Some("restart-key-2"), &body).await;
     assert_eq!(response.status(), 201);
@@ -903,8 +895,8 @@ async fn concurrent_submissions_with_one_key_make_one_dossier() {
     }
     codes.dedup();
     assert_eq!(codes.len(), 1, "{codes:?}");
-    assert_eq!(count(&h, "dossiers"), 1);
-    assert_eq!(count(&h, "idempotency_keys"), 1);
+    assert_eq!(count(&h, "dossiers").await, 1);
+    assert_eq!(count(&h, "idempotency_keys").await, 1);
     h.portal.shutdown().await;
 }
 
@@ -1029,10 +1021,7 @@ async fn part_files_of_finished_uploads_are_swept_at_start() {
     std::fs::write(uploads.join(format!("{id}.part")), &file).unwrap();
     std::fs::write(uploads.join("notes.txt"), b"not ours").unwrap();
 
-    let Harness { portal, http, dir } = h;
-    portal.shutdown().await;
-    let portal = start(PortalConfig::for_tests(dir.path())).await.unwrap();
-    let h = Harness { portal, http, dir };
+    let h = h.restart_with(|_| {}).await;
     let uploads = h.dir.path().join("uploads");
     assert!(!uploads.join(format!("{id}.part")).exists());
     assert!(

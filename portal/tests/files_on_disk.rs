@@ -56,6 +56,8 @@ fn walk(dir: &Path, found: &mut Vec<(std::path::PathBuf, bool, u32)>) {
     }
 }
 
+/// A portal on SQLite in `data_dir` (whichever engine the rest of the suite runs on: these
+/// tests are about the files of the data directory, the SQLite file among them).
 async fn start_in(data_dir: &Path) -> Harness {
     let mut config = PortalConfig::for_tests(data_dir);
     config.accept_missing_documents = true;
@@ -64,6 +66,7 @@ async fn start_in(data_dir: &Path) -> Harness {
         http: client(),
         // The caller keeps the real directory; this one is only the harness's field.
         dir: tempfile::tempdir().unwrap(),
+        database: None,
     }
 }
 

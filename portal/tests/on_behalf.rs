@@ -226,14 +226,13 @@ async fn an_older_unchecked_dossier_is_flagged_at_the_desk() {
     let summary: DossierSummary = response.json().await.unwrap();
     let mut fields = form("Nguyễn Thị Lan", BINH_ID);
     fields["copies"] = json!("1");
-    {
-        let conn = rusqlite::Connection::open(h.dir.path().join(motcua_portal::DB_FILE)).unwrap();
-        conn.execute(
+    common::db(&h)
+        .execute(
             "UPDATE dossiers SET fields = ?1 WHERE code = ?2",
-            rusqlite::params![fields.to_string(), summary.code],
+            &[fields.to_string().into(), (&summary.code).into()],
         )
+        .await
         .unwrap();
-    }
     let staff = staff_session(&h, RECEPTION).await.access_token;
     let desk: DeskDossier = get_json(
         &h,

@@ -184,8 +184,8 @@ async fn notify(h: &Harness, body: &Value) -> NotificationAck {
     response.json().await.unwrap()
 }
 
-fn transactions(h: &Harness) -> i64 {
-    count(h, "payment_transactions")
+async fn transactions(h: &Harness) -> i64 {
+    count(h, "payment_transactions").await
 }
 
 #[tokio::test]
@@ -209,7 +209,7 @@ async fn a_requested_fee_is_paid_once_by_vietqr_and_its_e_receipt_verifies_offli
     assert!(view.due_date.is_some());
     // Asking again gives the same request, not a second one.
     assert_eq!(payment(&h, &lan, &code).await, view);
-    assert_eq!(count(&h, "payment_requests"), 1);
+    assert_eq!(count(&h, "payment_requests").await, 1);
 
     // Another citizen's code is not found, as an unknown one; so is the receipt.
     let binh = citizen(&h, BINH).await;
@@ -244,12 +244,11 @@ async fn a_requested_fee_is_paid_once_by_vietqr_and_its_e_receipt_verifies_offli
     let last = sync["changes"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["status"], "processing");
     let actor: String = db(&h)
-        .query_row(
+        .value(
             "SELECT actor_role FROM dossier_events ORDER BY seq DESC LIMIT 1",
-            [],
-            |row| row.get(0),
+            &[],
         )
-        .unwrap();
+        .await;
     assert_eq!(actor, "system");
 
     let receipt: FeeReceiptResponse =
@@ -314,7 +313,7 @@ async fn duplicated_reordered_forged_replayed_and_wrong_notifications_are_paid_o
         .await
         .unwrap();
     assert_eq!(unsigned.status(), 401);
-    assert_eq!(transactions(&h), 0);
+    assert_eq!(transactions(&h).await, 0);
 
     // Reordered: the wrong amount for the second dossier arrives before anything else.
     let wrong = notify(&h, &notification("FT200", 5_000, &second_ref)).await;
@@ -382,25 +381,23 @@ async fn duplicated_reordered_forged_replayed_and_wrong_notifications_are_paid_o
     let right = notify(&h, &notification("FT500", 7_000, &second_ref)).await;
     assert_eq!(right.outcome, NotificationOutcome::Paid);
     assert_eq!(
-        transactions(&h),
+        transactions(&h).await,
         5,
         "every authentic transfer is recorded once"
     );
     let paid_requests: i64 = db(&h)
-        .query_row(
+        .value(
             "SELECT count(*) FROM payment_requests WHERE status = 'paid'",
-            [],
-            |row| row.get(0),
+            &[],
         )
-        .unwrap();
+        .await;
     assert_eq!(paid_requests, 2);
     let confirmations: i64 = db(&h)
-        .query_row(
+        .value(
             "SELECT count(*) FROM dossier_events WHERE action = 'confirm_payment'",
-            [],
-            |row| row.get(0),
+            &[],
         )
-        .unwrap();
+        .await;
     assert_eq!(confirmations, 2, "each dossier moved on once");
 
     // The desk lists what is held and resolves it; a specialist may not.
@@ -594,7 +591,7 @@ async fn an_unknown_online_fee_is_settled_at_the_desk_and_never_requested() {
     assert!(view.qr_text.is_none() && view.reference.is_none());
     assert!(view.note_vi.unwrap().contains("bộ phận một cửa"));
     assert!(view.note_en.unwrap().contains("not published"));
-    assert_eq!(count(&h, "payment_requests"), 0);
+    assert_eq!(count(&h, "payment_requests").await, 0);
 
     // A fee that is known but not yet requested is not due.
     let waiting = submit(&h, &lan, PAID).await;

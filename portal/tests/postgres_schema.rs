@@ -10,7 +10,6 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::postgres::Cluster;
-use common::{db, harness};
 use motcua_portal::store::postgres::{PostgresError, migrate, migrations, pool};
 
 /// SQLite tables a PostgreSQL database never needs, with why.
@@ -82,8 +81,13 @@ fn sqlite_columns(conn: &rusqlite::Connection) -> BTreeSet<(String, String, Stri
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_postgresql_schema_has_every_table_column_and_index_of_the_sqlite_file() {
-    let portal = harness().await;
-    let sqlite = db(&portal);
+    // A portal on SQLite whichever engine the rest of the suite runs on.
+    let dir = tempfile::tempdir().unwrap();
+    let portal = motcua_portal::start(motcua_portal::PortalConfig::for_tests(dir.path()))
+        .await
+        .unwrap();
+    portal.shutdown().await;
+    let sqlite = rusqlite::Connection::open(dir.path().join(motcua_portal::DB_FILE)).unwrap();
     let mut expected = sqlite_columns(&sqlite);
     expected.retain(|(table, ..)| !SQLITE_ONLY.contains(&table.as_str()));
     let expected_indexes: BTreeSet<String> = sqlite

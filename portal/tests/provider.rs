@@ -383,7 +383,9 @@ async fn key_rotation_changes_the_kid_and_old_tokens_still_verify() {
     h.validate(&after, &keys, &nonce_after);
 
     // Rotation through the data directory works on a running portal too.
-    let third = motcua_portal::rotate_signing_key(h.dir.path()).unwrap();
+    let third = motcua_portal::rotate_signing_key(&h.location())
+        .await
+        .unwrap();
     let (latest, _) = h.tokens_for("demo-0002").await;
     let kid = CompactJws::parse(&latest.id_token.unwrap())
         .unwrap()

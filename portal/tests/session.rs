@@ -348,15 +348,7 @@ async fn an_id_token_opens_one_session_only_even_concurrently_and_across_a_resta
     assert_eq!(h.post_session(&fresh).await.status(), 200);
 
     // Remembered in the database, not in memory.
-    let Harness { portal, http, dir } = h;
-    portal.shutdown().await;
-    let mut config = motcua_portal::PortalConfig::for_tests(dir.path());
-    config.listen = "127.0.0.1:0".parse().unwrap();
-    let restarted = Harness {
-        portal: motcua_portal::start(config).await.unwrap(),
-        http,
-        dir,
-    };
+    let restarted = h.restart_with(|_| {}).await;
     let (code, _) = error_code(restarted.post_session(&id_token).await, 401).await;
     assert_eq!(code, ApiErrorCode::IdTokenRejected);
     restarted.portal.shutdown().await;

@@ -12,7 +12,7 @@ use std::time::Duration;
 use common::answers::{expect_error_headers, sha256_hex};
 use common::tus::{Tus, content, pdf_attachment, pdf_metadata, permit_form, tus, upload_id};
 use common::{Harness, harness, harness_with};
-use motcua_portal::{PortalConfig, start};
+use motcua_portal::start;
 use motcua_protocol::api::ApiErrorCode;
 use motcua_protocol::api::dossiers::PATH_DOSSIERS;
 use motcua_protocol::api::uploads::PATH_UPLOADS;
@@ -27,9 +27,14 @@ const REQUIREMENT: &str = "application";
 const LAN: &str = "demo-0001";
 const BINH: &str = "demo-0002";
 
-/// Waits past an expiry of 1 s (the portal counts whole seconds).
+/// The expiry of the tests that wait for one: short, yet long enough that an upload made
+/// and finished at once is never seen expired in between (the portal counts whole seconds:
+/// 1 s would expire one created at 0.999 and finished at 1.001).
+const SHORT_EXPIRY_SECS: u64 = 2;
+
+/// Waits past [`SHORT_EXPIRY_SECS`] in whole seconds.
 async fn wait_past_short_expiry() {
-    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    tokio::time::sleep(Duration::from_millis(SHORT_EXPIRY_SECS * 1000 + 1_100)).await;
 }
 
 /// What these tests add to the shared [`Tus`]: creation of a PDF, an upload whose answers
@@ -260,7 +265,7 @@ async fn termination_removes_only_ones_own_unattached_uploads() {
 #[tokio::test]
 async fn stale_uploads_expire_answer_410_and_are_swept() {
     let h = harness_with(|config| {
-        config.upload_expiry_secs = 1;
+        config.upload_expiry_secs = SHORT_EXPIRY_SECS;
         config.upload_quota_count = 1;
         // The test runs the sweep itself.
         config.upload_sweep_interval_secs = 3600;
@@ -336,15 +341,17 @@ async fn files_no_dossier_needs_are_removed_and_referenced_blobs_survive() {
         portal,
         http,
         dir: temp,
+        database,
     } = h;
     portal.shutdown().await;
     wait_past_short_expiry().await;
-    let mut config = PortalConfig::for_tests(temp.path());
-    config.upload_expiry_secs = 1;
+    let mut config = common::database::config(temp.path(), database.as_deref());
+    config.upload_expiry_secs = SHORT_EXPIRY_SECS;
     let h = Harness {
         portal: start(config).await.unwrap(),
         http,
         dir: temp,
+        database,
     };
     assert!(!blob(&dir, &unattached).exists());
     assert!(!part(&dir, &half_at).exists());
@@ -365,7 +372,7 @@ async fn files_no_dossier_needs_are_removed_and_referenced_blobs_survive() {
 #[tokio::test]
 async fn a_sweep_never_removes_what_a_concurrent_submission_references() {
     let h = harness_with(|config| {
-        config.upload_expiry_secs = 1;
+        config.upload_expiry_secs = SHORT_EXPIRY_SECS;
         config.upload_sweep_interval_secs = 3600;
     })
     .await;

@@ -96,9 +96,10 @@ async fn a_phone_one_version_behind_gets_only_what_changed() {
     let (mut procedures, _) = motcua_portal::builtin_catalog();
     let data = tempfile::tempdir().unwrap();
     let portal_dir = data.path().join("portal");
-    let first = motcua_portal::start(motcua_portal::PortalConfig::for_tests(&portal_dir))
-        .await
-        .unwrap();
+    let mut config = motcua_portal::PortalConfig::for_tests(&portal_dir);
+    config.database = motcua_portal::store::postgres::fresh_test_database().await;
+    let database = config.database.clone();
+    let first = motcua_portal::start(config).await.unwrap();
     let phone = open_phone(
         &first.base_url(),
         &first.issuer(),
@@ -125,6 +126,7 @@ async fn a_phone_one_version_behind_gets_only_what_changed() {
     std::fs::create_dir_all(&catalog_dir).unwrap();
     write_catalog(&catalog_dir, procedures);
     let mut config = motcua_portal::PortalConfig::for_tests(&portal_dir);
+    config.database = database;
     config.catalog = Some(catalog_dir);
     let second = motcua_portal::start(config).await.unwrap();
     let link = Link::start(second.local_addr(), LinkConfig::rural_2g()).await;

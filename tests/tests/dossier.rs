@@ -486,8 +486,7 @@ async fn a_permanent_refusal_returns_the_draft_with_the_reason() {
     motcua_tests::complete_draft(dossier, &procedure(&phone), &draft.id, 4).unwrap();
 
     let address = portal.running.local_addr();
-    let Portal { running, dir } = portal;
-    running.shutdown().await;
+    let (mut config, _dir, _database) = portal.stop().await;
     let reduced = tempfile::tempdir().unwrap();
     let (procedures, _) = motcua_portal::builtin_catalog();
     let remaining: Vec<_> = procedures
@@ -502,7 +501,6 @@ async fn a_permanent_refusal_returns_the_draft_with_the_reason() {
         .unwrap(),
     )
     .unwrap();
-    let mut config = motcua_portal::PortalConfig::for_tests(dir.path());
     config.listen = address;
     config.catalog = Some(reduced.path().to_path_buf());
     let _restarted = motcua_portal::start(config)

@@ -224,7 +224,9 @@ async fn rotation_keeps_old_receipts_valid_and_revocation_ends_them() {
 
     accept(&base, &staff, &first).await;
     // Rotation on the running portal's data (as `motcua portal receipt-keys rotate`).
-    let new_kid = motcua_portal::rotate_receipt_key(portal.dir.path()).unwrap();
+    let new_kid = motcua_portal::rotate_receipt_key(&portal.location())
+        .await
+        .unwrap();
     accept(&base, &staff, &second).await;
     phone.core.tracking().sync().await.unwrap();
     let old_receipt = phone.core.receipt().receipt(&first).unwrap();
@@ -244,7 +246,9 @@ async fn rotation_keeps_old_receipts_valid_and_revocation_ends_them() {
 
     // Revocation of the old key: its receipt stops verifying once the list is refreshed.
     let revoked =
-        motcua_portal::revoke_receipt_key(portal.dir.path(), &old_receipt.kid.to_string()).unwrap();
+        motcua_portal::revoke_receipt_key(&portal.location(), &old_receipt.kid.to_string())
+            .await
+            .unwrap();
     assert_eq!(
         revoked,
         motcua_portal::Revocation::Revoked { replaced_by: None }

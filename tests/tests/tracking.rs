@@ -434,8 +434,7 @@ async fn sync_resumes_after_the_portal_was_down_and_came_back() {
     let reception = desk_token(&base).await;
     assert_eq!(desk_action(&base, &reception, &code, "accept").await, 200);
     // The portal goes down before the phone syncs.
-    let Portal { running, dir } = portal;
-    running.shutdown().await;
+    let (mut config, dir, database) = portal.stop().await;
     assert_eq!(
         tracking.sync().await.unwrap_err().code(),
         "network_unavailable"
@@ -445,10 +444,13 @@ async fn sync_resumes_after_the_portal_was_down_and_came_back() {
 
     // Back on the same address with the same database: the phone picks up exactly the
     // change it missed, once.
-    let mut config = motcua_portal::PortalConfig::for_tests(dir.path());
     config.listen = addr;
     let running = motcua_portal::start(config).await.expect("portal restarts");
-    let back = Portal { running, dir };
+    let back = Portal {
+        running,
+        dir,
+        database,
+    };
     let specialist = staff_token(&back.running.base_url(), "chuyenvien").await;
     assert_eq!(
         desk_action(

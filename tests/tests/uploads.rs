@@ -42,15 +42,17 @@ fn two_attachment_draft(phone: &Phone) -> String {
 /// stays the same) with `edit` applied to the test configuration.
 async fn restart(portal: Portal, edit: impl FnOnce(&mut motcua_portal::PortalConfig)) -> Portal {
     let address = portal.running.local_addr();
-    let Portal { running, dir } = portal;
-    running.shutdown().await;
-    let mut config = motcua_portal::PortalConfig::for_tests(dir.path());
+    let (mut config, dir, database) = portal.stop().await;
     config.listen = address;
     edit(&mut config);
     let running = motcua_portal::start(config)
         .await
         .expect("portal restarts on the same port");
-    Portal { running, dir }
+    Portal {
+        running,
+        dir,
+        database,
+    }
 }
 
 /// Status of a tus creation of a small upload with `token`.
@@ -88,7 +90,9 @@ async fn an_upload_that_expired_on_the_portal_is_made_again_and_filed_once() {
     // (quota, retried later), and the delivery waits in the outbox.
     let portal = start_portal_with(|config| {
         config.upload_quota_count = 1;
-        config.upload_expiry_secs = 1;
+        // Long enough that an upload made and finished at once is not seen expired in
+        // between (the portal counts whole seconds), short enough to wait for.
+        config.upload_expiry_secs = 2;
         config.upload_sweep_interval_secs = 3600;
     })
     .await;
@@ -104,7 +108,7 @@ async fn an_upload_that_expired_on_the_portal_is_made_again_and_filed_once() {
     assert_eq!(view.attachments.iter().filter(|a| a.uploaded).count(), 1);
 
     // The finished upload expires before the submission references it, and is swept.
-    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    tokio::time::sleep(Duration::from_millis(3_100)).await;
     let swept = portal.running.sweep_uploads().await.unwrap();
     assert_eq!(swept.expired, 1, "{swept:?}");
     let portal = restart(portal, |_| {}).await;

@@ -55,8 +55,9 @@ fn generate(tx: &Connection, keys: &KeyStore, rng: &SystemRandom) -> Result<Stri
     let kid = random_b64(rng, 8).map_err(|_| PortalError::Crypto("no randomness"))?;
     keys.put(Purpose::IdToken, &kid, pkcs8.as_ref())?;
     tx.execute(
-        "INSERT INTO signing_keys (kid, public_key, created_at, status)
-         VALUES (?1, ?2, ?3, 'active')",
+        "INSERT INTO signing_keys (kid, public_key, created_at, status, ordinal)
+         VALUES (?1, ?2, ?3, 'active',
+                 (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM signing_keys))",
         params![kid, pair.public_key().as_ref(), now()],
     )?;
     Ok(kid)
@@ -170,7 +171,7 @@ pub(crate) fn published(conn: &Connection) -> crate::store::sql::Result<JwkSet> 
     let mut statement = conn.prepare_cached(
         "SELECT kid, public_key FROM signing_keys
          WHERE status IN ('active', 'retired')
-         ORDER BY status = 'active' DESC, created_at DESC, rowid DESC",
+         ORDER BY status = 'active' DESC, created_at DESC, ordinal DESC",
     )?;
     let rows = statement.query_map([], |row| {
         Ok((row.get::<_, String>(0)?, row.get::<_, Vec<u8>>(1)?))

@@ -8,11 +8,18 @@ use tokio_postgres::NoTls;
 
 /// Every PostgreSQL migration, oldest first: its number, name and SQL. Never edit one that
 /// has shipped: append one.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "schema",
-    sql: include_str!("../../migrations/postgres/0001_schema.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "schema",
+        sql: include_str!("../../migrations/postgres/0001_schema.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "ordinal",
+        sql: include_str!("../../migrations/postgres/0002_ordinal.sql"),
+    },
+];
 
 /// One numbered migration.
 #[derive(Debug, Clone, Copy)]
@@ -119,6 +126,59 @@ pub async fn migrate(pool: &Pool) -> Result<Vec<i64>, PostgresError> {
     }
     transaction.commit().await?;
     Ok(applied)
+}
+
+/// Makes the empty database `name` on the server `server_url` names and returns the URL of
+/// the new database (`server_url` with its path replaced). How one throw-away cluster gives
+/// each portal of a test suite a database of its own; an operator makes theirs with
+/// `createdb` (docs/deployment.md). `name` is lowercase ASCII letters, digits and `_`,
+/// starting with a letter: it is spliced into `CREATE DATABASE`, which takes no parameters.
+pub async fn create_database(server_url: &str, name: &str) -> Result<String, PostgresError> {
+    let well_formed = name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !well_formed || name.len() > 63 {
+        return Err(PostgresError::BadUrl(format!(
+            "{name:?} is not a plain database name"
+        )));
+    }
+    let mut url =
+        url::Url::parse(server_url).map_err(|error| PostgresError::BadUrl(error.to_string()))?;
+    let (client, connection) = tokio_postgres::connect(server_url, NoTls).await?;
+    let driver = tokio::spawn(connection);
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await?;
+    drop(client);
+    let _ = driver.await;
+    url.set_path(name);
+    Ok(url.into())
+}
+
+/// The variable the test suites read: the URL of a PostgreSQL server to run every portal
+/// they start on (`scripts/with-postgres.sh` starts a throw-away one and sets it).
+pub const TEST_SERVER_ENV: &str = "MOTCUA_TEST_POSTGRES";
+
+/// For the test harnesses: a fresh database of its own for one portal on the server
+/// [`TEST_SERVER_ENV`] names, or `None` (the portal stores in its SQLite file) when the
+/// variable is unset. Panics when the server cannot make one: a suite asked to run on
+/// PostgreSQL never falls back to SQLite unseen.
+pub async fn fresh_test_database() -> Option<String> {
+    let server = std::env::var(TEST_SERVER_ENV)
+        .ok()
+        .filter(|url| !url.is_empty())?;
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    // Unique across the test binaries sharing one server: the process id, then a counter.
+    let name = format!(
+        "portal_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    match create_database(&server, &name).await {
+        Ok(url) => Some(url),
+        Err(error) => panic!("a database on {server} ({TEST_SERVER_ENV}): {error}"),
+    }
 }
 
 /// The migrations this build knows, oldest first.

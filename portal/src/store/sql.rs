@@ -37,7 +37,7 @@ pub enum Error {
     #[error("SQLite: {0}")]
     Sqlite(rusqlite::Error),
     /// PostgreSQL refused or failed the statement, or the connection broke.
-    #[error("PostgreSQL: {0}")]
+    #[error("PostgreSQL: {}", postgres_cause(.0))]
     Postgres(#[from] tokio_postgres::Error),
     /// A query that must return a row returned none.
     #[error("the query returned no row")]
@@ -51,6 +51,19 @@ pub enum Error {
     /// A statement that must change one row changed another number.
     #[error("the statement changed {0} rows, not one")]
     ChangedRows(usize),
+}
+
+/// What went wrong, for the log: the server's SQLSTATE and message, or the client's cause
+/// (a column it could not read). Never the server's DETAIL, which quotes the row's values
+/// (personal data, in a unique violation).
+fn postgres_cause(error: &tokio_postgres::Error) -> String {
+    if let Some(db) = error.as_db_error() {
+        return format!("{} ({})", db.message(), db.code().code());
+    }
+    match StdError::source(error) {
+        Some(source) => format!("{error}: {source}"),
+        None => error.to_string(),
+    }
 }
 
 impl From<rusqlite::Error> for Error {
@@ -464,7 +477,7 @@ impl pg::ToSql for ParamValue<'_> {
 
 /// SQLite's numbered parameters (`?1`) as PostgreSQL's (`$1`); a bare `?` takes the next
 /// number. Quoted text and identifiers are left alone.
-pub(crate) fn postgres_sql(sql: &str) -> Cow<'_, str> {
+pub fn postgres_sql(sql: &str) -> Cow<'_, str> {
     if !sql.contains('?') {
         return Cow::Borrowed(sql);
     }

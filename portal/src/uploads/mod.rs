@@ -539,7 +539,7 @@ fn held(
     expiry: i64,
 ) -> crate::store::sql::Result<Held> {
     tx.prepare_cached(
-        "SELECT count(*), COALESCE(sum(length), 0), min(touched_at) FROM uploads u
+        "SELECT count(*), CAST(COALESCE(sum(length), 0) AS BIGINT), min(touched_at) FROM uploads u
          WHERE citizen_id = ?1 AND touched_at > ?2
            AND NOT EXISTS (SELECT 1 FROM dossier_attachments a WHERE a.upload_id = u.id)",
     )?

@@ -1,12 +1,12 @@
 //! Test harness: a started portal, an HTTP client that does not follow redirects, and a
 //! "browser" that drives the built-in provider's login forms; requests with a bearer token
-//! and the portal's database. A citizen's uploads and submissions are in [`tus`], desk staff
+//! and the portal's store (SQLite or PostgreSQL: [`database`]). A citizen's uploads and submissions are in [`tus`], desk staff
 //! in [`staff`], checks of answers in [`answers`], raw HTTP in [`raw`].
 #![allow(dead_code)]
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use motcua_portal::{DB_FILE, PortalConfig, RunningPortal, start};
+use motcua_portal::{PortalConfig, RunningPortal, start};
 use motcua_protocol::jose::{Algorithm, IdTokenClaims, IdTokenRules, JwkSet, validate_id_token};
 use motcua_protocol::oidc::{ProviderMetadata, TokenResponse, pkce_challenge_s256};
 use ring::rand::{SecureRandom, SystemRandom};
@@ -14,7 +14,9 @@ use tempfile::TempDir;
 use url::Url;
 
 pub mod answers;
+pub mod database;
 pub mod postgres;
+pub mod process;
 pub mod raw;
 pub mod staff;
 pub mod tus;
@@ -26,6 +28,8 @@ pub struct Harness {
     pub portal: RunningPortal,
     pub http: reqwest::Client,
     pub dir: TempDir,
+    /// The portal's PostgreSQL database, when the suite runs on PostgreSQL.
+    pub database: Option<String>,
 }
 
 /// A client that shows the wire as sent: no redirects followed and no automatic gzip
@@ -43,15 +47,29 @@ pub async fn harness() -> Harness {
     harness_with(|_| {}).await
 }
 
+/// The portal's log on the test's output when `MOTCUA_TEST_LOG` holds a filter
+/// (`MOTCUA_TEST_LOG=motcua_portal=debug cargo test …`): how a 500 shows its cause.
+pub fn log_when_asked() {
+    if let Ok(filter) = std::env::var("MOTCUA_TEST_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_test_writer()
+            .try_init();
+    }
+}
+
 pub async fn harness_with(edit: impl FnOnce(&mut PortalConfig)) -> Harness {
+    log_when_asked();
     let dir = tempfile::tempdir().unwrap();
-    let mut config = PortalConfig::for_tests(dir.path());
+    let database = database::fresh_database().await;
+    let mut config = database::config(dir.path(), database.as_deref());
     edit(&mut config);
     let portal = start(config).await.unwrap();
     Harness {
         portal,
         http: client(),
         dir,
+        database,
     }
 }
 
@@ -87,18 +105,14 @@ pub async fn trust_list(h: &Harness) -> motcua_protocol::receipt::TrustList {
     motcua_protocol::receipt::TrustList::open(&bytes, &root).unwrap()
 }
 
-/// A connection to the portal's database.
-pub fn db(h: &Harness) -> rusqlite::Connection {
-    rusqlite::Connection::open(h.dir.path().join(DB_FILE)).unwrap()
+/// The portal's store, as the test reads it behind the portal's back.
+pub fn db(h: &Harness) -> database::Store {
+    database::Store::of(h.dir.path(), h.database.as_deref())
 }
 
 /// The number of rows of `table`.
-pub fn count(h: &Harness, table: &str) -> i64 {
-    db(h)
-        .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
-            row.get(0)
-        })
-        .unwrap()
+pub async fn count(h: &Harness, table: &str) -> i64 {
+    db(h).count(table).await
 }
 
 pub fn random_b64(bytes: usize) -> String {
@@ -165,6 +179,36 @@ pub fn forms(html: &str) -> Vec<(String, Form)> {
 }
 
 impl Harness {
+    /// The test configuration of a portal on this harness's data directory and database.
+    pub fn config(&self) -> PortalConfig {
+        database::config(self.dir.path(), self.database.as_deref())
+    }
+
+    /// Where the portal's data lives (for the commands run beside it).
+    pub fn location(&self) -> motcua_portal::DataLocation {
+        self.config().location()
+    }
+
+    /// Stops the portal and starts it again on the same store, with `edit` applied to
+    /// the test configuration.
+    pub async fn restart_with(self, edit: impl FnOnce(&mut PortalConfig)) -> Harness {
+        let mut config = self.config();
+        edit(&mut config);
+        let Harness {
+            portal,
+            http,
+            dir,
+            database,
+        } = self;
+        portal.shutdown().await;
+        Harness {
+            portal: start(config).await.unwrap(),
+            http,
+            dir,
+            database,
+        }
+    }
+
     pub fn url(&self, path: &str) -> Url {
         self.portal.base_url().join(path).unwrap()
     }

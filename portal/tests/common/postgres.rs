@@ -67,8 +67,19 @@ fn run(bin: &Path, program: &str, args: &[&str]) {
 }
 
 impl Cluster {
-    /// Makes and starts a cluster.
+    /// Makes and starts a cluster that does not write durably (fsync off): a test's
+    /// cluster is thrown away, and the tests check the portal's transactions, not the disk.
     pub fn start() -> Cluster {
+        Cluster::start_with("-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+    }
+
+    /// Makes and starts a cluster with PostgreSQL's durable defaults (every commit flushed
+    /// to disk before it is answered), as a deployment runs: for the benchmark.
+    pub fn start_durable() -> Cluster {
+        Cluster::start_with("-c max_connections=200")
+    }
+
+    fn start_with(settings: &str) -> Cluster {
         let bin = bin_dir();
         let dir = tempfile::Builder::new()
             .prefix("motcua-pg-")
@@ -105,8 +116,7 @@ impl Cluster {
             .unwrap()
             .port();
         let options = format!(
-            "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off \
-             -c synchronous_commit=off -c full_page_writes=off",
+            "-c listen_addresses=127.0.0.1 -p {port} -k {} {settings}",
             dir.path().display()
         );
         let log = dir.path().join("server.log");

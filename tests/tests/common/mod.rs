@@ -24,19 +24,50 @@ pub const PROFILE_OWNER_KEY: &str = "motcua.identity.profile_owner.v1";
 /// Secure-storage key of the login in progress.
 pub const PENDING_KEY: &str = "motcua.identity.pending_login.v1";
 
-/// A running portal and the directory holding its database.
+/// A running portal, its data directory and, when the suite runs on PostgreSQL
+/// (`MOTCUA_TEST_POSTGRES`, `scripts/with-postgres.sh`), its database there; else its
+/// database is the SQLite file in the directory.
 pub struct Portal {
     pub running: RunningPortal,
     pub dir: TempDir,
+    pub database: Option<String>,
+}
+
+impl Portal {
+    /// The test configuration of a portal on this one's data directory and database.
+    pub fn config(&self) -> PortalConfig {
+        let mut config = PortalConfig::for_tests(self.dir.path());
+        config.database = self.database.clone();
+        config
+    }
+
+    /// Where the portal's data lives (for the commands run beside it).
+    pub fn location(&self) -> motcua_portal::DataLocation {
+        self.config().location()
+    }
+
+    /// Stops the portal; the configuration to start it again on the same data and the
+    /// data's directory, which must outlive the next portal.
+    pub async fn stop(self) -> (PortalConfig, TempDir, Option<String>) {
+        let config = self.config();
+        self.running.shutdown().await;
+        (config, self.dir, self.database)
+    }
 }
 
 /// Starts a portal with `edit` applied to the test configuration.
 pub async fn start_portal_with(edit: impl FnOnce(&mut PortalConfig)) -> Portal {
     let dir = tempfile::tempdir().expect("temp dir");
+    let database = motcua_portal::store::postgres::fresh_test_database().await;
     let mut config = PortalConfig::for_tests(dir.path());
+    config.database = database.clone();
     edit(&mut config);
     let running = motcua_portal::start(config).await.expect("portal starts");
-    Portal { running, dir }
+    Portal {
+        running,
+        dir,
+        database,
+    }
 }
 
 /// Starts a portal with its built-in provider.
