@@ -107,8 +107,9 @@ pub const DEFAULT_DATABASE_CONNECTIONS: usize = 16;
 /// Configuration of the portal; also usable as clap arguments (`motcua portal serve`).
 #[derive(clap::Args, Debug, Clone)]
 pub struct PortalConfig {
-    /// Directory of the portal's data; the SQLite file `portal.sqlite` is created there on
-    /// first start.
+    /// Directory of the portal's data: the attachments, the private keys (`keys.sqlite`),
+    /// the receipt root key and, unless --database names PostgreSQL, the database
+    /// `portal.sqlite`; made on first start. Every process of one portal shares it.
     #[arg(
         long,
         env = "MOTCUA_PORTAL_DATA_DIR",
@@ -196,6 +197,12 @@ pub struct PortalConfig {
     /// address: limit there, and set this to 0 or above the proxy's pool).
     #[arg(long, env = "MOTCUA_PORTAL_MAX_CONNECTIONS_PER_CLIENT", default_value_t = DEFAULT_MAX_CONNECTIONS_PER_CLIENT)]
     pub max_connections_per_client: usize,
+    /// Addresses of the reverse proxies in front of this portal (comma-separated). A request
+    /// from one of them is counted by the rate limits (public lookup, desk login) as coming
+    /// from the client its `X-Forwarded-For` names; a request from anyone else by its own
+    /// address, whatever it sends (else a client could pick its own bucket).
+    #[arg(long, env = "MOTCUA_PORTAL_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<IpAddr>,
     /// Most connections open at once; more wait in the listen backlog. Keep it well below
     /// the process's file-descriptor limit (`ulimit -n`), which the database, its WAL and
     /// the upload files share.
@@ -280,6 +287,7 @@ impl PortalConfig {
             header_read_timeout_secs: DEFAULT_HEADER_READ_TIMEOUT_SECS,
             body_stall_timeout_secs: DEFAULT_BODY_STALL_TIMEOUT_SECS,
             max_connections_per_client: DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
+            trusted_proxies: Vec::new(),
             max_connections: DEFAULT_MAX_CONNECTIONS,
             shutdown_deadline_secs: DEFAULT_SHUTDOWN_DEADLINE_SECS,
             upload_quota_count: DEFAULT_UPLOAD_QUOTA_COUNT,
@@ -312,6 +320,8 @@ pub(crate) struct Settings {
     pub desk_session_ttl_secs: u64,
     /// PBKDF2 iterations for staff passwords.
     pub staff_password_iterations: u32,
+    /// The reverse proxies whose `X-Forwarded-For` is believed (`ratelimit::ClientIp`).
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 /// What every handler shares.
@@ -601,6 +611,7 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
             require_documents: !config.accept_missing_documents,
             desk_session_ttl_secs: config.desk_session_ttl_secs,
             staff_password_iterations: config.staff_password_iterations,
+            trusted_proxies: config.trusted_proxies.clone(),
         },
         trust,
         catalog,

@@ -1,9 +1,11 @@
 //! Per-client rate limits: a token bucket per client address, in memory.
 //!
 //! The client is the TCP peer (IPv6 clients by their /64, which one host usually owns).
-//! Behind a reverse proxy every request comes from the proxy: put the limit in the proxy
-//! then, or teach this module the proxy's forwarding header (not done: trusting such a
-//! header from anyone would let a client pick its own bucket).
+//! Behind a reverse proxy every request comes from the proxy, so for a peer listed in
+//! `--trusted-proxies` the client is the address its `X-Forwarded-For` names: the
+//! rightmost one that is not itself a trusted proxy (each proxy appends the address it
+//! saw; what is left of that, the client wrote itself). From any other peer the header is
+//! ignored: trusting it from anyone would let a client pick its own bucket.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
@@ -13,6 +15,8 @@ use std::time::{Duration, Instant};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 
+use crate::AppState;
+
 /// Buckets kept before full ones are forgotten.
 const MAX_TRACKED: usize = 10_000;
 
@@ -20,16 +24,52 @@ const MAX_TRACKED: usize = 10_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct ClientIp(pub IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED), |info| info.0.ip());
+        let forwarded = parts.headers.get_all("x-forwarded-for");
+        let ip = client_address(
+            peer,
+            forwarded.iter().filter_map(|value| value.to_str().ok()),
+            &state.settings.trusted_proxies,
+        );
         Ok(ClientIp(bucket_key(ip)))
     }
+}
+
+/// The client of a request from `peer` with the `X-Forwarded-For` values `forwarded`.
+fn client_address<'a>(
+    peer: IpAddr,
+    forwarded: impl DoubleEndedIterator<Item = &'a str>,
+    trusted: &[IpAddr],
+) -> IpAddr {
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|t| bucket_key(*t) == bucket_key(ip));
+    if !is_trusted(peer) {
+        return peer;
+    }
+    let mut client = peer;
+    // Later header lines, and later entries in a line, were appended by later proxies.
+    for entry in forwarded
+        .rev()
+        .flat_map(|line| line.rsplit(','))
+        .map(str::trim)
+    {
+        match entry.parse::<IpAddr>() {
+            Ok(ip) if is_trusted(ip) => client = ip,
+            Ok(ip) => return ip,
+            // A malformed entry: nothing left of it can be believed.
+            Err(_) => return client,
+        }
+    }
+    client
 }
 
 /// IPv4 (also IPv4-mapped IPv6) as is; other IPv6 by its /64.
@@ -110,6 +150,52 @@ impl RateLimiter {
 mod tests {
     use super::*;
     use std::net::Ipv4Addr;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn the_forwarded_client_is_believed_only_from_a_trusted_proxy() {
+        let proxy = ip("10.0.0.5");
+        let trusted = [proxy];
+        // From the proxy: the address it appended.
+        assert_eq!(
+            client_address(proxy, ["203.0.113.7"].into_iter(), &trusted),
+            ip("203.0.113.7")
+        );
+        // What the client wrote itself, left of that, is not believed.
+        assert_eq!(
+            client_address(proxy, ["1.2.3.4, 203.0.113.7"].into_iter(), &trusted),
+            ip("203.0.113.7")
+        );
+        // Two trusted proxies in a row: the first untrusted from the right.
+        let chain = [proxy, ip("10.0.0.6")];
+        assert_eq!(
+            client_address(
+                proxy,
+                ["1.2.3.4", "203.0.113.7, 10.0.0.6"].into_iter(),
+                &chain
+            ),
+            ip("203.0.113.7")
+        );
+        // No header, or a malformed one: the proxy itself.
+        assert_eq!(client_address(proxy, std::iter::empty(), &trusted), proxy);
+        assert_eq!(
+            client_address(proxy, ["not-an-address"].into_iter(), &trusted),
+            proxy
+        );
+        // From anyone else the header is ignored.
+        let other = ip("198.51.100.9");
+        assert_eq!(
+            client_address(other, ["203.0.113.7"].into_iter(), &trusted),
+            other
+        );
+        assert_eq!(
+            client_address(other, ["203.0.113.7"].into_iter(), &[]),
+            other
+        );
+    }
 
     #[test]
     fn bursts_then_refills() {

@@ -1185,6 +1185,51 @@ async fn public_lookup_shows_no_personal_data_and_is_rate_limited() {
     h.portal.shutdown().await;
 }
 
+/// Behind a reverse proxy (`--trusted-proxies`), the lookup's rate limit counts the client
+/// the proxy names in `X-Forwarded-For`: one client's burst does not stop the next. From a
+/// peer that is not a trusted proxy the header changes nothing.
+#[tokio::test]
+async fn the_lookup_limit_counts_the_client_a_trusted_proxy_names() {
+    let lookup = "/api/v1/lookup/000.00.00.H00-990101-9999";
+    let ask = |h: &Harness, client: &str| {
+        h.http
+            .get(h.url(lookup))
+            .header("X-Forwarded-For", client)
+            .send()
+    };
+    // Spends `client`'s burst (ten lookups, then 429).
+    let exhaust = async |h: &Harness, client: &str| {
+        for _ in 0..20 {
+            let response = ask(h, client).await.unwrap();
+            if response.status() == 429 {
+                return;
+            }
+            assert_eq!(response.status(), 404);
+        }
+        panic!("the lookup is rate-limited");
+    };
+    let behind_proxy = common::harness_with(|config| {
+        config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    exhaust(&behind_proxy, "203.0.113.7").await;
+    let next = ask(&behind_proxy, "203.0.113.8").await.unwrap();
+    assert_eq!(next.status(), 404, "another client has a bucket of its own");
+    let again = ask(&behind_proxy, "203.0.113.7").await.unwrap();
+    assert_eq!(again.status(), 429, "the first is still limited");
+    behind_proxy.portal.shutdown().await;
+
+    let direct = common::harness().await;
+    exhaust(&direct, "203.0.113.7").await;
+    let next = ask(&direct, "203.0.113.8").await.unwrap();
+    assert_eq!(
+        next.status(),
+        429,
+        "an untrusted peer cannot pick its bucket"
+    );
+    direct.portal.shutdown().await;
+}
+
 /// Audit item 6 of issue 16: a citizen's withdrawal note with an escape sequence cleared
 /// the desk officer's terminal and printed "ĐÃ DUYỆT". Every free text that reaches the
 /// desk (the citizen's withdrawal note, the officer's notes, reasons and missing items) is

@@ -151,14 +151,26 @@ async fn measure(
 /// Starts `processes` portal processes on one data directory and `database`, logs a
 /// citizen in, runs the load over all of them; the figures and the dossiers stored.
 async fn run(database: Option<&str>, processes: usize, total: usize, clients: usize) -> Figures {
+    let engine = if database.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    eprintln!("measuring {engine} with {processes} process(es)");
     let data = tempfile::tempdir().unwrap();
-    let http = reqwest::Client::new();
+    let http = common::client();
     let mut portals = Vec::new();
     let mut public: Option<Url> = None;
     for _ in 0..processes {
         // Every process advertises the first one's address, as all would a proxy's: the
         // built-in provider's issuer is then one for the whole deployment.
-        let mut portal = PortalProcess::spawn(data.path(), database, public.as_ref(), &[]);
+        // One load generator opens all the connections: as behind a proxy, no per-client cap.
+        let mut portal = PortalProcess::spawn(
+            data.path(),
+            database,
+            public.as_ref(),
+            &["--max-connections-per-client", "0"],
+        );
         portal.ready(&http).await;
         public.get_or_insert_with(|| portal.url("/"));
         portals.push(portal);
