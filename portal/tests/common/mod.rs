@@ -178,6 +178,85 @@ pub fn forms(html: &str) -> Vec<(String, Form)> {
         .collect()
 }
 
+/// The built-in provider's issuer of the portal at `base`.
+pub fn builtin_issuer(base: &Url) -> String {
+    format!(
+        "{}{}",
+        base.as_str().trim_end_matches('/'),
+        motcua_protocol::api::BUILTIN_ISSUER_PATH
+    )
+}
+
+/// Logs in as `subject` through the built-in provider of the portal at `base` (the
+/// authorization page, then its login form, each a request of its own) and returns the
+/// code from the redirect, checked against the state and issuer sent.
+pub async fn login_at(http: &reqwest::Client, base: &Url, subject: &str) -> Login {
+    let issuer = builtin_issuer(base);
+    let (verifier, challenge) = pkce();
+    let state = random_b64(16);
+    let nonce = random_b64(16);
+    let mut authorize = Url::parse(&format!("{issuer}/authorize")).unwrap();
+    authorize
+        .query_pairs_mut()
+        .extend_pairs(Harness::standard_params(&challenge, &state, &nonce));
+    let page = http.get(authorize).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let (_, form) = forms(&html)
+        .into_iter()
+        .find(|(key, _)| key == subject)
+        .expect("a form for the citizen");
+    assert!(
+        form.action.starts_with('/'),
+        "absolute path: {}",
+        form.action
+    );
+    let response = http
+        .post(base.join(&form.action).unwrap())
+        .form(&form.fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    let location = Url::parse(response.headers()["location"].to_str().unwrap()).unwrap();
+    assert!(location.as_str().starts_with(REDIRECT_URI));
+    let param = |name: &str| {
+        location
+            .query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    assert_eq!(param("state").as_deref(), Some(state.as_str()));
+    assert_eq!(param("iss").as_deref(), Some(issuer.as_str()));
+    Login {
+        code: param("code").expect("a code"),
+        verifier,
+        nonce,
+        state,
+    }
+}
+
+/// Posts a code to the token endpoint of the built-in provider of the portal at `base`.
+pub async fn token_request_at(
+    http: &reqwest::Client,
+    base: &Url,
+    code: &str,
+    verifier: &str,
+    redirect_uri: &str,
+) -> reqwest::Response {
+    http.post(format!("{}/token", builtin_issuer(base)))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", redirect_uri),
+            ("client_id", CLIENT_ID),
+            ("code_verifier", verifier),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
 impl Harness {
     /// The test configuration of a portal on this harness's data directory and database.
     pub fn config(&self) -> PortalConfig {
@@ -271,34 +350,7 @@ impl Harness {
 
     /// Logs in as `subject` and returns the code from the redirect.
     pub async fn login_as(&self, subject: &str) -> Login {
-        let (verifier, challenge) = pkce();
-        let state = random_b64(16);
-        let nonce = random_b64(16);
-        let html = self
-            .login_page(&Harness::standard_params(&challenge, &state, &nonce))
-            .await;
-        let (_, form) = forms(&html)
-            .into_iter()
-            .find(|(key, _)| key == subject)
-            .expect("a form for the citizen");
-        let response = self.submit(&form).await;
-        assert_eq!(response.status(), 302);
-        let location = Url::parse(response.headers()["location"].to_str().unwrap()).unwrap();
-        assert!(location.as_str().starts_with(REDIRECT_URI));
-        let param = |name: &str| {
-            location
-                .query_pairs()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.into_owned())
-        };
-        assert_eq!(param("state").as_deref(), Some(state.as_str()));
-        assert_eq!(param("iss").as_deref(), Some(self.issuer().as_str()));
-        Login {
-            code: param("code").expect("a code"),
-            verifier,
-            nonce,
-            state,
-        }
+        login_at(&self.http, &self.portal.base_url(), subject).await
     }
 
     /// Posts to the token endpoint.
@@ -308,18 +360,14 @@ impl Harness {
         verifier: &str,
         redirect_uri: &str,
     ) -> reqwest::Response {
-        self.http
-            .post(format!("{}/token", self.issuer()))
-            .form(&[
-                ("grant_type", "authorization_code"),
-                ("code", code),
-                ("redirect_uri", redirect_uri),
-                ("client_id", CLIENT_ID),
-                ("code_verifier", verifier),
-            ])
-            .send()
-            .await
-            .unwrap()
+        token_request_at(
+            &self.http,
+            &self.portal.base_url(),
+            code,
+            verifier,
+            redirect_uri,
+        )
+        .await
     }
 
     /// Logs in as `subject` and exchanges the code: the token response and the nonce sent.

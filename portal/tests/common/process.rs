@@ -8,10 +8,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use motcua_protocol::api::{PATH_HEALTH, PATH_SESSION, SessionResponse};
+use motcua_protocol::oidc::TokenResponse;
 use serde_json::json;
 use url::Url;
 
-use super::{CLIENT_ID, REDIRECT_URI, forms, pkce, random_b64};
+use super::{REDIRECT_URI, login_at, token_request_at};
 
 /// A free loopback port (bound, then released for the process to take).
 pub fn free_port() -> u16 {
@@ -93,59 +94,13 @@ impl PortalProcess {
 /// request of its own: through a round-robin proxy, each lands on another process); the
 /// portal session.
 pub async fn login(http: &reqwest::Client, base: &Url, subject: &str) -> SessionResponse {
-    let at = |path: &str| base.join(path.trim_start_matches('/')).unwrap();
-    let (verifier, challenge) = pkce();
-    let (state, nonce) = (random_b64(16), random_b64(16));
-    let mut authorize = at("/oidc/authorize");
-    authorize.query_pairs_mut().extend_pairs([
-        ("response_type", "code"),
-        ("client_id", CLIENT_ID),
-        ("redirect_uri", REDIRECT_URI),
-        ("scope", "openid profile address"),
-        ("state", &state),
-        ("nonce", &nonce),
-        ("code_challenge", &challenge),
-        ("code_challenge_method", "S256"),
-    ]);
-    let page = http.get(authorize).send().await.unwrap();
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
-    let (_, form) = forms(&html)
-        .into_iter()
-        .find(|(key, _)| key == subject)
-        .expect("a form for the citizen");
-    let answer = http
-        .post(at(&form.action))
-        .form(&form.fields)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), 302, "the login form");
-    let location = Url::parse(answer.headers()["location"].to_str().unwrap()).unwrap();
-    let code = location
-        .query_pairs()
-        .find(|(k, _)| k == "code")
-        .map(|(_, v)| v.into_owned())
-        .expect("a code");
-    let tokens: serde_json::Value = http
-        .post(at("/oidc/token"))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT_URI),
-            ("client_id", CLIENT_ID),
-            ("code_verifier", &verifier),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id_token = tokens["id_token"].as_str().expect("an ID token");
+    let login = login_at(http, base, subject).await;
+    let tokens = token_request_at(http, base, &login.code, &login.verifier, REDIRECT_URI).await;
+    assert_eq!(tokens.status(), 200);
+    let tokens: TokenResponse = tokens.json().await.unwrap();
     let session = http
-        .post(at(PATH_SESSION))
-        .json(&json!({ "id_token": id_token }))
+        .post(base.join(PATH_SESSION.trim_start_matches('/')).unwrap())
+        .json(&json!({ "id_token": tokens.id_token.expect("an ID token") }))
         .send()
         .await
         .unwrap();
